@@ -1,0 +1,122 @@
+"""Where a library lives and the settings it runs with.
+
+Settings are declared once here, typed, with defaults. Paths come from platformdirs,
+overridable by ``--library`` / ``ENABLEMENT_LIBRARY`` (and by tests).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass, field, fields, replace
+from pathlib import Path
+
+APP_NAME = "Enablement"
+LIBRARY_ENV = "ENABLEMENT_LIBRARY"
+ASSETS_DIR = Path(__file__).resolve().parent.parent / "assets"
+
+
+def default_library_dir() -> Path:
+    """The library used when none is named: ``<user data dir>/library``."""
+    env = os.environ.get(LIBRARY_ENV)
+    if env:
+        return Path(env).expanduser()
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir(APP_NAME, appauthor=False)) / "library"
+
+
+def default_state_dir() -> Path:
+    """Per-user state that is not part of a library (last library, last user, logs)."""
+    from platformdirs import user_state_dir
+
+    return Path(user_state_dir(APP_NAME, appauthor=False))
+
+
+@dataclass(frozen=True)
+class LibraryPaths:
+    """The files of one library. Only ``root`` is chosen; the rest derive from it."""
+
+    root: Path
+
+    @property
+    def database(self) -> Path:
+        return self.root / "library.db"
+
+    @property
+    def blobs(self) -> Path:
+        return self.root / "blobs"
+
+    @property
+    def index(self) -> Path:
+        return self.root / "index"
+
+    @property
+    def thumbnails(self) -> Path:
+        return self.root / "thumbnails"
+
+    @property
+    def backups(self) -> Path:
+        return self.root / "backups"
+
+    @property
+    def settings_file(self) -> Path:
+        return self.root / "settings.json"
+
+    @property
+    def tmp(self) -> Path:
+        return self.root / "tmp"
+
+    def ensure(self) -> None:
+        """Create the folders of the library (idempotent)."""
+        for folder in (self.root, self.blobs, self.index, self.thumbnails, self.backups, self.tmp):
+            folder.mkdir(parents=True, exist_ok=True)
+
+
+@dataclass(frozen=True)
+class ImportLimits:
+    """Caps applied to every untrusted file (see RELIABILITY.md)."""
+
+    max_file_bytes: int = 200 * 1024 * 1024
+    max_pages: int = 2_000
+    max_text_chars: int = 2_000_000
+    timeout_seconds: float = 30.0
+    memory_bytes: int = 1024 * 1024 * 1024
+    zip_max_members: int = 10_000
+    zip_max_member_bytes: int = 256 * 1024 * 1024
+    zip_max_total_bytes: int = 1024 * 1024 * 1024
+    zip_max_ratio: float = 100.0
+    zip_ratio_exempt_bytes: int = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Typed library settings, persisted as JSON beside the database."""
+
+    database_url: str = ""  # empty: the embedded SQLite file of the library
+    review_period_days: int = 180
+    hours_to_build_piece: float = 4.0
+    stale_warning_days: int = 30
+    workers: int = field(default_factory=lambda: max(1, os.cpu_count() or 1))
+    limits: ImportLimits = field(default_factory=ImportLimits)
+
+    @classmethod
+    def load(cls, path: Path) -> "Settings":
+        """Read settings from ``path``; missing file or keys fall back to defaults."""
+        if not path.exists():
+            return cls()
+        try:
+            raw = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return cls()
+        known = {f.name for f in fields(cls)}
+        values = {k: v for k, v in raw.items() if k in known and k != "limits"}
+        limits = ImportLimits(**{k: v for k, v in raw.get("limits", {}).items()
+                                 if k in {f.name for f in fields(ImportLimits)}})
+        return replace(cls(), **values, limits=limits)
+
+    def save(self, path: Path) -> None:
+        """Write settings atomically."""
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(asdict(self), indent=2), encoding="utf-8")
+        os.replace(tmp, path)

@@ -1,0 +1,43 @@
+"""Typed errors: what the user must be told, versus what is a bug.
+
+A ``UserFacingError`` carries a message meant for a person (the CLI prints it on one
+line, the app shows it in a message box). Anything else that escapes a service is a
+bug: it is logged with its traceback and shown with a report dialog.
+"""
+
+from __future__ import annotations
+
+
+class UserFacingError(Exception):
+    """An error whose message is written for the user and needs no traceback."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class NotFound(UserFacingError):
+    """The thing asked for does not exist (or was purged)."""
+
+
+class PermissionDenied(UserFacingError):
+    """The acting user's role may not do this."""
+
+
+class InvalidInput(UserFacingError):
+    """A value given by the user is malformed or out of range."""
+
+
+class Conflict(UserFacingError):
+    """The change clashes with the current state (a duplicate, a stale edit...)."""
+
+
+class StorageError(UserFacingError):
+    """Disk full, permission denied, read-only or locked storage: the user can act on it."""
+
+
+class LibraryError(UserFacingError):
+    """The library cannot be opened or is inconsistent."""

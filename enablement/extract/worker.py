@@ -1,0 +1,78 @@
+"""The worker process: receive a path, parse it, send back plain JSON.
+
+Runs in a fresh interpreter (spawn). It caps its own address space on Linux, ignores
+Ctrl+C (the parent owns shutdown), and exits after a MemoryError so that a process in an
+unknown state is never reused.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import signal
+import sys
+from collections.abc import Callable
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+from enablement.config import ImportLimits
+from enablement.extract import wire
+from enablement.extract.results import Extracted, failed
+
+ParseFunc = Callable[[Path, ImportLimits], Extracted]
+
+
+def worker_main(conn: Connection, limits: ImportLimits, parser_override: str | None) -> None:
+    """Serve jobs on ``conn`` until told to stop (None) or the parent goes away."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the parent's to handle
+    _limit_memory(limits.memory_bytes)
+    logging.getLogger("pypdf").setLevel(logging.ERROR)  # damaged files are expected here
+    parse = _load_parser(parser_override)
+    conn.send_bytes(wire.encode({"ready": True}))
+    while True:
+        try:
+            job = conn.recv()  # from the trusted parent: (job id, path) or None to stop
+        except (EOFError, OSError):
+            return
+        if job is None:
+            return
+        job_id, path = job
+        try:
+            message = wire.result_message(job_id, parse(Path(path), limits))
+        except MemoryError:
+            message = None
+        except Exception as exc:  # a bug on our side; the parent still gets an answer
+            message = wire.result_message(job_id, failed(f"reader error ({type(exc).__name__})"))
+        if message is None:
+            # Report and exit: after a MemoryError this process is not worth reusing.
+            conn.send_bytes(wire.encode({"job": job_id, "memory": True}))
+            return
+        conn.send_bytes(message)
+
+
+def _limit_memory(memory_bytes: int) -> None:
+    """Cap the address space (Linux). Elsewhere RLIMIT_AS is absent or not enforced."""
+    if not memory_bytes or not sys.platform.startswith("linux"):
+        return
+    try:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+    except (ImportError, ValueError, OSError):
+        pass  # a lower hard limit already applies, or none can be set
+
+
+def _load_parser(parser_override: str | None) -> ParseFunc:
+    if parser_override:
+        module_name, _, func_name = parser_override.partition(":")
+        return getattr(importlib.import_module(module_name), func_name)
+    from enablement.extract.pipeline import run_extraction
+
+    # Warm up before "ready", so a job's timeout measures parsing, not imports.
+    for module in ("enablement.extract.parsers", "enablement.extract.pdf", "docx", "pptx",
+                   "openpyxl", "lxml.html"):
+        try:
+            importlib.import_module(module)
+        except ImportError:
+            pass  # the job that needs it will fail with a clear reason
+    return run_extraction

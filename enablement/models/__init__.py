@@ -1,0 +1,1 @@
+"""Tables (storage only), DTOs and change-sets (these cross into the UI)."""

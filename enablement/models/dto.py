@@ -1,0 +1,203 @@
+"""Frozen data that crosses layers and threads. Never a live ORM row."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Generic, Optional, TypeVar
+
+from enablement.models.changes import Changes
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting: every service call names one."""
+
+    user_id: int
+    name: str
+    role: str
+
+
+@dataclass(frozen=True)
+class UserInfo:
+    id: int
+    name: str
+    role: str
+    team: str
+    active: bool
+    is_demo: bool
+
+
+@dataclass(frozen=True)
+class GateInfo:
+    id: int
+    stage_id: int
+    key: str
+    question: str
+    exit_criteria: str
+    position: int
+    retired: bool
+
+
+@dataclass(frozen=True)
+class StageInfo:
+    id: int
+    key: str
+    name: str
+    description: str
+    position: int
+    retired: bool
+    gates: tuple[GateInfo, ...] = ()
+
+
+@dataclass(frozen=True)
+class FacetValueInfo:
+    id: int
+    facet: str
+    key: str
+    label: str
+    position: int
+    retired: bool
+
+
+@dataclass(frozen=True)
+class TaxonomyInfo:
+    """The whole taxonomy, in display order (retired entries included, flagged)."""
+
+    stages: tuple[StageInfo, ...]
+    facets: dict[str, tuple[FacetValueInfo, ...]]
+    synonyms: tuple[tuple[str, ...], ...]
+
+    def stage(self, stage_id: int) -> Optional[StageInfo]:
+        return next((s for s in self.stages if s.id == stage_id), None)
+
+    def gate(self, gate_id: int) -> Optional[GateInfo]:
+        return next((g for s in self.stages for g in s.gates if g.id == gate_id), None)
+
+
+@dataclass(frozen=True)
+class Tag:
+    """One tag on a piece: a stage, a gate or a facet value, with its display label."""
+
+    dimension: str  # stage | gate | persona | industry | product | content_type | language
+    id: int
+    label: str
+
+
+@dataclass(frozen=True)
+class VersionInfo:
+    id: int
+    number: int
+    original_name: str
+    file_type: str
+    size: int
+    page_count: Optional[int]
+    blob_sha256: Optional[str]
+    outcome: str
+    outcome_detail: str
+    note: str
+    created_at: datetime
+    created_by: str
+
+
+@dataclass(frozen=True)
+class PieceSummary:
+    """What a result row or a list shows about a piece."""
+
+    id: int
+    title: str
+    kind: str
+    status: str
+    source: str
+    review_state: str
+    owner: str
+    review_by: Optional[date]
+    stale: bool
+    file_type: str
+    page_count: Optional[int]
+    outcome: str
+    outcome_detail: str
+    updated_at: datetime
+    use_count: int
+    tags: tuple[Tag, ...] = ()
+    is_demo: bool = False
+
+    def labels(self, dimension: str) -> tuple[str, ...]:
+        return tuple(t.label for t in self.tags if t.dimension == dimension)
+
+    def ids(self, dimension: str) -> tuple[int, ...]:
+        return tuple(t.id for t in self.tags if t.dimension == dimension)
+
+
+@dataclass(frozen=True)
+class PieceDetail:
+    summary: PieceSummary
+    description: str
+    url: str
+    review_note: str
+    merged_into_id: Optional[int]
+    created_at: datetime
+    created_by: str
+    published_at: Optional[datetime]
+    versions: tuple[VersionInfo, ...]
+    current_version_id: Optional[int]
+    text_excerpt: str = ""
+
+    @property
+    def id(self) -> int:
+        return self.summary.id
+
+    @property
+    def title(self) -> str:
+        return self.summary.title
+
+
+@dataclass(frozen=True)
+class FileOutcome:
+    """How one file of an import ended."""
+
+    path: str
+    outcome: str  # see vocab.Outcome
+    detail: str = ""
+    piece_id: Optional[int] = None
+    duplicate_of: Optional[str] = None
+    pages: Optional[int] = None
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    outcomes: tuple[FileOutcome, ...]
+    cancelled: bool = False
+
+    def count(self, outcome: str) -> int:
+        return sum(1 for o in self.outcomes if o.outcome == outcome)
+
+    @property
+    def piece_ids(self) -> tuple[int, ...]:
+        return tuple(o.piece_id for o in self.outcomes if o.piece_id is not None)
+
+
+@dataclass(frozen=True)
+class CheckProblem:
+    kind: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    problems: tuple[CheckProblem, ...]
+    facts: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+@dataclass(frozen=True)
+class Done(Generic[T]):
+    """What a changing service call returns: its value plus what changed."""
+
+    value: T
+    changes: Changes

@@ -1,0 +1,263 @@
+"""The database tables (SQLModel). Row classes live only in the core and storage layer;
+the UI receives frozen DTOs from ``enablement.models.dto`` instead.
+
+Times are stored as naive UTC datetimes; dates (review-by, due) as dates.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime, timezone
+from typing import Optional
+
+from sqlalchemy import Column, DateTime, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    """Current UTC time without tzinfo (the stored form: naive UTC, whole seconds)."""
+    return datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0)
+
+
+def new_uuid() -> str:
+    return str(uuid.uuid4())
+
+
+# --- library ----------------------------------------------------------------------------
+
+class LibraryMeta(SQLModel, table=True):
+    """Key/value facts about the library (id, demo flag, index generation...)."""
+
+    __tablename__ = "library_meta"
+    key: str = Field(primary_key=True, max_length=64)
+    value: str = Field(default="", sa_column_kwargs={"nullable": False})
+
+
+# --- users ------------------------------------------------------------------------------
+
+class User(SQLModel, table=True):
+    __tablename__ = "users"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    name: str = Field(max_length=120, unique=True, index=True)
+    role: str = Field(max_length=20)  # rep | marketing | manager | admin
+    team: str = Field(default="", max_length=120)
+    active: bool = Field(default=True)
+    is_demo: bool = Field(default=False)
+    created_at: datetime = Field(sa_type=DateTime, default_factory=utcnow)
+
+
+# --- taxonomy ---------------------------------------------------------------------------
+
+class Stage(SQLModel, table=True):
+    __tablename__ = "stages"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    key: str = Field(max_length=80, unique=True)
+    name: str = Field(max_length=120)
+    description: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    position: int = Field(default=0)
+    retired: bool = Field(default=False)
+
+
+class Gate(SQLModel, table=True):
+    __tablename__ = "gates"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    stage_id: int = Field(foreign_key="stages.id", index=True)
+    key: str = Field(max_length=80, unique=True)
+    question: str = Field(sa_column=Column(Text, nullable=False))
+    exit_criteria: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    position: int = Field(default=0)
+    retired: bool = Field(default=False)
+
+
+class FacetValue(SQLModel, table=True):
+    """A value of one facet: persona, industry, product, content_type or language."""
+
+    __tablename__ = "facet_values"
+    __table_args__ = (UniqueConstraint("facet", "key", name="uq_facet_values_facet_key"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    facet: str = Field(max_length=40, index=True)
+    key: str = Field(max_length=120)
+    label: str = Field(max_length=200)
+    position: int = Field(default=0)
+    retired: bool = Field(default=False)
+
+
+class Synonym(SQLModel, table=True):
+    """A group of equivalent search terms, stored as a ``|``-separated list."""
+
+    __tablename__ = "synonyms"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    terms: str = Field(sa_column=Column(Text, nullable=False))
+
+
+# --- files ------------------------------------------------------------------------------
+
+class Blob(SQLModel, table=True):
+    """A stored file, named by the SHA-256 of its bytes."""
+
+    __tablename__ = "blobs"
+    sha256: str = Field(primary_key=True, max_length=64)
+    size: int
+    file_type: str = Field(max_length=10)  # pdf | docx | pptx | xlsx | txt | md | html
+    created_at: datetime = Field(sa_type=DateTime, default_factory=utcnow)
+
+
+# --- pieces -----------------------------------------------------------------------------
+
+class Piece(SQLModel, table=True):
+    __tablename__ = "pieces"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    title: str = Field(max_length=300)
+    description: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    kind: str = Field(default="file", max_length=10)  # file | link
+    url: str = Field(default="", max_length=2000)
+    status: str = Field(default="draft", max_length=12, index=True)  # draft|published|archived
+    source: str = Field(default="marketing", max_length=12)  # marketing | rep
+    # rep-made submissions: none | pending | published | merged | declined
+    review_state: str = Field(default="none", max_length=12)
+    review_note: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    merged_into_id: Optional[int] = Field(default=None, foreign_key="pieces.id")
+    owner: str = Field(default="", max_length=120)
+    review_by: Optional[date] = Field(default=None)
+    current_version_id: Optional[int] = Field(default=None)
+    created_by_id: Optional[int] = Field(default=None, foreign_key="users.id")
+    created_at: datetime = Field(sa_type=DateTime, default_factory=utcnow)
+    updated_at: datetime = Field(sa_type=DateTime, default_factory=utcnow, index=True)
+    published_at: Optional[datetime] = Field(sa_type=DateTime, default=None)
+    is_demo: bool = Field(default=False)
+
+
+class PieceVersion(SQLModel, table=True):
+    """One file of a piece's history; text is kept so the index rebuilds without parsing."""
+
+    __tablename__ = "piece_versions"
+    __table_args__ = (UniqueConstraint("piece_id", "number", name="uq_piece_versions_number"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    piece_id: int = Field(foreign_key="pieces.id", index=True)
+    number: int = Field(default=1)
+    blob_sha256: Optional[str] = Field(default=None, foreign_key="blobs.sha256", index=True)
+    original_name: str = Field(default="", max_length=500)
+    file_type: str = Field(default="", max_length=10)
+    size: int = Field(default=0)
+    page_count: Optional[int] = Field(default=None)
+    doc_title: str = Field(default="", max_length=500)
+    doc_author: str = Field(default="", max_length=300)
+    text: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    outcome: str = Field(default="ok", max_length=16)  # ok | ok_no_text | failed
+    outcome_detail: str = Field(default="", max_length=500)
+    note: str = Field(default="", max_length=500)
+    created_by_id: Optional[int] = Field(default=None, foreign_key="users.id")
+    created_at: datetime = Field(sa_type=DateTime, default_factory=utcnow)
+
+
+class PieceStage(SQLModel, table=True):
+    __tablename__ = "piece_stages"
+    piece_id: int = Field(foreign_key="pieces.id", primary_key=True)
+    stage_id: int = Field(foreign_key="stages.id", primary_key=True, index=True)
+
+
+class PieceGate(SQLModel, table=True):
+    __tablename__ = "piece_gates"
+    piece_id: int = Field(foreign_key="pieces.id", primary_key=True)
+    gate_id: int = Field(foreign_key="gates.id", primary_key=True, index=True)
+
+
+class PieceFacet(SQLModel, table=True):
+    __tablename__ = "piece_facets"
+    piece_id: int = Field(foreign_key="pieces.id", primary_key=True)
+    facet_value_id: int = Field(foreign_key="facet_values.id", primary_key=True, index=True)
+
+
+# --- usage ------------------------------------------------------------------------------
+
+class UsageEvent(SQLModel, table=True):
+    """Append-only. The id is made by the client so that a retry never double-counts."""
+
+    __tablename__ = "usage_events"
+    __table_args__ = (
+        Index("ix_usage_piece_time", "piece_id", "occurred_at"),
+        Index("ix_usage_user_time", "user_id", "occurred_at"),
+        Index("ix_usage_kind_time", "kind", "occurred_at"),
+    )
+    id: str = Field(primary_key=True, max_length=36)
+    kind: str = Field(max_length=20)
+    user_id: int = Field(foreign_key="users.id")
+    piece_id: Optional[int] = Field(default=None, foreign_key="pieces.id")
+    version_id: Optional[int] = Field(default=None, foreign_key="piece_versions.id")
+    occurred_at: datetime = Field(sa_type=DateTime, default_factory=utcnow, index=True)
+    account: str = Field(default="", max_length=200)
+    deal_stage_id: Optional[int] = Field(default=None, foreign_key="stages.id")
+    gate_id: Optional[int] = Field(default=None, foreign_key="gates.id")
+    helpful: Optional[bool] = Field(default=None)
+    comment: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    kit_id: Optional[int] = Field(default=None, foreign_key="kits.id")
+    is_demo: bool = Field(default=False)
+
+
+class SearchLog(SQLModel, table=True):
+    """Every search a user ran, and which result (if any) they opened."""
+
+    __tablename__ = "search_log"
+    id: str = Field(primary_key=True, max_length=36)
+    user_id: int = Field(foreign_key="users.id", index=True)
+    query: str = Field(max_length=500)
+    filters: str = Field(default="", max_length=1000)
+    result_count: int = Field(default=0)
+    opened_piece_id: Optional[int] = Field(default=None, foreign_key="pieces.id")
+    shown_piece_ids: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    occurred_at: datetime = Field(sa_type=DateTime, default_factory=utcnow, index=True)
+    is_demo: bool = Field(default=False)
+
+
+# --- kits and requests ------------------------------------------------------------------
+
+class Kit(SQLModel, table=True):
+    __tablename__ = "kits"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200)
+    owner_id: int = Field(foreign_key="users.id", index=True)
+    account: str = Field(default="", max_length=200)
+    notes: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    created_at: datetime = Field(sa_type=DateTime, default_factory=utcnow)
+    updated_at: datetime = Field(sa_type=DateTime, default_factory=utcnow)
+
+
+class KitItem(SQLModel, table=True):
+    __tablename__ = "kit_items"
+    __table_args__ = (UniqueConstraint("kit_id", "piece_id", name="uq_kit_items_piece"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    kit_id: int = Field(foreign_key="kits.id", index=True)
+    piece_id: int = Field(foreign_key="pieces.id")
+    position: int = Field(default=0)
+    note: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    version_id_at_add: Optional[int] = Field(default=None)
+    added_at: datetime = Field(sa_type=DateTime, default_factory=utcnow)
+
+
+class ContentRequest(SQLModel, table=True):
+    """A rep's ask for a missing piece; marketing fulfils it with a piece or declines."""
+
+    __tablename__ = "content_requests"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    requester_id: int = Field(foreign_key="users.id", index=True)
+    title: str = Field(max_length=300)
+    need: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    stage_id: Optional[int] = Field(default=None, foreign_key="stages.id")
+    gate_id: Optional[int] = Field(default=None, foreign_key="gates.id")
+    persona_id: Optional[int] = Field(default=None, foreign_key="facet_values.id")
+    industry_id: Optional[int] = Field(default=None, foreign_key="facet_values.id")
+    account: str = Field(default="", max_length=200)
+    due: Optional[date] = Field(default=None)
+    status: str = Field(default="open", max_length=12, index=True)  # open|in_progress|fulfilled|declined
+    piece_id: Optional[int] = Field(default=None, foreign_key="pieces.id")
+    decline_reason: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    created_at: datetime = Field(sa_type=DateTime, default_factory=utcnow)
+    resolved_at: Optional[datetime] = Field(sa_type=DateTime, default=None)
+    resolved_by_id: Optional[int] = Field(default=None, foreign_key="users.id")
+    is_demo: bool = Field(default=False)
+
+
+ALL_TABLES = [
+    LibraryMeta, User, Stage, Gate, FacetValue, Synonym, Blob, Piece, PieceVersion,
+    PieceStage, PieceGate, PieceFacet, UsageEvent, SearchLog, Kit, KitItem, ContentRequest,
+]

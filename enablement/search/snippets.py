@@ -1,0 +1,84 @@
+"""Snippets and highlighted titles, computed only for the page of hits being shown.
+
+Engine-neutral: it needs the query's words and the stemmer the index uses. Rather than
+re-analysing whole documents (slow in pure Python), a regex finds *candidate* words that start
+like a query stem, and only those are stemmed and confirmed. Output is HTML: text escaped,
+matches wrapped in ``<b>…</b>``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from html import escape
+
+from enablement.search.query.expand import STOPWORDS
+
+SNIPPET_WIDTH = 200
+_LEAD = 60  # characters of context shown before the first match
+_ELLIPSIS = "…"
+
+
+class Highlighter:
+    """Marks the words of one query in any text."""
+
+    def __init__(self, words: frozenset[str], prefixes: frozenset[str],
+                 stem: Callable[[str], str]) -> None:
+        self._stem = stem
+        words = frozenset(w for w in words if w not in STOPWORDS) or words
+        self._words = words
+        self._stems = frozenset(stem(w) for w in words)
+        self._prefixes = prefixes
+        starts = {s[:-1] if len(s) > 3 else s for s in self._stems} | set(words) | set(prefixes)
+        starts = {s for s in starts if s}
+        self._candidates = None
+        if starts:
+            alternation = "|".join(re.escape(s) for s in sorted(starts, key=len, reverse=True))
+            self._candidates = re.compile(rf"\b(?:{alternation})\w*", re.IGNORECASE)
+
+    def _matches(self, text: str):
+        if self._candidates is None:
+            return
+        for m in self._candidates.finditer(text):
+            word = m.group(0).lower()
+            if (word in self._words or self._stem(word) in self._stems
+                    or any(word.startswith(p) for p in self._prefixes)):
+                yield m.start(), m.end()
+
+    def mark(self, text: str) -> str:
+        """All of ``text``, escaped, with every match in ``<b>``."""
+        out: list[str] = []
+        last = 0
+        for start, end in self._matches(text):
+            out.append(escape(text[last:start]))
+            out.append("<b>" + escape(text[start:end]) + "</b>")
+            last = end
+        out.append(escape(text[last:]))
+        return "".join(out)
+
+    def snippet(self, text: str, width: int = SNIPPET_WIDTH) -> str | None:
+        """About ``width`` characters around the first match, or None if nothing matches."""
+        first = next(self._matches(text), None)
+        if first is None:
+            return None
+        start = max(0, first[0] - _LEAD)
+        if start > 0:
+            space = text.find(" ", start, first[0])
+            start = space + 1 if space >= 0 else start
+        return _window(text, start, width, self.mark)
+
+
+def _window(text: str, start: int, width: int, render: Callable[[str], str]) -> str:
+    end = min(len(text), start + width)
+    if end < len(text):
+        space = text.rfind(" ", start + width // 2, end)
+        end = space if space > 0 else end
+    piece = " ".join(text[start:end].split())  # newlines and runs of spaces read badly
+    prefix = _ELLIPSIS if start > 0 else ""
+    suffix = _ELLIPSIS if end < len(text) else ""
+    return prefix + render(piece) + suffix
+
+
+def plain_snippet(text: str, width: int = SNIPPET_WIDTH) -> str:
+    """The start of ``text``, escaped, for hits whose text has no visible match."""
+    return _window(text, 0, width, escape)

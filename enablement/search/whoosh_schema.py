@@ -1,0 +1,118 @@
+"""The Whoosh schema and how an ``IndexDoc`` becomes Whoosh fields.
+
+Bump ``SCHEMA_VERSION`` whenever the schema or the analysis changes: an index written with
+another version reports ``outdated_schema`` and the service layer rebuilds it.
+
+Storage choices (why):
+- One ``content`` field holds title, tags, description and body for matching: one posting
+  list per word instead of four. ``title`` and ``tags`` are indexed again, small, to boost.
+- The body is indexed in full (up to ``MAX_BODY_CHARS``) but only its first
+  ``SNIPPET_CHARS`` characters are stored, for snippets. Storing whole bodies would double the
+  index for little gain: a match deep in a 300-page PDF still finds the piece, and the snippet
+  then falls back to the description.
+- Title and description are stored (snippets, ``more_like_this``). Facet keys are not stored:
+  they are read from the postings into an in-memory cache (see ``whoosh_cache``).
+- ``updated``, ``pidn`` and ``stamp`` are columns: sorting newest-first, mapping document
+  numbers to piece ids and listing stamps read one compact array instead of stored fields.
+- No stoplist: stopwords stay in the index so phrases ("return on investment") match
+  exactly; the query side drops bare stopwords instead. ``minsize=1`` keeps "soc 2".
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from functools import lru_cache
+from typing import Any
+
+from whoosh import columns, fields
+from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
+from whoosh.lang.porter import stem as porter_stem
+
+from enablement.search.documents import FACET_DIMENSIONS, NONE_KEY, IndexDoc
+
+SCHEMA_VERSION = 1
+SNIPPET_CHARS = 30_000
+MAX_BODY_CHARS = 2_000_000
+
+# Fields a free-text word is scored in, with query-time boosts (tunable without a rebuild).
+# ``content`` holds all the text, so a title word scores there *and* in ``title``.
+BOOST_FIELDS: tuple[tuple[str, float], ...] = (("content", 1.0), ("title", 2.0), ("tags", 1.0))
+KEY_FIELDS: tuple[str, ...] = ("stage", "gate", *FACET_DIMENSIONS)
+SINGLE_FIELDS: tuple[str, ...] = ("status", "source", "file_type", "kind")
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """The stem the index uses for a lower-case word (C-level LRU: faster than Whoosh's)."""
+    return porter_stem(word)
+
+
+def text_analyzer():
+    """English analysis for free text: words, lower case, Porter stems, no stoplist."""
+    return (RegexTokenizer() | LowercaseFilter() | StopFilter(stoplist=(), minsize=1, maxsize=40)
+            | StemFilter(stemfn=stem, cachesize=None))
+
+
+def name_analyzer():
+    """Owner names: words in lower case, no stemming."""
+    return RegexTokenizer() | LowercaseFilter()
+
+
+@lru_cache(maxsize=1)
+def build_schema() -> fields.Schema:
+    """The schema of ``SCHEMA_VERSION`` (one shared, read-only instance)."""
+    analyzer = text_analyzer()
+    keyword = dict(commas=True, scorable=False)
+    spec: dict[str, Any] = {
+        "pid": fields.ID(unique=True, stored=True),
+        "pidn": fields.COLUMN(columns.NumericColumn("q", default=0)),
+        "updated": fields.COLUMN(columns.NumericColumn("q", default=0)),
+        "stamp": fields.COLUMN(columns.VarBytesColumn()),
+        "content": fields.TEXT(analyzer=analyzer, spelling=True),
+        "title": fields.TEXT(analyzer=analyzer, stored=True, spelling=True),
+        "tags": fields.TEXT(analyzer=analyzer),
+        "description": fields.STORED(),
+        "snippet_text": fields.STORED(),
+        "review_by": fields.STORED(),
+        "owner": fields.TEXT(analyzer=name_analyzer()),
+    }
+    for name in KEY_FIELDS + SINGLE_FIELDS:
+        spec[name] = fields.KEYWORD(**keyword)
+    return fields.Schema(**spec)
+
+
+def _keys(values: tuple[str, ...] | str) -> str:
+    if isinstance(values, str):
+        values = (values,) if values else ()
+    # A comma would split a key in two; keys never need one, so it becomes a space.
+    cleaned = [v.replace(",", " ").strip() for v in values if v and v.strip()]
+    return ",".join(cleaned) if cleaned else NONE_KEY
+
+
+def _micros(moment: datetime) -> int:
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return int(moment.timestamp() * 1_000_000)
+
+
+def doc_fields(doc: IndexDoc) -> dict[str, Any]:
+    """The Whoosh field values of one document."""
+    body = doc.body[:MAX_BODY_CHARS]
+    values: dict[str, Any] = {
+        "pid": str(doc.piece_id),
+        "pidn": doc.piece_id,
+        "updated": _micros(doc.updated_at),
+        "stamp": doc.stamp.encode("utf-8"),
+        "content": "\n".join((doc.title, doc.tags_text, doc.description, body)),
+        "title": doc.title,
+        "description": doc.description,
+        "tags": doc.tags_text,
+        "snippet_text": body[:SNIPPET_CHARS],
+        "review_by": doc.review_by.isoformat() if isinstance(doc.review_by, date) else None,
+        "owner": doc.owner if doc.owner.strip() else NONE_KEY,
+    }
+    for name in KEY_FIELDS:
+        values[name] = _keys(doc.keys_of(name))
+    for name in SINGLE_FIELDS:
+        values[name] = _keys(getattr(doc, name))
+    return values

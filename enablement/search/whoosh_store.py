@@ -1,0 +1,135 @@
+"""The index folder: generations, the CURRENT pointer and the writer lock.
+
+Layout::
+
+    index_dir/
+      CURRENT.json        {"format": ..., "schema": N, "generation": "gen-..."}
+      WRITELOCK           held (OS file lock) by whoever writes: upsert, delete, rebuild
+      gen-<time>-<rand>/  one complete Whoosh index
+
+A rebuild writes a new generation next to the live one and then replaces ``CURRENT.json``
+atomically (``os.replace``), so readers keep using the old generation until the new one is
+complete, and a crash mid-rebuild leaves the old index in place. Old generations are removed
+when no longer current (best effort: on Windows a folder still open elsewhere is left for the
+next rebuild).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from whoosh.util.filelock import FileLock
+
+from enablement.search.errors import IndexBusy
+from enablement.search.whoosh_schema import SCHEMA_VERSION
+
+POINTER = "CURRENT.json"
+LOCK = "WRITELOCK"
+FORMAT = "enablement-whoosh"
+GEN_PREFIX = "gen-"
+
+
+@dataclass(frozen=True)
+class Pointer:
+    """What ``CURRENT.json`` says."""
+
+    schema: int
+    generation: str
+    format: str = FORMAT
+
+
+class PointerError(Exception):
+    """``CURRENT.json`` exists but cannot be read (internal; becomes IndexDamaged)."""
+
+
+def read_pointer(index_dir: Path) -> Pointer | None:
+    """The current pointer, None if there is none. Raises ``PointerError`` if unreadable."""
+    try:
+        raw = (index_dir / POINTER).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise PointerError(str(exc)) from exc
+    try:
+        data = json.loads(raw)
+        return Pointer(schema=int(data["schema"]), generation=str(data["generation"]),
+                       format=str(data.get("format", "")))
+    except (ValueError, KeyError, TypeError) as exc:
+        raise PointerError(f"unreadable {POINTER}: {exc}") from exc
+
+
+def pointer_signature(index_dir: Path) -> tuple[int, int, int] | None:
+    """A cheap fingerprint of ``CURRENT.json`` (inode, size, mtime) to notice a swap."""
+    try:
+        st = os.stat(index_dir / POINTER)
+    except OSError:
+        return None
+    return (st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def write_pointer(index_dir: Path, generation: str) -> None:
+    """Point ``CURRENT.json`` at ``generation``, atomically and durably."""
+    data = json.dumps({"format": FORMAT, "schema": SCHEMA_VERSION, "generation": generation})
+    tmp = index_dir / f".{POINTER}.{uuid.uuid4().hex}.tmp"
+    with open(tmp, "w", encoding="utf-8") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, index_dir / POINTER)
+
+
+def new_generation_name() -> str:
+    """A fresh, sortable generation folder name."""
+    return f"{GEN_PREFIX}{time.strftime('%Y%m%d%H%M%S')}-{uuid.uuid4().hex[:8]}"
+
+
+def remove_other_generations(index_dir: Path, keep: str) -> None:
+    """Delete generation folders and temp files other than ``keep`` (best effort)."""
+    try:
+        children = list(index_dir.iterdir())
+    except OSError:
+        return
+    for child in children:
+        if child.name == keep:
+            continue
+        if child.is_dir() and child.name.startswith(GEN_PREFIX):
+            shutil.rmtree(child, ignore_errors=True)
+        elif child.name.startswith(f".{POINTER}.") and child.name.endswith(".tmp"):
+            try:
+                child.unlink()
+            except OSError:
+                pass
+
+
+def has_legacy_index(index_dir: Path) -> bool:
+    """A bare Whoosh index from before this layout (its TOC files sit in ``index_dir``)."""
+    try:
+        return any(p.name.endswith(".toc") for p in index_dir.iterdir())
+    except OSError:
+        return False
+
+
+@contextmanager
+def write_lock(index_dir: Path, timeout: float) -> Iterator[None]:
+    """Hold the folder's writer lock; retry with backoff up to ``timeout``, then ``IndexBusy``."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(index_dir / LOCK))
+    deadline = time.monotonic() + timeout
+    delay = 0.02
+    while not lock.acquire(blocking=False):
+        if time.monotonic() >= deadline:
+            raise IndexBusy("the search index is being updated by another writer; try again")
+        time.sleep(min(delay, max(0.0, deadline - time.monotonic())))
+        delay = min(delay * 2, 0.5)
+    try:
+        yield
+    finally:
+        lock.release()

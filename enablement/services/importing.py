@@ -1,0 +1,279 @@
+"""Import: files, folders and links become pieces, one file at a time, atomically.
+
+Order per file: sniff (in-process, cheap) → hash → duplicate check → extraction in a
+sandboxed worker (parallel) → blob written (temp + fsync + rename) → piece and version
+rows in one transaction → index. A crash between the blob and the rows leaves only an
+unreferenced blob, which ``check`` reports as collectable and a re-import reuses.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from sqlmodel import select
+
+from enablement.errors import InvalidInput, NotFound
+from enablement.models.dto import Actor, Done, FileOutcome, ImportSummary
+from enablement.models.tables import Blob, Piece, PieceVersion, utcnow
+from enablement.models.vocab import Outcome, ReviewState, Source, Status
+from enablement.services.context import LibraryContext
+from enablement.services.permissions import Permission, require
+from enablement.services.pieces import PieceService, TagSelection, _check_url, piece_changes
+from enablement.storage import pieces_repo
+from enablement.storage.blobs import sha256_file
+from enablement.storage.engine import read_session, write_session
+
+ProgressCallback = Callable[[int, int, str], None]
+
+_JUNK_TITLES = re.compile(r"^(untitled|document\d*|presentation\d*|powerpoint presentation|"
+                          r"microsoft (word|powerpoint) - .*|slide \d+|title)$", re.IGNORECASE)
+_INDEX_BATCH_SECONDS = 0.5
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    path: Path
+    sha256: str
+    size: int
+    file_type: str
+    note: str  # e.g. "named .pdf but is a Word document"
+
+
+def walk_files(paths: Iterable[Path], skip: Path | None = None) -> Iterator[Path]:
+    """Files named, and files inside folders named (recursively, sorted, no hidden files,
+    symbolic links not followed so a folder cannot loop). ``skip`` (the library's own
+    folder) is never entered."""
+    skip_resolved = skip.resolve() if skip is not None else None
+    for raw in paths:
+        path = Path(raw)
+        if path.is_symlink():
+            continue
+        if path.is_file():
+            if skip_resolved is None or skip_resolved not in path.resolve().parents:
+                yield path
+        elif path.is_dir():
+            if skip_resolved is not None and (path.resolve() == skip_resolved
+                                              or skip_resolved in path.resolve().parents):
+                continue
+            for root, dirs, files in os.walk(path, followlinks=False):
+                dirs[:] = sorted(d for d in dirs if not d.startswith(".")
+                                 and (skip_resolved is None or (Path(root) / d).resolve() != skip_resolved))
+                for name in sorted(files):
+                    full = Path(root) / name
+                    if not name.startswith((".", "~$")) and not full.is_symlink():
+                        yield full
+
+
+def title_from(doc_title: str, path: Path) -> str:
+    """The document's own title when it is meaningful, else a tidy file name."""
+    doc_title = " ".join(doc_title.split())
+    if doc_title and not _JUNK_TITLES.match(doc_title) and len(doc_title) >= 3:
+        return doc_title[:300]
+    stem = re.sub(r"[_\-]+", " ", path.stem).strip()
+    return (stem[:1].upper() + stem[1:])[:300] if stem else path.name[:300]
+
+
+class ImportService:
+    def __init__(self, ctx: LibraryContext, pieces: PieceService) -> None:
+        self.ctx = ctx
+        self.pieces = pieces
+
+    def import_paths(self, actor: Actor, paths: Iterable[Path], *, tags: TagSelection | None = None,
+                     source: str = Source.MARKETING, owner: str = "",
+                     progress: ProgressCallback | None = None,
+                     cancel: threading.Event | None = None) -> Done[ImportSummary]:
+        """Import files and folders. Every file ends with one explicit outcome."""
+        if source == Source.REP:
+            require(actor, Permission.SUBMIT_REP_PIECE)
+        else:
+            require(actor, Permission.IMPORT)
+        from enablement.extract import ExtractionPool, sniff_file
+
+        files = list(walk_files(paths, skip=self.ctx.paths.root))
+        total = len(files)
+        outcomes: dict[Path, FileOutcome] = {}
+        done_count = 0
+
+        def tick(name: str) -> None:
+            nonlocal done_count
+            done_count += 1
+            if progress is not None:
+                progress(done_count, total, name)
+
+        limits = self.ctx.settings.limits
+        candidates: list[_Candidate] = []
+        seen: dict[str, Path] = {}
+        known = self._known_blobs()
+        for path in files:
+            if cancel is not None and cancel.is_set():
+                break
+            try:
+                sniff = sniff_file(path, limits)
+            except OSError as exc:
+                outcomes[path] = FileOutcome(str(path), Outcome.REJECTED, f"cannot read: {exc.strerror}")
+                tick(path.name)
+                continue
+            if sniff.file_type is None:
+                outcomes[path] = FileOutcome(str(path), Outcome.REJECTED, sniff.reason)
+                tick(path.name)
+                continue
+            sha = sha256_file(path)
+            if sha in known:
+                outcomes[path] = FileOutcome(str(path), Outcome.DUPLICATE,
+                                             f"already in the library as '{known[sha]}'", duplicate_of=known[sha])
+                tick(path.name)
+                continue
+            if sha in seen:
+                outcomes[path] = FileOutcome(str(path), Outcome.DUPLICATE,
+                                             f"same file as {seen[sha].name} in this import",
+                                             duplicate_of=str(seen[sha]))
+                tick(path.name)
+                continue
+            seen[sha] = path
+            candidates.append(_Candidate(path, sha, path.stat().st_size, sniff.file_type,
+                                         sniff.reason if sniff.extension_mismatch else ""))
+
+        pending_index: list[int] = []
+        last_flush = time.monotonic()
+        by_key = {str(i): c for i, c in enumerate(candidates)}
+        cancelled = cancel is not None and cancel.is_set()
+        if candidates and not cancelled:
+            with ExtractionPool(limits, workers=self.ctx.settings.workers) as pool:
+                for key, cand in by_key.items():
+                    pool.submit(key, cand.path)
+                for key, extracted in pool.results():
+                    cand = by_key[key]
+                    outcomes[cand.path] = self._land(actor, cand, extracted, tags, source, owner)
+                    if outcomes[cand.path].piece_id is not None:
+                        pending_index.append(outcomes[cand.path].piece_id)  # type: ignore[arg-type]
+                    tick(cand.path.name)
+                    if pending_index and time.monotonic() - last_flush > _INDEX_BATCH_SECONDS:
+                        self.ctx.pieces_changed(pending_index)
+                        pending_index, last_flush = [], time.monotonic()
+                    if cancel is not None and cancel.is_set():
+                        pool.cancel()
+                        cancelled = True
+                        break
+        if pending_index:
+            self.ctx.pieces_changed(pending_index)
+        cancelled = cancelled or (cancel is not None and cancel.is_set())
+        ordered = tuple(outcomes.get(p) or FileOutcome(str(p), Outcome.CANCELLED, "import cancelled")
+                        for p in files)
+        summary = ImportSummary(ordered, cancelled=cancelled)
+        return Done(summary, piece_changes(*summary.piece_ids))
+
+    def _known_blobs(self) -> dict[str, str]:
+        """Hash → title of every piece version's bytes already in the library."""
+        with read_session(self.ctx.engine) as s:
+            rows = s.exec(select(PieceVersion.blob_sha256, Piece.title)
+                          .join(Piece, Piece.id == PieceVersion.piece_id)
+                          .where(PieceVersion.blob_sha256 != None))  # noqa: E711
+            return {sha: title for sha, title in rows if sha}
+
+    def _land(self, actor: Actor, cand: _Candidate, extracted, tags: TagSelection | None,  # type: ignore[no-untyped-def]
+              source: str, owner: str) -> FileOutcome:
+        """Store one extracted file: blob first, then rows in one transaction."""
+        if extracted.outcome == Outcome.REJECTED:
+            return FileOutcome(str(cand.path), Outcome.REJECTED, extracted.detail)
+        detail = "; ".join(d for d in (cand.note, extracted.detail) if d)
+        stored = self.ctx.blobs.put_file(cand.path)
+        if stored.sha256 != cand.sha256:
+            # The file changed between hashing and storing: treat it as read now.
+            cand = _Candidate(cand.path, stored.sha256, stored.size, cand.file_type, cand.note)
+        file_type = extracted.file_type or cand.file_type
+        title = title_from(extracted.title, cand.path)
+        with write_session(self.ctx.engine) as s:
+            existing = pieces_repo.piece_with_blob(s, stored.sha256)
+            if existing is not None:
+                return FileOutcome(str(cand.path), Outcome.DUPLICATE,
+                                   f"already in the library as '{existing.title}'", duplicate_of=existing.title)
+            if s.get(Blob, stored.sha256) is None:
+                s.add(Blob(sha256=stored.sha256, size=stored.size, file_type=file_type))
+            piece = Piece(title=title, status=Status.DRAFT, source=source, owner=owner or "",
+                          review_state=ReviewState.PENDING if source == Source.REP else ReviewState.NONE,
+                          created_by_id=actor.user_id)
+            s.add(piece)
+            s.flush()
+            version = PieceVersion(piece_id=piece.id, number=1, blob_sha256=stored.sha256,
+                                   original_name=cand.path.name[:500], file_type=file_type, size=stored.size,
+                                   page_count=extracted.page_count, doc_title=extracted.title[:500],
+                                   doc_author=extracted.author[:300], text=extracted.text,
+                                   outcome=extracted.outcome, outcome_detail=detail[:500],
+                                   created_by_id=actor.user_id)
+            s.add(version)
+            s.flush()
+            piece.current_version_id = version.id
+            if tags is not None:
+                self.pieces._apply_tags(s, piece, tags)
+            piece_id = piece.id
+        return FileOutcome(str(cand.path), extracted.outcome, detail, piece_id=piece_id,
+                           pages=extracted.page_count)
+
+    def new_version(self, actor: Actor, piece_id: int, path: Path, note: str = "") -> Done[FileOutcome]:
+        """Replace a piece's file; history, tags and usage stay on the piece."""
+        require(actor, Permission.EDIT_PIECES)
+        from enablement.extract import extract_file, sniff_file
+
+        path = Path(path)
+        if not path.is_file():
+            raise InvalidInput(f"No file at {path}.")
+        self.pieces.get(piece_id)  # NotFound before any work
+        sniff = sniff_file(path, self.ctx.settings.limits)
+        if sniff.file_type is None:
+            raise InvalidInput(f"{path.name} was rejected: {sniff.reason}")
+        extracted = extract_file(path, self.ctx.settings.limits)
+        if extracted.outcome == Outcome.REJECTED:
+            raise InvalidInput(f"{path.name} was rejected: {extracted.detail}")
+        stored = self.ctx.blobs.put_file(path)
+        with write_session(self.ctx.engine) as s:
+            piece = s.get(Piece, piece_id)
+            if piece is None:
+                raise NotFound(f"No piece with id {piece_id}.")
+            versions = list(s.exec(select(PieceVersion).where(PieceVersion.piece_id == piece_id)))
+            current = next((v for v in versions if v.id == piece.current_version_id), None)
+            if current is not None and current.blob_sha256 == stored.sha256:
+                raise InvalidInput(f"{path.name} is the same file as the current version.")
+            if s.get(Blob, stored.sha256) is None:
+                s.add(Blob(sha256=stored.sha256, size=stored.size, file_type=extracted.file_type or sniff.file_type))
+            detail = "; ".join(d for d in (sniff.reason if sniff.extension_mismatch else "", extracted.detail) if d)
+            version = PieceVersion(piece_id=piece_id, number=max((v.number for v in versions), default=0) + 1,
+                                   blob_sha256=stored.sha256, original_name=path.name[:500],
+                                   file_type=extracted.file_type or sniff.file_type, size=stored.size,
+                                   page_count=extracted.page_count, doc_title=extracted.title[:500],
+                                   doc_author=extracted.author[:300], text=extracted.text,
+                                   outcome=extracted.outcome, outcome_detail=detail[:500], note=note[:500],
+                                   created_by_id=actor.user_id)
+            s.add(version)
+            s.flush()
+            piece.current_version_id = version.id
+            piece.updated_at = utcnow()
+            outcome = FileOutcome(str(path), extracted.outcome, detail, piece_id=piece_id,
+                                  pages=extracted.page_count)
+        self.ctx.pieces_changed([piece_id])
+        return Done(outcome, piece_changes(piece_id))
+
+    def add_link(self, actor: Actor, url: str, title: str, description: str = "",
+                 tags: TagSelection | None = None, source: str = Source.MARKETING) -> Done[int]:
+        """A link piece: URL and title, nothing downloaded."""
+        require(actor, Permission.SUBMIT_REP_PIECE if source == Source.REP else Permission.IMPORT)
+        url = _check_url(url)
+        if not title.strip():
+            raise InvalidInput("A link needs a title.")
+        with write_session(self.ctx.engine) as s:
+            piece = Piece(title=title.strip()[:300], description=description, kind="link", url=url,
+                          status=Status.DRAFT, source=source, created_by_id=actor.user_id,
+                          review_state=ReviewState.PENDING if source == Source.REP else ReviewState.NONE)
+            s.add(piece)
+            s.flush()
+            if tags is not None:
+                self.pieces._apply_tags(s, piece, tags)
+            piece_id = piece.id
+        self.ctx.pieces_changed([piece_id])
+        return Done(piece_id, piece_changes(piece_id))
+

@@ -1,0 +1,268 @@
+"""Kits: a rep's ordered pieces for one call or deal, exported as a folder (or zip) of
+files plus one merged PDF that starts with a cover page."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import threading
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Optional
+
+from sqlalchemy import func
+from sqlmodel import col, select
+
+from enablement.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from enablement.models.changes import Changes
+from enablement.models.dto import Actor, Done, PieceSummary
+from enablement.models.tables import Kit, KitItem, Piece, utcnow
+from enablement.models.vocab import Role, Status, UsageKind
+from enablement.services.context import LibraryContext
+from enablement.services.permissions import Permission, require
+from enablement.services.safe_names import safe_file_name, unique_path
+from enablement.services.usage import UsageService, UseRecord
+from enablement.storage import pieces_repo
+from enablement.storage.engine import read_session, write_session
+
+KIT_CHANGED = Changes(kits=True)
+
+
+@dataclass(frozen=True)
+class KitItemInfo:
+    id: int
+    piece: PieceSummary
+    position: int
+    note: str
+    warnings: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class KitInfo:
+    id: int
+    name: str
+    owner_id: int
+    account: str
+    notes: str
+    items: tuple[KitItemInfo, ...]
+    updated_at: object
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        return tuple(f"{i.piece.title}: {w}" for i in self.items for w in i.warnings)
+
+
+@dataclass(frozen=True)
+class KitExport:
+    folder: Path
+    files: tuple[Path, ...]
+    merged_pdf: Optional[Path]
+    merged_pages: int
+    zip_path: Optional[Path]
+    skipped: tuple[str, ...]
+
+
+class KitService:
+    def __init__(self, ctx: LibraryContext, usage: UsageService) -> None:
+        self.ctx = ctx
+        self.usage = usage
+
+    def list(self, actor: Actor) -> list[KitInfo]:
+        """The actor's kits, most recently changed first."""
+        with read_session(self.ctx.engine) as s:
+            ids = list(s.exec(select(Kit.id).where(Kit.owner_id == actor.user_id)
+                              .order_by(col(Kit.updated_at).desc(), col(Kit.id).desc())))
+        return [self.get(actor, kid) for kid in ids]
+
+    def get(self, actor: Actor, kit_id: int) -> KitInfo:
+        with read_session(self.ctx.engine) as s:
+            kit = self._kit(s, actor, kit_id, write=False)
+            items = list(s.exec(select(KitItem).where(KitItem.kit_id == kit_id).order_by(KitItem.position)))
+            summaries = {p.id: p for p in pieces_repo.summaries(s, [i.piece_id for i in items], self.ctx.today())}
+            current = {p.id: p.current_version_id for p in
+                       s.exec(select(Piece).where(col(Piece.id).in_([i.piece_id for i in items])))}
+            infos = []
+            for item in items:
+                summary = summaries.get(item.piece_id)
+                if summary is None:
+                    continue  # purged
+                warnings = []
+                if item.version_id_at_add and current.get(item.piece_id) != item.version_id_at_add:
+                    warnings.append("has a new version since it was added")
+                if summary.stale:
+                    warnings.append(f"is past its review date ({summary.review_by})")
+                if summary.status == Status.ARCHIVED:
+                    warnings.append("was archived")
+                infos.append(KitItemInfo(item.id, summary, item.position, item.note, tuple(warnings)))
+            return KitInfo(kit.id, kit.name, kit.owner_id, kit.account, kit.notes, tuple(infos), kit.updated_at)
+
+    def create(self, actor: Actor, name: str, account: str = "", notes: str = "") -> Done[int]:
+        require(actor, Permission.KITS)
+        if not name.strip():
+            raise InvalidInput("A kit needs a name.")
+        with write_session(self.ctx.engine) as s:
+            kit = Kit(name=name.strip()[:200], owner_id=actor.user_id, account=account.strip()[:200], notes=notes)
+            s.add(kit)
+            s.flush()
+            kit_id = kit.id
+        return Done(kit_id, KIT_CHANGED)
+
+    def update(self, actor: Actor, kit_id: int, *, name: str | None = None, account: str | None = None,
+               notes: str | None = None) -> Done[None]:
+        with write_session(self.ctx.engine) as s:
+            kit = self._kit(s, actor, kit_id)
+            if name is not None:
+                if not name.strip():
+                    raise InvalidInput("A kit needs a name.")
+                kit.name = name.strip()[:200]
+            if account is not None:
+                kit.account = account.strip()[:200]
+            if notes is not None:
+                kit.notes = notes
+            kit.updated_at = utcnow()
+        return Done(None, KIT_CHANGED)
+
+    def delete(self, actor: Actor, kit_id: int) -> Done[None]:
+        with write_session(self.ctx.engine) as s:
+            kit = self._kit(s, actor, kit_id)
+            for item in s.exec(select(KitItem).where(KitItem.kit_id == kit_id)):
+                s.delete(item)
+            s.delete(kit)
+        return Done(None, KIT_CHANGED)
+
+    def add(self, actor: Actor, kit_id: int, piece_id: int, note: str = "") -> Done[int]:
+        with write_session(self.ctx.engine) as s:
+            kit = self._kit(s, actor, kit_id)
+            piece = s.get(Piece, piece_id)
+            if piece is None or piece.status == "purged":
+                raise NotFound(f"No piece with id {piece_id}.")
+            if s.exec(select(KitItem).where(KitItem.kit_id == kit_id, KitItem.piece_id == piece_id)).first():
+                raise Conflict(f"'{piece.title}' is already in '{kit.name}'.")
+            last = s.exec(select(func.max(KitItem.position)).where(KitItem.kit_id == kit_id)).one()
+            item = KitItem(kit_id=kit_id, piece_id=piece_id, position=(last if last is not None else -1) + 1,
+                           note=note, version_id_at_add=piece.current_version_id)
+            s.add(item)
+            kit.updated_at = utcnow()
+            s.flush()
+            item_id = item.id
+        return Done(item_id, KIT_CHANGED)
+
+    def remove(self, actor: Actor, kit_id: int, piece_id: int) -> Done[None]:
+        with write_session(self.ctx.engine) as s:
+            kit = self._kit(s, actor, kit_id)
+            item = s.exec(select(KitItem).where(KitItem.kit_id == kit_id, KitItem.piece_id == piece_id)).first()
+            if item is None:
+                raise NotFound("That piece is not in the kit.")
+            s.delete(item)
+            kit.updated_at = utcnow()
+        return Done(None, KIT_CHANGED)
+
+    def reorder(self, actor: Actor, kit_id: int, piece_ids: list[int]) -> Done[None]:
+        with write_session(self.ctx.engine) as s:
+            kit = self._kit(s, actor, kit_id)
+            items = {i.piece_id: i for i in s.exec(select(KitItem).where(KitItem.kit_id == kit_id))}
+            if set(piece_ids) != set(items):
+                raise InvalidInput("The new order must list every piece of the kit exactly once.")
+            for pos, pid in enumerate(piece_ids):
+                items[pid].position = pos
+            kit.updated_at = utcnow()
+        return Done(None, KIT_CHANGED)
+
+    def annotate(self, actor: Actor, kit_id: int, piece_id: int, note: str) -> Done[None]:
+        with write_session(self.ctx.engine) as s:
+            self._kit(s, actor, kit_id)
+            item = s.exec(select(KitItem).where(KitItem.kit_id == kit_id, KitItem.piece_id == piece_id)).first()
+            if item is None:
+                raise NotFound("That piece is not in the kit.")
+            item.note = note
+        return Done(None, KIT_CHANGED)
+
+    def refresh_item(self, actor: Actor, kit_id: int, piece_id: int) -> Done[None]:
+        """Accept the piece's current version (clears the "new version" warning)."""
+        with write_session(self.ctx.engine) as s:
+            self._kit(s, actor, kit_id)
+            item = s.exec(select(KitItem).where(KitItem.kit_id == kit_id, KitItem.piece_id == piece_id)).first()
+            piece = s.get(Piece, piece_id)
+            if item is None or piece is None:
+                raise NotFound("That piece is not in the kit.")
+            item.version_id_at_add = piece.current_version_id
+        return Done(None, KIT_CHANGED)
+
+    def export(self, actor: Actor, kit_id: int, target_dir: Path, *, as_zip: bool = False,
+               progress: Callable[[int, int, str], None] | None = None,
+               cancel: threading.Event | None = None) -> Done[KitExport]:
+        """Write the kit's files (safe names) and one merged PDF with a cover page into a new
+        folder under ``target_dir`` (or a zip of it). Logs a kit_exported use per piece."""
+        from enablement.services.kit_pdf import merged_kit_pdf
+
+        kit = self.get(actor, kit_id)
+        if not kit.items:
+            raise InvalidInput(f"'{kit.name}' is empty; add pieces before exporting it.")
+        target_dir = Path(target_dir)
+        target_dir.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".kit-", dir=target_dir))
+        try:
+            files: list[Path] = []
+            pdfs: list[tuple[str, Path]] = []
+            skipped: list[str] = []
+            total = len(kit.items) + 1
+            for n, item in enumerate(kit.items, 1):
+                if cancel is not None and cancel.is_set():
+                    raise InvalidInput("Export cancelled.")
+                if progress:
+                    progress(n - 1, total, item.piece.title)
+                detail = self.ctx_piece_file(item.piece.id)
+                if detail is None:
+                    skipped.append(f"{item.piece.title} (a link: listed on the cover page)")
+                    continue
+                blob_path, original, file_type = detail
+                name = safe_file_name(f"{n:02d} {item.piece.title}.{file_type}")
+                dest = unique_path(staging, name)
+                shutil.copyfile(blob_path, dest)
+                files.append(dest)
+                if file_type == "pdf":
+                    pdfs.append((item.piece.title, dest))
+            if progress:
+                progress(total - 1, total, "merged PDF")
+            merged_path = staging / safe_file_name(f"{kit.name} - merged.pdf")
+            merged_pages, merge_skipped = merged_kit_pdf(kit, self.ctx.taxonomy(), pdfs, merged_path)
+            skipped.extend(merge_skipped)
+            folder = unique_path(target_dir, safe_file_name(kit.name, default="kit"))
+            staging.rename(folder)
+            files = [folder / f.name for f in files]
+            merged = folder / merged_path.name
+            zip_path = None
+            if as_zip:
+                zip_path = unique_path(target_dir, safe_file_name(f"{kit.name}.zip"))
+                with zipfile.ZipFile(zip_path, "w", zipfile.ZIP_DEFLATED) as zf:
+                    for f in [*files, merged]:
+                        zf.write(f, arcname=f"{folder.name}/{f.name}")
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        for item in kit.items:
+            self.usage.record(actor, UseRecord(kind=UsageKind.KIT_EXPORTED, piece_id=item.piece.id,
+                                               kit_id=kit.id, account=kit.account))
+        if progress:
+            progress(total, total, "done")
+        result = KitExport(folder, tuple(files), merged, merged_pages, zip_path, tuple(skipped))
+        return Done(result, Changes(usage=True, kits=True))
+
+    def ctx_piece_file(self, piece_id: int) -> tuple[str, str, str] | None:
+        from enablement.models.tables import PieceVersion
+
+        with read_session(self.ctx.engine) as s:
+            piece = s.get(Piece, piece_id)
+            version = s.get(PieceVersion, piece.current_version_id) if piece and piece.current_version_id else None
+            if version is None or not version.blob_sha256:
+                return None
+            return str(self.ctx.blobs.path_for(version.blob_sha256)), version.original_name, version.file_type
+
+    def _kit(self, s, actor: Actor, kit_id: int, write: bool = True) -> Kit:  # type: ignore[no-untyped-def]
+        kit = s.get(Kit, kit_id)
+        if kit is None:
+            raise NotFound(f"No kit with id {kit_id}.")
+        if kit.owner_id != actor.user_id and not (not write and actor.role in (Role.ADMIN, Role.MANAGER)):
+            raise PermissionDenied(f"'{kit.name}' belongs to another user.")
+        return kit

@@ -1,0 +1,157 @@
+"""Opening a library: the core's composition root.
+
+``Library.open`` picks the paths, loads settings, builds the engine, migrates, seeds the
+default taxonomy on a new library and wires the services together. Nothing here is global:
+the app and the CLI each open their own Library and pass it down.
+"""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+from sqlmodel import select
+
+from enablement.config import LibraryPaths, Settings
+from enablement.errors import LibraryError, StorageError
+from enablement.models.tables import LibraryMeta, Stage
+from enablement.services.context import LibraryContext
+from enablement.services.importing import ImportService
+from enablement.services.kits import KitService
+from enablement.services.maintenance import MaintenanceService
+from enablement.services.pieces import PieceService
+from enablement.services.requests import RequestService
+from enablement.services.taxonomy import TaxonomyService
+from enablement.services.usage import UsageService
+from enablement.services.users import UserService
+from enablement.storage.blobs import BlobStore
+from enablement.storage.engine import make_engine, read_session, sqlite_url, write_session
+from enablement.storage.migrate import migrate
+from enablement.storage.taxonomy_repo import apply_taxonomy
+from enablement.taxonomy import default_taxonomy
+
+_NETWORK_FS = {"nfs", "nfs4", "cifs", "smbfs", "smb3", "afpfs", "9p", "fuse.sshfs", "davfs", "fuse.davfs2"}
+
+
+def network_filesystem(path: Path) -> str | None:
+    """The network file-system type holding ``path`` (Linux), or None. SQLite's locking is
+    unreliable there, so an embedded library refuses to live on one."""
+    try:
+        mounts = Path("/proc/mounts").read_text().splitlines()
+    except OSError:
+        return None
+    target = str(path.resolve())
+    best, fstype = "", None
+    for line in mounts:
+        parts = line.split()
+        if len(parts) >= 3 and (target == parts[1] or target.startswith(parts[1].rstrip("/") + "/")):
+            if len(parts[1]) > len(best):
+                best, fstype = parts[1], parts[2]
+    return fstype if fstype in _NETWORK_FS else None
+
+
+class Library:
+    """One open library: its context and every service over it."""
+
+    def __init__(self, ctx: LibraryContext, created: bool) -> None:
+        self.ctx = ctx
+        self.created = created
+        self.users = UserService(ctx)
+        self.taxonomy = TaxonomyService(ctx)
+        self.pieces = PieceService(ctx)
+        self.importer = ImportService(ctx, self.pieces)
+        self.usage = UsageService(ctx)
+        self.kits = KitService(ctx, self.usage)
+        self.requests = RequestService(ctx)
+        self.maintenance = MaintenanceService(ctx)
+        self._search = None
+        self._reports = None
+
+    @property
+    def search(self):  # type: ignore[no-untyped-def]
+        """The search service (imported on first use: start-up does not pay for it)."""
+        if self._search is None:
+            from enablement.services.search import SearchService
+
+            self._search = SearchService(self.ctx, self.pieces, self.usage)
+        return self._search
+
+    @property
+    def reports(self):  # type: ignore[no-untyped-def]
+        """The manager reports (imported on first use)."""
+        if self._reports is None:
+            from enablement.services.reports_service import ReportService
+
+            self._reports = ReportService(self.ctx)
+        return self._reports
+
+    @classmethod
+    def open(cls, root: Path, settings: Settings | None = None, database_url: str | None = None,
+             with_index: bool = True) -> "Library":
+        """Open (creating if needed) the library in folder ``root``."""
+        paths = LibraryPaths(Path(root).expanduser())
+        try:
+            paths.ensure()
+        except PermissionError as exc:
+            raise StorageError(f"Cannot create the library folder {paths.root}: permission denied.") from exc
+        except OSError as exc:
+            raise StorageError(f"Cannot create the library folder {paths.root}: {exc.strerror}.") from exc
+        settings = settings or Settings.load(paths.settings_file)
+        url = database_url or settings.database_url or sqlite_url(paths.database)
+        if url.startswith("sqlite"):
+            fstype = network_filesystem(paths.root)
+            if fstype:
+                raise LibraryError(f"{paths.root} is on a network drive ({fstype}); an embedded library must be "
+                                   "on a local disk. Use a team library for sharing.")
+        engine = make_engine(url)
+        try:
+            done = migrate(engine, paths.backups)
+        except Exception:
+            engine.dispose()
+            raise
+        ctx = LibraryContext(paths=paths, settings=settings, engine=engine, blobs=BlobStore(paths.blobs))
+        created = done == "created"
+        _seed(ctx)
+        library = cls(ctx, created)
+        if with_index:
+            from enablement.services.search import SearchIndex
+
+            ctx.index = SearchIndex(ctx)
+        return library
+
+    def meta(self, key: str, default: str = "") -> str:
+        with read_session(self.ctx.engine) as s:
+            row = s.get(LibraryMeta, key)
+            return row.value if row else default
+
+    def set_meta(self, key: str, value: str) -> None:
+        with write_session(self.ctx.engine) as s:
+            row = s.get(LibraryMeta, key)
+            if row is None:
+                s.add(LibraryMeta(key=key, value=value))
+            else:
+                row.value = value
+
+    @property
+    def is_demo(self) -> bool:
+        return self.meta("demo") == "true"
+
+    def close(self) -> None:
+        if self.ctx.index is not None:
+            self.ctx.index.close()
+        self.ctx.engine.dispose()
+
+    def __enter__(self) -> "Library":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _seed(ctx: LibraryContext) -> None:
+    """A new library gets an id and the default taxonomy (once)."""
+    with write_session(ctx.engine) as s:
+        if s.get(LibraryMeta, "library_id") is None:
+            s.add(LibraryMeta(key="library_id", value=str(uuid.uuid4())))
+        if s.exec(select(Stage.id).limit(1)).first() is None:
+            apply_taxonomy(s, default_taxonomy(), retire_missing=False)

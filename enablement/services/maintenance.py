@@ -1,0 +1,185 @@
+"""Check, repair, back up and restore a library.
+
+``check`` verifies the invariants of DESIGN.md: the schema is current, every row points at
+a blob that exists and still hashes to its name, no piece points at a missing version,
+and the database itself is sound. The derived search index is compared with the database
+and its state reported; it repairs itself, so lag there is a note, not an inconsistency.
+Blobs that no row uses (an import killed between writing the blob and the rows) are not
+an inconsistency: they are collectable and listed as such.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import tempfile
+import zipfile
+from datetime import datetime, timezone
+from pathlib import Path
+
+from sqlmodel import select
+
+from enablement.errors import InvalidInput, LibraryError, PermissionDenied
+from enablement.models.dto import Actor, CheckProblem, CheckReport
+from enablement.models.tables import Blob, Piece, PieceVersion
+from enablement.models.vocab import Role
+from enablement.services.context import LibraryContext
+from enablement.storage.engine import is_sqlite, read_session, write_session
+from enablement.storage.migrate import backup_sqlite, current_revision, head_revision
+
+BACKUP_FORMAT = "enablement-backup-1"
+
+
+class MaintenanceService:
+    def __init__(self, ctx: LibraryContext) -> None:
+        self.ctx = ctx
+
+    def check(self, verify_hashes: bool = True) -> CheckReport:
+        """Every invariant, as problems (inconsistencies) and facts (counts, collectables)."""
+        problems: list[CheckProblem] = []
+        facts: dict[str, object] = {}
+        head, current = head_revision(), current_revision(self.ctx.engine)
+        facts["schema"] = current
+        if current != head:
+            problems.append(CheckProblem("schema", f"schema is at {current}, expected {head}"))
+        if is_sqlite(self.ctx.engine):
+            with self.ctx.engine.connect() as conn:
+                result = conn.exec_driver_sql("PRAGMA quick_check").scalar()
+                if result != "ok":
+                    problems.append(CheckProblem("database", f"SQLite quick_check: {result}"))
+                for row in conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall():
+                    problems.append(CheckProblem("database", f"broken reference in {row[0]} row {row[1]} → {row[2]}"))
+        with read_session(self.ctx.engine) as s:
+            blobs = {b.sha256: b for b in s.exec(select(Blob))}
+            versions = list(s.exec(select(PieceVersion)))
+            pieces = list(s.exec(select(Piece)))
+        by_id = {v.id: v for v in versions}
+        used = set()
+        for v in versions:
+            if not v.blob_sha256:
+                continue
+            used.add(v.blob_sha256)
+            if v.blob_sha256 not in blobs:
+                problems.append(CheckProblem("blob", f"version {v.id} of piece {v.piece_id} names blob "
+                                                     f"{v.blob_sha256[:12]}… that has no row"))
+        for sha, blob in blobs.items():
+            path = self.ctx.blobs.path_for(sha)
+            if not path.is_file():
+                problems.append(CheckProblem("blob", f"blob {sha[:12]}… is missing from {self.ctx.blobs.root}"))
+            elif path.stat().st_size != blob.size:
+                problems.append(CheckProblem("blob", f"blob {sha[:12]}… has {path.stat().st_size} bytes, "
+                                                     f"expected {blob.size}"))
+            elif verify_hashes and not self.ctx.blobs.verify(sha):
+                problems.append(CheckProblem("blob", f"blob {sha[:12]}… no longer matches its hash (damaged)"))
+        for p in pieces:
+            if p.status == "purged":
+                continue
+            if p.kind == "file":
+                v = by_id.get(p.current_version_id or -1)
+                if v is None:
+                    problems.append(CheckProblem("piece", f"piece {p.id} '{p.title}' has no current version"))
+                elif v.piece_id != p.id:
+                    problems.append(CheckProblem("piece", f"piece {p.id} points at a version of piece {v.piece_id}"))
+        on_disk = set(self.ctx.blobs.all_hashes())
+        facts["pieces"] = sum(1 for p in pieces if p.status != "purged")
+        facts["blobs"] = len(blobs)
+        facts["collectable_blob_files"] = len(on_disk - set(blobs))
+        facts["collectable_blob_rows"] = len(set(blobs) - used)
+        facts["leftover_temp_files"] = len(self.ctx.blobs.leftover_temp_files())
+        if self.ctx.index is not None:
+            # The index is a derived cache that repairs itself on the next search (or with
+            # --repair / reindex): its state is reported, but it is not an inconsistency.
+            facts["index"] = self.ctx.index.check()
+        return CheckReport(tuple(problems), facts)
+
+    def collect_garbage(self, actor: Actor) -> dict[str, int]:
+        """Remove blobs no version uses and temp files left by interrupted imports."""
+        if actor.role != Role.ADMIN:
+            raise PermissionDenied("Only an admin may remove unused files.")
+        removed = {"blob_files": 0, "blob_rows": 0, "temp_files": 0}
+        with write_session(self.ctx.engine) as s:
+            used = {v for v in s.exec(select(PieceVersion.blob_sha256)) if v}
+            for blob in s.exec(select(Blob)):
+                if blob.sha256 not in used:
+                    s.delete(blob)
+                    removed["blob_rows"] += 1
+        with read_session(self.ctx.engine) as s:
+            known = set(s.exec(select(Blob.sha256)))
+        for sha in set(self.ctx.blobs.all_hashes()) - known:
+            self.ctx.blobs.remove(sha)
+            removed["blob_files"] += 1
+        for tmp in self.ctx.blobs.leftover_temp_files():
+            tmp.unlink(missing_ok=True)
+            removed["temp_files"] += 1
+        return removed
+
+    def backup(self, target: Path) -> Path:
+        """A zip holding a consistent copy of the database and every blob (the index is
+        derived and rebuilt on restore)."""
+        if not is_sqlite(self.ctx.engine):
+            raise InvalidInput("A team library is backed up on its server (pg_dump), not from a laptop.")
+        target = Path(target)
+        if target.is_dir() or target.suffix.lower() != ".zip":
+            target.mkdir(parents=True, exist_ok=True)
+            target = target / f"enablement-backup-{datetime.now(timezone.utc):%Y%m%dT%H%M%SZ}.zip"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(dir=self.ctx.paths.tmp) as tmp:
+            db_copy = backup_sqlite(self.ctx.engine, Path(tmp) / "library.db")
+            partial = target.with_name(target.name + ".partial")
+            with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as zf:
+                zf.writestr("FORMAT", BACKUP_FORMAT)
+                zf.write(db_copy, "library.db")
+                if self.ctx.paths.settings_file.exists():
+                    zf.write(self.ctx.paths.settings_file, "settings.json")
+                for sha in self.ctx.blobs.all_hashes():
+                    zf.write(self.ctx.blobs.path_for(sha), f"blobs/{sha[:2]}/{sha}",
+                             compress_type=zipfile.ZIP_STORED)
+            os.replace(partial, target)
+        return target
+
+
+def restore_backup(archive: Path, root: Path, force: bool = False) -> None:
+    """Unpack a backup into library folder ``root`` (which must be empty unless ``force``).
+    The library is restored beside the old one and swapped in only when complete."""
+    archive, root = Path(archive), Path(root)
+    try:
+        zf = zipfile.ZipFile(archive)
+    except (OSError, zipfile.BadZipFile) as exc:
+        raise InvalidInput(f"{archive} is not an Enablement backup ({exc}).") from exc
+    with zf:
+        names = zf.namelist()
+        if "FORMAT" not in names or zf.read("FORMAT").decode() != BACKUP_FORMAT or "library.db" not in names:
+            raise InvalidInput(f"{archive} is not an Enablement backup.")
+        if root.exists() and any(root.iterdir()) and not force:
+            raise InvalidInput(f"{root} already holds a library; restore into an empty folder or pass --force.")
+        staging = Path(tempfile.mkdtemp(prefix=".restore-", dir=root.parent if root.parent.exists() else None))
+        try:
+            for name in names:
+                if name == "FORMAT":
+                    continue
+                dest = (staging / name).resolve()
+                if not str(dest).startswith(str(staging.resolve()) + os.sep):
+                    raise InvalidInput(f"{archive} holds an unsafe path: {name}")
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                with zf.open(name) as src, open(dest, "wb") as out:
+                    shutil.copyfileobj(src, out)
+            con = sqlite3.connect(staging / "library.db")
+            try:
+                if con.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+                    raise LibraryError("The backup's database is damaged.")
+            finally:
+                con.close()
+            from enablement.storage.blobs import sha256_file
+            for blob in (staging / "blobs").rglob("*") if (staging / "blobs").exists() else []:
+                if blob.is_file() and sha256_file(blob) != blob.name:
+                    raise LibraryError(f"The backup's file {blob.name[:12]}… is damaged.")
+            if root.exists():
+                old = root.with_name(root.name + ".replaced-" + datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S"))
+                root.rename(old)
+                staging.rename(root)
+            else:
+                staging.rename(root)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise

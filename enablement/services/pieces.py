@@ -1,0 +1,320 @@
+"""Pieces: metadata, tags, the publish/archive life cycle, rep-made submissions, purge."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Iterable, Mapping, Sequence
+
+from sqlmodel import col, select
+
+from enablement.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from enablement.models.changes import Changes
+from enablement.models.dto import Actor, Done, PieceDetail, PieceSummary, TaxonomyInfo
+from enablement.models.tables import (KitItem, Piece, PieceFacet, PieceGate, PieceStage, PieceVersion,
+                                      utcnow)
+from enablement.models.vocab import FACETS, ReviewState, Role, Source, Status
+from enablement.services.context import LibraryContext
+from enablement.services.permissions import Permission, can, require
+from enablement.storage import pieces_repo
+from enablement.storage.engine import read_session, write_session
+
+PURGED = "purged"
+
+
+@dataclass(frozen=True)
+class TagSelection:
+    """Tags to set on a piece. ``None`` leaves that dimension unchanged."""
+
+    stages: Sequence[int] | None = None
+    gates: Sequence[int] | None = None
+    facets: Mapping[str, Sequence[int]] | None = None  # facet → value ids (replaces those facets)
+
+
+def piece_changes(*ids: int) -> Changes:
+    return Changes(pieces=True, index=True, piece_ids=frozenset(ids))
+
+
+class PieceService:
+    def __init__(self, ctx: LibraryContext) -> None:
+        self.ctx = ctx
+
+    # --- reading ------------------------------------------------------------------------------
+    def list(self, statuses: Iterable[str] | None = (Status.DRAFT, Status.PUBLISHED)) -> list[PieceSummary]:
+        """Pieces newest first (purged tombstones never appear)."""
+        wanted = [s for s in (statuses or (Status.DRAFT, Status.PUBLISHED, Status.ARCHIVED)) if s != PURGED]
+        with read_session(self.ctx.engine) as s:
+            ids = pieces_repo.all_piece_ids(s, wanted)
+            return pieces_repo.summaries(s, ids, self.ctx.today())
+
+    def summaries(self, piece_ids: Sequence[int]) -> list[PieceSummary]:
+        with read_session(self.ctx.engine) as s:
+            return pieces_repo.summaries(s, piece_ids, self.ctx.today())
+
+    def get(self, piece_id: int) -> PieceDetail:
+        with read_session(self.ctx.engine) as s:
+            found = pieces_repo.detail(s, piece_id, self.ctx.today())
+        if found is None or found.summary.status == PURGED:
+            raise NotFound(f"No piece with id {piece_id}.")
+        return found
+
+    def review_queue(self) -> list[PieceSummary]:
+        """Rep-made submissions waiting for marketing."""
+        with read_session(self.ctx.engine) as s:
+            ids = list(s.exec(select(Piece.id).where(Piece.review_state == ReviewState.PENDING)
+                              .order_by(Piece.created_at)))
+            return pieces_repo.summaries(s, ids, self.ctx.today())
+
+    def submissions_by(self, user_id: int) -> list[PieceSummary]:
+        """A rep's own submissions and what happened to them."""
+        with read_session(self.ctx.engine) as s:
+            ids = list(s.exec(select(Piece.id).where(Piece.created_by_id == user_id,
+                                                     Piece.source == Source.REP)
+                              .order_by(col(Piece.created_at).desc())))
+            return pieces_repo.summaries(s, ids, self.ctx.today())
+
+    def version_file(self, piece_id: int, version_id: int | None = None) -> tuple[str, str, str]:
+        """(blob path, original name, file type) of the current or a given version."""
+        with read_session(self.ctx.engine) as s:
+            piece = s.get(Piece, piece_id)
+            if piece is None or piece.status == PURGED:
+                raise NotFound(f"No piece with id {piece_id}.")
+            vid = version_id or piece.current_version_id
+            version = s.get(PieceVersion, vid) if vid else None
+            if version is None or version.piece_id != piece_id or not version.blob_sha256:
+                raise NotFound(f"'{piece.title}' has no file (it is a link).")
+            return str(self.ctx.blobs.path_for(version.blob_sha256)), version.original_name, version.file_type
+
+    # --- editing ------------------------------------------------------------------------------
+    def update(self, actor: Actor, piece_id: int, *, title: str | None = None,
+               description: str | None = None, owner: str | None = None,
+               review_by: date | None | str = "keep", url: str | None = None) -> Done[None]:
+        """Edit metadata. ``review_by`` takes a date, None (clear) or "keep"."""
+        with write_session(self.ctx.engine) as s:
+            piece = self._editable(s, actor, piece_id)
+            if title is not None:
+                if not title.strip():
+                    raise InvalidInput("A piece needs a title.")
+                piece.title = title.strip()[:300]
+            if description is not None:
+                piece.description = description
+            if owner is not None:
+                piece.owner = owner.strip()[:120]
+            if review_by != "keep":
+                piece.review_by = review_by  # type: ignore[assignment]
+            if url is not None:
+                if piece.kind != "link":
+                    raise InvalidInput("Only a link has a URL.")
+                piece.url = _check_url(url)
+            piece.updated_at = utcnow()
+        return self._done(None, piece_id)
+
+    def set_tags(self, actor: Actor, piece_id: int, tags: TagSelection) -> Done[None]:
+        """Replace tags; a gate also tags its stage, so the map never shows a gate orphaned."""
+        with write_session(self.ctx.engine) as s:
+            piece = self._editable(s, actor, piece_id)
+            self._apply_tags(s, piece, tags)
+            piece.updated_at = utcnow()
+        return self._done(None, piece_id)
+
+    def bulk_set_tags(self, actor: Actor, piece_ids: Sequence[int], tags: TagSelection,
+                      add_only: bool = True) -> Done[int]:
+        """Tag many pieces at once. With ``add_only`` the given tags are added to each piece."""
+        with write_session(self.ctx.engine) as s:
+            for pid in piece_ids:
+                piece = self._editable(s, actor, pid)
+                selection = tags
+                if add_only:
+                    selection = _merged(self.ctx.taxonomy(), s, pid, tags)
+                self._apply_tags(s, piece, selection)
+                piece.updated_at = utcnow()
+        return Done(len(piece_ids), piece_changes(*piece_ids))
+
+    def _apply_tags(self, s, piece: Piece, tags: TagSelection) -> None:  # type: ignore[no-untyped-def]
+        taxonomy = self.ctx.taxonomy()
+        stages = list(tags.stages) if tags.stages is not None else None
+        if tags.gates is not None:
+            for gid in tags.gates:
+                gate = taxonomy.gate(gid)
+                if gate is None:
+                    raise InvalidInput(f"No gate with id {gid}.")
+                if stages is None:
+                    stages = list(pieces_repo_stage_ids(s, piece.id))
+                if gate.stage_id not in stages:
+                    stages.append(gate.stage_id)
+        if stages is not None:
+            for sid in stages:
+                if taxonomy.stage(sid) is None:
+                    raise InvalidInput(f"No stage with id {sid}.")
+        facet_ids = None
+        if tags.facets is not None:
+            valid = {v.id: facet for facet, values in taxonomy.facets.items() for v in values}
+            for facet, ids in tags.facets.items():
+                if facet not in FACETS:
+                    raise InvalidInput(f"Unknown facet '{facet}'.")
+                for vid in ids:
+                    if valid.get(vid) != facet:
+                        raise InvalidInput(f"Value {vid} is not a {facet}.")
+            keep = [row.facet_value_id for row in s.exec(select(PieceFacet).where(PieceFacet.piece_id == piece.id))
+                    if valid.get(row.facet_value_id) not in tags.facets]
+            facet_ids = keep + [vid for ids in tags.facets.values() for vid in ids]
+        pieces_repo.set_tags(s, piece.id, stages, tags.gates, facet_ids)
+
+    def publish(self, actor: Actor, piece_id: int) -> Done[None]:
+        require(actor, Permission.PUBLISH)
+        with write_session(self.ctx.engine) as s:
+            piece = self._row(s, piece_id)
+            if piece.status == Status.PUBLISHED:
+                return Done(None, Changes())
+            piece.status = Status.PUBLISHED
+            piece.published_at = piece.published_at or utcnow()
+            if piece.review_state == ReviewState.PENDING:
+                piece.review_state = ReviewState.PUBLISHED
+            if piece.review_by is None:
+                piece.review_by = date.fromordinal(self.ctx.today().toordinal()
+                                                   + self.ctx.settings.review_period_days)
+            piece.updated_at = utcnow()
+        return self._done(None, piece_id)
+
+    def archive(self, actor: Actor, piece_id: int) -> Done[None]:
+        """Archive (the only "delete" short of an admin's purge)."""
+        require(actor, Permission.EDIT_PIECES)
+        with write_session(self.ctx.engine) as s:
+            piece = self._row(s, piece_id)
+            piece.status = Status.ARCHIVED
+            piece.updated_at = utcnow()
+        return self._done(None, piece_id)
+
+    def restore(self, actor: Actor, piece_id: int) -> Done[None]:
+        """Bring an archived piece back: published again if it had been published."""
+        require(actor, Permission.EDIT_PIECES)
+        with write_session(self.ctx.engine) as s:
+            piece = self._row(s, piece_id)
+            if piece.status != Status.ARCHIVED:
+                raise Conflict(f"'{piece.title}' is not archived.")
+            piece.status = Status.PUBLISHED if piece.published_at else Status.DRAFT
+            piece.updated_at = utcnow()
+        return self._done(None, piece_id)
+
+    def decline_submission(self, actor: Actor, piece_id: int, reason: str) -> Done[None]:
+        """Turn down a rep-made piece with a reason the rep will see."""
+        require(actor, Permission.PUBLISH)
+        if not reason.strip():
+            raise InvalidInput("Say why the piece is declined; the rep will see it.")
+        with write_session(self.ctx.engine) as s:
+            piece = self._row(s, piece_id)
+            if piece.review_state != ReviewState.PENDING:
+                raise Conflict(f"'{piece.title}' is not waiting for review.")
+            piece.review_state = ReviewState.DECLINED
+            piece.review_note = reason.strip()
+            piece.status = Status.ARCHIVED
+            piece.updated_at = utcnow()
+        return self._done(None, piece_id)
+
+    def merge_submission(self, actor: Actor, piece_id: int, into_piece_id: int) -> Done[int]:
+        """Adopt a rep-made piece as the new version of an official one."""
+        require(actor, Permission.PUBLISH)
+        with write_session(self.ctx.engine) as s:
+            sub = self._row(s, piece_id)
+            target = self._row(s, into_piece_id)
+            if sub.review_state != ReviewState.PENDING:
+                raise Conflict(f"'{sub.title}' is not waiting for review.")
+            version = s.get(PieceVersion, sub.current_version_id) if sub.current_version_id else None
+            if version is None or not version.blob_sha256:
+                raise Conflict("Only a submission with a file can become a new version.")
+            last = max(v.number for v in s.exec(select(PieceVersion).where(PieceVersion.piece_id == target.id)))
+            new = PieceVersion(piece_id=target.id, number=last + 1, blob_sha256=version.blob_sha256,
+                               original_name=version.original_name, file_type=version.file_type,
+                               size=version.size, page_count=version.page_count, doc_title=version.doc_title,
+                               doc_author=version.doc_author, text=version.text, outcome=version.outcome,
+                               outcome_detail=version.outcome_detail,
+                               note=f"Adopted from {sub.title!r} (rep-made)", created_by_id=actor.user_id)
+            s.add(new)
+            s.flush()
+            target.current_version_id = new.id
+            target.updated_at = utcnow()
+            sub.review_state = ReviewState.MERGED
+            sub.merged_into_id = target.id
+            sub.status = Status.ARCHIVED
+            sub.review_note = f"Merged into '{target.title}' as version {new.number}."
+            sub.updated_at = utcnow()
+            version_id = new.id
+        self.ctx.pieces_changed([piece_id, into_piece_id])
+        return Done(version_id, piece_changes(piece_id, into_piece_id))
+
+    def purge(self, actor: Actor, piece_id: int) -> Done[None]:
+        """Admin only: erase a piece's content for good. A tombstone row keeps the usage
+        history consistent (usage events are never deleted); blobs no other piece uses go."""
+        if actor.role != Role.ADMIN:
+            raise PermissionDenied(f"{actor.name} ({actor.role}) may not purge pieces; only an admin may.")
+        with write_session(self.ctx.engine) as s:
+            piece = self._row(s, piece_id)
+            hashes = {v.blob_sha256 for v in s.exec(select(PieceVersion).where(PieceVersion.piece_id == piece_id))
+                      if v.blob_sha256}
+            for table in (PieceStage, PieceGate, PieceFacet, KitItem):
+                for row in s.exec(select(table).where(table.piece_id == piece_id)):
+                    s.delete(row)
+            for v in s.exec(select(PieceVersion).where(PieceVersion.piece_id == piece_id)):
+                v.text, v.blob_sha256, v.original_name, v.doc_title, v.doc_author = "", None, "", "", ""
+            piece.title, piece.description, piece.url, piece.status = "(purged)", "", "", PURGED
+            piece.updated_at = utcnow()
+            s.flush()
+            still_used = set(s.exec(select(PieceVersion.blob_sha256)
+                                    .where(col(PieceVersion.blob_sha256).in_(list(hashes)))))
+            orphaned = hashes - still_used
+            from enablement.models.tables import Blob
+            for sha in orphaned:
+                blob = s.get(Blob, sha)
+                if blob is not None:
+                    s.delete(blob)
+        for sha in orphaned:
+            self.ctx.blobs.remove(sha)
+        return self._done(None, piece_id)
+
+    # --- helpers ------------------------------------------------------------------------------
+    def _row(self, s, piece_id: int) -> Piece:  # type: ignore[no-untyped-def]
+        piece = s.get(Piece, piece_id)
+        if piece is None or piece.status == PURGED:
+            raise NotFound(f"No piece with id {piece_id}.")
+        return piece
+
+    def _editable(self, s, actor: Actor, piece_id: int) -> Piece:  # type: ignore[no-untyped-def]
+        """Marketing edits anything; a rep only their own pending submission."""
+        piece = self._row(s, piece_id)
+        if can(actor, Permission.EDIT_PIECES):
+            return piece
+        if (piece.source == Source.REP and piece.created_by_id == actor.user_id
+                and piece.review_state == ReviewState.PENDING):
+            return piece
+        raise PermissionDenied(f"{actor.name} ({actor.role}) may not edit pieces.")
+
+    def _done(self, value, *ids: int) -> Done:  # type: ignore[no-untyped-def]
+        self.ctx.pieces_changed(ids)
+        return Done(value, piece_changes(*ids))
+
+
+def pieces_repo_stage_ids(s, piece_id: int) -> list[int]:  # type: ignore[no-untyped-def]
+    return list(s.exec(select(PieceStage.stage_id).where(PieceStage.piece_id == piece_id)))
+
+
+def _merged(taxonomy: TaxonomyInfo, s, piece_id: int, tags: TagSelection) -> TagSelection:  # type: ignore[no-untyped-def]
+    """The piece's current tags plus ``tags`` (for bulk add)."""
+    stages = set(pieces_repo_stage_ids(s, piece_id)) | set(tags.stages or ())
+    gates = set(s.exec(select(PieceGate.gate_id).where(PieceGate.piece_id == piece_id))) | set(tags.gates or ())
+    facets = None
+    if tags.facets is not None:
+        current = set(s.exec(select(PieceFacet.facet_value_id).where(PieceFacet.piece_id == piece_id)))
+        facets = {}
+        for facet, ids in tags.facets.items():
+            mine = {v.id for v in taxonomy.facets.get(facet, ())} & current
+            facets[facet] = sorted(mine | set(ids))
+    return TagSelection(sorted(stages), sorted(gates), facets)
+
+
+def _check_url(url: str) -> str:
+    url = url.strip()
+    if not url.lower().startswith(("https://", "http://")):
+        raise InvalidInput("A link must start with http:// or https://.")
+    if len(url) > 2000:
+        raise InvalidInput("That link is longer than 2,000 characters.")
+    return url

@@ -1,0 +1,160 @@
+"""Content requests: a rep asks for what is missing instead of making it; marketing
+fulfils the request with a piece (the requester sees it) or declines with a reason."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Optional
+
+from sqlmodel import col, select
+
+from enablement.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from enablement.models.changes import Changes
+from enablement.models.dto import Actor, Done
+from enablement.models.tables import ContentRequest, FacetValue, Piece, User, utcnow
+from enablement.models.vocab import RequestStatus
+from enablement.services.context import LibraryContext
+from enablement.services.permissions import Permission, can, require
+from enablement.storage.engine import read_session, write_session
+
+REQUEST_CHANGED = Changes(requests=True)
+
+
+@dataclass(frozen=True)
+class RequestInfo:
+    id: int
+    title: str
+    need: str
+    requester_id: int
+    requester: str
+    stage_id: Optional[int]
+    stage: str
+    gate_id: Optional[int]
+    gate: str
+    persona: str
+    industry: str
+    account: str
+    due: Optional[date]
+    status: str
+    piece_id: Optional[int]
+    piece_title: str
+    decline_reason: str
+    created_at: datetime
+    resolved_at: Optional[datetime]
+    resolved_by: str
+
+
+class RequestService:
+    def __init__(self, ctx: LibraryContext) -> None:
+        self.ctx = ctx
+
+    def create(self, actor: Actor, title: str, need: str = "", *, stage_id: int | None = None,
+               gate_id: int | None = None, persona_id: int | None = None, industry_id: int | None = None,
+               account: str = "", due: date | None = None) -> Done[int]:
+        require(actor, Permission.REQUEST)
+        if not title.strip():
+            raise InvalidInput("Say in a few words what piece you need.")
+        taxonomy = self.ctx.taxonomy()
+        if gate_id is not None:
+            gate = taxonomy.gate(gate_id)
+            if gate is None:
+                raise InvalidInput(f"No gate with id {gate_id}.")
+            stage_id = stage_id or gate.stage_id
+        if stage_id is not None and taxonomy.stage(stage_id) is None:
+            raise InvalidInput(f"No stage with id {stage_id}.")
+        for value_id, facet in ((persona_id, "persona"), (industry_id, "industry")):
+            if value_id is not None and value_id not in {v.id for v in taxonomy.facets.get(facet, ())}:
+                raise InvalidInput(f"No {facet} with id {value_id}.")
+        with write_session(self.ctx.engine) as s:
+            row = ContentRequest(requester_id=actor.user_id, title=title.strip()[:300], need=need,
+                                 stage_id=stage_id, gate_id=gate_id, persona_id=persona_id,
+                                 industry_id=industry_id, account=account.strip()[:200], due=due)
+            s.add(row)
+            s.flush()
+            request_id = row.id
+        return Done(request_id, REQUEST_CHANGED)
+
+    def list(self, actor: Actor, statuses: tuple[str, ...] | None = None, mine: bool = False) -> list[RequestInfo]:
+        """Marketing sees every request; a rep (or ``mine``) sees their own."""
+        with read_session(self.ctx.engine) as s:
+            query = select(ContentRequest).order_by(col(ContentRequest.created_at).desc(),
+                                                     col(ContentRequest.id).desc())
+            if mine or not can(actor, Permission.TRIAGE_REQUESTS) and not can(actor, Permission.VIEW_REPORTS):
+                query = query.where(ContentRequest.requester_id == actor.user_id)
+            if statuses:
+                query = query.where(col(ContentRequest.status).in_(list(statuses)))
+            rows = list(s.exec(query))
+            return self._infos(s, rows)
+
+    def get(self, request_id: int) -> RequestInfo:
+        with read_session(self.ctx.engine) as s:
+            row = s.get(ContentRequest, request_id)
+            if row is None:
+                raise NotFound(f"No request with id {request_id}.")
+            return self._infos(s, [row])[0]
+
+    def start(self, actor: Actor, request_id: int) -> Done[None]:
+        """Marketing has picked the request up."""
+        require(actor, Permission.TRIAGE_REQUESTS)
+        with write_session(self.ctx.engine) as s:
+            row = self._open(s, request_id)
+            row.status = RequestStatus.IN_PROGRESS
+        return Done(None, REQUEST_CHANGED)
+
+    def fulfil(self, actor: Actor, request_id: int, piece_id: int) -> Done[None]:
+        require(actor, Permission.TRIAGE_REQUESTS)
+        with write_session(self.ctx.engine) as s:
+            row = self._open(s, request_id)
+            piece = s.get(Piece, piece_id)
+            if piece is None or piece.status == "purged":
+                raise NotFound(f"No piece with id {piece_id}.")
+            row.status, row.piece_id = RequestStatus.FULFILLED, piece_id
+            row.resolved_at, row.resolved_by_id = utcnow(), actor.user_id
+        return Done(None, REQUEST_CHANGED)
+
+    def decline(self, actor: Actor, request_id: int, reason: str) -> Done[None]:
+        require(actor, Permission.TRIAGE_REQUESTS)
+        if not reason.strip():
+            raise InvalidInput("Say why the request is declined; the rep will see it.")
+        with write_session(self.ctx.engine) as s:
+            row = self._open(s, request_id)
+            row.status, row.decline_reason = RequestStatus.DECLINED, reason.strip()
+            row.resolved_at, row.resolved_by_id = utcnow(), actor.user_id
+        return Done(None, REQUEST_CHANGED)
+
+    def withdraw(self, actor: Actor, request_id: int) -> Done[None]:
+        """The requester no longer needs it (recorded as declined by them)."""
+        with write_session(self.ctx.engine) as s:
+            row = self._open(s, request_id)
+            if row.requester_id != actor.user_id:
+                raise PermissionDenied("Only the requester can withdraw a request.")
+            row.status, row.decline_reason = RequestStatus.DECLINED, "withdrawn by the requester"
+            row.resolved_at, row.resolved_by_id = utcnow(), actor.user_id
+        return Done(None, REQUEST_CHANGED)
+
+    def _open(self, s, request_id: int) -> ContentRequest:  # type: ignore[no-untyped-def]
+        row = s.get(ContentRequest, request_id)
+        if row is None:
+            raise NotFound(f"No request with id {request_id}.")
+        if row.status in (RequestStatus.FULFILLED, RequestStatus.DECLINED):
+            raise Conflict(f"Request {request_id} is already {row.status}.")
+        return row
+
+    def _infos(self, s, rows: list[ContentRequest]) -> list[RequestInfo]:  # type: ignore[no-untyped-def]
+        taxonomy = self.ctx.taxonomy()
+        users = {u.id: u.name for u in s.exec(select(User))}
+        values = {v.id: v.label for v in s.exec(select(FacetValue))}
+        pieces = {p.id: p.title for p in s.exec(select(Piece).where(
+            col(Piece.id).in_([r.piece_id for r in rows if r.piece_id])))}
+        out = []
+        for r in rows:
+            stage = taxonomy.stage(r.stage_id) if r.stage_id else None
+            gate = taxonomy.gate(r.gate_id) if r.gate_id else None
+            out.append(RequestInfo(
+                r.id, r.title, r.need, r.requester_id, users.get(r.requester_id, ""), r.stage_id,
+                stage.name if stage else "", r.gate_id, gate.question if gate else "",
+                values.get(r.persona_id or -1, ""), values.get(r.industry_id or -1, ""), r.account, r.due,
+                r.status, r.piece_id, pieces.get(r.piece_id or -1, ""), r.decline_reason, r.created_at,
+                r.resolved_at, users.get(r.resolved_by_id or -1, "")))
+        return out

@@ -1,0 +1,407 @@
+"""Search glue: database rows → index documents, and the search API the UI and CLI call.
+
+The index is a derived cache. ``SearchIndex`` keeps it in step with the database: every
+document carries a stamp (row change time, current version, taxonomy fingerprint); on
+first use and on ``check`` the stamps are compared with the database and whatever is
+missing, stale or extra is fixed. A missing, damaged or outdated index is rebuilt.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+from dataclasses import dataclass
+from typing import Callable, Iterable, Iterator, Mapping, Sequence
+
+from sqlmodel import col, select
+
+from enablement.models.dto import Actor, PieceSummary, TaxonomyInfo
+from enablement.models.tables import Piece, PieceFacet, PieceGate, PieceStage, PieceVersion
+from enablement.models.vocab import Role
+from enablement.search.documents import (NONE_KEY, IndexDoc, SearchRequest, SearchResults, SimilarDoc,
+                                         Vocabulary)
+from enablement.search.errors import IndexBusy, IndexDamaged, SearchError
+from enablement.services.context import LibraryContext
+from enablement.storage import pieces_repo
+from enablement.storage.engine import read_session
+
+log = logging.getLogger(__name__)
+_BATCH = 500
+PURGED = "purged"
+
+
+def vocabulary_for(taxonomy: TaxonomyInfo) -> Vocabulary:
+    """The query language's name → key tables, from the taxonomy (retired entries too, so
+    old tags stay searchable)."""
+    return Vocabulary.from_lists(
+        stages=[(s.key, s.name) for s in taxonomy.stages],
+        gates=[(g.key, g.question) for s in taxonomy.stages for g in s.gates],
+        facets={facet: [(v.key, v.label) for v in values] for facet, values in taxonomy.facets.items()},
+        synonyms=taxonomy.synonyms,
+    )
+
+
+def taxonomy_fingerprint(taxonomy: TaxonomyInfo) -> str:
+    """Changes whenever a label that documents embed (in tags_text) changes."""
+    parts = [f"s{s.id}:{s.key}:{s.name}" for s in taxonomy.stages]
+    parts += [f"g{g.id}:{g.key}:{g.question}" for s in taxonomy.stages for g in s.gates]
+    parts += [f"f{v.id}:{v.key}:{v.label}" for values in taxonomy.facets.values() for v in values]
+    return hashlib.sha1("|".join(parts).encode()).hexdigest()[:12]
+
+
+class SearchIndex:
+    """Owns the backend for one library and keeps it in step with the database."""
+
+    def __init__(self, ctx: LibraryContext, backend_factory: Callable[[], object] | None = None) -> None:
+        self.ctx = ctx
+        self._factory = backend_factory
+        self._backend = None
+        self._write_lock = threading.RLock()
+        self._fresh = False
+        self._vocab: Vocabulary | None = None
+        self._fingerprint: str | None = None
+        self._popularity: dict[int, int] | None = None
+        self.repaired = 0
+
+    # --- backend ------------------------------------------------------------------------------
+    @property
+    def backend(self):  # type: ignore[no-untyped-def]
+        if self._backend is None:
+            if self._factory is not None:
+                self._backend = self._factory()
+            else:
+                from enablement.search import WhooshBackend
+
+                self._backend = WhooshBackend(self.ctx.paths.index)
+        return self._backend
+
+    def close(self) -> None:
+        if self._backend is not None:
+            self._backend.close()
+            self._backend = None
+
+    # --- derived state ------------------------------------------------------------------------
+    def vocabulary(self) -> Vocabulary:
+        if self._vocab is None:
+            self._vocab = vocabulary_for(self.ctx.taxonomy())
+        return self._vocab
+
+    def fingerprint(self) -> str:
+        if self._fingerprint is None:
+            self._fingerprint = taxonomy_fingerprint(self.ctx.taxonomy())
+        return self._fingerprint
+
+    def popularity(self) -> dict[int, int]:
+        if self._popularity is None:
+            with read_session(self.ctx.engine) as s:
+                self._popularity = pieces_repo.use_counts(s)
+        return self._popularity
+
+    def taxonomy_changed(self) -> None:
+        self._vocab, self._fingerprint, self._fresh = None, None, False
+
+    def usage_changed(self) -> None:
+        self._popularity = None
+
+    # --- documents ----------------------------------------------------------------------------
+    def db_stamps(self) -> dict[int, str]:
+        """piece id → the stamp its document should carry (purged pieces left out)."""
+        fp = self.fingerprint()
+        with read_session(self.ctx.engine) as s:
+            rows = s.exec(select(Piece.id, Piece.updated_at, Piece.current_version_id, Piece.status)
+                          .where(Piece.status != PURGED))
+            return {pid: f"{updated.isoformat()}|{vid}|{fp}" for pid, updated, vid, _ in rows}
+
+    def documents(self, piece_ids: Sequence[int]) -> Iterator[IndexDoc]:
+        """Index documents for these pieces, built in batches."""
+        taxonomy = self.ctx.taxonomy()
+        fp = self.fingerprint()
+        stage_keys = {s.id: (s.key, s.name) for s in taxonomy.stages}
+        gate_keys = {g.id: (g.key, g.question) for s in taxonomy.stages for g in s.gates}
+        values = {v.id: v for vs in taxonomy.facets.values() for v in vs}
+        for i in range(0, len(piece_ids), _BATCH):
+            chunk = list(piece_ids[i:i + _BATCH])
+            with read_session(self.ctx.engine) as s:
+                pieces = list(s.exec(select(Piece).where(col(Piece.id).in_(chunk), Piece.status != PURGED)))
+                vids = [p.current_version_id for p in pieces if p.current_version_id]
+                versions = {v.id: v for v in s.exec(select(PieceVersion).where(col(PieceVersion.id).in_(vids)))}
+                stages: dict[int, list[int]] = {}
+                for pid, sid in s.exec(select(PieceStage.piece_id, PieceStage.stage_id)
+                                       .where(col(PieceStage.piece_id).in_(chunk))):
+                    stages.setdefault(pid, []).append(sid)
+                gates: dict[int, list[int]] = {}
+                for pid, gid in s.exec(select(PieceGate.piece_id, PieceGate.gate_id)
+                                       .where(col(PieceGate.piece_id).in_(chunk))):
+                    gates.setdefault(pid, []).append(gid)
+                facets: dict[int, list[int]] = {}
+                for pid, vid in s.exec(select(PieceFacet.piece_id, PieceFacet.facet_value_id)
+                                       .where(col(PieceFacet.piece_id).in_(chunk))):
+                    facets.setdefault(pid, []).append(vid)
+            for p in pieces:
+                v = versions.get(p.current_version_id or -1)
+                labels = [stage_keys[x][1] for x in stages.get(p.id, ()) if x in stage_keys]
+                labels += [gate_keys[x][1] for x in gates.get(p.id, ()) if x in gate_keys]
+                by_facet: dict[str, list[str]] = {}
+                for vid in facets.get(p.id, ()):
+                    value = values.get(vid)
+                    if value is not None:
+                        by_facet.setdefault(value.facet, []).append(value.key)
+                        labels.append(value.label)
+                body = v.text if v else ""
+                if p.kind == "link":
+                    body = f"{p.url}\n{body}"
+                yield IndexDoc(
+                    piece_id=p.id, title=p.title, description=p.description, body=body,
+                    tags_text=" · ".join(labels),
+                    stages=tuple(stage_keys[x][0] for x in stages.get(p.id, ()) if x in stage_keys),
+                    gates=tuple(gate_keys[x][0] for x in gates.get(p.id, ()) if x in gate_keys),
+                    persona=tuple(by_facet.get("persona", ())), industry=tuple(by_facet.get("industry", ())),
+                    product=tuple(by_facet.get("product", ())),
+                    content_type=tuple(by_facet.get("content_type", ())),
+                    language=tuple(by_facet.get("language", ())),
+                    owner=p.owner, status=p.status, source=p.source,
+                    file_type=(v.file_type if v else ("link" if p.kind == "link" else "")), kind=p.kind,
+                    updated_at=p.updated_at, review_by=p.review_by,
+                    stamp=f"{p.updated_at.isoformat()}|{p.current_version_id}|{fp}")
+
+    # --- keeping in step ----------------------------------------------------------------------
+    def refresh(self, piece_ids: Iterable[int]) -> None:
+        """Re-index these pieces now. Failure leaves the index stale, to be repaired at the
+        next ``ensure_fresh`` (the database already holds the change)."""
+        ids = sorted({i for i in piece_ids if i is not None})
+        if not ids:
+            return
+        try:
+            with self._write_lock:
+                docs = list(self.documents(ids))
+                found = {d.piece_id for d in docs}
+                if docs:
+                    self.backend.upsert(docs)
+                gone = [i for i in ids if i not in found]
+                if gone:
+                    self.backend.delete(gone)
+        except SearchError as exc:
+            log.warning("search index not updated (%s); it will be repaired", exc)
+            self._fresh = False
+
+    def ensure_fresh(self, progress: Callable[[int, int], None] | None = None) -> int:
+        """Repair the index against the database; returns how many documents were fixed."""
+        if self._fresh:
+            return 0
+        with self._write_lock:
+            if self._fresh:
+                return 0
+            status = self.backend.status()
+            if status.state != "ok":
+                log.info("search index %s (%s): rebuilding", status.state, status.detail)
+                fixed = self.rebuild(progress)
+            else:
+                fixed = self._sync()
+            self._fresh = True
+            self.repaired += fixed
+            return fixed
+
+    def _sync(self) -> int:
+        wanted = self.db_stamps()
+        have = self.backend.stamps()
+        stale = [pid for pid, stamp in wanted.items() if have.get(pid) != stamp]
+        extra = [pid for pid in have if pid not in wanted]
+        if stale:
+            self.backend.upsert(self.documents(stale))
+        if extra:
+            self.backend.delete(extra)
+        return len(stale) + len(extra)
+
+    def rebuild(self, progress: Callable[[int, int], None] | None = None) -> int:
+        """Rebuild the whole index from stored text (no file is parsed again)."""
+        with self._write_lock:
+            ids = sorted(self.db_stamps())
+            total = len(ids)
+            counted = (lambda done: progress(done, total)) if progress is not None else None
+            self.backend.rebuild(self.documents(ids), progress=counted)
+            self._fresh = True
+            return len(ids)
+
+    def check(self) -> dict[str, object]:
+        """The index against the database, without changing either."""
+        try:
+            status = self.backend.status()
+            if status.state != "ok":
+                return {"state": status.state, "problem": f"search index is {status.state}: run 'enablement reindex'"}
+            wanted = self.db_stamps()
+            have = self.backend.stamps()
+        except SearchError as exc:
+            return {"state": "damaged", "problem": f"search index unreadable ({exc}): run 'enablement reindex'"}
+        stale = sum(1 for pid, stamp in wanted.items() if have.get(pid) != stamp)
+        extra = sum(1 for pid in have if pid not in wanted)
+        state = {"state": "ok", "documents": len(have), "stale": stale, "extra": extra}
+        if stale or extra:
+            state["problem"] = (f"search index out of step with the database ({stale} stale or missing, "
+                                f"{extra} extra): it is repaired on the next search or by 'enablement reindex'")
+        return state
+
+    def search(self, request: SearchRequest) -> SearchResults:
+        """Search, repairing a damaged index once (then searching again)."""
+        self.ensure_fresh()
+        try:
+            return self.backend.search(request, self.vocabulary())
+        except IndexDamaged:
+            log.warning("search index damaged at search time: rebuilding")
+            self._fresh = False
+            self.close()
+            self.rebuild()
+            return self.backend.search(request, self.vocabulary())
+
+
+@dataclass(frozen=True)
+class FacetCount:
+    dimension: str
+    key: str
+    label: str
+    count: int
+    id: int | None  # taxonomy id (stage, gate, facet value); None for status/type/none
+
+
+@dataclass(frozen=True)
+class SearchOutcome:
+    """What the UI shows for a search: the page of pieces, their hits and the facet counts."""
+
+    results: SearchResults
+    pieces: tuple[PieceSummary, ...]
+    facets: tuple[FacetCount, ...]
+    search_id: str | None
+
+
+@dataclass(frozen=True)
+class TagSuggestion:
+    dimension: str
+    id: int
+    label: str
+    score: float
+    reason: str
+
+
+class SearchService:
+    def __init__(self, ctx: LibraryContext, pieces, usage) -> None:  # type: ignore[no-untyped-def]
+        self.ctx = ctx
+        self.pieces = pieces
+        self.usage = usage
+
+    @property
+    def index(self) -> SearchIndex:
+        if self.ctx.index is None:
+            self.ctx.index = SearchIndex(self.ctx)
+        return self.ctx.index
+
+    def search(self, actor: Actor, text: str = "", *, sort: str = "relevance",
+               filters: Mapping[str, Iterable[str]] | None = None, include_archived: bool = False,
+               limit: int = 50, offset: int = 0, log_search: bool = False,
+               as_you_type: bool = False) -> SearchOutcome:
+        """Search as ``actor``: reps and managers see published pieces, marketing and admins
+        drafts too. ``log_search`` records it for the search-gap report."""
+        statuses = None
+        if actor.role in (Role.REP, Role.MANAGER):
+            statuses = frozenset({"published"})
+        request = SearchRequest(
+            text=text, sort=sort, include_archived=include_archived, statuses=statuses,  # type: ignore[arg-type]
+            filters={k: frozenset(v) for k, v in (filters or {}).items()}, limit=limit, offset=offset,
+            popularity=self.index.popularity(), today=self.ctx.today(), as_you_type=as_you_type)
+        results = self.index.search(request)
+        pieces = tuple(self.pieces.summaries([h.piece_id for h in results.hits]))
+        search_id = None
+        if log_search and text.strip():
+            search_id = self.usage.log_search(actor, text.strip(), _filters_text(filters), results.total,
+                                              [p.id for p in pieces])
+        return SearchOutcome(results, pieces, self._facet_counts(results), search_id)
+
+    def _facet_counts(self, results: SearchResults) -> tuple[FacetCount, ...]:
+        taxonomy = self.ctx.taxonomy()
+        named: dict[str, dict[str, tuple[str, int]]] = {
+            "stage": {s.key: (s.name, s.id) for s in taxonomy.stages},
+            "gate": {g.key: (g.question, g.id) for s in taxonomy.stages for g in s.gates},
+        }
+        for facet, values in taxonomy.facets.items():
+            named[facet] = {v.key: (v.label, v.id) for v in values}
+        out = []
+        for dimension, counts in results.facet_counts.items():
+            table = named.get(dimension, {})
+            order = list(table)
+            for key, count in sorted(counts.items(), key=lambda kv: (
+                    order.index(kv[0]) if kv[0] in table else len(order), kv[0])):
+                if key == NONE_KEY:
+                    out.append(FacetCount(dimension, key, "(none)", count, None))
+                else:
+                    label, tid = table.get(key, (key, None))
+                    out.append(FacetCount(dimension, key, label, count, tid))
+        return tuple(out)
+
+    def more_like_this(self, piece_id: int, limit: int = 5) -> list[PieceSummary]:
+        self.index.ensure_fresh()
+        pairs = self.index.backend.more_like_this(piece_id, limit=limit)
+        return self.pieces.summaries([pid for pid, _ in pairs])
+
+    def lookalikes(self, piece_id: int, limit: int = 3, min_score: float = 0.0) -> list[PieceSummary]:
+        """Official published pieces that look like this one (for rep-made submissions)."""
+        return [p for p in self.more_like_this(piece_id, limit=limit + 5)
+                if p.source == "marketing" and p.status == "published"][:limit]
+
+    def suggest_tags(self, title: str, text: str, exclude_piece_id: int | None = None,
+                     limit: int = 5) -> list[TagSuggestion]:
+        """Stage, gate, persona and type tags that similar, already-tagged pieces carry,
+        each with the reason (which pieces, which shared words)."""
+        self.index.ensure_fresh()
+        similar: list[SimilarDoc] = [d for d in self.index.backend.similar_to_text(title, text, limit=8)
+                                     if d.piece_id != exclude_piece_id]
+        if not similar:
+            return []
+        titles = {p.id: p.title for p in self.pieces.summaries([d.piece_id for d in similar])}
+        taxonomy = self.ctx.taxonomy()
+        lookup = {"stage": {s.key: (s.id, s.name) for s in taxonomy.stages},
+                  "gate": {g.key: (g.id, g.question) for s in taxonomy.stages for g in s.gates}}
+        for facet, values in taxonomy.facets.items():
+            lookup[facet] = {v.key: (v.id, v.label) for v in values}
+        scores: dict[tuple[str, str], float] = {}
+        sources: dict[tuple[str, str], list[SimilarDoc]] = {}
+        for doc in similar:
+            for dimension, keys in (("stage", doc.stages), ("gate", doc.gates), ("persona", doc.persona),
+                                    ("industry", doc.industry), ("content_type", doc.content_type),
+                                    ("product", doc.product)):
+                for key in keys:
+                    scores[(dimension, key)] = scores.get((dimension, key), 0.0) + doc.score
+                    sources.setdefault((dimension, key), []).append(doc)
+        total = sum(d.score for d in similar) or 1.0
+        out = []
+        for (dimension, key), score in sorted(scores.items(), key=lambda kv: -kv[1]):
+            if key not in lookup.get(dimension, {}):
+                continue
+            tid, label = lookup[dimension][key]
+            docs = sources[(dimension, key)]
+            names = [f"'{titles.get(d.piece_id, d.piece_id)}'" for d in docs[:2]]
+            more = f" and {len(docs) - 2} more" if len(docs) > 2 else ""
+            words = sorted({w for d in docs for w in d.shared_terms})[:5]
+            reason = f"like {', '.join(names)}{more}" + (f" (shared words: {', '.join(words)})" if words else "")
+            out.append(TagSuggestion(dimension, tid, label, round(score / total, 3), reason))
+        by_dim: dict[str, int] = {}
+        kept = []
+        for s in out:
+            if by_dim.get(s.dimension, 0) < limit:
+                kept.append(s)
+                by_dim[s.dimension] = by_dim.get(s.dimension, 0) + 1
+        return kept
+
+    def reindex(self, progress: Callable[[int, int], None] | None = None) -> int:
+        """Rebuild the index from the database (no file is parsed again)."""
+        return self.index.rebuild(progress)
+
+    def opened(self, search_id: str, piece_id: int) -> None:
+        self.usage.search_opened(search_id, piece_id)
+
+
+def _filters_text(filters: Mapping[str, Iterable[str]] | None) -> str:
+    if not filters:
+        return ""
+    return " ".join(f"{k}:{','.join(sorted(v))}" for k, v in sorted(filters.items()) if v)
+
+
+__all__ = ["SearchIndex", "SearchService", "SearchOutcome", "FacetCount", "TagSuggestion", "IndexBusy"]

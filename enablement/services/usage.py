@@ -1,0 +1,130 @@
+"""Usage events: append-only, identified by a client-made UUID so a retry never double-counts.
+
+No code path updates or deletes a usage event.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Optional
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import select
+
+from enablement.errors import InvalidInput, NotFound
+from enablement.models.changes import Changes
+from enablement.models.dto import Actor, Done
+from enablement.models.tables import Gate, Piece, SearchLog, Stage, UsageEvent, utcnow
+from enablement.models.vocab import UsageKind
+from enablement.services.context import LibraryContext
+from enablement.services.permissions import Permission, require
+from enablement.storage.engine import read_session, write_session
+
+KINDS = tuple(k.value for k in UsageKind)
+
+
+@dataclass(frozen=True)
+class UseRecord:
+    """One use, as the client made it (the id is the client's)."""
+
+    kind: str
+    piece_id: Optional[int]
+    id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    occurred_at: Optional[datetime] = None
+    account: str = ""
+    deal_stage_id: Optional[int] = None
+    gate_id: Optional[int] = None
+    helpful: Optional[bool] = None
+    comment: str = ""
+    kit_id: Optional[int] = None
+    version_id: Optional[int] = None
+
+
+class UsageService:
+    def __init__(self, ctx: LibraryContext) -> None:
+        self.ctx = ctx
+
+    def record(self, actor: Actor, use: UseRecord, *, is_demo: bool = False) -> Done[bool]:
+        """Store one use; returns False (and stores nothing) when that id was stored before."""
+        require(actor, Permission.LOG_USE)
+        if use.kind not in KINDS:
+            raise InvalidInput(f"Unknown use '{use.kind}'; uses are: {', '.join(KINDS)}.")
+        try:
+            uuid.UUID(use.id)
+        except ValueError as exc:
+            raise InvalidInput(f"A use id must be a UUID, not {use.id!r}.") from exc
+        if use.kind == UsageKind.FEEDBACK and use.helpful is None:
+            raise InvalidInput("Feedback needs an answer to 'did it help?'.")
+        try:
+            with write_session(self.ctx.engine) as s:
+                if s.get(UsageEvent, use.id) is not None:
+                    return Done(False, Changes())
+                version_id = use.version_id
+                if use.piece_id is not None:
+                    piece = s.get(Piece, use.piece_id)
+                    if piece is None:
+                        raise NotFound(f"No piece with id {use.piece_id}.")
+                    version_id = version_id or piece.current_version_id
+                if use.deal_stage_id is not None and s.get(Stage, use.deal_stage_id) is None:
+                    raise InvalidInput(f"No stage with id {use.deal_stage_id}.")
+                if use.gate_id is not None and s.get(Gate, use.gate_id) is None:
+                    raise InvalidInput(f"No gate with id {use.gate_id}.")
+                s.add(UsageEvent(id=use.id, kind=use.kind, user_id=actor.user_id, piece_id=use.piece_id,
+                                 version_id=version_id, occurred_at=use.occurred_at or utcnow(),
+                                 account=use.account[:200], deal_stage_id=use.deal_stage_id,
+                                 gate_id=use.gate_id, helpful=use.helpful, comment=use.comment[:4000],
+                                 kit_id=use.kit_id, is_demo=is_demo))
+        except IntegrityError:
+            # Two writers raced with the same id: the other one stored it.
+            return Done(False, Changes())
+        if self.ctx.index is not None:
+            self.ctx.index.usage_changed()
+        return Done(True, Changes(usage=True, piece_ids=frozenset({use.piece_id} if use.piece_id else ())))
+
+    def history(self, piece_id: int, limit: int = 200) -> list[dict]:
+        """Recent uses of a piece (newest first) for the piece page."""
+        from enablement.models.tables import User
+
+        with read_session(self.ctx.engine) as s:
+            names = {u.id: u.name for u in s.exec(select(User))}
+            rows = s.exec(select(UsageEvent).where(UsageEvent.piece_id == piece_id)
+                          .order_by(UsageEvent.occurred_at.desc()).limit(limit))  # type: ignore[attr-defined]
+            return [{"id": e.id, "kind": e.kind, "user": names.get(e.user_id, ""), "at": e.occurred_at,
+                     "account": e.account, "helpful": e.helpful, "comment": e.comment} for e in rows]
+
+    def piece_stats(self, piece_id: int) -> dict[str, object]:
+        """Counts by kind, distinct users, helpful ratio and last use of one piece."""
+        from sqlalchemy import func
+
+        with read_session(self.ctx.engine) as s:
+            by_kind = dict(s.exec(select(UsageEvent.kind, func.count()).where(UsageEvent.piece_id == piece_id)
+                                  .group_by(UsageEvent.kind)).all())
+            users = s.exec(select(func.count(func.distinct(UsageEvent.user_id)))
+                           .where(UsageEvent.piece_id == piece_id)).one()
+            last = s.exec(select(func.max(UsageEvent.occurred_at)).where(UsageEvent.piece_id == piece_id)).one()
+            yes = s.exec(select(func.count()).where(UsageEvent.piece_id == piece_id,
+                                                    UsageEvent.helpful == True)).one()  # noqa: E712
+            no = s.exec(select(func.count()).where(UsageEvent.piece_id == piece_id,
+                                                   UsageEvent.helpful == False)).one()  # noqa: E712
+        return {"by_kind": by_kind, "users": users, "last_used": last, "helpful_yes": yes, "helpful_no": no}
+
+    def log_search(self, actor: Actor, query: str, filters: str, result_count: int,
+                   shown_piece_ids: list[int], search_id: str | None = None,
+                   occurred_at: datetime | None = None, is_demo: bool = False) -> str:
+        """Record a search (the raw data of the search-gap report); returns its id."""
+        search_id = search_id or str(uuid.uuid4())
+        with write_session(self.ctx.engine) as s:
+            if s.get(SearchLog, search_id) is None:
+                s.add(SearchLog(id=search_id, user_id=actor.user_id, query=query[:500], filters=filters[:1000],
+                                result_count=result_count, shown_piece_ids=",".join(map(str, shown_piece_ids[:50])),
+                                occurred_at=occurred_at or utcnow(), is_demo=is_demo))
+        return search_id
+
+    def search_opened(self, search_id: str, piece_id: int) -> None:
+        """Note which result a search led to (the first opened result is kept)."""
+        with write_session(self.ctx.engine) as s:
+            row = s.get(SearchLog, search_id)
+            if row is not None and row.opened_piece_id is None:
+                row.opened_piece_id = piece_id

@@ -1,0 +1,131 @@
+"""Content-addressed blob store: files are named only by the SHA-256 of their bytes.
+
+Writes go to a temp file in the store, are fsynced, then renamed into place, so a blob
+is either complete or absent. The original file name is display metadata kept in the
+database, never a storage name.
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+from enablement.errors import StorageError
+
+CHUNK = 1024 * 1024
+
+
+def sha256_file(path: Path) -> str:
+    """The hex SHA-256 of a file's bytes, read in chunks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(CHUNK), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class StoredBlob:
+    sha256: str
+    size: int
+    path: Path
+
+
+class BlobStore:
+    """Blobs under ``root/ab/abcdef…`` (two-level fan-out keeps folders small)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def path_for(self, sha256: str) -> Path:
+        if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
+            raise ValueError(f"not a SHA-256 hex digest: {sha256!r}")
+        return self.root / sha256[:2] / sha256
+
+    def exists(self, sha256: str) -> bool:
+        return self.path_for(sha256).is_file()
+
+    def put_file(self, source: Path) -> StoredBlob:
+        """Copy ``source`` into the store (hashing while copying); idempotent."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        digest = hashlib.sha256()
+        size = 0
+        fd, tmp_name = tempfile.mkstemp(prefix=".incoming-", dir=self.root)
+        tmp = Path(tmp_name)
+        try:
+            with os.fdopen(fd, "wb") as out, open(source, "rb") as src:
+                for chunk in iter(lambda: src.read(CHUNK), b""):
+                    digest.update(chunk)
+                    size += len(chunk)
+                    out.write(chunk)
+                out.flush()
+                os.fsync(out.fileno())
+            sha = digest.hexdigest()
+            final = self.path_for(sha)
+            if final.is_file() and final.stat().st_size == size:
+                tmp.unlink()
+            else:
+                final.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(tmp, final)
+                _fsync_dir(final.parent)
+            return StoredBlob(sha, size, final)
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)
+            if exc.errno == errno.ENOSPC:
+                raise StorageError("The disk holding the library is full; the file was not imported.") from exc
+            raise
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+
+    def put_bytes(self, data: bytes) -> StoredBlob:
+        """Store bytes (used for small generated files)."""
+        fd, tmp_name = tempfile.mkstemp(prefix=".bytes-", dir=self.root)
+        try:
+            with os.fdopen(fd, "wb") as out:
+                out.write(data)
+            return self.put_file(Path(tmp_name))
+        finally:
+            Path(tmp_name).unlink(missing_ok=True)
+
+    def verify(self, sha256: str) -> bool:
+        """True when the blob exists and its bytes still hash to its name."""
+        path = self.path_for(sha256)
+        return path.is_file() and sha256_file(path) == sha256
+
+    def remove(self, sha256: str) -> None:
+        self.path_for(sha256).unlink(missing_ok=True)
+
+    def all_hashes(self) -> Iterator[str]:
+        """Every blob name on disk (temp files excluded)."""
+        if not self.root.exists():
+            return
+        for sub in self.root.iterdir():
+            if sub.is_dir() and len(sub.name) == 2:
+                for item in sub.iterdir():
+                    if len(item.name) == 64 and item.is_file():
+                        yield item.name
+
+    def leftover_temp_files(self) -> list[Path]:
+        """Temp files a killed import left behind (safe to delete)."""
+        if not self.root.exists():
+            return []
+        return [p for p in self.root.iterdir() if p.name.startswith((".incoming-", ".bytes-"))]
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

@@ -1,0 +1,96 @@
+"""Bring a library database to the current schema when it is opened.
+
+A fresh database gets ``create_all`` and is stamped at head; an existing one that is
+behind is backed up first (SQLite) and then upgraded through the Alembic migrations.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime, timezone
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.util import CommandError
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import inspect
+from sqlalchemy.engine import Engine
+from sqlmodel import SQLModel
+
+import enablement.models.tables  # noqa: F401  (registers the tables)
+from enablement.errors import LibraryError
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent.parent / "db"
+
+
+def alembic_config() -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return cfg
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None, "the db/ folder has no migrations"
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def migrate(engine: Engine, backup_dir: Path | None = None) -> str:
+    """Create or upgrade the schema; returns what was done: created, upgraded or current."""
+    head = head_revision()
+    current = current_revision(engine)
+    cfg = alembic_config()
+    if current is None:
+        tables = set(inspect(engine).get_table_names())
+        if tables - {"alembic_version"}:
+            raise LibraryError("This database has tables but no schema version; it is not an Enablement library.")
+        SQLModel.metadata.create_all(engine)
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.stamp(cfg, "head")
+        return "created"
+    if current == head:
+        return "current"
+    scripts = ScriptDirectory.from_config(cfg)
+    try:
+        known = scripts.get_revision(current) is not None
+    except CommandError:
+        known = False
+    if not known:
+        raise LibraryError(
+            f"This library was written by a newer version of Enablement (schema {current}); update the app to open it.")
+    if backup_dir is not None and engine.dialect.name == "sqlite":
+        backup_sqlite(engine, backup_dir / f"before-upgrade-{current}-{_stamp()}.db")
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+    return "upgraded"
+
+
+def backup_sqlite(engine: Engine, target: Path) -> Path:
+    """A consistent copy of a live SQLite database (the backup API, WAL included)."""
+    source_path = engine.url.database
+    if not source_path:
+        raise LibraryError("Only a file database can be backed up this way.")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    src = sqlite3.connect(source_path)
+    try:
+        dst = sqlite3.connect(target)
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    return target
+
+
+def _stamp() -> str:
+    return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")

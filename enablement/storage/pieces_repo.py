@@ -1,0 +1,152 @@
+"""Piece rows → DTOs, in batches (one query per table, never one per piece)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from typing import Iterable, Sequence
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from enablement.models.dto import PieceDetail, PieceSummary, Tag, VersionInfo
+from enablement.models.tables import (FacetValue, Gate, Piece, PieceFacet, PieceGate, PieceStage,
+                                      PieceVersion, Stage, UsageEvent, User)
+from enablement.models.vocab import USE_KINDS
+
+_CHUNK = 500
+
+
+def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
+    for i in range(0, len(ids), _CHUNK):
+        yield ids[i:i + _CHUNK]
+
+
+def tags_for(session: Session, piece_ids: Sequence[int]) -> dict[int, list[Tag]]:
+    """Every tag of the given pieces, in taxonomy order."""
+    tags: dict[int, list[Tag]] = defaultdict(list)
+    for chunk in _chunks(piece_ids):
+        for pid, sid, name in session.exec(
+                select(PieceStage.piece_id, Stage.id, Stage.name).join(Stage, Stage.id == PieceStage.stage_id)
+                .where(col(PieceStage.piece_id).in_(chunk)).order_by(Stage.position)):
+            tags[pid].append(Tag("stage", sid, name))
+        for pid, gid, question in session.exec(
+                select(PieceGate.piece_id, Gate.id, Gate.question).join(Gate, Gate.id == PieceGate.gate_id)
+                .join(Stage, Stage.id == Gate.stage_id)
+                .where(col(PieceGate.piece_id).in_(chunk)).order_by(Stage.position, Gate.position)):
+            tags[pid].append(Tag("gate", gid, question))
+        for pid, vid, facet, label in session.exec(
+                select(PieceFacet.piece_id, FacetValue.id, FacetValue.facet, FacetValue.label)
+                .join(FacetValue, FacetValue.id == PieceFacet.facet_value_id)
+                .where(col(PieceFacet.piece_id).in_(chunk)).order_by(FacetValue.position)):
+            tags[pid].append(Tag(facet, vid, label))
+    return tags
+
+
+def use_counts(session: Session, piece_ids: Sequence[int] | None = None) -> dict[int, int]:
+    """How often each piece was used (opened, exported, sent, used in a call, in a kit)."""
+    query = (select(UsageEvent.piece_id, func.count()).where(col(UsageEvent.kind).in_(USE_KINDS))
+             .group_by(UsageEvent.piece_id))
+    if piece_ids is None:
+        return {pid: n for pid, n in session.exec(query) if pid is not None}
+    counts: dict[int, int] = {}
+    for chunk in _chunks(piece_ids):
+        counts.update({pid: n for pid, n in session.exec(query.where(col(UsageEvent.piece_id).in_(chunk)))})
+    return counts
+
+
+def summaries(session: Session, piece_ids: Sequence[int], today: date) -> list[PieceSummary]:
+    """Summaries in the order of ``piece_ids`` (unknown ids are skipped)."""
+    ids = list(dict.fromkeys(piece_ids))
+    pieces: dict[int, Piece] = {}
+    versions: dict[int, PieceVersion] = {}
+    for chunk in _chunks(ids):
+        for p in session.exec(select(Piece).where(col(Piece.id).in_(chunk))):
+            pieces[p.id] = p
+        vids = [p.current_version_id for p in pieces.values() if p.current_version_id]
+        for v in session.exec(select(PieceVersion).where(col(PieceVersion.id).in_(vids))):
+            versions[v.id] = v
+    tags = tags_for(session, ids)
+    counts = use_counts(session, ids)
+    out = []
+    for pid in ids:
+        p = pieces.get(pid)
+        if p is None:
+            continue
+        out.append(to_summary(p, versions.get(p.current_version_id or -1), tags.get(pid, []),
+                              counts.get(pid, 0), today))
+    return out
+
+
+def to_summary(p: Piece, v: PieceVersion | None, tags: list[Tag], uses: int, today: date) -> PieceSummary:
+    return PieceSummary(
+        id=p.id, title=p.title, kind=p.kind, status=p.status, source=p.source,
+        review_state=p.review_state, owner=p.owner, review_by=p.review_by,
+        stale=is_stale(p.review_by, p.status, today),
+        file_type=v.file_type if v else ("link" if p.kind == "link" else ""),
+        page_count=v.page_count if v else None,
+        outcome=v.outcome if v else "ok", outcome_detail=v.outcome_detail if v else "",
+        updated_at=p.updated_at, use_count=uses, tags=tuple(tags), is_demo=p.is_demo)
+
+
+def is_stale(review_by: date | None, status: str, today: date) -> bool:
+    """A piece past its review-by date is stale (archived pieces are not flagged)."""
+    return review_by is not None and review_by < today and status != "archived"
+
+
+def detail(session: Session, piece_id: int, today: date) -> PieceDetail | None:
+    p = session.get(Piece, piece_id)
+    if p is None:
+        return None
+    summary = summaries(session, [piece_id], today)[0]
+    names = {u.id: u.name for u in session.exec(select(User))}
+    versions = tuple(
+        VersionInfo(v.id, v.number, v.original_name, v.file_type, v.size, v.page_count, v.blob_sha256,
+                    v.outcome, v.outcome_detail, v.note, v.created_at, names.get(v.created_by_id or -1, ""))
+        for v in session.exec(select(PieceVersion).where(PieceVersion.piece_id == piece_id)
+                              .order_by(col(PieceVersion.number).desc())))
+    current = next((v for v in versions if v.id == p.current_version_id), None)
+    excerpt = ""
+    if current is not None:
+        row = session.get(PieceVersion, current.id)
+        excerpt = (row.text if row else "")[:4000]
+    return PieceDetail(summary=summary, description=p.description, url=p.url, review_note=p.review_note,
+                       merged_into_id=p.merged_into_id, created_at=p.created_at,
+                       created_by=names.get(p.created_by_id or -1, ""), published_at=p.published_at,
+                       versions=versions, current_version_id=p.current_version_id, text_excerpt=excerpt)
+
+
+def set_tags(session: Session, piece_id: int, stage_ids: Iterable[int] | None = None,
+             gate_ids: Iterable[int] | None = None, facet_value_ids: Iterable[int] | None = None) -> None:
+    """Replace the piece's tags in the dimensions given (None leaves a dimension alone)."""
+    if stage_ids is not None:
+        for row in session.exec(select(PieceStage).where(PieceStage.piece_id == piece_id)):
+            session.delete(row)
+        session.flush()
+        for sid in dict.fromkeys(stage_ids):
+            session.add(PieceStage(piece_id=piece_id, stage_id=sid))
+    if gate_ids is not None:
+        for row in session.exec(select(PieceGate).where(PieceGate.piece_id == piece_id)):
+            session.delete(row)
+        session.flush()
+        for gid in dict.fromkeys(gate_ids):
+            session.add(PieceGate(piece_id=piece_id, gate_id=gid))
+    if facet_value_ids is not None:
+        for row in session.exec(select(PieceFacet).where(PieceFacet.piece_id == piece_id)):
+            session.delete(row)
+        session.flush()
+        for vid in dict.fromkeys(facet_value_ids):
+            session.add(PieceFacet(piece_id=piece_id, facet_value_id=vid))
+
+
+def piece_with_blob(session: Session, sha256: str) -> Piece | None:
+    """The (non-purged) piece that holds these exact bytes in any of its versions."""
+    return session.exec(select(Piece).join(PieceVersion, PieceVersion.piece_id == Piece.id)
+                        .where(PieceVersion.blob_sha256 == sha256).limit(1)).first()
+
+
+def all_piece_ids(session: Session, statuses: Iterable[str] | None = None) -> list[int]:
+    query = select(Piece.id).order_by(col(Piece.updated_at).desc(), col(Piece.id).desc())
+    if statuses is not None:
+        query = query.where(col(Piece.status).in_(list(statuses)))
+    return list(session.exec(query))

@@ -1,0 +1,174 @@
+"""One task runner: a read pool and a one-thread write lane.
+
+Every task ends in exactly one of ``finished(result)`` or ``error(exc)``, delivered on
+the GUI thread. Nothing in a task's ``run()`` touches a widget. Views call
+``runner.read(fn, on_done, on_error)`` for queries and ``runner.write(...)`` for changes;
+writes run one at a time, in order (the database has one writer lane too).
+
+``SyncTaskRunner`` runs tasks inline; UI tests use it so flows are deterministic.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import traceback
+from typing import Any, Callable, Optional
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+
+log = logging.getLogger(__name__)
+
+Callback = Callable[[Any], None]
+ErrorCallback = Callable[[BaseException], None]
+
+
+class TaskSignals(QObject):
+    """Signals of one task (composition: QRunnable is not a QObject)."""
+
+    finished = Signal(object)
+    failed = Signal(object)
+    progress = Signal(int, int, str)
+
+
+class Task(QRunnable):
+    """Runs ``fn(*args, **kwargs)`` off the GUI thread and reports the result once."""
+
+    def __init__(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+        super().__init__()
+        self.setAutoDelete(True)
+        self.fn, self.args, self.kwargs = fn, args, kwargs
+        self.signals = TaskSignals()
+        self.cancel_event = threading.Event()
+
+    def run(self) -> None:  # noqa: D401 - Qt API
+        try:
+            result = self.fn(*self.args, **self.kwargs)
+        except BaseException as exc:  # every failure is reported, never swallowed
+            exc.__traceback_text__ = traceback.format_exc()  # type: ignore[attr-defined]
+            self.signals.failed.emit(exc)
+        else:
+            self.signals.finished.emit(result)
+
+
+class TaskHandle:
+    """What the caller keeps: cancel a long task, or listen to its progress."""
+
+    def __init__(self, task: Optional[Task], cancel_event: threading.Event) -> None:
+        self._task = task
+        self.cancel_event = cancel_event
+
+    def cancel(self) -> None:
+        self.cancel_event.set()
+
+
+class TaskRunner(QObject):
+    """The app's only way to run work off the GUI thread."""
+
+    busy_changed = Signal(int)  # number of tasks under way (for the status bar)
+    task_failed = Signal(object)  # errors nobody handled: the window shows them
+
+    def __init__(self, parent: Optional[QObject] = None, read_threads: int = 4) -> None:
+        super().__init__(parent)
+        self.read_pool = QThreadPool(self)
+        self.read_pool.setMaxThreadCount(read_threads)
+        self.write_pool = QThreadPool(self)
+        self.write_pool.setMaxThreadCount(1)
+        self._busy = 0
+        self._alive: set[Task] = set()
+
+    def read(self, fn: Callable[..., Any], on_done: Optional[Callback] = None,
+             on_error: Optional[ErrorCallback] = None, *args: Any,
+             progress: Optional[Callable[[int, int, str], None]] = None, **kwargs: Any) -> TaskHandle:
+        return self._start(self.read_pool, fn, on_done, on_error, args, kwargs, progress)
+
+    def write(self, fn: Callable[..., Any], on_done: Optional[Callback] = None,
+              on_error: Optional[ErrorCallback] = None, *args: Any,
+              progress: Optional[Callable[[int, int, str], None]] = None, **kwargs: Any) -> TaskHandle:
+        return self._start(self.write_pool, fn, on_done, on_error, args, kwargs, progress)
+
+    def _start(self, pool: QThreadPool, fn: Callable[..., Any], on_done: Optional[Callback],
+               on_error: Optional[ErrorCallback], args: tuple, kwargs: dict,
+               progress: Optional[Callable[[int, int, str], None]]) -> TaskHandle:
+        task = Task(fn, *args)
+        kwargs = dict(kwargs)
+        if "cancel" in kwargs and kwargs["cancel"] is None:
+            kwargs["cancel"] = task.cancel_event  # the service watches the handle's event
+        if progress is not None:
+            task.signals.progress.connect(progress)
+            if "progress" in _params(fn):
+                signals = task.signals
+                kwargs["progress"] = lambda done, total, text="": signals.progress.emit(done, total, str(text))
+        task.kwargs = kwargs
+        self._alive.add(task)
+        self._set_busy(+1)
+
+        def finished(result: Any) -> None:
+            self._done(task)
+            if on_done is not None:
+                on_done(result)
+
+        def failed(exc: BaseException) -> None:
+            self._done(task)
+            if on_error is not None:
+                on_error(exc)
+            else:
+                self.task_failed.emit(exc)
+
+        task.signals.finished.connect(finished)
+        task.signals.failed.connect(failed)
+        pool.start(task)
+        return TaskHandle(task, task.cancel_event)
+
+    def _done(self, task: Task) -> None:
+        self._alive.discard(task)
+        self._set_busy(-1)
+
+    def _set_busy(self, delta: int) -> None:
+        self._busy += delta
+        self.busy_changed.emit(self._busy)
+
+    @property
+    def busy(self) -> int:
+        return self._busy
+
+    def wait_idle(self, msecs: int = 30_000) -> bool:
+        """Block until all tasks ended (shutdown and tests only, never in a view)."""
+        return self.read_pool.waitForDone(msecs) and self.write_pool.waitForDone(msecs)
+
+
+class SyncTaskRunner(TaskRunner):
+    """Runs every task inline on the calling thread (tests): same callbacks, same order."""
+
+    def _start(self, pool: QThreadPool, fn: Callable[..., Any], on_done: Optional[Callback],
+               on_error: Optional[ErrorCallback], args: tuple, kwargs: dict,
+               progress: Optional[Callable[[int, int, str], None]]) -> TaskHandle:
+        cancel_event = threading.Event()
+        if "cancel" in kwargs and kwargs["cancel"] is None:
+            kwargs["cancel"] = cancel_event
+        if progress is not None and "progress" in _params(fn):
+            kwargs["progress"] = lambda done, total, text="": progress(done, total, str(text))
+        self._set_busy(+1)
+        try:
+            result = fn(*args, **kwargs)
+        except BaseException as exc:
+            exc.__traceback_text__ = traceback.format_exc()  # type: ignore[attr-defined]
+            self._set_busy(-1)
+            if on_error is not None:
+                on_error(exc)
+            else:
+                self.task_failed.emit(exc)
+            return TaskHandle(None, cancel_event)
+        self._set_busy(-1)
+        if on_done is not None:
+            on_done(result)
+        return TaskHandle(None, cancel_event)
+
+
+def _params(fn: Callable[..., Any]) -> set[str]:
+    import inspect
+
+    try:
+        return set(inspect.signature(fn).parameters)
+    except (TypeError, ValueError):
+        return set()
