@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from whoosh import index as windex
+from whoosh.filedb.filestore import FileStorage
 
 from enablement.search import whoosh_search
 from enablement.search.backend import Progress
@@ -30,7 +31,7 @@ from enablement.search.documents import (IndexDoc, IndexStatus, SearchRequest, S
                                          SimilarDoc, Vocabulary)
 from enablement.search.errors import (IndexBusy, IndexDamaged, IndexMissing, IndexOutdated,
                                       IndexWriteFailed, SearchError)
-from enablement.search.whoosh_cache import DocCache
+from enablement.search.whoosh_cache import DocCache, SegmentFacts
 from enablement.search.whoosh_schema import SCHEMA_VERSION, build_schema, doc_fields
 from enablement.search.whoosh_store import (FORMAT, PointerError, has_legacy_index,
                                             new_generation_name, pointer_signature, read_pointer,
@@ -65,24 +66,30 @@ class WhooshBackend:
     """A ``SearchBackend`` storing its index under ``index_dir`` (created on first write)."""
 
     def __init__(self, index_dir: Path, *, busy_timeout: float = 2.0,
-                 bulk_limitmb: int = 256, bulk_procs: int = 1) -> None:
+                 bulk_limitmb: int = 256, bulk_procs: int = 1, use_mmap: bool = False) -> None:
         """``busy_timeout``: how long a writer retries a held lock before ``IndexBusy``.
         ``bulk_limitmb``/``bulk_procs``: the rebuild writer's RAM buffer and processes. One
         process by default: on 2 cores a second one competes with the UI and the extractor,
-        and forking a process that runs Qt threads is unsafe."""
+        and forking a process that runs Qt threads is unsafe. ``use_mmap``: map index files
+        into memory (slightly faster reads; a truncated file then crashes with SIGBUS)."""
         self._dir = Path(index_dir)
         self._busy_timeout = busy_timeout
         self._bulk_limitmb = bulk_limitmb
         self._bulk_procs = bulk_procs
+        self._use_mmap = use_mmap
         self._lock = threading.RLock()
+        self._ix: Any = None
         self._searcher: Any = None
         self._cache: DocCache | None = None
+        self._segment_facts: dict[str, SegmentFacts] = {}  # reused across generations
         self._signature: tuple[int, int, int] | None = None
 
     # --- reading --------------------------------------------------------------------------
 
     def _close_reader(self) -> None:
         searcher, self._searcher, self._cache, self._signature = self._searcher, None, None, None
+        self._ix = None
+        self._segment_facts.clear()
         if searcher is not None:
             try:
                 searcher.close()
@@ -105,19 +112,28 @@ class WhooshBackend:
         if not folder.is_dir():
             raise IndexDamaged(f"search index folder {pointer.generation} is missing")
         # Passing our schema skips unpickling the stored one (and its analyzer objects).
-        return windex.open_dir(str(folder), schema=build_schema())
+        return self._storage(folder).open_index(schema=build_schema())
+
+    def _storage(self, folder: Path) -> Any:
+        # No mmap by default: if index files are truncated or rewritten under an open map
+        # (a sync tool, a disk error), touching the map kills the process with SIGBUS instead
+        # of raising an error we could turn into IndexDamaged.
+        return FileStorage(str(folder), supports_mmap=self._use_mmap)
 
     def _current(self) -> tuple[Any, DocCache]:
         """The open searcher and its cache, reopened or refreshed if the index changed."""
         signature = pointer_signature(self._dir)
         if signature is None or signature != self._signature or self._searcher is None:
             self._close_reader()
-            ix = self._open_generation()
-            self._searcher, self._signature = ix.searcher(), signature
+            self._ix = self._open_generation()
+            self._searcher, self._signature = self._ix.searcher(), signature
         elif not self._searcher.up_to_date():
-            self._searcher, self._cache = self._searcher.refresh(), None
+            # A fresh searcher, not ``refresh()``: refresh reuses segment readers and keeps
+            # their old deletion lists, so replaced docs would come back from the dead.
+            self._searcher.close()
+            self._searcher, self._cache = self._ix.searcher(), None
         if self._cache is None:
-            self._cache = DocCache(self._searcher.reader())
+            self._cache = DocCache(self._searcher.reader(), self._segment_facts)
         return self._searcher, self._cache
 
     def _read(self, work: Callable[[Any, DocCache], T]) -> T:
@@ -236,7 +252,7 @@ class WhooshBackend:
         generation = new_generation_name()
         folder = self._dir / generation
         folder.mkdir(parents=True)
-        ix = windex.create_in(str(folder), build_schema())
+        ix = self._storage(folder).create_index(build_schema())
         write_pointer(self._dir, generation)
         return ix
 
@@ -253,7 +269,7 @@ class WhooshBackend:
             folder.mkdir()
             count = 0
             try:
-                ix = windex.create_in(str(folder), build_schema())
+                ix = self._storage(folder).create_index(build_schema())
                 with self._writer(ix, limitmb=self._bulk_limitmb, procs=self._bulk_procs,
                                   multisegment=self._bulk_procs > 1) as writer:
                     for doc in _guarded(docs):

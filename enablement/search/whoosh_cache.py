@@ -19,29 +19,70 @@ MAX_CACHED_SETS = 2048   # word/phrase → bitset entries kept per generation
 MAX_PREFIX_TERMS = 1000  # a prefix expanding to more words than this is cut (keeps "co*" bounded)
 
 
-class DocCache:
-    """Document-number-keyed facts about one reader generation."""
+class SegmentFacts:
+    """Key postings, piece ids and dates of one Whoosh segment.
 
-    def __init__(self, reader: Any) -> None:
-        self.reader = reader
-        live_ids = list(reader.all_doc_ids())
-        self.live_ids: list[int] = live_ids
-        self.live: int = bitsets.from_ids(live_ids)
+    Segments never change except for deletions, which ``DocCache`` applies through its
+    ``live`` set, so these facts are reused across generations: after a one-document upsert
+    only the new small segment is read, not the whole library.
+    """
+
+    __slots__ = ("size", "postings", "piece_ids", "updated")
+
+    def __init__(self, leaf: Any) -> None:
+        self.size: int = leaf.doc_count_all()
         self.postings: dict[str, dict[str, int]] = {}
         for dimension in COUNTED_DIMENSIONS:
             by_key: dict[str, int] = {}
-            for raw in reader.lexicon(dimension):
+            for raw in leaf.lexicon(dimension):
                 key = raw.decode("utf-8") if isinstance(raw, bytes) else raw
-                docs = bitsets.from_ids(reader.postings(dimension, raw).all_ids()) & self.live
-                if docs:
-                    by_key[key] = docs
+                by_key[key] = bitsets.from_ids(leaf.postings(dimension, raw).all_ids())
             self.postings[dimension] = by_key
-        self.piece_ids: list[int] = list(reader.column_reader("pidn"))
-        self.updated: list[int] = list(reader.column_reader("updated"))
-        self.docnum_of: dict[int, int] = {self.piece_ids[d]: d for d in live_ids}
+        self.piece_ids: list[int] = list(leaf.column_reader("pidn"))
+        self.updated: list[int] = list(leaf.column_reader("updated"))
+
+
+class DocCache:
+    """Document-number-keyed facts about one reader generation."""
+
+    def __init__(self, reader: Any, segment_facts: dict[str, SegmentFacts] | None = None) -> None:
+        """``segment_facts``: facts kept from the previous generation, updated in place."""
+        self.reader = reader
+        known = segment_facts if segment_facts is not None else {}
+        current: dict[str, SegmentFacts] = {}
+        live = 0
+        postings: dict[str, dict[str, int]] = {d: {} for d in COUNTED_DIMENSIONS}
+        self.piece_ids: list[int] = []
+        self.updated: list[int] = []
+        for leaf, offset in reader.leaf_readers():
+            if leaf.segment() is None:  # an empty index's reader has no segment at all
+                continue
+            segment_id = leaf.segment().segment_id()
+            facts = known.get(segment_id) or SegmentFacts(leaf)
+            current[segment_id] = facts
+            if len(self.piece_ids) < offset:  # keep list index == document number
+                self.piece_ids.extend([0] * (offset - len(self.piece_ids)))
+                self.updated.extend([0] * (offset - len(self.updated)))
+            self.piece_ids.extend(facts.piece_ids)
+            self.updated.extend(facts.updated)
+            segment_live = (1 << facts.size) - 1
+            if leaf.has_deletions():
+                segment_live &= ~bitsets.from_ids(leaf.deleted_docs_set)
+            live |= segment_live << offset
+            for dimension, by_key in facts.postings.items():
+                merged = postings[dimension]
+                for key, bits in by_key.items():
+                    merged[key] = merged.get(key, 0) | (bits << offset)
+        known.clear()
+        known.update(current)
+        self.live: int = live
+        self.live_ids: list[int] = bitsets.to_ids(live)
+        self.postings = {d: {k: b & live for k, b in by_key.items() if b & live}
+                         for d, by_key in postings.items()}
+        self.docnum_of: dict[int, int] = {self.piece_ids[d]: d for d in self.live_ids}
         # Live documents, newest first: browsing and "newest" sorting walk this list.
         self.newest_first: list[int] = sorted(
-            live_ids, key=lambda d: (-self.updated[d], -self.piece_ids[d]))
+            self.live_ids, key=lambda d: (-self.updated[d], -self.piece_ids[d]))
         self._sets: OrderedDict[tuple, int] = OrderedDict()
 
     def docs_with(self, dimension: str, keys: Iterable[str]) -> int:

@@ -21,7 +21,7 @@ from typing import Any
 from whoosh import query as wq
 
 from enablement.search.documents import NONE_KEY
-from enablement.search.query.ast import And, FieldFilter, Node, Not, Or, Phrase, Term, walk_positive
+from enablement.search.query.ast import And, FieldFilter, Node, Not, Phrase, Term, walk_positive
 from enablement.search.query.expand import STOPWORDS
 from enablement.search.whoosh_cache import DocCache
 from enablement.search.whoosh_schema import BOOST_FIELDS, name_analyzer, text_analyzer

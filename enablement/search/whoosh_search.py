@@ -25,11 +25,12 @@ from enablement.search.query.expand import STOPWORDS, drop_stopwords, expand_syn
 from enablement.search.snippets import Highlighter, plain_snippet
 from enablement.search.whoosh_cache import DocCache
 from enablement.search.whoosh_query import match_docs, scoring_query
-from enablement.search.whoosh_schema import SNIPPET_CHARS, stem
+from enablement.search.whoosh_schema import stem
 
 FEW_RESULTS = 3        # at or below this many hits, look for a spelling correction
 POPULARITY_WEIGHT = 0.03  # 100 uses lift a score by ~14%: a tie-break, not a re-ranking
 _EXTRA_CANDIDATES = 20  # ranked candidates beyond the page, so the popularity boost can act
+KEY_TERM_CHARS = 5_000   # enough text to find a piece's key terms; analysing more is slow
 _WORD = re.compile(r"\w+")
 _STOP_STEMS = frozenset(STOPWORDS) | frozenset(stem(w) for w in STOPWORDS)
 
@@ -58,8 +59,8 @@ def _newest(matched: int, cache: DocCache, want: int, skip: set[int] | None = No
 def _ranked(searcher, q, matched: int, total: int, request: SearchRequest,
             cache: DocCache) -> list[tuple[int, float]]:
     want = request.offset + request.limit
-    if want <= 0:
-        return []
+    if want <= 0 or total == 0:
+        return []  # also: Whoosh reads an empty filter set as "no filter"
     popularity = request.popularity or {}
     results = searcher.search(q, limit=want + (_EXTRA_CANDIDATES if popularity else 0),
                               filter=set(bitsets.to_ids(matched)))
@@ -139,9 +140,9 @@ def _did_you_mean(searcher, cache: DocCache, parsed: ParsedQuery, vocabulary: Vo
             continue
         word = leaf.text.lower()
         if (len(word) < 3 or not word.isalpha()
-                or any((f, word) in reader for f in ("spell_content", "spell_title"))):
+                or any((f, word) in reader for f in ("words", "spell_title"))):
             continue
-        found = searcher.corrector("content").suggest(word, limit=1, maxdist=2, prefix=1)
+        found = searcher.corrector("words").suggest(word, limit=1, maxdist=2, prefix=1)
         if found and found[0] != word:
             changes[leaf.text] = found[0]
     if not changes:
@@ -181,13 +182,12 @@ def run_search(searcher, cache: DocCache, request: SearchRequest,
 
 
 def _key_terms_query(searcher, text: str, numterms: int) -> tuple[wq.Query | None, list[str]]:
-    terms = searcher.key_terms_from_text("content", text[:SNIPPET_CHARS], numterms=numterms + 10)
+    terms = searcher.key_terms_from_text("content", text, numterms=numterms + 10)
     # The index keeps stopwords (for exact phrases); they make poor "key terms".
     terms = [(w, weight) for w, weight in terms if w not in _STOP_STEMS][:numterms]
     if not terms:
         return None, []
-    parts = [wq.Term(field, word, boost=weight)
-             for word, weight in terms for field in ("content", "title")]
+    parts = [wq.Term("content", word, boost=weight) for word, weight in terms]
     return wq.Or(parts), [word for word, _ in terms]
 
 
@@ -197,9 +197,9 @@ def more_like_this(searcher, cache: DocCache, piece_id: int, limit: int) -> list
     if docnum is None or limit <= 0:
         return []
     stored = searcher.stored_fields(docnum)
-    text = "\n".join([stored.get("title") or ""] * 2 + [stored.get("description") or "",
-                                                         stored.get("snippet_text") or ""])
-    q, _ = _key_terms_query(searcher, text, numterms=15)
+    body = (stored.get("snippet_text") or "")[:KEY_TERM_CHARS]
+    text = "\n".join([stored.get("title") or ""] * 2 + [stored.get("description") or "", body])
+    q, _ = _key_terms_query(searcher, text, numterms=10)
     if q is None:
         return []
     mask = set(bitsets.to_ids(cache.docs_with("status", ["archived"]))) | {docnum}
@@ -211,8 +211,8 @@ def similar_to_text(searcher, cache: DocCache, title: str, text: str, limit: int
     """Indexed pieces like a new text, with the words they share and their tags."""
     if limit <= 0:
         return []
-    combined = "\n".join([title, title, text[:SNIPPET_CHARS]])
-    q, key_terms = _key_terms_query(searcher, combined, numterms=15)
+    combined = "\n".join([title, title, text[:KEY_TERM_CHARS]])
+    q, key_terms = _key_terms_query(searcher, combined, numterms=12)
     if q is None:
         return []
     surface: dict[str, str] = {}
