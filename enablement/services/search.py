@@ -351,8 +351,10 @@ class SearchService:
         """Stage, gate, persona and type tags that similar, already-tagged pieces carry,
         each with the reason (which pieces, which shared words)."""
         self.index.ensure_fresh()
-        similar: list[SimilarDoc] = [d for d in self.index.backend.similar_to_text(title, text, limit=8)
-                                     if d.piece_id != exclude_piece_id]
+        similar: list[SimilarDoc] = []
+        for doc in self.index.backend.similar_to_text(title, text, limit=8):
+            if doc.piece_id != exclude_piece_id and all(d.piece_id != doc.piece_id for d in similar):
+                similar.append(doc)
         if not similar:
             return []
         titles = {p.id: p.title for p in self.pieces.summaries([d.piece_id for d in similar])}
@@ -367,7 +369,7 @@ class SearchService:
             for dimension, keys in (("stage", doc.stages), ("gate", doc.gates), ("persona", doc.persona),
                                     ("industry", doc.industry), ("content_type", doc.content_type),
                                     ("product", doc.product)):
-                for key in keys:
+                for key in dict.fromkeys(keys):
                     scores[(dimension, key)] = scores.get((dimension, key), 0.0) + doc.score
                     sources.setdefault((dimension, key), []).append(doc)
         total = sum(d.score for d in similar) or 1.0

@@ -1,0 +1,174 @@
+"""The journey map: every stage of the buyer's cycle and its gates, with how much published
+content each gate has, how much of it reps used lately and how fresh it is.
+
+For a rep it answers "what do I send at this gate"; for marketing it is the content plan
+(empty and stale cells are the work to do). Pure core: no Qt.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Optional, Sequence, Union
+
+from enablement.models.dto import PieceSummary
+from enablement.services.context import LibraryContext
+from enablement.storage import journey_repo, pieces_repo
+from enablement.storage.engine import read_session
+
+# Content not changed for this long counts as stale even without a review date.
+STALE_AFTER_DAYS = 365
+DEFAULT_WINDOW_DAYS = 90
+
+
+@dataclass(frozen=True)
+class JourneyCell:
+    """One gate of a stage (or, with ``gate_id`` None, the stage's pieces without a gate)."""
+
+    stage_id: int
+    gate_id: Optional[int]
+    question: str
+    exit_criteria: str
+    published: int
+    used_pieces: int  # published pieces used at least once in the window
+    uses: int  # uses in the window
+    stale_pieces: int  # published pieces past their review date
+    freshest: Optional[datetime]  # the latest change to one of its pieces
+    age_days: Optional[int]  # days since ``freshest``
+
+    @property
+    def empty(self) -> bool:
+        return self.published == 0
+
+    @property
+    def stale(self) -> bool:
+        """Has content, but none of it can be trusted as current."""
+        if self.empty:
+            return False
+        return self.stale_pieces >= self.published or (self.age_days is not None
+                                                      and self.age_days > STALE_AFTER_DAYS)
+
+    @property
+    def unused(self) -> bool:
+        return not self.empty and self.used_pieces == 0
+
+
+@dataclass(frozen=True)
+class JourneyStage:
+    id: int
+    name: str
+    description: str
+    cells: tuple[JourneyCell, ...]
+
+
+@dataclass(frozen=True)
+class JourneyMap:
+    stages: tuple[JourneyStage, ...]
+    window_days: int
+    today: date
+
+    @property
+    def cells(self) -> tuple[JourneyCell, ...]:
+        return tuple(c for s in self.stages for c in s.cells)
+
+    @property
+    def gate_cells(self) -> tuple[JourneyCell, ...]:
+        return tuple(c for c in self.cells if c.gate_id is not None)
+
+    def cell(self, stage_id: int, gate_id: Optional[int]) -> Optional[JourneyCell]:
+        return next((c for c in self.cells if c.stage_id == stage_id and c.gate_id == gate_id), None)
+
+    @property
+    def coverage(self) -> float:
+        """Share of gates with at least one published piece (0..1)."""
+        gates = self.gate_cells
+        return sum(1 for c in gates if not c.empty) / len(gates) if gates else 0.0
+
+
+@dataclass(frozen=True)
+class CellPieces:
+    """The published pieces behind one cell, with their use in the window."""
+
+    stage_id: int
+    gate_id: Optional[int]
+    pieces: tuple[PieceSummary, ...]
+    recent_uses: dict[int, int]
+
+
+def _ctx(ctx_or_library: Union[LibraryContext, object]) -> LibraryContext:
+    return ctx_or_library if isinstance(ctx_or_library, LibraryContext) else ctx_or_library.ctx  # type: ignore[attr-defined]
+
+
+def _since(today: date, window_days: int) -> datetime:
+    return datetime.combine(today - timedelta(days=window_days), time.min)
+
+
+def journey_map(ctx_or_library: Union[LibraryContext, object], *, window_days: int = DEFAULT_WINDOW_DAYS,
+                facet_value_ids: Sequence[int] = ()) -> JourneyMap:
+    """Coverage of the active stages × gates by published pieces (optionally only pieces
+    carrying every one of ``facet_value_ids``, e.g. a persona and an industry)."""
+    ctx = _ctx(ctx_or_library)
+    today = ctx.today()
+    since = _since(today, window_days)
+    taxonomy = ctx.taxonomy()
+    with read_session(ctx.engine) as s:
+        by_gate = journey_repo.content_by_gate(s, today, facet_value_ids)
+        used_by_gate = journey_repo.use_by_gate(s, since, facet_value_ids)
+        by_stage = journey_repo.content_by_stage_only(s, today, facet_value_ids)
+        used_by_stage = journey_repo.use_by_stage_only(s, since, facet_value_ids)
+    stages = []
+    for stage in taxonomy.stages:
+        if stage.retired:
+            continue
+        cells = [_cell(stage.id, g.id, g.question, g.exit_criteria, by_gate.get(g.id),
+                       used_by_gate.get(g.id), today)
+                 for g in stage.gates if not g.retired]
+        loose = by_stage.get(stage.id)
+        if loose is not None and loose.published:
+            cells.append(_cell(stage.id, None, f"Other {stage.name} content", "", loose,
+                               used_by_stage.get(stage.id), today))
+        stages.append(JourneyStage(stage.id, stage.name, stage.description, tuple(cells)))
+    return JourneyMap(tuple(stages), window_days, today)
+
+
+def _cell(stage_id: int, gate_id: Optional[int], question: str, exit_criteria: str,
+          counts: Optional[journey_repo.CellCounts], used: Optional[tuple[int, int]], today: date) -> JourneyCell:
+    counts = counts or journey_repo.CellCounts()
+    used_pieces, uses = used or (0, 0)
+    age = (today - counts.freshest.date()).days if counts.freshest else None
+    return JourneyCell(stage_id, gate_id, question, exit_criteria, counts.published, used_pieces, uses,
+                       counts.stale, counts.freshest, max(age, 0) if age is not None else None)
+
+
+def cell_pieces(ctx_or_library: Union[LibraryContext, object], stage_id: int, gate_id: Optional[int], *,
+                window_days: int = DEFAULT_WINDOW_DAYS, facet_value_ids: Sequence[int] = ()) -> CellPieces:
+    """The published pieces of one cell, most used in the window first."""
+    ctx = _ctx(ctx_or_library)
+    today = ctx.today()
+    with read_session(ctx.engine) as s:
+        ids = journey_repo.cell_piece_ids(s, stage_id, gate_id, facet_value_ids)
+        recent = journey_repo.recent_use_counts(s, ids, _since(today, window_days))
+        summaries = pieces_repo.summaries(s, ids, today)
+    ordered = sorted(summaries, key=lambda p: (-recent.get(p.id, 0), p.stale, p.title.lower()))
+    return CellPieces(stage_id, gate_id, tuple(ordered), recent)
+
+
+def journey_from_coverage(report, taxonomy) -> JourneyMap:  # type: ignore[no-untyped-def]
+    """The coverage report's stage × gate table as a JourneyMap, so the journey grid can
+    show a report's period and filters. Ages there are days since publication."""
+    period = (report.filter.until or report.today) - (report.filter.since or report.today)
+    stages_by_name = {s.name: s for s in taxonomy.stages}
+    cells: dict[int, list[JourneyCell]] = {}
+    for row in report.table("grid").as_dicts():
+        stage = stages_by_name.get(row["stage"])
+        if stage is None:
+            continue
+        gate = taxonomy.gate(row["gate_id"]) if row["gate_id"] is not None else None
+        age = row["freshest_age_days"]
+        cells.setdefault(stage.id, []).append(JourneyCell(
+            stage.id, row["gate_id"], gate.question if gate else f"Other {stage.name} content",
+            gate.exit_criteria if gate else "", int(row["published"]), int(row["used"]), int(row["uses"]), 0,
+            None, age))
+    stages = tuple(JourneyStage(s.id, s.name, s.description, tuple(cells[s.id]))
+                   for s in taxonomy.stages if s.id in cells)
+    return JourneyMap(stages, max(period.days + 1, 1), report.today)

@@ -1,0 +1,64 @@
+"""Shared helpers for the journey map, kits, requests, taxonomy and reports page tests:
+a real library in tmp_path with users, tagged pieces and usage, and an AppContext over it
+with the synchronous task runner."""
+
+from __future__ import annotations
+
+import os
+from datetime import date, timedelta
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from enablement.models.dto import Actor
+from enablement.models.vocab import UsageKind
+from enablement.services.library import Library
+from enablement.services.pieces import TagSelection
+from enablement.services.usage import UseRecord
+
+
+def actor(library: Library, role: str) -> Actor:
+    """The first active user with ``role`` (created when missing)."""
+    users = library.users.list()
+    found = next((u for u in users if u.role == role), None)
+    if found is None:
+        found = (library.users.create(None, f"Test {role.title()}", role).value if not users
+                 else library.users.ensure(f"Test {role.title()}", role))
+    return library.users.actor_for(found)
+
+
+def add_link(library: Library, title: str, *, gates: tuple[int, ...] = (), stages: tuple[int, ...] = (),
+             facets: dict | None = None, publish: bool = True, review_by: date | None = None) -> int:
+    marketing = actor(library, "marketing")
+    slug = title.lower().replace(" ", "-")
+    pid = library.importer.add_link(marketing, f"https://example.com/{slug}", title,
+                                    tags=TagSelection(stages=list(stages), gates=list(gates),
+                                                      facets=facets)).value
+    if publish:
+        library.pieces.publish(marketing, pid)
+    if review_by is not None:
+        library.pieces.update(marketing, pid, review_by=review_by)
+    return pid
+
+
+def add_pdf(library: Library, tmp: Path, title: str, text: str, gates: tuple[int, ...] = ()) -> int:
+    from tests.filemaker_docs import make_pdf
+
+    marketing = actor(library, "marketing")
+    path = make_pdf(tmp / f"{title.replace(' ', '_')}.pdf", [f"{title}\n{text}"], title=title)
+    done = library.importer.import_paths(marketing, [path], tags=TagSelection(gates=list(gates)))
+    pid = done.value.piece_ids[0]
+    library.pieces.publish(marketing, pid)
+    return pid
+
+
+def use(library: Library, who: Actor, piece_id: int, kind: str = UsageKind.USED_IN_CALL, days_ago: int = 1,
+        **extra) -> None:
+    from datetime import datetime, time
+
+    when = datetime.combine(library.ctx.today() - timedelta(days=days_ago), time(10))
+    library.usage.record(who, UseRecord(kind=kind, piece_id=piece_id, occurred_at=when, **extra))
+
+
+def gates(library: Library) -> list:
+    return [g for s in library.taxonomy.get().stages for g in s.gates]

@@ -1,0 +1,82 @@
+"""Search as you type, facets, sort, did-you-mean and the empty state, on a real window."""
+
+from __future__ import annotations
+
+from enablement.models.vocab import Status
+
+
+def search(window, qtbot, text):  # type: ignore[no-untyped-def]
+    page = window.library_page
+    window.search_box.clear()
+    qtbot.keyClicks(window.search_box, text)
+    qtbot.waitUntil(lambda: page.text == text and page.shown_seq == page.seq and not page.debounce.isActive())
+    return page
+
+
+def titles(page):  # type: ignore[no-untyped-def]
+    return [p.title for p in page.model.pieces()]
+
+
+def test_search_as_you_type_shows_trust_and_facets(demo_ctx, make_window, qtbot):
+    window = make_window(demo_ctx)
+    page = search(window, qtbot, "security review")
+    assert any("Security" in t for t in titles(page)[:3])
+    assert page.summary.text().startswith(f"{page.outcome.results.total} piece")
+    assert all(p.status == Status.PUBLISHED for p in page.model.pieces())  # a rep sees published only
+    assert ("stage", "evaluation") in page.facets.buttons
+    assert page.stack.currentWidget() is page.view
+    grabbed = page.view.grab()
+    assert not grabbed.isNull()
+
+
+def test_clicking_a_facet_filters_and_clicking_again_clears(demo_ctx, make_window, qtbot):
+    window = make_window(demo_ctx)
+    page = search(window, qtbot, "")
+    everything = page.outcome.results.total
+    page.facets.buttons[("stage", "evaluation")].click()
+    qtbot.waitUntil(lambda: page.shown_seq == page.seq)
+    assert 0 < page.outcome.results.total < everything
+    assert all("Evaluation" in p.labels("stage") for p in page.model.pieces())
+    page.facets.buttons[("stage", "evaluation")].click()
+    qtbot.waitUntil(lambda: page.shown_seq == page.seq)
+    assert page.outcome.results.total == everything
+
+
+def test_sort_most_used(demo_ctx, make_window, qtbot):
+    window = make_window(demo_ctx)
+    page = search(window, qtbot, "")
+    page.sort_box.setCurrentIndex(page.sort_box.findData("most_used"))
+    qtbot.waitUntil(lambda: page.shown_seq == page.seq)
+    uses = [p.use_count for p in page.model.pieces()]
+    assert uses[0] == max(uses) and uses[0] >= uses[-1]
+
+
+def test_did_you_mean(demo_ctx, make_window, qtbot):
+    window = make_window(demo_ctx)
+    page = search(window, qtbot, "securty")
+    if page.outcome.results.did_you_mean:
+        assert page.did_you_mean.isVisibleTo(window)
+        page.did_you_mean.linkActivated.emit(page.outcome.results.did_you_mean)
+        assert window.search_box.text() == page.outcome.results.did_you_mean
+
+
+def test_nothing_found_offers_a_request_with_the_query(demo_ctx, make_window, qtbot):
+    window = make_window(demo_ctx)
+    page = search(window, qtbot, "hipaa baa template for zeppelins")
+    assert page.stack.currentWidget() is page.empty
+    assert "Nothing in the library matches" in page.empty_title.text()
+    assert page.request_button.isVisibleTo(window)
+    page.request_button.click()
+    dialog = window.last_dialog
+    assert dialog.title.text() == "hipaa baa template for zeppelins"
+    dialog.accept()
+    mine = demo_ctx.library.requests.list(demo_ctx.actor, mine=True)
+    assert mine[0].title == "hipaa baa template for zeppelins"
+
+
+def test_empty_library_says_what_to_do(make_app_ctx, make_window, qtbot):
+    ctx = make_app_ctx("marketing")
+    window = make_window(ctx)
+    page = search(window, qtbot, "")
+    assert page.empty_title.text() == "The library is empty."
+    assert "Import" in page.empty_text.text() and page.import_button.isVisibleTo(window)

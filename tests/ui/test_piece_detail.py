@@ -1,0 +1,138 @@
+"""Piece detail: safe opening, structured previews, marketing edits, rep-made submissions."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from enablement.errors import InvalidInput
+from tests.filemaker_docs import make_docx, make_pdf
+from ui import flows
+from ui.dialogs import files
+from ui.dialogs.first_run import WhoAreYouDialog
+from ui.dialogs.review_dialogs import ReviewQueueDialog, SubmissionsDialog
+from ui.pages.piece_detail import prepare_open_copy
+
+
+def piece_titled(library, part, file_type=None):  # type: ignore[no-untyped-def]
+    return next(p for p in library.pieces.list() if part in p.title and (file_type is None or p.file_type == file_type))
+
+
+def test_open_copies_safely_and_logs_the_use(demo_ctx, make_window, qtbot, monkeypatch):
+    window = make_window(demo_ctx)
+    piece = piece_titled(demo_ctx.library, "Security", "pdf")
+    opened: list[Path] = []
+    monkeypatch.setattr(files, "open_in_default_app", lambda path: opened.append(path) or True)
+    detail = flows.open_piece(window, demo_ctx, piece.id)
+    qtbot.waitUntil(lambda: detail.view is not None)
+    before = demo_ctx.library.usage.piece_stats(piece.id)["by_kind"].get("opened", 0)
+    detail.buttons["open"].click()
+    assert len(opened) == 1 and opened[0].suffix == ".pdf" and opened[0].read_bytes()[:5] == b"%PDF-"
+    assert "/" not in opened[0].name and opened[0].parent.parent.name == "open"
+    assert demo_ctx.library.usage.piece_stats(piece.id)["by_kind"]["opened"] == before + 1
+
+
+def test_only_office_documents_open(make_app_ctx, tmp_path):
+    ctx = make_app_ctx("marketing")
+    note = tmp_path / "notes.txt"
+    note.write_text("plain notes about pricing")
+    pid = ctx.library.importer.import_paths(ctx.actor, [note]).value.piece_ids[0]
+    with pytest.raises(InvalidInput, match="only PDF, Word, PowerPoint and Excel"):
+        prepare_open_copy(ctx.library, pid, "notes")
+
+
+def test_word_preview_shows_headings(make_app_ctx, make_window, qtbot, tmp_path):
+    ctx = make_app_ctx("marketing")
+    doc = make_docx(tmp_path / "guide.docx", ["Step one: connect the data."], headings=["Onboarding guide"])
+    pid = ctx.library.importer.import_paths(ctx.actor, [doc]).value.piece_ids[0]
+    window = make_window(ctx)
+    detail = flows.open_piece(window, ctx, pid)
+    qtbot.waitUntil(lambda: detail.preview.currentWidget() is detail.preview.text)
+    html = detail.preview.text.toHtml()
+    assert "Onboarding guide" in html and "Step one" in html
+
+
+def test_marketing_edits_tags_versions_publishes_and_archives(make_app_ctx, make_window, qtbot, tmp_path,
+                                                               monkeypatch):
+    ctx = make_app_ctx("marketing")
+    lib = ctx.library
+    first = make_pdf(tmp_path / "pricing.pdf", ["Pricing and packaging, version one."])
+    pid = lib.importer.import_paths(ctx.actor, [first]).value.piece_ids[0]
+    window = make_window(ctx)
+    detail = flows.open_piece(window, ctx, pid)
+    qtbot.waitUntil(lambda: detail.view is not None)
+    editor = detail.editor
+    editor.title.setText("Pricing One-Pager 2026")
+    editor.owner.setText("Priya Raman")
+    editor.has_review.setChecked(True)
+    editor.review_by.setDate(date(2030, 1, 31))
+    stage = lib.taxonomy.get().stages[4]
+    editor.tags.check("gate", stage.gates[0].id)
+    editor.save_button.click()
+    s = lib.pieces.get(pid).summary
+    assert (s.title, s.owner, s.review_by) == ("Pricing One-Pager 2026", "Priya Raman", date(2030, 1, 31))
+    assert stage.id in s.ids("stage") and stage.gates[0].id in s.ids("gate")
+    qtbot.waitUntil(lambda: detail.heading.text().startswith("Pricing One-Pager 2026"))
+
+    second = make_pdf(tmp_path / "pricing-v2.pdf", ["Pricing and packaging, version two.", "New tiers."])
+    monkeypatch.setattr(files, "ask_open_file", lambda parent, title: second)
+    detail.buttons["replace"].click()
+    assert [v.number for v in lib.pieces.get(pid).versions] == [1, 2] or len(lib.pieces.get(pid).versions) == 2
+    assert detail.versions.rowCount() == 2
+
+    detail.buttons["publish"].click()
+    assert lib.pieces.get(pid).summary.status == "published"
+    assert detail.buttons["archive"].isVisibleTo(detail)
+    detail.buttons["archive"].click()
+    assert lib.pieces.get(pid).summary.status == "archived"
+    detail.buttons["restore"].click()
+    assert lib.pieces.get(pid).summary.status == "published"
+
+
+def test_rep_submission_reviewed_by_marketing(demo_ctx, make_window, qtbot, tmp_path, monkeypatch):
+    rep = demo_ctx
+    mine = make_pdf(tmp_path / "my-security-one-pager.pdf",
+                    ["Security, privacy and compliance at Northwind Flow: SOC 2 Type II, ISO 27001,",
+                     "encryption, GDPR and data residency for the security review."])
+    monkeypatch.setattr(files, "ask_open_files", lambda parent, title, *a: [mine])
+    window = make_window(rep)
+    assert window.submit_action.isVisible()
+    window.submit_action.trigger()
+    dialog = window.last_dialog
+    qtbot.waitUntil(lambda: dialog.summary is not None)
+    pid = dialog.summary.piece_ids[0]
+    assert rep.library.pieces.get(pid).summary.status == "draft"
+    qtbot.waitUntil(lambda: "official" in dialog.lookalike_label.text())
+    assert "This looks like the official “" in dialog.lookalike_label.text()
+    dialog.accept()
+
+    marketing = rep("marketing")
+    queue = ReviewQueueDialog(marketing)
+    qtbot.addWidget(queue)
+    assert queue.model.rowCount() >= 1
+    row = queue.model.row_of(pid)
+    queue.view.selectRow(queue.view.model().mapFromSource(queue.model.index(row, 0)).row())
+    assert "looks like the official" in queue.hint.text()
+    queue.decline()
+    queue.sub_dialog.reason.setText("Use the official Security whitepaper instead.")
+    queue.sub_dialog.accept()
+    assert rep.library.pieces.get(pid).summary.review_state == "declined"
+
+    mine_dialog = SubmissionsDialog(rep)
+    qtbot.addWidget(mine_dialog)
+    texts = [mine_dialog.model.index(r, c).data() for r in range(mine_dialog.model.rowCount()) for c in range(4)]
+    assert "declined" in texts and "Use the official Security whitepaper instead." in texts
+
+
+def test_who_are_you_picks_a_user_or_a_new_one(demo_ctx, qtbot):
+    users = demo_ctx.library.users.list()
+    dialog = WhoAreYouDialog(users, demo=True)
+    qtbot.addWidget(dialog)
+    user, _name, _role = dialog.choice()
+    assert user is not None and user.role == "rep"
+    dialog.new.setChecked(True)
+    dialog.name.setText("Dana New")
+    dialog.role.setCurrentIndex(dialog.role.findData("manager"))
+    assert dialog.choice() == (None, "Dana New", "manager")

@@ -1,0 +1,41 @@
+"""Start-up: a new library folder becomes the demo (built on the write lane), then the window."""
+
+from __future__ import annotations
+
+from main import parse_args
+from ui.app import Startup
+from ui.dialogs.first_run import WhoAreYouDialog
+from ui.window_state import WindowState
+
+
+def test_first_run_builds_the_demo_and_asks_who_you_are(qapp, qtbot, tmp_path, window_state):
+    args = parse_args(["--library", str(tmp_path / "lib"), "--demo"])
+    startup = Startup(qapp, args, None, window_state)
+    try:
+        startup.start()
+        qtbot.waitUntil(lambda: isinstance(startup.dialog, WhoAreYouDialog), timeout=60_000)
+        assert startup.library.is_demo
+        startup.dialog.users.setCurrentRow(0)
+        startup.dialog.accept()
+        qtbot.waitUntil(lambda: startup.window is not None)
+        window = startup.window
+        qtbot.addWidget(window)
+        assert window.demo_label.isVisibleTo(window)
+        assert window_state.text(WindowState.LAST_LIBRARY) == str(tmp_path / "lib")
+        assert window_state.text(WindowState.LAST_USER) == window.app.actor.name
+    finally:
+        startup.shutdown()
+
+
+def test_later_runs_reopen_the_last_user(qapp, qtbot, demo_library, window_state):
+    window_state.set(WindowState.LAST_USER, "Morgan Lee")
+    args = parse_args(["--library", str(demo_library.ctx.paths.root)])
+    startup = Startup(qapp, args, None, window_state)
+    try:
+        startup.start()
+        qtbot.waitUntil(lambda: startup.window is not None, timeout=30_000)
+        qtbot.addWidget(startup.window)
+        assert startup.window.app.actor.name == "Morgan Lee"
+        assert startup.dialog is None
+    finally:
+        startup.shutdown()

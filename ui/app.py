@@ -1,0 +1,178 @@
+"""Starting the desktop app: logging, QApplication, the library, who is acting, the window.
+
+Start-up is a chain of callbacks on one event loop: the library opens (or the demo is
+built) on the write lane while a progress dialog shows, then "who are you" if needed,
+then the main window. Nothing blocks the GUI thread, and there is no nested event loop.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import logging.handlers
+import sys
+from pathlib import Path
+from typing import Optional
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
+
+from enablement.config import default_library_dir, default_state_dir
+from enablement.errors import UserFacingError
+from enablement.models.dto import Actor, UserInfo
+from enablement.services.library import Library
+from ui.context import AppContext
+from ui.tasks import TaskRunner
+from ui.window_state import APPLICATION, ORGANIZATION, WindowState
+
+log = logging.getLogger(__name__)
+
+
+def setup_logging() -> Path:
+    """Log to a rotating file in the user's state folder; return its path."""
+    folder = default_state_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "enablement.log"
+    handler = logging.handlers.RotatingFileHandler(path, maxBytes=2_000_000, backupCount=3, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    return path
+
+
+def create_qapplication(argv: list[str]) -> QApplication:
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        return existing
+    app = QApplication(argv)
+    app.setOrganizationName(ORGANIZATION)
+    app.setApplicationName(APPLICATION)
+    app.setApplicationDisplayName("Enablement")
+    # Fusion draws with the palette, so the system's light or dark scheme is followed everywhere.
+    app.setStyle("Fusion")
+    return app
+
+
+def open_or_create(root: Path, demo: bool, progress=None) -> Library:  # type: ignore[no-untyped-def]
+    """Worker: open the library at ``root``; a new one becomes the demo library when asked."""
+    if demo and not (root / "library.db").exists():
+        from enablement.services.demo import create_demo_library
+
+        return create_demo_library(root, progress=progress)
+    return Library.open(root)
+
+
+def choose_library(args: argparse.Namespace, state: WindowState) -> tuple[Path, bool]:
+    """(folder, make it a demo if new). A new default folder becomes the demo library."""
+    if args.library:
+        return Path(args.library).expanduser(), bool(args.demo)
+    if args.demo:
+        return default_library_dir().parent / "demo-library", True
+    last = state.text(WindowState.LAST_LIBRARY)
+    if last and (Path(last) / "library.db").exists():
+        return Path(last), False
+    return default_library_dir(), True
+
+
+class Startup:
+    """The start-up chain: open → who are you → main window."""
+
+    def __init__(self, qapp: QApplication, args: argparse.Namespace, log_file: Optional[Path],
+                 state: Optional[WindowState] = None) -> None:
+        self.qapp = qapp
+        self.args = args
+        self.log_file = log_file
+        self.state = state or WindowState()
+        self.runner = TaskRunner()
+        self.library: Optional[Library] = None
+        self.window = None
+        self.dialog = None
+
+    def start(self) -> None:
+        root, demo = choose_library(self.args, self.state)
+        self.progress = QProgressDialog("Opening the library…", "", 0, 0)
+        self.progress.setWindowTitle("Enablement")
+        self.progress.setCancelButton(None)
+        self.progress.setMinimumDuration(300)
+        self.progress.setWindowModality(Qt.WindowModality.ApplicationModal)
+        if demo and not (root / "library.db").exists():
+            self.progress.setLabelText("Setting up the demo library with sample collateral…")
+            self.progress.setMinimumDuration(0)
+            self.progress.show()
+        self.root = root
+        self.runner.write(open_or_create, self._opened, self._fatal, root, demo, progress=self._progress)
+
+    def _progress(self, done: int, total: int, text: str) -> None:
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(done)
+        if text:
+            self.progress.setLabelText(f"Setting up the demo library: {text}")
+
+    def _fatal(self, exc: BaseException) -> None:
+        self.progress.close()
+        if isinstance(exc, UserFacingError):
+            QMessageBox.critical(None, "Enablement", f"The library could not be opened.\n\n{exc}")
+        else:
+            log.error("start-up failed:\n%s", getattr(exc, "__traceback_text__", repr(exc)))
+            QMessageBox.critical(None, "Enablement", f"Enablement could not start: {exc}\n\n"
+                                 f"Details are in {self.log_file}.")
+        self.qapp.exit(1)
+
+    def _opened(self, library: Library) -> None:
+        self.progress.close()
+        self.library = library
+        self.state.set(WindowState.LAST_LIBRARY, str(self.root))
+        if self.args.user:
+            try:
+                self._show(library.users.actor(self.args.user))
+            except UserFacingError as exc:
+                QMessageBox.critical(None, "Enablement", str(exc))
+                self.qapp.exit(2)
+            return
+        last = self.state.text(WindowState.LAST_USER)
+        self.runner.read(library.users.list, lambda users: self._pick_user(users, last), self._fatal)
+
+    def _pick_user(self, users: list[UserInfo], last: str) -> None:
+        known = next((u for u in users if u.name == last), None)
+        if known is not None:
+            self._show(Actor(known.id, known.name, known.role))
+            return
+        from ui.dialogs.first_run import WhoAreYouDialog
+
+        self.dialog = WhoAreYouDialog(users, self.library.is_demo)
+        self.dialog.accepted.connect(self._user_chosen)
+        self.dialog.rejected.connect(lambda: self.qapp.exit(0))
+        self.dialog.show()
+
+    def _user_chosen(self) -> None:
+        user, name, role = self.dialog.choice()
+        if user is not None:
+            self._show(Actor(user.id, user.name, user.role))
+            return
+        library = self.library
+        self.runner.write(lambda: library.users.ensure(name, role), lambda u: self._show(Actor(u.id, u.name, u.role)),
+                          self._fatal)
+
+    def _show(self, actor: Actor) -> None:
+        from ui.main_window import MainWindow
+
+        self.state.set(WindowState.LAST_USER, actor.name)
+        context = AppContext(self.library, actor, self.runner)
+        self.window = MainWindow(context, self.log_file, self.state)
+        self.window.show()
+
+    def shutdown(self) -> None:
+        self.runner.wait_idle()
+        if self.library is not None:
+            self.library.close()
+
+
+def run(args: argparse.Namespace) -> int:
+    log_file = setup_logging()
+    qapp = create_qapplication(sys.argv[:1])
+    startup = Startup(qapp, args, log_file)
+    startup.start()
+    code = qapp.exec()
+    startup.shutdown()
+    return code

@@ -1,0 +1,81 @@
+"""First run: build the demo library with a progress dialog, then "who are you"."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QListWidget,
+                               QListWidgetItem, QRadioButton, QVBoxLayout, QWidget)
+
+from enablement.models.dto import UserInfo
+from ui.widgets.user_menu import ROLE_LABELS
+
+ROLE_HELP = {"rep": "find, preview, send and log collateral; build call kits; ask for what is missing",
+             "marketing": "import, tag, publish and review collateral; answer requests",
+             "manager": "see what is used, what is ignored and where the buyer journey has gaps",
+             "admin": "everything, plus the taxonomy, users and backups"}
+
+
+class WhoAreYouDialog(QDialog):
+    """Pick a user of the library, or enter a name and a role."""
+
+    def __init__(self, users: list[UserInfo], demo: bool, parent: Optional[QWidget] = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("whoAreYou")
+        self.setWindowTitle("Welcome to Enablement")
+        self.resize(560, 520)
+        intro = QLabel("<h2>Who are you?</h2>"
+                       + ("<p>This is a <b>demo library</b> with sample collateral and made-up usage. Pick a "
+                          "person to see the library through their eyes; you can switch any time from the "
+                          "user button in the toolbar.</p>" if demo else
+                          "<p>Pick yourself, or add your name and role.</p>"))
+        intro.setWordWrap(True)
+        self.pick = QRadioButton("I am one of these people:")
+        self.pick.setChecked(bool(users))
+        self.pick.setEnabled(bool(users))
+        self.users = QListWidget()
+        self.users.setObjectName("userList")
+        for u in users:
+            item = QListWidgetItem(f"{u.name} — {ROLE_LABELS.get(u.role, u.role)}: {ROLE_HELP.get(u.role, '')}")
+            item.setData(256, u)
+            self.users.addItem(item)
+        rep = next((i for i in range(self.users.count()) if self.users.item(i).data(256).role == "rep"), 0)
+        self.users.setCurrentRow(rep)
+        self.users.itemDoubleClicked.connect(lambda _i: self.accept())
+        self.new = QRadioButton("Someone new:")
+        self.new.setChecked(not users)
+        self.name = QLineEdit()
+        self.name.setObjectName("newName")
+        self.name.setPlaceholderText("Your name")
+        self.role = QComboBox()
+        self.role.setObjectName("newRole")
+        for key, label in ROLE_LABELS.items():
+            self.role.addItem(f"{label} — {ROLE_HELP[key]}", key)
+        self.name.textEdited.connect(lambda _t: self.new.setChecked(True))
+        form = QFormLayout()
+        form.addRow("Name", self.name)
+        form.addRow("Role", self.role)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Start")
+        buttons.accepted.connect(self._accept)
+        buttons.rejected.connect(self.reject)
+        v = QVBoxLayout(self)
+        v.addWidget(intro)
+        v.addWidget(self.pick)
+        v.addWidget(self.users, 1)
+        v.addWidget(self.new)
+        v.addLayout(form)
+        v.addWidget(buttons)
+
+    def _accept(self) -> None:
+        if self.new.isChecked() and not self.name.text().strip():
+            self.name.setFocus()
+            self.name.setPlaceholderText("Please type your name")
+            return
+        self.accept()
+
+    def choice(self) -> tuple[Optional[UserInfo], str, str]:
+        """(an existing user, or None with the new name and role)."""
+        if self.pick.isChecked() and self.users.currentItem() is not None:
+            return self.users.currentItem().data(256), "", ""
+        return None, self.name.text().strip(), self.role.currentData()

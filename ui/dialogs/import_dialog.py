@@ -1,0 +1,292 @@
+"""Import: progress with Cancel, a summary of every file's outcome, then tagging and publishing.
+
+The import runs on the write lane; its progress callback reaches the bar through the task
+runner's signals, so the window stays responsive and Cancel is honoured between files.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional, Sequence
+
+from PySide6.QtCore import QSortFilterProxyModel, Qt
+from PySide6.QtWidgets import (QAbstractItemView, QDialog, QHBoxLayout, QHeaderView, QLabel, QProgressBar,
+                               QPushButton, QSplitter, QStackedWidget, QTableView, QVBoxLayout, QWidget)
+
+from enablement.models.changes import Changes
+from enablement.models.dto import ImportSummary
+from enablement.models.vocab import Source
+from ui.context import AppContext
+from ui.models.import_outcome_model import SortRole as OutcomeSortRole, ImportOutcomeTableModel
+from ui.models.piece_table_model import COL_GATES, COL_STAGES, COL_TITLE, COL_TYPE, PieceTableModel
+from ui.models.piece_table_model import SortRole as PieceSortRole
+from ui.widgets.piece_editor import SuggestionList, suggestions_for
+from ui.widgets.tag_editor import TagEditor
+
+
+def summary_line(summary: ImportSummary) -> str:
+    parts = []
+    for outcome, label in (("ok", "imported"), ("ok_no_text", "imported without searchable text"),
+                           ("duplicate", "duplicates skipped"), ("failed", "could not be read (kept as pieces)"),
+                           ("rejected", "rejected"), ("cancelled", "not imported (cancelled)")):
+        n = summary.count(outcome)
+        if n:
+            parts.append(f"{n} {label}")
+    return ", ".join(parts) or "No files found."
+
+
+def publish_all(library, actor, piece_ids: Sequence[int]) -> Changes:  # type: ignore[no-untyped-def]
+    changes = Changes()
+    for pid in piece_ids:
+        changes = changes | library.pieces.publish(actor, pid).changes
+    return changes
+
+
+def lookalikes_for(library, piece_ids: Sequence[int]) -> dict[int, list]:  # type: ignore[no-untyped-def]
+    return {pid: library.search.lookalikes(pid) for pid in piece_ids}
+
+
+class ImportDialog(QDialog):
+    def __init__(self, app: AppContext, paths: Sequence[Path], source: str = Source.MARKETING,
+                 parent: Optional[QWidget] = None) -> None:
+        super().__init__(parent)
+        self.app = app
+        self.paths = [Path(p) for p in paths]
+        self.source = source
+        self.summary: Optional[ImportSummary] = None
+        self.handle = None
+        self.setObjectName("importDialog")
+        self.setWindowTitle("Share a piece you made" if source == Source.REP else "Import collateral")
+        self.resize(1000, 680)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self._progress_page())
+        self.pages.addWidget(self._summary_page())
+        self.pages.addWidget(self._tagging_page())
+        v = QVBoxLayout(self)
+        v.addWidget(self.pages)
+
+    # --- page 1: progress -----------------------------------------------------------------------
+    def _progress_page(self) -> QWidget:
+        page = QWidget()
+        v = QVBoxLayout(page)
+        v.addStretch(1)
+        self.progress_label = QLabel("Looking at the files…")
+        self.progress_label.setObjectName("progressLabel")
+        self.progress = QProgressBar()
+        self.progress.setObjectName("importProgress")
+        self.progress.setRange(0, 0)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setObjectName("cancelImport")
+        self.cancel_button.clicked.connect(self.cancel)
+        v.addWidget(self.progress_label)
+        v.addWidget(self.progress)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.cancel_button)
+        v.addLayout(row)
+        v.addStretch(2)
+        return page
+
+    def start(self) -> None:
+        self.handle = self.app.runner.write(self.app.library.importer.import_paths, self._finished, self._failed,
+                                            self.app.actor, self.paths, source=self.source, progress=self._progress,
+                                            cancel=None)
+
+    def _progress(self, done: int, total: int, name: str) -> None:
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(done)
+        self.progress_label.setText(f"{done} of {total} files: {name}")
+
+    def cancel(self) -> None:
+        if self.handle is not None:
+            self.handle.cancel()
+        self.cancel_button.setEnabled(False)
+        self.progress_label.setText("Cancelling after the current file…")
+
+    def _failed(self, exc: BaseException) -> None:
+        self.reject()
+        self.app.runner.task_failed.emit(exc)
+
+    # --- page 2: summary ----------------------------------------------------------------------
+    def _summary_page(self) -> QWidget:
+        page = QWidget()
+        v = QVBoxLayout(page)
+        self.summary_label = QLabel("")
+        self.summary_label.setObjectName("importSummary")
+        self.summary_label.setWordWrap(True)
+        f = self.summary_label.font()
+        f.setBold(True)
+        self.summary_label.setFont(f)
+        self.outcomes = ImportOutcomeTableModel(self)
+        proxy = QSortFilterProxyModel(self)
+        proxy.setSourceModel(self.outcomes)
+        proxy.setSortRole(OutcomeSortRole)
+        self.outcome_view = QTableView()
+        self.outcome_view.setObjectName("outcomes")
+        self.outcome_view.setModel(proxy)
+        self.outcome_view.setSortingEnabled(True)
+        self.outcome_view.sortByColumn(1, Qt.SortOrder.AscendingOrder)
+        self.outcome_view.verticalHeader().hide()
+        self.outcome_view.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.outcome_view.setWordWrap(False)
+        self.lookalike_label = QLabel("")
+        self.lookalike_label.setObjectName("lookalikes")
+        self.lookalike_label.setWordWrap(True)
+        self.lookalike_label.setVisible(False)
+        self.next_button = QPushButton("Next: tag and publish")
+        self.next_button.setObjectName("toTagging")
+        self.next_button.clicked.connect(self.show_tagging)
+        close = QPushButton("Close")
+        close.clicked.connect(self.accept)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(close)
+        row.addWidget(self.next_button)
+        v.addWidget(self.summary_label)
+        v.addWidget(self.outcome_view, 1)
+        v.addWidget(self.lookalike_label)
+        v.addLayout(row)
+        return page
+
+    def _finished(self, done) -> None:  # type: ignore[no-untyped-def]
+        self.summary = done.value
+        self.app.announce(done.changes)
+        self.outcomes.set_outcomes(self.summary.outcomes)
+        self.outcome_view.resizeColumnToContents(0)
+        self.outcome_view.resizeColumnToContents(1)
+        cancelled = " (cancelled: the rest were not imported)" if self.summary.cancelled else ""
+        self.summary_label.setText(summary_line(self.summary) + cancelled)
+        ids = list(self.summary.piece_ids)
+        marketing = self.source == Source.MARKETING
+        self.next_button.setVisible(marketing and bool(ids))
+        if not marketing and ids:
+            self.lookalike_label.setText("Sent to marketing for review. You will see what happened under "
+                                         "My submissions.")
+            self.lookalike_label.setVisible(True)
+            self.app.runner.read(lookalikes_for, self._show_lookalikes, lambda exc: None, self.app.library, ids)
+        self.pages.setCurrentIndex(1)
+
+    def _show_lookalikes(self, found: dict) -> None:
+        lines = []
+        for pid, similar in found.items():
+            if similar:
+                lines.append("This looks like the official “" + similar[0].title + "”"
+                             + (f" (owner {similar[0].owner})" if similar[0].owner else "")
+                             + ". Check it first: it may already answer the buyer's question.")
+        text = "Sent to marketing for review. You will see what happened under My submissions."
+        self.lookalike_label.setText("\n".join(lines + [text]))
+
+    # --- page 3: tagging ----------------------------------------------------------------------
+    def _tagging_page(self) -> QWidget:
+        page = QWidget()
+        self.tag_pieces = PieceTableModel(self)
+        proxy = QSortFilterProxyModel(self)
+        proxy.setSourceModel(self.tag_pieces)
+        proxy.setSortRole(PieceSortRole)
+        self.tag_view = QTableView()
+        self.tag_view.setObjectName("taggingTable")
+        self.tag_view.setModel(proxy)
+        self.tag_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.tag_view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.tag_view.verticalHeader().hide()
+        self.tag_view.setSortingEnabled(True)
+        for col in range(self.tag_pieces.columnCount()):
+            self.tag_view.setColumnHidden(col, col not in (COL_TITLE, COL_STAGES, COL_GATES, COL_TYPE))
+        self.tag_view.horizontalHeader().setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Stretch)
+        self.tag_view.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.tag_editor = TagEditor(self.app.library.taxonomy.get())
+        self.suggestions = SuggestionList()
+        self.suggestions.setMaximumHeight(150)
+        self.suggestions.itemDoubleClicked.connect(lambda item: self.tag_editor.check(*item.data(256)))
+        self.selected_label = QLabel("Select pieces on the left to tag them.")
+        self.apply_button = QPushButton("Add these tags to the selected pieces")
+        self.apply_button.setObjectName("applyTags")
+        self.apply_button.clicked.connect(self.apply_tags)
+        self.publish_button = QPushButton("Publish selected")
+        self.publish_button.setObjectName("publishSelected")
+        self.publish_button.clicked.connect(self.publish_selected)
+        finish = QPushButton("Done")
+        finish.setObjectName("finishImport")
+        finish.clicked.connect(self.accept)
+        right = QWidget()
+        rv = QVBoxLayout(right)
+        rv.addWidget(self.selected_label)
+        rv.addWidget(self.tag_editor, 1)
+        rv.addWidget(QLabel("Suggested from similar pieces (double-click to tick):"))
+        rv.addWidget(self.suggestions)
+        rv.addWidget(self.apply_button)
+        split = QSplitter()
+        split.addWidget(self.tag_view)
+        split.addWidget(right)
+        split.setSizes([520, 460])
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Tag pieces so reps find them by the buyer's stage and question; publish when ready."), 1)
+        row.addWidget(self.publish_button)
+        row.addWidget(finish)
+        v = QVBoxLayout(page)
+        v.addWidget(split, 1)
+        v.addLayout(row)
+        return page
+
+    def show_tagging(self) -> None:
+        ids = list(self.summary.piece_ids) if self.summary else []
+        self.app.runner.read(self.app.library.pieces.summaries, self._tag_pieces_loaded, None, ids)
+        self.pages.setCurrentIndex(2)
+
+    def _tag_pieces_loaded(self, pieces) -> None:  # type: ignore[no-untyped-def]
+        selected = self.selected_ids()
+        self.tag_pieces.set_pieces(pieces)
+        self.tag_view.resizeColumnsToContents()
+        if selected:
+            self.select_ids(selected)
+
+    def selected_ids(self) -> list[int]:
+        proxy = self.tag_view.model()
+        rows = {proxy.mapToSource(i).row() for i in self.tag_view.selectionModel().selectedRows()}
+        return [self.tag_pieces.piece(r).id for r in sorted(rows)]
+
+    def select_ids(self, ids: Sequence[int]) -> None:
+        from PySide6.QtCore import QItemSelection, QItemSelectionModel
+
+        proxy = self.tag_view.model()
+        selection = QItemSelection()
+        for pid in ids:
+            row = self.tag_pieces.row_of(pid)
+            if row >= 0:
+                index = proxy.mapFromSource(self.tag_pieces.index(row, 0))
+                selection.select(index, index)
+        self.tag_view.selectionModel().select(selection, QItemSelectionModel.SelectionFlag.ClearAndSelect
+                                              | QItemSelectionModel.SelectionFlag.Rows)
+
+    def _selection_changed(self) -> None:
+        ids = self.selected_ids()
+        if len(ids) == 1:
+            self.selected_label.setText(f"Tags of “{self.tag_pieces.piece(self.tag_pieces.row_of(ids[0])).title}”")
+        else:
+            self.selected_label.setText(f"{len(ids)} selected: ticked tags are added to all of them." if ids
+                                        else "Select pieces on the left (Shift/Ctrl for several) to tag them.")
+        if len(ids) == 1:
+            piece = self.tag_pieces.piece(self.tag_pieces.row_of(ids[0]))
+            self.tag_editor.set_tags(piece.tags)
+            self.app.runner.read(suggestions_for, self.suggestions.set_suggestions, lambda exc: None,
+                                 self.app.library, ids[0])
+        else:
+            self.tag_editor.set_tags(())
+            self.suggestions.clear()
+
+    def apply_tags(self) -> None:
+        ids = self.selected_ids()
+        if not ids:
+            return
+        tags = self.tag_editor.selection(only_touched_facets=len(ids) > 1)
+        self.app.runner.write(self.app.library.pieces.bulk_set_tags, self._written, None, self.app.actor, ids, tags,
+                              add_only=len(ids) > 1)
+
+    def publish_selected(self) -> None:
+        ids = self.selected_ids() or [p.id for p in self.tag_pieces.pieces()]
+        self.app.runner.write(publish_all, self._written, None, self.app.library, self.app.actor, ids)
+
+    def _written(self, result) -> None:  # type: ignore[no-untyped-def]
+        changes = result if isinstance(result, Changes) else result.changes
+        self.app.announce(changes)
+        self.show_tagging()

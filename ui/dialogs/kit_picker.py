@@ -1,0 +1,63 @@
+"""Choose a kit for a piece, or start a new one."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QWidget
+
+from enablement.services.kits import KitInfo
+
+NEW_KIT = -1
+
+
+class KitPickerDialog(QDialog):
+    def __init__(self, kits: list[KitInfo], piece_title: str, parent: Optional[QWidget] = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Add to kit")
+        self.setObjectName("kitPicker")
+        self.kit = QComboBox()
+        self.kit.setObjectName("kitCombo")
+        for kit in kits:
+            extra = f" — {kit.account}" if kit.account else ""
+            self.kit.addItem(f"{kit.name}{extra} ({len(kit.items)} pieces)", kit.id)
+        self.kit.addItem("New kit…", NEW_KIT)
+        self.name = QLineEdit()
+        self.name.setObjectName("kitName")
+        self.name.setPlaceholderText("e.g. Acme — security review call")
+        self.account = QLineEdit()
+        self.account.setObjectName("kitAccount")
+        self.account.setPlaceholderText("Account (optional)")
+        form = QFormLayout(self)
+        form.addRow(QLabel(f"Add “{piece_title}” to:"))
+        form.addRow("Kit", self.kit)
+        form.addRow("New kit name", self.name)
+        form.addRow("Account", self.account)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+        self.kit.currentIndexChanged.connect(self._mode)
+        self._mode()
+
+    def _mode(self) -> None:
+        new = self.kit.currentData() == NEW_KIT
+        self.name.setEnabled(new)
+        self.account.setEnabled(new)
+
+    def choice(self) -> tuple[Optional[int], str, str]:
+        """(existing kit id or None, new kit name, account)."""
+        kit_id = self.kit.currentData()
+        if kit_id == NEW_KIT:
+            return None, self.name.text().strip() or "New kit", self.account.text().strip()
+        return kit_id, "", ""
+
+
+def add_to_kit(library, actor, piece_id: int, kit_id: Optional[int], name: str, account: str):  # type: ignore[no-untyped-def]
+    """Worker: create the kit when asked, then add the piece (one write task)."""
+    changes = None
+    if kit_id is None:
+        done = library.kits.create(actor, name, account)
+        kit_id, changes = done.value, done.changes
+    added = library.kits.add(actor, kit_id, piece_id)
+    return kit_id, (changes | added.changes) if changes else added.changes

@@ -1,0 +1,182 @@
+"""Rep-made pieces: marketing's review queue, and a rep's view of their own submissions."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from PySide6.QtCore import QSortFilterProxyModel
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout,
+                               QHeaderView, QLabel, QLineEdit, QPushButton, QTableView, QVBoxLayout, QWidget)
+
+from enablement.models.changes import Changes
+from ui.context import AppContext
+from ui.models.piece_table_model import COL_OWNER, COL_STATUS, COL_TITLE, COL_TYPE, PieceTableModel, SortRole
+from ui.models.submission_table_model import SortRole as SubSortRole, SubmissionTableModel
+
+
+def queue_with_lookalikes(library):  # type: ignore[no-untyped-def]
+    """Worker: the queue, each piece's official look-alikes, and every official published piece."""
+    queue = library.pieces.review_queue()
+    lookalikes = {p.id: library.search.lookalikes(p.id) for p in queue}
+    official = [p for p in library.pieces.list(("published",)) if p.source == "marketing"]
+    return queue, lookalikes, official
+
+
+class ReasonDialog(QDialog):
+    def __init__(self, title: str, prompt: str, parent: Optional[QWidget] = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.reason = QLineEdit()
+        self.reason.setObjectName("reason")
+        self.reason.setMinimumWidth(420)
+        form = QFormLayout(self)
+        form.addRow(QLabel(prompt))
+        form.addRow(self.reason)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+
+class ReviewQueueDialog(QDialog):
+    def __init__(self, app: AppContext, parent: Optional[QWidget] = None) -> None:
+        super().__init__(parent)
+        self.app = app
+        self.setObjectName("reviewQueue")
+        self.setWindowTitle("Review queue: pieces reps made")
+        self.resize(980, 560)
+        self.lookalikes: dict[int, list] = {}
+        self.sub_dialog: Optional[QDialog] = None
+        self.model = PieceTableModel(self)
+        proxy = QSortFilterProxyModel(self)
+        proxy.setSourceModel(self.model)
+        proxy.setSortRole(SortRole)
+        self.view = QTableView()
+        self.view.setModel(proxy)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.verticalHeader().hide()
+        for col in range(self.model.columnCount()):
+            self.view.setColumnHidden(col, col not in (COL_TITLE, COL_TYPE, COL_OWNER, COL_STATUS))
+        self.view.horizontalHeader().setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Stretch)
+        self.view.doubleClicked.connect(lambda _i: self._open())
+        self.view.selectionModel().currentRowChanged.connect(lambda *_: self._show_lookalike())
+        self.hint = QLabel("")
+        self.hint.setObjectName("lookalikeHint")
+        self.hint.setWordWrap(True)
+        self.merge_target = QComboBox()
+        self.merge_target.setObjectName("mergeTarget")
+        self.merge_target.setMinimumWidth(320)
+        self.empty = QLabel("Nothing waiting. When a rep shares a piece they made, it shows up here.")
+        buttons = QHBoxLayout()
+        for key, text, slot in (("open", "Preview", self._open), ("publish", "Publish as is", self.publish),
+                                ("merge", "Merge into:", self.merge), ("decline", "Decline…", self.decline)):
+            b = QPushButton(text)
+            b.setObjectName(f"review_{key}")
+            b.clicked.connect(slot)
+            buttons.addWidget(b)
+            if key == "merge":
+                buttons.addWidget(self.merge_target, 1)
+        v = QVBoxLayout(self)
+        v.addWidget(self.empty)
+        v.addWidget(self.view, 1)
+        v.addWidget(self.hint)
+        v.addLayout(buttons)
+        self.reload()
+
+    def reload(self) -> None:
+        self.app.runner.read(queue_with_lookalikes, self._loaded, None, self.app.library)
+
+    def _loaded(self, result) -> None:  # type: ignore[no-untyped-def]
+        queue, self.lookalikes, official = result
+        self.model.set_pieces(queue)
+        self.merge_target.clear()
+        for p in official:
+            self.merge_target.addItem(p.title, p.id)
+        self.empty.setVisible(not queue)
+        if queue:
+            self.view.selectRow(0)
+            self._show_lookalike()
+
+    def current(self) -> Optional[int]:
+        index = self.view.currentIndex()
+        if not index.isValid():
+            return None
+        return self.model.piece(self.view.model().mapToSource(index).row()).id
+
+    def _show_lookalike(self) -> None:
+        pid = self.current()
+        similar = self.lookalikes.get(pid or -1) or []
+        if similar:
+            self.hint.setText(f"This looks like the official “{similar[0].title}”. Merge it in as a new version "
+                              "if it is better, or decline it and point the rep there.")
+            self.merge_target.setCurrentIndex(max(0, self.merge_target.findData(similar[0].id)))
+        else:
+            self.hint.setText("No official piece looks like this one: publishing it fills a gap.")
+
+    def _open(self) -> None:
+        pid = self.current()
+        if pid is not None:
+            self.app.signals.open_piece.emit(pid)
+
+    def _done(self, result) -> None:  # type: ignore[no-untyped-def]
+        changes = result if isinstance(result, Changes) else result.changes
+        self.app.announce(changes)
+        self.reload()
+
+    def publish(self) -> None:
+        pid = self.current()
+        if pid is not None:
+            self.app.runner.write(self.app.library.pieces.publish, self._done, None, self.app.actor, pid)
+
+    def merge(self) -> None:
+        pid, target = self.current(), self.merge_target.currentData()
+        if pid is not None and target is not None:
+            self.app.runner.write(self.app.library.pieces.merge_submission, self._done, None, self.app.actor, pid,
+                                  target)
+
+    def decline(self) -> None:
+        pid = self.current()
+        if pid is None:
+            return
+        dialog = ReasonDialog("Decline", "Why? The rep sees this (e.g. “use the official Security Whitepaper”).",
+                              self)
+        self.sub_dialog = dialog
+        dialog.accepted.connect(lambda: self.app.runner.write(
+            self.app.library.pieces.decline_submission, self._done, None, self.app.actor, pid,
+            dialog.reason.text()))
+        dialog.open()
+
+
+def submissions_with_notes(library, user_id: int):  # type: ignore[no-untyped-def]
+    return [library.pieces.get(p.id) for p in library.pieces.submissions_by(user_id)]
+
+
+class SubmissionsDialog(QDialog):
+    def __init__(self, app: AppContext, parent: Optional[QWidget] = None) -> None:
+        super().__init__(parent)
+        self.app = app
+        self.setObjectName("mySubmissions")
+        self.setWindowTitle("My submissions")
+        self.resize(860, 420)
+        self.model = SubmissionTableModel(self)
+        proxy = QSortFilterProxyModel(self)
+        proxy.setSourceModel(self.model)
+        proxy.setSortRole(SubSortRole)
+        self.view = QTableView()
+        self.view.setModel(proxy)
+        self.view.verticalHeader().hide()
+        self.view.setSortingEnabled(True)
+        self.view.horizontalHeader().setStretchLastSection(True)
+        self.empty = QLabel("You have not shared any pieces yet. Use “Add my piece…” to share one you made: "
+                            "marketing reviews it and may publish it for everyone.")
+        self.empty.setWordWrap(True)
+        v = QVBoxLayout(self)
+        v.addWidget(self.empty)
+        v.addWidget(self.view, 1)
+        app.runner.read(submissions_with_notes, self._loaded, None, app.library, app.actor.user_id)
+
+    def _loaded(self, details) -> None:  # type: ignore[no-untyped-def]
+        self.model.set_details(details)
+        self.view.resizeColumnsToContents()
+        self.empty.setVisible(not details)

@@ -1,0 +1,86 @@
+"""What the window's actions open: small builders, so the main window stays a shell."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional, Sequence
+
+from PySide6.QtWidgets import QDialog, QWidget
+
+from enablement.models.vocab import Source
+from ui.context import AppContext
+from ui.dialogs import files
+from ui.dialogs.import_dialog import ImportDialog
+from ui.dialogs.request_dialog import RequestDialog
+from ui.dialogs.review_dialogs import ReviewQueueDialog, SubmissionsDialog
+from ui.pages.piece_detail import PieceDetailDialog
+
+MARKETING = frozenset({"marketing", "admin"})
+
+
+def _keep(window: QWidget, dialog: QDialog) -> QDialog:
+    """Remember the open dialog on the window (tests and screenshots find it there)."""
+    window.last_dialog = dialog  # type: ignore[attr-defined]
+    dialog.finished.connect(dialog.deleteLater)
+    return dialog
+
+
+def open_piece(window: QWidget, app: AppContext, piece_id: int) -> PieceDetailDialog:
+    dialog = _keep(window, PieceDetailDialog(app, piece_id, window))
+    dialog.show()
+    return dialog  # type: ignore[return-value]
+
+
+def request_piece(window: QWidget, app: AppContext, title: str = "") -> RequestDialog:
+    dialog = _keep(window, RequestDialog(app.library.taxonomy.get(), title=title, parent=window))
+
+    def send() -> None:
+        app.runner.write(app.library.requests.create, lambda done: (
+            app.announce(done.changes), app.signals.status_message.emit("Request sent to marketing.")), None,
+            app.actor, **dialog.arguments())
+    dialog.accepted.connect(send)
+    dialog.open()
+    return dialog  # type: ignore[return-value]
+
+
+def import_paths(window: QWidget, app: AppContext, paths: Sequence[Path], source: str = Source.MARKETING) -> ImportDialog:
+    dialog = _keep(window, ImportDialog(app, paths, source, window))
+    dialog.open()
+    dialog.start()
+    return dialog  # type: ignore[return-value]
+
+
+def choose_and_import(window: QWidget, app: AppContext, folder: bool = False) -> Optional[ImportDialog]:
+    if folder:
+        chosen = files.ask_folder(window, "Import a folder")
+        paths = [chosen] if chosen else []
+    else:
+        paths = files.ask_open_files(window, "Import files")
+    return import_paths(window, app, paths) if paths else None
+
+
+def choose_and_submit(window: QWidget, app: AppContext) -> Optional[ImportDialog]:
+    paths = files.ask_open_files(window, "Share a piece you made")
+    return import_paths(window, app, paths, Source.REP) if paths else None
+
+
+def import_dropped(window: QWidget, app: AppContext, paths: Sequence[Path]) -> Optional[ImportDialog]:
+    """Files dropped on the window: marketing imports them, a rep shares them for review."""
+    if app.actor.role in MARKETING:
+        return import_paths(window, app, paths)
+    if app.actor.role == "rep":
+        return import_paths(window, app, paths, Source.REP)
+    app.signals.status_message.emit("Only marketing adds pieces to the library; reps can share pieces they made.")
+    return None
+
+
+def review_queue(window: QWidget, app: AppContext) -> ReviewQueueDialog:
+    dialog = _keep(window, ReviewQueueDialog(app, window))
+    dialog.show()
+    return dialog  # type: ignore[return-value]
+
+
+def my_submissions(window: QWidget, app: AppContext) -> SubmissionsDialog:
+    dialog = _keep(window, SubmissionsDialog(app, window))
+    dialog.show()
+    return dialog  # type: ignore[return-value]

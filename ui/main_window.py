@@ -1,0 +1,299 @@
+"""The main window: a shell that builds the pages, routes change-sets and shows errors.
+
+Work happens in the pages and dialogs; this file only wires them together.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from pathlib import Path
+from typing import Optional
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (QLabel, QLineEdit, QListWidget, QListWidgetItem, QMainWindow, QProgressBar,
+                               QSizePolicy, QSplitter, QStackedWidget, QToolBar, QVBoxLayout, QWidget)
+
+from enablement.models.changes import Changes
+from enablement.models.dto import Actor, UserInfo
+from ui import flows
+from ui.context import AppContext
+from ui.dialogs.error_dialog import error_box
+from ui.pages.library_page import LibraryPage
+from ui.widgets.user_menu import UserButton
+from ui.window_state import WindowState
+
+log = logging.getLogger(__name__)
+
+# (module, class, roles allowed or None for everyone)
+PAGES: tuple[tuple[str, str, Optional[frozenset[str]]], ...] = (
+    ("ui.pages.journey_map_page", "JourneyMapPage", None),
+    ("ui.pages.kits_page", "KitsPage", None),
+    ("ui.pages.requests_page", "RequestsPage", None),
+    ("ui.pages.reports_page", "ReportsPage", frozenset({"manager", "marketing", "admin"})),
+    ("ui.pages.taxonomy_page", "TaxonomyPage", frozenset({"marketing", "admin"})),
+)
+MARKETING = frozenset({"marketing", "admin"})
+
+
+class UnavailablePage(QWidget):
+    """Stands in for a page this build does not have."""
+
+    def __init__(self, title: str, app: AppContext, parent: Optional[QWidget] = None) -> None:
+        super().__init__(parent)
+        self.title = title
+        label = QLabel("This page is not available in this build.")
+        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        QVBoxLayout(self).addWidget(label)
+
+    def activate(self) -> None: ...
+    def apply_changes(self, changes: Changes) -> None: ...
+    def on_actor_changed(self, actor: Actor) -> None: ...
+
+
+def load_page(module: str, cls: str, app: AppContext) -> QWidget:
+    title = cls.removesuffix("Page").replace("JourneyMap", "Journey map")
+    try:
+        page_class = getattr(importlib.import_module(module), cls)
+    except (ImportError, AttributeError) as exc:
+        log.warning("page %s.%s unavailable: %s", module, cls, exc)
+        return UnavailablePage(title, app)
+    return page_class(app)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, app: AppContext, log_file: Optional[Path] = None, state: Optional[WindowState] = None) -> None:
+        super().__init__()
+        self.app = app
+        self.log_file = log_file
+        self.state = state or WindowState()
+        self.setWindowTitle("Enablement")
+        self.setObjectName("mainWindow")
+        self.setAcceptDrops(True)
+        self.resize(1280, 820)
+
+        self.library_page = LibraryPage(app)
+        self.pages: list[tuple[QWidget, Optional[frozenset[str]]]] = [(self.library_page, None)]
+        for module, cls, roles in PAGES:
+            self.pages.append((load_page(module, cls, app), roles))
+
+        self.nav = QListWidget()
+        self.nav.setObjectName("navigation")
+        self.nav.setMaximumWidth(220)
+        self.nav.setStyleSheet("QListWidget#navigation { border: none; background: palette(window); }"
+                               "QListWidget#navigation::item { padding: 9px 14px; border-radius: 4px; }"
+                               "QListWidget#navigation::item:selected { background: palette(highlight);"
+                               " color: palette(highlighted-text); }")
+        nav_font = self.nav.font()
+        nav_font.setPointSizeF(nav_font.pointSizeF() * 1.1)
+        self.nav.setFont(nav_font)
+        self.stack = QStackedWidget()
+        for page, _roles in self.pages:
+            self.nav.addItem(QListWidgetItem(page.title))
+            self.stack.addWidget(page)
+        self.nav.currentRowChanged.connect(self.show_page_at)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.addWidget(self.nav)
+        self.splitter.addWidget(self.stack)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([170, 1100])
+        self.setCentralWidget(self.splitter)
+
+        self._build_toolbar()
+        self._build_status_bar()
+
+        app.signals.changed.connect(self.route_changes)
+        app.signals.open_piece.connect(lambda pid: flows.open_piece(self, self.app, pid))
+        app.signals.status_message.connect(lambda text: self.statusBar().showMessage(text, 6000))
+        app.runner.task_failed.connect(self.show_error)
+        app.runner.busy_changed.connect(self._busy)
+        self.library_page.query_suggested.connect(self.search_box.setText)
+        self.library_page.request_piece.connect(lambda q: flows.request_piece(self, self.app, q))
+        self.library_page.import_requested.connect(lambda: flows.choose_and_import(self, self.app))
+
+        self._apply_role()
+        self.restore_state()
+
+    # --- building -----------------------------------------------------------------------------
+    def _build_toolbar(self) -> None:
+        bar = QToolBar("Main")
+        bar.setObjectName("mainToolbar")
+        bar.setMovable(False)
+        self.addToolBar(bar)
+        self.search_box = QLineEdit()
+        self.search_box.setObjectName("searchBox")
+        self.search_box.setClearButtonEnabled(True)
+        self.search_box.setPlaceholderText("Search the library — try “security review” or stage:evaluation  (Ctrl+K)")
+        self.search_box.setMinimumWidth(420)
+        self.search_box.textChanged.connect(self._search_typed)
+        self.search_box.returnPressed.connect(self.library_page.run_query)
+        bar.addWidget(self.search_box)
+        for keys in ("Ctrl+K", QKeySequence.StandardKey.Find):
+            QShortcut(QKeySequence(keys), self, activated=self.focus_search)
+        bar.addSeparator()
+        self.import_action = QAction("Import…", self, objectName="importAction",
+                                     toolTip="Import files or a folder (or drag them onto the window)")
+        self.import_action.triggered.connect(lambda: flows.choose_and_import(self, self.app))
+        self.import_folder_action = QAction("Import folder…", self, objectName="importFolderAction",
+                                            toolTip="Import every file in a folder (a share drive, say)")
+        self.import_folder_action.triggered.connect(lambda: flows.choose_and_import(self, self.app, folder=True))
+        self.submit_action = QAction("Add my piece…", self, objectName="submitAction",
+                                     toolTip="Share a piece you made; marketing reviews it")
+        self.submit_action.triggered.connect(lambda: flows.choose_and_submit(self, self.app))
+        self.review_action = QAction("Review queue", self, objectName="reviewAction",
+                                     toolTip="Rep-made pieces waiting for marketing")
+        self.review_action.triggered.connect(lambda: flows.review_queue(self, self.app))
+        self.submissions_action = QAction("My submissions", self, objectName="submissionsAction")
+        self.submissions_action.triggered.connect(lambda: flows.my_submissions(self, self.app))
+        for action in (self.import_action, self.import_folder_action, self.submit_action, self.review_action, self.submissions_action):
+            bar.addAction(action)
+        spacer = QWidget()
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        bar.addWidget(spacer)
+        self.user_button = UserButton()
+        self.user_button.user_chosen.connect(self.switch_user)
+        self.user_button.menu_.aboutToShow.connect(self._refresh_users)
+        bar.addWidget(self.user_button)
+
+    def _build_status_bar(self) -> None:
+        status = self.statusBar()
+        self.demo_label = QLabel("Demo library: sample content and made-up usage")
+        self.demo_label.setObjectName("demoLabel")
+        self.demo_label.setToolTip("This library was created for trying Enablement out.")
+        self.busy_bar = QProgressBar()
+        self.busy_bar.setObjectName("busyBar")
+        self.busy_bar.setRange(0, 0)
+        self.busy_bar.setMaximumWidth(140)
+        self.busy_bar.setTextVisible(False)
+        self.busy_bar.setVisible(False)
+        self.busy_label = QLabel("")
+        status.addPermanentWidget(self.busy_label)
+        status.addPermanentWidget(self.busy_bar)
+        status.addPermanentWidget(self.demo_label)
+        self.demo_label.setVisible(self.app.library.is_demo)
+
+    # --- navigation ---------------------------------------------------------------------------
+    def show_page_at(self, row: int) -> None:
+        if row < 0:
+            return
+        self.stack.setCurrentIndex(row)
+        page = self.pages[row][0]
+        page.activate()
+
+    def show_page(self, title: str) -> QWidget:
+        for row, (page, _roles) in enumerate(self.pages):
+            if page.title == title:
+                self.nav.setCurrentRow(row)
+                return page
+        raise KeyError(title)
+
+    def page(self, title: str) -> QWidget:
+        return next(p for p, _r in self.pages if p.title == title)
+
+    def focus_search(self) -> None:
+        if self.stack.currentWidget() is not self.library_page:
+            self.show_page("Library")
+        self.search_box.setFocus()
+        self.search_box.selectAll()
+
+    def _search_typed(self, text: str) -> None:
+        if self.stack.currentWidget() is not self.library_page:
+            self.show_page("Library")
+        self.library_page.set_query(text)
+
+    # --- roles --------------------------------------------------------------------------------
+    def _apply_role(self) -> None:
+        role = self.app.actor.role
+        for row, (_page, roles) in enumerate(self.pages):
+            self.nav.setRowHidden(row, roles is not None and role not in roles)
+        if self.nav.isRowHidden(max(self.nav.currentRow(), 0)):
+            self.nav.setCurrentRow(0)
+        self.import_action.setVisible(role in MARKETING)
+        self.import_folder_action.setVisible(role in MARKETING)
+        self.review_action.setVisible(role in MARKETING)
+        self.submit_action.setVisible(role == "rep")
+        self.submissions_action.setVisible(role == "rep")
+        self.user_button.show_actor(self.app.actor)
+        self.setWindowTitle(f"Enablement — {self.app.actor.name}")
+
+    def _refresh_users(self) -> None:
+        self.app.runner.read(self.app.library.users.list,
+                             lambda users: self.user_button.set_users(users, self.app.actor))
+
+    def switch_user(self, user: UserInfo) -> None:
+        actor = Actor(user.id, user.name, user.role)
+        if actor == self.app.actor:
+            return
+        self.app.actor = actor
+        self.state.set(WindowState.LAST_USER, user.name)
+        self._apply_role()
+        for page, _roles in self.pages:
+            page.on_actor_changed(actor)
+        self.app.signals.actor_changed.emit(actor)
+        current = self.stack.currentWidget()
+        if current is not None:
+            current.activate()
+        self.statusBar().showMessage(f"Now acting as {user.name} ({user.role}).", 5000)
+
+    # --- routing ------------------------------------------------------------------------------
+    def route_changes(self, changes: Changes) -> None:
+        for page, _roles in self.pages:
+            page.apply_changes(changes)
+        if changes.users:
+            self._refresh_users()
+
+    def show_error(self, exc: BaseException) -> None:
+        self.last_error_box = error_box(self, exc, self.log_file)
+        self.last_error_box.open()
+
+    def _busy(self, count: int) -> None:
+        self.busy_bar.setVisible(count > 0)
+        self.busy_label.setText("Working…" if count > 0 else "")
+
+    # --- drag and drop: files or folders anywhere → import --------------------------------------
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if any(u.isLocalFile() for u in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        if paths:
+            event.acceptProposedAction()
+            flows.import_dropped(self, self.app, paths)
+
+    # --- state --------------------------------------------------------------------------------
+    def restore_state(self) -> None:
+        geometry = self.state.bytes(WindowState.GEOMETRY)
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        window_state = self.state.bytes(WindowState.STATE)
+        if window_state is not None:
+            self.restoreState(window_state)
+        for splitter in self._splitters():
+            saved = self.state.bytes(WindowState.SPLITTER + splitter.objectName())
+            if saved is not None:
+                splitter.restoreState(saved)
+        last = self.state.text(WindowState.LAST_PAGE, "Library")
+        row = next((r for r, (p, _x) in enumerate(self.pages) if p.title == last), 0)
+        if self.nav.isRowHidden(row):
+            row = 0
+        self.nav.setCurrentRow(row)
+
+    def save_state(self) -> None:
+        self.state.set(WindowState.GEOMETRY, self.saveGeometry())
+        self.state.set(WindowState.STATE, self.saveState())
+        for splitter in self._splitters():
+            self.state.set(WindowState.SPLITTER + splitter.objectName(), splitter.saveState())
+        current = self.stack.currentWidget()
+        self.state.set(WindowState.LAST_PAGE, getattr(current, "title", "Library"))
+        self.state.sync()
+
+    def _splitters(self) -> list[QSplitter]:
+        return [s for s in self.findChildren(QSplitter) if s.objectName()]
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_state()
+        super().closeEvent(event)
+

@@ -1,0 +1,250 @@
+"""Journey map: the buyer's stages as columns, their gates as cards.
+
+For a rep it answers "what do I send at this gate?": pick the buyer's question, see the
+pieces that answer it, most used first. For marketing it is the content plan: empty and
+stale cards are the work to do, and any card files a request pre-filled with its gate.
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (QComboBox, QFrame, QHBoxLayout, QLabel, QPushButton, QSplitter,
+                               QStackedWidget, QVBoxLayout, QWidget)
+
+from enablement.models.changes import Changes
+from enablement.models.dto import Actor
+from enablement.models.vocab import Role
+from enablement.services.journey import CellPieces, JourneyCell, JourneyMap, cell_pieces, journey_map
+from ui.context import AppContext
+from ui.dialogs.request_dialog import RequestDialog
+from ui.widgets import tones
+from ui.widgets.journey_grid import JourneyGridView
+from ui.widgets.page_header import PageHeader
+from ui.widgets.piece_table import PieceTableView
+
+WINDOWS = ((30, "Last 30 days"), (90, "Last 90 days"), (180, "Last 180 days"), (365, "Last year"))
+REP_SUBTITLE = ("What do I send at this gate? Pick the buyer's question to see the pieces that answer it, "
+                "most used by your team first.")
+PLAN_SUBTITLE = ("The content plan: how well each buyer question is covered. Dashed red cards have no content, "
+                 "amber ones are stale. Right-click any card to request content for it.")
+
+
+class JourneyMapPage(QWidget):
+    title = "Journey map"
+
+    def __init__(self, app: AppContext, parent: Optional[QWidget] = None) -> None:
+        super().__init__(parent)
+        self.app = app
+        self.journey: Optional[JourneyMap] = None
+        self.selected: Optional[JourneyCell] = None
+        self.request_dialog: Optional[RequestDialog] = None
+        self._dirty = True
+        self._seq = 0
+        self._cell_seq = 0
+
+        self.header = PageHeader(self.title, "")
+        self.persona_combo = QComboBox()
+        self.industry_combo = QComboBox()
+        self.window_combo = QComboBox()
+        for days, label in WINDOWS:
+            self.window_combo.addItem(label, days)
+        self.window_combo.setCurrentIndex(1)
+        for combo, tip in ((self.persona_combo, "Only pieces for this persona"),
+                           (self.industry_combo, "Only pieces for this industry"),
+                           (self.window_combo, "Which uses count as recent")):
+            combo.setToolTip(tip)
+            combo.currentIndexChanged.connect(self.reload)
+            self.header.controls.addWidget(combo)
+        self.summary_label = QLabel()
+        self.summary_label.setTextFormat(Qt.TextFormat.RichText)
+
+        self.grid = JourneyGridView(self)
+        self.grid.cell_selected.connect(self.show_cell)
+        self.grid.cell_activated.connect(self.show_cell)
+        self.grid.request_wanted.connect(self.request_for_cell)
+
+        # The panel under the grid: the chosen gate and its pieces (or an empty state).
+        self.cell_title = QLabel("Choose a buyer question above")
+        font = QFont(self.cell_title.font())
+        font.setPointSizeF(font.pointSizeF() * 1.2)
+        font.setBold(True)
+        self.cell_title.setFont(font)
+        self.cell_title.setWordWrap(True)
+        self.cell_context = QLabel()
+        self.cell_context.setWordWrap(True)
+        self.request_button = QPushButton("Request content for this gate…")
+        self.request_button.clicked.connect(lambda: self.request_for_cell(self.selected))
+        self.request_button.setEnabled(False)
+        self.open_button = QPushButton("Open piece")
+        self.open_button.setEnabled(False)
+        self.open_button.clicked.connect(self._open_selected)
+
+        self.pieces = PieceTableView(self, uses_label="Uses (90 d)")
+        self.pieces.piece_opened.connect(self.app.signals.open_piece.emit)
+        self.pieces.selectionModel().selectionChanged.connect(
+            lambda *_: self.open_button.setEnabled(self.pieces.selected_piece() is not None))
+        self.empty_label = QLabel()
+        self.empty_label.setWordWrap(True)
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_request = QPushButton("Request it")
+        self.empty_request.clicked.connect(lambda: self.request_for_cell(self.selected))
+        empty = QWidget()
+        empty_layout = QVBoxLayout(empty)
+        empty_layout.addStretch(1)
+        empty_layout.addWidget(self.empty_label)
+        empty_layout.addWidget(self.empty_request, 0, Qt.AlignmentFlag.AlignHCenter)
+        empty_layout.addStretch(1)
+        self.hint_label = QLabel("Click a card to see the pieces that answer that question. "
+                                 "Double-click a piece to open it.")
+        self.hint_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.detail_stack = QStackedWidget()
+        self.detail_stack.addWidget(self.hint_label)
+        self.detail_stack.addWidget(self.pieces)
+        self.detail_stack.addWidget(empty)
+
+        title_row = QHBoxLayout()
+        title_row.addWidget(self.cell_title, 1)
+        title_row.addWidget(self.open_button)
+        title_row.addWidget(self.request_button)
+        detail = QFrame()
+        detail.setFrameShape(QFrame.Shape.StyledPanel)
+        detail_layout = QVBoxLayout(detail)
+        detail_layout.addLayout(title_row)
+        detail_layout.addWidget(self.cell_context)
+        detail_layout.addWidget(self.detail_stack, 1)
+
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.addWidget(self.grid)
+        self.splitter.addWidget(detail)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setChildrenCollapsible(False)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.header)
+        layout.addWidget(self.summary_label)
+        layout.addWidget(self.splitter, 1)
+        self.on_actor_changed(app.actor)
+
+    # --- page contract ---------------------------------------------------------------------
+    def activate(self) -> None:
+        if self._dirty:
+            self.reload()
+
+    def apply_changes(self, changes: Changes) -> None:
+        if changes.pieces or changes.taxonomy or changes.usage:
+            if changes.taxonomy:
+                self._fill_filters()
+            self._dirty = True
+            if self.isVisible():
+                self.reload()
+
+    def on_actor_changed(self, actor: Actor) -> None:
+        rep = actor.role == Role.REP
+        self.header.set_subtitle(REP_SUBTITLE if rep else PLAN_SUBTITLE)
+        self._fill_filters()
+
+    # --- loading ---------------------------------------------------------------------------
+    def _fill_filters(self) -> None:
+        taxonomy = self.app.library.ctx.taxonomy()  # cached in memory: no disk on the GUI thread once read
+        for combo, facet, blank in ((self.persona_combo, "persona", "All personas"),
+                                    (self.industry_combo, "industry", "All industries")):
+            current = combo.currentData()
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItem(blank, None)
+            for value in taxonomy.facets.get(facet, ()):
+                if not value.retired:
+                    combo.addItem(value.label, value.id)
+            combo.setCurrentIndex(max(combo.findData(current), 0))
+            combo.blockSignals(False)
+
+    def filters(self) -> tuple[int, ...]:
+        return tuple(v for v in (self.persona_combo.currentData(), self.industry_combo.currentData()) if v)
+
+    def reload(self) -> None:
+        self._dirty = False
+        self._seq += 1
+        seq = self._seq
+        self.app.runner.read(journey_map, lambda result: self._loaded(seq, result), None, self.app.library,
+                             window_days=self.window_combo.currentData(), facet_value_ids=self.filters())
+
+    def _loaded(self, seq: int, journey: JourneyMap) -> None:
+        if seq != self._seq:
+            return  # a newer load is on its way
+        self.journey = journey
+        self.grid.set_map(journey)
+        self.grid.setMinimumHeight(min(self.grid.minimum_grid_height(), 3 * 132 + 40))
+        self._show_summary(journey)
+        if self.selected is not None:
+            cell = journey.cell(self.selected.stage_id, self.selected.gate_id)
+            if cell is not None:
+                self.show_cell(cell)
+
+    def _show_summary(self, journey: JourneyMap) -> None:
+        gates = journey.gate_cells
+        covered = sum(1 for c in gates if not c.empty)
+        empty = len(gates) - covered
+        stale = sum(1 for c in journey.cells if c.stale)
+        unused = sum(1 for c in journey.cells if c.unused)
+        palette = self.palette()
+        red = tones.accent(palette, "empty").name()
+        amber = tones.accent(palette, "stale").name()
+        parts = [f"<b>{covered} of {len(gates)}</b> buyer questions have content ({journey.coverage:.0%})"]
+        parts.append(f"<span style='color:{red}'><b>{empty}</b> with none</span>" if empty else "every gate covered")
+        if stale:
+            parts.append(f"<span style='color:{amber}'><b>{stale}</b> stale</span>")
+        if unused:
+            parts.append(f"{unused} not used in {journey.window_days} days")
+        self.summary_label.setText(" · ".join(parts))
+
+    # --- the chosen cell -------------------------------------------------------------------
+    def show_cell(self, cell: JourneyCell) -> None:
+        self.selected = cell
+        stage = next((s for s in self.journey.stages if s.id == cell.stage_id), None) if self.journey else None
+        self.cell_title.setText(cell.question)
+        context = [stage.name if stage else ""]
+        if cell.exit_criteria:
+            context.append(f"Exit criteria: {cell.exit_criteria}")
+        self.cell_context.setText(" — ".join(c for c in context if c))
+        self.request_button.setEnabled(True)
+        if cell.empty:
+            self.empty_label.setText(f"Nothing in the library answers “{cell.question}” yet.\n"
+                                     "Ask marketing for it: the request carries this stage and gate.")
+            self.detail_stack.setCurrentIndex(2)
+            self.pieces.rows.set_pieces([])
+            self.open_button.setEnabled(False)
+            return
+        self._cell_seq += 1
+        seq = self._cell_seq
+        self.app.runner.read(cell_pieces, lambda result: self._cell_loaded(seq, result), None, self.app.library,
+                             cell.stage_id, cell.gate_id, window_days=self.window_combo.currentData(),
+                             facet_value_ids=self.filters())
+
+    def _cell_loaded(self, seq: int, result: CellPieces) -> None:
+        if seq != self._cell_seq:
+            return
+        days = self.window_combo.currentData()
+        self.pieces.rows.uses_label = f"Uses ({days} d)"
+        self.pieces.rows.set_pieces(result.pieces, result.recent_uses)
+        self.detail_stack.setCurrentIndex(1)
+        self.open_button.setEnabled(False)
+
+    def _open_selected(self) -> None:
+        piece = self.pieces.selected_piece()
+        if piece is not None:
+            self.app.signals.open_piece.emit(piece.id)
+
+    def request_for_cell(self, cell: Optional[JourneyCell]) -> None:
+        """Open the request dialog pre-filled with the cell's stage and gate."""
+        if cell is None:
+            return
+        if self.request_dialog is not None:
+            self.request_dialog.deleteLater()
+        title = "" if cell.gate_id is None else f"Content for “{cell.question}”"
+        self.request_dialog = RequestDialog(self.app, self, title=title, stage_id=cell.stage_id,
+                                            gate_id=cell.gate_id)
+        self.request_dialog.open()

@@ -1,0 +1,297 @@
+"""Library: search as you type, facet filters, sort, and results a rep can judge at a glance.
+
+Every keystroke restarts a short debounce; the query then runs on the read pool. Each
+query carries a sequence number and a result whose number is not the latest is dropped,
+so a slow search can never overwrite what the user typed after it.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Optional
+
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QListView, QPushButton, QSplitter,
+                               QStackedWidget, QVBoxLayout, QWidget)
+
+from enablement.errors import UserFacingError
+from enablement.models.changes import Changes
+from enablement.models.dto import Actor
+from enablement.services.search import SearchOutcome
+from ui.context import AppContext
+from ui.models.piece_table_model import PieceIdRole, PieceTableModel
+from ui.widgets.facet_panel import FacetPanel
+from ui.widgets.piece_delegate import PieceDelegate
+from ui.widgets.thumbnails import ThumbnailCache
+
+log = logging.getLogger(__name__)
+DEBOUNCE_MS = 120
+PAGE_SIZE = 50
+LOG_SEARCH_AFTER_MS = 1500
+SORTS = (("Best match", "relevance"), ("Newest", "newest"), ("Most used", "most_used"))
+
+
+def run_search(library, actor: Actor, text: str, sort: str, filters: dict, offset: int) -> SearchOutcome:  # type: ignore[no-untyped-def]
+    """Worker: one page of results (module-level so tests can wrap it)."""
+    return library.search.search(actor, text, sort=sort, filters=filters, limit=PAGE_SIZE, offset=offset,
+                                 as_you_type=True)
+
+
+class LibraryPage(QWidget):
+    title = "Library"
+    query_suggested = Signal(str)  # "did you mean" picked: the window's search box takes it
+    request_piece = Signal(str)  # "Request this piece" with the query as its title
+    import_requested = Signal()
+
+    def __init__(self, app: AppContext, parent: Optional[QWidget] = None) -> None:
+        super().__init__(parent)
+        self.app = app
+        self.text = ""
+        self.sort = "relevance"
+        self.seq = 0  # the latest query's number; older results are dropped
+        self.shown_seq = 0
+        self.outcome: Optional[SearchOutcome] = None
+        self.search_id: Optional[str] = None
+        self.loaded = False
+        self._loading_more = False
+
+        self.debounce = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
+        self.debounce.timeout.connect(self.run_query)
+        self.log_timer = QTimer(self, singleShot=True, interval=LOG_SEARCH_AFTER_MS)
+        self.log_timer.timeout.connect(self._log_search)
+
+        self.facets = FacetPanel()
+        self.facets.filters_changed.connect(lambda _f: self.run_query())
+        self.model = PieceTableModel(self)
+        self.thumbnails = ThumbnailCache(app, self)
+        self.view = QListView()
+        self.view.setObjectName("results")
+        self.view.setModel(self.model)
+        self.view.setItemDelegate(PieceDelegate(self.thumbnails, self.view))
+        self.view.setUniformItemSizes(True)
+        self.view.setVerticalScrollMode(QListView.ScrollMode.ScrollPerPixel)
+        self.view.setSelectionMode(QListView.SelectionMode.SingleSelection)
+        self.view.activated.connect(self._open_index)
+        self.view.doubleClicked.connect(self._open_index)
+        self.view.verticalScrollBar().valueChanged.connect(self._maybe_load_more)
+        self.thumbnails.ready.connect(lambda _pid: self.view.viewport().update())
+
+        self.summary = QLabel("")
+        self.summary.setObjectName("resultSummary")
+        self.did_you_mean = QLabel("")
+        self.did_you_mean.setObjectName("didYouMean")
+        self.did_you_mean.setTextFormat(Qt.TextFormat.RichText)
+        self.did_you_mean.linkActivated.connect(lambda q: self.query_suggested.emit(q))
+        self.hints = QLabel("")
+        self.hints.setObjectName("hints")
+        self.hints.setWordWrap(True)
+        self.sort_box = QComboBox()
+        self.sort_box.setObjectName("sort")
+        for label, key in SORTS:
+            self.sort_box.addItem(label, key)
+        self.sort_box.currentIndexChanged.connect(self._sort_changed)
+
+        top = QHBoxLayout()
+        top.addWidget(self.summary, 1)
+        top.addWidget(QLabel("Sort:"))
+        top.addWidget(self.sort_box)
+
+        self.empty = self._empty_state()
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.view)
+        self.stack.addWidget(self.empty)
+
+        results = QWidget()
+        col = QVBoxLayout(results)
+        col.setContentsMargins(8, 6, 8, 0)
+        col.addLayout(top)
+        col.addWidget(self.did_you_mean)
+        col.addWidget(self.hints)
+        col.addWidget(self.stack, 1)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("librarySplitter")
+        self.splitter.addWidget(self.facets)
+        self.splitter.addWidget(results)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([260, 900])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.splitter)
+        self._update_chrome()
+
+    def _empty_state(self) -> QWidget:
+        box = QWidget()
+        box.setObjectName("emptyState")
+        v = QVBoxLayout(box)
+        v.addStretch(1)
+        self.empty_title = QLabel("")
+        self.empty_title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_title.setWordWrap(True)
+        f = self.empty_title.font()
+        f.setPointSizeF(f.pointSizeF() * 1.3)
+        f.setBold(True)
+        self.empty_title.setFont(f)
+        self.empty_text = QLabel("")
+        self.empty_text.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_text.setWordWrap(True)
+        self.request_button = QPushButton("Request this piece…")
+        self.request_button.setObjectName("requestThisPiece")
+        self.request_button.clicked.connect(lambda: self.request_piece.emit(self.text.strip()))
+        self.clear_filters_button = QPushButton("Clear filters")
+        self.clear_filters_button.clicked.connect(self.facets.clear)
+        self.import_button = QPushButton("Import files…")
+        self.import_button.clicked.connect(self.import_requested.emit)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        for b in (self.request_button, self.clear_filters_button, self.import_button):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        v.addWidget(self.empty_title)
+        v.addWidget(self.empty_text)
+        v.addSpacing(12)
+        v.addLayout(buttons)
+        v.addStretch(2)
+        return box
+
+    # --- page contract ------------------------------------------------------------------------
+    def activate(self) -> None:
+        if not self.loaded:
+            self.run_query()
+
+    def apply_changes(self, changes: Changes) -> None:
+        if changes.pieces or changes.index or changes.taxonomy or changes.usage:
+            if self.loaded:
+                self.run_query(keep_position=True)
+
+    def on_actor_changed(self, actor: Actor) -> None:
+        self._update_chrome()
+        self.loaded = False
+        if self.isVisible():
+            self.run_query()
+
+    # --- querying -----------------------------------------------------------------------------
+    def set_query(self, text: str) -> None:
+        """Called on every keystroke of the search box: restart the debounce."""
+        self.text = text
+        self.debounce.start()
+
+    def _sort_changed(self) -> None:
+        self.sort = self.sort_box.currentData()
+        self.run_query()
+
+    def run_query(self, keep_position: bool = False) -> None:
+        self.debounce.stop()
+        self.seq += 1
+        seq = self.seq
+        self.loaded = True
+        self._loading_more = False
+        position = self.view.verticalScrollBar().value() if keep_position else 0
+        self.app.runner.read(run_search, lambda out: self._arrived(seq, out, position),
+                             lambda exc: self._failed(seq, exc), self.app.library, self.app.actor, self.text,
+                             self.sort, self.facets.filters(), 0)
+
+    def _arrived(self, seq: int, outcome: SearchOutcome, position: int = 0) -> None:
+        if seq != self.seq:
+            log.debug("dropped stale search result %s (latest %s)", seq, self.seq)
+            return
+        self.shown_seq = seq
+        self.outcome = outcome
+        self.search_id = None
+        snippets = {h.piece_id: h.snippet for h in outcome.results.hits}
+        self.model.set_pieces(outcome.pieces, snippets)
+        if position:
+            self.view.verticalScrollBar().setValue(position)
+        self.facets.set_counts(outcome.facets)
+        self._show_outcome(outcome)
+        if self.text.strip():
+            self.log_timer.start()
+
+    def _failed(self, seq: int, exc: BaseException) -> None:
+        if seq != self.seq:
+            return
+        if isinstance(exc, UserFacingError):
+            self.hints.setText(str(exc))
+            self.hints.setVisible(True)
+        else:
+            self.app.runner.task_failed.emit(exc)
+
+    def _maybe_load_more(self, value: int) -> None:
+        bar = self.view.verticalScrollBar()
+        out = self.outcome
+        if (self._loading_more or out is None or value < bar.maximum() - 200
+                or self.model.rowCount() >= out.results.total):
+            return
+        self._loading_more = True
+        seq = self.seq
+        self.app.runner.read(run_search, lambda o: self._more_arrived(seq, o), lambda exc: self._failed(seq, exc),
+                             self.app.library, self.app.actor, self.text, self.sort, self.facets.filters(),
+                             self.model.rowCount())
+
+    def _more_arrived(self, seq: int, outcome: SearchOutcome) -> None:
+        self._loading_more = False
+        if seq != self.seq:
+            return
+        self.model.append_pieces(outcome.pieces, {h.piece_id: h.snippet for h in outcome.results.hits})
+
+    def _log_search(self) -> None:
+        """A query the user paused on is worth recording for the search-gap report."""
+        out = self.outcome
+        if out is None or not self.text.strip():
+            return
+        ids = [p.id for p in out.pieces]
+        filters = " ".join(f"{k}:{','.join(sorted(v))}" for k, v in sorted(self.facets.filters().items()))
+
+        def done(search_id: str) -> None:
+            self.search_id = search_id
+
+        self.app.runner.write(self.app.library.usage.log_search, done, lambda exc: None, self.app.actor,
+                              self.text.strip(), filters, out.results.total, ids)
+
+    # --- showing ------------------------------------------------------------------------------
+    def _show_outcome(self, out: SearchOutcome) -> None:
+        total = out.results.total
+        query = self.text.strip()
+        if query:
+            self.summary.setText(f"{total} piece{'s' if total != 1 else ''} for “{query}”")
+        else:
+            self.summary.setText(f"{total} piece{'s' if total != 1 else ''} in the library"
+                                 + (" (filtered)" if self.facets.filters() else ""))
+        dym = out.results.did_you_mean
+        self.did_you_mean.setText(f"Did you mean <a href=\"{dym}\">{dym}</a>?" if dym else "")
+        self.did_you_mean.setVisible(bool(dym))
+        self.hints.setText(" ".join(out.results.hints))
+        self.hints.setVisible(bool(out.results.hints))
+        if total:
+            self.stack.setCurrentWidget(self.view)
+            return
+        filtered = bool(self.facets.filters())
+        marketing = self.app.actor.role in ("marketing", "admin")
+        if query or filtered:
+            what = f"“{query}”" if query else "these filters"
+            self.empty_title.setText(f"Nothing in the library matches {what}.")
+            self.empty_text.setText("Try fewer words or clear the filters. If the piece does not exist yet, "
+                                    "ask marketing for it: they see every request.")
+        else:
+            self.empty_title.setText("The library is empty.")
+            self.empty_text.setText("Drag files or folders onto this window, or use Import…, to add collateral."
+                                    if marketing else "Nothing is published yet. Ask marketing for what you need.")
+        self.request_button.setVisible(bool(query) or not marketing)
+        self.clear_filters_button.setVisible(filtered)
+        self.import_button.setVisible(marketing and not query and not filtered)
+        self.stack.setCurrentWidget(self.empty)
+
+    def _update_chrome(self) -> None:
+        self.sort_box.setEnabled(True)
+
+    def _open_index(self, index: QModelIndex) -> None:
+        piece_id = index.data(PieceIdRole)
+        if piece_id is None:
+            return
+        if self.search_id:
+            self.app.runner.write(self.app.library.search.opened, None, lambda exc: None, self.search_id, piece_id)
+        self.app.signals.open_piece.emit(int(piece_id))
+
+    def current_piece_id(self) -> Optional[int]:
+        index = self.view.currentIndex()
+        return index.data(PieceIdRole) if index.isValid() else None

@@ -1,0 +1,360 @@
+"""One piece: preview, what it is, whether to trust it, and what you can do with it."""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Optional
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QDialog, QHBoxLayout, QLabel, QPushButton, QSplitter, QTableView, QTabWidget,
+                               QVBoxLayout, QWidget)
+
+from enablement.errors import InvalidInput, UserFacingError
+from enablement.models.changes import Changes
+from enablement.models.dto import PieceDetail
+from enablement.models.vocab import UsageKind
+from enablement.services.safe_names import safe_file_name
+from enablement.services.usage import UseRecord
+from ui.context import AppContext
+from ui.dialogs import files
+from ui.dialogs.kit_picker import KitPickerDialog, add_to_kit
+from ui.dialogs.log_use_dialog import LogUseDialog
+from ui.dialogs.request_dialog import RequestDialog
+from ui.models.version_table_model import VersionTableModel
+from ui.text import USE_KIND_LABELS, file_type_label, nice_date, review_text
+from ui.widgets.piece_editor import PieceEditor, save_piece, suggestions_for
+from ui.widgets.preview import PreviewWidget
+
+SAFE_TO_OPEN = frozenset({"pdf", "docx", "pptx", "xlsx"})
+MARKETING = frozenset({"marketing", "admin"})
+
+
+@dataclass(frozen=True)
+class PieceView:
+    detail: PieceDetail
+    stats: dict[str, Any]
+
+
+def load_piece_view(library, piece_id: int) -> PieceView:  # type: ignore[no-untyped-def]
+    return PieceView(library.pieces.get(piece_id), library.usage.piece_stats(piece_id))
+
+
+def prepare_open_copy(library, piece_id: int, title: str) -> Path:  # type: ignore[no-untyped-def]
+    """Worker: copy the stored bytes to a temp file named safely, with the extension its
+    content really has; only document types that open in office apps, never anything else."""
+    from enablement.extract import sniff_file
+
+    blob, _name, file_type = library.pieces.version_file(piece_id)
+    sniffed = sniff_file(blob, library.ctx.settings.limits)
+    if file_type not in SAFE_TO_OPEN or sniffed.file_type != file_type:
+        raise InvalidInput(f"'{title}' is a {file_type_label(file_type)} file; only PDF, Word, PowerPoint and "
+                           "Excel files open from the library. Use Save a copy instead.")
+    folder = Path(library.ctx.paths.tmp) / "open" / uuid.uuid4().hex[:12]
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / safe_file_name(f"{title}.{file_type}", default="piece")
+    if target.suffix.lower() != f".{file_type}":
+        target = target.with_name(target.name + f".{file_type}")
+    shutil.copyfile(blob, target)
+    return target
+
+
+def save_copy(library, piece_id: int, target: Path) -> Path:  # type: ignore[no-untyped-def]
+    blob, _name, _type = library.pieces.version_file(piece_id)
+    shutil.copyfile(blob, target)
+    return target
+
+
+def record_uses(library, actor, records: list[UseRecord]) -> Changes:  # type: ignore[no-untyped-def]
+    changes = Changes()
+    for record in records:
+        changes = changes | library.usage.record(actor, record).changes
+    return changes
+
+
+class PieceDetailDialog(QDialog):
+    def __init__(self, app: AppContext, piece_id: int, parent: Optional[QWidget] = None) -> None:
+        super().__init__(parent)
+        self.app = app
+        self.piece_id = piece_id
+        self.view: Optional[PieceView] = None
+        self.sub_dialog: Optional[QDialog] = None
+        self.setObjectName("pieceDetail")
+        self.setWindowTitle("Piece")
+        self.resize(1180, 800)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
+
+        self.heading = QLabel("Loading…")
+        self.heading.setObjectName("pieceTitle")
+        self.heading.setWordWrap(True)
+        f = self.heading.font()
+        f.setPointSizeF(f.pointSizeF() * 1.5)
+        f.setBold(True)
+        self.heading.setFont(f)
+        self.trust = QLabel("")
+        self.trust.setObjectName("trust")
+        self.trust.setWordWrap(True)
+        self.tags_label = QLabel("")
+        self.tags_label.setWordWrap(True)
+        self.tags_label.setTextFormat(Qt.TextFormat.RichText)
+
+        self.preview = PreviewWidget(app)
+        self.info = QLabel("")
+        self.info.setObjectName("info")
+        self.info.setWordWrap(True)
+        self.info.setTextFormat(Qt.TextFormat.RichText)
+        self.info.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self.stats = QLabel("")
+        self.stats.setObjectName("usageStats")
+        self.stats.setWordWrap(True)
+        self.stats.setTextFormat(Qt.TextFormat.RichText)
+        self.versions = VersionTableModel(self)
+        versions_view = QTableView()
+        versions_view.setModel(self.versions)
+        versions_view.verticalHeader().hide()
+        versions_view.horizontalHeader().setStretchLastSection(True)
+        versions_view.setWordWrap(False)
+        self.versions_view = versions_view
+        about = QWidget()
+        av = QVBoxLayout(about)
+        av.addWidget(self.info)
+        av.addWidget(self._section("How it is used"))
+        av.addWidget(self.stats)
+        av.addWidget(self._section("Versions"))
+        av.addWidget(versions_view, 1)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(about, "About")
+        self.editor: Optional[PieceEditor] = None
+        if app.actor.role in MARKETING:
+            self.editor = PieceEditor(app.library.taxonomy.get())
+            self.editor.save_requested.connect(self.save_edits)
+            self.tabs.addTab(self.editor, "Edit and tag")
+
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.setObjectName("pieceDetailSplitter")
+        split.addWidget(self.preview)
+        split.addWidget(self.tabs)
+        split.setSizes([680, 500])
+
+        self.buttons: dict[str, QPushButton] = {}
+        actions = QHBoxLayout()
+        for key, text, slot in (("open", "Open", self.open_in_app), ("save", "Save a copy…", self.save_a_copy),
+                                ("kit", "Add to kit…", self.add_to_kit), ("log", "Log use…", self.log_use),
+                                ("request", "Request an update…", self.request_update)):
+            actions.addWidget(self._button(key, text, slot))
+        actions.addStretch(1)
+        if app.actor.role in MARKETING:
+            for key, text, slot in (("replace", "Replace with new version…", self.replace_version),
+                                    ("publish", "Publish", self.publish), ("archive", "Archive", self.archive),
+                                    ("restore", "Restore", self.restore)):
+                actions.addWidget(self._button(key, text, slot))
+        close = QPushButton("Close")
+        close.clicked.connect(self.close)
+        actions.addWidget(close)
+
+        v = QVBoxLayout(self)
+        v.addWidget(self.heading)
+        v.addWidget(self.trust)
+        v.addWidget(self.tags_label)
+        v.addWidget(split, 1)
+        v.addLayout(actions)
+        app.signals.changed.connect(self._changed)
+        self.load()
+
+    def _section(self, text: str) -> QLabel:
+        label = QLabel(text)
+        f = label.font()
+        f.setBold(True)
+        label.setFont(f)
+        return label
+
+    def _button(self, key: str, text: str, slot) -> QPushButton:  # type: ignore[no-untyped-def]
+        button = QPushButton(text)
+        button.setObjectName(f"action_{key}")
+        button.clicked.connect(slot)
+        button.setEnabled(False)
+        self.buttons[key] = button
+        return button
+
+    # --- loading ------------------------------------------------------------------------------
+    def load(self, with_preview: bool = True) -> None:
+        self.app.runner.read(load_piece_view, lambda view: self._loaded(view, with_preview), self._failed,
+                             self.app.library, self.piece_id)
+
+    def _failed(self, exc: BaseException) -> None:
+        if isinstance(exc, UserFacingError):
+            self.heading.setText(str(exc))
+        else:
+            self.app.runner.task_failed.emit(exc)
+
+    def _loaded(self, view: PieceView, with_preview: bool) -> None:
+        first = self.view is None
+        self.view = view
+        d, s = view.detail, view.detail.summary
+        self.setWindowTitle(s.title)
+        self.heading.setText(s.title + ("" if s.status == "published" else f"  ({s.status})"))
+        self.trust.setText(review_text(s) + (" — check with the owner before sending it." if s.stale else ""))
+        self.trust.setStyleSheet("color: rgb(198, 40, 40); font-weight: bold;" if s.stale else "")
+        stages = ", ".join(s.labels("stage")) or "no stage"
+        gates = "; ".join(s.labels("gate")) or "no gate"
+        facets = ", ".join(t.label for t in s.tags if t.dimension not in ("stage", "gate"))
+        self.tags_label.setText(f"<b>Stage:</b> {stages} &nbsp; <b>Gate:</b> {gates}"
+                                + (f" &nbsp; <b>Tags:</b> {facets}" if facets else ""))
+        current = next((ver for ver in d.versions if ver.id == d.current_version_id), None)
+        rows = [("Type", file_type_label(s.file_type, s.kind)),
+                ("Pages", str(s.page_count) if s.page_count else ""),
+                ("Source", "rep-made" if s.source == "rep" else "marketing"),
+                ("Added", f"{nice_date(d.created_at.date())} by {d.created_by}"),
+                ("Published", nice_date(d.published_at.date()) if d.published_at else "not yet"),
+                ("File", current.original_name if current else (d.url or "")),
+                ("Text", "" if s.outcome == "ok" else f"{s.outcome}: {s.outcome_detail}")]
+        if d.review_note:
+            rows.append(("Review note", d.review_note))
+        table = "".join(f"<tr><td><b>{k}</b>&nbsp;&nbsp;</td><td>{v}</td></tr>" for k, v in rows if v)
+        self.info.setText(f"<p>{d.description or '<i>No description.</i>'}</p><table>{table}</table>")
+        st = view.stats
+        by_kind = st.get("by_kind", {}) or {}
+        counts = ", ".join(f"{USE_KIND_LABELS.get(k, k)} {n}×" for k, n in sorted(by_kind.items())) or "Not used yet."
+        yes, no = st.get("helpful_yes", 0), st.get("helpful_no", 0)
+        helped = f"{yes} of {yes + no} said it helped" if yes + no else "no feedback yet"
+        last = st.get("last_used")
+        people = st.get("users", 0)
+        self.stats.setText(f"{counts}<br>{people} {'person' if people == 1 else 'people'} · {helped}"
+                           + (f" · last used {nice_date(last.date())}" if last else "") if by_kind else counts)
+        self.versions.set_versions(d.versions, d.current_version_id)
+        self.versions_view.resizeColumnsToContents()
+        has_file = s.kind != "link"
+        marketing = self.app.actor.role in MARKETING
+        self.buttons["open"].setEnabled(has_file and s.file_type in SAFE_TO_OPEN)
+        self.buttons["save"].setEnabled(has_file)
+        for key in ("kit", "log", "request"):
+            self.buttons[key].setEnabled(True)
+        if marketing:
+            self.buttons["replace"].setEnabled(has_file)
+            self.buttons["publish"].setVisible(s.status == "draft")
+            self.buttons["publish"].setEnabled(s.status == "draft")
+            self.buttons["archive"].setVisible(s.status != "archived")
+            self.buttons["archive"].setEnabled(s.status != "archived")
+            self.buttons["restore"].setVisible(s.status == "archived")
+            self.buttons["restore"].setEnabled(s.status == "archived")
+        if self.editor is not None and first:
+            self.editor.show_detail(d)
+            self.app.runner.read(suggestions_for, self.editor.suggestions.set_suggestions, lambda exc: None,
+                                 self.app.library, self.piece_id)
+        if with_preview:
+            self.preview.load(d)
+        if first:
+            # A view is not a use: it is recorded without telling the views to reload.
+            self.app.runner.write(self.app.library.usage.record, None, lambda exc: None, self.app.actor,
+                                  UseRecord(kind=UsageKind.VIEWED.value, piece_id=self.piece_id))
+
+    def _changed(self, changes: Changes) -> None:
+        if self.piece_id in changes.piece_ids or changes.taxonomy:
+            self.load(with_preview=False)
+
+    # --- actions ------------------------------------------------------------------------------
+    def _write(self, fn, *args, message: str = "", **kwargs) -> None:  # type: ignore[no-untyped-def]
+        """Run a changing call on the write lane and announce what it changed."""
+        def done(result) -> None:  # type: ignore[no-untyped-def]
+            changes = result if isinstance(result, Changes) else getattr(result, "changes", None)
+            if changes is not None:
+                self.app.announce(changes)
+            if message:
+                self.app.signals.status_message.emit(message)
+        self.app.runner.write(fn, done, None, *args, **kwargs)
+
+    def open_in_app(self) -> None:
+        title = self.view.detail.title if self.view else "piece"
+
+        def opened(path: Path) -> None:
+            files.open_in_default_app(path)
+            self._write(self.app.library.usage.record, self.app.actor,
+                        UseRecord(kind=UsageKind.OPENED.value, piece_id=self.piece_id))
+        self.app.runner.read(prepare_open_copy, opened, None, self.app.library, self.piece_id, title)
+
+    def save_a_copy(self) -> None:
+        if self.view is None:
+            return
+        s = self.view.detail.summary
+        target = files.ask_save_file(self, "Save a copy", safe_file_name(f"{s.title}.{s.file_type}"))
+        if target is None:
+            return
+
+        def saved(path: Path) -> None:
+            self.app.signals.status_message.emit(f"Saved a copy to {path}")
+            self._write(self.app.library.usage.record, self.app.actor,
+                        UseRecord(kind=UsageKind.EXPORTED.value, piece_id=self.piece_id))
+        self.app.runner.read(save_copy, saved, None, self.app.library, self.piece_id, target)
+
+    def add_to_kit(self) -> None:
+        self.app.runner.read(self.app.library.kits.list, self._pick_kit, None, self.app.actor)
+
+    def _pick_kit(self, kits) -> None:  # type: ignore[no-untyped-def]
+        dialog = KitPickerDialog(kits, self.view.detail.title if self.view else "", self)
+        self.sub_dialog = dialog
+
+        def chosen() -> None:
+            kit_id, name, account = dialog.choice()
+            self.app.runner.write(add_to_kit, self._added_to_kit, None, self.app.library, self.app.actor,
+                                  self.piece_id, kit_id, name, account)
+        dialog.accepted.connect(chosen)
+        dialog.open()
+
+    def _added_to_kit(self, result) -> None:  # type: ignore[no-untyped-def]
+        _kit_id, changes = result
+        self.app.announce(changes)
+        self.app.signals.status_message.emit("Added to the kit.")
+
+    def log_use(self) -> None:
+        dialog = LogUseDialog(self.piece_id, self.view.detail.title if self.view else "",
+                              self.app.library.taxonomy.get(), self)
+        self.sub_dialog = dialog
+        dialog.accepted.connect(lambda: self._write(record_uses, self.app.library, self.app.actor, dialog.records(),
+                                                    message="Logged. Thank you: this tells marketing what works."))
+        dialog.open()
+
+    def request_update(self) -> None:
+        s = self.view.detail.summary if self.view else None
+        stage = s.ids("stage")[0] if s and s.ids("stage") else None
+        gate = s.ids("gate")[0] if s and s.ids("gate") else None
+        dialog = RequestDialog(self.app.library.taxonomy.get(), title=f"Update: {s.title}" if s else "",
+                               need=f"'{s.title}' needs an update because…" if s else "", stage_id=stage,
+                               gate_id=gate, parent=self)
+        self.sub_dialog = dialog
+        dialog.accepted.connect(lambda: self._write(self.app.library.requests.create, self.app.actor,
+                                                    message="Request sent to marketing.", **dialog.arguments()))
+        dialog.open()
+
+    # --- marketing ----------------------------------------------------------------------------
+    def save_edits(self, metadata: dict, tags) -> None:  # type: ignore[no-untyped-def]
+        self._write(save_piece, self.app.library, self.app.actor, self.piece_id, metadata, tags, message="Saved.")
+
+    def replace_version(self) -> None:
+        path = files.ask_open_file(self, "Replace with a new version")
+        if path is None:
+            return
+
+        def replaced(done) -> None:  # type: ignore[no-untyped-def]
+            self.app.announce(done.changes)
+            self.app.signals.status_message.emit("New version stored; history, tags and usage stay with the piece.")
+            self.load(with_preview=True)
+        self.app.runner.write(self.app.library.importer.new_version, replaced, None, self.app.actor,
+                              self.piece_id, path)
+
+    def publish(self) -> None:
+        self._write(self.app.library.pieces.publish, self.app.actor, self.piece_id, message="Published.")
+
+    def archive(self) -> None:
+        self._write(self.app.library.pieces.archive, self.app.actor, self.piece_id, message="Archived.")
+
+    def restore(self) -> None:
+        self._write(self.app.library.pieces.restore, self.app.actor, self.piece_id, message="Restored.")
+
+    def done(self, result: int) -> None:  # noqa: D401 - Qt API
+        try:
+            self.app.signals.changed.disconnect(self._changed)
+        except (RuntimeError, TypeError):
+            pass
+        super().done(result)

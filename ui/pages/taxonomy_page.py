@@ -1,0 +1,422 @@
+"""Taxonomy: the shared language of stages, gates, facets and synonyms.
+
+Marketing and admins edit it; everyone else sees it read-only. Nothing is ever deleted:
+entries are renamed, reordered or retired (and restored), so existing tags keep working.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Optional
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QAbstractItemView, QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
+                               QLineEdit, QListWidget, QPlainTextEdit, QPushButton, QSplitter, QTableView,
+                               QTabWidget, QVBoxLayout, QWidget)
+
+from enablement.errors import UserFacingError
+from enablement.models.changes import Changes
+from enablement.models.dto import Actor, TaxonomyInfo
+from enablement.models.vocab import FACETS
+from enablement.services.permissions import Permission, can
+from ui.context import AppContext
+from ui.dialogs import files
+from ui.dialogs.text_prompt import ask_text
+from ui.models.taxonomy_models import (FacetValuesTableModel, GatesTableModel, RowRole, StagesTableModel,
+                                       _RowsTableModel)
+from ui.widgets.page_header import Banner, PageHeader
+
+FACET_LABELS = {"persona": "Persona", "industry": "Industry", "product": "Product", "content_type": "Content type",
+                "language": "Language / region"}
+TAXONOMY_FILTER = "Taxonomy (*.json);;All files (*)"
+
+
+def _table(model: _RowsTableModel, stretch: int) -> QTableView:
+    view = QTableView()
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setAlternatingRowColors(True)
+    view.setShowGrid(False)
+    view.verticalHeader().hide()
+    header = view.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    header.setHighlightSections(False)
+    return view
+
+
+def _selected(view: QTableView):  # type: ignore[no-untyped-def]
+    rows = view.selectionModel().selectedRows()
+    return rows[0].data(RowRole) if rows else None
+
+
+def _select_id(view: QTableView, model: _RowsTableModel, row_id: Optional[int]) -> None:
+    row = model.row_of(row_id)
+    if row < 0 and model.rowCount():
+        row = 0
+    if row >= 0:
+        view.selectRow(row)
+
+
+class TaxonomyPage(QWidget):
+    title = "Taxonomy"
+
+    def __init__(self, app: AppContext, parent: Optional[QWidget] = None) -> None:
+        super().__init__(parent)
+        self.app = app
+        self.taxonomy: Optional[TaxonomyInfo] = None
+        self._dirty = True
+        self._seq = 0
+        self.prompt = None
+        self.edit_buttons: list[QWidget] = []
+
+        self.header = PageHeader(self.title, "The shared language of sales and marketing: the buyer's stages, the "
+                                 "decision gates inside them, the facets pieces are tagged with, and search synonyms.")
+        self.export_button = QPushButton("Export…")
+        self.export_button.setToolTip("Save the taxonomy as a JSON file (to review or to load into another library)")
+        self.export_button.clicked.connect(self.export_file)
+        self.import_button = QPushButton("Import…")
+        self.import_button.setToolTip("Merge a taxonomy file: adds and renames by key, never deletes")
+        self.import_button.clicked.connect(self.import_file)
+        self.header.controls.addWidget(self.export_button)
+        self.header.controls.addWidget(self.import_button)
+        self.banner = Banner()
+
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._stages_tab(), "Stages and gates")
+        self.tabs.addTab(self._facets_tab(), "Facets")
+        self.tabs.addTab(self._synonyms_tab(), "Synonyms")
+
+        self.readonly_label = QLabel()
+        self.readonly_label.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.header)
+        layout.addWidget(self.readonly_label)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.tabs, 1)
+        self.edit_buttons.append(self.import_button)
+        self.on_actor_changed(app.actor)
+
+    # --- building -------------------------------------------------------------------------
+    def _button(self, text: str, slot: Callable[[], None], layout: QHBoxLayout | QVBoxLayout) -> QPushButton:
+        button = QPushButton(text)
+        button.clicked.connect(slot)
+        layout.addWidget(button)
+        self.edit_buttons.append(button)
+        return button
+
+    def _stages_tab(self) -> QWidget:
+        self.stages_model = StagesTableModel(self)
+        self.stages_view = _table(self.stages_model, 1)
+        self.stages_view.selectionModel().selectionChanged.connect(lambda *_: self._stage_chosen())
+        stage_buttons = QHBoxLayout()
+        self.add_stage_button = self._button("Add stage…", self.add_stage, stage_buttons)
+        self.stage_up_button = self._button("Up", lambda: self.move_stage(-1), stage_buttons)
+        self.stage_down_button = self._button("Down", lambda: self.move_stage(+1), stage_buttons)
+        self.stage_retire_button = self._button("Retire", self.toggle_stage_retired, stage_buttons)
+        stage_buttons.addStretch(1)
+        self.stage_name = QLineEdit()
+        self.stage_description = QPlainTextEdit()
+        self.stage_description.setFixedHeight(60)
+        self.edit_buttons += [self.stage_name, self.stage_description]
+        stage_form = QFormLayout()
+        stage_form.addRow("Name", self.stage_name)
+        stage_form.addRow("Description", self.stage_description)
+        save_row = QHBoxLayout()
+        save_row.addStretch(1)
+        self.save_stage_button = self._button("Save stage", self.save_stage, save_row)
+        stage_box = QGroupBox("Stages of the buyer's cycle, in order")
+        stage_layout = QVBoxLayout(stage_box)
+        stage_layout.addWidget(self.stages_view, 1)
+        stage_layout.addLayout(stage_buttons)
+        stage_layout.addLayout(stage_form)
+        stage_layout.addLayout(save_row)
+
+        self.gates_model = GatesTableModel(self)
+        self.gates_view = _table(self.gates_model, 1)
+        self.gates_view.selectionModel().selectionChanged.connect(lambda *_: self._gate_chosen())
+        gate_buttons = QHBoxLayout()
+        self.add_gate_button = self._button("Add gate…", self.add_gate, gate_buttons)
+        self.gate_up_button = self._button("Up", lambda: self.move_gate(-1), gate_buttons)
+        self.gate_down_button = self._button("Down", lambda: self.move_gate(+1), gate_buttons)
+        self.gate_retire_button = self._button("Retire", self.toggle_gate_retired, gate_buttons)
+        gate_buttons.addStretch(1)
+        self.gate_question = QLineEdit()
+        self.gate_question.setPlaceholderText("The buyer's question, e.g. “Is this worth the investment?”")
+        self.gate_criteria = QPlainTextEdit()
+        self.gate_criteria.setPlaceholderText("What must be true for the buyer to move on")
+        self.gate_criteria.setFixedHeight(60)
+        self.edit_buttons += [self.gate_question, self.gate_criteria]
+        gate_form = QFormLayout()
+        gate_form.addRow("Question", self.gate_question)
+        gate_form.addRow("Exit criteria", self.gate_criteria)
+        gate_save_row = QHBoxLayout()
+        gate_save_row.addStretch(1)
+        self.save_gate_button = self._button("Save gate", self.save_gate, gate_save_row)
+        self.gate_box = QGroupBox("Decision gates")
+        gate_layout = QVBoxLayout(self.gate_box)
+        gate_layout.addWidget(self.gates_view, 1)
+        gate_layout.addLayout(gate_buttons)
+        gate_layout.addLayout(gate_form)
+        gate_layout.addLayout(gate_save_row)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(stage_box)
+        splitter.addWidget(self.gate_box)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)
+        splitter.setChildrenCollapsible(False)
+        return splitter
+
+    def _facets_tab(self) -> QWidget:
+        self.facet_list = QListWidget()
+        for facet in FACETS:
+            self.facet_list.addItem(FACET_LABELS.get(facet, facet))
+        self.facet_list.setMaximumWidth(200)
+        self.facet_list.currentRowChanged.connect(lambda _r: self._show_facet())
+        self.values_model = FacetValuesTableModel(self)
+        self.values_view = _table(self.values_model, 0)
+        self.values_view.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
+        buttons = QHBoxLayout()
+        self.add_value_button = self._button("Add value…", self.add_value, buttons)
+        self.rename_value_button = self._button("Rename…", self.rename_value, buttons)
+        self.value_retire_button = self._button("Retire", self.toggle_value_retired, buttons)
+        buttons.addStretch(1)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.values_view, 1)
+        right_layout.addLayout(buttons)
+        tab = QWidget()
+        row = QHBoxLayout(tab)
+        row.addWidget(self.facet_list)
+        row.addWidget(right, 1)
+        return tab
+
+    def _synonyms_tab(self) -> QWidget:
+        hint = QLabel("One group per line, terms separated by commas. Searching for any term of a group finds "
+                      "the others too, e.g. <i>roi, return on investment, business case</i>.")
+        hint.setWordWrap(True)
+        self.synonyms_edit = QPlainTextEdit()
+        self.synonyms_edit.textChanged.connect(self._update_buttons)
+        self.edit_buttons.append(self.synonyms_edit)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        self.save_synonyms_button = self._button("Save synonyms", self.save_synonyms, row)
+        tab = QWidget()
+        layout = QVBoxLayout(tab)
+        layout.addWidget(hint)
+        layout.addWidget(self.synonyms_edit, 1)
+        layout.addLayout(row)
+        return tab
+
+    # --- page contract ---------------------------------------------------------------------
+    def activate(self) -> None:
+        if self._dirty:
+            self.reload()
+
+    def apply_changes(self, changes: Changes) -> None:
+        if changes.taxonomy:
+            self._dirty = True
+            if self.isVisible():
+                self.reload()
+
+    def on_actor_changed(self, actor: Actor) -> None:
+        self.editable = can(actor, Permission.EDIT_TAXONOMY)
+        for widget in self.edit_buttons:
+            if isinstance(widget, (QLineEdit, QPlainTextEdit)):
+                widget.setReadOnly(not self.editable)
+            else:
+                widget.setVisible(self.editable)
+        self.readonly_label.setVisible(not self.editable)
+        self.readonly_label.setText("Read-only: marketing and admins edit the taxonomy. Ask them if a stage, gate "
+                                    "or facet value is missing.")
+        self._update_buttons()
+
+    # --- loading ---------------------------------------------------------------------------
+    def reload(self) -> None:
+        self._dirty = False
+        self._seq += 1
+        seq = self._seq
+        self.app.runner.read(self.app.library.taxonomy.get, lambda t: self._loaded(seq, t), None)
+
+    def _loaded(self, seq: int, taxonomy: TaxonomyInfo) -> None:
+        if seq != self._seq:
+            return
+        stage, gate = _selected(self.stages_view), _selected(self.gates_view)
+        value = _selected(self.values_view)
+        self.taxonomy = taxonomy
+        self.stages_model.set_rows(taxonomy.stages)
+        _select_id(self.stages_view, self.stages_model, stage.id if stage else None)
+        self._stage_chosen(gate.id if gate else None)
+        if self.facet_list.currentRow() < 0:
+            self.facet_list.setCurrentRow(0)
+        self._show_facet(value.id if value else None)
+        self.synonyms_edit.blockSignals(True)
+        self.synonyms_edit.setPlainText("\n".join(", ".join(group) for group in taxonomy.synonyms))
+        self.synonyms_edit.blockSignals(False)
+        self._update_buttons()
+
+    def _stage_chosen(self, gate_id: Optional[int] = None) -> None:
+        stage = _selected(self.stages_view)
+        previous = _selected(self.gates_view)
+        self.gates_model.set_rows(stage.gates if stage else ())
+        self.gate_box.setTitle(f"Decision gates of {stage.name}" if stage else "Decision gates")
+        self.stage_name.setText(stage.name if stage else "")
+        self.stage_description.setPlainText(stage.description if stage else "")
+        _select_id(self.gates_view, self.gates_model, gate_id if gate_id is not None else
+                   (previous.id if previous else None))
+        self._gate_chosen()
+
+    def _gate_chosen(self) -> None:
+        gate = _selected(self.gates_view)
+        self.gate_question.setText(gate.question if gate else "")
+        self.gate_criteria.setPlainText(gate.exit_criteria if gate else "")
+        self._update_buttons()
+
+    def current_facet(self) -> str:
+        return FACETS[max(self.facet_list.currentRow(), 0)]
+
+    def _show_facet(self, value_id: Optional[int] = None) -> None:
+        values = self.taxonomy.facets.get(self.current_facet(), ()) if self.taxonomy else ()
+        self.values_model.set_rows(values)
+        _select_id(self.values_view, self.values_model, value_id)
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        if not hasattr(self, "synonyms_edit"):
+            return
+        stage, gate, value = _selected(self.stages_view), _selected(self.gates_view), _selected(self.values_view)
+        stage_row = self.stages_view.selectionModel().selectedRows()
+        gate_row = self.gates_view.selectionModel().selectedRows()
+        self.stage_up_button.setEnabled(bool(stage_row) and stage_row[0].row() > 0)
+        self.stage_down_button.setEnabled(bool(stage_row) and stage_row[0].row() < self.stages_model.rowCount() - 1)
+        self.stage_retire_button.setEnabled(stage is not None)
+        self.stage_retire_button.setText("Restore" if stage and stage.retired else "Retire")
+        self.save_stage_button.setEnabled(stage is not None)
+        self.add_gate_button.setEnabled(stage is not None)
+        self.gate_up_button.setEnabled(bool(gate_row) and gate_row[0].row() > 0)
+        self.gate_down_button.setEnabled(bool(gate_row) and gate_row[0].row() < self.gates_model.rowCount() - 1)
+        self.gate_retire_button.setEnabled(gate is not None)
+        self.gate_retire_button.setText("Restore" if gate and gate.retired else "Retire")
+        self.save_gate_button.setEnabled(gate is not None)
+        self.rename_value_button.setEnabled(value is not None)
+        self.value_retire_button.setEnabled(value is not None)
+        self.value_retire_button.setText("Restore" if value and value.retired else "Retire")
+
+    # --- writes ----------------------------------------------------------------------------
+    def _write(self, fn, *args, on_done=None, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        def done(result) -> None:  # type: ignore[no-untyped-def]
+            if on_done is not None:
+                on_done(result)
+            self.app.announce(result.changes)
+
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, UserFacingError):
+                self.banner.show_message(str(exc), "empty")
+            else:
+                self.app.runner.task_failed.emit(exc)
+
+        self.banner.hide()
+        self.app.runner.write(fn, done, failed, self.app.actor, *args, **kwargs)
+
+    def add_stage(self) -> None:
+        self.prompt = ask_text(self, "Add stage", "Name of the new stage (it goes last; move it into place after):",
+                               lambda name: self._write(self.app.library.taxonomy.add_stage, name), ok_label="Add")
+
+    def save_stage(self) -> None:
+        stage = _selected(self.stages_view)
+        if stage is not None:
+            self._write(self.app.library.taxonomy.edit_stage, stage.id, name=self.stage_name.text(),
+                        description=self.stage_description.toPlainText().strip())
+
+    def move_stage(self, step: int) -> None:
+        rows = self.stages_view.selectionModel().selectedRows()
+        if not rows:
+            return
+        ids = [s.id for s in self.stages_model.rows]
+        n = rows[0].row()
+        ids.insert(n + step, ids.pop(n))
+        self._write(self.app.library.taxonomy.reorder_stages, ids)
+
+    def toggle_stage_retired(self) -> None:
+        stage = _selected(self.stages_view)
+        if stage is not None:
+            self._write(self.app.library.taxonomy.set_stage_retired, stage.id, not stage.retired)
+
+    def add_gate(self) -> None:
+        stage = _selected(self.stages_view)
+        if stage is None:
+            return
+        self.prompt = ask_text(self, "Add gate", f"The buyer's question at this gate of {stage.name}:",
+                               lambda q: self._write(self.app.library.taxonomy.add_gate, stage.id, q), ok_label="Add")
+
+    def save_gate(self) -> None:
+        gate = _selected(self.gates_view)
+        if gate is not None:
+            self._write(self.app.library.taxonomy.edit_gate, gate.id, question=self.gate_question.text(),
+                        exit_criteria=self.gate_criteria.toPlainText().strip())
+
+    def move_gate(self, step: int) -> None:
+        stage, rows = _selected(self.stages_view), self.gates_view.selectionModel().selectedRows()
+        if stage is None or not rows:
+            return
+        ids = [g.id for g in self.gates_model.rows]
+        n = rows[0].row()
+        ids.insert(n + step, ids.pop(n))
+        self._write(self.app.library.taxonomy.reorder_gates, stage.id, ids)
+
+    def toggle_gate_retired(self) -> None:
+        gate = _selected(self.gates_view)
+        if gate is not None:
+            self._write(self.app.library.taxonomy.set_gate_retired, gate.id, not gate.retired)
+
+    def add_value(self) -> None:
+        facet = self.current_facet()
+        self.prompt = ask_text(self, "Add value", f"New {FACET_LABELS[facet].lower()}:",
+                               lambda label: self._write(self.app.library.taxonomy.add_facet_value, facet, label),
+                               ok_label="Add")
+
+    def rename_value(self) -> None:
+        value = _selected(self.values_view)
+        if value is not None:
+            self.prompt = ask_text(self, "Rename", "New label (tags on pieces follow the rename):",
+                                   lambda label: self._write(self.app.library.taxonomy.rename_facet_value,
+                                                             value.id, label),
+                                   text=value.label, ok_label="Rename")
+
+    def toggle_value_retired(self) -> None:
+        value = _selected(self.values_view)
+        if value is not None:
+            self._write(self.app.library.taxonomy.set_facet_value_retired, value.id, not value.retired)
+
+    def synonym_groups(self) -> list[list[str]]:
+        return [[t.strip() for t in line.split(",") if t.strip()]
+                for line in self.synonyms_edit.toPlainText().splitlines() if line.strip()]
+
+    def save_synonyms(self) -> None:
+        self._write(self.app.library.taxonomy.set_synonyms, self.synonym_groups())
+
+    # --- files -----------------------------------------------------------------------------
+    def export_file(self) -> None:
+        path = files.ask_save_file(self, "Export taxonomy", "taxonomy.json")
+        if path is None:
+            return
+        self.app.runner.read(self.app.library.taxonomy.export_file,
+                             lambda p: self.banner.show_message(f"Taxonomy saved to {p}", "good"),
+                             lambda exc: self.banner.show_message(f"Could not save the taxonomy: {exc}", "empty"),
+                             path)
+
+    def import_file(self) -> None:
+        path = files.ask_open_file(self, "Import taxonomy", TAXONOMY_FILTER)
+        if path is None:
+            return
+
+        def imported(done) -> None:  # type: ignore[no-untyped-def]
+            counts = done.value
+            self.banner.show_message(f"Taxonomy imported from {path.name}: {counts.get('added', 0)} added, "
+                                     f"{counts.get('updated', 0)} updated, {counts.get('retired', 0)} retired.",
+                                     "good")
+
+        self._write(self.app.library.taxonomy.import_file, path, on_done=imported)

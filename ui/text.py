@@ -1,0 +1,47 @@
+"""Wording shared by views: one place decides how a type, a review date or an outcome reads."""
+
+from __future__ import annotations
+
+import html
+import re
+from datetime import date
+
+from enablement.models.dto import PieceSummary
+
+_TYPE_LABELS = {"pdf": "PDF", "docx": "Word", "pptx": "PowerPoint", "xlsx": "Excel", "txt": "Text",
+                "md": "Markdown", "html": "Web page", "link": "Link"}
+_OUTCOME_LABELS = {"ok": "Imported", "ok_no_text": "Imported — not searchable", "duplicate": "Duplicate",
+                   "failed": "Imported — failed to read", "rejected": "Rejected", "cancelled": "Cancelled"}
+USE_KIND_LABELS = {"viewed": "viewed", "previewed": "previewed", "opened": "opened", "exported": "exported",
+                   "sent": "sent to buyer", "used_in_call": "used in call", "feedback": "feedback",
+                   "kit_exported": "exported in a kit"}
+_TAG = re.compile(r"<[^>]+>")
+
+
+def file_type_label(file_type: str, kind: str = "file") -> str:
+    if kind == "link":
+        return "Link"
+    return _TYPE_LABELS.get(file_type, file_type.upper() or "File")
+
+
+def outcome_label(outcome: str) -> str:
+    return _OUTCOME_LABELS.get(outcome, outcome)
+
+
+def nice_date(d: date | None) -> str:
+    return d.strftime("%d %b %Y").lstrip("0") if d else ""
+
+
+def review_text(p: PieceSummary) -> str:
+    """The trust line: who owns it and whether it is still fresh."""
+    owner = f"Owner: {p.owner}" if p.owner else "No owner"
+    if p.stale:
+        return f"{owner} · STALE: review was due {nice_date(p.review_by)}"
+    if p.review_by:
+        return f"{owner} · reviewed, next review {nice_date(p.review_by)}"
+    return f"{owner} · no review date"
+
+
+def plain(html_text: str) -> str:
+    """A search snippet (HTML with <b> marks) as plain text."""
+    return html.unescape(_TAG.sub("", html_text or "")).strip()

@@ -1,0 +1,131 @@
+"""Marketing's editor for one piece: metadata, tags, and tag suggestions with their reasons."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from PySide6.QtCore import QDate, Signal
+from PySide6.QtWidgets import (QCheckBox, QDateEdit, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QListWidget,
+                               QListWidgetItem, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget)
+
+from enablement.models.dto import PieceDetail, TaxonomyInfo
+from enablement.services.pieces import TagSelection
+from ui.widgets.tag_editor import TagEditor
+
+DIMENSION_LABELS = {"stage": "Stage", "gate": "Gate", "persona": "Persona", "industry": "Industry",
+                    "content_type": "Type", "product": "Product", "language": "Language"}
+
+
+class SuggestionList(QListWidget):
+    """Suggested tags, each with why; double-click (or 'Apply') ticks it in the editor."""
+
+    def __init__(self, parent: Optional[QWidget] = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("suggestions")
+        self.setWordWrap(True)
+
+    def set_suggestions(self, suggestions) -> None:  # type: ignore[no-untyped-def]
+        self.clear()
+        for s in suggestions:
+            item = QListWidgetItem(f"{DIMENSION_LABELS.get(s.dimension, s.dimension)}: {s.label}\n   {s.reason}")
+            item.setData(256, (s.dimension, s.id))
+            item.setToolTip(s.reason)
+            self.addItem(item)
+        if not suggestions:
+            self.addItem(QListWidgetItem("No suggestions yet: tag a few similar pieces first."))
+
+    def keys(self) -> list[tuple[str, int]]:
+        return [self.item(i).data(256) for i in range(self.count()) if self.item(i).data(256)]
+
+
+def suggestions_for(library, piece_id: int):  # type: ignore[no-untyped-def]
+    """Worker: tag suggestions for a stored piece, from its title and text."""
+    detail = library.pieces.get(piece_id)
+    return library.search.suggest_tags(detail.title, detail.text_excerpt or detail.description,
+                                       exclude_piece_id=piece_id)
+
+
+class PieceEditor(QWidget):
+    save_requested = Signal(dict, object)  # metadata kwargs, TagSelection
+
+    def __init__(self, taxonomy: TaxonomyInfo, parent: Optional[QWidget] = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("pieceEditor")
+        self.title = QLineEdit()
+        self.title.setObjectName("editTitle")
+        self.description = QPlainTextEdit()
+        self.description.setObjectName("editDescription")
+        self.description.setMaximumHeight(80)
+        self.owner = QLineEdit()
+        self.owner.setObjectName("editOwner")
+        self.has_review = QCheckBox("Review by")
+        self.review_by = QDateEdit()
+        self.review_by.setCalendarPopup(True)
+        self.review_by.setDisplayFormat("d MMM yyyy")
+        self.has_review.toggled.connect(self.review_by.setEnabled)
+        review_row = QHBoxLayout()
+        review_row.addWidget(self.has_review)
+        review_row.addWidget(self.review_by)
+        review_row.addStretch(1)
+        self.tags = TagEditor(taxonomy)
+        self.tags.setMinimumHeight(200)
+        self.suggestions = SuggestionList()
+        self.suggestions.setMaximumHeight(120)
+        self.suggestions.itemDoubleClicked.connect(self._apply_item)
+        apply_all = QPushButton("Apply all suggestions")
+        apply_all.setObjectName("applySuggestions")
+        apply_all.clicked.connect(self.apply_all_suggestions)
+        self.save_button = QPushButton("Save changes")
+        self.save_button.setObjectName("saveEdits")
+        self.save_button.setDefault(True)
+        self.save_button.clicked.connect(self._save)
+        form = QFormLayout()
+        form.addRow("Title", self.title)
+        form.addRow("Description", self.description)
+        form.addRow("Owner", self.owner)
+        form.addRow("", review_row)
+        v = QVBoxLayout(self)
+        v.addLayout(form)
+        v.addWidget(QLabel("Tags"))
+        v.addWidget(self.tags, 1)
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Suggested tags (double-click to apply):"), 1)
+        row.addWidget(apply_all)
+        v.addLayout(row)
+        v.addWidget(self.suggestions)
+        save_row = QHBoxLayout()
+        save_row.addStretch(1)
+        save_row.addWidget(self.save_button)
+        v.addLayout(save_row)
+
+    def show_detail(self, detail: PieceDetail) -> None:
+        s = detail.summary
+        self.title.setText(s.title)
+        self.description.setPlainText(detail.description)
+        self.owner.setText(s.owner)
+        self.has_review.setChecked(s.review_by is not None)
+        self.review_by.setEnabled(s.review_by is not None)
+        self.review_by.setDate(QDate(s.review_by) if s.review_by else QDate.currentDate().addMonths(6))
+        self.tags.set_tags(s.tags)
+
+    def _apply_item(self, item: QListWidgetItem) -> None:
+        key = item.data(256)
+        if key:
+            self.tags.check(*key)
+
+    def apply_all_suggestions(self) -> None:
+        for key in self.suggestions.keys():
+            self.tags.check(*key)
+
+    def _save(self) -> None:
+        metadata = dict(title=self.title.text(), description=self.description.toPlainText(),
+                        owner=self.owner.text(),
+                        review_by=self.review_by.date().toPython() if self.has_review.isChecked() else None)
+        self.save_requested.emit(metadata, self.tags.selection())
+
+
+def save_piece(library, actor, piece_id: int, metadata: dict, tags: TagSelection):  # type: ignore[no-untyped-def]
+    """Worker: metadata and tags in one write task; returns the combined change-set."""
+    first = library.pieces.update(actor, piece_id, **metadata)
+    second = library.pieces.set_tags(actor, piece_id, tags)
+    return first.changes | second.changes

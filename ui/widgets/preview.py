@@ -1,0 +1,139 @@
+"""A piece's preview: PDF pages rendered to images in a worker, Office files and text as
+structured text (headings, slides, sheets) from the extractor's blocks."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from typing import Optional
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QDesktopServices, QImage, QPixmap
+from PySide6.QtWidgets import (QLabel, QScrollArea, QStackedWidget, QTextBrowser, QVBoxLayout,
+                               QWidget)
+
+from enablement.models.dto import PieceDetail
+from ui.context import AppContext
+from ui.widgets.thumbnails import render_pdf_page
+
+MAX_PAGES = 12
+PAGE_WIDTH = 620
+
+
+@dataclass(frozen=True)
+class PdfPreview:
+    pages: tuple[QImage, ...]
+    page_count: int
+
+
+@dataclass(frozen=True)
+class TextPreview:
+    html: str
+
+
+def build_preview(library, detail: PieceDetail, max_pages: int = MAX_PAGES):  # type: ignore[no-untyped-def]
+    """Worker: images of the first PDF pages, or the document's structure as HTML."""
+    if detail.summary.kind == "link":
+        return TextPreview(f"<p>This piece is a link:</p><p><a href=\"{html.escape(detail.url)}\">"
+                           f"{html.escape(detail.url)}</a></p>")
+    blob, _name, file_type = library.pieces.version_file(detail.id)
+    if file_type == "pdf":
+        from PySide6.QtPdf import QPdfDocument
+
+        doc = QPdfDocument(None)
+        try:
+            doc.load(blob)
+            count = doc.pageCount()
+        finally:
+            doc.close()
+            doc.deleteLater()
+        pages = []
+        for n in range(min(count, max_pages)):
+            image = render_pdf_page(blob, n, PAGE_WIDTH)
+            if image is not None:
+                pages.append(image)
+        if pages:
+            return PdfPreview(tuple(pages), count)
+    from enablement.extract import extract_file
+
+    extracted = extract_file(blob, library.ctx.settings.limits)
+    return TextPreview(blocks_html(extracted.blocks, file_type, extracted.detail))
+
+
+def blocks_html(blocks, file_type: str, detail: str = "") -> str:  # type: ignore[no-untyped-def]
+    parts: list[str] = []
+    for block in blocks:
+        text = html.escape(block.text).replace("\n", "<br>")
+        if block.kind == "heading":
+            level = min(max(block.level, 0) + 1, 4)
+            parts.append(f"<h{level}>{text}</h{level}>")
+        elif block.kind == "slide":
+            parts.append(f"<hr><h3>{text}</h3>")
+        elif block.kind in ("page", "sheet"):
+            parts.append(f"<hr><h4>{text}</h4>")
+        elif block.kind == "table":
+            rows = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in line.split("\t")) + "</tr>"
+                           for line in block.text.splitlines())
+            parts.append(f"<table border='1' cellspacing='0' cellpadding='3'>{rows}</table>")
+        else:
+            parts.append(f"<p>{text}</p>")
+    if not parts:
+        why = html.escape(detail) if detail else "this file has no text to show"
+        return f"<p><i>No preview: {why}.</i></p>"
+    return "".join(parts)
+
+
+class PreviewWidget(QStackedWidget):
+    def __init__(self, app: AppContext, parent: Optional[QWidget] = None) -> None:
+        super().__init__(parent)
+        self.app = app
+        self.message = QLabel("Loading preview…")
+        self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.message.setWordWrap(True)
+        self.pages_area = QScrollArea()
+        self.pages_area.setObjectName("pdfPages")
+        self.pages_area.setWidgetResizable(True)
+        self.text = QTextBrowser()
+        self.text.setObjectName("textPreview")
+        self.text.setOpenLinks(False)
+        self.text.anchorClicked.connect(lambda url: QDesktopServices.openUrl(url) if url.scheme() in ("http", "https") else None)
+        for w in (self.message, self.pages_area, self.text):
+            self.addWidget(w)
+        self.page_labels: list[QLabel] = []
+        self.page_count = 0
+
+    def load(self, detail: PieceDetail) -> None:
+        self.setCurrentWidget(self.message)
+        self.message.setText("Loading preview…")
+        self.app.runner.read(build_preview, self.show_preview, self._failed, self.app.library, detail)
+
+    def _failed(self, exc: BaseException) -> None:
+        self.message.setText(f"No preview available: {exc}")
+        self.setCurrentWidget(self.message)
+
+    def show_preview(self, preview) -> None:  # type: ignore[no-untyped-def]
+        if isinstance(preview, PdfPreview):
+            body = QWidget()
+            v = QVBoxLayout(body)
+            v.setSpacing(12)
+            self.page_labels = []
+            self.page_count = preview.page_count
+            for image in preview.pages:
+                label = QLabel()
+                label.setPixmap(QPixmap.fromImage(image))
+                label.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+                v.addWidget(label)
+                self.page_labels.append(label)
+            if preview.page_count > len(preview.pages):
+                more = QLabel(f"Showing the first {len(preview.pages)} of {preview.page_count} pages. "
+                              "Open the file to see the rest.")
+                more.setAlignment(Qt.AlignmentFlag.AlignCenter)
+                v.addWidget(more)
+            v.addStretch(1)
+            self.pages_area.setWidget(body)
+            self.setCurrentWidget(self.pages_area)
+        else:
+            self.page_labels = []
+            self.text.setHtml(preview.html)
+            self.setCurrentWidget(self.text)
+
