@@ -14,7 +14,7 @@ from sqlmodel import SQLModel
 import enablement.models.tables  # noqa: F401
 from enablement.services.library import Library
 from enablement.storage.engine import make_engine
-from enablement.storage.migrate import alembic_config, current_revision, head_revision, migrate
+from enablement.storage.migrate import alembic_config, current_revision, head_revision
 from tests.pg import throwaway_database_url
 
 
@@ -60,18 +60,32 @@ def test_a_library_opens_and_works_on_postgresql(tmp_path: Path) -> None:
             assert lib.pieces.get(pid).summary.status == "published"
 
 
-def test_upgrade_of_an_existing_library_is_backed_up_first(tmp_path: Path, monkeypatch) -> None:
-    with Library.open(tmp_path / "lib"):
-        pass
+def test_an_older_library_is_backed_up_then_upgraded_on_open(tmp_path: Path) -> None:
+    with Library.open(tmp_path / "lib") as lib:
+        lib.users.create(None, "Ada", "admin")
     engine = make_engine(f"sqlite:///{tmp_path / 'lib' / 'library.db'}")
     try:
+        cfg = alembic_config()
         with engine.begin() as conn:
-            conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0001'")
-        # Pretend a newer migration exists: the library is then "behind" and gets backed up.
-        monkeypatch.setattr("enablement.storage.migrate.head_revision", lambda: "0002")
-        monkeypatch.setattr("enablement.storage.migrate.command.upgrade", lambda cfg, rev: None)
-        assert migrate(engine, tmp_path / "lib" / "backups") == "upgraded"
-        backups = list((tmp_path / "lib" / "backups").glob("before-upgrade-0001-*.db"))
-        assert len(backups) == 1 and backups[0].stat().st_size > 0
+            cfg.attributes["connection"] = conn
+            command.downgrade(cfg, "0001")
+        assert current_revision(engine) == "0001"
+    finally:
+        engine.dispose()
+    with Library.open(tmp_path / "lib") as lib:
+        assert [u.name for u in lib.users.list()] == ["Ada"]
+    backups = list((tmp_path / "lib" / "backups").glob("before-upgrade-0001-*.db"))
+    assert len(backups) == 1
+    import sqlite3
+
+    con = sqlite3.connect(backups[0])
+    try:
+        assert con.execute("select version_num from alembic_version").fetchone()[0] == "0001"
+        assert con.execute("select name from users").fetchall() == [("Ada",)]
+    finally:
+        con.close()
+    engine = make_engine(f"sqlite:///{tmp_path / 'lib' / 'library.db'}")
+    try:
+        assert current_revision(engine) == head_revision()
     finally:
         engine.dispose()

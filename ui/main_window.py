@@ -5,7 +5,6 @@ Work happens in the pages and dialogs; this file only wires them together.
 
 from __future__ import annotations
 
-import importlib
 import logging
 from pathlib import Path
 from typing import Optional
@@ -20,46 +19,31 @@ from enablement.models.dto import Actor, UserInfo
 from ui import flows
 from ui.context import AppContext
 from ui.dialogs.error_dialog import error_box
+from ui.pages.journey_map_page import JourneyMapPage
+from ui.pages.kits_page import KitsPage
 from ui.pages.library_page import LibraryPage
+from ui.pages.reports_page import ReportsPage
+from ui.pages.requests_page import RequestsPage
+from ui.pages.taxonomy_page import TaxonomyPage
 from ui.widgets.user_menu import UserButton
 from ui.window_state import WindowState
 
 log = logging.getLogger(__name__)
 
-# (module, class, roles allowed or None for everyone)
-PAGES: tuple[tuple[str, str, Optional[frozenset[str]]], ...] = (
-    ("ui.pages.journey_map_page", "JourneyMapPage", None),
-    ("ui.pages.kits_page", "KitsPage", None),
-    ("ui.pages.requests_page", "RequestsPage", None),
-    ("ui.pages.reports_page", "ReportsPage", frozenset({"manager", "marketing", "admin"})),
-    ("ui.pages.taxonomy_page", "TaxonomyPage", frozenset({"marketing", "admin"})),
-)
 MARKETING = frozenset({"marketing", "admin"})
+REPORT_ROLES = frozenset({"manager", "marketing", "admin"})
 
 
-class UnavailablePage(QWidget):
-    """Stands in for a page this build does not have."""
-
-    def __init__(self, title: str, app: AppContext, parent: Optional[QWidget] = None) -> None:
-        super().__init__(parent)
-        self.title = title
-        label = QLabel("This page is not available in this build.")
-        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        QVBoxLayout(self).addWidget(label)
-
-    def activate(self) -> None: ...
-    def apply_changes(self, changes: Changes) -> None: ...
-    def on_actor_changed(self, actor: Actor) -> None: ...
-
-
-def load_page(module: str, cls: str, app: AppContext) -> QWidget:
-    title = cls.removesuffix("Page").replace("JourneyMap", "Journey map")
-    try:
-        page_class = getattr(importlib.import_module(module), cls)
-    except (ImportError, AttributeError) as exc:
-        log.warning("page %s.%s unavailable: %s", module, cls, exc)
-        return UnavailablePage(title, app)
-    return page_class(app)
+def build_pages(app: AppContext) -> list[tuple[QWidget, Optional[frozenset[str]]]]:
+    """Every page, with the roles that see it (None: everyone)."""
+    return [
+        (LibraryPage(app), None),
+        (JourneyMapPage(app), None),
+        (KitsPage(app), None),
+        (RequestsPage(app), None),
+        (ReportsPage(app), REPORT_ROLES),
+        (TaxonomyPage(app), MARKETING),
+    ]
 
 
 class MainWindow(QMainWindow):
@@ -73,10 +57,8 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         self.resize(1280, 820)
 
-        self.library_page = LibraryPage(app)
-        self.pages: list[tuple[QWidget, Optional[frozenset[str]]]] = [(self.library_page, None)]
-        for module, cls, roles in PAGES:
-            self.pages.append((load_page(module, cls, app), roles))
+        self.pages = build_pages(app)
+        self.library_page: LibraryPage = self.pages[0][0]  # type: ignore[assignment]
 
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")

@@ -45,3 +45,8 @@ def review_text(p: PieceSummary) -> str:
 def plain(html_text: str) -> str:
     """A search snippet (HTML with <b> marks) as plain text."""
     return html.unescape(_TAG.sub("", html_text or "")).strip()
+
+
+def count_phrase(n: int, singular: str, plural: str) -> str:
+    """'1 piece was', '3 pieces were': a count with the word that agrees with it."""
+    return f"{n} {singular if n == 1 else plural}"

@@ -19,8 +19,8 @@ from sqlmodel import select
 
 from enablement.config import ASSETS_DIR, Settings
 from enablement.models.dto import Actor, TaxonomyInfo
-from enablement.models.tables import (ContentRequest, Kit, KitItem, Piece, SearchLog, UsageEvent, User,
-                                      utcnow)
+from enablement.models.tables import (ContentRequest, Kit, KitItem, Piece, PieceVersion, SearchLog,
+                                      UsageEvent, User, utcnow)
 from enablement.models.vocab import RequestStatus, ReviewState, Role, Source, Status, UsageKind
 from enablement.services.library import Library
 from enablement.services.pieces import TagSelection
@@ -175,6 +175,8 @@ def _backdate_and_mark(library: Library, piece_of: dict[str, int], entries: list
                 piece.published_at = created + timedelta(days=rng.randint(2, 20))
             piece.updated_at = (piece.published_at or created) + timedelta(days=rng.randint(0, 60))
             piece.is_demo = True
+            for version in s.exec(select(PieceVersion).where(PieceVersion.piece_id == piece.id)):
+                version.created_at = created
             if piece.source == Source.REP:
                 piece.review_state = ReviewState.PENDING
 

@@ -21,6 +21,7 @@ from enablement.reports.base import Report, ReportFilter
 from enablement.services.journey import JourneyCell, JourneyMap, cell_pieces, journey_from_coverage
 from enablement.services.permissions import Permission, can
 from ui.context import AppContext
+from ui.text import count_phrase
 from ui.dialogs import files
 from ui.dialogs.request_dialog import RequestDialog
 from ui.widgets import report_views
@@ -454,9 +455,11 @@ class ReportsPage(QWidget):
                                       "stale" if fr.stale else None)
         self.cards["helpful"].set_value(_pct(hp.helpful_ratio), f"{hp.helpful} of {hp.feedback} answers")
         self.reasons_label.setText(
-            f"<b>Why {u.ignored} pieces were ignored:</b> {u.never_surfaced} never came up in a search, "
-            f"{u.surfaced_not_opened} came up but were never opened, {u.opened_not_used} were opened but never "
-            f"used with a buyer. {u.archive_candidates} are stale and unused: candidates to archive.")
+            f"<b>Why {count_phrase(u.ignored, 'piece was', 'pieces were')} ignored:</b> "
+            f"{u.never_surfaced} never came up in a search, {u.surfaced_not_opened} came up but "
+            f"{'was' if u.surfaced_not_opened == 1 else 'were'} never opened, {u.opened_not_used} "
+            f"{'was' if u.opened_not_used == 1 else 'were'} opened but never used with a buyer. "
+            f"{count_phrase(u.archive_candidates, 'is', 'are')} stale and unused: candidates to archive.")
         for chart in self._charts:
             chart.deleteLater()
         palette = self.palette()
