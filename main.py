@@ -40,4 +40,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
 
 if __name__ == "__main__":
+    import multiprocessing
+
+    multiprocessing.freeze_support()  # extraction workers are spawned; a frozen build needs this
     sys.exit(main())

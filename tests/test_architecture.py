@@ -23,3 +23,13 @@ def test_importing_the_core_pulls_in_no_qt_and_no_parsers() -> None:
             "print(','.join(bad))")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+def test_ci_runs_exactly_the_readme_test_command() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("```bash", 1)[1].split("```", 1)[0]
+    commands = [line.strip() for line in block.splitlines() if line.strip() and not line.strip().startswith("#")]
+    assert len(commands) == 2, "the README starts with two commands: run the app, pass the tests"
+    assert "enablement-app" in commands[0] and "pytest" in commands[1]
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    assert commands[1] in [line.strip() for line in ci]

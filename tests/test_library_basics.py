@@ -85,3 +85,19 @@ def test_users_and_roles(library: Library, actors: dict) -> None:
     with pytest.raises(NotFound, match="No user called 'Nobody'"):
         library.users.actor("Nobody")
     assert library.users.default_actor().role == "admin"
+
+
+def test_settings_changed_from_the_app_persist(library: Library, actors) -> None:
+    from pathlib import Path
+
+    with pytest.raises(PermissionDenied):
+        library.settings.set_hours_per_piece(actors["rep"], 6)
+    with pytest.raises(InvalidInput):
+        library.settings.set_hours_per_piece(actors["manager"], 0)
+    library.settings.set_hours_per_piece(actors["manager"], 6.5)
+    library.settings.set_review_period(actors["marketing"], 90)
+    root = Path(library.ctx.paths.root)
+    assert library.settings.get().hours_to_build_piece == 6.5
+    with Library.open(root) as again:
+        assert again.settings.get().hours_to_build_piece == 6.5
+        assert again.settings.get().review_period_days == 90

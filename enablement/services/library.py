@@ -21,6 +21,7 @@ from enablement.services.kits import KitService
 from enablement.services.maintenance import MaintenanceService
 from enablement.services.pieces import PieceService
 from enablement.services.requests import RequestService
+from enablement.services.settings import SettingsService
 from enablement.services.taxonomy import TaxonomyService
 from enablement.services.usage import UsageService
 from enablement.services.users import UserService
@@ -64,6 +65,7 @@ class Library:
         self.kits = KitService(ctx, self.usage)
         self.requests = RequestService(ctx)
         self.maintenance = MaintenanceService(ctx)
+        self.settings = SettingsService(ctx)
         self._search = None
         self._reports = None
 

@@ -1,0 +1,39 @@
+"""Library settings that users change from the app (persisted beside the database)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from enablement.config import Settings
+from enablement.errors import InvalidInput
+from enablement.models.changes import Changes
+from enablement.models.dto import Actor, Done
+from enablement.services.context import LibraryContext
+from enablement.services.permissions import Permission, require
+
+
+class SettingsService:
+    def __init__(self, ctx: LibraryContext) -> None:
+        self.ctx = ctx
+
+    def get(self) -> Settings:
+        return self.ctx.settings
+
+    def set_hours_per_piece(self, actor: Actor, hours: float) -> Done[Settings]:
+        """The manager's assumption behind the hours-saved estimate."""
+        require(actor, Permission.VIEW_REPORTS)
+        if not 0 < hours <= 1000:
+            raise InvalidInput("Hours to build a piece must be more than 0 and at most 1,000.")
+        return self._save(replace(self.ctx.settings, hours_to_build_piece=float(hours)))
+
+    def set_review_period(self, actor: Actor, days: int) -> Done[Settings]:
+        """How far ahead a newly published piece's review date is set."""
+        require(actor, Permission.EDIT_TAXONOMY)
+        if not 7 <= days <= 3650:
+            raise InvalidInput("The review period must be between 7 and 3,650 days.")
+        return self._save(replace(self.ctx.settings, review_period_days=int(days)))
+
+    def _save(self, settings: Settings) -> Done[Settings]:
+        settings.save(self.ctx.paths.settings_file)
+        self.ctx.settings = settings
+        return Done(settings, Changes(usage=True))
