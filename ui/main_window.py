@@ -97,6 +97,24 @@ class MainWindow(QMainWindow):
 
         self._apply_role()
         self.restore_state()
+        self.check_search_index()
+
+    def check_search_index(self) -> None:
+        """Compare the derived search index with the database in the background; a missing,
+        stale or damaged index is repaired there while the pages keep working."""
+        index = self.app.library.ctx.index
+        if index is None:
+            return
+        self.statusBar().showMessage("Checking the search index…")
+
+        def done(fixed: int) -> None:
+            if fixed:
+                self.statusBar().showMessage(f"Search index repaired: {fixed} pieces brought up to date.", 8000)
+                self.app.announce(Changes(index=True))
+            else:
+                self.statusBar().clearMessage()
+
+        self.app.runner.read(index.ensure_fresh, done)
 
     # --- building -----------------------------------------------------------------------------
     def _build_toolbar(self) -> None:
