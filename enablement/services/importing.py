@@ -210,7 +210,7 @@ class ImportService:
             s.flush()
             piece.current_version_id = version.id
             if tags is not None:
-                self.pieces._apply_tags(s, piece, tags)
+                self.pieces.apply_tags_in(s, piece, tags)
             piece_id = piece.id
         return FileOutcome(str(cand.path), extracted.outcome, detail, piece_id=piece_id,
                            pages=extracted.page_count)
@@ -272,7 +272,7 @@ class ImportService:
             s.add(piece)
             s.flush()
             if tags is not None:
-                self.pieces._apply_tags(s, piece, tags)
+                self.pieces.apply_tags_in(s, piece, tags)
             piece_id = piece.id
         self.ctx.pieces_changed([piece_id])
         return Done(piece_id, piece_changes(piece_id))

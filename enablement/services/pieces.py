@@ -113,7 +113,7 @@ class PieceService:
         """Replace tags; a gate also tags its stage, so the map never shows a gate orphaned."""
         with write_session(self.ctx.engine) as s:
             piece = self._editable(s, actor, piece_id)
-            self._apply_tags(s, piece, tags)
+            self.apply_tags_in(s, piece, tags)
             piece.updated_at = utcnow()
         return self._done(None, piece_id)
 
@@ -126,11 +126,13 @@ class PieceService:
                 selection = tags
                 if add_only:
                     selection = _merged(self.ctx.taxonomy(), s, pid, tags)
-                self._apply_tags(s, piece, selection)
+                self.apply_tags_in(s, piece, selection)
                 piece.updated_at = utcnow()
         return Done(len(piece_ids), piece_changes(*piece_ids))
 
-    def _apply_tags(self, s, piece: Piece, tags: TagSelection) -> None:  # type: ignore[no-untyped-def]
+    def apply_tags_in(self, s, piece: Piece, tags: TagSelection) -> None:  # type: ignore[no-untyped-def]
+        """Validate and set tags inside the caller's open write session (imports use it so a
+        file's rows and tags land in one transaction)."""
         taxonomy = self.ctx.taxonomy()
         stages = list(tags.stages) if tags.stages is not None else None
         if tags.gates is not None:
