@@ -12,7 +12,7 @@ from typing import Optional
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (QLabel, QLineEdit, QListWidget, QListWidgetItem, QMainWindow, QProgressBar,
-                               QSizePolicy, QSplitter, QStackedWidget, QToolBar, QVBoxLayout, QWidget)
+                               QSizePolicy, QSplitter, QStackedWidget, QToolBar, QWidget)
 
 from enablement.models.changes import Changes
 from enablement.models.dto import Actor, UserInfo
@@ -63,7 +63,7 @@ class MainWindow(QMainWindow):
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
         self.nav.setMaximumWidth(220)
-        self.nav.setStyleSheet("QListWidget#navigation { border: none; background: palette(window); }"
+        self.nav.setStyleSheet("QListWidget#navigation { border: none; outline: 0; background: palette(window); }"
                                "QListWidget#navigation::item { padding: 9px 14px; border-radius: 4px; }"
                                "QListWidget#navigation::item:selected { background: palette(highlight);"
                                " color: palette(highlighted-text); }")

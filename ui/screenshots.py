@@ -1,23 +1,26 @@
 """Render every page on a fresh demo library, offscreen, to PNG files.
 
-    python -m ui.screenshots OUTDIR
+    python -m ui.screenshots OUTDIR           # every page, light
+    python -m ui.screenshots OUTDIR --dark    # dark-01-library.png, dark-03-journey-map.png
 
 The README shows these from docs/screenshots/. Runs without a display.
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 import tempfile
 from pathlib import Path
+from typing import Optional
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
 from PySide6.QtWidgets import QWidget  # noqa: E402
 
-SIZE = (1360, 860)
+SIZE = (1280, 820)  # the main window's default size; dialogs keep their own
 
 
 def settle(ms: int = 150) -> None:
@@ -53,24 +56,41 @@ def make_import_folder(folder: Path) -> Path:
     return folder
 
 
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m ui.screenshots", description=__doc__.split("\n\n")[0])
+    parser.add_argument("outdir", type=Path)
+    parser.add_argument("--dark", action="store_true",
+                        help="render with a dark palette into dark-*.png (the library and journey map "
+                             "unless --all)")
+    parser.add_argument("--all", action="store_true", help="with --dark: every page, not just the main two")
+    return parser.parse_args(argv)
+
+
 def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
-    if not argv:
-        print("usage: python -m ui.screenshots OUTDIR", file=sys.stderr)
-        return 2
-    out = Path(argv[0])
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    out: Path = args.outdir
     out.mkdir(parents=True, exist_ok=True)
+    wanted = None if not args.dark or args.all else {"01-library", "03-journey-map"}
+
+    def shot(key: str, light_name: str = "") -> Optional[Path]:
+        """Where shot ``key`` goes (None when this run skips it)."""
+        if wanted is not None and key not in wanted:
+            return None
+        return out / (f"dark-{key}.png" if args.dark else f"{light_name or key}.png")
 
     from enablement.services.demo import create_demo_library
     from ui.app import create_qapplication
     from ui.context import AppContext
     from ui.main_window import MainWindow
     from ui.tasks import SyncTaskRunner
+    from ui.widgets.tones import dark_palette
     from ui.window_state import WindowState
 
     from PySide6.QtCore import QSettings
 
     qapp = create_qapplication([sys.argv[0]])
+    if args.dark:
+        qapp.setPalette(dark_palette())
     work = Path(tempfile.mkdtemp(prefix="enablement-shots-"))
     library = create_demo_library(work / "library")
     state = WindowState(QSettings(str(work / "window.ini"), QSettings.Format.IniFormat))
@@ -82,54 +102,68 @@ def main(argv: list[str] | None = None) -> int:
     window.resize(*SIZE)
     window.show()
 
+    from ui import flows
+
     window.search_box.setText("security")
     window.library_page.run_query()
     settle(300)
     window.library_page.view.viewport().update()
-    grab(window, out / "01-library-search.png")
+    if path := shot("01-library", "01-library-search"):
+        grab(window, path)
 
-    piece = next(p for p in window.library_page.model.pieces() if "Security" in p.title)
+    piece = next(p for p in window.library_page.model.rows if "Security" in p.title)
     window.library_page.view.setCurrentIndex(window.library_page.model.index(window.library_page.model.row_of(piece.id), 0))
-    from ui import flows
+    if path := shot("02-piece-detail"):
+        detail = flows.open_piece(window, app, piece.id)
+        grab(detail, path)
+        detail.close()
 
-    detail = flows.open_piece(window, app, piece.id)
-    detail.resize(1240, 820)
-    grab(detail, out / "02-piece-detail.png")
-    detail.close()
-
-    for n, title in ((3, "Journey map"), (4, "Kits"), (5, "Requests")):
-        window.show_page(title)
-        grab(window, out / f"{n:02d}-{title.lower().replace(' ', '-')}.png")
+    window.search_box.setText("")
+    for key, title in (("03-journey-map", "Journey map"), ("04-kits", "Kits"), ("05-requests", "Requests")):
+        page = window.show_page(title)
+        if key == "03-journey-map":
+            show_a_gate(page)
+        if path := shot(key):
+            grab(window, path)
 
     window.switch_user(library.users.get(actor_of["manager"].user_id))
     window.show_page("Reports")
-    grab(window, out / "06-reports.png")
+    if path := shot("06-reports"):
+        grab(window, path)
 
     window.switch_user(library.users.get(actor_of["marketing"].user_id))
     window.show_page("Taxonomy")
-    grab(window, out / "07-taxonomy.png")
+    if path := shot("07-taxonomy"):
+        grab(window, path)
 
     window.show_page("Library")
-    window.search_box.setText("")
-    dialog = flows.import_paths(window, app, [make_import_folder(work / "share-drive")])
-    dialog.resize(1040, 620)
-    grab(dialog, out / "08-import-summary.png")
-    dialog.show_tagging()
-    if dialog.tag_pieces.rowCount():
-        dialog.tag_view.selectRow(0)
-    grab(dialog, out / "09-import-tagging.png")
-    dialog.close()
+    if wanted is None:
+        dialog = flows.import_paths(window, app, [make_import_folder(work / "share-drive")])
+        grab(dialog, shot("08-import-summary"))  # type: ignore[arg-type]
+        dialog.show_tagging()
+        if dialog.tag_pieces.rowCount():
+            dialog.tag_view.selectRow(0)
+        grab(dialog, shot("09-import-tagging"))  # type: ignore[arg-type]
+        dialog.close()
 
-    detail = flows.open_piece(window, app, piece.id)
-    detail.resize(1240, 820)
-    if detail.editor is not None:
-        detail.tabs.setCurrentWidget(detail.editor)
-    grab(detail, out / "10-piece-edit-marketing.png")
-    detail.close()
+        detail = flows.open_piece(window, app, piece.id)
+        if detail.editor is not None:
+            detail.tabs.setCurrentWidget(detail.editor)
+        grab(detail, shot("10-piece-edit-marketing"))  # type: ignore[arg-type]
+        detail.close()
     window.close()
     library.close()
     del qapp
     return 0
+
+
+def show_a_gate(page) -> None:  # type: ignore[no-untyped-def]
+    """Choose the best-covered gate, as a rep would before a call."""
+    journey = page.journey
+    if journey is None:
+        return
+    cell = max(journey.gate_cells, key=lambda c: (c.published, c.used_pieces))
+    page.grid.select_cell(cell.stage_id, cell.gate_id)
 
 
 if __name__ == "__main__":

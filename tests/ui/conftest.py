@@ -4,6 +4,9 @@
 (or over ``library``) whose actor has ``role``.
 ``demo_ctx`` → an AppContext (actor: a rep) over a per-test copy of a demo library built
 once per session; call it, ``demo_ctx(role="manager")``, for another role on the same copy.
+``open_page(PageClass, app)`` → the page, shown at the main window's default size and
+activated, with the app's change-sets routed to it as the main window would.
+``make_window(app)`` → a real, shown MainWindow.
 """
 
 from __future__ import annotations
@@ -19,23 +22,12 @@ from typing import Callable, Optional  # noqa: E402
 
 import pytest  # noqa: E402
 
-from enablement.models.dto import Actor  # noqa: E402
 from enablement.services.library import Library  # noqa: E402
+from tests.ui.pages_support import actor  # noqa: E402
 from ui.context import AppContext  # noqa: E402
 from ui.tasks import SyncTaskRunner  # noqa: E402
 
-
-
-def actor_with_role(library: Library, role: str) -> Actor:
-    """The first active user of ``role`` in ``library``, created when there is none."""
-    users = library.users.list()
-    found = next((u for u in users if u.role == role), None)
-    if found is None:
-        if not users:
-            found = library.users.create(None, f"Test {role.title()}", role).value
-        else:
-            found = library.users.ensure(f"Test {role.title()}", role)
-    return library.users.actor_for(found)
+WINDOW_SIZE = (1280, 820)  # the main window's default size
 
 
 def build_demo(root: Path) -> Library:
@@ -48,7 +40,7 @@ class DemoContext(AppContext):
     """An AppContext that can also be called for another role over the same library."""
 
     def __call__(self, role: str = "rep") -> AppContext:
-        return AppContext(self.library, actor_with_role(self.library, role), SyncTaskRunner())
+        return AppContext(self.library, actor(self.library, role), SyncTaskRunner())
 
 
 @pytest.fixture
@@ -59,7 +51,7 @@ def make_app_ctx(qapp, tmp_path) -> Callable[..., AppContext]:  # type: ignore[n
         if library is None:
             library = Library.open(tmp_path / f"library-{len(opened)}")
             opened.append(library)
-        return AppContext(library, actor_with_role(library, role), SyncTaskRunner())
+        return AppContext(library, actor(library, role), SyncTaskRunner())
 
     yield make
     for library in opened:
@@ -86,17 +78,23 @@ def demo_library(demo_library_template, tmp_path) -> Library:  # type: ignore[no
 
 @pytest.fixture
 def demo_ctx(qapp, demo_library) -> DemoContext:  # type: ignore[no-untyped-def]
-    return DemoContext(demo_library, actor_with_role(demo_library, "rep"), SyncTaskRunner())
+    return DemoContext(demo_library, actor(demo_library, "rep"), SyncTaskRunner())
 
 
-# The offscreen platform says this when a window is shown; it is not our warning.
-OFFSCREEN_NOISE = (r"This plugin does not support propagateSizeHints\(\)",)
+@pytest.fixture
+def open_page(qtbot):  # type: ignore[no-untyped-def]
+    """Build ``page_class(app)`` as a shown, activated top-level widget."""
 
+    def open_(page_class, app: AppContext):  # type: ignore[no-untyped-def]
+        page = page_class(app)
+        qtbot.addWidget(page)
+        page.resize(*WINDOW_SIZE)
+        page.show()
+        page.activate()
+        app.signals.changed.connect(page.apply_changes)  # the main window's routing, in small
+        return page
 
-def pytest_collection_modifyitems(config, items):  # type: ignore[no-untyped-def]
-    for item in items:
-        if "tests/ui" in str(item.fspath).replace("\\", "/"):
-            item.add_marker(pytest.mark.qt_log_ignore(*OFFSCREEN_NOISE))
+    return open_
 
 
 @pytest.fixture
@@ -117,7 +115,7 @@ def make_window(qtbot, window_state):  # type: ignore[no-untyped-def]
     def make(ctx: AppContext):  # type: ignore[no-untyped-def]
         window = MainWindow(ctx, None, window_state)
         qtbot.addWidget(window)
-        window.resize(1280, 800)
+        window.resize(*WINDOW_SIZE)
         window.show()
         qtbot.waitExposed(window)
         return window

@@ -1,6 +1,5 @@
-"""Shared helpers for the journey map, kits, requests, taxonomy and reports page tests:
-a real library in tmp_path with users, tagged pieces and usage, and an AppContext over it
-with the synchronous task runner."""
+"""Shared helpers of the UI tests: the user of a role, tagged pieces and usage in a real
+library, and a real mouse click on a button."""
 
 from __future__ import annotations
 
@@ -25,6 +24,14 @@ def actor(library: Library, role: str) -> Actor:
         found = (library.users.create(None, f"Test {role.title()}", role).value if not users
                  else library.users.ensure(f"Test {role.title()}", role))
     return library.users.actor_for(found)
+
+
+def click(qtbot, button) -> None:  # type: ignore[no-untyped-def]
+    """Click ``button`` with the mouse, as a user would (so it must be visible and enabled)."""
+    from PySide6.QtCore import Qt
+
+    assert button.isVisible() and button.isEnabled(), button.text()
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
 
 
 def add_link(library: Library, title: str, *, gates: tuple[int, ...] = (), stages: tuple[int, ...] = (),

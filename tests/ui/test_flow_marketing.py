@@ -60,7 +60,7 @@ def test_marketing_imports_tags_and_publishes(demo_ctx, make_window, qtbot, tmp_
     assert dialog.progress.maximum() == 20 and dialog.progress.value() == 20
     # The summary names the damaged file and why.
     assert dialog.pages.currentIndex() == 1
-    rows = {Path(dialog.outcomes.outcome(r).path).name: dialog.outcomes.outcome(r)
+    rows = {Path(dialog.outcomes.row_at(r).path).name: dialog.outcomes.row_at(r)
             for r in range(dialog.outcomes.rowCount())}
     assert len(rows) == 20
     damaged = rows["board-deck-FINAL.pdf"]

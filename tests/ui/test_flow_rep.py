@@ -15,13 +15,13 @@ def search_and_open(window, qtbot, query, title_part):  # type: ignore[no-untype
     window.search_box.clear()
     qtbot.keyClicks(window.search_box, query)
     qtbot.waitUntil(lambda: page.text == query and page.shown_seq == page.seq and not page.debounce.isActive())
-    row = next(r for r, p in enumerate(page.model.pieces()) if title_part in p.title)
+    row = next(r for r, p in enumerate(page.model.rows) if title_part in p.title)
     assert row < 5, f"{title_part!r} should be near the top for {query!r}"
     index = page.model.index(row, 0)
     page.view.scrollTo(index)
     rect = page.view.visualRect(index)
     qtbot.mouseClick(page.view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
-    assert page.current_piece_id() == page.model.piece(row).id
+    assert page.current_piece_id() == page.model.row_at(row).id
     qtbot.keyClick(page.view, Qt.Key.Key_Return)  # Enter opens the selected result
     detail = window.last_dialog
     assert isinstance(detail, PieceDetailDialog)

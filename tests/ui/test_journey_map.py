@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-from tests.ui.pages_support import actor, add_link, gates, use
+from tests.ui.pages_support import add_link, gates, use
 from enablement.models.changes import Changes
 from ui.models.journey_grid_model import CellRole
 from ui.pages.journey_map_page import JourneyMapPage
 
-pytestmark = [pytest.mark.ui, pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")]
+pytestmark = pytest.mark.ui
 
 
 def _click_cell(qtbot, page: JourneyMapPage, stage_id: int, gate_id, double: bool = False) -> None:  # type: ignore[no-untyped-def]
@@ -22,19 +22,14 @@ def _click_cell(qtbot, page: JourneyMapPage, stage_id: int, gate_id, double: boo
 
 
 @pytest.fixture
-def page(qtbot, make_app_ctx):  # type: ignore[no-untyped-def]
+def page(open_page, make_app_ctx):  # type: ignore[no-untyped-def]
     app = make_app_ctx("rep")
     library = app.library
     g = gates(library)
     roi = add_link(library, "ROI business case", gates=(g[0].id,))
     add_link(library, "Cost of doing nothing", gates=(g[0].id,))
     use(library, app.actor, roi, days_ago=3)
-    widget = JourneyMapPage(app)
-    qtbot.addWidget(widget)
-    widget.resize(1300, 850)
-    widget.show()
-    widget.activate()
-    return widget
+    return open_page(JourneyMapPage, app)
 
 
 def test_grid_shows_every_gate_with_counts(page: JourneyMapPage, qtmodeltester) -> None:  # type: ignore[no-untyped-def]
@@ -52,9 +47,9 @@ def test_clicking_a_cell_lists_its_pieces_and_double_click_opens(page: JourneyMa
                                                                  qtmodeltester) -> None:
     g = gates(page.app.library)
     _click_cell(qtbot, page, g[0].stage_id, g[0].id)
-    rows = page.pieces.rows
+    rows = page.pieces.table_model
     qtmodeltester.check(rows)
-    assert [p.title for p in rows.pieces] == ["ROI business case", "Cost of doing nothing"]
+    assert [p.title for p in rows.rows] == ["ROI business case", "Cost of doing nothing"]
     assert page.cell_title.text() == g[0].question
     first = page.pieces.proxy.index(0, 0)
     with qtbot.waitSignal(page.app.signals.open_piece) as opened:
@@ -62,14 +57,14 @@ def test_clicking_a_cell_lists_its_pieces_and_double_click_opens(page: JourneyMa
         # A view only reports a double-click on the index it saw pressed first.
         qtbot.mouseClick(page.pieces.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
         qtbot.mouseDClick(page.pieces.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
-    assert opened.args[0] == rows.pieces[0].id
+    assert opened.args[0] == rows.rows[0].id
 
 
 def test_empty_cell_files_a_request_prefilled_with_stage_and_gate(page: JourneyMapPage, qtbot) -> None:  # type: ignore[no-untyped-def]
     library = page.app.library
     g = gates(library)
     _click_cell(qtbot, page, g[1].stage_id, g[1].id)
-    assert page.detail_stack.currentIndex() == 2  # the empty state
+    assert page.detail_stack.currentWidget() is page.empty_state
     qtbot.mouseClick(page.empty_request, Qt.MouseButton.LeftButton)
     dialog = page.request_dialog
     assert dialog is not None and dialog.isVisible()

@@ -9,27 +9,14 @@ import pytest
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QDropEvent
 
-from tests.ui.pages_support import add_link, add_pdf, gates
+from tests.ui.pages_support import actor, add_link, add_pdf, click, gates
 from ui.dialogs import files
 from ui.models.kit_items_model import NOTE, WARNINGS
 from ui.pages.kits_page import KitsPage
 
-pytestmark = [pytest.mark.ui, pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")]
+pytestmark = pytest.mark.ui
 
 
-def _page(qtbot, app) -> KitsPage:  # type: ignore[no-untyped-def]
-    page = KitsPage(app)
-    qtbot.addWidget(page)
-    page.resize(1200, 800)
-    page.show()
-    page.activate()
-    app.signals.changed.connect(page.apply_changes)
-    return page
-
-
-def _click(qtbot, button) -> None:  # type: ignore[no-untyped-def]
-    assert button.isVisible() and button.isEnabled(), button.text()
-    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
 
 
 def _kit_titles(app, kit_id: int) -> list[str]:  # type: ignore[no-untyped-def]
@@ -45,12 +32,12 @@ def app(make_app_ctx):  # type: ignore[no-untyped-def]
     return app
 
 
-def test_create_rename_add_reorder_annotate_remove(qtbot, app, qtmodeltester) -> None:  # type: ignore[no-untyped-def]
-    page = _page(qtbot, app)
+def test_create_rename_add_reorder_annotate_remove(qtbot, open_page, app, qtmodeltester) -> None:  # type: ignore[no-untyped-def]
+    page = open_page(KitsPage, app)
     assert page.right.currentIndex() == 0  # the empty state
-    _click(qtbot, page.new_button)
+    click(qtbot, page.new_button)
     qtbot.keyClicks(page.prompt.editor, "Harbor - security call")
-    _click(qtbot, page.prompt.ok_button)
+    click(qtbot, page.prompt.ok_button)
     [kit] = app.library.kits.list(app.actor)
     assert kit.name == "Harbor - security call"
     assert page.kit is not None and page.kit.id == kit.id
@@ -59,37 +46,37 @@ def test_create_rename_add_reorder_annotate_remove(qtbot, app, qtmodeltester) ->
     page.name_edit.insert("Harbor Mutual — security review")  # keyClicks types ASCII only
     qtbot.keyClicks(page.account_edit, "Harbor Mutual")
     page.notes_edit.setPlainText("Thursday, CISO attends")
-    _click(qtbot, page.save_button)
+    click(qtbot, page.save_button)
     stored = app.library.kits.get(app.actor, kit.id)
     assert (stored.name, stored.account, stored.notes) == ("Harbor Mutual — security review", "Harbor Mutual",
                                                           "Thursday, CISO attends")
 
-    _click(qtbot, page.add_button)
+    click(qtbot, page.add_button)
     picker = page.picker
     picker.search_edit.setText("security")
     picker.run_search()
-    assert {p.title for p in picker.results.rows.pieces} >= {"Security whitepaper", "Security FAQ"}
+    assert {p.title for p in picker.results.table_model.rows} >= {"Security whitepaper", "Security FAQ"}
     picker.results.selectAll()
-    _click(qtbot, picker.ok_button)
+    click(qtbot, picker.ok_button)
     picker = page.picker
-    _click(qtbot, page.add_button)
+    click(qtbot, page.add_button)
     page.picker.search_edit.setText("Harbor")
     page.picker.run_search()
     page.picker.results.selectRow(0)
-    _click(qtbot, page.picker.ok_button)
+    click(qtbot, page.picker.ok_button)
     titles = _kit_titles(app, kit.id)
     assert sorted(titles) == ["Harbor case study", "Security FAQ", "Security whitepaper"]
     qtmodeltester.check(page.items_model)
     qtmodeltester.check(page.kit_list_model)
 
     page.items.selectRow(0)
-    _click(qtbot, page.down_button)
+    click(qtbot, page.down_button)
     assert _kit_titles(app, kit.id) == [titles[1], titles[0], titles[2]]
     assert page.selected_item().piece.title == titles[0]  # the selection follows the moved row
 
-    _click(qtbot, page.note_button)
+    click(qtbot, page.note_button)
     page.prompt.set_text("Answers the CISO's storage question")
-    _click(qtbot, page.prompt.ok_button)
+    click(qtbot, page.prompt.ok_button)
     item = next(i for i in app.library.kits.get(app.actor, kit.id).items if i.piece.title == titles[0])
     assert item.note == "Answers the CISO's storage question"
     # Inline editing of the note column goes through the same service.
@@ -97,17 +84,17 @@ def test_create_rename_add_reorder_annotate_remove(qtbot, app, qtmodeltester) ->
     assert app.library.kits.get(app.actor, kit.id).items[0].note == "Lead with this"
 
     page.items.selectRow(2)
-    _click(qtbot, page.remove_button)
+    click(qtbot, page.remove_button)
     assert _kit_titles(app, kit.id) == [titles[1], titles[0]]
 
 
-def test_dragging_a_row_reorders_the_kit(qtbot, app) -> None:  # type: ignore[no-untyped-def]
+def test_dragging_a_row_reorders_the_kit(qtbot, open_page, app) -> None:  # type: ignore[no-untyped-def]
     library = app.library
     kid = library.kits.create(app.actor, "Drag test").value
     for p in library.pieces.list():
         library.kits.add(app.actor, kid, p.id)
     before = _kit_titles(app, kid)
-    page = _page(qtbot, app)
+    page = open_page(KitsPage, app)
     view = page.items
     view.selectRow(0)
     view.setCurrentIndex(page.items_model.index(0, 1))
@@ -126,11 +113,9 @@ def _drop_from_view(view, event) -> None:  # type: ignore[no-untyped-def]
     type(view).dropEvent(view, event)
 
 
-def test_warnings_show_and_use_latest_version_clears_them(qtbot, make_app_ctx, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_warnings_show_and_use_latest_version_clears_them(qtbot, open_page, make_app_ctx, tmp_path) -> None:  # type: ignore[no-untyped-def]
     app = make_app_ctx("rep")
     library = app.library
-    from tests.ui.pages_support import actor
-
     marketing = actor(library, "marketing")
     pid = add_pdf(library, tmp_path, "Pricing one pager", "Price list")
     old = add_link(library, "Old ROI sheet", review_by=library.ctx.today() - timedelta(days=2))
@@ -140,17 +125,17 @@ def test_warnings_show_and_use_latest_version_clears_them(qtbot, make_app_ctx, t
     from tests.filemaker_docs import make_pdf
 
     library.importer.new_version(marketing, pid, make_pdf(tmp_path / "v2.pdf", ["Pricing one pager v2\nNew prices"]))
-    page = _page(qtbot, app)
+    page = open_page(KitsPage, app)
     assert page.warnings.isVisible()
     assert "new version" in page.warnings.label.text() and "past its review date" in page.warnings.label.text()
     assert page.items_model.index(1, WARNINGS).data().startswith("Is past its review date")
     page.items.selectRow(0)
-    _click(qtbot, page.latest_button)
+    click(qtbot, page.latest_button)
     assert not any("new version" in w for w in library.kits.get(app.actor, kid).warnings)
     assert "new version" not in page.warnings.label.text()
 
 
-def test_export_folder_and_zip_with_result_message(qtbot, make_app_ctx, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_export_folder_and_zip_with_result_message(qtbot, open_page, make_app_ctx, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     app = make_app_ctx("rep")
     library = app.library
     a = add_pdf(library, tmp_path, "Security whitepaper", "Encryption at rest")
@@ -162,10 +147,10 @@ def test_export_folder_and_zip_with_result_message(qtbot, make_app_ctx, tmp_path
     monkeypatch.setattr(files, "ask_folder", lambda parent, title: out)
     opened: list[Path] = []
     monkeypatch.setattr(files, "open_in_default_app", lambda path: opened.append(path) or True)
-    page = _page(qtbot, app)
+    page = open_page(KitsPage, app)
     seen: list[tuple[int, int]] = []
     monkeypatch.setattr(page, "_export_progress", lambda d, t, text: seen.append((d, t)))
-    _click(qtbot, page.export_folder_button)
+    click(qtbot, page.export_folder_button)
     export = page.last_export
     assert export is not None and export.folder.is_dir() and export.merged_pdf.is_file()
     assert [f.name for f in export.files] == ["01 Security whitepaper.pdf"]
@@ -173,20 +158,20 @@ def test_export_folder_and_zip_with_result_message(qtbot, make_app_ctx, tmp_path
     assert "Trust portal" in page.result.label.text()  # the link is named as skipped
     assert seen and seen[-1][0] == seen[-1][1]
     assert not page.progress.isVisible() and page.export_folder_button.isEnabled()
-    _click(qtbot, page.result.action)
+    click(qtbot, page.result.action)
     assert opened == [export.folder]
     # The export is logged as use of each piece.
     assert library.usage.piece_stats(a)["by_kind"].get("kit_exported") == 1
 
-    _click(qtbot, page.export_zip_button)
+    click(qtbot, page.export_zip_button)
     assert page.last_export.zip_path is not None and page.last_export.zip_path.is_file()
 
 
-def test_delete_kit_after_confirmation(qtbot, app) -> None:  # type: ignore[no-untyped-def]
+def test_delete_kit_after_confirmation(qtbot, open_page, app) -> None:  # type: ignore[no-untyped-def]
     kid = app.library.kits.create(app.actor, "Throwaway").value
-    page = _page(qtbot, app)
+    page = open_page(KitsPage, app)
     page.select_kit(kid)
-    _click(qtbot, page.delete_button)
-    _click(qtbot, page.prompt.ok_button)
+    click(qtbot, page.delete_button)
+    click(qtbot, page.prompt.ok_button)
     assert app.library.kits.list(app.actor) == []
     assert page.right.currentIndex() == 0

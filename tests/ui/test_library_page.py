@@ -14,7 +14,7 @@ def search(window, qtbot, text):  # type: ignore[no-untyped-def]
 
 
 def titles(page):  # type: ignore[no-untyped-def]
-    return [p.title for p in page.model.pieces()]
+    return [p.title for p in page.model.rows]
 
 
 def test_search_as_you_type_shows_trust_and_facets(demo_ctx, make_window, qtbot):
@@ -22,7 +22,7 @@ def test_search_as_you_type_shows_trust_and_facets(demo_ctx, make_window, qtbot)
     page = search(window, qtbot, "security review")
     assert any("Security" in t for t in titles(page)[:3])
     assert page.summary.text().startswith(f"{page.outcome.results.total} piece")
-    assert all(p.status == Status.PUBLISHED for p in page.model.pieces())  # a rep sees published only
+    assert all(p.status == Status.PUBLISHED for p in page.model.rows)  # a rep sees published only
     assert ("stage", "evaluation") in page.facets.buttons
     assert page.stack.currentWidget() is page.view
     grabbed = page.view.grab()
@@ -36,7 +36,7 @@ def test_clicking_a_facet_filters_and_clicking_again_clears(demo_ctx, make_windo
     page.facets.buttons[("stage", "evaluation")].click()
     qtbot.waitUntil(lambda: page.shown_seq == page.seq)
     assert 0 < page.outcome.results.total < everything
-    assert all("Evaluation" in p.labels("stage") for p in page.model.pieces())
+    assert all("Evaluation" in p.labels("stage") for p in page.model.rows)
     page.facets.buttons[("stage", "evaluation")].click()
     qtbot.waitUntil(lambda: page.shown_seq == page.seq)
     assert page.outcome.results.total == everything
@@ -47,7 +47,7 @@ def test_sort_most_used(demo_ctx, make_window, qtbot):
     page = search(window, qtbot, "")
     page.sort_box.setCurrentIndex(page.sort_box.findData("most_used"))
     qtbot.waitUntil(lambda: page.shown_seq == page.seq)
-    uses = [p.use_count for p in page.model.pieces()]
+    uses = [p.use_count for p in page.model.rows]
     assert uses[0] == max(uses) and uses[0] >= uses[-1]
 
 

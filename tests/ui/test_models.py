@@ -8,7 +8,8 @@ from PySide6.QtCore import QSortFilterProxyModel, Qt
 
 from enablement.models.dto import FileOutcome
 from ui.models.import_outcome_model import ImportOutcomeTableModel
-from ui.models.piece_table_model import COL_USES, PieceIdRole, PieceRole, PieceTableModel, SortRole
+from ui.models.piece_table_model import COL_USES, PieceIdRole, PieceRole, PieceTableModel
+from ui.models.row_table_model import SortRole
 from ui.models.submission_table_model import SubmissionTableModel
 from ui.models.version_table_model import VersionTableModel
 
@@ -16,9 +17,9 @@ from ui.models.version_table_model import VersionTableModel
 def test_piece_table_model(qtmodeltester, demo_ctx):
     pieces = demo_ctx.library.pieces.list()
     model = PieceTableModel()
-    model.set_pieces(pieces[:20], {pieces[0].id: "a <b>snippet</b>"})
+    model.set_rows(pieces[:20], {pieces[0].id: "a <b>snippet</b>"})
     qtmodeltester.check(model)
-    model.append_pieces(pieces[15:])
+    model.append_rows(pieces[15:])
     qtmodeltester.check(model)
     assert model.rowCount() == len(pieces)
     assert model.index(0, 0).data(PieceRole) == pieces[0]
@@ -42,7 +43,7 @@ def test_version_table_model(qtmodeltester, demo_ctx):
 
 def test_import_outcome_model(qtmodeltester):
     model = ImportOutcomeTableModel()
-    model.set_outcomes([FileOutcome("/x/a.pdf", "ok", piece_id=1, pages=2),
+    model.set_rows([FileOutcome("/x/a.pdf", "ok", piece_id=1, pages=2),
                         FileOutcome("/x/b.pdf", "failed", "damaged PDF"),
                         FileOutcome("/x/c.pdf", "duplicate", "already there", duplicate_of="Security whitepaper"),
                         FileOutcome("/x/d.exe", "rejected", "executable program")])
@@ -54,5 +55,25 @@ def test_import_outcome_model(qtmodeltester):
 def test_submission_model(qtmodeltester, demo_ctx):
     details = [demo_ctx.library.pieces.get(p.id) for p in demo_ctx.library.pieces.list()[:3]]
     model = SubmissionTableModel()
-    model.set_details(details)
+    model.set_rows(details)
     qtmodeltester.check(model)
+
+
+def test_row_table_model_contract(qtmodeltester, qtbot, demo_ctx):
+    """The shared base: rows in, headers, the row and its id under shared roles, native sort values."""
+    from ui.models.piece_rows_model import USES, PieceRowsTableModel
+    from ui.models.row_table_model import ItemIdRole, RowRole
+
+    pieces = demo_ctx.library.pieces.list()[:5]
+    model = PieceRowsTableModel(uses_label="Uses")
+    model.set_rows(pieces, {pieces[0].id: 9})
+    qtmodeltester.check(model)
+    assert model.rows == pieces and model.row_at(1) == pieces[1] and model.row_at(99) is None
+    assert model.row_of(pieces[2].id) == 2 and model.row_of(-1) == -1
+    assert model.index(0, 0).data(RowRole) == pieces[0] and model.index(0, 3).data(ItemIdRole) == pieces[0].id
+    assert model.index(0, USES).data(SortRole) == 9 and model.index(1, USES).data(SortRole) == 0
+    with qtbot.waitSignal(model.headerDataChanged):
+        model.uses_label = "Uses (30 d)"
+    assert model.headerData(USES, Qt.Orientation.Horizontal) == "Uses (30 d)"
+    assert model.headerData(USES, Qt.Orientation.Vertical) is None
+    assert model.headerData(99, Qt.Orientation.Horizontal) is None

@@ -6,13 +6,13 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-from tests.ui.pages_support import actor, add_link, gates, use
+from tests.ui.pages_support import actor, add_link, click, gates, use
 from enablement.models.vocab import UsageKind
 from ui.dialogs import files
 from ui.models.journey_grid_model import CellRole
 from ui.pages.reports_page import ReportsPage
 
-pytestmark = [pytest.mark.ui, pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")]
+pytestmark = pytest.mark.ui
 
 
 @pytest.fixture
@@ -29,29 +29,17 @@ def app(make_app_ctx):  # type: ignore[no-untyped-def]
     return app
 
 
-def _page(qtbot, app) -> ReportsPage:  # type: ignore[no-untyped-def]
-    page = ReportsPage(app)
-    qtbot.addWidget(page)
-    page.resize(1300, 850)
-    page.show()
-    page.activate()
-    return page
 
 
-def _click(qtbot, button) -> None:  # type: ignore[no-untyped-def]
-    assert button.isVisible() and button.isEnabled(), button.text()
-    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-
-
-def test_dashboard_shows_headline_charts_and_coverage(qtbot, app, qtmodeltester) -> None:  # type: ignore[no-untyped-def]
-    page = _page(qtbot, app)
+def test_dashboard_shows_headline_charts_and_coverage(qtbot, open_page, app, qtmodeltester) -> None:  # type: ignore[no-untyped-def]
+    page = open_page(ReportsPage, app)
     bundle = page.bundle
     assert bundle is not None and bundle.used.published == 2 and bundle.used.used == 1
     assert page.cards["used"].value_label.text() == "50%"
     assert "1 never came up in a search" in page.reasons_label.text()
     assert len(page._charts) == 3
-    qtmodeltester.check(page.ignored_table.rows)
-    qtmodeltester.check(page.gaps_table.rows)
+    qtmodeltester.check(page.ignored_table.table_model)
+    qtmodeltester.check(page.gaps_table.table_model)
     qtmodeltester.check(page.coverage_grid.grid_model)
     g = gates(app.library)
     model = page.coverage_grid.grid_model
@@ -60,11 +48,11 @@ def test_dashboard_shows_headline_charts_and_coverage(qtbot, app, qtmodeltester)
     # Clicking a gate lists the pieces behind its numbers.
     page.tabs.setCurrentIndex(1)
     page.coverage_grid.select_cell(g[0].stage_id, g[0].id)
-    assert [p.title for p in page.cell_pieces.rows.pieces] == ["ROI business case"]
+    assert [p.title for p in page.cell_pieces.table_model.rows] == ["ROI business case"]
 
 
-def test_ignored_pieces_drill_down_to_the_piece(qtbot, app) -> None:  # type: ignore[no-untyped-def]
-    page = _page(qtbot, app)
+def test_ignored_pieces_drill_down_to_the_piece(qtbot, open_page, app) -> None:  # type: ignore[no-untyped-def]
+    page = open_page(ReportsPage, app)
     page.tabs.setCurrentIndex(2)
     table = page.ignored_table
     assert table.proxy.rowCount() == 1
@@ -80,20 +68,20 @@ def test_ignored_pieces_drill_down_to_the_piece(qtbot, app) -> None:  # type: ig
     assert title == "Forgotten datasheet"
 
 
-def test_search_gap_request_this_files_a_request(qtbot, app) -> None:  # type: ignore[no-untyped-def]
-    page = _page(qtbot, app)
+def test_search_gap_request_this_files_a_request(qtbot, open_page, app) -> None:  # type: ignore[no-untyped-def]
+    page = open_page(ReportsPage, app)
     page.tabs.setCurrentIndex(4)
     assert page.gaps_table.proxy.rowCount() == 1
-    _click(qtbot, page.gaps_table.action_button(0))
+    click(qtbot, page.gaps_table.action_button(0))
     dialog = page.request_dialog
     assert "hipaa baa template" in dialog.title_edit.text().lower()
-    _click(qtbot, dialog.submit_button)
+    click(qtbot, dialog.submit_button)
     [request] = app.library.requests.list(app.actor)
     assert "hipaa baa template" in request.title.lower()
 
 
-def test_hours_per_piece_assumption_is_editable(qtbot, app) -> None:  # type: ignore[no-untyped-def]
-    page = _page(qtbot, app)
+def test_hours_per_piece_assumption_is_editable(qtbot, open_page, app) -> None:  # type: ignore[no-untyped-def]
+    page = open_page(ReportsPage, app)
     page.tabs.setCurrentIndex(7)
     reuses = page.bundle.hours.reuses
     assert reuses == 1
@@ -104,8 +92,30 @@ def test_hours_per_piece_assumption_is_editable(qtbot, app) -> None:  # type: ig
     assert "hours saved = reuses" in page.formula_label.text()
 
 
-def test_filters_reload_with_the_chosen_rep_and_period(qtbot, app) -> None:  # type: ignore[no-untyped-def]
-    page = _page(qtbot, app)
+def test_hours_per_piece_is_saved_through_the_write_lane(qtbot, open_page, app, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from enablement.config import Settings
+
+    writes: list[str] = []
+    real_write = app.runner.write
+    monkeypatch.setattr(app.runner, "write", lambda fn, *a, **k: writes.append(fn.__name__) or real_write(fn, *a, **k))
+    page = open_page(ReportsPage, app)
+    assert page.hours_spin.value() == app.library.settings.get().hours_to_build_piece == 4.0
+    page.hours_spin.setValue(6.5)
+    page.hours_spin.editingFinished.emit()
+    assert writes == ["set_hours_per_piece"]
+    assert Settings.load(app.library.ctx.paths.settings_file).hours_to_build_piece == 6.5  # on disk
+    assert page.cards["hours"].detail.text().endswith("× 6.5 h")
+    page.hours_spin.editingFinished.emit()  # focus leaving the box again: nothing new to save
+    assert writes == ["set_hours_per_piece"]
+
+    # The next time the page is built (another session), the box starts from the saved value.
+    again = open_page(ReportsPage, app)
+    assert again.hours_spin.value() == 6.5
+    assert again.bundle.hours.hours_per_piece == 6.5
+
+
+def test_filters_reload_with_the_chosen_rep_and_period(qtbot, open_page, app) -> None:  # type: ignore[no-untyped-def]
+    page = open_page(ReportsPage, app)
     rep = actor(app.library, "rep")
     page.rep_combo.setCurrentIndex(page.rep_combo.findData(rep.user_id))
     assert page.bundle.filter.user_id == rep.user_id
@@ -116,18 +126,18 @@ def test_filters_reload_with_the_chosen_rep_and_period(qtbot, app) -> None:  # t
     assert page.since_edit.isVisible() and page.until_edit.isVisible()
 
 
-def test_export_csv_xlsx_pdf(qtbot, app, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    page = _page(qtbot, app)
+def test_export_csv_xlsx_pdf(qtbot, open_page, app, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    page = open_page(ReportsPage, app)
     for fmt, button in (("csv", page.csv_button), ("xlsx", page.xlsx_button), ("pdf", page.pdf_button)):
         target = tmp_path / f"report.{fmt}"
         monkeypatch.setattr(files, "ask_save_file", lambda parent, title, suggested, t=target: t)
-        _click(qtbot, button)
+        click(qtbot, button)
         assert target.is_file() and target.stat().st_size > 0
         assert str(target) in page.banner.label.text()
 
 
-def test_rep_is_told_reports_are_for_managers(qtbot, make_app_ctx) -> None:  # type: ignore[no-untyped-def]
+def test_rep_is_told_reports_are_for_managers(qtbot, open_page, make_app_ctx) -> None:  # type: ignore[no-untyped-def]
     app = make_app_ctx("rep")
-    page = _page(qtbot, app)
+    page = open_page(ReportsPage, app)
     assert page.denied_label.isVisible() and not page.tabs.isVisible()
     assert page.bundle is None

@@ -3,37 +3,23 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
 
-from tests.ui.pages_support import actor, add_link, gates
+from tests.ui.pages_support import actor, add_link, click, gates
 from enablement.models.vocab import RequestStatus
 from ui.models.requests_table_model import TITLE
 from ui.pages.requests_page import RequestsPage
 
-pytestmark = [pytest.mark.ui, pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")]
+pytestmark = pytest.mark.ui
 
 
-def _page(qtbot, app) -> RequestsPage:  # type: ignore[no-untyped-def]
-    page = RequestsPage(app)
-    qtbot.addWidget(page)
-    page.resize(1200, 760)
-    page.show()
-    page.activate()
-    app.signals.changed.connect(page.apply_changes)  # the main window's routing, in small
-    return page
 
 
-def _click(qtbot, button) -> None:  # type: ignore[no-untyped-def]
-    assert button.isVisible() and button.isEnabled(), button.text()
-    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-
-
-def test_rep_files_a_request_with_stage_gate_and_due_date(qtbot, make_app_ctx, qtmodeltester) -> None:  # type: ignore[no-untyped-def]
+def test_rep_files_a_request_with_stage_gate_and_due_date(qtbot, open_page, make_app_ctx, qtmodeltester) -> None:  # type: ignore[no-untyped-def]
     app = make_app_ctx("rep")
-    page = _page(qtbot, app)
+    page = open_page(RequestsPage, app)
     assert page.empty_label.isVisible()
     assert not page.fulfil_button.isVisible()  # a rep does not triage
-    _click(qtbot, page.new_button)
+    click(qtbot, page.new_button)
     dialog = page.request_dialog
     assert dialog is not None and not dialog.submit_button.isEnabled()  # a title is required
     qtbot.keyClicks(dialog.title_edit, "Security FAQ for hospitals")
@@ -45,7 +31,7 @@ def test_rep_files_a_request_with_stage_gate_and_due_date(qtbot, make_app_ctx, q
     dialog.gate_combo.setCurrentIndex(2)
     dialog.due_check.setChecked(True)
     qtbot.keyClicks(dialog.account_edit, "St Aldric")
-    _click(qtbot, dialog.submit_button)
+    click(qtbot, dialog.submit_button)
 
     [stored] = app.library.requests.list(app.actor)
     assert (stored.title, stored.stage_id, stored.gate_id, stored.account) == (
@@ -57,7 +43,7 @@ def test_rep_files_a_request_with_stage_gate_and_due_date(qtbot, make_app_ctx, q
     assert "Waiting for marketing" in page.proxy.index(0, 5).data()
 
 
-def test_rep_sees_what_came_back_and_opens_the_piece(qtbot, make_app_ctx) -> None:  # type: ignore[no-untyped-def]
+def test_rep_sees_what_came_back_and_opens_the_piece(qtbot, open_page, make_app_ctx) -> None:  # type: ignore[no-untyped-def]
     app = make_app_ctx("rep")
     library = app.library
     marketing = actor(library, "marketing")
@@ -66,67 +52,67 @@ def test_rep_sees_what_came_back_and_opens_the_piece(qtbot, make_app_ctx) -> Non
     piece = add_link(library, "ROI calculator", gates=(gates(library)[8].id,))
     library.requests.fulfil(marketing, fulfilled, piece)
     library.requests.decline(marketing, declined, "No budget for video this quarter")
-    page = _page(qtbot, app)
+    page = open_page(RequestsPage, app)
     assert page.select_request(declined)
     assert "No budget for video" in page.outcome_label.text()
     assert not page.open_piece_button.isVisible()
     assert page.select_request(fulfilled)
     assert page.outcome_label.text() == "Got: ROI calculator"
     with qtbot.waitSignal(app.signals.open_piece) as opened:
-        _click(qtbot, page.open_piece_button)
+        click(qtbot, page.open_piece_button)
     assert opened.args == [piece]
 
 
-def test_rep_withdraws_an_open_request(qtbot, make_app_ctx) -> None:  # type: ignore[no-untyped-def]
+def test_rep_withdraws_an_open_request(qtbot, open_page, make_app_ctx) -> None:  # type: ignore[no-untyped-def]
     app = make_app_ctx("rep")
     rid = app.library.requests.create(app.actor, "Old ask").value
-    page = _page(qtbot, app)
+    page = open_page(RequestsPage, app)
     page.select_request(rid)
-    _click(qtbot, page.withdraw_button)
+    click(qtbot, page.withdraw_button)
     assert app.library.requests.get(rid).status == RequestStatus.DECLINED
 
 
-def test_marketing_works_the_queue(qtbot, make_app_ctx) -> None:  # type: ignore[no-untyped-def]
+def test_marketing_works_the_queue(qtbot, open_page, make_app_ctx) -> None:  # type: ignore[no-untyped-def]
     app = make_app_ctx("marketing")
     library = app.library
     rep = actor(library, "rep")
     first = library.requests.create(rep, "Battlecard vs Kitestring").value
     second = library.requests.create(rep, "Pricing one-pager in German").value
     piece = add_link(library, "Kitestring battlecard", gates=(gates(library)[5].id,))
-    page = _page(qtbot, app)
+    page = open_page(RequestsPage, app)
     assert page._group_button["open"].isChecked()
     assert page.proxy.rowCount() == 2
 
     page.select_request(first)
-    _click(qtbot, page.start_button)
+    click(qtbot, page.start_button)
     assert library.requests.get(first).status == RequestStatus.IN_PROGRESS
     assert page.proxy.rowCount() == 1  # it left the Open tab
     assert page._group_button["in_progress"].text() == "In progress (1)"
 
-    _click(qtbot, page._group_button["in_progress"])
+    click(qtbot, page._group_button["in_progress"])
     page.select_request(first)
-    _click(qtbot, page.fulfil_button)
+    click(qtbot, page.fulfil_button)
     picker = page.picker
     assert picker is not None and picker.isVisible()
     picker.search_edit.setText("Kitestring")
     picker.run_search()
-    titles = [p.title for p in picker.results.rows.pieces]
+    titles = [p.title for p in picker.results.table_model.rows]
     assert "Kitestring battlecard" in titles
     picker.results.selectRow(titles.index("Kitestring battlecard"))
-    _click(qtbot, picker.ok_button)
+    click(qtbot, picker.ok_button)
     done = library.requests.get(first)
     assert (done.status, done.piece_id) == (RequestStatus.FULFILLED, piece)
 
-    _click(qtbot, page._group_button["open"])
+    click(qtbot, page._group_button["open"])
     page.select_request(second)
-    _click(qtbot, page.decline_button)
+    click(qtbot, page.decline_button)
     prompt = page.prompt
     assert not prompt.ok_button.isEnabled()  # a reason is required
     prompt.set_text("We do not sell in Germany yet.")
-    _click(qtbot, prompt.ok_button)
+    click(qtbot, prompt.ok_button)
     declined = library.requests.get(second)
     assert (declined.status, declined.decline_reason) == (RequestStatus.DECLINED, "We do not sell in Germany yet.")
-    _click(qtbot, page._group_button["done"])
+    click(qtbot, page._group_button["done"])
     assert page.proxy.rowCount() == 2
     page.filter_edit.setText("german")
     assert [page.proxy.index(r, TITLE).data() for r in range(page.proxy.rowCount())] == ["Pricing one-pager in German"]
@@ -142,7 +128,7 @@ def test_request_dialog_as_a_plain_form_for_other_pages(qtbot, make_app_ctx) -> 
     qtbot.addWidget(dialog)
     dialog.open()
     with qtbot.waitSignal(dialog.accepted):
-        _click(qtbot, dialog.submit_button)
+        click(qtbot, dialog.submit_button)
     args = dialog.arguments()
     assert (args["title"], args["need"], args["stage_id"], args["gate_id"]) == (
         "Update: pricing", "Prices changed", gate.stage_id, gate.id)

@@ -7,7 +7,7 @@ import threading
 
 from PySide6.QtWidgets import QLineEdit
 
-from tests.ui.conftest import actor_with_role
+from tests.ui.pages_support import actor
 from ui.context import AppContext
 from ui.pages import library_page
 from ui.pages.library_page import LibraryPage
@@ -16,7 +16,7 @@ from ui.tasks import TaskRunner
 
 def test_typing_stays_responsive_and_stale_results_are_dropped(demo_library, qtbot, monkeypatch):
     runner = TaskRunner()
-    ctx = AppContext(demo_library, actor_with_role(demo_library, "rep"), runner)
+    ctx = AppContext(demo_library, actor(demo_library, "rep"), runner)
     release = threading.Event()
     slow_started = threading.Event()
     events: list[tuple[str, str]] = []
@@ -47,14 +47,14 @@ def test_typing_stays_responsive_and_stale_results_are_dropped(demo_library, qtb
         qtbot.waitUntil(lambda: page.shown_seq == page.seq and page.outcome is not None)
         assert page.summary.text().endswith("for “security”")
         assert ("end", "sec") not in events  # the newer search finished first...
-        shown = [p.id for p in page.model.pieces()]
+        shown = [p.id for p in page.model.rows]
         release.set()
         qtbot.waitUntil(lambda: ("end", "sec") in events)
         assert runner.wait_idle(30_000)
         qtbot.wait(50)  # let the late result's signal be delivered (and dropped)
         # ...and the late, stale result did not replace it.
         assert page.summary.text().endswith("for “security”")
-        assert [p.id for p in page.model.pieces()] == shown
+        assert [p.id for p in page.model.rows] == shown
         assert events.index(("end", "security")) < events.index(("end", "sec"))
     finally:
         release.set()

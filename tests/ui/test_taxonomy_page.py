@@ -5,132 +5,119 @@ from __future__ import annotations
 import json
 
 import pytest
-from PySide6.QtCore import Qt
 
+from tests.ui.pages_support import click
 from ui.dialogs import files
 from ui.pages.taxonomy_page import TaxonomyPage
 
-pytestmark = [pytest.mark.ui, pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")]
+pytestmark = pytest.mark.ui
 
 
-def _page(qtbot, app) -> TaxonomyPage:  # type: ignore[no-untyped-def]
-    page = TaxonomyPage(app)
-    qtbot.addWidget(page)
-    page.resize(1200, 800)
-    page.show()
-    page.activate()
-    app.signals.changed.connect(page.apply_changes)
-    return page
 
 
-def _click(qtbot, button) -> None:  # type: ignore[no-untyped-def]
-    assert button.isVisible() and button.isEnabled(), button.text()
-    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-
-
-def test_stages_add_rename_reorder_retire_restore(qtbot, make_app_ctx, qtmodeltester) -> None:  # type: ignore[no-untyped-def]
+def test_stages_add_rename_reorder_retire_restore(qtbot, open_page, make_app_ctx, qtmodeltester) -> None:  # type: ignore[no-untyped-def]
     app = make_app_ctx("marketing")
-    page = _page(qtbot, app)
+    page = open_page(TaxonomyPage, app)
     qtmodeltester.check(page.stages_model)
     qtmodeltester.check(page.gates_model)
     tax = app.library.taxonomy
     before = [s.name for s in tax.get().stages]
 
-    _click(qtbot, page.add_stage_button)
+    click(qtbot, page.add_stage_button)
     qtbot.keyClicks(page.prompt.editor, "Advocacy")
-    _click(qtbot, page.prompt.ok_button)
+    click(qtbot, page.prompt.ok_button)
     assert [s.name for s in tax.get().stages] == before + ["Advocacy"]
 
     page.stages_view.selectRow(len(before))
-    _click(qtbot, page.stage_up_button)
+    click(qtbot, page.stage_up_button)
     assert [s.name for s in tax.get().stages][-2:] == ["Advocacy", before[-1]]
     assert page.stages_view.selectionModel().selectedRows()[0].data() == str(len(before))  # selection kept
 
     page.stage_name.setText("Advocacy & referrals")
     page.stage_description.setPlainText("Happy customers recommend us.")
-    _click(qtbot, page.save_stage_button)
+    click(qtbot, page.save_stage_button)
     stage = next(s for s in tax.get().stages if s.key == "advocacy")
     assert (stage.name, stage.description) == ("Advocacy & referrals", "Happy customers recommend us.")
 
-    _click(qtbot, page.stage_retire_button)
+    click(qtbot, page.stage_retire_button)
     assert next(s for s in tax.get().stages if s.key == "advocacy").retired
     assert page.stage_retire_button.text() == "Restore"
-    _click(qtbot, page.stage_retire_button)
+    click(qtbot, page.stage_retire_button)
     assert not next(s for s in tax.get().stages if s.key == "advocacy").retired
 
 
-def test_gates_add_edit_reorder_retire(qtbot, make_app_ctx) -> None:  # type: ignore[no-untyped-def]
+def test_gates_add_edit_reorder_retire(qtbot, open_page, make_app_ctx) -> None:  # type: ignore[no-untyped-def]
     app = make_app_ctx("admin")
-    page = _page(qtbot, app)
+    page = open_page(TaxonomyPage, app)
     tax = app.library.taxonomy
     page.stages_view.selectRow(3)
     stage = tax.get().stages[3]
     assert [g.question for g in page.gates_model.rows] == [g.question for g in stage.gates]
 
-    _click(qtbot, page.add_gate_button)
+    click(qtbot, page.add_gate_button)
     qtbot.keyClicks(page.prompt.editor, "Who signs the contract?")
-    _click(qtbot, page.prompt.ok_button)
+    click(qtbot, page.prompt.ok_button)
     gates = tax.get().stages[3].gates
     assert gates[-1].question == "Who signs the contract?"
 
     page.gates_view.selectRow(len(gates) - 1)
     page.gate_criteria.setPlainText("The signatory is named.")
-    _click(qtbot, page.save_gate_button)
+    click(qtbot, page.save_gate_button)
     assert tax.get().gate(gates[-1].id).exit_criteria == "The signatory is named."
 
-    _click(qtbot, page.gate_up_button)
+    click(qtbot, page.gate_up_button)
     assert tax.get().stages[3].gates[-2].id == gates[-1].id
-    _click(qtbot, page.gate_retire_button)
+    click(qtbot, page.gate_retire_button)
     assert tax.get().gate(gates[-1].id).retired
 
 
-def test_facet_values_and_synonyms(qtbot, make_app_ctx, qtmodeltester) -> None:  # type: ignore[no-untyped-def]
+def test_facet_values_and_synonyms(qtbot, open_page, make_app_ctx, qtmodeltester) -> None:  # type: ignore[no-untyped-def]
     app = make_app_ctx("marketing")
-    page = _page(qtbot, app)
+    page = open_page(TaxonomyPage, app)
     tax = app.library.taxonomy
     page.tabs.setCurrentIndex(1)
     page.facet_list.setCurrentRow(1)  # industry
     qtmodeltester.check(page.values_model)
-    _click(qtbot, page.add_value_button)
+    click(qtbot, page.add_value_button)
     qtbot.keyClicks(page.prompt.editor, "Aerospace")
-    _click(qtbot, page.prompt.ok_button)
+    click(qtbot, page.prompt.ok_button)
     added = next(v for v in tax.get().facets["industry"] if v.label == "Aerospace")
     page.values_view.selectRow(page.values_model.row_of(added.id))
-    _click(qtbot, page.rename_value_button)
+    click(qtbot, page.rename_value_button)
     page.prompt.set_text("Aerospace & defence")
-    _click(qtbot, page.prompt.ok_button)
-    _click(qtbot, page.value_retire_button)
+    click(qtbot, page.prompt.ok_button)
+    click(qtbot, page.value_retire_button)
     value = next(v for v in tax.get().facets["industry"] if v.id == added.id)
     assert (value.label, value.retired) == ("Aerospace & defence", True)
 
     page.tabs.setCurrentIndex(2)
     page.synonyms_edit.setPlainText("roi, return on investment\nsoc 2, soc2, security audit\nlonely")
-    _click(qtbot, page.save_synonyms_button)
+    click(qtbot, page.save_synonyms_button)
     assert ("roi", "return on investment") in tax.get().synonyms
     assert ("soc 2", "soc2", "security audit") in tax.get().synonyms
     assert not any("lonely" in g for g in tax.get().synonyms)
 
 
-def test_export_and_import_the_taxonomy_file(qtbot, make_app_ctx, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_export_and_import_the_taxonomy_file(qtbot, open_page, make_app_ctx, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     app = make_app_ctx("marketing")
-    page = _page(qtbot, app)
+    page = open_page(TaxonomyPage, app)
     target = tmp_path / "taxonomy.json"
     monkeypatch.setattr(files, "ask_save_file", lambda parent, title, suggested: target)
-    _click(qtbot, page.export_button)
+    click(qtbot, page.export_button)
     doc = json.loads(target.read_text())
     assert [s["name"] for s in doc["stages"]][0] == app.library.taxonomy.get().stages[0].name
     doc["stages"][0]["name"] = "Problem awareness"
     target.write_text(json.dumps(doc))
     monkeypatch.setattr(files, "ask_open_file", lambda parent, title, file_filter="": target)
-    _click(qtbot, page.import_button)
+    click(qtbot, page.import_button)
     assert app.library.taxonomy.get().stages[0].name == "Problem awareness"
     assert "1 updated" in page.banner.label.text()
     assert page.stages_model.index(0, 1).data() == "Problem awareness"
 
 
-def test_rep_sees_it_read_only(qtbot, make_app_ctx) -> None:  # type: ignore[no-untyped-def]
+def test_rep_sees_it_read_only(qtbot, open_page, make_app_ctx) -> None:  # type: ignore[no-untyped-def]
     app = make_app_ctx("rep")
-    page = _page(qtbot, app)
+    page = open_page(TaxonomyPage, app)
     assert page.readonly_label.isVisible()
     assert not page.add_stage_button.isVisible() and not page.import_button.isVisible()
     assert page.export_button.isVisible()

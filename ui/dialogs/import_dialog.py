@@ -17,9 +17,9 @@ from enablement.models.changes import Changes
 from enablement.models.dto import ImportSummary
 from enablement.models.vocab import Source
 from ui.context import AppContext
-from ui.models.import_outcome_model import SortRole as OutcomeSortRole, ImportOutcomeTableModel
+from ui.models.import_outcome_model import COL_DETAIL, COL_PAGES, ImportOutcomeTableModel
 from ui.models.piece_table_model import COL_GATES, COL_STAGES, COL_TITLE, COL_TYPE, PieceTableModel
-from ui.models.piece_table_model import SortRole as PieceSortRole
+from ui.models.row_table_model import SortRole
 from ui.widgets.piece_editor import SuggestionList, suggestions_for
 from ui.widgets.tag_editor import TagEditor
 
@@ -120,14 +120,15 @@ class ImportDialog(QDialog):
         self.outcomes = ImportOutcomeTableModel(self)
         proxy = QSortFilterProxyModel(self)
         proxy.setSourceModel(self.outcomes)
-        proxy.setSortRole(OutcomeSortRole)
+        proxy.setSortRole(SortRole)
         self.outcome_view = QTableView()
         self.outcome_view.setObjectName("outcomes")
         self.outcome_view.setModel(proxy)
         self.outcome_view.setSortingEnabled(True)
         self.outcome_view.sortByColumn(1, Qt.SortOrder.AscendingOrder)
         self.outcome_view.verticalHeader().hide()
-        self.outcome_view.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.outcome_view.horizontalHeader().setSectionResizeMode(COL_DETAIL, QHeaderView.ResizeMode.Stretch)
+        self.outcome_view.horizontalHeader().setSectionResizeMode(COL_PAGES, QHeaderView.ResizeMode.ResizeToContents)
         self.outcome_view.setWordWrap(False)
         self.lookalike_label = QLabel("")
         self.lookalike_label.setObjectName("lookalikes")
@@ -151,7 +152,7 @@ class ImportDialog(QDialog):
     def _finished(self, done) -> None:  # type: ignore[no-untyped-def]
         self.summary = done.value
         self.app.announce(done.changes)
-        self.outcomes.set_outcomes(self.summary.outcomes)
+        self.outcomes.set_rows(self.summary.outcomes)
         self.outcome_view.resizeColumnToContents(0)
         self.outcome_view.resizeColumnToContents(1)
         cancelled = " (cancelled: the rest were not imported)" if self.summary.cancelled else ""
@@ -182,7 +183,7 @@ class ImportDialog(QDialog):
         self.tag_pieces = PieceTableModel(self)
         proxy = QSortFilterProxyModel(self)
         proxy.setSourceModel(self.tag_pieces)
-        proxy.setSortRole(PieceSortRole)
+        proxy.setSortRole(SortRole)
         self.tag_view = QTableView()
         self.tag_view.setObjectName("taggingTable")
         self.tag_view.setModel(proxy)
@@ -235,7 +236,7 @@ class ImportDialog(QDialog):
 
     def _tag_pieces_loaded(self, pieces) -> None:  # type: ignore[no-untyped-def]
         selected = self.selected_ids()
-        self.tag_pieces.set_pieces(pieces)
+        self.tag_pieces.set_rows(pieces)
         self.tag_view.resizeColumnsToContents()
         if selected:
             self.select_ids(selected)
@@ -243,7 +244,7 @@ class ImportDialog(QDialog):
     def selected_ids(self) -> list[int]:
         proxy = self.tag_view.model()
         rows = {proxy.mapToSource(i).row() for i in self.tag_view.selectionModel().selectedRows()}
-        return [self.tag_pieces.piece(r).id for r in sorted(rows)]
+        return [self.tag_pieces.row_at(r).id for r in sorted(rows)]
 
     def select_ids(self, ids: Sequence[int]) -> None:
         from PySide6.QtCore import QItemSelection, QItemSelectionModel
@@ -261,12 +262,12 @@ class ImportDialog(QDialog):
     def _selection_changed(self) -> None:
         ids = self.selected_ids()
         if len(ids) == 1:
-            self.selected_label.setText(f"Tags of “{self.tag_pieces.piece(self.tag_pieces.row_of(ids[0])).title}”")
+            self.selected_label.setText(f"Tags of “{self.tag_pieces.row_at(self.tag_pieces.row_of(ids[0])).title}”")
         else:
             self.selected_label.setText(f"{len(ids)} selected: ticked tags are added to all of them." if ids
                                         else "Select pieces on the left (Shift/Ctrl for several) to tag them.")
         if len(ids) == 1:
-            piece = self.tag_pieces.piece(self.tag_pieces.row_of(ids[0]))
+            piece = self.tag_pieces.row_at(self.tag_pieces.row_of(ids[0]))
             self.tag_editor.set_tags(piece.tags)
             self.app.runner.read(suggestions_for, self.suggestions.set_suggestions, lambda exc: None,
                                  self.app.library, ids[0])
@@ -283,7 +284,7 @@ class ImportDialog(QDialog):
                               add_only=len(ids) > 1)
 
     def publish_selected(self) -> None:
-        ids = self.selected_ids() or [p.id for p in self.tag_pieces.pieces()]
+        ids = self.selected_ids() or [p.id for p in self.tag_pieces.rows]
         self.app.runner.write(publish_all, self._written, None, self.app.library, self.app.actor, ids)
 
     def _written(self, result) -> None:  # type: ignore[no-untyped-def]

@@ -67,7 +67,7 @@ class PiecePickerDialog(QDialog):
     def _shown(self, seq: int, outcome) -> None:  # type: ignore[no-untyped-def]
         if seq != self._seq:
             return
-        self.results.rows.set_pieces(outcome.pieces)
+        self.results.table_model.set_rows(outcome.pieces)
         total = outcome.results.total
         self.count_label.setText(f"{total} piece{'s' if total != 1 else ''} found"
                                  + (f", showing the first {len(outcome.pieces)}" if total > len(outcome.pieces) else ""))

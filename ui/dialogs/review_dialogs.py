@@ -10,8 +10,9 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogBut
 
 from enablement.models.changes import Changes
 from ui.context import AppContext
-from ui.models.piece_table_model import COL_OWNER, COL_STATUS, COL_TITLE, COL_TYPE, PieceTableModel, SortRole
-from ui.models.submission_table_model import SortRole as SubSortRole, SubmissionTableModel
+from ui.models.piece_table_model import COL_OWNER, COL_STATUS, COL_TITLE, COL_TYPE, PieceTableModel
+from ui.models.row_table_model import SortRole
+from ui.models.submission_table_model import SubmissionTableModel
 
 
 def queue_with_lookalikes(library):  # type: ignore[no-untyped-def]
@@ -89,7 +90,7 @@ class ReviewQueueDialog(QDialog):
 
     def _loaded(self, result) -> None:  # type: ignore[no-untyped-def]
         queue, self.lookalikes, official = result
-        self.model.set_pieces(queue)
+        self.model.set_rows(queue)
         self.merge_target.clear()
         for p in official:
             self.merge_target.addItem(p.title, p.id)
@@ -102,7 +103,7 @@ class ReviewQueueDialog(QDialog):
         index = self.view.currentIndex()
         if not index.isValid():
             return None
-        return self.model.piece(self.view.model().mapToSource(index).row()).id
+        return self.model.row_at(self.view.model().mapToSource(index).row()).id
 
     def _show_lookalike(self) -> None:
         pid = self.current()
@@ -162,7 +163,7 @@ class SubmissionsDialog(QDialog):
         self.model = SubmissionTableModel(self)
         proxy = QSortFilterProxyModel(self)
         proxy.setSourceModel(self.model)
-        proxy.setSortRole(SubSortRole)
+        proxy.setSortRole(SortRole)
         self.view = QTableView()
         self.view.setModel(proxy)
         self.view.verticalHeader().hide()
@@ -177,6 +178,6 @@ class SubmissionsDialog(QDialog):
         app.runner.read(submissions_with_notes, self._loaded, None, app.library, app.actor.user_id)
 
     def _loaded(self, details) -> None:  # type: ignore[no-untyped-def]
-        self.model.set_details(details)
+        self.model.set_rows(details)
         self.view.resizeColumnsToContents()
         self.empty.setVisible(not details)

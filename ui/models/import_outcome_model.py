@@ -3,21 +3,19 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
 
 from enablement.models.dto import FileOutcome
+from ui.models.row_table_model import RowRole, RowTableModel
+from ui.widgets import tones
 
-Index = QModelIndex | QPersistentModelIndex
 COL_FILE, COL_OUTCOME, COL_DETAIL, COL_PAGES = range(4)
 HEADERS = ("File", "Outcome", "Details", "Pages")
-OutcomeRole = Qt.ItemDataRole.UserRole + 1
-SortRole = Qt.ItemDataRole.UserRole + 10
+OutcomeRole = RowRole  # the FileOutcome
 _ORDER = {"failed": 0, "rejected": 1, "ok_no_text": 2, "duplicate": 3, "cancelled": 4, "ok": 5}
-_PROBLEM = QColor(198, 40, 40)
-_WARN = QColor(200, 120, 0)
 
 
 def outcome_text(o: FileOutcome) -> str:
@@ -35,54 +33,37 @@ def outcome_text(o: FileOutcome) -> str:
     return o.outcome
 
 
-class ImportOutcomeTableModel(QAbstractTableModel):
-    def __init__(self, parent=None) -> None:  # type: ignore[no-untyped-def]
-        super().__init__(parent)
-        self._rows: list[FileOutcome] = []
+class ImportOutcomeTableModel(RowTableModel[FileOutcome]):
+    headers = HEADERS
 
-    def set_outcomes(self, outcomes: Sequence[FileOutcome]) -> None:
-        self.beginResetModel()
-        self._rows = list(outcomes)
-        self.endResetModel()
+    def item_id(self, row: FileOutcome) -> Any:
+        return row.piece_id
 
-    def outcome(self, row: int) -> FileOutcome:
-        return self._rows[row]
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(HEADERS):
-            return HEADERS[section]
+    def display(self, o: FileOutcome, column: int, position: int) -> Any:
+        if column == COL_FILE:
+            return Path(o.path).name
+        if column == COL_OUTCOME:
+            return outcome_text(o)
+        if column == COL_DETAIL:
+            return o.detail
+        if column == COL_PAGES:
+            return "" if o.pages is None else str(o.pages)
         return None
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not (0 <= index.row() < len(self._rows)):
-            return None
-        o, c = self._rows[index.row()], index.column()
-        if role == OutcomeRole:
-            return o
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            if c == COL_FILE:
-                return Path(o.path).name if role == Qt.ItemDataRole.DisplayRole else o.path
-            if c == COL_OUTCOME:
-                return outcome_text(o)
-            if c == COL_DETAIL:
-                return o.detail
-            if c == COL_PAGES:
-                return "" if o.pages is None else str(o.pages)
-        if role == SortRole:
-            if c == COL_OUTCOME:
-                return _ORDER.get(o.outcome, 9)
-            if c == COL_PAGES:
-                return o.pages or 0
-            return str(self.data(index) or "").casefold()
-        if role == Qt.ItemDataRole.ForegroundRole and c == COL_OUTCOME:
+    def sort_value(self, o: FileOutcome, column: int, position: int) -> Any:
+        if column == COL_OUTCOME:
+            return _ORDER.get(o.outcome, 9)
+        if column == COL_PAGES:
+            return o.pages or 0
+        return super().sort_value(o, column, position)
+
+    def role_data(self, o: FileOutcome, column: int, role: int) -> Any:
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return o.path if column == COL_FILE else self.display(o, column, -1)
+        if role == Qt.ItemDataRole.ForegroundRole and column == COL_OUTCOME:
+            # Colours from the palette, so they read on light and dark themes alike.
             if o.outcome in ("failed", "rejected"):
-                return _PROBLEM
+                return tones.accent(QGuiApplication.palette(), "empty")
             if o.outcome in ("ok_no_text", "duplicate", "cancelled"):
-                return _WARN
+                return tones.accent(QGuiApplication.palette(), "stale")
         return None

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 
 from enablement.services.journey import JourneyCell, JourneyMap
+from ui.models.row_table_model import Index, RowRole, SortRole
 
-Index = QModelIndex | QPersistentModelIndex
-CellRole = Qt.ItemDataRole.UserRole + 1  # the JourneyCell (None for a blank slot)
-SortRole = Qt.ItemDataRole.UserRole + 2  # published pieces (int)
+CellRole = RowRole  # the JourneyCell (None for a blank slot); SortRole: its published pieces (int)
 
 
 class JourneyGridTableModel(QAbstractTableModel):

@@ -6,18 +6,16 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Mapping, Optional, Sequence
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 
 from enablement.models.dto import PieceSummary
-
-Index = QModelIndex | QPersistentModelIndex
+from ui.models.row_table_model import FIRST_CUSTOM_ROLE, ItemIdRole, RowRole, RowTableModel
 
 TITLE, TYPE, OWNER, UPDATED, USES, FRESHNESS = range(6)
 HEADERS = ("Title", "Type", "Owner", "Updated", "Uses", "Freshness")
-PieceIdRole = Qt.ItemDataRole.UserRole + 1
-PieceRole = Qt.ItemDataRole.UserRole + 2
-SortRole = Qt.ItemDataRole.UserRole + 3
-StaleRole = Qt.ItemDataRole.UserRole + 4
+PieceRole = RowRole  # the PieceSummary
+PieceIdRole = ItemIdRole
+StaleRole = FIRST_CUSTOM_ROLE  # bool: past its review date
 
 
 def piece_type(piece: PieceSummary) -> str:
@@ -39,65 +37,65 @@ def freshness(piece: PieceSummary) -> str:
     return "Current"
 
 
-class PieceRowsTableModel(QAbstractTableModel):
-    """Thin adapter over PieceSummary rows. ``uses`` overrides the all-time use count
-    (e.g. uses in the last 90 days) and names the Uses column."""
+class PieceRowsTableModel(RowTableModel[PieceSummary]):
+    """``uses`` overrides the all-time use count (e.g. uses in the last 90 days) and
+    ``uses_label`` names the Uses column."""
 
     def __init__(self, parent=None, uses_label: str = "Uses") -> None:  # type: ignore[no-untyped-def]
         super().__init__(parent)
-        self._rows: list[PieceSummary] = []
         self._uses: Optional[Mapping[int, int]] = None
+        self.headers = HEADERS
         self.uses_label = uses_label
 
-    def set_pieces(self, pieces: Sequence[PieceSummary], uses: Optional[Mapping[int, int]] = None) -> None:
-        self.beginResetModel()
-        self._rows = list(pieces)
-        self._uses = dict(uses) if uses is not None else None
-        self.endResetModel()
-
-    def piece(self, row: int) -> Optional[PieceSummary]:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
-
     @property
-    def pieces(self) -> list[PieceSummary]:
-        return list(self._rows)
+    def uses_label(self) -> str:
+        return self.headers[USES]
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
+    @uses_label.setter
+    def uses_label(self, label: str) -> None:
+        if label != self.headers[USES]:
+            self.headers = HEADERS[:USES] + (label,) + HEADERS[USES + 1:]
+            self.headerDataChanged.emit(Qt.Orientation.Horizontal, USES, USES)
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(HEADERS)
+    def set_rows(self, pieces: Sequence[PieceSummary], uses: Optional[Mapping[int, int]] = None) -> None:
+        self._uses = dict(uses) if uses is not None else None
+        super().set_rows(pieces)
 
     def _uses_of(self, p: PieceSummary) -> int:
         return self._uses.get(p.id, 0) if self._uses is not None else p.use_count
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        p = self._rows[index.row()]
-        col = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return (p.title, piece_type(p), p.owner or "—", f"{p.updated_at:%d %b %Y}",
-                    str(self._uses_of(p)), freshness(p))[col]
-        if role == SortRole:
-            return (p.title.casefold(), piece_type(p).casefold(), p.owner.casefold(), p.updated_at.isoformat(),
-                    self._uses_of(p), (p.review_by or date.max).isoformat())[col]
-        if role == PieceIdRole:
-            return p.id
-        if role == PieceRole:
-            return p
-        if role == StaleRole:
-            return p.stale
-        if role == Qt.ItemDataRole.ToolTipRole and col == TITLE:
-            gates = p.labels("gate")
-            return p.title + (("\nGates: " + "; ".join(gates)) if gates else "")
-        if role == Qt.ItemDataRole.TextAlignmentRole and col == USES:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    def display(self, p: PieceSummary, column: int, position: int) -> Any:
+        if column == TITLE:
+            return p.title
+        if column == TYPE:
+            return piece_type(p)
+        if column == OWNER:
+            return p.owner or "—"
+        if column == UPDATED:
+            return f"{p.updated_at:%d %b %Y}"
+        if column == USES:
+            return str(self._uses_of(p))
+        if column == FRESHNESS:
+            return freshness(p)
         return None
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole \
-                and 0 <= section < len(HEADERS):
-            return self.uses_label if section == USES else HEADERS[section]
+    def sort_value(self, p: PieceSummary, column: int, position: int) -> Any:
+        if column == OWNER:
+            return p.owner.casefold()
+        if column == UPDATED:
+            return p.updated_at.isoformat()
+        if column == USES:
+            return self._uses_of(p)
+        if column == FRESHNESS:
+            return (p.review_by or date.max).isoformat()
+        return super().sort_value(p, column, position)
+
+    def role_data(self, p: PieceSummary, column: int, role: int) -> Any:
+        if role == StaleRole:
+            return p.stale
+        if role == Qt.ItemDataRole.ToolTipRole and column == TITLE:
+            gates = p.labels("gate")
+            return p.title + (("\nGates: " + "; ".join(gates)) if gates else "")
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == USES:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None

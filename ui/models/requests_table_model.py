@@ -3,21 +3,19 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Optional, Sequence
+from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QSortFilterProxyModel, Qt
 
 from enablement.models.vocab import RequestStatus
 from enablement.services.requests import RequestInfo
-
-Index = QModelIndex | QPersistentModelIndex
+from ui.models.row_table_model import FIRST_CUSTOM_ROLE, Index, ItemIdRole, RowRole, RowTableModel, SortRole
 
 TITLE, WHERE, REQUESTER, STATUS, DUE, OUTCOME, FILED = range(7)
 HEADERS = ("Request", "Stage / gate", "Requested by", "Status", "Due", "What happened", "Filed")
-RequestRole = Qt.ItemDataRole.UserRole + 1
-RequestIdRole = Qt.ItemDataRole.UserRole + 2
-SortRole = Qt.ItemDataRole.UserRole + 3
-StatusRole = Qt.ItemDataRole.UserRole + 4
+RequestRole = RowRole  # the RequestInfo
+RequestIdRole = ItemIdRole
+StatusRole = FIRST_CUSTOM_ROLE  # the RequestStatus
 
 STATUS_LABELS = {RequestStatus.OPEN: "Open", RequestStatus.IN_PROGRESS: "In progress",
                  RequestStatus.FULFILLED: "Fulfilled", RequestStatus.DECLINED: "Declined"}
@@ -48,59 +46,44 @@ def outcome_text(r: RequestInfo) -> str:
     return "Waiting for marketing"
 
 
-class RequestsTableModel(QAbstractTableModel):
+class RequestsTableModel(RowTableModel[RequestInfo]):
     """Thin adapter over RequestInfo rows."""
 
-    def __init__(self, parent=None, today: Optional[date] = None) -> None:  # type: ignore[no-untyped-def]
-        super().__init__(parent)
-        self._rows: list[RequestInfo] = []
-        self.today = today or date.today()
+    headers = HEADERS
 
-    def set_requests(self, rows: Sequence[RequestInfo]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
+    def display(self, r: RequestInfo, column: int, position: int) -> Any:
+        if column == TITLE:
+            return r.title
+        if column == WHERE:
+            return where_text(r)
+        if column == REQUESTER:
+            return r.requester or "—"
+        if column == STATUS:
+            return STATUS_LABELS.get(r.status, r.status)
+        if column == DUE:
+            return f"{r.due:%d %b %Y}" if r.due else "—"
+        if column == OUTCOME:
+            return outcome_text(r)
+        if column == FILED:
+            return f"{r.created_at:%d %b %Y}"
+        return None
 
-    @property
-    def requests(self) -> list[RequestInfo]:
-        return list(self._rows)
+    def sort_value(self, r: RequestInfo, column: int, position: int) -> Any:
+        if column == REQUESTER:
+            return r.requester.casefold()
+        if column == STATUS:
+            return _STATUS_ORDER.get(r.status, 9)
+        if column == DUE:
+            return (r.due or date.max).isoformat()
+        if column == FILED:
+            return r.created_at.isoformat()
+        return super().sort_value(r, column, position)
 
-    def row_of(self, request_id: int) -> int:
-        return next((n for n, r in enumerate(self._rows) if r.id == request_id), -1)
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        r = self._rows[index.row()]
-        col = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return (r.title, where_text(r), r.requester or "—", STATUS_LABELS.get(r.status, r.status),
-                    f"{r.due:%d %b %Y}" if r.due else "—", outcome_text(r), f"{r.created_at:%d %b %Y}")[col]
-        if role == SortRole:
-            return (r.title.casefold(), where_text(r).casefold(), r.requester.casefold(),
-                    _STATUS_ORDER.get(r.status, 9), (r.due or date.max).isoformat(), outcome_text(r).casefold(),
-                    r.created_at.isoformat())[col]
-        if role == RequestRole:
-            return r
-        if role == RequestIdRole:
-            return r.id
+    def role_data(self, r: RequestInfo, column: int, role: int) -> Any:
         if role == StatusRole:
             return r.status
         if role == Qt.ItemDataRole.ToolTipRole:
             return r.need or r.title
-        return None
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole \
-                and 0 <= section < len(HEADERS):
-            return HEADERS[section]
         return None
 
 

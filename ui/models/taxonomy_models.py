@@ -3,61 +3,32 @@ Retired entries stay listed (in italics, status "Retired") so they can be restor
 
 from __future__ import annotations
 
-from typing import Any, Generic, Optional, Sequence, TypeVar
+from typing import Any, Optional, TypeVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 
 from enablement.models.dto import FacetValueInfo, GateInfo, StageInfo
+from ui.models.row_table_model import FIRST_CUSTOM_ROLE, RowTableModel
 
-Index = QModelIndex | QPersistentModelIndex
-RowRole = Qt.ItemDataRole.UserRole + 1  # the DTO of the row
-IdRole = Qt.ItemDataRole.UserRole + 2
-SortRole = Qt.ItemDataRole.UserRole + 3
-RetiredRole = Qt.ItemDataRole.UserRole + 4
+RetiredRole = FIRST_CUSTOM_ROLE  # bool
 
 T = TypeVar("T", StageInfo, GateInfo, FacetValueInfo)
 
 
-class _RowsTableModel(QAbstractTableModel, Generic[T]):
-    headers: tuple[str, ...] = ()
-
-    def __init__(self, parent=None) -> None:  # type: ignore[no-untyped-def]
-        super().__init__(parent)
-        self._rows: list[T] = []
-
-    def set_rows(self, rows: Sequence[T]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    @property
-    def rows(self) -> list[T]:
-        return list(self._rows)
-
-    def row_of(self, row_id: Optional[int]) -> int:
-        return next((n for n, r in enumerate(self._rows) if r.id == row_id), -1)
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.headers)
+class _TaxonomyTableModel(RowTableModel[T]):
+    """Each subclass lists a row's native values in ``cells``: shown as text, sorted as is."""
 
     def cells(self, row: T, position: int) -> tuple[Any, ...]:
         raise NotImplementedError
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        row = self._rows[index.row()]
-        if role in (Qt.ItemDataRole.DisplayRole, SortRole):
-            value = self.cells(row, index.row())[index.column()]
-            return value if role == SortRole else str(value)
-        if role == RowRole:
-            return row
-        if role == IdRole:
-            return row.id
+    def display(self, row: T, column: int, position: int) -> Any:
+        return str(self.cells(row, position)[column])
+
+    def sort_value(self, row: T, column: int, position: int) -> Any:
+        return self.cells(row, position)[column]
+
+    def role_data(self, row: T, column: int, role: int) -> Any:
         if role == RetiredRole:
             return row.retired
         if role == Qt.ItemDataRole.FontRole and row.retired:
@@ -71,19 +42,12 @@ class _RowsTableModel(QAbstractTableModel, Generic[T]):
     def tooltip(self, row: T) -> Optional[str]:
         return None
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole \
-                and 0 <= section < len(self.headers):
-            return self.headers[section]
-        return None
-
 
 def _status(retired: bool) -> str:
     return "Retired" if retired else "Active"
 
 
-class StagesTableModel(_RowsTableModel[StageInfo]):
+class StagesTableModel(_TaxonomyTableModel[StageInfo]):
     headers = ("#", "Stage", "Gates", "Status")
 
     def cells(self, row: StageInfo, position: int) -> tuple[Any, ...]:
@@ -93,7 +57,7 @@ class StagesTableModel(_RowsTableModel[StageInfo]):
         return row.description or None
 
 
-class GatesTableModel(_RowsTableModel[GateInfo]):
+class GatesTableModel(_TaxonomyTableModel[GateInfo]):
     headers = ("#", "Buyer's question", "Exit criteria", "Status")
 
     def cells(self, row: GateInfo, position: int) -> tuple[Any, ...]:
@@ -103,7 +67,7 @@ class GatesTableModel(_RowsTableModel[GateInfo]):
         return row.exit_criteria or None
 
 
-class FacetValuesTableModel(_RowsTableModel[FacetValueInfo]):
+class FacetValuesTableModel(_TaxonomyTableModel[FacetValueInfo]):
     headers = ("Label", "Key", "Status")
 
     def cells(self, row: FacetValueInfo, position: int) -> tuple[Any, ...]:

@@ -1,68 +1,60 @@
-"""A piece's version history as a table."""
+"""A piece's version history as a table, newest first."""
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import Any, Optional, Sequence
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 
 from enablement.models.dto import VersionInfo
+from ui.models.row_table_model import RowRole, RowTableModel
 from ui.text import file_type_label, outcome_label
 
-Index = QModelIndex | QPersistentModelIndex
 COL_NUMBER, COL_FILE, COL_TYPE, COL_PAGES, COL_ADDED, COL_BY, COL_NOTE = range(7)
 HEADERS = ("Version", "File", "Type", "Pages", "Added", "By", "Note")
-VersionRole = Qt.ItemDataRole.UserRole + 1
-SortRole = Qt.ItemDataRole.UserRole + 10
+VersionRole = RowRole  # the VersionInfo
 
 
-class VersionTableModel(QAbstractTableModel):
+class VersionTableModel(RowTableModel[VersionInfo]):
+    headers = HEADERS
+
     def __init__(self, parent=None) -> None:  # type: ignore[no-untyped-def]
         super().__init__(parent)
-        self._rows: list[VersionInfo] = []
-        self.current_id: int | None = None
+        self.current_id: Optional[int] = None
 
-    def set_versions(self, versions: Sequence[VersionInfo], current_id: int | None) -> None:
-        self.beginResetModel()
-        self._rows = sorted(versions, key=lambda v: -v.number)
+    def set_versions(self, versions: Sequence[VersionInfo], current_id: Optional[int]) -> None:
         self.current_id = current_id
-        self.endResetModel()
+        self.set_rows(sorted(versions, key=lambda v: -v.number))
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(HEADERS):
-            return HEADERS[section]
+    def display(self, v: VersionInfo, column: int, position: int) -> Any:
+        if column == COL_NUMBER:
+            return f"v{v.number}" + (" (current)" if v.id == self.current_id else "")
+        if column == COL_FILE:
+            return v.original_name
+        if column == COL_TYPE:
+            return file_type_label(v.file_type)
+        if column == COL_PAGES:
+            return "" if v.page_count is None else str(v.page_count)
+        if column == COL_ADDED:
+            return v.created_at.strftime("%Y-%m-%d")
+        if column == COL_BY:
+            return v.created_by
+        if column == COL_NOTE:
+            return v.note or ("" if v.outcome == "ok" else f"{outcome_label(v.outcome)}: {v.outcome_detail}")
         return None
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not (0 <= index.row() < len(self._rows)):
-            return None
-        v, c = self._rows[index.row()], index.column()
-        if role == VersionRole:
-            return v
-        if role == SortRole:
-            return {COL_NUMBER: v.number, COL_PAGES: v.page_count or 0,
-                    COL_ADDED: v.created_at.timestamp()}.get(c, str(self.data(index) or "").casefold())
-        if role == Qt.ItemDataRole.DisplayRole:
-            if c == COL_NUMBER:
-                return f"v{v.number}" + (" (current)" if v.id == self.current_id else "")
-            if c == COL_FILE:
-                return v.original_name
-            if c == COL_TYPE:
-                return file_type_label(v.file_type)
-            if c == COL_PAGES:
-                return "" if v.page_count is None else str(v.page_count)
-            if c == COL_ADDED:
-                return v.created_at.strftime("%Y-%m-%d")
-            if c == COL_BY:
-                return v.created_by
-            if c == COL_NOTE:
-                return v.note or ("" if v.outcome == "ok" else f"{outcome_label(v.outcome)}: {v.outcome_detail}")
-        if role == Qt.ItemDataRole.ToolTipRole and v.outcome_detail:
-            return v.outcome_detail
+    def sort_value(self, v: VersionInfo, column: int, position: int) -> Any:
+        if column == COL_NUMBER:
+            return v.number
+        if column == COL_PAGES:
+            return v.page_count or 0
+        if column == COL_ADDED:
+            return v.created_at.timestamp()
+        return super().sort_value(v, column, position)
+
+    def role_data(self, v: VersionInfo, column: int, role: int) -> Any:
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column in (COL_FILE, COL_NOTE):  # both may be elided in the view
+                return self.display(v, column, -1) or v.outcome_detail or None
+            return v.outcome_detail or None
         return None

@@ -21,13 +21,17 @@ from enablement.services.journey import CellPieces, JourneyCell, JourneyMap, cel
 from ui.context import AppContext
 from ui.dialogs.request_dialog import RequestDialog
 from ui.widgets import tones
-from ui.widgets.journey_grid import JourneyGridView
+from ui.widgets.journey_grid import CARD_HEIGHT, JourneyGridView
 from ui.widgets.page_header import PageHeader
 from ui.widgets.piece_table import PieceTableView
 
 WINDOWS = ((30, "Last 30 days"), (90, "Last 90 days"), (180, "Last 180 days"), (365, "Last year"))
 REP_SUBTITLE = ("What do I send at this gate? Pick the buyer's question to see the pieces that answer it, "
                 "most used by your team first.")
+CHOOSE_TITLE = "Choose a buyer question above"
+CHOOSE_HINT = "Click a card to see the pieces that answer it; double-click a piece to open it."
+DETAIL_MIN_HEIGHT = 200  # the title row, the table header and a few pieces
+QWIDGETSIZE_MAX = (1 << 24) - 1
 PLAN_SUBTITLE = ("The content plan: how well each buyer question is covered. Dashed red cards have no content, "
                  "amber ones are stale. Right-click any card to request content for it.")
 
@@ -66,14 +70,15 @@ class JourneyMapPage(QWidget):
         self.grid.cell_activated.connect(self.show_cell)
         self.grid.request_wanted.connect(self.request_for_cell)
 
-        # The panel under the grid: the chosen gate and its pieces (or an empty state).
-        self.cell_title = QLabel("Choose a buyer question above")
+        # The panel under the grid: one line until a card is chosen, then the gate and its
+        # pieces (or the empty state); the grid keeps most of the height either way.
+        self.cell_title = QLabel(CHOOSE_TITLE)
         font = QFont(self.cell_title.font())
         font.setPointSizeF(font.pointSizeF() * 1.2)
         font.setBold(True)
         self.cell_title.setFont(font)
         self.cell_title.setWordWrap(True)
-        self.cell_context = QLabel()
+        self.cell_context = QLabel(CHOOSE_HINT)
         self.cell_context.setWordWrap(True)
         self.request_button = QPushButton("Request content for this gate…")
         self.request_button.clicked.connect(lambda: self.request_for_cell(self.selected))
@@ -91,37 +96,35 @@ class JourneyMapPage(QWidget):
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_request = QPushButton("Request it")
         self.empty_request.clicked.connect(lambda: self.request_for_cell(self.selected))
-        empty = QWidget()
+        self.empty_state = empty = QWidget()
         empty_layout = QVBoxLayout(empty)
         empty_layout.addStretch(1)
         empty_layout.addWidget(self.empty_label)
         empty_layout.addWidget(self.empty_request, 0, Qt.AlignmentFlag.AlignHCenter)
         empty_layout.addStretch(1)
-        self.hint_label = QLabel("Click a card to see the pieces that answer that question. "
-                                 "Double-click a piece to open it.")
-        self.hint_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.detail_stack = QStackedWidget()
-        self.detail_stack.addWidget(self.hint_label)
         self.detail_stack.addWidget(self.pieces)
         self.detail_stack.addWidget(empty)
+        self.detail_stack.hide()
 
         title_row = QHBoxLayout()
         title_row.addWidget(self.cell_title, 1)
         title_row.addWidget(self.open_button)
         title_row.addWidget(self.request_button)
-        detail = QFrame()
-        detail.setFrameShape(QFrame.Shape.StyledPanel)
-        detail_layout = QVBoxLayout(detail)
+        self.detail = QFrame()
+        self.detail.setFrameShape(QFrame.Shape.StyledPanel)
+        detail_layout = QVBoxLayout(self.detail)
         detail_layout.addLayout(title_row)
         detail_layout.addWidget(self.cell_context)
         detail_layout.addWidget(self.detail_stack, 1)
 
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.addWidget(self.grid)
-        self.splitter.addWidget(detail)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 2)
+        self.splitter.addWidget(self.detail)
+        self.splitter.setStretchFactor(0, 1)  # a taller window grows the grid
+        self.splitter.setStretchFactor(1, 0)
         self.splitter.setChildrenCollapsible(False)
+        self._show_detail(False)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.header)
@@ -177,7 +180,7 @@ class JourneyMapPage(QWidget):
             return  # a newer load is on its way
         self.journey = journey
         self.grid.set_map(journey)
-        self.grid.setMinimumHeight(min(self.grid.minimum_grid_height(), 3 * 132 + 40))
+        self.grid.setMinimumHeight(min(self.grid.minimum_grid_height(), 3 * CARD_HEIGHT + 40))
         self._show_summary(journey)
         if self.selected is not None:
             cell = journey.cell(self.selected.stage_id, self.selected.gate_id)
@@ -214,9 +217,10 @@ class JourneyMapPage(QWidget):
         if cell.empty:
             self.empty_label.setText(f"Nothing in the library answers “{cell.question}” yet.\n"
                                      "Ask marketing for it: the request carries this stage and gate.")
-            self.detail_stack.setCurrentIndex(2)
-            self.pieces.rows.set_pieces([])
+            self.detail_stack.setCurrentIndex(1)
+            self.pieces.table_model.set_rows([])
             self.open_button.setEnabled(False)
+            self._show_detail(True)
             return
         self._cell_seq += 1
         seq = self._cell_seq
@@ -228,10 +232,30 @@ class JourneyMapPage(QWidget):
         if seq != self._cell_seq:
             return
         days = self.window_combo.currentData()
-        self.pieces.rows.uses_label = f"Uses ({days} d)"
-        self.pieces.rows.set_pieces(result.pieces, result.recent_uses)
-        self.detail_stack.setCurrentIndex(1)
+        self.pieces.table_model.uses_label = f"Uses ({days} d)"
+        self.pieces.table_model.set_rows(result.pieces, result.recent_uses)
+        self.detail_stack.setCurrentIndex(0)
         self.open_button.setEnabled(False)
+        self._show_detail(True)
+
+    def _show_detail(self, shown: bool) -> None:
+        """Open the panel under the grid (a chosen card) or fold it to one line (none yet)."""
+        was_shown = self.detail_stack.isVisibleTo(self.detail)
+        self.detail_stack.setVisible(shown)
+        self.open_button.setVisible(shown)
+        self.request_button.setVisible(shown)
+        # One unwrapped line each while folded, so the panel's height hint is exact.
+        self.cell_title.setWordWrap(shown)
+        self.cell_context.setWordWrap(shown)
+        if not shown:
+            self.detail.setMaximumHeight(self.detail.sizeHint().height())
+            return
+        self.detail.setMaximumHeight(QWIDGETSIZE_MAX)
+        total = sum(self.splitter.sizes())
+        if not was_shown and total > 0:
+            # The grid keeps at least the rows it needs; the list gets the rest, up to 45%.
+            wanted = max(DETAIL_MIN_HEIGHT, min(total - self.grid.minimum_grid_height(), int(total * 0.45)))
+            self.splitter.setSizes([total - wanted, wanted])
 
     def _open_selected(self) -> None:
         piece = self.pieces.selected_piece()

@@ -66,8 +66,8 @@ class KitItemsView(QTableView):
         header.setSectionResizeMode(TITLE, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(TYPE, QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(False)
-        self.setColumnWidth(NOTE, 260)
-        self.setColumnWidth(WARNINGS, 250)
+        self.setColumnWidth(NOTE, 220)
+        self.setColumnWidth(WARNINGS, 170)  # long warnings elide; the tooltip has them whole
 
     def dropEvent(self, event) -> None:  # type: ignore[no-untyped-def]
         if event.source() is not self:
@@ -236,7 +236,7 @@ class KitsPage(QWidget):
         self.splitter.setStretchFactor(0, 1)
         self.splitter.setStretchFactor(1, 4)
         self.splitter.setChildrenCollapsible(False)
-        left.setMinimumWidth(260)
+        left.setMinimumWidth(220)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.header)
@@ -272,13 +272,13 @@ class KitsPage(QWidget):
             return
         wanted = self._select_after_load or (self.kit.id if self.kit else None)
         self._select_after_load = None
-        self.kit_list_model.set_kits(kits)
+        self.kit_list_model.set_rows(kits)
         row = self.kit_list_model.row_of(wanted) if wanted is not None else -1
         if row < 0 and kits:
             row = 0
         if row >= 0:
-            self.kit_list.setCurrentIndex(self.kit_list_model.index(row))
-            self._kit_chosen(self.kit_list_model.index(row))
+            self.kit_list.setCurrentIndex(self.kit_list_model.index(row, 0))
+            self._kit_chosen(self.kit_list_model.index(row, 0))
         else:
             self._show_kit(None)
 
@@ -286,7 +286,7 @@ class KitsPage(QWidget):
         row = self.kit_list_model.row_of(kit_id)
         if row < 0:
             return False
-        self.kit_list.setCurrentIndex(self.kit_list_model.index(row))
+        self.kit_list.setCurrentIndex(self.kit_list_model.index(row, 0))
         return True
 
     def _kit_chosen(self, index: QModelIndex) -> None:
@@ -298,7 +298,7 @@ class KitsPage(QWidget):
         self.right.setCurrentIndex(1 if kit else 0)
         self.delete_button.setEnabled(kit is not None)
         if kit is None:
-            self.items_model.set_items([])
+            self.items_model.set_rows([])
             return
         same = previous is not None and previous.id == kit.id
         selected_piece = self.selected_item().piece.id if same and self.selected_item() else None
@@ -309,7 +309,7 @@ class KitsPage(QWidget):
             self.notes_edit.setPlainText(kit.notes)
             self.notes_edit.blockSignals(False)
             self.save_button.setEnabled(False)
-        self.items_model.set_items(kit.items)
+        self.items_model.set_rows(kit.items)
         if selected_piece is not None and selected_piece in self.items_model.piece_ids():
             self.items.selectRow(self.items_model.piece_ids().index(selected_piece))
         if not same:

@@ -21,7 +21,7 @@ from enablement.services.search import SearchOutcome
 from ui.context import AppContext
 from ui.models.piece_table_model import PieceIdRole, PieceTableModel
 from ui.widgets.facet_panel import FacetPanel
-from ui.widgets.piece_delegate import PieceDelegate
+from ui.widgets.piece_delegate import THUMB, PieceDelegate
 from ui.widgets.thumbnails import ThumbnailCache
 
 log = logging.getLogger(__name__)
@@ -63,7 +63,7 @@ class LibraryPage(QWidget):
         self.facets = FacetPanel()
         self.facets.filters_changed.connect(lambda _f: self.run_query())
         self.model = PieceTableModel(self)
-        self.thumbnails = ThumbnailCache(app, self)
+        self.thumbnails = ThumbnailCache(app, self, size=THUMB)
         self.view = QListView()
         self.view.setObjectName("results")
         self.view.setModel(self.model)
@@ -199,7 +199,7 @@ class LibraryPage(QWidget):
         self.outcome = outcome
         self.search_id = None
         snippets = {h.piece_id: h.snippet for h in outcome.results.hits}
-        self.model.set_pieces(outcome.pieces, snippets)
+        self.model.set_rows(outcome.pieces, snippets)
         if position:
             self.view.verticalScrollBar().setValue(position)
         self.facets.set_counts(outcome.facets)
@@ -232,7 +232,7 @@ class LibraryPage(QWidget):
         self._loading_more = False
         if seq != self.seq:
             return
-        self.model.append_pieces(outcome.pieces, {h.piece_id: h.snippet for h in outcome.results.hits})
+        self.model.append_rows(outcome.pieces, {h.piece_id: h.snippet for h in outcome.results.hits})
 
     def _log_search(self) -> None:
         """A query the user paused on is worth recording for the search-gap report."""

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QDialog, QHBoxLayout, QLabel, QPushButton, QSplitter, QTableView, QTabWidget,
+from PySide6.QtWidgets import (QDialog, QHBoxLayout, QHeaderView, QLabel, QPushButton, QSplitter, QTableView, QTabWidget,
                                QVBoxLayout, QWidget)
 
 from enablement.errors import InvalidInput, UserFacingError
@@ -23,9 +23,10 @@ from ui.dialogs import files
 from ui.dialogs.kit_picker import KitPickerDialog, add_to_kit
 from ui.dialogs.log_use_dialog import LogUseDialog
 from ui.dialogs.request_dialog import RequestDialog
-from ui.models.version_table_model import VersionTableModel
+from ui.models.version_table_model import COL_FILE, COL_NOTE, COL_PAGES, COL_TYPE, VersionTableModel
 from ui.text import USE_KIND_LABELS, file_type_label, nice_date, review_text
 from ui.widgets.piece_editor import PieceEditor, save_piece, suggestions_for
+from ui.widgets import tones
 from ui.widgets.preview import PreviewWidget
 
 SAFE_TO_OPEN = frozenset({"pdf", "docx", "pptx", "xlsx"})
@@ -114,8 +115,16 @@ class PieceDetailDialog(QDialog):
         versions_view = QTableView()
         versions_view.setModel(self.versions)
         versions_view.verticalHeader().hide()
-        versions_view.horizontalHeader().setStretchLastSection(True)
         versions_view.setWordWrap(False)
+        versions_view.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # file names keep their extension
+        # The panel is narrow: file and note share what is left; type and pages are in the file name
+        # and the fields above.
+        header = versions_view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        for column in (COL_FILE, COL_NOTE):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+        for column in (COL_TYPE, COL_PAGES):
+            versions_view.setColumnHidden(column, True)
         self.versions_view = versions_view
         about = QWidget()
         av = QVBoxLayout(about)
@@ -196,7 +205,8 @@ class PieceDetailDialog(QDialog):
         self.setWindowTitle(s.title)
         self.heading.setText(s.title + ("" if s.status == "published" else f"  ({s.status})"))
         self.trust.setText(review_text(s) + (" — check with the owner before sending it." if s.stale else ""))
-        self.trust.setStyleSheet("color: rgb(198, 40, 40); font-weight: bold;" if s.stale else "")
+        red = tones.accent(self.palette(), "empty").name()
+        self.trust.setStyleSheet(f"color: {red}; font-weight: bold;" if s.stale else "")
         stages = ", ".join(s.labels("stage")) or "no stage"
         gates = "; ".join(s.labels("gate")) or "no gate"
         facets = ", ".join(t.label for t in s.tags if t.dimension not in ("stage", "gate"))
@@ -224,7 +234,9 @@ class PieceDetailDialog(QDialog):
         self.stats.setText(f"{counts}<br>{people} {'person' if people == 1 else 'people'} · {helped}"
                            + (f" · last used {nice_date(last.date())}" if last else "") if by_kind else counts)
         self.versions.set_versions(d.versions, d.current_version_id)
-        self.versions_view.resizeColumnsToContents()
+        # An all-empty Note column would only take room from the file names.
+        no_notes = not any(self.versions.index(r, COL_NOTE).data() for r in range(self.versions.rowCount()))
+        self.versions_view.setColumnHidden(COL_NOTE, no_notes)
         has_file = s.kind != "link"
         marketing = self.app.actor.role in MARKETING
         self.buttons["open"].setEnabled(has_file and s.file_type in SAFE_TO_OPEN)

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDoubleSpinBox, 
 
 from enablement.models.changes import Changes
 from enablement.models.dto import Actor
-from enablement.reports.base import Report, ReportFilter
+from enablement.reports.base import ReportFilter
 from enablement.services.journey import JourneyCell, JourneyMap, cell_pieces, journey_from_coverage
 from enablement.services.permissions import Permission, can
 from ui.context import AppContext
@@ -25,7 +25,7 @@ from ui.text import count_phrase
 from ui.dialogs import files
 from ui.dialogs.request_dialog import RequestDialog
 from ui.widgets import report_views
-from ui.widgets.journey_grid import JourneyGridView
+from ui.widgets.journey_grid import CARD_HEIGHT, JourneyGridView
 from ui.widgets.page_header import Banner, PageHeader
 from ui.widgets.piece_table import PieceTableView
 from ui.widgets.report_views import KpiCard, ReportTableView
@@ -301,12 +301,14 @@ class ReportsPage(QWidget):
 
     def _value_tab(self) -> QWidget:
         self.hours_spin = QDoubleSpinBox()
-        self.hours_spin.setRange(0, 200)
+        self.hours_spin.setRange(0.5, 1000)  # the library's setting accepts more than 0, up to 1,000
         self.hours_spin.setDecimals(1)
         self.hours_spin.setSingleStep(0.5)
         self.hours_spin.setSuffix(" h")
-        self.hours_spin.setValue(self.app.library.ctx.settings.hours_to_build_piece)
-        self.hours_spin.setToolTip("How long a rep would spend building a piece from scratch")
+        self.hours_spin.setMaximumWidth(self.hours_spin.fontMetrics().horizontalAdvance("1000.0 h") + 48)
+        self.hours_spin.setValue(self.app.library.settings.get().hours_to_build_piece)
+        self.hours_spin.setToolTip("How long a rep would spend building a piece from scratch "
+                                   "(saved for everyone who opens this library)")
         self.hours_spin.editingFinished.connect(self._hours_changed)
         self.hours_result = QLabel()
         font = self.hours_result.font()
@@ -477,6 +479,7 @@ class ReportsPage(QWidget):
     def _show_coverage(self, b: ReportBundle) -> None:
         c = b.coverage
         self.coverage_grid.set_map(b.journey)
+        self.coverage_grid.setMinimumHeight(min(self.coverage_grid.minimum_grid_height(), 3 * CARD_HEIGHT + 40))
         self.coverage_summary.setText(f"<b>{c.cells - c.gaps} of {c.cells}</b> gates have published content; "
                                       f"<b>{c.gaps}</b> gaps and <b>{c.unused_cells}</b> gates whose pieces were not "
                                       "used in the period. Right-click a gate to request content for it.")
@@ -494,22 +497,31 @@ class ReportsPage(QWidget):
     # --- drill-down and actions ------------------------------------------------------------
     def _coverage_cell(self, cell: JourneyCell) -> None:
         self.cell_label.setText(f"{cell.question}: published pieces")
-        self.app.runner.read(cell_pieces, lambda result: self.cell_pieces.rows.set_pieces(result.pieces,
+        self.app.runner.read(cell_pieces, lambda result: self.cell_pieces.table_model.set_rows(result.pieces,
                                                                                          result.recent_uses),
                              None, self.app.library, cell.stage_id, cell.gate_id,
                              window_days=self.bundle.journey.window_days if self.bundle else 90)
 
     def _reason_chosen(self, row: dict) -> None:
         reason = row.get("reason", "")
-        column = self.ignored_table.rows.column_index("why_ignored")
+        column = self.ignored_table.table_model.column_index("why_ignored")
         self.ignored_table.proxy.setFilterKeyColumn(column)
         self.ignored_table.proxy.setFilterFixedString(reason)
         self.ignored_box.setTitle(f"Ignored pieces: {reason}")
 
     def _hours_changed(self) -> None:
-        if self.bundle is None or self.hours_spin.value() == self.bundle.hours.hours_per_piece:
+        """Save the manager's assumption (write lane), then recount the hours-saved report."""
+        hours = self.hours_spin.value()
+        if hours == self.app.library.settings.get().hours_to_build_piece and (
+                self.bundle is None or hours == self.bundle.hours.hours_per_piece):
             return
-        f, hours = self.bundle.filter, self.hours_spin.value()
+        self.app.runner.write(self.app.library.settings.set_hours_per_piece, self._hours_saved, self._hours_failed,
+                              self.app.actor, hours)
+
+    def _hours_saved(self, done) -> None:  # type: ignore[no-untyped-def]
+        hours = done.value.hours_to_build_piece
+        if self.bundle is None or hours == self.bundle.hours.hours_per_piece:
+            return
 
         def shown(report) -> None:  # type: ignore[no-untyped-def]
             if self.bundle is not None:
@@ -520,7 +532,14 @@ class ReportsPage(QWidget):
                 self.cards["hours"].set_value(f"{report.hours_saved:,.0f} h",
                                               f"{report.reuses} reuses × {report.hours_per_piece:g} h")
 
-        self.app.runner.read(self.app.library.reports.hours_saved, shown, self._failed, self.app.actor, f, hours)
+        # Only this report depends on the setting: recount it rather than announce the change-set
+        # (its usage flag would reload every view that counts uses).
+        self.app.runner.read(self.app.library.reports.hours_saved, shown, self._failed, self.app.actor,
+                             self.bundle.filter, hours)
+
+    def _hours_failed(self, exc: BaseException) -> None:
+        self.hours_spin.setValue(self.app.library.settings.get().hours_to_build_piece)  # back to what is stored
+        self._failed(exc)
 
     def request_gap(self, row: dict) -> None:
         args = self.app.library.reports.gap_request(row)

@@ -47,7 +47,7 @@ class RequestsPage(QWidget):
         self.new_button.clicked.connect(lambda: self.new_request())
         self.header.controls.addWidget(self.new_button)
 
-        self.model = RequestsTableModel(self, today=app.library.ctx.today())
+        self.model = RequestsTableModel(self)
         self.proxy = RequestsFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
         self.table = QTableView()
@@ -64,8 +64,12 @@ class RequestsPage(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
-        header.setSectionResizeMode(OUTCOME, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((TITLE, 250), (WHERE, 220), (REQUESTER, 120), (STATUS, 100), (DUE, 95), (FILED, 95)):
+        # The request's title gets what is left; the short columns fit their contents.
+        header.setSectionResizeMode(TITLE, QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(60)
+        for column in (STATUS, DUE, FILED):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        for column, width in ((WHERE, 180), (REQUESTER, 110), (OUTCOME, 170)):
             self.table.setColumnWidth(column, width)
         self.table.setItemDelegateForColumn(STATUS, _StatusDelegate(self.table))
         header.setHighlightSections(False)
@@ -143,7 +147,7 @@ class RequestsPage(QWidget):
         result_row.addWidget(self.open_piece_button)
         self.detail = QFrame()
         self.detail.setFrameShape(QFrame.Shape.StyledPanel)
-        self.detail.setMinimumWidth(340)
+        self.detail.setMinimumWidth(320)
         detail_layout = QVBoxLayout(self.detail)
         detail_layout.addWidget(self.detail_title)
         detail_layout.addLayout(chip_row)
@@ -178,8 +182,9 @@ class RequestsPage(QWidget):
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(left)
         self.splitter.addWidget(right)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setStretchFactor(0, 1)  # a wider window widens the table
+        self.splitter.setStretchFactor(1, 0)
+        self.splitter.setSizes([760, 320])
         self.splitter.setChildrenCollapsible(False)
 
         layout = QVBoxLayout(self)
@@ -193,7 +198,7 @@ class RequestsPage(QWidget):
             self.reload()
 
     def apply_changes(self, changes: Changes) -> None:
-        if changes.requests or changes.users or changes.taxonomy or (changes.pieces and self.model.requests):
+        if changes.requests or changes.users or changes.taxonomy or (changes.pieces and self.model.rows):
             self._dirty = True
             if self.isVisible():
                 self.reload()
@@ -232,14 +237,19 @@ class RequestsPage(QWidget):
         if seq != self._seq:
             return
         current = self.selected_request()
-        self.model.set_requests(rows)
+        self.model.set_rows(rows)
         self._update_counts()
-        if current is not None:
-            self.select_request(current.id)
+        if current is None or not self.select_request(current.id):
+            self._select_first()
         self._show_selected()
 
+    def _select_first(self) -> None:
+        # The detail is what a rep comes for, and the head of the queue is what marketing works on.
+        if self.selected_request() is None and self.proxy.rowCount():
+            self.table.selectRow(0)
+
     def _update_counts(self) -> None:
-        rows = self.model.requests
+        rows = self.model.rows
         for key, button in self._group_button.items():
             n = sum(1 for r in rows if r.status in GROUPS[key])
             label = {"open": "Open", "in_progress": "In progress", "done": "Done", "all": "All"}[key]
@@ -250,7 +260,7 @@ class RequestsPage(QWidget):
         empty = self.proxy.rowCount() == 0
         self.table.setVisible(not empty)
         self.empty_label.setVisible(empty)
-        if not self.model.requests:
+        if not self.model.rows:
             self.empty_label.setText("No requests yet." + ("" if self.can_triage else
                                      "\nMissing a piece for a buyer? Click “New request…” and marketing will see it."))
         else:
@@ -260,6 +270,7 @@ class RequestsPage(QWidget):
         self._group_button[group].setChecked(True)
         self.proxy.set_group(group)
         self._update_empty()
+        self._select_first()
         self._show_selected()
 
     def select_request(self, request_id: int) -> bool:

@@ -21,8 +21,8 @@ from enablement.services.permissions import Permission, can
 from ui.context import AppContext
 from ui.dialogs import files
 from ui.dialogs.text_prompt import ask_text
-from ui.models.taxonomy_models import (FacetValuesTableModel, GatesTableModel, RowRole, StagesTableModel,
-                                       _RowsTableModel)
+from ui.models.row_table_model import RowRole, RowTableModel
+from ui.models.taxonomy_models import FacetValuesTableModel, GatesTableModel, StagesTableModel
 from ui.widgets.page_header import Banner, PageHeader
 
 FACET_LABELS = {"persona": "Persona", "industry": "Industry", "product": "Product", "content_type": "Content type",
@@ -30,7 +30,7 @@ FACET_LABELS = {"persona": "Persona", "industry": "Industry", "product": "Produc
 TAXONOMY_FILTER = "Taxonomy (*.json);;All files (*)"
 
 
-def _table(model: _RowsTableModel, stretch: int) -> QTableView:
+def _table(model: RowTableModel, stretch: int) -> QTableView:
     view = QTableView()
     view.setModel(model)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -51,7 +51,7 @@ def _selected(view: QTableView):  # type: ignore[no-untyped-def]
     return rows[0].data(RowRole) if rows else None
 
 
-def _select_id(view: QTableView, model: _RowsTableModel, row_id: Optional[int]) -> None:
+def _select_id(view: QTableView, model: RowTableModel, row_id: Optional[int]) -> None:
     row = model.row_of(row_id)
     if row < 0 and model.rowCount():
         row = 0

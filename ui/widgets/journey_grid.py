@@ -19,9 +19,18 @@ from enablement.services.journey import JourneyCell
 from ui.models.journey_grid_model import CellRole, JourneyGridTableModel, age_text
 from ui.widgets import tones
 
-CARD_HEIGHT = 132
-CARD_MIN_WIDTH = 168
+# Columns share the view's width and rows its height; below these a scroll bar appears.
+CARD_HEIGHT = 136  # room for a four-line question above the counts
+CARD_MIN_WIDTH = 124
 _PAD = 10
+
+
+def _first_fitting(fm: QFontMetrics, texts: tuple[str, ...], width: int) -> str:
+    """The first of ``texts`` (longest first) that fits ``width``; else the last, elided."""
+    for text in texts:
+        if fm.horizontalAdvance(text) <= width:
+            return text
+    return fm.elidedText(texts[-1], Qt.TextElideMode.ElideRight, width)
 
 
 class JourneyCellDelegate(QStyledItemDelegate):
@@ -77,19 +86,21 @@ class JourneyCellDelegate(QStyledItemDelegate):
             painter.setFont(bold_small)
             painter.setPen(tones.accent(palette, "empty"))
             rect = QRect(inner.left(), bottom - line_h, inner.width(), line_h)
-            text = QFontMetrics(bold_small).elidedText("No content — request it", Qt.TextElideMode.ElideRight,
-                                                       inner.width())
+            text = _first_fitting(QFontMetrics(bold_small), ("No content — request it", "No content"),
+                                  inner.width())
             painter.drawText(rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text)
             used_top = rect.top()
         else:
             painter.setFont(small_font)
-            fresh = f"Newest {age_text(cell.age_days)}"
-            if cell.stale_pieces:
-                fresh += f" · {cell.stale_pieces} overdue"
+            age = age_text(cell.age_days)
+            # Narrow cards drop words before they cut any: the overdue count matters most.
+            fresh = ((f"Newest {age} · {cell.stale_pieces} overdue", f"{age} · {cell.stale_pieces} overdue",
+                      f"{cell.stale_pieces} overdue") if cell.stale_pieces else (f"Newest {age}", age))
             painter.setPen(tones.accent(palette, "stale") if cell.stale or cell.stale_pieces else muted)
             rect2 = QRect(inner.left(), bottom - line_h, inner.width(), line_h)
-            painter.drawText(rect2, Qt.AlignmentFlag.AlignLeft, fm_small.elidedText(fresh, Qt.TextElideMode.ElideRight, inner.width()))
-            used = f"{cell.used_pieces} used in {self.window_days} d"
+            painter.drawText(rect2, Qt.AlignmentFlag.AlignLeft, _first_fitting(fm_small, fresh, inner.width()))
+            used = _first_fitting(fm_small, (f"{cell.used_pieces} used in {self.window_days} d",
+                                             f"{cell.used_pieces} used"), inner.width())
             painter.setPen(tones.accent(palette, "good") if cell.used_pieces else muted)
             rect1 = QRect(inner.left(), rect2.top() - line_h, inner.width(), line_h)
             painter.drawText(rect1, Qt.AlignmentFlag.AlignLeft, used)
@@ -187,12 +198,15 @@ class JourneyGridView(QTableView):
         self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setFrameShape(QTableView.Shape.NoFrame)
-        self.verticalHeader().hide()
-        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.verticalHeader().setDefaultSectionSize(CARD_HEIGHT)
+        rows = self.verticalHeader()
+        rows.hide()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        rows.setMinimumSectionSize(CARD_HEIGHT)
+        rows.setDefaultSectionSize(CARD_HEIGHT)
         header = self.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         header.setMinimumSectionSize(CARD_MIN_WIDTH)
+        header.setTextElideMode(Qt.TextElideMode.ElideRight)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         header.setHighlightSections(False)
         font = header.font()
@@ -245,7 +259,8 @@ class JourneyGridView(QTableView):
         return self.grid_model.cell(index)
 
     def minimum_grid_height(self) -> int:
-        return self.horizontalHeader().height() + self.grid_model.rowCount() * CARD_HEIGHT + 4
+        """The height that shows every row at the smallest card height."""
+        return self.horizontalHeader().sizeHint().height() + self.grid_model.rowCount() * CARD_HEIGHT + 4
 
     def _clicked(self, index: QModelIndex) -> None:
         cell = self.grid_model.cell(index)

@@ -9,12 +9,11 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 from enablement.models.dto import PieceSummary
 from ui.models.piece_table_model import PieceRole, SnippetRole
 from ui.text import file_type_label, plain, review_text
+from ui.widgets import tones
 from ui.widgets.thumbnails import ThumbnailCache
 
 ROW_HEIGHT = 112
 THUMB = QSize(66, 88)
-STALE_COLOR = QColor(198, 40, 40)
-DRAFT_COLOR = QColor(230, 140, 0)
 
 
 def chip_color(palette: QPalette, dimension: str) -> QColor:
@@ -77,7 +76,8 @@ class PieceDelegate(QStyledItemDelegate):
         y = rect.top() + 8
         badge = "" if piece.status == "published" else piece.status.upper()
         if badge:
-            badge_w = self._badge(painter, QRect(left, y + 2, 0, fm.height() - 2), badge, DRAFT_COLOR, count_font)
+            badge_w = self._badge(painter, QRect(left, y + 2, 0, fm.height() - 2), badge,
+                                  tones.accent(palette, "stale"), palette, count_font)
             left_title = left + badge_w + 6
         else:
             left_title = left
@@ -117,8 +117,9 @@ class PieceDelegate(QStyledItemDelegate):
         painter.setFont(chip_font)
         x = left
         if piece.stale:
-            x += self._badge(painter, QRect(x, y, 0, cfm.height() + 2), "STALE", STALE_COLOR, chip_font) + 6
-        painter.setPen(STALE_COLOR if piece.stale and not selected else muted)
+            x += self._badge(painter, QRect(x, y, 0, cfm.height() + 2), "STALE", tones.accent(palette, "empty"),
+                             palette, chip_font) + 6
+        painter.setPen(tones.accent(palette, "empty") if piece.stale and not selected else muted)
         kind = ", ".join(piece.labels("content_type")) or file_type_label(piece.file_type, piece.kind)
         trust = f"{review_text(piece)} · {kind}"
         if piece.source == "rep":
@@ -137,13 +138,14 @@ class PieceDelegate(QStyledItemDelegate):
         painter.restore()
 
     def _paint_thumbnail(self, painter: QPainter, r: QRect, piece: PieceSummary, palette: QPalette) -> None:
-        pixmap = self.thumbnails.pixmap(piece)
+        pixmap = self.thumbnails.pixmap(piece)  # from memory; a worker fills the cache
         if pixmap is not None:
-            scaled = pixmap.scaled(r.size(), Qt.AspectRatioMode.KeepAspectRatio,
-                                   Qt.TransformationMode.SmoothTransformation)
-            target = QRect(r.left() + (r.width() - scaled.width()) // 2, r.top() + (r.height() - scaled.height()) // 2,
-                           scaled.width(), scaled.height())
-            painter.drawPixmap(target, scaled)
+            size = pixmap.deviceIndependentSize().toSize()
+            if size.width() > r.width() or size.height() > r.height():  # the cache scales once; this is a fallback
+                size = size.scaled(r.size(), Qt.AspectRatioMode.KeepAspectRatio)
+            target = QRect(r.left() + (r.width() - size.width()) // 2, r.top() + (r.height() - size.height()) // 2,
+                           size.width(), size.height())
+            painter.drawPixmap(target, pixmap)
             painter.setPen(palette.color(QPalette.ColorRole.Mid))
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawRect(target.adjusted(0, 0, -1, -1))
@@ -166,7 +168,7 @@ class PieceDelegate(QStyledItemDelegate):
         painter.drawText(band, Qt.AlignmentFlag.AlignCenter, QFontMetrics(f).elidedText(label, Qt.TextElideMode.ElideRight, band.width() - 2))
 
     @staticmethod
-    def _badge(painter: QPainter, r: QRect, text: str, color: QColor, font: QFont) -> int:
+    def _badge(painter: QPainter, r: QRect, text: str, color: QColor, palette: QPalette, font: QFont) -> int:
         f = QFont(font)
         f.setBold(True)
         fm = QFontMetrics(f)
@@ -176,7 +178,7 @@ class PieceDelegate(QStyledItemDelegate):
         painter.setBrush(color)
         painter.drawRoundedRect(box, 4, 4)
         painter.setFont(f)
-        painter.setPen(QColor(255, 255, 255))
+        painter.setPen(palette.color(QPalette.ColorRole.Base))  # the accent is dark on light themes, light on dark
         painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
         painter.setFont(font)
         return w

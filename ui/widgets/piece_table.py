@@ -8,7 +8,8 @@ from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QStyledItemDelegate, QTableView, QWidget
 
 from enablement.models.dto import PieceSummary
-from ui.models.piece_rows_model import FRESHNESS, TITLE, PieceIdRole, PieceRole, PieceRowsTableModel, SortRole, StaleRole
+from ui.models.piece_rows_model import FRESHNESS, TITLE, PieceIdRole, PieceRole, PieceRowsTableModel, StaleRole
+from ui.models.row_table_model import SortRole
 from ui.widgets import tones
 
 
@@ -26,9 +27,9 @@ class PieceTableView(QTableView):
 
     def __init__(self, parent: Optional[QWidget] = None, uses_label: str = "Uses") -> None:
         super().__init__(parent)
-        self.rows = PieceRowsTableModel(self, uses_label=uses_label)
+        self.table_model = PieceRowsTableModel(self, uses_label=uses_label)
         self.proxy = QSortFilterProxyModel(self)
-        self.proxy.setSourceModel(self.rows)
+        self.proxy.setSourceModel(self.table_model)
         self.proxy.setSortRole(SortRole)
         self.proxy.setFilterKeyColumn(TITLE)
         self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)

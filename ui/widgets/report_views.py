@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Callable, Optional, Sequence
 
-from PySide6.QtCharts import (QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QHorizontalBarSeries,
+from PySide6.QtCharts import (QBarCategoryAxis, QBarSet, QChart, QChartView, QHorizontalBarSeries,
                               QLineSeries, QPieSeries, QValueAxis)
 from PySide6.QtCore import QMargins, QModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPainter, QPalette
@@ -12,7 +12,8 @@ from PySide6.QtWidgets import (QAbstractItemView, QFrame, QHeaderView, QLabel, Q
                                QVBoxLayout, QWidget)
 
 from enablement.reports.base import ReportTable
-from ui.models.report_table_model import PieceIdRole, ReportTableModel, RowRole, SortRole
+from ui.models.report_table_model import PieceIdRole, ReportTableModel
+from ui.models.row_table_model import RowRole, SortRole
 from ui.widgets import tones
 
 
@@ -69,9 +70,9 @@ class ReportTableView(QTableView):
 
     def __init__(self, parent: Optional[QWidget] = None) -> None:
         super().__init__(parent)
-        self.rows = ReportTableModel(self)
+        self.table_model = ReportTableModel(self)
         self.proxy = QSortFilterProxyModel(self)
-        self.proxy.setSourceModel(self.rows)
+        self.proxy.setSourceModel(self.table_model)
         self.proxy.setSortRole(SortRole)
         self.setModel(self.proxy)
         self.setSortingEnabled(True)
@@ -89,28 +90,28 @@ class ReportTableView(QTableView):
         self._action: Optional[Callable[[dict], None]] = None
 
     def set_row_action(self, label: str, action: Callable[[dict], None]) -> None:
-        self.rows.action_label = label
+        self.table_model.action_label = label
         self._action = action
 
     def set_table(self, table: Optional[ReportTable], stretch: str = "") -> None:
-        self.rows.set_table(table)
+        self.table_model.set_table(table)
         header = self.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        column = self.rows.column_index(stretch) if stretch else -1
+        column = self.table_model.column_index(stretch) if stretch else -1
         if column >= 0:
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
         else:
             header.setStretchLastSection(True)
         if self._action is not None and table is not None:
             for row in range(self.proxy.rowCount()):
-                index = self.proxy.index(row, self.rows.action_column)
-                button = QPushButton(self.rows.action_label)
+                index = self.proxy.index(row, self.table_model.action_column)
+                button = QPushButton(self.table_model.action_label)
                 button.setProperty("row", index.data(RowRole))
                 button.clicked.connect(lambda _c=False, b=button: self._action(b.property("row")))
                 self.setIndexWidget(index, button)
 
     def action_button(self, row: int) -> Optional[QPushButton]:
-        widget = self.indexWidget(self.proxy.index(row, self.rows.action_column))
+        widget = self.indexWidget(self.proxy.index(row, self.table_model.action_column))
         return widget if isinstance(widget, QPushButton) else None
 
     def keyPressEvent(self, event) -> None:  # type: ignore[no-untyped-def]
@@ -213,6 +214,7 @@ def top_pieces(table: ReportTable, palette: QPalette, limit: int = 8) -> QChart:
     bars = QBarSet("Uses")
     bars.setColor(tones.accent(palette, "info"))
     bars.setBorderColor(QColor(Qt.GlobalColor.transparent))
+    bars.setLabelColor(palette.color(QPalette.ColorRole.Base))  # the accent is dark on light themes, light on dark
     for row in rows:
         bars.append(row[2])
     series = QHorizontalBarSeries()

@@ -8,16 +8,18 @@ its last change, so a new version gets a new thumbnail.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 from pathlib import Path
 from typing import Optional
 
-from PySide6.QtCore import QObject, QSize, Signal
-from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtCore import QObject, QSize, Qt, Signal
+from PySide6.QtGui import QGuiApplication, QImage, QPixmap
 
 from enablement.models.dto import PieceSummary
 from ui.context import AppContext
 
+log = logging.getLogger(__name__)
 THUMB_WIDTH = 120
 
 
@@ -76,13 +78,17 @@ def load_or_render_thumbnail(app_library, piece: PieceSummary, width: int = THUM
 
 
 class ThumbnailCache(QObject):
-    """Pixmaps by piece id; asks the read pool for missing ones and says when they arrive."""
+    """Pixmaps by piece id; asks the read pool for missing ones and says when they arrive.
+
+    ``pixmap`` never touches the disk: a delegate may call it from ``paint``. Pixmaps are
+    scaled to ``size`` once, on arrival, so painting a row only draws."""
 
     ready = Signal(int)
 
-    def __init__(self, app: AppContext, parent: Optional[QObject] = None) -> None:
+    def __init__(self, app: AppContext, parent: Optional[QObject] = None, size: Optional[QSize] = None) -> None:
         super().__init__(parent)
         self.app = app
+        self.size = size
         self._pixmaps: dict[tuple[int, str], QPixmap] = {}
         self._asked: set[tuple[int, str]] = set()
 
@@ -94,10 +100,22 @@ class ThumbnailCache(QObject):
         if found is None and key not in self._asked:
             self._asked.add(key)
             self.app.runner.read(load_or_render_thumbnail, lambda image, k=key: self._arrived(k, image),
-                                 lambda exc, k=key: None, self.app.library, piece)
+                                 lambda exc, k=key: self._failed(k, exc), self.app.library, piece)
         return found
 
     def _arrived(self, key: tuple[int, str], image: Optional[QImage]) -> None:
-        if image is not None and not image.isNull():
-            self._pixmaps[key] = QPixmap.fromImage(image)
-            self.ready.emit(key[0])
+        if image is None or image.isNull():
+            return
+        if self.size is not None:
+            # Scaled for the screen's pixel ratio, so thumbnails stay sharp on high-DPI displays.
+            ratio = QGuiApplication.instance().devicePixelRatio() if QGuiApplication.instance() else 1.0
+            image = image.scaled(self.size * ratio, Qt.AspectRatioMode.KeepAspectRatio,
+                                 Qt.TransformationMode.SmoothTransformation)
+            image.setDevicePixelRatio(ratio)
+        self._pixmaps[key] = QPixmap.fromImage(image)
+        self.ready.emit(key[0])
+
+    def _failed(self, key: tuple[int, str], exc: BaseException) -> None:
+        # A missing thumbnail is not worth a dialog (the row shows a file-type tile instead),
+        # but it is worth a line in the log.
+        log.warning("no thumbnail for piece %s: %s", key[0], exc)

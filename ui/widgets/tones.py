@@ -39,3 +39,25 @@ def accent(palette: QPalette, state: str) -> QColor:
     base = palette.color(QPalette.ColorRole.Base)
     hue = HUES[state]
     return mix(hue, QColor("white"), 0.35) if is_dark(palette) else mix(hue, base.darker(300), 0.15)
+
+
+def dark_palette() -> QPalette:
+    """A dark palette for Fusion (the screenshot tool's ``--dark``, and tests of dark rendering)."""
+    window, base, text, accent = QColor(45, 45, 48), QColor(30, 30, 32), QColor(230, 230, 230), QColor(64, 132, 214)
+    palette = QPalette()
+    roles = QPalette.ColorRole
+    for role, color in ((roles.Window, window), (roles.WindowText, text), (roles.Base, base),
+                        (roles.AlternateBase, QColor(38, 38, 41)), (roles.ToolTipBase, window),
+                        (roles.ToolTipText, text), (roles.PlaceholderText, QColor(140, 140, 140)),
+                        (roles.Text, text), (roles.Button, QColor(55, 55, 58)), (roles.ButtonText, text),
+                        (roles.BrightText, QColor(255, 110, 100)), (roles.Link, QColor(110, 170, 240)),
+                        (roles.LinkVisited, QColor(170, 140, 230)), (roles.Highlight, accent),
+                        (roles.HighlightedText, QColor(255, 255, 255)), (roles.Light, QColor(80, 80, 84)),
+                        (roles.Midlight, QColor(65, 65, 68)), (roles.Mid, QColor(90, 90, 94)),
+                        (roles.Dark, QColor(25, 25, 27)), (roles.Shadow, QColor(10, 10, 10))):
+        palette.setColor(role, color)
+    disabled = QPalette.ColorGroup.Disabled
+    for role in (roles.WindowText, roles.Text, roles.ButtonText):
+        palette.setColor(disabled, role, QColor(120, 120, 120))
+    palette.setColor(disabled, roles.Highlight, QColor(80, 80, 80))
+    return palette
