@@ -14,6 +14,7 @@ class Changes:
     requests: bool = False
     users: bool = False
     index: bool = False
+    settings: bool = False
     piece_ids: frozenset[int] = frozenset()
 
     def __or__(self, other: "Changes") -> "Changes":
@@ -25,6 +26,7 @@ class Changes:
             requests=self.requests or other.requests,
             users=self.users or other.users,
             index=self.index or other.index,
+            settings=self.settings or other.settings,
             piece_ids=self.piece_ids | other.piece_ids,
         )
 

@@ -36,4 +36,4 @@ class SettingsService:
     def _save(self, settings: Settings) -> Done[Settings]:
         settings.save(self.ctx.paths.settings_file)
         self.ctx.settings = settings
-        return Done(settings, Changes(usage=True))
+        return Done(settings, Changes(settings=True))

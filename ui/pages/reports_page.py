@@ -519,6 +519,7 @@ class ReportsPage(QWidget):
                               self.app.actor, hours)
 
     def _hours_saved(self, done) -> None:  # type: ignore[no-untyped-def]
+        self.app.announce(done.changes)  # a settings change: no page reloads for it
         hours = done.value.hours_to_build_piece
         if self.bundle is None or hours == self.bundle.hours.hours_per_piece:
             return
@@ -532,8 +533,7 @@ class ReportsPage(QWidget):
                 self.cards["hours"].set_value(f"{report.hours_saved:,.0f} h",
                                               f"{report.reuses} reuses × {report.hours_per_piece:g} h")
 
-        # Only this report depends on the setting: recount it rather than announce the change-set
-        # (its usage flag would reload every view that counts uses).
+        # Only this report depends on the setting: recount just it.
         self.app.runner.read(self.app.library.reports.hours_saved, shown, self._failed, self.app.actor,
                              self.bundle.filter, hours)
 
