@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import html
+import re
 from datetime import date
 from pathlib import Path
 
@@ -90,14 +92,10 @@ def dispatch_more(args: argparse.Namespace, lib: Library, actor: Actor) -> int:
             print(f"hint: {hint}")
         if r.did_you_mean:
             print(f"Did you mean: {r.did_you_mean}")
-        import re
-
         for h, p in zip(r.hits, outcome.pieces):
             stale = "  STALE" if p.stale else ""
             print(f"{p.id:>5}  {p.title}{stale}  ({', '.join(p.labels('stage')) or 'no stage'})")
-            snippet = re.sub(r"</?b>", "*", h.snippet)
-            import html
-
+            snippet = re.sub(r"</?b>", "*", h.snippet)  # matches stand out in a terminal
             if snippet:
                 print(f"       {html.unescape(snippet)[:160]}")
         print(f"{r.total} results")
