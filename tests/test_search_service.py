@@ -143,3 +143,32 @@ def test_more_like_this_and_tag_suggestions_with_reasons(lib: Library, actors):
     assert gates and gates[0].label == "Does it pass our security and compliance review?"
     assert "Security Whitepaper" in gates[0].reason
     assert all(p.id != sec for p in lib.search.more_like_this(sec))
+
+
+def test_a_locked_index_never_blocks_an_import_and_is_caught_up_afterwards(lib: Library, actors, tmp_path):
+    """Another process holds the index's writer lock: the import still lands (the database is
+    the truth) and the piece becomes searchable once the lock is gone."""
+    import subprocess
+    import sys
+    import time
+
+    index_dir = lib.ctx.paths.index
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import sys, time; from pathlib import Path; from enablement.search.whoosh_store import write_lock\n"
+         "with write_lock(Path(sys.argv[1]), 5):\n    print('locked', flush=True); time.sleep(4)", str(index_dir)],
+        stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        make_pdf(tmp_path / "fresh.pdf", ["Quarterly roadmap webinar for operations teams"], title="Roadmap")
+        out = lib.importer.import_paths(actors["marketing"], [tmp_path / "fresh.pdf"]).value
+        assert out.count("ok") == 1
+        pid = out.piece_ids[0]
+        lib.pieces.publish(actors["marketing"], pid)
+    finally:
+        holder.wait(timeout=30)
+    deadline = time.monotonic() + 10
+    found: list[str] = []
+    while time.monotonic() < deadline and not found:
+        found = titles(lib, actors["rep"], "roadmap")
+    assert found == ["Roadmap"]
