@@ -1,0 +1,76 @@
+"""``python -m bench [all|corpus|import|search|reports|app] [--quick] [--sizes 1000,10000] [--out DIR]``
+
+Without ``--out`` the results go to bench/RESULTS.md and bench/results.json (merged with the
+sections of an earlier run of the same mode) and generated data to bench/out/cache (git-ignored).
+With ``--out DIR`` everything goes under DIR. Exit status 0 unless the code under test crashed:
+missed targets are reported, never failures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+import sys
+import time
+import traceback
+from datetime import datetime, timezone
+from pathlib import Path
+
+from bench.common import REPO, Config, machine, say
+
+SECTIONS = ("corpus", "import", "search", "reports", "app")
+
+
+def parse(argv: list[str]) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="python -m bench", description="Enablement benchmarks (records numbers, "
+                                "never asserts times).")
+    p.add_argument("command", nargs="?", default="all", choices=("all",) + SECTIONS)
+    p.add_argument("--quick", action="store_true", help="small sizes (≈3 minutes): what CI runs")
+    p.add_argument("--sizes", help="search sizes, comma-separated (default 1000,10000,50000; quick 300)")
+    p.add_argument("--out", type=Path, help="folder for RESULTS.md, results.json and the cache (default: bench/)")
+    p.add_argument("--cache", type=Path, help="folder for generated corpora (default: OUT/cache or bench/out/cache)")
+    return p.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    args = parse(argv)
+    out = args.out.resolve() if args.out else REPO / "bench"
+    cache = args.cache or ((out / "cache") if args.out else REPO / "bench" / "out" / "cache")
+    sizes = tuple(int(s) for s in args.sizes.split(",")) if args.sizes else None
+    cfg = Config.make(args.quick, out, cache.resolve(), sizes)
+    cfg.cache.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    results: dict = {"meta": {"date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+                              "command": " ".join(["python -m bench", *(shlex.quote(a) for a in argv)]),
+                              "quick": cfg.quick, "sizes": list(cfg.sizes), "machine": machine()}}
+    wanted = SECTIONS if args.command == "all" else (args.command,)
+    crashed = False
+    for name in wanted:
+        say(f"== {name} ==")
+        t0 = time.perf_counter()
+        try:
+            module = __import__(f"bench.{'corpus' if name == 'corpus' else name + ('_bench' if name != 'corpus' else '')}",
+                                fromlist=["run"])
+            results[name] = module.run(cfg)
+            results[name]["seconds"] = round(time.perf_counter() - t0, 1)
+        except Exception as exc:  # noqa: BLE001 - recorded, then the run goes on
+            crashed = True
+            traceback.print_exc()
+            results[name] = {"error": f"{type(exc).__name__}: {exc}"[:500]}
+        say(f"== {name} done in {time.perf_counter() - t0:.0f}s ==")
+    results["meta"]["seconds"] = round(time.perf_counter() - started, 1)
+    from bench import results as res
+
+    merged = res.merge(out, results)
+    jpath, mpath = res.write(out, merged)
+    missed = [c for c in merged["targets"] if c["met"] is False]
+    say(f"wrote {mpath} and {jpath}: {len(merged['targets'])} targets, {len(missed)} missed")
+    for c in merged["targets"]:
+        mark = "met " if c["met"] else ("MISS" if c["met"] is False else " -- ")
+        say(f"  [{mark}] {c['target']}: {c['measured']} {c['unit']} ({c['margin']})")
+    return 1 if crashed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,58 @@
+"""The benchmark code stays importable and working: a toy corpus, one reindex, one small search
+measurement, the FTS5 baseline and the results writer. No timing is asserted (see bench/)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from bench import baselines, corpus, results, search_bench
+from bench.common import summarize_ms
+
+
+def test_corpus_is_deterministic_and_realistic():
+    taxo = corpus.default_taxo()
+    a, b = corpus.piece_spec(7, taxo, 1), corpus.piece_spec(7, taxo, 1)
+    assert a == b
+    assert corpus.piece_spec(8, taxo, 1).body != a.body
+    assert a.title and a.description and a.words >= 150 and a.stage_ids and a.facet_ids
+    assert a.status in ("published", "draft", "archived")
+    words, cum = corpus.vocabulary()
+    assert len(words) == corpus.VOCAB_SIZE and list(cum) == sorted(cum)
+
+
+def test_toy_library_search_measurement_and_results(tmp_path: Path):
+    root = tmp_path / "library"
+    built = corpus.build_library(root, 25, seed=3)
+    assert built["pieces"] == 25 and built["words"] > 0
+    assert corpus.build_library(root, 25, seed=3) == built   # reused, not rebuilt
+
+    reindexed = search_bench.child_reindex({"root": str(root)})
+    assert reindexed["docs"] == 25 and reindexed["index_bytes"] > 0
+
+    taxo = search_bench._taxo_of(root)
+    queries = search_bench.make_queries(taxo, 2, seed=3)
+    assert set(queries) == set(search_bench.KINDS) and all(queries.values())
+    qfile = tmp_path / "queries.json"
+    qfile.write_text(json.dumps(queries))
+    measured = search_bench.child_search({"root": str(root), "queries": str(qfile)})
+    for kind in search_bench.KINDS:
+        assert measured["kinds"][kind]["service"]["n"] == len(queries[kind])
+
+    build = baselines.child_build({"engine": "fts5", "root": str(root), "dir": str(tmp_path / "fts5")})
+    assert build["docs"] == 25
+    queried = baselines.child_query({"engine": "fts5", "dir": str(tmp_path / "fts5"), "queries": str(qfile)})
+    assert queried["kinds"]["single"]["n"] == len(queries["single"])
+
+    run = {"meta": {"date": "today", "command": "python -m bench --quick", "quick": True, "machine": {}},
+           "search": {"sizes": {"25": {"pieces": 25, "text_bytes": built["text_bytes"], "whoosh": measured,
+                                       "reindex": reindexed, "baselines": {"fts5": {"build": build, **queried}}}}}}
+    merged = results.merge(tmp_path, run)
+    assert any(c["target"].startswith("search as you type") for c in merged["targets"])
+    jpath, mpath = results.write(tmp_path, merged)
+    assert "## Targets" in mpath.read_text() and json.loads(jpath.read_text())["meta"]["quick"] is True
+
+
+def test_summaries_are_plain_numbers():
+    s = summarize_ms([0.001, 0.002, 0.010])
+    assert s["n"] == 3 and s["p50"] == 2.0 and s["max"] == 10.0
