@@ -89,3 +89,22 @@ def test_an_older_library_is_backed_up_then_upgraded_on_open(tmp_path: Path) -> 
         assert current_revision(engine) == head_revision()
     finally:
         engine.dispose()
+
+
+def test_the_fast_path_head_constant_is_alembics_head() -> None:
+    from enablement.storage.migrate import SCHEMA_HEAD
+
+    assert SCHEMA_HEAD == head_revision()
+
+
+def test_opening_a_current_library_does_not_import_alembic(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    with Library.open(tmp_path / "lib"):
+        pass
+    code = ("import sys; from pathlib import Path; from enablement.services.library import Library; "
+            f"Library.open(Path({str(tmp_path / 'lib')!r}), with_index=False).close(); "
+            "print('alembic' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

@@ -172,3 +172,18 @@ def test_a_locked_index_never_blocks_an_import_and_is_caught_up_afterwards(lib: 
     while time.monotonic() < deadline and not found:
         found = titles(lib, actors["rep"], "roadmap")
     assert found == ["Roadmap"]
+
+
+def test_most_used_follows_each_logged_use(lib: Library, actors):
+    from enablement.services.usage import UseRecord
+
+    rep = actors["rep"]
+    before = [p.title for p in lib.search.search(rep, "", sort="most_used").pieces]
+    last = before[-1]
+    pid = next(p.id for p in lib.pieces.list() if p.title == last)
+    for _ in range(3):
+        lib.usage.record(rep, UseRecord(kind="sent", piece_id=pid))
+    lib.usage.record(rep, UseRecord(kind="feedback", piece_id=before[0] and pid, helpful=True))
+    after = lib.search.search(rep, "", sort="most_used").pieces
+    assert after[0].title == last and after[0].use_count == 3
+    assert lib.ctx.index.popularity()[pid] == 3  # feedback is not a use

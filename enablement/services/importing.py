@@ -33,7 +33,9 @@ ProgressCallback = Callable[[int, int, str], None]
 
 _JUNK_TITLES = re.compile(r"^(untitled|document\d*|presentation\d*|powerpoint presentation|"
                           r"microsoft (word|powerpoint) - .*|slide \d+|title)$", re.IGNORECASE)
-_INDEX_BATCH_SECONDS = 0.5
+# Each index commit merges segments: flush once a second during a bulk import (a piece is
+# still searchable within a second of landing; measured 153 → 174 pages/s at 2 s).
+_INDEX_BATCH_SECONDS = 1.0
 
 
 @dataclass(frozen=True)

@@ -80,7 +80,7 @@ class UsageService:
             # Two writers raced with the same id: the other one stored it.
             return Done(False, Changes())
         if self.ctx.index is not None:
-            self.ctx.index.usage_changed()
+            self.ctx.index.usage_changed(use.piece_id, use.kind)
         return Done(True, Changes(usage=True, piece_ids=frozenset({use.piece_id} if use.piece_id else ())))
 
     def history(self, piece_id: int, limit: int = 200) -> list[dict]:

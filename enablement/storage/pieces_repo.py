@@ -7,6 +7,7 @@ from datetime import date
 from typing import Iterable, Sequence
 
 from sqlalchemy import func
+from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
 
 from enablement.models.dto import PieceDetail, PieceSummary, Tag, VersionInfo
@@ -64,7 +65,9 @@ def summaries(session: Session, piece_ids: Sequence[int], today: date) -> list[P
         for p in session.exec(select(Piece).where(col(Piece.id).in_(chunk))):
             pieces[p.id] = p
         vids = [p.current_version_id for p in pieces.values() if p.current_version_id]
-        for v in session.exec(select(PieceVersion).where(col(PieceVersion.id).in_(vids))):
+        # Summaries never show the extracted text: do not load it (it can be megabytes).
+        for v in session.exec(select(PieceVersion).options(defer(PieceVersion.text))  # type: ignore[arg-type]
+                              .where(col(PieceVersion.id).in_(vids))):
             versions[v.id] = v
     tags = tags_for(session, ids)
     counts = use_counts(session, ids)
