@@ -187,3 +187,11 @@ def test_most_used_follows_each_logged_use(lib: Library, actors):
     after = lib.search.search(rep, "", sort="most_used").pieces
     assert after[0].title == last and after[0].use_count == 3
     assert lib.ctx.index.popularity()[pid] == 3  # feedback is not a use
+
+
+def test_parallel_reindex_gives_the_same_results(lib: Library, actors):
+    rep = actors["rep"]
+    queries = ["security", "roi", "stage:decision", "approvals OR payback", "gate:none", ""]
+    before = [titles(lib, rep, q) for q in queries]
+    assert lib.search.reindex(processes=2) == len(lib.pieces.list(statuses=None))
+    assert [titles(lib, rep, q) for q in queries] == before

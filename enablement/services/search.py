@@ -222,13 +222,26 @@ class SearchIndex:
             self.backend.delete(extra)
         return len(stale) + len(extra)
 
-    def rebuild(self, progress: Callable[[int, int], None] | None = None) -> int:
-        """Rebuild the whole index from stored text (no file is parsed again)."""
+    def rebuild(self, progress: Callable[[int, int], None] | None = None, processes: int = 1) -> int:
+        """Rebuild the whole index from stored text (no file is parsed again).
+
+        ``processes`` > 1 lets the engine index in parallel worker processes; only the command
+        line asks for it (forking is unsafe inside the threaded app)."""
         with self._write_lock:
             ids = sorted(self.db_stamps())
             total = len(ids)
             counted = (lambda done: progress(done, total)) if progress is not None else None
-            self.backend.rebuild(self.documents(ids), progress=counted)
+            if processes > 1 and self._factory is None:
+                from enablement.search import open_backend
+
+                self.close()
+                bulk = open_backend(self.ctx.paths.index, bulk_procs=processes)
+                try:
+                    bulk.rebuild(self.documents(ids), progress=counted)
+                finally:
+                    bulk.close()
+            else:
+                self.backend.rebuild(self.documents(ids), progress=counted)
             self._fresh = True
             return len(ids)
 
@@ -401,9 +414,9 @@ class SearchService:
                 by_dim[s.dimension] = by_dim.get(s.dimension, 0) + 1
         return kept
 
-    def reindex(self, progress: Callable[[int, int], None] | None = None) -> int:
+    def reindex(self, progress: Callable[[int, int], None] | None = None, processes: int = 1) -> int:
         """Rebuild the index from the database (no file is parsed again)."""
-        return self.index.rebuild(progress)
+        return self.index.rebuild(progress, processes=processes)
 
     def opened(self, search_id: str, piece_id: int) -> None:
         self.usage.search_opened(search_id, piece_id)
