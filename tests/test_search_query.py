@@ -192,6 +192,25 @@ def test_as_you_type_marks_the_last_word(vocab):
     assert parse_query("security revi", vocab).node == And((Term("security"), Term("revi")))
 
 
+def test_a_short_word_being_typed_is_left_out_of_the_search(vocab):
+    parsed = parse_query("security r", vocab, as_you_type=True)
+    assert parsed.node == And((Term("security"), Term("r", typing=True)))
+    assert parsed.echo == "security r"
+    assert parsed.search_node == Or((Term("security"), Term("infosec"), Term("compliance")))
+    assert parsed.has_text and parsed.hints == ()
+    for text in ("r", "ro", "-ro", "(r"):
+        parsed = parse_query(text, vocab, as_you_type=True)
+        assert parsed.search_node is None and not parsed.has_text, text
+    assert parse_query("deck OR ro", vocab, as_you_type=True).search_node == Term("deck")
+    assert parse_query("deck -ro", vocab, as_you_type=True).search_node == Term("deck")
+    # Long enough, or finished with a space, or not typing: it counts.
+    assert parse_query("deck rol", vocab, as_you_type=True).search_node == And(
+        (Term("deck"), Term("rol", typing=True)))
+    assert parse_query("deck ro ", vocab, as_you_type=True).search_node == And(
+        (Term("deck"), Term("ro")))
+    assert parse_query("deck ro", vocab).search_node == And((Term("deck"), Term("ro")))
+
+
 def test_control_characters_are_removed(vocab):
     parsed = parse_query("pri\x00cing\tdeck\u200b", vocab)
     assert [leaf.text for leaf in leaves(parsed.node)] == ["pri", "cing", "deck"]

@@ -17,17 +17,19 @@ from enablement.search.query.expand import STOPWORDS
 SNIPPET_WIDTH = 200
 _LEAD = 60  # characters of context shown before the first match
 _ELLIPSIS = "…"
+_WORD_TAIL = re.compile(r"\w*")
 
 
 class Highlighter:
     """Marks the words of one query in any text."""
 
     def __init__(self, words: frozenset[str], prefixes: frozenset[str],
-                 stem: Callable[[str], str]) -> None:
+                 stem: Callable[[str], str], stems: frozenset[str] = frozenset()) -> None:
+        """``stems``: more index stems to mark (what a word being typed was expanded to)."""
         self._stem = stem
         words = frozenset(w for w in words if w not in STOPWORDS) or words
         self._words = words
-        self._stems = frozenset(stem(w) for w in words)
+        self._stems = frozenset(stem(w) for w in words) | stems
         self._prefixes = prefixes
         starts = {s[:-1] if len(s) > 3 else s for s in self._stems} | set(words) | set(prefixes)
         starts = {s for s in starts if s}
@@ -36,14 +38,19 @@ class Highlighter:
             alternation = "|".join(re.escape(s) for s in sorted(starts, key=len, reverse=True))
             self._candidates = re.compile(rf"\b(?:{alternation})\w*", re.IGNORECASE)
 
-    def _matches(self, text: str):
+    def _matches(self, text: str, scan: int | None = None):
+        """``(start, end)`` of each match; with ``scan``, only matches starting before it."""
         if self._candidates is None:
             return
-        for m in self._candidates.finditer(text):
-            word = m.group(0).lower()
+        end_pos = len(text) if scan is None else min(scan, len(text))
+        for m in self._candidates.finditer(text, 0, end_pos):
+            end = m.end()
+            if end == end_pos < len(text):  # a word cut by the scan limit: take all of it
+                end = _WORD_TAIL.match(text, end).end()
+            word = text[m.start():end].lower()
             if (word in self._words or self._stem(word) in self._stems
                     or any(word.startswith(p) for p in self._prefixes)):
-                yield m.start(), m.end()
+                yield m.start(), end
 
     def mark(self, text: str) -> str:
         """All of ``text``, escaped, with every match in ``<b>``."""
@@ -56,9 +63,13 @@ class Highlighter:
         out.append(escape(text[last:]))
         return "".join(out)
 
-    def snippet(self, text: str, width: int = SNIPPET_WIDTH) -> str | None:
-        """About ``width`` characters around the first match, or None if nothing matches."""
-        first = next(self._matches(text), None)
+    def snippet(self, text: str, width: int = SNIPPET_WIDTH, scan: int | None = None) -> str | None:
+        """About ``width`` characters around the first match, or None if nothing matches.
+
+        ``scan``: look for the first match in that many leading characters only (the cost of a
+        snippet is the scan up to the first match; a long text without one is the slow case).
+        """
+        first = next(self._matches(text, scan), None)
         if first is None:
             return None
         start = max(0, first[0] - _LEAD)

@@ -12,24 +12,44 @@ Matching and ranking are split on purpose:
 Free text matches the ``content`` field (title + tags + description + body); words go
 through the index analyzer, so "pricing" finds "price" and "prices". A word the analyzer
 splits ("soc-2") becomes a phrase.
+
+The word being typed (``Term.typing``, search-as-you-type) matches as itself and as every
+indexed word it can still become: ``DocCache.typing_terms`` expands it through the stemmed and
+the unstemmed lexicons (at most ``MAX_TYPING_TERMS``), so "integratio" finds the stem
+"integr" of "integration". Ranking scores the most common few of them in titles and tags.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from whoosh import query as wq
 
 from enablement.search.documents import NONE_KEY
-from enablement.search.query.ast import And, FieldFilter, Node, Not, Phrase, Term, walk_positive
+from enablement.search.query.ast import (MIN_TYPING_CHARS, And, FieldFilter, Node, Not, Phrase,
+                                         Term, walk_positive)
 from enablement.search.query.expand import STOPWORDS
 from enablement.search.whoosh_cache import DocCache
 from enablement.search.whoosh_schema import BOOST_FIELDS, name_analyzer, text_analyzer
 
 _TEXT = text_analyzer()
 _NAMES = name_analyzer()
-MIN_TYPING_PREFIX = 3  # shorter prefixes of the word being typed match too much to help
+MIN_TYPING_PREFIX = MIN_TYPING_CHARS  # shorter words being typed are not searched at all
 SYNONYM_BOOST = 0.7    # a synonym ranks a little below the word actually typed
+TYPING_BOOST = 0.5     # a completion of the word being typed ranks below an exact word
+# Completions of the word being typed that BM25 scores (all of them still match): the most
+# common few, in titles and tags only, like ``word*``. Scoring them in ``content`` too would
+# cost what a whole-word search costs (its long posting lists) on every keystroke.
+SCORED_TYPING_TERMS = 8
+
+
+def typing_prefix(term: Term) -> str | None:
+    """The prefix a ``typing`` word is expanded from, or None if it only matches as a word."""
+    text = term.text.lower()
+    if term.typing and len(text) >= MIN_TYPING_PREFIX and text.isalnum():
+        return text
+    return None
 
 
 def tokens(text: str, names: bool = False) -> list[str]:
@@ -77,8 +97,9 @@ def match_docs(node: Node | None, cache: DocCache, searcher: Any) -> int | None:
         if node.prefix:
             return cache.prefix_docs("content", node.text.lower())
         found = _words_docs(cache, searcher, "content", tokens(node.text))
-        if node.typing and len(node.text) >= MIN_TYPING_PREFIX and node.text.isalnum():
-            found = (found or 0) | cache.prefix_docs("content", node.text.lower())
+        prefix = typing_prefix(node)
+        if prefix is not None:
+            found = (found or 0) | cache.typing_docs(prefix)
         return found
     if isinstance(node, Phrase):
         return _words_docs(cache, searcher, "content", tokens(node.text))
@@ -100,8 +121,15 @@ def _word_query(word: str, boost: float) -> list[wq.Query]:
     return [wq.Term(field, word, boost=boost * field_boost) for field, field_boost in BOOST_FIELDS]
 
 
-def scoring_query(node: Node | None) -> wq.Query | None:
-    """A Whoosh query that scores documents by the positive free text of ``node``."""
+def scoring_query(node: Node | None,
+                  completions: Callable[[str], Sequence[str]] | None = None) -> wq.Query | None:
+    """A Whoosh query that scores documents by the positive free text of ``node``.
+
+    A word being typed scores as itself (in every field) and as its completions in titles
+    and tags. ``completions``: prefix → indexed words (stems) it can become, most common first
+    (``DocCache.typing_terms``); the first ``SCORED_TYPING_TERMS`` are scored. Without it,
+    title and tag terms starting with the prefix are.
+    """
     parts: list[wq.Query] = []
     seen: set[str] = set()
     typed = {leaf.text.lower() for leaf, neg in walk_positive(node) if isinstance(leaf, Term)}
@@ -110,18 +138,26 @@ def scoring_query(node: Node | None) -> wq.Query | None:
             continue
         # Words the user typed rank fully; words only brought in by a synonym rank lower.
         boost = 1.0 if leaf.text.lower() in typed and isinstance(leaf, Term) else SYNONYM_BOOST
-        if isinstance(leaf, Term) and (leaf.prefix or leaf.typing):
-            prefix = leaf.text.lower()
-            if leaf.prefix or (len(prefix) >= MIN_TYPING_PREFIX and prefix.isalnum()):
-                parts.extend(wq.Prefix(f, prefix, boost=b * 0.5) for f, b in BOOST_FIELDS
-                             if f != "content")
-            if leaf.prefix:
-                continue
+        if isinstance(leaf, Term) and leaf.prefix:
+            parts.extend(wq.Prefix(f, leaf.text.lower(), boost=b * 0.5) for f, b in BOOST_FIELDS
+                         if f != "content")
+            continue
         for word in tokens(leaf.text):
             if word in STOPWORDS or word in seen:
                 continue
             seen.add(word)
             parts.extend(_word_query(word, boost))
+        prefix = typing_prefix(leaf) if isinstance(leaf, Term) else None
+        if prefix is None:
+            continue
+        if completions is None:
+            parts.extend(wq.Prefix(f, prefix, boost=b * TYPING_BOOST) for f, b in BOOST_FIELDS
+                         if f != "content")
+            continue
+        scored = [w for w in completions(prefix) if w not in seen and w not in STOPWORDS]
+        for word in scored[:SCORED_TYPING_TERMS]:
+            parts.extend(wq.Term(f, word, boost=boost * TYPING_BOOST * b)
+                         for f, b in BOOST_FIELDS if f != "content")
     if not parts:
         return None
     return parts[0] if len(parts) == 1 else wq.Or(parts)

@@ -24,13 +24,16 @@ from enablement.search.query.ast import highlight_words, to_text, walk_positive
 from enablement.search.query.expand import STOPWORDS, drop_stopwords, expand_synonyms
 from enablement.search.snippets import Highlighter, plain_snippet
 from enablement.search.whoosh_cache import DocCache
-from enablement.search.whoosh_query import match_docs, scoring_query
+from enablement.search.whoosh_query import match_docs, scoring_query, typing_prefix
 from enablement.search.whoosh_schema import stem
 
 FEW_RESULTS = 3        # at or below this many hits, look for a spelling correction
 POPULARITY_WEIGHT = 0.03  # 100 uses lift a score by ~14%: a tie-break, not a re-ranking
 _EXTRA_CANDIDATES = 20  # ranked candidates beyond the page, so the popularity boost can act
 KEY_TERM_CHARS = 5_000   # enough text to find a piece's key terms; analysing more is slow
+# A snippet looks for the first match this far into the stored body (the scan, and stemming its
+# candidate words, is the cost of a snippet); a deeper first match shows the description.
+SNIPPET_SCAN_CHARS = 5_000
 _WORD = re.compile(r"\w+")
 _STOP_STEMS = frozenset(STOPWORDS) | frozenset(stem(w) for w in STOPWORDS)
 
@@ -99,9 +102,24 @@ def _stale(review_by: str | None, today: date) -> bool:
         return False
 
 
+def _typing_stems(node: Node | None, cache: DocCache) -> frozenset[str]:
+    """Stems the word being typed was expanded to that it is not itself a prefix of
+    ("integratio" → "integr"), so the highlighter marks "integration" and "integrate" too."""
+    out: set[str] = set()
+    for leaf, negated in walk_positive(node):
+        if negated or not isinstance(leaf, Term):
+            continue
+        prefix = typing_prefix(leaf)
+        if prefix is not None:
+            out.update(t for t in cache.typing_terms(prefix) if not t.startswith(prefix))
+    return frozenset(out)
+
+
 def _hits(searcher, page, node: Node | None, request: SearchRequest, cache: DocCache) -> tuple[Hit, ...]:
     words, prefixes = highlight_words(node)
-    marker = Highlighter(words, prefixes, stem) if request.snippets and (words or prefixes) else None
+    marker = None
+    if request.snippets and (words or prefixes) and page:
+        marker = Highlighter(words, prefixes, stem, _typing_stems(node, cache))
     hits = []
     for docnum, score in page:
         stored = searcher.stored_fields(docnum)
@@ -114,8 +132,8 @@ def _hits(searcher, page, node: Node | None, request: SearchRequest, cache: DocC
             title_html, snippet = escape(title), plain_snippet(description or body)
         else:
             title_html = marker.mark(title)
-            snippet = (marker.snippet(body) or marker.snippet(description)
-                       or plain_snippet(description or body))
+            snippet = (marker.snippet(body, scan=SNIPPET_SCAN_CHARS)
+                       or marker.snippet(description) or plain_snippet(description or body))
         hits.append(Hit(piece_id=cache.piece_ids[docnum], score=float(score), snippet=snippet,
                         title_html=title_html, stale=_stale(stored.get("review_by"), request.today)))
     return tuple(hits)
@@ -138,6 +156,9 @@ def _did_you_mean(searcher, cache: DocCache, parsed: ParsedQuery, vocabulary: Vo
     for leaf, negated in walk_positive(parsed.node):
         if not isinstance(leaf, Term) or negated or leaf.prefix:
             continue
+        prefix = typing_prefix(leaf)
+        if prefix is not None and cache.typing_terms(prefix):
+            continue  # a word still being typed that indexed words start with: not misspelt
         word = leaf.text.lower()
         if (len(word) < 3 or not word.isalpha()
                 or any((f, word) in reader for f in ("words", "spell_title"))):
@@ -166,7 +187,8 @@ def run_search(searcher, cache: DocCache, request: SearchRequest,
     docs = match_docs(node, cache, searcher)
     matched = allowed if docs is None else docs & allowed
     total = matched.bit_count()
-    q = scoring_query(parsed.search_node) if request.sort == "relevance" else None
+    q = (scoring_query(parsed.search_node, cache.typing_terms) if request.sort == "relevance"
+         else None)
     if q is not None and parsed.has_text:
         page = _ranked(searcher, q, matched, total, request, cache)
     else:

@@ -17,6 +17,11 @@ ECHO_NAMES: dict[str, str] = {
 }
 
 
+# While typing, a last word with fewer word characters than this is not searched yet: one or
+# two letters match too much as a prefix and almost nothing as a word ("security r").
+MIN_TYPING_CHARS = 3
+
+
 @dataclass(frozen=True)
 class Term:
     """A free-text word. ``prefix``: ``word*``. ``typing``: the word under the cursor, so it
@@ -62,6 +67,12 @@ class Or:
 
 
 Node = Union[Term, Phrase, FieldFilter, Not, And, Or]
+
+
+def typing_chars(text: str) -> int:
+    """How many word characters a typed word has (what ``MIN_TYPING_CHARS`` counts)."""
+    return sum(1 for ch in text if ch.isalnum())
+
 
 _BARE_VALUE = re.compile(r"^[\w.\-@+/']+$")
 

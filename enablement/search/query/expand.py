@@ -1,15 +1,18 @@
-"""Rewrites applied after parsing: synonym expansion and stopword dropping.
+"""Rewrites applied after parsing: short typed words, synonym expansion and stopword dropping.
 
 Both are engine-neutral tree rewrites, so every backend gets the same behaviour. Synonyms work
 both ways and across word counts: ``roi`` becomes ``roi OR "return on investment" OR payback``
 and the three typed words ``return on investment`` become the same group. Stopwords are kept
 in the index (so phrases stay exact) but a bare ``the`` or ``is`` next to real words would make
-an AND query needlessly strict, so it is dropped there.
+an AND query needlessly strict, so it is dropped there. While typing, the word under the cursor
+is left out until it has ``MIN_TYPING_CHARS`` characters, so "security r" shows the results for
+"security" instead of nothing.
 """
 
 from __future__ import annotations
 
-from enablement.search.query.ast import And, FieldFilter, Node, Not, Or, Phrase, Term
+from enablement.search.query.ast import (MIN_TYPING_CHARS, And, FieldFilter, Node, Not, Or, Phrase,
+                                         Term, typing_chars)
 
 STOPWORDS = frozenset(
     "a an and are as at be but by do does for from has have how i if in into is it its "
@@ -115,4 +118,23 @@ def drop_stopwords(node: Node | None) -> Node | None:
     if isinstance(node, Not):
         child = drop_stopwords(node.child)
         return Not(child) if child is not None else None
+    return node
+
+
+def drop_short_typing(node: Node | None) -> Node | None:
+    """Remove the word being typed while it is shorter than ``MIN_TYPING_CHARS``.
+
+    Whatever it was joined to stays: ``security r`` searches ``security``, ``-r`` or a lone
+    ``r`` searches nothing (None: browse). Only the one ``typing`` leaf is ever removed.
+    """
+    if isinstance(node, Term):
+        return None if node.typing and typing_chars(node.text) < MIN_TYPING_CHARS else node
+    if isinstance(node, Not):
+        child = drop_short_typing(node.child)
+        return Not(child) if child is not None else None
+    if isinstance(node, (And, Or)):
+        kept = tuple(c for c in (drop_short_typing(c) for c in node.children) if c is not None)
+        if not kept:
+            return None
+        return kept[0] if len(kept) == 1 else type(node)(kept)
     return node

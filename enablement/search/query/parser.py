@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from enablement.search.documents import Vocabulary
 from enablement.search.query.ast import And, FieldFilter, Node, Not, Or, Phrase, Term, to_text, walk_positive
-from enablement.search.query.expand import drop_stopwords, expand_synonyms
+from enablement.search.query.expand import drop_short_typing, drop_stopwords, expand_synonyms
 from enablement.search.query.resolve import resolve_filter
 from enablement.search.query.tokens import Token, tokenize
 
@@ -33,7 +33,8 @@ class ParsedQuery:
     ``node`` is the query as understood (echoed back as ``echo``); ``search_node`` is what a
     backend should run: ``node`` with synonyms expanded and stopwords dropped. ``sets_status``:
     the query itself picks statuses (so the default "hide archived" does not apply);
-    ``has_text``: there is free text to rank by (otherwise browse newest first).
+    ``has_text``: there is free text to rank by (otherwise browse newest first); a word still
+    being typed counts only once it is long enough to be searched (``MIN_TYPING_CHARS``).
     """
 
     node: Node | None
@@ -132,7 +133,9 @@ class _Parser:
         if prefix and len(core) < 2:
             self.hint("type at least 2 letters before '*'")
             return None
-        typing = last and self.open_word and not prefix and len(core) >= 2
+        # Any length: a short word being typed is left out of the search (drop_short_typing),
+        # not required as a whole word.
+        typing = last and self.open_word and not prefix
         return Term(core, prefix=prefix, typing=typing)
 
 
@@ -141,17 +144,20 @@ def parse_query(text: str, vocabulary: Vocabulary | None = None, *,
     """Parse query text. Never raises; problems come back as ``hints``.
 
     ``as_you_type``: the last word, if the text does not end in a space, also matches as a
-    prefix (the user has not finished typing it).
+    prefix (the user has not finished typing it); while it is shorter than ``MIN_TYPING_CHARS``
+    it is left out of ``search_node`` (still in ``node`` and the echo).
     """
     vocabulary = vocabulary or Vocabulary()
     tokens, hints, open_word = tokenize(text or "")
     parser = _Parser(tokens, vocabulary, open_word and as_you_type)
     parser.hints[:0] = hints
     node = parser.expr(0)
-    search_node = drop_stopwords(expand_synonyms(node, vocabulary.synonyms))
+    searched = drop_short_typing(node)
+    search_node = drop_stopwords(expand_synonyms(searched, vocabulary.synonyms))
     leaves = list(walk_positive(node))
     sets_status = any(isinstance(leaf, FieldFilter) and leaf.field == "status" and not neg
                       for leaf, neg in leaves)
-    has_text = any(isinstance(leaf, (Term, Phrase)) and not neg for leaf, neg in leaves)
+    has_text = any(isinstance(leaf, (Term, Phrase)) and not neg
+                   for leaf, neg in walk_positive(searched))
     return ParsedQuery(node=node, search_node=search_node, hints=tuple(parser.hints),
                        echo=to_text(node), sets_status=sets_status, has_text=has_text)
