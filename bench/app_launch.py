@@ -1,6 +1,8 @@
-"""``python -m bench.app_launch [main.py arguments]``: the app exactly as ``main.py`` starts it,
-plus the start-up probe's one call after the main window is shown (until ``ui/app.py`` makes
-that call itself, at which point the benchmark runs ``main.py`` directly)."""
+"""``python -m bench.app_launch [main.py arguments]``: the app exactly as ``main.py`` starts it.
+
+``ui/app.py`` (``Startup._show``) now calls ``startup_probe.watch(window)`` itself, so this
+only runs ``main.main``; it no longer patches the probe in (``watch`` would ignore a second
+call anyway). Kept so older commands keep working; ``bench.app_bench`` runs ``main.py``."""
 
 from __future__ import annotations
 
@@ -9,16 +11,7 @@ import sys
 
 def launch(argv: list[str]) -> int:
     import main
-    import ui.app as app_module
-    from ui import startup_probe
 
-    original = app_module.Startup._show
-
-    def _show(self, actor):  # type: ignore[no-untyped-def]
-        original(self, actor)
-        startup_probe.watch(self.window)
-
-    app_module.Startup._show = _show  # type: ignore[method-assign]
     return main.main(argv)
 
 

@@ -21,6 +21,7 @@ from enablement.config import default_library_dir, default_state_dir
 from enablement.errors import UserFacingError
 from enablement.models.dto import Actor, UserInfo
 from enablement.services.library import Library
+from ui import startup_probe
 from ui.context import AppContext
 from ui.tasks import TaskRunner
 from ui.window_state import APPLICATION, ORGANIZATION, WindowState
@@ -161,6 +162,7 @@ class Startup:
         context = AppContext(self.library, actor, self.runner)
         self.window = MainWindow(context, self.log_file, self.state)
         self.window.show()
+        startup_probe.watch(self.window)  # benchmarks only: does nothing unless asked by the environment
 
     def shutdown(self) -> None:
         self.runner.wait_idle()

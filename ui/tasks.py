@@ -4,6 +4,8 @@ Every task ends in exactly one of ``finished(result)`` or ``error(exc)``, delive
 the GUI thread. Nothing in a task's ``run()`` touches a widget. Views call
 ``runner.read(fn, on_done, on_error)`` for queries and ``runner.write(...)`` for changes;
 writes run one at a time, in order (the database has one writer lane too).
+``runner.latest(key, fn, on_done, on_error, ...)`` is for queries that follow the user's
+typing: at most one runs per key, and only the newest request waits behind it (see there).
 
 ``SyncTaskRunner`` runs tasks inline; UI tests use it so flows are deterministic.
 """
@@ -13,7 +15,8 @@ from __future__ import annotations
 import logging
 import threading
 import traceback
-from typing import Any, Callable, Optional
+from dataclasses import dataclass
+from typing import Any, Callable, Hashable, Optional
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
@@ -62,6 +65,26 @@ class TaskHandle:
         self.cancel_event.set()
 
 
+@dataclass
+class _Request:
+    """One ``latest`` call, kept until it can start."""
+
+    fn: Callable[..., Any]
+    on_done: Optional[Callback]
+    on_error: Optional[ErrorCallback]
+    args: tuple
+    kwargs: dict
+
+
+@dataclass
+class _Lane:
+    """The one running request of a ``latest`` key, and the newest request waiting behind it."""
+
+    handle: Optional[TaskHandle] = None
+    waiting: Optional[_Request] = None
+    superseded: int = 0  # requests dropped since this one started (for the log)
+
+
 class TaskRunner(QObject):
     """The app's only way to run work off the GUI thread."""
 
@@ -76,6 +99,7 @@ class TaskRunner(QObject):
         self.write_pool.setMaxThreadCount(1)
         self._busy = 0
         self._alive: set[Task] = set()
+        self._lanes: dict[Hashable, _Lane] = {}
 
     def read(self, fn: Callable[..., Any], on_done: Optional[Callback] = None,
              on_error: Optional[ErrorCallback] = None, *args: Any,
@@ -86,6 +110,59 @@ class TaskRunner(QObject):
               on_error: Optional[ErrorCallback] = None, *args: Any,
               progress: Optional[Callable[[int, int, str], None]] = None, **kwargs: Any) -> TaskHandle:
         return self._start(self.write_pool, fn, on_done, on_error, args, kwargs, progress)
+
+    def latest(self, key: Hashable, fn: Callable[..., Any], on_done: Optional[Callback] = None,
+               on_error: Optional[ErrorCallback] = None, *args: Any, **kwargs: Any) -> None:
+        """Latest wins: run ``fn`` on the read pool, at most one task per ``key`` at a time.
+
+        While a task of ``key`` runs, a new request only waits, replacing any request already
+        waiting (that one never runs and its callbacks are never called). When the running task
+        ends and a request is waiting, its result (or error) is stale: it is dropped, the running
+        task's cancel event is set as soon as it is superseded, and the waiting request starts.
+        Otherwise the result or error is delivered as ``read`` would. So while the user types,
+        one search at most competes with the GUI thread for the GIL, and the last keystroke's
+        query always runs to the end.
+        """
+        request = _Request(fn, on_done, on_error, args, kwargs)
+        lane = self._lanes.get(key)
+        if lane is not None:
+            lane.waiting = request
+            lane.superseded += 1
+            if lane.handle is not None:
+                lane.handle.cancel()  # a service that watches ``cancel`` may stop early
+            return
+        self._start_latest(key, request)
+
+    def latest_busy(self, key: Hashable) -> bool:
+        """Whether a task of ``key`` is running (a request may be waiting behind it)."""
+        return key in self._lanes
+
+    def _start_latest(self, key: Hashable, request: _Request) -> None:
+        lane = _Lane()
+        self._lanes[key] = lane
+
+        def ended(deliver: Callable[[], None], failure: Optional[BaseException] = None) -> None:
+            del self._lanes[key]
+            waiting = lane.waiting
+            if waiting is None:
+                deliver()
+                return
+            if failure is not None:
+                log.info("superseded %r task failed (not shown): %s", key,
+                         getattr(failure, "__traceback_text__", repr(failure)))
+            log.debug("dropped the stale result of %r (%d newer requests)", key, lane.superseded)
+            self._start_latest(key, waiting)
+
+        def done(result: Any) -> None:
+            ended(lambda: None if request.on_done is None else request.on_done(result))
+
+        def failed(exc: BaseException) -> None:
+            report = request.on_error or self.task_failed.emit
+            ended(lambda: report(exc), exc)
+
+        handle = self.read(request.fn, done, failed, *request.args, **request.kwargs)
+        if key in self._lanes and self._lanes[key] is lane:  # still running (a SyncTaskRunner has ended it)
+            lane.handle = handle
 
     def _start(self, pool: QThreadPool, fn: Callable[..., Any], on_done: Optional[Callback],
                on_error: Optional[ErrorCallback], args: tuple, kwargs: dict,

@@ -80,3 +80,25 @@ def test_empty_library_says_what_to_do(make_app_ctx, make_window, qtbot):
     page = search(window, qtbot, "")
     assert page.empty_title.text() == "The library is empty."
     assert "Import" in page.empty_text.text() and page.import_button.isVisibleTo(window)
+
+
+def test_results_come_a_page_at_a_time_as_the_list_scrolls(demo_ctx, make_window, qtbot, monkeypatch):
+    from ui.pages import library_page
+
+    monkeypatch.setattr(library_page, "PAGE_SIZE", 4)  # the demo library has a few dozen pieces
+    window = make_window(demo_ctx)
+    page = search(window, qtbot, "")
+    total = page.outcome.results.total
+    assert total > 3 * 4
+    # The first page fills the view (a page that did not would load the next one at once).
+    shown = page.model.rowCount()
+    assert shown < total and shown % 4 == 0
+    assert shown * library_page.ROW_HEIGHT >= page.view.viewport().height()
+    for _ in range(total):
+        if page.model.rowCount() >= total:
+            break
+        before = page.model.rowCount()
+        page.view.scrollToBottom()
+        qtbot.waitUntil(lambda: page.model.rowCount() > before)
+    assert page.model.rowCount() == total
+    assert len({p.id for p in page.model.rows}) == total

@@ -1,7 +1,9 @@
 """Library: search as you type, facet filters, sort, and results a rep can judge at a glance.
 
-Every keystroke restarts a short debounce; the query then runs on the read pool. Each
-query carries a sequence number and a result whose number is not the latest is dropped,
+Every keystroke restarts a short debounce; the query then runs on the runner's "latest
+wins" lane: at most one search of this page runs at a time (so old keystrokes' searches never
+compete with the GUI thread for the GIL), and while it runs only the newest query waits. Each
+query also carries a sequence number and a result whose number is not the latest is dropped,
 so a slow search can never overwrite what the user typed after it.
 """
 
@@ -21,19 +23,21 @@ from enablement.services.search import SearchOutcome
 from ui.context import AppContext
 from ui.models.piece_table_model import PieceIdRole, PieceTableModel
 from ui.widgets.facet_panel import FacetPanel
-from ui.widgets.piece_delegate import THUMB, PieceDelegate
+from ui.widgets.piece_delegate import ROW_HEIGHT, THUMB, PieceDelegate
 from ui.widgets.thumbnails import ThumbnailCache
 
 log = logging.getLogger(__name__)
 DEBOUNCE_MS = 120
-PAGE_SIZE = 50
+PAGE_SIZE = 20  # the list shows about a dozen rows; more load as the user scrolls
+LOAD_MORE_MARGIN_PX = 200  # load the next page when fewer pixels than this remain below the view
 LOG_SEARCH_AFTER_MS = 1500
 SORTS = (("Best match", "relevance"), ("Newest", "newest"), ("Most used", "most_used"))
 
 
-def run_search(library, actor: Actor, text: str, sort: str, filters: dict, offset: int) -> SearchOutcome:  # type: ignore[no-untyped-def]
+def run_search(library, actor: Actor, text: str, sort: str, filters: dict, offset: int,  # type: ignore[no-untyped-def]
+               limit: int = PAGE_SIZE) -> SearchOutcome:
     """Worker: one page of results (module-level so tests can wrap it)."""
-    return library.search.search(actor, text, sort=sort, filters=filters, limit=PAGE_SIZE, offset=offset,
+    return library.search.search(actor, text, sort=sort, filters=filters, limit=limit, offset=offset,
                                  as_you_type=True)
 
 
@@ -54,6 +58,7 @@ class LibraryPage(QWidget):
         self.search_id: Optional[str] = None
         self.loaded = False
         self._loading_more = False
+        self._lane = f"library-search-{id(self)}"  # this page's key on the runner's latest-wins lane
 
         self.debounce = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
         self.debounce.timeout.connect(self.run_query)
@@ -74,6 +79,7 @@ class LibraryPage(QWidget):
         self.view.activated.connect(self._open_index)
         self.view.doubleClicked.connect(self._open_index)
         self.view.verticalScrollBar().valueChanged.connect(self._maybe_load_more)
+        self.view.verticalScrollBar().rangeChanged.connect(lambda _lo, _hi: self._maybe_load_more())
         self.thumbnails.ready.connect(lambda _pid: self.view.viewport().update())
 
         self.summary = QLabel("")
@@ -187,9 +193,11 @@ class LibraryPage(QWidget):
         self.loaded = True
         self._loading_more = False
         position = self.view.verticalScrollBar().value() if keep_position else 0
-        self.app.runner.read(run_search, lambda out: self._arrived(seq, out, position),
-                             lambda exc: self._failed(seq, exc), self.app.library, self.app.actor, self.text,
-                             self.sort, self.facets.filters(), 0)
+        # A refresh keeps as many rows as are loaded, so the position still points at them.
+        limit = max(PAGE_SIZE, self.model.rowCount()) if keep_position else PAGE_SIZE
+        self.app.runner.latest(self._lane, run_search, lambda out: self._arrived(seq, out, position),
+                               lambda exc: self._failed(seq, exc), self.app.library, self.app.actor, self.text,
+                               self.sort, self.facets.filters(), 0, limit)
 
     def _arrived(self, seq: int, outcome: SearchOutcome, position: int = 0) -> None:
         if seq != self.seq:
@@ -206,8 +214,10 @@ class LibraryPage(QWidget):
         self._show_outcome(outcome)
         if self.text.strip():
             self.log_timer.start()
+        self._maybe_load_more()  # a page that does not fill the view has no scroll bar to move
 
     def _failed(self, seq: int, exc: BaseException) -> None:
+        self._loading_more = False
         if seq != self.seq:
             return
         if isinstance(exc, UserFacingError):
@@ -216,23 +226,32 @@ class LibraryPage(QWidget):
         else:
             self.app.runner.task_failed.emit(exc)
 
-    def _maybe_load_more(self, value: int) -> None:
-        bar = self.view.verticalScrollBar()
+    def _maybe_load_more(self, _value: int = 0) -> None:
+        """Fetch the next page when the user nears the end of the rows loaded so far."""
         out = self.outcome
-        if (self._loading_more or out is None or value < bar.maximum() - 200
-                or self.model.rowCount() >= out.results.total):
+        rows = self.model.rowCount()
+        if (self._loading_more or out is None or self.shown_seq != self.seq  # a newer query is on its way
+                or rows >= out.results.total):
+            return
+        # Uniform rows: the height below the view is known without waiting for the view's layout.
+        below = rows * ROW_HEIGHT - self.view.verticalScrollBar().value() - self.view.viewport().height()
+        if below > LOAD_MORE_MARGIN_PX:
             return
         self._loading_more = True
         seq = self.seq
-        self.app.runner.read(run_search, lambda o: self._more_arrived(seq, o), lambda exc: self._failed(seq, exc),
-                             self.app.library, self.app.actor, self.text, self.sort, self.facets.filters(),
-                             self.model.rowCount())
+        # The same lane as the queries: a keystroke supersedes a page nobody will see.
+        self.app.runner.latest(self._lane, run_search, lambda o: self._more_arrived(seq, o),
+                               lambda exc: self._failed(seq, exc), self.app.library, self.app.actor, self.text,
+                               self.sort, self.facets.filters(), rows, PAGE_SIZE)
 
     def _more_arrived(self, seq: int, outcome: SearchOutcome) -> None:
         self._loading_more = False
         if seq != self.seq:
             return
+        rows = self.model.rowCount()
         self.model.append_rows(outcome.pieces, {h.piece_id: h.snippet for h in outcome.results.hits})
+        if self.model.rowCount() > rows:  # nothing new (the index changed meanwhile): wait for a scroll
+            self._maybe_load_more()
 
     def _log_search(self) -> None:
         """A query the user paused on is worth recording for the search-gap report."""
