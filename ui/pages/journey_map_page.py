@@ -19,6 +19,7 @@ from enablement.models.dto import Actor
 from enablement.models.vocab import Role
 from enablement.services.journey import CellPieces, JourneyCell, JourneyMap, cell_pieces, journey_map
 from ui.context import AppContext
+from ui.pages.lazy_page import LazyPage
 from ui.dialogs.request_dialog import RequestDialog
 from ui.widgets import tones
 from ui.widgets.journey_grid import CARD_HEIGHT, JourneyGridView
@@ -36,7 +37,7 @@ PLAN_SUBTITLE = ("The content plan: how well each buyer question is covered. Das
                  "amber ones are stale. Right-click any card to request content for it.")
 
 
-class JourneyMapPage(QWidget):
+class JourneyMapPage(LazyPage):
     title = "Journey map"
 
     def __init__(self, app: AppContext, parent: Optional[QWidget] = None) -> None:
@@ -45,7 +46,6 @@ class JourneyMapPage(QWidget):
         self.journey: Optional[JourneyMap] = None
         self.selected: Optional[JourneyCell] = None
         self.request_dialog: Optional[RequestDialog] = None
-        self._dirty = True
         self._seq = 0
         self._cell_seq = 0
 
@@ -133,17 +133,11 @@ class JourneyMapPage(QWidget):
         self.on_actor_changed(app.actor)
 
     # --- page contract ---------------------------------------------------------------------
-    def activate(self) -> None:
-        if self._dirty:
-            self.reload()
-
     def apply_changes(self, changes: Changes) -> None:
         if changes.pieces or changes.taxonomy or changes.usage:
             if changes.taxonomy:
                 self._fill_filters()
-            self._dirty = True
-            if self.isVisible():
-                self.reload()
+            self.mark_stale()
 
     def on_actor_changed(self, actor: Actor) -> None:
         rep = actor.role == Role.REP

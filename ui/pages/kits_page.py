@@ -16,6 +16,7 @@ from enablement.models.changes import Changes
 from enablement.models.dto import Actor
 from enablement.services.kits import KitExport, KitInfo
 from ui.context import AppContext
+from ui.pages.lazy_page import LazyPage
 from ui.dialogs import files
 from ui.dialogs.piece_picker import PiecePickerDialog
 from ui.dialogs.text_prompt import ask_text, confirm
@@ -91,13 +92,12 @@ class KitItemsView(QTableView):
             self.selectRow(target)
 
 
-class KitsPage(QWidget):
+class KitsPage(LazyPage):
     title = "Kits"
 
     def __init__(self, app: AppContext, parent: Optional[QWidget] = None) -> None:
         super().__init__(parent)
         self.app = app
-        self._dirty = True
         self._seq = 0
         self._select_after_load: Optional[int] = None
         self.kit: Optional[KitInfo] = None
@@ -244,21 +244,13 @@ class KitsPage(QWidget):
         self._show_kit(None)
 
     # --- page contract ---------------------------------------------------------------------
-    def activate(self) -> None:
-        if self._dirty:
-            self.reload()
-
     def apply_changes(self, changes: Changes) -> None:
         if changes.kits or changes.pieces:
-            self._dirty = True
-            if self.isVisible():
-                self.reload()
+            self.mark_stale()
 
     def on_actor_changed(self, actor: Actor) -> None:
         self.kit = None
-        self._dirty = True
-        if self.isVisible():
-            self.reload()
+        self.mark_stale()
 
     # --- loading ---------------------------------------------------------------------------
     def reload(self) -> None:
@@ -359,7 +351,6 @@ class KitsPage(QWidget):
         def create(name: str) -> None:
             def created(done) -> None:  # type: ignore[no-untyped-def]
                 self._select_after_load = done.value
-                self._dirty = True
                 self.reload()
 
             self._write(self.app.library.kits.create, name, on_done=created)

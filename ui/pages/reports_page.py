@@ -21,6 +21,7 @@ from enablement.reports.base import ReportFilter
 from enablement.services.journey import JourneyCell, JourneyMap, cell_pieces, journey_from_coverage
 from enablement.services.permissions import Permission, can
 from ui.context import AppContext
+from ui.pages.lazy_page import LazyPage
 from ui.text import count_phrase
 from ui.dialogs import files
 from ui.dialogs.request_dialog import RequestDialog
@@ -80,14 +81,13 @@ def _group(title: str, *widgets: QWidget, note: str = "") -> QGroupBox:
     return box
 
 
-class ReportsPage(QWidget):
+class ReportsPage(LazyPage):
     title = "Reports"
 
     def __init__(self, app: AppContext, parent: Optional[QWidget] = None) -> None:
         super().__init__(parent)
         self.app = app
         self.bundle: Optional[ReportBundle] = None
-        self._dirty = True
         self._seq = 0
         self.request_dialog: Optional[RequestDialog] = None
         self._charts: list[QWidget] = []
@@ -340,17 +340,14 @@ class ReportsPage(QWidget):
         return tab
 
     # --- page contract ---------------------------------------------------------------------
-    def activate(self) -> None:
-        if self._dirty and self.allowed:
-            self.reload()
+    def can_load(self) -> bool:
+        return self.allowed
 
     def apply_changes(self, changes: Changes) -> None:
         if changes.usage or changes.pieces or changes.requests or changes.taxonomy or changes.users:
             if changes.users or changes.taxonomy:
                 self._fill_filters()
-            self._dirty = True
-            if self.isVisible() and self.allowed:
-                self.reload()
+            self.mark_stale()
 
     def on_actor_changed(self, actor: Actor) -> None:
         self.allowed = can(actor, Permission.VIEW_REPORTS)
@@ -364,9 +361,7 @@ class ReportsPage(QWidget):
                 item.setVisible(self.allowed)
         if self.allowed:
             self._fill_filters()
-            self._dirty = True
-            if self.isVisible():
-                self.reload()
+            self.mark_stale()
 
     # --- loading ---------------------------------------------------------------------------
     def _period_changed(self) -> None:

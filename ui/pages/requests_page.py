@@ -16,6 +16,7 @@ from enablement.models.vocab import RequestStatus
 from enablement.services.permissions import Permission, can
 from enablement.services.requests import RequestInfo
 from ui.context import AppContext
+from ui.pages.lazy_page import LazyPage
 from ui.dialogs.piece_picker import PiecePickerDialog
 from ui.dialogs.request_dialog import RequestDialog
 from ui.dialogs.text_prompt import TextPromptDialog, ask_text
@@ -29,13 +30,12 @@ _STATUS_TONE = {RequestStatus.OPEN: "info", RequestStatus.IN_PROGRESS: "stale",
                 RequestStatus.FULFILLED: "good", RequestStatus.DECLINED: "muted"}
 
 
-class RequestsPage(QWidget):
+class RequestsPage(LazyPage):
     title = "Requests"
 
     def __init__(self, app: AppContext, parent: Optional[QWidget] = None) -> None:
         super().__init__(parent)
         self.app = app
-        self._dirty = True
         self._seq = 0
         self.request_dialog: Optional[RequestDialog] = None
         self.picker: Optional[PiecePickerDialog] = None
@@ -193,15 +193,9 @@ class RequestsPage(QWidget):
         self.on_actor_changed(app.actor)
 
     # --- page contract ---------------------------------------------------------------------
-    def activate(self) -> None:
-        if self._dirty:
-            self.reload()
-
     def apply_changes(self, changes: Changes) -> None:
         if changes.requests or changes.users or changes.taxonomy or (changes.pieces and self.model.rows):
-            self._dirty = True
-            if self.isVisible():
-                self.reload()
+            self.mark_stale()
 
     def on_actor_changed(self, actor: Actor) -> None:
         triage = self.can_triage
@@ -213,9 +207,7 @@ class RequestsPage(QWidget):
             button.setVisible(triage)
         self.table.setColumnHidden(REQUESTER, not self._sees_others)
         self.set_group("open" if triage else "all")
-        self._dirty = True
-        if self.isVisible():
-            self.reload()
+        self.mark_stale()
 
     @property
     def can_triage(self) -> bool:

@@ -19,6 +19,7 @@ from enablement.models.dto import Actor, TaxonomyInfo
 from enablement.models.vocab import FACETS
 from enablement.services.permissions import Permission, can
 from ui.context import AppContext
+from ui.pages.lazy_page import LazyPage
 from ui.dialogs import files
 from ui.dialogs.text_prompt import ask_text
 from ui.models.row_table_model import RowRole, RowTableModel
@@ -59,14 +60,13 @@ def _select_id(view: QTableView, model: RowTableModel, row_id: Optional[int]) ->
         view.selectRow(row)
 
 
-class TaxonomyPage(QWidget):
+class TaxonomyPage(LazyPage):
     title = "Taxonomy"
 
     def __init__(self, app: AppContext, parent: Optional[QWidget] = None) -> None:
         super().__init__(parent)
         self.app = app
         self.taxonomy: Optional[TaxonomyInfo] = None
-        self._dirty = True
         self._seq = 0
         self.prompt = None
         self.edit_buttons: list[QWidget] = []
@@ -212,15 +212,9 @@ class TaxonomyPage(QWidget):
         return tab
 
     # --- page contract ---------------------------------------------------------------------
-    def activate(self) -> None:
-        if self._dirty:
-            self.reload()
-
     def apply_changes(self, changes: Changes) -> None:
         if changes.taxonomy:
-            self._dirty = True
-            if self.isVisible():
-                self.reload()
+            self.mark_stale()
 
     def on_actor_changed(self, actor: Actor) -> None:
         self.editable = can(actor, Permission.EDIT_TAXONOMY)
