@@ -12,8 +12,9 @@ from typing import Any
 
 import pytest
 
+from enablement.cli.commands import report as cli
+from enablement.cli.entry import build_parser
 from enablement.errors import InvalidInput
-from enablement.reports import cli
 from enablement.reports.export import to_csv
 from enablement.reports.text import render_text
 from enablement.services.reports_service import REPORTS
@@ -92,9 +93,7 @@ def test_text_rendering_is_aligned(world: Any) -> None:
 
 
 def _args(*argv: str) -> argparse.Namespace:
-    parser = argparse.ArgumentParser()
-    cli.register(parser.add_subparsers(dest="command"))
-    return parser.parse_args(["report", *argv])
+    return build_parser().parse_args(["report", *argv])
 
 
 def test_cli_json_and_options(world: Any) -> None:

@@ -1,4 +1,5 @@
-"""The command line's actions over an open library (parsing lives in cli.py)."""
+"""Pieces: ``import``, ``list``, ``show``, ``tag``, ``publish``, ``archive``, ``unarchive``,
+``purge`` and ``new-version``."""
 
 from __future__ import annotations
 
@@ -6,31 +7,21 @@ import argparse
 import threading
 from pathlib import Path
 
-from enablement.cli import ProgressBar, parse_date_arg, print_json
+from enablement.cli.arguments import add_tag_args, parse_date_arg, tag_selection
+from enablement.cli.output import ProgressBar, print_json
+from enablement.cli.registry import LibraryHandler, Registry
 from enablement.errors import InvalidInput
 from enablement.models.dto import Actor, PieceSummary
 from enablement.models.vocab import FACETS, Outcome
 from enablement.services.library import Library
-from enablement.services.pieces import TagSelection
-from enablement.services.taxonomy import resolve_tag
+
+ORDER = 20
 
 OUTCOME_WORDS = {
     Outcome.OK: "imported", Outcome.OK_NO_TEXT: "imported, no searchable text",
     Outcome.FAILED: "imported, but unreadable", Outcome.REJECTED: "rejected",
     Outcome.DUPLICATE: "duplicate", Outcome.CANCELLED: "not imported (cancelled)",
 }
-
-
-def tag_selection(lib: Library, args: argparse.Namespace) -> TagSelection | None:
-    """Tags named on the command line (None when none were given)."""
-    taxonomy = lib.taxonomy.get()
-    stages = [resolve_tag(taxonomy, "stage", s) for s in args.stage] if args.stage else None
-    gates = [resolve_tag(taxonomy, "gate", g) for g in args.gate] if args.gate else None
-    facets = {f: [resolve_tag(taxonomy, f, v) for v in getattr(args, f)]
-              for f in FACETS if getattr(args, f, None)}
-    if stages is None and gates is None and not facets:
-        return None
-    return TagSelection(stages, gates, facets or None)
 
 
 def piece_line(p: PieceSummary) -> str:
@@ -46,14 +37,40 @@ def piece_line(p: PieceSummary) -> str:
     return f"{p.id:>5}  {p.status:<9} {p.file_type:<5} {p.title[:60]:<60} {stages[:30]}{flag_text}"
 
 
-def dispatch(args: argparse.Namespace, lib: Library, actor: Actor) -> int:
-    command = args.command
-    handler = COMMANDS.get(command)
-    if handler is not None:
-        return handler(args, lib, actor)
-    from enablement.cli_more import dispatch_more
+def register(registry: Registry) -> None:
+    """Add the piece commands."""
+    sp = registry.add("import", cmd_import, help="import files, folders (recursively) or --link URL")
+    sp.add_argument("paths", nargs="*", type=Path)
+    sp.add_argument("--link", help="add a link instead of files (needs --title)")
+    sp.add_argument("--title", help="title of the link")
+    sp.add_argument("--rep-made", action="store_true", help="import as a rep-made piece for review")
+    sp.add_argument("--owner", default="")
+    add_tag_args(sp)
+    sp.add_argument("--json", action="store_true")
 
-    return dispatch_more(args, lib, actor)
+    sp = registry.add("list", cmd_list, help="list pieces")
+    sp.add_argument("--status", choices=["draft", "published", "archived", "all"], default=None)
+    sp.add_argument("--json", action="store_true")
+    sp = registry.add("show", cmd_show, help="show one piece")
+    sp.add_argument("id", type=int)
+    sp.add_argument("--json", action="store_true")
+
+    sp = registry.add("tag", cmd_tag, help="set tags or metadata of a piece")
+    sp.add_argument("id", type=int)
+    add_tag_args(sp)
+    sp.add_argument("--title")
+    sp.add_argument("--description")
+    sp.add_argument("--owner")
+    sp.add_argument("--review-by", help="YYYY-MM-DD, or 'none'")
+    for name, action, helptext in (("publish", "publish", "publish a piece"),
+                                   ("archive", "archive", "archive a piece"),
+                                   ("unarchive", "restore", "bring an archived piece back"),
+                                   ("purge", "purge", "erase a piece (admin)")):
+        registry.add(name, cmd_simple(action), help=helptext).add_argument("id", type=int)
+    sp = registry.add("new-version", cmd_new_version, help="replace a piece's file with a new version")
+    sp.add_argument("id", type=int)
+    sp.add_argument("path", type=Path)
+    sp.add_argument("--note", default="")
 
 
 def cmd_import(args: argparse.Namespace, lib: Library, actor: Actor) -> int:
@@ -154,7 +171,7 @@ def cmd_tag(args: argparse.Namespace, lib: Library, actor: Actor) -> int:
 PAST = {"publish": "Published", "archive": "Archived", "restore": "Restored", "purge": "Purged"}
 
 
-def cmd_simple(action: str):  # type: ignore[no-untyped-def]
+def cmd_simple(action: str) -> LibraryHandler:
     def run(args: argparse.Namespace, lib: Library, actor: Actor) -> int:
         getattr(lib.pieces, action)(actor, args.id)
         print(f"{PAST[action]} piece {args.id}.")
@@ -168,76 +185,3 @@ def cmd_new_version(args: argparse.Namespace, lib: Library, actor: Actor) -> int
     extra = f" ({o.detail})" if o.detail else ""
     print(f"New version of piece {args.id}: {o.outcome}{extra}")
     return 0
-
-
-def cmd_taxonomy(args: argparse.Namespace, lib: Library, actor: Actor) -> int:
-    if args.action == "export":
-        path = lib.taxonomy.export_file(args.file)
-        print(f"Wrote {path}")
-    elif args.action == "import":
-        counts = lib.taxonomy.import_file(actor, args.file, retire_missing=args.retire_missing).value
-        print(f"Taxonomy merged: {counts['added']} added, {counts['updated']} updated, {counts['retired']} retired.")
-    else:
-        info = lib.taxonomy.get()
-        if args.json:
-            print_json(info)
-            return 0
-        for s in info.stages:
-            print(f"{s.name}{' (retired)' if s.retired else ''}  [{s.key}]")
-            for g in s.gates:
-                print(f"   - {g.question}{' (retired)' if g.retired else ''}  [{g.key}]")
-        for facet, values in info.facets.items():
-            print(f"{facet}: {', '.join(v.label for v in values if not v.retired)}")
-    return 0
-
-
-def cmd_users(args: argparse.Namespace, lib: Library, actor: Actor) -> int:
-    if args.action == "add":
-        user = lib.users.create(actor, args.name, args.role, args.team).value
-        print(f"Added {user.name} ({user.role}).")
-        return 0
-    users = lib.users.list()
-    if args.json:
-        print_json(users)
-    else:
-        for u in users:
-            print(f"{u.id:>4}  {u.name:<30} {u.role:<10} {u.team}")
-    return 0
-
-
-def cmd_check(args: argparse.Namespace, lib: Library, actor: Actor) -> int:
-    if args.repair:
-        if lib.ctx.index is not None:
-            lib.ctx.index.ensure_fresh()
-        removed = lib.maintenance.collect_garbage(actor)
-        print(f"Repaired: index in step; removed {removed['blob_files']} unused files, "
-              f"{removed['blob_rows']} unused file rows, {removed['temp_files']} temp files.")
-    report = lib.maintenance.check(verify_hashes=not args.quick)
-    if args.json:
-        print_json({"ok": report.ok, "problems": report.problems, "facts": report.facts})
-    else:
-        for p in report.problems:
-            print(f"PROBLEM [{p.kind}] {p.detail}")
-        facts = report.facts
-        print(f"{facts.get('pieces')} pieces, {facts.get('blobs')} files, schema {facts.get('schema')}; "
-              f"collectable: {facts.get('collectable_blob_files')} unused files, "
-              f"{facts.get('leftover_temp_files')} temp files")
-        index = facts.get("index")
-        if isinstance(index, dict) and index.get("problem"):
-            print(f"note: {index['problem']}")
-        print("Library is consistent." if report.ok else f"{len(report.problems)} problems found.")
-    return 0 if report.ok else 1
-
-
-def cmd_backup(args: argparse.Namespace, lib: Library, actor: Actor) -> int:
-    path = lib.maintenance.backup(args.target)
-    print(f"Backup written to {path}")
-    return 0
-
-
-COMMANDS = {
-    "import": cmd_import, "list": cmd_list, "show": cmd_show, "tag": cmd_tag,
-    "publish": cmd_simple("publish"), "archive": cmd_simple("archive"), "unarchive": cmd_simple("restore"),
-    "purge": cmd_simple("purge"), "new-version": cmd_new_version, "taxonomy": cmd_taxonomy,
-    "users": cmd_users, "check": cmd_check, "backup": cmd_backup,
-}

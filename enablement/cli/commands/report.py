@@ -6,8 +6,8 @@
     enablement report coverage --csv > coverage.csv
     enablement report all --pdf meeting.pdf --since 2024-10-01
 
-The lead's enablement/cli.py calls ``register(subparsers)`` and, for the ``report`` command,
-``run(args, library, actor)``; UserFacingError from here becomes a one-line message.
+``run(args, library, actor, out)`` prints to ``out`` (stdout by default); UserFacingError from here
+becomes a one-line message.
 """
 
 from __future__ import annotations
@@ -20,18 +20,21 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, TextIO
 
+from enablement.cli.registry import Registry
 from enablement.errors import InvalidInput
 from enablement.models.dto import Actor
 from enablement.reports.base import ReportFilter
+from enablement.services.library import Library
 
+ORDER = 100
 ALL = "all"
 
 
-def register(subparsers: Any) -> argparse.ArgumentParser:
-    """Add the ``report`` command to an argparse subparsers object."""
-    p = subparsers.add_parser("report", help="manager reports (list, used, coverage, trends, ...)",
-                              description="Run a manager report. 'report list' names them; 'all' exports every "
-                                          "report (with --xlsx or --pdf).")
+def register(registry: Registry) -> None:
+    """Add ``report``."""
+    p = registry.add("report", run, help="manager reports (list, used, coverage, trends, ...)",
+                     description="Run a manager report. 'report list' names them; 'all' exports every "
+                                 "report (with --xlsx or --pdf).")
     p.add_argument("name", help="a report name, 'list', or 'all' (with --xlsx/--pdf)")
     p.add_argument("--since", help="first day: YYYY-MM-DD, or N days/weeks back (90d, 12w)")
     p.add_argument("--until", help="last day (YYYY-MM-DD); default today")
@@ -47,7 +50,6 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     out.add_argument("--csv", action="store_true", help="print CSV")
     out.add_argument("--xlsx", metavar="FILE", help="write an Excel workbook")
     out.add_argument("--pdf", metavar="FILE", help="write a meeting-ready PDF with charts")
-    return p
 
 
 def parse_day(text: str, today: date, what: str) -> date:
@@ -63,7 +65,7 @@ def parse_day(text: str, today: date, what: str) -> date:
         raise InvalidInput(f"{what} must be a date like 2024-10-01 or a span like 90d or 12w, not '{text}'.") from exc
 
 
-def build_filter(args: argparse.Namespace, library: Any) -> ReportFilter:
+def build_filter(args: argparse.Namespace, library: Library) -> ReportFilter:
     """The ReportFilter named by the command-line options (names resolved to ids)."""
     today = library.ctx.today()
     since = parse_day(args.since, today, "--since") if args.since else None
@@ -102,7 +104,7 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"not JSON serialisable: {type(value).__name__}")
 
 
-def run(args: argparse.Namespace, library: Any, actor: Actor, out: TextIO | None = None) -> int:
+def run(args: argparse.Namespace, library: Library, actor: Actor, out: TextIO | None = None) -> int:
     """Run ``enablement report``; print to ``out`` (stdout) or write the chosen file."""
     from enablement.reports.export import csv_text
     from enablement.reports.text import render_text

@@ -1,0 +1,52 @@
+"""``search``: the query language over the library (see the README)."""
+
+from __future__ import annotations
+
+import argparse
+import html
+import re
+
+from enablement.cli.output import print_json
+from enablement.cli.registry import Registry
+from enablement.models.dto import Actor
+from enablement.services.library import Library
+
+ORDER = 60
+
+
+def register(registry: Registry) -> None:
+    """Add ``search``."""
+    sp = registry.add("search", cmd_search, help="search the library (see the README for the query language)")
+    sp.add_argument("query", nargs="?", default="")
+    sp.add_argument("--sort", choices=["relevance", "newest", "most_used"], default="relevance")
+    sp.add_argument("--archived", action="store_true", help="include archived pieces")
+    sp.add_argument("--limit", type=int, default=20)
+    sp.add_argument("--facets", action="store_true", help="also print facet counts")
+    sp.add_argument("--json", action="store_true")
+
+
+def cmd_search(args: argparse.Namespace, lib: Library, actor: Actor) -> int:
+    outcome = lib.search.search(actor, args.query, sort=args.sort, include_archived=args.archived,
+                                limit=max(1, min(args.limit, 500)), log_search=True)
+    r = outcome.results
+    if args.json:
+        print_json({"total": r.total, "hints": r.hints, "did_you_mean": r.did_you_mean,
+                    "hits": [{"piece": p, "score": h.score, "snippet": h.snippet}
+                             for h, p in zip(r.hits, outcome.pieces)],
+                    "facets": outcome.facets if args.facets else None})
+        return 0
+    for hint in r.hints:
+        print(f"hint: {hint}")
+    if r.did_you_mean:
+        print(f"Did you mean: {r.did_you_mean}")
+    for h, p in zip(r.hits, outcome.pieces):
+        stale = "  STALE" if p.stale else ""
+        print(f"{p.id:>5}  {p.title}{stale}  ({', '.join(p.labels('stage')) or 'no stage'})")
+        snippet = re.sub(r"</?b>", "*", h.snippet)  # matches stand out in a terminal
+        if snippet:
+            print(f"       {html.unescape(snippet)[:160]}")
+    print(f"{r.total} results")
+    if args.facets:
+        for f in outcome.facets:
+            print(f"  {f.dimension}: {f.label} ({f.count})")
+    return 0
