@@ -21,10 +21,10 @@ from enablement.config import default_library_dir, default_state_dir
 from enablement.errors import UserFacingError
 from enablement.models.dto import Actor, UserInfo
 from enablement.services.library import Library
-from ui import startup_probe
-from ui.context import AppContext
-from ui.tasks import TaskRunner
-from ui.window_state import APPLICATION, ORGANIZATION, WindowState
+from . import startup_probe
+from .context import AppContext
+from .tasks import TaskRunner
+from .window_state import APPLICATION, ORGANIZATION, WindowState
 
 log = logging.getLogger(__name__)
 
@@ -139,7 +139,7 @@ class Startup:
         if known is not None:
             self._show(Actor(known.id, known.name, known.role))
             return
-        from ui.dialogs.first_run import WhoAreYouDialog
+        from .dialogs.first_run import WhoAreYouDialog
 
         self.dialog = WhoAreYouDialog(users, self.library.is_demo)
         self.dialog.accepted.connect(self._user_chosen)
@@ -156,7 +156,7 @@ class Startup:
                           self._fatal)
 
     def _show(self, actor: Actor) -> None:
-        from ui.main_window import MainWindow
+        from .main_window import MainWindow
 
         self.state.set(WindowState.LAST_USER, actor.name)
         context = AppContext(self.library, actor, self.runner)

@@ -9,7 +9,7 @@ from PySide6.QtCore import QObject, Signal
 from enablement.models.changes import Changes
 from enablement.models.dto import Actor
 from enablement.services.library import Library
-from ui.tasks import TaskRunner
+from .tasks import TaskRunner
 
 
 class AppSignals(QObject):

@@ -8,12 +8,12 @@ from typing import Optional, Sequence
 from PySide6.QtWidgets import QDialog, QWidget
 
 from enablement.models.vocab import Source
-from ui.context import AppContext
-from ui.dialogs import files
-from ui.dialogs.import_dialog import ImportDialog
-from ui.dialogs.request_dialog import RequestDialog
-from ui.dialogs.review_dialogs import ReviewQueueDialog, SubmissionsDialog
-from ui.pages.piece_detail import PieceDetailDialog
+from .context import AppContext
+from .dialogs import files
+from .dialogs.import_dialog import ImportDialog
+from .dialogs.request_dialog import RequestDialog
+from .dialogs.review_dialogs import ReviewQueueDialog, SubmissionsDialog
+from .pages.piece_detail import PieceDetailDialog
 
 MARKETING = frozenset({"marketing", "admin"})
 

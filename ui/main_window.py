@@ -16,17 +16,17 @@ from PySide6.QtWidgets import (QLabel, QLineEdit, QListWidget, QListWidgetItem, 
 
 from enablement.models.changes import Changes
 from enablement.models.dto import Actor, UserInfo
-from ui import flows
-from ui.context import AppContext
-from ui.dialogs.error_dialog import error_box
-from ui.pages.journey_map_page import JourneyMapPage
-from ui.pages.kits_page import KitsPage
-from ui.pages.library_page import LibraryPage
-from ui.pages.reports_page import ReportsPage
-from ui.pages.requests_page import RequestsPage
-from ui.pages.taxonomy_page import TaxonomyPage
-from ui.widgets.user_menu import UserButton
-from ui.window_state import WindowState
+from . import flows
+from .context import AppContext
+from .dialogs.error_dialog import error_box
+from .pages.journey_map_page import JourneyMapPage
+from .pages.kits_page import KitsPage
+from .pages.library_page import LibraryPage
+from .pages.reports_page import ReportsPage
+from .pages.requests_page import RequestsPage
+from .pages.taxonomy_page import TaxonomyPage
+from .widgets.user_menu import UserButton
+from .window_state import WindowState
 
 log = logging.getLogger(__name__)
 

@@ -79,12 +79,12 @@ def main(argv: list[str] | None = None) -> int:
         return out / (f"dark-{key}.png" if args.dark else f"{light_name or key}.png")
 
     from enablement.services.demo import create_demo_library
-    from ui.app import create_qapplication
-    from ui.context import AppContext
-    from ui.main_window import MainWindow
-    from ui.tasks import SyncTaskRunner
-    from ui.widgets.tones import dark_palette
-    from ui.window_state import WindowState
+    from .app import create_qapplication
+    from .context import AppContext
+    from .main_window import MainWindow
+    from .tasks import SyncTaskRunner
+    from .widgets.tones import dark_palette
+    from .window_state import WindowState
 
     from PySide6.QtCore import QSettings
 
@@ -102,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
     window.resize(*SIZE)
     window.show()
 
-    from ui import flows
+    from . import flows
 
     window.search_box.setText("security")
     window.library_page.run_query()

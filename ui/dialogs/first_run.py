@@ -8,7 +8,7 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout
                                QListWidgetItem, QRadioButton, QVBoxLayout, QWidget)
 
 from enablement.models.dto import UserInfo
-from ui.widgets.user_menu import ROLE_LABELS
+from ..widgets.user_menu import ROLE_LABELS
 
 ROLE_HELP = {"rep": "find, preview, send and log collateral; build call kits; ask for what is missing",
              "marketing": "import, tag, publish and review collateral; answer requests",

@@ -19,12 +19,12 @@ from PySide6.QtWidgets import (QAbstractItemView, QDialog, QHBoxLayout, QHeaderV
 from enablement.models.changes import Changes
 from enablement.models.dto import ImportSummary
 from enablement.models.vocab import Source
-from ui.context import AppContext
-from ui.models.import_outcome_model import COL_DETAIL, COL_FILE, COL_OUTCOME, COL_PAGES, ImportOutcomeTableModel
-from ui.models.piece_table_model import COL_GATES, COL_STAGES, COL_TITLE, COL_TYPE, PieceTableModel
-from ui.models.row_table_model import SortRole
-from ui.widgets.piece_editor import SuggestionList, suggestions_for
-from ui.widgets.tag_editor import TagEditor
+from ..context import AppContext
+from ..models.import_outcome_model import COL_DETAIL, COL_FILE, COL_OUTCOME, COL_PAGES, ImportOutcomeTableModel
+from ..models.piece_table_model import COL_GATES, COL_STAGES, COL_TITLE, COL_TYPE, PieceTableModel
+from ..models.row_table_model import SortRole
+from ..widgets.piece_editor import SuggestionList, suggestions_for
+from ..widgets.tag_editor import TagEditor
 
 PROGRESS_EVERY_MS = 100
 FIT_ROWS = 40  # a column fitted to its contents measures the rows on screen and this many more

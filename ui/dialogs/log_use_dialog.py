@@ -10,7 +10,7 @@ from PySide6.QtWidgets import (QButtonGroup, QDialog, QDialogButtonBox, QFormLay
 from enablement.models.dto import TaxonomyInfo
 from enablement.models.vocab import UsageKind
 from enablement.services.usage import UseRecord
-from ui.dialogs.stage_gate import StageGatePicker
+from .stage_gate import StageGatePicker
 
 
 class LogUseDialog(QDialog):

@@ -8,8 +8,8 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from enablement.models.dto import PieceSummary
-from ui.context import AppContext
-from ui.widgets.piece_table import PieceTableView
+from ..context import AppContext
+from ..widgets.piece_table import PieceTableView
 
 DEBOUNCE_MS = 150
 

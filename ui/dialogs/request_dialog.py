@@ -14,9 +14,9 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDialog, QDialog
 
 from enablement.errors import UserFacingError
 from enablement.models.dto import TaxonomyInfo
-from ui.context import AppContext
-from ui.dialogs.stage_gate import StageGatePicker
-from ui.widgets import tones
+from ..context import AppContext
+from .stage_gate import StageGatePicker
+from ..widgets import tones
 
 
 class RequestDialog(QDialog):

@@ -9,10 +9,10 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogBut
                                QHeaderView, QLabel, QLineEdit, QPushButton, QTableView, QVBoxLayout, QWidget)
 
 from enablement.models.changes import Changes
-from ui.context import AppContext
-from ui.models.piece_table_model import COL_OWNER, COL_STATUS, COL_TITLE, COL_TYPE, PieceTableModel
-from ui.models.row_table_model import SortRole
-from ui.models.submission_table_model import SubmissionTableModel
+from ..context import AppContext
+from ..models.piece_table_model import COL_OWNER, COL_STATUS, COL_TITLE, COL_TYPE, PieceTableModel
+from ..models.row_table_model import SortRole
+from ..models.submission_table_model import SubmissionTableModel
 
 
 def queue_with_lookalikes(library):  # type: ignore[no-untyped-def]

@@ -9,8 +9,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 
 from enablement.models.dto import FileOutcome
-from ui.models.row_table_model import RowRole, RowTableModel
-from ui.widgets import tones
+from .row_table_model import RowRole, RowTableModel
+from ..widgets import tones
 
 COL_FILE, COL_OUTCOME, COL_DETAIL, COL_PAGES = range(4)
 HEADERS = ("File", "Outcome", "Details", "Pages")

@@ -7,8 +7,8 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, Qt, Signal
 
 from enablement.services.kits import KitInfo, KitItemInfo
-from ui.models.piece_rows_model import piece_type
-from ui.models.row_table_model import FIRST_CUSTOM_ROLE, Index, RowRole, RowTableModel
+from .piece_rows_model import piece_type
+from .row_table_model import FIRST_CUSTOM_ROLE, Index, RowRole, RowTableModel
 
 KitRole = RowRole  # the KitInfo (kit list)
 ItemRole = RowRole  # the KitItemInfo (kit items); ItemIdRole is its piece's id

@@ -9,7 +9,7 @@ from typing import Any, Mapping, Optional, Sequence
 from PySide6.QtCore import Qt
 
 from enablement.models.dto import PieceSummary
-from ui.models.row_table_model import FIRST_CUSTOM_ROLE, ItemIdRole, RowRole, RowTableModel
+from .row_table_model import FIRST_CUSTOM_ROLE, ItemIdRole, RowRole, RowTableModel
 
 TITLE, TYPE, OWNER, UPDATED, USES, FRESHNESS = range(6)
 HEADERS = ("Title", "Type", "Owner", "Updated", "Uses", "Freshness")

@@ -7,8 +7,8 @@ from typing import Any, Optional, Sequence
 from PySide6.QtCore import QModelIndex, Qt
 
 from enablement.models.dto import PieceSummary
-from ui.models.row_table_model import FIRST_CUSTOM_ROLE, ItemIdRole, RowRole, RowTableModel
-from ui.text import file_type_label, review_text
+from .row_table_model import FIRST_CUSTOM_ROLE, ItemIdRole, RowRole, RowTableModel
+from ..text import file_type_label, review_text
 
 COL_TITLE, COL_STAGES, COL_GATES, COL_TYPE, COL_OWNER, COL_REVIEW_BY, COL_USES, COL_STATUS = range(8)
 HEADERS = ("Title", "Stages", "Gates", "Type", "Owner", "Review by", "Uses", "Status")

@@ -11,7 +11,7 @@ from typing import Any, Optional
 from PySide6.QtCore import Qt
 
 from enablement.reports.base import ReportTable
-from ui.models.row_table_model import ItemIdRole, RowTableModel
+from .row_table_model import ItemIdRole, RowTableModel
 
 PieceIdRole = ItemIdRole  # the row's piece_id (None when the report row is not a piece)
 

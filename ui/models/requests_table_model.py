@@ -9,7 +9,7 @@ from PySide6.QtCore import QSortFilterProxyModel, Qt
 
 from enablement.models.vocab import RequestStatus
 from enablement.services.requests import RequestInfo
-from ui.models.row_table_model import FIRST_CUSTOM_ROLE, Index, ItemIdRole, RowRole, RowTableModel, SortRole
+from .row_table_model import FIRST_CUSTOM_ROLE, Index, ItemIdRole, RowRole, RowTableModel, SortRole
 
 TITLE, WHERE, REQUESTER, STATUS, DUE, OUTCOME, FILED = range(7)
 HEADERS = ("Request", "Stage / gate", "Requested by", "Status", "Due", "What happened", "Filed")

@@ -7,7 +7,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 
 from enablement.models.dto import PieceDetail
-from ui.models.row_table_model import RowRole, RowTableModel
+from .row_table_model import RowRole, RowTableModel
 
 COL_TITLE, COL_SUBMITTED, COL_STATE, COL_NOTE = range(4)
 HEADERS = ("Piece", "Submitted", "What happened", "Marketing's note")

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 
 from enablement.models.dto import FacetValueInfo, GateInfo, StageInfo
-from ui.models.row_table_model import FIRST_CUSTOM_ROLE, RowTableModel
+from .row_table_model import FIRST_CUSTOM_ROLE, RowTableModel
 
 RetiredRole = FIRST_CUSTOM_ROLE  # bool
 

@@ -7,8 +7,8 @@ from typing import Any, Optional, Sequence
 from PySide6.QtCore import Qt
 
 from enablement.models.dto import VersionInfo
-from ui.models.row_table_model import RowRole, RowTableModel
-from ui.text import file_type_label, outcome_label
+from .row_table_model import RowRole, RowTableModel
+from ..text import file_type_label, outcome_label
 
 COL_NUMBER, COL_FILE, COL_TYPE, COL_PAGES, COL_ADDED, COL_BY, COL_NOTE = range(7)
 HEADERS = ("Version", "File", "Type", "Pages", "Added", "By", "Note")

@@ -18,13 +18,13 @@ from enablement.models.changes import Changes
 from enablement.models.dto import Actor
 from enablement.models.vocab import Role
 from enablement.services.journey import CellPieces, JourneyCell, JourneyMap, cell_pieces, journey_map
-from ui.context import AppContext
-from ui.pages.lazy_page import LazyPage
-from ui.dialogs.request_dialog import RequestDialog
-from ui.widgets import tones
-from ui.widgets.journey_grid import CARD_HEIGHT, JourneyGridView
-from ui.widgets.page_header import PageHeader
-from ui.widgets.piece_table import PieceTableView
+from ..context import AppContext
+from .lazy_page import LazyPage
+from ..dialogs.request_dialog import RequestDialog
+from ..widgets import tones
+from ..widgets.journey_grid import CARD_HEIGHT, JourneyGridView
+from ..widgets.page_header import PageHeader
+from ..widgets.piece_table import PieceTableView
 
 WINDOWS = ((30, "Last 30 days"), (90, "Last 90 days"), (180, "Last 180 days"), (365, "Last year"))
 REP_SUBTITLE = ("What do I send at this gate? Pick the buyer's question to see the pieces that answer it, "

@@ -15,15 +15,15 @@ from enablement.errors import Conflict
 from enablement.models.changes import Changes
 from enablement.models.dto import Actor
 from enablement.services.kits import KitExport, KitInfo
-from ui.context import AppContext
-from ui.pages.lazy_page import LazyPage
-from ui.dialogs import files
-from ui.dialogs.piece_picker import PiecePickerDialog
-from ui.dialogs.text_prompt import ask_text, confirm
-from ui.models.kit_items_model import (NOTE, POSITION, TITLE, TYPE, WARNINGS, ItemRole, KitItemsTableModel,
+from ..context import AppContext
+from .lazy_page import LazyPage
+from ..dialogs import files
+from ..dialogs.piece_picker import PiecePickerDialog
+from ..dialogs.text_prompt import ask_text, confirm
+from ..models.kit_items_model import (NOTE, POSITION, TITLE, TYPE, WARNINGS, ItemRole, KitItemsTableModel,
                                        KitListModel, KitRole, WarningRole)
-from ui.widgets import tones
-from ui.widgets.page_header import Banner, PageHeader
+from ..widgets import tones
+from ..widgets.page_header import Banner, PageHeader
 
 SUBTITLE = ("Gather the pieces for one call or deal, say why each matters, and export them as one merged PDF "
             "plus the original files.")

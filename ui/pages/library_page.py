@@ -20,11 +20,11 @@ from enablement.errors import UserFacingError
 from enablement.models.changes import Changes
 from enablement.models.dto import Actor
 from enablement.services.search import SearchOutcome
-from ui.context import AppContext
-from ui.models.piece_table_model import PieceIdRole, PieceTableModel
-from ui.widgets.facet_panel import FacetPanel
-from ui.widgets.piece_delegate import ROW_HEIGHT, THUMB, PieceDelegate
-from ui.widgets.thumbnails import ThumbnailCache
+from ..context import AppContext
+from ..models.piece_table_model import PieceIdRole, PieceTableModel
+from ..widgets.facet_panel import FacetPanel
+from ..widgets.piece_delegate import ROW_HEIGHT, THUMB, PieceDelegate
+from ..widgets.thumbnails import ThumbnailCache
 
 log = logging.getLogger(__name__)
 DEBOUNCE_MS = 120

@@ -18,16 +18,16 @@ from enablement.models.dto import PieceDetail
 from enablement.models.vocab import UsageKind
 from enablement.services.safe_names import safe_file_name
 from enablement.services.usage import UseRecord
-from ui.context import AppContext
-from ui.dialogs import files
-from ui.dialogs.kit_picker import KitPickerDialog, add_to_kit
-from ui.dialogs.log_use_dialog import LogUseDialog
-from ui.dialogs.request_dialog import RequestDialog
-from ui.models.version_table_model import COL_FILE, COL_NOTE, COL_PAGES, COL_TYPE, VersionTableModel
-from ui.text import USE_KIND_LABELS, file_type_label, nice_date, review_text
-from ui.widgets.piece_editor import PieceEditor, save_piece, suggestions_for
-from ui.widgets import tones
-from ui.widgets.preview import PreviewWidget
+from ..context import AppContext
+from ..dialogs import files
+from ..dialogs.kit_picker import KitPickerDialog, add_to_kit
+from ..dialogs.log_use_dialog import LogUseDialog
+from ..dialogs.request_dialog import RequestDialog
+from ..models.version_table_model import COL_FILE, COL_NOTE, COL_PAGES, COL_TYPE, VersionTableModel
+from ..text import USE_KIND_LABELS, file_type_label, nice_date, review_text
+from ..widgets.piece_editor import PieceEditor, save_piece, suggestions_for
+from ..widgets import tones
+from ..widgets.preview import PreviewWidget
 
 SAFE_TO_OPEN = frozenset({"pdf", "docx", "pptx", "xlsx"})
 MARKETING = frozenset({"marketing", "admin"})

@@ -20,16 +20,16 @@ from enablement.models.dto import Actor
 from enablement.reports.base import ReportFilter
 from enablement.services.journey import JourneyCell, JourneyMap, cell_pieces, journey_from_coverage
 from enablement.services.permissions import Permission, can
-from ui.context import AppContext
-from ui.pages.lazy_page import LazyPage
-from ui.text import count_phrase
-from ui.dialogs import files
-from ui.dialogs.request_dialog import RequestDialog
-from ui.widgets import report_views
-from ui.widgets.journey_grid import CARD_HEIGHT, JourneyGridView
-from ui.widgets.page_header import Banner, PageHeader
-from ui.widgets.piece_table import PieceTableView
-from ui.widgets.report_views import KpiCard, ReportTableView
+from ..context import AppContext
+from .lazy_page import LazyPage
+from ..text import count_phrase
+from ..dialogs import files
+from ..dialogs.request_dialog import RequestDialog
+from ..widgets import report_views
+from ..widgets.journey_grid import CARD_HEIGHT, JourneyGridView
+from ..widgets.page_header import Banner, PageHeader
+from ..widgets.piece_table import PieceTableView
+from ..widgets.report_views import KpiCard, ReportTableView
 
 PERIODS = ((30, "Last 30 days"), (90, "Last 90 days"), (180, "Last 180 days"), (365, "Last 365 days"),
            (0, "Custom…"))

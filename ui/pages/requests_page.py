@@ -15,16 +15,16 @@ from enablement.models.dto import Actor
 from enablement.models.vocab import RequestStatus
 from enablement.services.permissions import Permission, can
 from enablement.services.requests import RequestInfo
-from ui.context import AppContext
-from ui.pages.lazy_page import LazyPage
-from ui.dialogs.piece_picker import PiecePickerDialog
-from ui.dialogs.request_dialog import RequestDialog
-from ui.dialogs.text_prompt import TextPromptDialog, ask_text
-from ui.models.requests_table_model import (DUE, FILED, GROUPS, OUTCOME, REQUESTER, STATUS, STATUS_LABELS, TITLE,
+from ..context import AppContext
+from .lazy_page import LazyPage
+from ..dialogs.piece_picker import PiecePickerDialog
+from ..dialogs.request_dialog import RequestDialog
+from ..dialogs.text_prompt import TextPromptDialog, ask_text
+from ..models.requests_table_model import (DUE, FILED, GROUPS, OUTCOME, REQUESTER, STATUS, STATUS_LABELS, TITLE,
                                             WHERE, RequestRole, RequestsFilterProxyModel, RequestsTableModel,
                                             StatusRole, outcome_text, where_text)
-from ui.widgets import tones
-from ui.widgets.page_header import PageHeader
+from ..widgets import tones
+from ..widgets.page_header import PageHeader
 
 _STATUS_TONE = {RequestStatus.OPEN: "info", RequestStatus.IN_PROGRESS: "stale",
                 RequestStatus.FULFILLED: "good", RequestStatus.DECLINED: "muted"}

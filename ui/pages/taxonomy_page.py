@@ -18,13 +18,13 @@ from enablement.models.changes import Changes
 from enablement.models.dto import Actor, TaxonomyInfo
 from enablement.models.vocab import FACETS
 from enablement.services.permissions import Permission, can
-from ui.context import AppContext
-from ui.pages.lazy_page import LazyPage
-from ui.dialogs import files
-from ui.dialogs.text_prompt import ask_text
-from ui.models.row_table_model import RowRole, RowTableModel
-from ui.models.taxonomy_models import FacetValuesTableModel, GatesTableModel, StagesTableModel
-from ui.widgets.page_header import Banner, PageHeader
+from ..context import AppContext
+from .lazy_page import LazyPage
+from ..dialogs import files
+from ..dialogs.text_prompt import ask_text
+from ..models.row_table_model import RowRole, RowTableModel
+from ..models.taxonomy_models import FacetValuesTableModel, GatesTableModel, StagesTableModel
+from ..widgets.page_header import Banner, PageHeader
 
 FACET_LABELS = {"persona": "Persona", "industry": "Industry", "product": "Product", "content_type": "Content type",
                 "language": "Language / region"}

@@ -16,8 +16,8 @@ from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QMenu, QStyle, QS
                                QStyleOptionViewItem, QTableView, QWidget)
 
 from enablement.services.journey import JourneyCell
-from ui.models.journey_grid_model import CellRole, JourneyGridTableModel, age_text
-from ui.widgets import tones
+from ..models.journey_grid_model import CellRole, JourneyGridTableModel, age_text
+from . import tones
 
 # Columns share the view's width and rows its height; below these a scroll bar appears.
 CARD_HEIGHT = 136  # room for a four-line question above the counts

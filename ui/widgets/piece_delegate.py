@@ -7,10 +7,10 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from enablement.models.dto import PieceSummary
-from ui.models.piece_table_model import PieceRole, SnippetRole
-from ui.text import file_type_label, plain, review_text
-from ui.widgets import tones
-from ui.widgets.thumbnails import ThumbnailCache
+from ..models.piece_table_model import PieceRole, SnippetRole
+from ..text import file_type_label, plain, review_text
+from . import tones
+from .thumbnails import ThumbnailCache
 
 ROW_HEIGHT = 112
 THUMB = QSize(66, 88)

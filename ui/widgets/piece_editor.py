@@ -10,7 +10,7 @@ from PySide6.QtWidgets import (QCheckBox, QDateEdit, QFormLayout, QHBoxLayout, Q
 
 from enablement.models.dto import PieceDetail, TaxonomyInfo
 from enablement.services.pieces import TagSelection
-from ui.widgets.tag_editor import TagEditor
+from .tag_editor import TagEditor
 
 DIMENSION_LABELS = {"stage": "Stage", "gate": "Gate", "persona": "Persona", "industry": "Industry",
                     "content_type": "Type", "product": "Product", "language": "Language"}

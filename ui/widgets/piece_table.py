@@ -8,9 +8,9 @@ from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QStyledItemDelegate, QTableView, QWidget
 
 from enablement.models.dto import PieceSummary
-from ui.models.piece_rows_model import FRESHNESS, TITLE, PieceIdRole, PieceRole, PieceRowsTableModel, StaleRole
-from ui.models.row_table_model import SortRole
-from ui.widgets import tones
+from ..models.piece_rows_model import FRESHNESS, TITLE, PieceIdRole, PieceRole, PieceRowsTableModel, StaleRole
+from ..models.row_table_model import SortRole
+from . import tones
 
 
 class _FreshnessDelegate(QStyledItemDelegate):

@@ -13,8 +13,8 @@ from PySide6.QtWidgets import (QLabel, QScrollArea, QStackedWidget, QTextBrowser
                                QWidget)
 
 from enablement.models.dto import PieceDetail
-from ui.context import AppContext
-from ui.widgets.thumbnails import render_pdf_page
+from ..context import AppContext
+from .thumbnails import render_pdf_page
 
 MAX_PAGES = 12
 PAGE_WIDTH = 620

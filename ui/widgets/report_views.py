@@ -12,9 +12,9 @@ from PySide6.QtWidgets import (QAbstractItemView, QFrame, QHeaderView, QLabel, Q
                                QVBoxLayout, QWidget)
 
 from enablement.reports.base import ReportTable
-from ui.models.report_table_model import PieceIdRole, ReportTableModel
-from ui.models.row_table_model import RowRole, SortRole
-from ui.widgets import tones
+from ..models.report_table_model import PieceIdRole, ReportTableModel
+from ..models.row_table_model import RowRole, SortRole
+from . import tones
 
 
 class KpiCard(QFrame):

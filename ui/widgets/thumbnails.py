@@ -17,7 +17,7 @@ from PySide6.QtCore import QObject, QSize, Qt, Signal
 from PySide6.QtGui import QGuiApplication, QImage, QPixmap
 
 from enablement.models.dto import PieceSummary
-from ui.context import AppContext
+from ..context import AppContext
 
 log = logging.getLogger(__name__)
 THUMB_WIDTH = 120
