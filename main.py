@@ -1,46 +1,16 @@
-"""Composition root of the desktop app: ``enablement-app [--library DIR] [--user NAME] [--demo]``."""
+"""Composition root of the desktop app from a checkout: ``python main.py [--library DIR] ...``.
+
+The app starts in ``ui.launch`` (installed as ``enablement.ui.launch``, the ``enablement-app``
+command); this file keeps ``python main.py`` working from the repository.
+"""
 
 from __future__ import annotations
 
-import argparse
-import os
 import sys
-from typing import Optional, Sequence
 
-NO_DISPLAY = ("Enablement needs a graphical display (set DISPLAY, or QT_QPA_PLATFORM=offscreen for a "
-              "headless run).")
+from ui.launch import NO_DISPLAY, display_available, main, parse_args
 
-
-def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="enablement-app",
-                                     description="Enablement: the sales-enablement content library.")
-    parser.add_argument("--library", metavar="DIR", help="the library folder (default: the last one, or your "
-                        "data folder; ENABLEMENT_LIBRARY also sets it)")
-    parser.add_argument("--user", metavar="NAME", help="act as this user of the library")
-    parser.add_argument("--demo", action="store_true", help="open the demo library (created on first use)")
-    return parser.parse_args(argv)
-
-
-def display_available(environ: Optional[dict] = None, platform: str = sys.platform) -> bool:
-    """False on Linux when no display server is named and no Qt platform is forced."""
-    env = os.environ if environ is None else environ
-    if not platform.startswith("linux"):
-        return True
-    return bool(env.get("QT_QPA_PLATFORM") or env.get("DISPLAY") or env.get("WAYLAND_DISPLAY"))
-
-
-def main(argv: Optional[Sequence[str]] = None) -> int:
-    args = parse_args(argv)
-    if not display_available():
-        print(NO_DISPLAY, file=sys.stderr)
-        return 2
-    from ui.app import run  # Qt is imported only once we know it can start
-
-    return run(args)
-
+__all__ = ["NO_DISPLAY", "display_available", "main", "parse_args"]
 
 if __name__ == "__main__":
-    import multiprocessing
-
-    multiprocessing.freeze_support()  # extraction workers are spawned; a frozen build needs this
-    sys.exit(main())
+    sys.exit(main())  # main() calls multiprocessing.freeze_support() first

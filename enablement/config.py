@@ -13,7 +13,29 @@ from pathlib import Path
 
 APP_NAME = "Enablement"
 LIBRARY_ENV = "ENABLEMENT_LIBRARY"
-ASSETS_DIR = Path(__file__).resolve().parent.parent / "assets"
+
+
+def shipped_folder(package: str) -> Path:
+    """The folder of data shipped as ``package``, found with ``importlib.resources``.
+
+    The repository keeps ``assets/`` and ``db/`` at the top; installed (editable, wheel or
+    frozen) they are ``enablement.assets`` and ``enablement.db``. Alembic and the demo copy
+    read real files, so the data must sit on disk (it does in every one of those installs).
+    """
+    from importlib.resources import files
+
+    try:
+        folder = files(package)
+    except ModuleNotFoundError as exc:
+        raise RuntimeError(f"{package} is not installed; install Enablement (pip install .) "
+                           "rather than running it from a bare copy") from exc
+    path = Path(str(folder))
+    if not path.is_dir():
+        raise RuntimeError(f"{package} is not a folder on disk ({folder}); install Enablement unzipped")
+    return path
+
+
+ASSETS_DIR = shipped_folder("enablement.assets")
 
 
 def default_library_dir() -> Path:

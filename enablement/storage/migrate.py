@@ -18,12 +18,13 @@ from sqlalchemy.exc import DBAPIError
 from sqlmodel import SQLModel
 
 import enablement.models.tables  # noqa: F401  (registers the tables)
+from enablement.config import shipped_folder
 from enablement.errors import LibraryError
 
 if TYPE_CHECKING:
     from alembic.config import Config
 
-MIGRATIONS_DIR = Path(__file__).resolve().parent.parent.parent / "db"
+MIGRATIONS_DIR = shipped_folder("enablement.db")  # the repository's db/ (Alembic scripts)
 # The newest migration in db/versions (a test keeps it equal to Alembic's head). Opening a
 # library that is already current then costs one SELECT, and Alembic (~75 ms of imports) is
 # loaded only to create or upgrade a schema.
