@@ -55,9 +55,11 @@ def register(registry: Registry) -> None:
     sp.add_argument("id", type=int)
     sp.add_argument("--json", action="store_true")
 
-    sp = registry.add("tag", cmd_tag, help="set tags or metadata of a piece")
-    sp.add_argument("id", type=int)
+    sp = registry.add("tag", cmd_tag, help="set tags of one or more pieces, or metadata of one")
+    sp.add_argument("ids", type=int, nargs="+", metavar="id", help="piece id (several for bulk tagging)")
     add_tag_args(sp)
+    sp.add_argument("--add", action="store_true",
+                    help="add the named tags to what each piece has (default: replace those dimensions)")
     sp.add_argument("--title")
     sp.add_argument("--description")
     sp.add_argument("--owner")
@@ -152,19 +154,21 @@ def cmd_show(args: argparse.Namespace, lib: Library, actor: Actor) -> int:
 
 
 def cmd_tag(args: argparse.Namespace, lib: Library, actor: Actor) -> int:
+    ids = list(dict.fromkeys(args.ids))  # a repeated id is tagged once
     tags = tag_selection(lib, args)
-    changed = False
-    if tags is not None:
-        lib.pieces.set_tags(actor, args.id, tags)
-        changed = True
     review = parse_date_arg(args.review_by)
-    if any(v is not None for v in (args.title, args.description, args.owner)) or review != "keep":
-        lib.pieces.update(actor, args.id, title=args.title, description=args.description, owner=args.owner,
-                          review_by=review)
-        changed = True
-    if not changed:
+    metadata = any(v is not None for v in (args.title, args.description, args.owner)) or review != "keep"
+    if tags is None and not metadata:
         raise InvalidInput("Nothing to change: give --stage/--gate/--persona/... or --title/--owner/--review-by.")
-    print(f"Updated piece {args.id}.")
+    if metadata and len(ids) > 1:
+        raise InvalidInput("--title, --description, --owner and --review-by change one piece: give one id.")
+    if tags is not None:
+        # One transaction for all the pieces, the path the app's bulk tagging takes.
+        lib.pieces.bulk_set_tags(actor, ids, tags, add_only=args.add)
+    if metadata:
+        lib.pieces.update(actor, ids[0], title=args.title, description=args.description, owner=args.owner,
+                          review_by=review)
+    print(f"Updated piece {ids[0]}." if len(ids) == 1 else f"Updated {len(ids)} pieces: {', '.join(map(str, ids))}.")
     return 0
 
 
