@@ -155,7 +155,7 @@ def test_a_locked_index_never_blocks_an_import_and_is_caught_up_afterwards(lib: 
     index_dir = lib.ctx.paths.index
     holder = subprocess.Popen(
         [sys.executable, "-c",
-         "import sys, time; from pathlib import Path; from enablement.search.whoosh_store import write_lock\n"
+         "import sys, time; from pathlib import Path; from enablement.search.store import write_lock\n"
          "with write_lock(Path(sys.argv[1]), 5):\n    print('locked', flush=True); time.sleep(4)", str(index_dir)],
         stdout=subprocess.PIPE, text=True)
     try:

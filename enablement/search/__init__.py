@@ -1,7 +1,12 @@
 """Full-text search over pieces: the only package that touches a search engine.
 
-Importing this package is cheap: the Whoosh backend (and Whoosh itself, ~100 ms) is imported
-only when ``open_backend`` or ``WhooshBackend`` is first used.
+Importing this package is cheap: an engine (Whoosh or tantivy, ~100 ms each) is imported only
+when an index is first opened with it.
+
+Two engines sit behind one ``SearchBackend`` (``LibraryIndex``): Whoosh (pure Python, the
+default for small libraries) and tantivy (native, for large ones). Everything a search means
+runs once in ``pipeline`` over each engine's narrow primitives (``engine.EngineReader``:
+match, score, stored fields, term lexicon); see ``engine``.
 
 How the service layer uses it
 -----------------------------
@@ -15,7 +20,7 @@ How the service layer uses it
 
 2. Open the backend once per library and keep it (it caches an open searcher)::
 
-       backend = open_backend(paths.index)        # a SearchBackend
+       backend = open_backend(paths.index, engine="tantivy")   # a SearchBackend
        st = backend.status()                      # IndexStatus(state, doc_count, detail)
        if st.state != "ok":                       # missing | damaged | outdated_schema
            backend.rebuild(docs_from_db(), progress=cb)
@@ -59,31 +64,34 @@ from enablement.search.errors import (IndexBusy, IndexDamaged, IndexMissing, Ind
                                       IndexWriteFailed, SearchError)
 
 if TYPE_CHECKING:
-    from enablement.search.whoosh_backend import WhooshBackend
+    from enablement.search.index import LibraryIndex
 
 __all__ = [
     "COUNTED_DIMENSIONS", "FILTER_DIMENSIONS", "NONE_KEY", "Hit", "IndexDoc", "IndexStatus",
     "SearchRequest", "SearchResults", "SimilarDoc", "Vocabulary", "Progress", "SearchBackend",
     "IndexBusy", "IndexDamaged", "IndexMissing", "IndexOutdated", "IndexWriteFailed",
-    "SearchError", "WhooshBackend", "open_backend",
+    "SearchError", "LibraryIndex", "ENGINES", "open_backend",
 ]
+ENGINES = ("whoosh", "tantivy")
 
 
-def open_backend(index_dir: Path, **options: Any) -> SearchBackend:
-    """The search backend for a library's index folder (Whoosh for now).
+def open_backend(index_dir: Path, engine: str = "whoosh", **options: Any) -> "LibraryIndex":
+    """The search backend for a library's index folder.
 
-    ``options`` go to the backend (``busy_timeout``, ``bulk_limitmb``, ``bulk_procs``).
-    Nothing is read until the first call on the backend.
+    ``engine`` ("whoosh" or "tantivy") creates a missing index and is what ``rebuild`` writes
+    by default; an existing index is read with the engine that wrote it (its folder says
+    which). ``options`` go to ``LibraryIndex`` (``busy_timeout``, ``bulk_limitmb``,
+    ``bulk_procs``). Nothing is read until the first call on the backend.
     """
-    from enablement.search.whoosh_backend import WhooshBackend
+    from enablement.search.index import LibraryIndex
 
-    return WhooshBackend(Path(index_dir), **options)
+    return LibraryIndex(Path(index_dir), engine=engine, **options)
 
 
 def __getattr__(name: str) -> Any:
-    # Lazy export, so ``import enablement.search`` does not import Whoosh.
-    if name == "WhooshBackend":
-        from enablement.search.whoosh_backend import WhooshBackend
+    # Lazy export, so ``import enablement.search`` does not import an engine.
+    if name == "LibraryIndex":
+        from enablement.search.index import LibraryIndex
 
-        return WhooshBackend
+        return LibraryIndex
     raise AttributeError(name)

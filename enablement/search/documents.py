@@ -7,6 +7,7 @@ frozen so they can cross threads.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -70,6 +71,22 @@ class IndexDoc:
             return getattr(self, dimension)
         value = getattr(self, dimension)
         return (value,) if value else ()
+
+
+def nfc(text: str) -> str:
+    """Text in composed Unicode form (a decomposed "café" becomes the composed one)."""
+    return text if text.isascii() else unicodedata.normalize("NFC", text)
+
+
+def normalized(doc: "IndexDoc") -> "IndexDoc":
+    """``doc`` with its text NFC-normalised, as every engine indexes it."""
+    texts = (doc.title, doc.description, doc.body, doc.tags_text, doc.owner)
+    if all(t.isascii() for t in texts):
+        return doc
+    from dataclasses import replace
+
+    return replace(doc, title=nfc(doc.title), description=nfc(doc.description), body=nfc(doc.body),
+                   tags_text=nfc(doc.tags_text), owner=nfc(doc.owner))
 
 
 def normalize_name(text: str) -> str:
@@ -224,6 +241,9 @@ class SearchResults:
     hints: tuple[str, ...] = ()
     did_you_mean: str | None = None
     query_echo: str = ""
+    # Set when nothing matched the query as typed but a confident spelling correction did:
+    # these are the corrected query's results ("Showing results for …").
+    showing_results_for: str | None = None
 
 
 @dataclass(frozen=True)

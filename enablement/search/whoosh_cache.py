@@ -8,19 +8,15 @@ keystroke) are looked up instead of re-read.
 
 from __future__ import annotations
 
-import heapq
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from enablement.search import bitsets
 from enablement.search.documents import COUNTED_DIMENSIONS, NONE_KEY
-from enablement.search.whoosh_schema import stem
 
 MAX_CACHED_SETS = 2048   # word/phrase → bitset entries kept per generation
 MAX_PREFIX_TERMS = 1000  # a prefix expanding to more words than this is cut (keeps "co*" bounded)
-MAX_TYPING_TERMS = 64    # a word being typed matches at most this many indexed words (most common)
-MAX_CACHED_EXPANSIONS = 256
 
 
 def _text(raw: bytes | str) -> str:
@@ -92,7 +88,6 @@ class DocCache:
         self.newest_first: list[int] = sorted(
             self.live_ids, key=lambda d: (-self.updated[d], -self.piece_ids[d]))
         self._sets: OrderedDict[tuple, int] = OrderedDict()
-        self._expansions: OrderedDict[str, tuple[str, ...]] = OrderedDict()
 
     def docs_with(self, dimension: str, keys: Iterable[str]) -> int:
         """Documents having any of ``keys`` in ``dimension``."""
@@ -162,43 +157,3 @@ class DocCache:
                 found |= self.term_docs(field, raw.decode("utf-8"))
             return found
         return self.cached(("p", field, prefix), compute)
-
-    def typing_terms(self, prefix: str) -> tuple[str, ...]:
-        """The ``content`` terms (stems) a partly typed word can become, most common first.
-
-        ``content`` holds stems, and a word being typed is often not a prefix of its own stem
-        ("integratio" → "integr"), so the prefix is looked up in both lexicons: stems of
-        ``content`` that start with it, and the stems of the unstemmed ``words`` that do.
-        At most ``MAX_TYPING_TERMS``, by document frequency, so a short prefix stays cheap.
-        """
-        found = self._expansions.get(prefix)
-        if found is not None:
-            self._expansions.move_to_end(prefix)
-            return found
-        reader = self.reader
-        frequency: dict[str, int] = {}
-        for i, (raw, info) in enumerate(reader.iter_prefix("content", prefix)):
-            if i >= MAX_PREFIX_TERMS:
-                break
-            frequency[_text(raw)] = info.doc_frequency()
-        if "words" in reader.schema:
-            for i, raw in enumerate(reader.expand_prefix("words", prefix)):
-                if i >= MAX_PREFIX_TERMS:
-                    break
-                term = stem(_text(raw))
-                if term not in frequency and ("content", term) in reader:
-                    frequency[term] = reader.doc_frequency("content", term)
-        found = tuple(heapq.nlargest(MAX_TYPING_TERMS, frequency, key=lambda t: (frequency[t], t)))
-        self._expansions[prefix] = found
-        if len(self._expansions) > MAX_CACHED_EXPANSIONS:
-            self._expansions.popitem(last=False)
-        return found
-
-    def typing_docs(self, prefix: str) -> int:
-        """Documents containing any of ``typing_terms(prefix)`` in ``content``."""
-        def compute() -> int:
-            found = 0
-            for term in self.typing_terms(prefix):
-                found |= self.term_docs("content", term)
-            return found
-        return self.cached(("y", prefix), compute)

@@ -14,9 +14,11 @@ Storage choices (why):
   they are read from the postings into an in-memory cache (see ``whoosh_cache``).
 - ``updated``, ``pidn`` and ``stamp`` are columns: sorting newest-first, mapping document
   numbers to piece ids and listing stamps read one compact array instead of stored fields.
-- Spelling suggestions come from a plain ``words`` field (title, tags, description and the
-  first ``SPELLING_CHARS`` of the body), not Whoosh's ``spelling=True`` on the body, which
-  halved indexing speed. ``title`` keeps ``spelling=True`` (cheap) for ``suggest``.
+- Spelling suggestions and the completion of partly typed words come from a plain ``words``
+  field (title, tags, description and the first ``SPELLING_CHARS`` of the body); ``suggest``
+  reads ``title_words`` (unstemmed title words). Both engines index the same fields.
+- Accents are folded (NFC first, then "é" → "e") so "cafe", "café" and a decomposed "café"
+  are one word.
 - No stoplist: stopwords stay in the index so phrases ("return on investment") match
   exactly; the query side drops bare stopwords instead. ``minsize=1`` keeps "soc 2".
 """
@@ -28,12 +30,13 @@ from functools import lru_cache
 from typing import Any
 
 from whoosh import columns, fields
-from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
+from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
 from whoosh.lang.porter import stem as porter_stem
+from whoosh.support.charset import accent_map
 
-from enablement.search.documents import FACET_DIMENSIONS, NONE_KEY, IndexDoc
+from enablement.search.documents import FACET_DIMENSIONS, NONE_KEY, IndexDoc, normalized
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 SNIPPET_CHARS = 30_000
 MAX_BODY_CHARS = 2_000_000
 SPELLING_CHARS = 1_000
@@ -53,13 +56,14 @@ def stem(word: str) -> str:
 
 def text_analyzer():
     """English analysis for free text: words, lower case, Porter stems, no stoplist."""
-    return (RegexTokenizer() | LowercaseFilter() | StopFilter(stoplist=(), minsize=1, maxsize=40)
-            | StemFilter(stemfn=stem, cachesize=None))
+    return (RegexTokenizer() | LowercaseFilter() | CharsetFilter(accent_map)
+            | StopFilter(stoplist=(), minsize=1, maxsize=40) | StemFilter(stemfn=stem, cachesize=None))
 
 
 def name_analyzer():
-    """Owner names: words in lower case, no stemming."""
-    return RegexTokenizer() | LowercaseFilter()
+    """Names and unstemmed words: words in lower case, accents folded, no stemming."""
+    return (RegexTokenizer() | LowercaseFilter() | CharsetFilter(accent_map)
+            | StopFilter(stoplist=(), minsize=1, maxsize=40))
 
 
 @lru_cache(maxsize=1)
@@ -75,7 +79,8 @@ def build_schema() -> fields.Schema:
         "content": fields.TEXT(analyzer=analyzer),
         # Unstemmed words for "did you mean" (Whoosh's corrector suggests indexed words).
         "words": fields.TEXT(analyzer=name_analyzer(), phrase=False),
-        "title": fields.TEXT(analyzer=analyzer, stored=True, spelling=True),
+        "title": fields.TEXT(analyzer=analyzer, stored=True),
+        "title_words": fields.TEXT(analyzer=name_analyzer(), phrase=False),
         "tags": fields.TEXT(analyzer=analyzer),
         "description": fields.STORED(),
         "snippet_text": fields.STORED(),
@@ -103,6 +108,7 @@ def _micros(moment: datetime) -> int:
 
 def doc_fields(doc: IndexDoc) -> dict[str, Any]:
     """The Whoosh field values of one document."""
+    doc = normalized(doc)
     body = doc.body[:MAX_BODY_CHARS]
     values: dict[str, Any] = {
         "pid": str(doc.piece_id),
@@ -112,6 +118,7 @@ def doc_fields(doc: IndexDoc) -> dict[str, Any]:
         "content": "\n".join((doc.title, doc.tags_text, doc.description, body)),
         "words": "\n".join((doc.title, doc.tags_text, doc.description, body[:SPELLING_CHARS])),
         "title": doc.title,
+        "title_words": doc.title,
         "description": doc.description,
         "tags": doc.tags_text,
         "snippet_text": body[:SNIPPET_CHARS],

@@ -71,9 +71,9 @@ class SearchIndex:
             if self._factory is not None:
                 self._backend = self._factory()
             else:
-                from enablement.search import WhooshBackend
+                from enablement.search import open_backend
 
-                self._backend = WhooshBackend(self.ctx.paths.index)
+                self._backend = open_backend(self.ctx.paths.index)
         return self._backend
 
     def close(self) -> None:

@@ -1,11 +1,16 @@
-"""The index folder: generations, the CURRENT pointer and the writer lock.
+"""The index folder: generations, the CURRENT pointer and the locks. Engine-neutral.
 
 Layout::
 
     index_dir/
-      CURRENT.json        {"format": ..., "schema": N, "generation": "gen-..."}
-      WRITELOCK           held (OS file lock) by whoever writes: upsert, delete, rebuild
-      gen-<time>-<rand>/  one complete Whoosh index
+      CURRENT.json        {"format": ..., "engine": "whoosh"|"tantivy", "schema": N, "generation": "gen-..."}
+      WRITELOCK           held (OS file lock) by whoever writes: upsert, delete, the swap
+      REBUILDLOCK         held for the whole of a rebuild (one rebuild at a time)
+      gen-<time>-<rand>/  one complete index written by the pointer's engine
+
+The pointer says which engine and which schema version of it wrote the current generation; a
+pointer the program does not understand (another format, engine or schema) means "rebuild",
+never an error the user sees.
 
 A rebuild writes a new generation next to the live one and then replaces ``CURRENT.json``
 atomically (``os.replace``), so readers keep using the old generation until the new one is
@@ -26,14 +31,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from whoosh.util.filelock import FileLock
-
 from enablement.search.errors import IndexBusy
-from enablement.search.whoosh_schema import SCHEMA_VERSION
 
 POINTER = "CURRENT.json"
 LOCK = "WRITELOCK"
-FORMAT = "enablement-whoosh"
+REBUILD_LOCK = "REBUILDLOCK"
+FORMAT = "enablement-index"
 GEN_PREFIX = "gen-"
 
 
@@ -44,6 +47,7 @@ class Pointer:
     schema: int
     generation: str
     format: str = FORMAT
+    engine: str = ""
 
 
 class PointerError(Exception):
@@ -61,7 +65,7 @@ def read_pointer(index_dir: Path) -> Pointer | None:
     try:
         data = json.loads(raw)
         return Pointer(schema=int(data["schema"]), generation=str(data["generation"]),
-                       format=str(data.get("format", "")))
+                       format=str(data.get("format", "")), engine=str(data.get("engine", "")))
     except (ValueError, KeyError, TypeError) as exc:
         raise PointerError(f"unreadable {POINTER}: {exc}") from exc
 
@@ -75,9 +79,10 @@ def pointer_signature(index_dir: Path) -> tuple[int, int, int] | None:
     return (st.st_ino, st.st_size, st.st_mtime_ns)
 
 
-def write_pointer(index_dir: Path, generation: str) -> None:
-    """Point ``CURRENT.json`` at ``generation``, atomically and durably."""
-    data = json.dumps({"format": FORMAT, "schema": SCHEMA_VERSION, "generation": generation})
+def write_pointer(index_dir: Path, generation: str, engine: str, schema: int) -> None:
+    """Point ``CURRENT.json`` at ``generation`` (written by ``engine``), atomically and durably."""
+    data = json.dumps({"format": FORMAT, "engine": engine, "schema": schema,
+                       "generation": generation})
     tmp = index_dir / f".{POINTER}.{uuid.uuid4().hex}.tmp"
     with open(tmp, "w", encoding="utf-8") as fh:
         fh.write(data)
@@ -117,14 +122,55 @@ def has_legacy_index(index_dir: Path) -> bool:
         return False
 
 
+class _FileLock:
+    """An exclusive, non-blocking OS lock on a file (released when the process dies)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.fd: int | None = None
+
+    def acquire(self) -> bool:
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o666)
+        try:
+            if os.name == "nt":  # pragma: no cover - exercised on Windows only
+                import msvcrt
+
+                msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+            else:
+                import fcntl
+
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            return False
+        self.fd = fd
+        return True
+
+    def release(self) -> None:
+        fd, self.fd = self.fd, None
+        if fd is None:
+            return
+        try:
+            if os.name == "nt":  # pragma: no cover
+                import msvcrt
+
+                msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+            else:
+                import fcntl
+
+                fcntl.flock(fd, fcntl.LOCK_UN)
+        finally:
+            os.close(fd)
+
+
 @contextmanager
-def write_lock(index_dir: Path, timeout: float) -> Iterator[None]:
-    """Hold the folder's writer lock; retry with backoff up to ``timeout``, then ``IndexBusy``."""
+def write_lock(index_dir: Path, timeout: float, name: str = LOCK) -> Iterator[None]:
+    """Hold one of the folder's locks; retry with backoff up to ``timeout``, then ``IndexBusy``."""
     index_dir.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(str(index_dir / LOCK))
+    lock = _FileLock(index_dir / name)
     deadline = time.monotonic() + timeout
     delay = 0.02
-    while not lock.acquire(blocking=False):
+    while not lock.acquire():
         if time.monotonic() >= deadline:
             raise IndexBusy("the search index is being updated by another writer; try again")
         time.sleep(min(delay, max(0.0, deadline - time.monotonic())))

@@ -1,0 +1,346 @@
+"""``LibraryIndex``: the ``SearchBackend`` of one library's index folder, for every engine.
+
+The folder's ``CURRENT.json`` says which engine ("whoosh" or "tantivy") and which schema
+version wrote the current generation; reads open that engine. ``rebuild(docs, engine=...)``
+writes a new generation with any engine next to the live one and swaps the pointer
+atomically: searches keep answering from the old generation until the swap, and a crash (or
+kill) mid-rebuild leaves the old index in place (the half-written folder is removed by the
+next rebuild).
+
+Thread use: one instance may be shared by a read pool and a write lane. Reads are serialised
+by an internal lock; writes take the folder's OS file lock (``IndexBusy`` after a short
+backoff); a rebuild also takes ``REBUILDLOCK`` for its whole run, and ``WRITELOCK`` only at
+its start and for the swap, so upserts go on during a long rebuild (the service re-syncs
+stamps after the swap).
+
+Error policy: every exception from an engine (or from unreadable files) becomes an
+``enablement.search.errors`` type. Exceptions raised by the caller's own doc iterator or
+progress callback pass through unchanged.
+"""
+
+from __future__ import annotations
+
+import errno
+import shutil
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import ModuleType
+from typing import Any, TypeVar
+
+from enablement.search import pipeline
+from enablement.search.backend import Progress
+from enablement.search.documents import (IndexDoc, IndexStatus, SearchRequest, SearchResults,
+                                         SimilarDoc, Vocabulary)
+from enablement.search.engine import EngineReader
+from enablement.search.errors import (IndexBusy, IndexDamaged, IndexMissing, IndexOutdated,
+                                      IndexWriteFailed, SearchError)
+from enablement.search.store import (FORMAT, REBUILD_LOCK, PointerError, has_legacy_index,
+                                     new_generation_name, pointer_signature, read_pointer,
+                                     remove_other_generations, write_lock, write_pointer)
+
+T = TypeVar("T")
+ENGINES = ("whoosh", "tantivy")
+_USER_ERRNOS = {errno.ENOSPC, errno.EACCES, errno.EPERM, errno.EROFS, errno.EDQUOT}
+PROGRESS_EVERY = 200
+SWAP_TIMEOUT = 60.0  # a rebuild waits this long for upserts to finish before its swap
+
+
+def engine_module(name: str) -> ModuleType:
+    """The engine module (imported on first use: each engine costs ~100 ms to import)."""
+    if name == "whoosh":
+        from enablement.search import whoosh_engine
+
+        return whoosh_engine
+    if name == "tantivy":
+        from enablement.search import tantivy_engine
+
+        return tantivy_engine
+    raise ValueError(f"unknown search engine {name!r} (choose whoosh or tantivy)")
+
+
+def _fatal(exc: BaseException) -> bool:
+    return isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit, MemoryError))
+
+
+class _CallerError(Exception):
+    """Carries an exception raised by caller code (doc iterator, progress) through our handlers."""
+
+    def __init__(self, original: BaseException) -> None:
+        super().__init__(repr(original))
+        self.original = original
+
+
+def _guarded(docs: Iterable[IndexDoc]) -> Iterator[IndexDoc]:
+    iterator = iter(docs)
+    while True:
+        try:
+            doc = next(iterator)
+        except StopIteration:
+            return
+        except Exception as exc:
+            raise _CallerError(exc) from exc
+        yield doc
+
+
+class LibraryIndex:
+    """A ``SearchBackend`` storing its index under ``index_dir`` (created on first write)."""
+
+    def __init__(self, index_dir: Path, *, engine: str = "whoosh", busy_timeout: float = 2.0,
+                 bulk_limitmb: int = 256, bulk_procs: int = 1, use_mmap: bool = False) -> None:
+        """``engine``: the engine a missing index is created with, and the default of
+        ``rebuild``; an existing index is read with whichever engine wrote it.
+        ``busy_timeout``: how long a writer retries a held lock before ``IndexBusy``.
+        ``bulk_limitmb``/``bulk_procs``: Whoosh's rebuild buffer and processes (one by
+        default: forking a process that runs Qt threads is unsafe). ``use_mmap``: map Whoosh
+        files into memory (a truncated file then crashes with SIGBUS)."""
+        engine_module(engine)  # an unknown name is a caller bug: say so now
+        self._dir = Path(index_dir)
+        self.engine = engine
+        self._busy_timeout = busy_timeout
+        self._bulk_limitmb = bulk_limitmb
+        self._bulk_procs = bulk_procs
+        self._use_mmap = use_mmap
+        self._lock = threading.RLock()
+        self._handle: Any = None
+        self._handle_engine: str | None = None
+        self._signature: tuple[int, int, int] | None = None
+
+    # --- opening ------------------------------------------------------------------------------
+
+    def current_engine(self) -> str | None:
+        """The engine that wrote the current generation (None: no readable index)."""
+        try:
+            pointer = read_pointer(self._dir)
+        except PointerError:
+            return None
+        if pointer is None or pointer.format != FORMAT or pointer.engine not in ENGINES:
+            return None
+        return pointer.engine
+
+    def _open_current(self) -> Any:
+        """Open the current generation with its engine, or raise a typed error saying why not."""
+        try:
+            pointer = read_pointer(self._dir)
+        except PointerError as exc:
+            raise IndexDamaged(f"search index pointer unreadable: {exc}") from exc
+        if pointer is None:
+            if has_legacy_index(self._dir):
+                raise IndexOutdated("search index has an outdated layout; rebuild it")
+            raise IndexMissing("there is no search index yet")
+        if pointer.format != FORMAT or pointer.engine not in ENGINES:
+            raise IndexOutdated("search index was written by another version; rebuild it")
+        module = engine_module(pointer.engine)
+        if pointer.schema != module.SCHEMA_VERSION:
+            raise IndexOutdated(f"search index schema {pointer.schema} is outdated; rebuild it")
+        folder = self._dir / pointer.generation
+        if not folder.is_dir():
+            raise IndexDamaged(f"search index folder {pointer.generation} is missing")
+        return self._handle_for(module, folder)
+
+    def _handle_for(self, module: ModuleType, folder: Path) -> Any:
+        if module.NAME == "whoosh":
+            return module.WhooshHandle(folder, self._busy_timeout, self._use_mmap)
+        return module.TantivyHandle(folder, self._busy_timeout)
+
+    def _close_reader(self) -> None:
+        handle, self._handle, self._signature, self._handle_engine = self._handle, None, None, None
+        if handle is not None:
+            try:
+                handle.close()
+            except Exception:  # closing a damaged reader may fail too; nothing to save
+                pass
+
+    def _reader(self) -> EngineReader:
+        signature = pointer_signature(self._dir)
+        if signature is None or signature != self._signature or self._handle is None:
+            self._close_reader()
+            self._handle = self._open_current()
+            self._handle_engine = self._handle.name
+            self._signature = signature
+        return self._handle.reader()
+
+    def _read(self, work: Callable[[EngineReader], T]) -> T:
+        """Run ``work(reader)`` under the read lock, turning failures into typed errors."""
+        with self._lock:
+            try:
+                return work(self._reader())
+            except SearchError:
+                self._close_reader()
+                raise
+            except BaseException as exc:  # tantivy reports some damage as a Rust panic
+                if _fatal(exc):
+                    raise
+                self._close_reader()
+                raise IndexDamaged(f"search index unreadable: {exc!r}") from exc
+
+    # --- reading --------------------------------------------------------------------------------
+
+    def status(self) -> IndexStatus:
+        """Check the index thoroughly enough to catch damage before a search hits it."""
+        if not self._dir.is_dir():
+            return IndexStatus("missing")
+        try:
+            count = self._read(lambda r: r.verify())
+        except IndexMissing as exc:
+            return IndexStatus("missing", detail=str(exc))
+        except IndexOutdated as exc:
+            return IndexStatus("outdated_schema", detail=str(exc))
+        except IndexDamaged as exc:
+            return IndexStatus("damaged", detail=str(exc))
+        return IndexStatus("ok", doc_count=count)
+
+    def stamps(self) -> dict[int, str]:
+        """piece_id → stamp for every live doc; empty if there is no index yet."""
+        try:
+            return self._read(lambda r: r.stamps())
+        except IndexMissing:
+            return {}
+
+    def search(self, request: SearchRequest, vocabulary: Vocabulary) -> SearchResults:
+        """Run one search; raises ``IndexDamaged``/``IndexMissing`` if the index is unusable."""
+        return self._read(lambda r: pipeline.run_search(r, request, vocabulary))
+
+    def more_like_this(self, piece_id: int, limit: int = 5) -> list[tuple[int, float]]:
+        """Pieces similar to ``piece_id`` (archived ones left out), best first."""
+        return self._read(lambda r: pipeline.more_like_this(r, piece_id, limit))
+
+    def similar_to_text(self, title: str, text: str, limit: int = 5) -> list[SimilarDoc]:
+        """Indexed, non-archived pieces similar to a new text, with their tags."""
+        return self._read(lambda r: pipeline.similar_to_text(r, title, text, limit))
+
+    def suggest(self, prefix: str, limit: int = 8) -> list[str]:
+        """Title words starting with ``prefix`` (unstemmed), most common first."""
+        return self._read(lambda r: pipeline.suggest(r, prefix, limit))
+
+    def close(self) -> None:
+        """Close the open reader; the next call reopens it."""
+        with self._lock:
+            self._close_reader()
+
+    # --- writing --------------------------------------------------------------------------------
+
+    @contextmanager
+    def _writing(self, timeout: float | None = None, lock: str | None = None) -> Iterator[None]:
+        """Hold one of the folder's locks and translate failures into typed errors."""
+        try:
+            if lock is None:
+                with write_lock(self._dir, self._busy_timeout if timeout is None else timeout):
+                    yield
+            else:
+                with write_lock(self._dir, self._busy_timeout if timeout is None else timeout, lock):
+                    yield
+        except _CallerError as exc:
+            raise exc.original from None
+        except SearchError:
+            raise
+        except OSError as exc:
+            if exc.errno in _USER_ERRNOS:
+                raise IndexWriteFailed(f"could not write the search index: {exc.strerror}") from exc
+            raise IndexDamaged(f"search index write failed: {exc!r}") from exc
+        except BaseException as exc:
+            if _fatal(exc):
+                raise
+            if self._is_lock_error(exc):
+                raise IndexBusy("the search index is locked by another writer; try again") from exc
+            raise IndexDamaged(f"search index write failed: {exc!r}") from exc
+
+    def _is_lock_error(self, exc: BaseException) -> bool:
+        return any(engine_module(name).is_lock_error(exc) for name in ENGINES
+                   if name in (self.engine, self._handle_engine, self.current_engine()))
+
+    def _write_handle(self, create: bool) -> Any:
+        """The current generation for writing; created with ``self.engine`` if missing."""
+        with self._lock:
+            self._close_reader()  # the writer and the reader must not share stale state
+        try:
+            return self._open_current()
+        except IndexMissing:
+            if not create:
+                return None
+        generation = new_generation_name()
+        folder = self._dir / generation
+        folder.mkdir(parents=True)
+        module = engine_module(self.engine)
+        module.create(folder)
+        write_pointer(self._dir, generation, module.NAME, module.SCHEMA_VERSION)
+        return self._handle_for(module, folder)
+
+    def upsert(self, docs: Iterable[IndexDoc]) -> int:
+        """Add or replace docs (by piece_id) in one commit. Creates the index if missing;
+        raises ``IndexDamaged`` if it is damaged or outdated (rebuild instead)."""
+        with self._writing():
+            handle = self._write_handle(create=True)
+            try:
+                return handle.upsert(_guarded(docs))
+            finally:
+                handle.close()
+
+    def delete(self, piece_ids: Iterable[int]) -> None:
+        """Remove docs by piece id; unknown ids and a missing index are fine."""
+        ids = [int(p) for p in piece_ids]
+        if not ids:
+            return
+        with self._writing():
+            handle = self._write_handle(create=False)
+            if handle is None:
+                return
+            try:
+                handle.delete(ids)
+            finally:
+                handle.close()
+
+    def rebuild(self, docs: Iterable[IndexDoc], progress: Progress | None = None,
+                engine: str | None = None) -> int:
+        """Write every doc into a new generation (with ``engine``, default ``self.engine``),
+        then swap it in atomically.
+
+        Readers (this and other processes) keep the old index until the swap. If ``docs`` or
+        ``progress`` raises, the new generation is discarded and the exception passes through.
+        """
+        module = engine_module(engine or self.engine)
+        with self._writing(lock=REBUILD_LOCK):
+            with self._writing():  # a rebuild starts only when no other writer is busy
+                self._dir.mkdir(parents=True, exist_ok=True)
+                current = read_pointer_quietly(self._dir)
+                # Leftovers of a rebuild that was killed: not current, not ours.
+                remove_other_generations(self._dir, keep=current or "")
+            generation = new_generation_name()
+            folder = self._dir / generation
+            folder.mkdir()
+            counted = [0]
+
+            def tick(count: int) -> None:
+                counted[0] = count
+                if progress is not None and count % PROGRESS_EVERY == 0:
+                    try:
+                        progress(count)
+                    except Exception as exc:
+                        raise _CallerError(exc) from exc
+            try:
+                if module.NAME == "whoosh":
+                    count = module.build(folder, _guarded(docs), tick, limitmb=self._bulk_limitmb,
+                                         procs=self._bulk_procs, busy_timeout=self._busy_timeout)
+                else:
+                    count = module.build(folder, _guarded(docs), tick)
+                with self._writing(timeout=SWAP_TIMEOUT):
+                    write_pointer(self._dir, generation, module.NAME, module.SCHEMA_VERSION)
+                    with self._lock:
+                        self._close_reader()
+                    remove_other_generations(self._dir, keep=generation)
+            except BaseException:
+                shutil.rmtree(folder, ignore_errors=True)
+                raise
+        if progress is not None:
+            progress(count)  # after the swap: an exception here is the caller's own
+        return count
+
+
+def read_pointer_quietly(index_dir: Path) -> str | None:
+    """The current generation's folder name, or None if there is no readable pointer."""
+    try:
+        pointer = read_pointer(index_dir)
+    except PointerError:
+        return None
+    return pointer.generation if pointer is not None else None

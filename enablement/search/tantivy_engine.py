@@ -1,0 +1,383 @@
+"""The tantivy engine: the primitives of ``engine.EngineReader`` over one tantivy index folder.
+
+A plan becomes one tantivy query; counting, facet counting (a terms aggregation over the key
+fields' columns), BM25 scoring and newest-first sorting run natively. Indexing runs in
+tantivy's own writer threads, outside Python's interpreter lock, so a write never holds up
+the GUI thread for long.
+
+The fields mirror the Whoosh schema (``whoosh_schema``): ``content``/``title``/``tags`` hold
+stems (English Snowball stemmer), ``words``/``title_words``/``owner`` unstemmed words; accents
+are folded in both. Key dimensions are raw, multi-valued, columnar text fields.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date, datetime, timezone
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import tantivy
+from tantivy import Occur, Order, Query
+
+from enablement.search.documents import COUNTED_DIMENSIONS, NONE_KEY, IndexDoc, normalized
+from enablement.search.engine import MAll, MAnd, MNot, MOr, MPhrase, MTerms, Plan, ScoreTerm, StoredDoc
+
+NAME = "tantivy"
+SCHEMA_VERSION = 1
+SNIPPET_CHARS = 30_000
+MAX_BODY_CHARS = 2_000_000
+SPELLING_CHARS = 1_000
+TOKEN_PATTERN = r"\w+(?:\.?\w+)*"   # the same words as Whoosh's RegexTokenizer
+_KEYS = tuple(COUNTED_DIMENSIONS)
+_STEMMED = "enablement_text"
+_WORDS = "enablement_words"
+WRITER_HEAP = 32_000_000
+BUILD_HEAP = 256_000_000
+PROGRESS_EVERY = 200
+
+
+def _analyzer(stemmed: bool) -> Any:
+    builder = (tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.regex(TOKEN_PATTERN))
+               .filter(tantivy.Filter.lowercase()).filter(tantivy.Filter.ascii_fold())
+               .filter(tantivy.Filter.remove_long(41)))
+    if stemmed:
+        builder = builder.filter(tantivy.Filter.stemmer("english"))
+    return builder.build()
+
+
+_TEXT = _analyzer(True)
+_NAMES = _analyzer(False)
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    found = _TEXT.analyze(word)
+    return found[0] if len(found) == 1 else word
+
+
+@lru_cache(maxsize=1)
+def build_schema() -> Any:
+    b = tantivy.SchemaBuilder()
+    b.add_unsigned_field("pid", stored=True, indexed=True, fast=True)
+    b.add_integer_field("updated", indexed=False, fast=True)
+    b.add_text_field("stamp", stored=True, tokenizer_name="raw", index_option="basic")
+    b.add_text_field("content", tokenizer_name=_STEMMED, index_option="position")
+    b.add_text_field("title", stored=True, tokenizer_name=_STEMMED, index_option="freq")
+    b.add_text_field("tags", tokenizer_name=_STEMMED, index_option="freq")
+    b.add_text_field("words", tokenizer_name=_WORDS, index_option="basic")
+    b.add_text_field("title_words", tokenizer_name=_WORDS, index_option="basic")
+    b.add_text_field("owner", tokenizer_name=_WORDS, index_option="position")
+    b.add_bytes_field("extra", stored=True)
+    for name in _KEYS:
+        b.add_text_field(name, stored=True, fast=True, tokenizer_name="raw", index_option="basic")
+    return b.build()
+
+
+def _register(index: Any) -> Any:
+    index.register_tokenizer(_STEMMED, _analyzer(True))
+    index.register_tokenizer(_WORDS, _analyzer(False))
+    return index
+
+
+def _micros(moment: datetime) -> int:
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return int(moment.timestamp() * 1_000_000)
+
+
+def _document(doc: IndexDoc) -> Any:
+    doc = normalized(doc)
+    body = doc.body[:MAX_BODY_CHARS]
+    out = tantivy.Document()
+    out.add_unsigned("pid", doc.piece_id)
+    out.add_integer("updated", _micros(doc.updated_at))
+    out.add_text("stamp", doc.stamp)
+    out.add_text("content", "\n".join((doc.title, doc.tags_text, doc.description, body)))
+    out.add_text("title", doc.title)
+    out.add_text("tags", doc.tags_text)
+    out.add_text("words", "\n".join((doc.title, doc.tags_text, doc.description, body[:SPELLING_CHARS])))
+    out.add_text("title_words", doc.title)
+    out.add_text("owner", doc.owner if doc.owner.strip() else NONE_KEY)
+    extra = {"description": doc.description, "snippet_text": body[:SNIPPET_CHARS],
+             "review_by": doc.review_by.isoformat() if isinstance(doc.review_by, date) else None}
+    out.add_bytes("extra", json.dumps(extra).encode("utf-8"))
+    for name in _KEYS:
+        keys = doc.keys_of(name)
+        cleaned = [k.strip() for k in keys if k and k.strip()]
+        for key in cleaned or [NONE_KEY]:
+            out.add_text(name, key)
+    return out
+
+
+class TantivyReader:
+    """``EngineReader`` over one tantivy searcher."""
+
+    def __init__(self, searcher: Any, schema: Any, generation: object) -> None:
+        self.searcher = searcher
+        self.schema = schema
+        self.generation = generation
+        self._queries: dict[Plan, Any] = {}
+        self._addresses: dict[int, Any] = {}
+
+    def analyze(self, text: str) -> list[str]:
+        return _TEXT.analyze(text)
+
+    def analyze_names(self, text: str) -> list[str]:
+        return _NAMES.analyze(text)
+
+    def stem(self, word: str) -> str:
+        return stem(word)
+
+    def doc_count(self) -> int:
+        return self.searcher.num_docs
+
+    # matching
+    def query(self, plan: Plan) -> Any:
+        found = self._queries.get(plan)
+        if found is None:
+            found = self._query(plan)
+            if len(self._queries) > 512:
+                self._queries.clear()
+            self._queries[plan] = found
+        return found
+
+    def _query(self, plan: Plan) -> Any:
+        schema = self.schema
+        if isinstance(plan, MAll):
+            return Query.all_query()
+        if isinstance(plan, MTerms):
+            if plan.field == "pid":
+                values = [int(t) for t in plan.tokens if t.isdigit()]
+                return Query.term_set_query(schema, "pid", values) if values else Query.empty_query()
+            if not plan.tokens:
+                return Query.empty_query()
+            if len(plan.tokens) == 1:
+                return Query.term_query(schema, plan.field, plan.tokens[0], index_option="basic")
+            return Query.term_set_query(schema, plan.field, list(plan.tokens))
+        if isinstance(plan, MPhrase):
+            return Query.phrase_query(schema, plan.field, list(plan.tokens))
+        if isinstance(plan, MNot):
+            return Query.boolean_query([(Occur.Must, Query.all_query()),
+                                        (Occur.MustNot, self.query(plan.child))])
+        if isinstance(plan, MAnd):
+            positive = [c for c in plan.children if not isinstance(c, MNot)]
+            clauses = [(Occur.Must, self.query(c)) for c in positive]
+            clauses += [(Occur.MustNot, self.query(c.child)) for c in plan.children  # type: ignore[union-attr]
+                        if isinstance(c, MNot)]
+            if not positive:
+                clauses.append((Occur.Must, Query.all_query()))
+            return Query.boolean_query(clauses)
+        return Query.boolean_query([(Occur.Should, self.query(c)) for c in plan.children])
+
+    def count(self, plan: Plan) -> int:
+        return self.searcher.search(self.query(plan), limit=1, count=True).count
+
+    def facet_counts(self, plan: Plan, dimensions: Sequence[str]) -> dict[str, dict[str, int]]:
+        spec = {d: {"terms": {"field": d, "size": 10_000}} for d in dimensions}
+        found = self.searcher.aggregate(self.query(plan), spec)
+        out: dict[str, dict[str, int]] = {}
+        for dimension in dimensions:
+            buckets = (found.get(dimension) or {}).get("buckets", [])
+            out[dimension] = {str(b["key"]): int(b["doc_count"]) for b in buckets if b["doc_count"]}
+        return out
+
+    def _pids(self, hits: list[tuple[Any, Any]]) -> list[int]:
+        addresses = [address for _, address in hits]
+        if not addresses:
+            return []
+        pids = [int(p) for p in self.searcher.fast_field_values("pid", addresses)]
+        if len(self._addresses) > 4096:
+            self._addresses.clear()
+        self._addresses.update(zip(pids, addresses))
+        return pids
+
+    def top(self, plan: Plan, scoring: Sequence[ScoreTerm], limit: int) -> list[tuple[int, float]]:
+        if limit <= 0 or not scoring:
+            return []
+        should = [(Occur.Should, Query.boost_query(
+            Query.term_query(self.schema, f, t, index_option="freq"), b)) for f, t, b in scoring]
+        q = Query.boolean_query([(Occur.Must, Query.const_score_query(self.query(plan), 0.0)),
+                                 (Occur.Must, Query.boolean_query(should))])
+        hits = self.searcher.search(q, limit=limit, count=False).hits
+        pids = self._pids(hits)
+        return [(p, float(score)) for p, (score, _) in zip(pids, hits) if score > 0]
+
+    def newest(self, plan: Plan, limit: int, skip: frozenset[int] = frozenset()) -> list[int]:
+        if limit <= 0:
+            return []
+        hits = self.searcher.search(self.query(plan), limit=limit + len(skip), count=False,
+                                    order_by_field="updated", order=Order.Desc).hits
+        pids = [p for p in self._pids(hits) if p not in skip]
+        return pids[:limit]
+
+    def restrict(self, plan: Plan, piece_ids: Sequence[int]) -> set[int]:
+        if not piece_ids:
+            return set()
+        q = Query.boolean_query([(Occur.Must, self.query(plan)),
+                                 (Occur.Must, Query.term_set_query(self.schema, "pid", list(piece_ids)))])
+        hits = self.searcher.search(q, limit=len(piece_ids), count=False).hits
+        return set(self._pids(hits))
+
+    def _address(self, piece_id: int) -> Any:
+        address = self._addresses.get(piece_id)
+        if address is None:
+            hits = self.searcher.search(Query.term_query(self.schema, "pid", piece_id), limit=1,
+                                        count=False).hits
+            if not hits:
+                return None
+            address = hits[0][1]
+            self._addresses[piece_id] = address
+        return address
+
+    def stored(self, piece_id: int) -> StoredDoc | None:
+        address = self._address(piece_id)
+        if address is None:
+            return None
+        raw = self.searcher.doc(address).to_dict()
+        extra = json.loads(bytes(raw.get("extra", [b"{}"])[0]).decode("utf-8"))
+        keys = {d: tuple(sorted(k for k in raw.get(d, []) if k != NONE_KEY)) for d in _KEYS}
+        title = raw.get("title", [""])
+        return StoredDoc(piece_id=piece_id, title=title[0] if title else "",
+                         description=extra.get("description") or "",
+                         snippet_text=extra.get("snippet_text") or "",
+                         review_by=extra.get("review_by"), keys=keys)
+
+    # lexicon
+    def terms_with_prefix(self, field_name: str, prefix: str, limit: int) -> list[tuple[str, int]]:
+        if limit <= 0:
+            return []
+        return [(t, int(n)) for t, n in self.searcher.terms_with_prefix(field_name, prefix, limit=limit)]
+
+    def doc_frequency(self, field_name: str, term: str) -> int:
+        return int(self.searcher.doc_freq(field_name, term))
+
+    def stamps(self) -> dict[int, str]:
+        n = self.searcher.num_docs
+        if not n:
+            return {}
+        hits = self.searcher.search(Query.all_query(), limit=n, count=False).hits
+        out = {}
+        for _, address in hits:
+            raw = self.searcher.doc(address).to_dict()
+            out[int(raw["pid"][0])] = raw["stamp"][0]
+        return out
+
+    def verify(self) -> int:
+        """Read terms, postings, columns and stored documents of every segment."""
+        searcher = self.searcher
+        for name in ("content", "title", "tags", "owner", "words"):
+            for term, _ in searcher.terms_with_prefix(name, "", limit=1):
+                searcher.search(Query.term_query(self.schema, name, term), limit=1)
+        self.facet_counts(MAll(), _KEYS)
+        n = searcher.num_docs
+        if n:
+            first = searcher.search(Query.all_query(), limit=n, count=False,
+                                    order_by_field="updated", order=Order.Desc).hits
+            self._pids(first)
+            for _, address in (first[0], first[-1]):
+                searcher.doc(address)
+        return n
+
+
+class TantivyHandle:
+    """One open generation folder of a tantivy index."""
+
+    name = NAME
+
+    def __init__(self, folder: Path, busy_timeout: float) -> None:
+        self.folder = folder
+        if not tantivy.Index.exists(str(folder)):
+            raise FileNotFoundError(f"no tantivy index in {folder.name}")
+        self._index = _register(tantivy.Index.open(str(folder)))
+        self._reader: TantivyReader | None = None
+        self._meta: tuple[int, int] | None = None
+
+    def _meta_signature(self) -> tuple[int, int] | None:
+        try:
+            st = (self.folder / "meta.json").stat()
+        except OSError:
+            return None
+        return (st.st_mtime_ns, st.st_size)
+
+    def reader(self) -> TantivyReader:
+        meta = self._meta_signature()
+        if self._reader is None or meta != self._meta:
+            self._index.reload()
+            self._meta = meta
+            self._reader = TantivyReader(self._index.searcher(), self._index.schema, object())
+        return self._reader
+
+    def _write(self, work: Callable[[Any], None]) -> None:
+        _committed(self._index.writer(heap_size=WRITER_HEAP, num_threads=1), work)
+        self._reader = None
+
+    def upsert(self, docs: Iterable[IndexDoc]) -> int:
+        count = [0]
+        schema = self._index.schema
+
+        def work(writer: Any) -> None:
+            for doc in docs:
+                built = _document(doc)
+                writer.delete_documents_by_query(Query.term_query(schema, "pid", doc.piece_id))
+                writer.add_document(built)
+                count[0] += 1
+        self._write(work)
+        return count[0]
+
+    def delete(self, piece_ids: Sequence[int]) -> None:
+        schema = self._index.schema
+
+        def work(writer: Any) -> None:
+            writer.delete_documents_by_query(Query.term_set_query(schema, "pid", list(piece_ids)))
+        self._write(work)
+
+    def close(self) -> None:
+        self._reader = None
+        self._index = None  # type: ignore[assignment]
+
+
+def _committed(writer: Any, work: Callable[[Any], None]) -> None:
+    """Run ``work(writer)`` and commit; roll back (nothing written) if anything fails."""
+    try:
+        work(writer)
+        writer.commit()
+        writer.wait_merging_threads()
+    except BaseException:
+        try:
+            writer.rollback()
+        except BaseException:
+            pass
+        raise
+
+
+def create(folder: Path) -> None:
+    """An empty index in ``folder`` (which exists)."""
+    index = _register(tantivy.Index(build_schema(), path=str(folder), reuse=False))
+    writer = index.writer(heap_size=WRITER_HEAP, num_threads=1)
+    writer.commit()
+    writer.wait_merging_threads()
+
+
+def build(folder: Path, docs: Iterable[IndexDoc], progress: Callable[[int], None],
+          *, threads: int = 0, heap: int = BUILD_HEAP) -> int:
+    """Write every doc into a new index in ``folder``; ``progress(count)`` now and then."""
+    index = _register(tantivy.Index(build_schema(), path=str(folder), reuse=False))
+    count = [0]
+
+    def work(writer: Any) -> None:
+        for doc in docs:
+            writer.add_document(_document(doc))
+            count[0] += 1
+            progress(count[0])
+    _committed(index.writer(heap_size=heap, num_threads=threads), work)
+    return count[0]
+
+
+def is_lock_error(exc: BaseException) -> bool:
+    return "LockBusy" in str(exc)
+
+
+__all__ = ["NAME", "SCHEMA_VERSION", "TantivyHandle", "TantivyReader", "build", "create", "stem"]
