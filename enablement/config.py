@@ -120,6 +120,8 @@ class Settings:
     hours_to_build_piece: float = 4.0
     stale_warning_days: int = 30
     workers: int = field(default_factory=lambda: max(1, os.cpu_count() or 1))
+    # "auto" (Whoosh for small libraries, tantivy for large ones), "whoosh" or "tantivy".
+    search_engine: str = "auto"
     limits: ImportLimits = field(default_factory=ImportLimits)
 
     @classmethod

@@ -21,6 +21,7 @@ from enablement.models.tables import Piece, PieceFacet, PieceGate, PieceStage, P
 from enablement.models.vocab import Role
 from enablement.search.documents import (NONE_KEY, IndexDoc, SearchRequest, SearchResults, SimilarDoc,
                                          Vocabulary)
+from enablement.errors import InvalidInput
 from enablement.search.errors import IndexBusy, IndexDamaged, SearchError
 from enablement.services.context import LibraryContext
 from enablement.storage import pieces_repo
@@ -29,6 +30,12 @@ from enablement.storage.engine import read_session
 log = logging.getLogger(__name__)
 _BATCH = 500
 PURGED = "purged"
+ENGINES = ("whoosh", "tantivy")
+# "auto" picks tantivy from this many pieces on (bench/RESULTS.md, 2026-11-23: Whoosh's
+# as-you-type p95 is 25 ms at 1,000 pieces and 88 ms at 10,000 against a 50 ms target, while
+# tantivy's is ~1 ms at both), and goes back to Whoosh only below half of it, so a library
+# near the line does not switch back and forth.
+AUTO_TANTIVY_PIECES = 2_000
 
 
 def vocabulary_for(taxonomy: TaxonomyInfo) -> Vocabulary:
@@ -63,6 +70,9 @@ class SearchIndex:
         self._fingerprint: str | None = None
         self._popularity: dict[int, int] | None = None
         self.repaired = 0
+        self._switch: threading.Thread | None = None
+        self.switch_progress: tuple[str, int, int] | None = None  # (engine, done, total) while switching
+        self.switch_error: str | None = None
 
     # --- backend ------------------------------------------------------------------------------
     @property
@@ -73,8 +83,73 @@ class SearchIndex:
             else:
                 from enablement.search import open_backend
 
-                self._backend = open_backend(self.ctx.paths.index)
+                self._backend = open_backend(self.ctx.paths.index, engine=self.wanted_engine())
         return self._backend
+
+    # --- engine choice -------------------------------------------------------------------------
+    def wanted_engine(self, pieces: int | None = None) -> str:
+        """The engine this library should use: the setting, or by size when it is "auto"."""
+        choice = getattr(self.ctx.settings, "search_engine", "auto")
+        if choice in ENGINES:
+            return choice
+        if pieces is None:
+            pieces = self._piece_count()
+        current = self._backend.current_engine() if self._backend is not None else None
+        if current == "tantivy" and pieces >= AUTO_TANTIVY_PIECES // 2:
+            return "tantivy"
+        return "tantivy" if pieces >= AUTO_TANTIVY_PIECES else "whoosh"
+
+    def _piece_count(self) -> int:
+        from sqlalchemy import func
+
+        with read_session(self.ctx.engine) as s:
+            return int(s.exec(select(func.count()).select_from(Piece).where(Piece.status != PURGED)).one())
+
+    def engine_setting_changed(self) -> None:
+        """The engine setting changed: the next ``ensure_fresh`` switches if needed."""
+        self._fresh = False
+
+    def current_engine(self) -> str | None:
+        """The engine that wrote the index searches read now (None: no index yet)."""
+        return self.backend.current_engine()
+
+    def switching(self) -> bool:
+        """A background engine switch is running (searches answer from the old index)."""
+        return self._switch is not None and self._switch.is_alive()
+
+    def switch_engine(self, engine: str, background: bool = True,
+                      progress: Callable[[int, int], None] | None = None) -> threading.Thread | None:
+        """Rebuild the index with ``engine`` while searches keep answering from the current
+        one; the new index replaces it atomically when complete, then changes made meanwhile
+        are synced. With ``background`` the rebuild runs in a thread (returned)."""
+        if engine not in ENGINES:
+            raise ValueError(f"unknown search engine {engine!r}")
+
+        def run() -> None:
+            def counted(done: int, total: int) -> None:
+                self.switch_progress = (engine, done, total)
+                if progress is not None:
+                    progress(done, total)
+            try:
+                self.rebuild(counted, engine=engine)
+                with self._write_lock:
+                    self._sync()
+                self.switch_error = None
+            except Exception as exc:  # the old index keeps answering; the next check retries
+                log.warning("search engine switch to %s failed: %s", engine, exc)
+                self.switch_error = str(exc)
+                self._fresh = False
+            finally:
+                self.switch_progress = None
+        if not background:
+            run()
+            return None
+        if self.switching():
+            return self._switch
+        self._switch = threading.Thread(target=run, name=f"search-switch-{engine}", daemon=True)
+        self.switch_progress = (engine, 0, 0)
+        self._switch.start()
+        return self._switch
 
     def close(self) -> None:
         if self._backend is not None:
@@ -195,18 +270,26 @@ class SearchIndex:
             self._fresh = False
 
     def ensure_fresh(self, progress: Callable[[int, int], None] | None = None) -> int:
-        """Repair the index against the database; returns how many documents were fixed."""
-        if self._fresh:
+        """Repair the index against the database; returns how many documents were fixed.
+
+        If the index was written by another engine than the library wants (the setting, or
+        its size), a switch starts in the background and searches answer from the current
+        index until it is done. A missing, damaged or outdated index is rebuilt right away."""
+        if self._fresh or self.switching():
             return 0
         with self._write_lock:
-            if self._fresh:
+            if self._fresh or self.switching():
                 return 0
             status = self.backend.status()
             if status.state != "ok":
                 log.info("search index %s (%s): rebuilding", status.state, status.detail)
-                fixed = self.rebuild(progress)
+                fixed = self.rebuild(progress, engine=self.wanted_engine())
             else:
                 fixed = self._sync()
+                wanted = self.wanted_engine()
+                if self.backend.current_engine() != wanted:
+                    log.info("search engine: switching to %s in the background", wanted)
+                    self.switch_engine(wanted)
             self._fresh = True
             self.repaired += fixed
             return fixed
@@ -222,28 +305,33 @@ class SearchIndex:
             self.backend.delete(extra)
         return len(stale) + len(extra)
 
-    def rebuild(self, progress: Callable[[int, int], None] | None = None, processes: int = 1) -> int:
-        """Rebuild the whole index from stored text (no file is parsed again).
+    def rebuild(self, progress: Callable[[int, int], None] | None = None, processes: int = 1,
+                engine: str | None = None) -> int:
+        """Rebuild the whole index from stored text (no file is parsed again), with ``engine``
+        (default: the one the library wants). Searches answer from the old index until the
+        new one is swapped in.
 
-        ``processes`` > 1 lets the engine index in parallel worker processes; only the command
-        line asks for it (forking is unsafe inside the threaded app)."""
-        with self._write_lock:
-            ids = sorted(self.db_stamps())
-            total = len(ids)
-            counted = (lambda done: progress(done, total)) if progress is not None else None
-            if processes > 1 and self._factory is None:
-                from enablement.search import open_backend
+        ``processes`` > 1 lets Whoosh index in parallel worker processes; only the command
+        line asks for it (forking is unsafe inside the threaded app). tantivy indexes in its
+        own native threads either way."""
+        ids = sorted(self.db_stamps())
+        total = len(ids)
+        engine = engine or self.wanted_engine(total)
+        counted = (lambda done: progress(done, total)) if progress is not None else None
+        if processes > 1 and self._factory is None and engine == "whoosh":
+            from enablement.search import open_backend
 
-                self.close()
-                bulk = open_backend(self.ctx.paths.index, bulk_procs=processes)
-                try:
-                    bulk.rebuild(self.documents(ids), progress=counted)
-                finally:
-                    bulk.close()
-            else:
-                self.backend.rebuild(self.documents(ids), progress=counted)
-            self._fresh = True
-            return len(ids)
+            bulk = open_backend(self.ctx.paths.index, engine=engine, bulk_procs=processes)
+            try:
+                bulk.rebuild(self.documents(ids), progress=counted)
+            finally:
+                bulk.close()
+        elif self._factory is None:
+            self.backend.rebuild(self.documents(ids), progress=counted, engine=engine)
+        else:
+            self.backend.rebuild(self.documents(ids), progress=counted)
+        self._fresh = True
+        return len(ids)
 
     def check(self) -> dict[str, object]:
         """The index against the database, without changing either."""
@@ -414,9 +502,19 @@ class SearchService:
                 by_dim[s.dimension] = by_dim.get(s.dimension, 0) + 1
         return kept
 
-    def reindex(self, progress: Callable[[int, int], None] | None = None, processes: int = 1) -> int:
-        """Rebuild the index from the database (no file is parsed again)."""
-        return self.index.rebuild(progress, processes=processes)
+    def reindex(self, progress: Callable[[int, int], None] | None = None, processes: int = 1,
+                engine: str | None = None) -> int:
+        """Rebuild the index from the database (no file is parsed again); ``engine`` forces
+        one ("whoosh" or "tantivy") and is remembered in the library's settings."""
+        if engine is not None:
+            from dataclasses import replace as _replace
+
+            if engine not in ENGINES:
+                raise InvalidInput("The search engine must be whoosh or tantivy.")
+            settings = _replace(self.ctx.settings, search_engine=engine)
+            settings.save(self.ctx.paths.settings_file)
+            self.ctx.settings = settings
+        return self.index.rebuild(progress, processes=processes, engine=engine)
 
     def opened(self, search_id: str, piece_id: int) -> None:
         self.usage.search_opened(search_id, piece_id)

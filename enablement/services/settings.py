@@ -33,6 +33,17 @@ class SettingsService:
             raise InvalidInput("The review period must be between 7 and 3,650 days.")
         return self._save(replace(self.ctx.settings, review_period_days=int(days)))
 
+    def set_search_engine(self, actor: Actor, engine: str) -> Done[Settings]:
+        """Which search engine the library uses: "auto", "whoosh" or "tantivy". A change is
+        applied by the next index check, which rebuilds in the background."""
+        require(actor, Permission.EDIT_TAXONOMY)
+        if engine not in ("auto", "whoosh", "tantivy"):
+            raise InvalidInput("The search engine must be auto, whoosh or tantivy.")
+        done = self._save(replace(self.ctx.settings, search_engine=engine))
+        if self.ctx.index is not None:
+            self.ctx.index.engine_setting_changed()
+        return done
+
     def _save(self, settings: Settings) -> Done[Settings]:
         settings.save(self.ctx.paths.settings_file)
         self.ctx.settings = settings

@@ -25,7 +25,10 @@ def register(registry: Registry) -> None:
     sp = registry.add_folder_command("restore", cmd_restore, help="restore a backup zip into the library folder")
     sp.add_argument("archive", type=Path)
     sp.add_argument("--force", action="store_true", help="replace an existing library (it is kept aside)")
-    registry.add("reindex", cmd_reindex, help="rebuild the search index from the database (no file is parsed)")
+    sp = registry.add("reindex", cmd_reindex, help="rebuild the search index from the database (no file is parsed)")
+    sp.add_argument("--engine", choices=("whoosh", "tantivy"),
+                    help="use this search engine from now on (default: the library's setting, "
+                         "which is 'auto': whoosh for small libraries, tantivy for large ones)")
 
 
 def cmd_check(args: argparse.Namespace, lib: Library, actor: Actor) -> int:
@@ -71,7 +74,8 @@ def cmd_restore(args: argparse.Namespace, root: Path) -> int:
 def cmd_reindex(args: argparse.Namespace, lib: Library, actor: Actor) -> int:
     bar = ProgressBar("Reindexing")
     # Parallel indexing: measured 1.7× faster on 2 cores (3,000 pieces: 47 s → 28 s).
-    n = lib.search.reindex(progress=lambda d, t: bar(d, t, ""), processes=max(1, os.cpu_count() or 1))
+    n = lib.search.reindex(progress=lambda d, t: bar(d, t, ""), processes=max(1, os.cpu_count() or 1),
+                           engine=args.engine)
     bar.close()
-    print(f"Search index rebuilt: {n} pieces.")
+    print(f"Search index rebuilt: {n} pieces ({lib.search.index.current_engine()}).")
     return 0
