@@ -184,8 +184,6 @@ def test_bulk_tag_errors_are_one_line_and_change_nothing(cli, tmp_path):
     assert found["total"] == 0  # the failed bulk tag left piece ids[0] as it was, too
 
 
-@pytest.mark.xfail(strict=True, reason="bulk_set_tags does not refresh the search index of the open library "
-                                        "until the change-set commit hook lands (issue 9)")
 def test_bulk_tag_is_searchable_in_the_same_library_without_a_reindex(cli, tmp_path, capsys):
     """The app's process life: one open library, `tag 1 2 --stage evaluation` then
     `search 'stage:evaluation' --json` through the same command handlers, no reopen, no reindex."""

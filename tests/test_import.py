@@ -11,7 +11,7 @@ from sqlmodel import select
 from enablement.errors import InvalidInput, PermissionDenied
 from enablement.models.tables import Blob, Piece, PieceVersion
 from enablement.services.library import Library
-from enablement.services.pieces import TagSelection
+from enablement.models.dto import TagSelection
 from enablement.storage.engine import read_session
 from tests.conftest import settings_for_tests
 from tests.filemaker_docs import (make_docx, make_encrypted_pdf, make_image_pdf, make_pdf, make_pptx,

@@ -8,7 +8,7 @@ import pytest
 
 from enablement.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from enablement.services.library import Library
-from enablement.services.pieces import TagSelection
+from enablement.models.dto import TagSelection
 from tests.filemaker_docs import make_pdf
 
 

@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from enablement.models.tables import SearchLog
 from enablement.services.library import Library
-from enablement.services.pieces import TagSelection
+from enablement.models.dto import TagSelection
 from enablement.storage.engine import read_session
 from tests.filemaker_docs import make_docx, make_pdf, make_pptx
 

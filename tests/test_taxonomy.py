@@ -8,7 +8,7 @@ import pytest
 
 from enablement.errors import InvalidInput, PermissionDenied
 from enablement.services.library import Library
-from enablement.services.pieces import TagSelection
+from enablement.models.dto import TagSelection
 from enablement.services.taxonomy import resolve_tag
 
 

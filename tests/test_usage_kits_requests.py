@@ -13,7 +13,7 @@ from sqlmodel import func, select
 from enablement.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from enablement.models.tables import UsageEvent
 from enablement.services.library import Library
-from enablement.services.pieces import TagSelection
+from enablement.models.dto import TagSelection
 from enablement.services.usage import UseRecord
 from enablement.storage.engine import read_session
 from tests.filemaker_docs import make_docx, make_pdf

@@ -7,6 +7,9 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Changes:
+    """What one service call changed. ``piece_ids`` names the pieces whose rows changed
+    (their search documents and thumbnails follow); ``taxonomy`` drops taxonomy caches."""
+
     pieces: bool = False
     taxonomy: bool = False
     usage: bool = False
@@ -16,6 +19,9 @@ class Changes:
     index: bool = False
     settings: bool = False
     piece_ids: frozenset[int] = frozenset()
+    # Each use recorded, as (piece id or None, kind), so the popularity cache can count it
+    # instead of recounting every event. ``usage`` without ``uses``: recount.
+    uses: tuple[tuple[int | None, str], ...] = ()
 
     def __or__(self, other: "Changes") -> "Changes":
         return Changes(
@@ -28,6 +34,7 @@ class Changes:
             index=self.index or other.index,
             settings=self.settings or other.settings,
             piece_ids=self.piece_ids | other.piece_ids,
+            uses=self.uses + other.uses,
         )
 
     @property

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Generic, Optional, TypeVar
+from typing import Generic, Mapping, Optional, Sequence, TypeVar
 
 from enablement.models.changes import Changes
 
@@ -18,6 +18,15 @@ class Actor:
     user_id: int
     name: str
     role: str
+
+
+@dataclass(frozen=True)
+class TagSelection:
+    """Tags to set on a piece. ``None`` leaves that dimension unchanged."""
+
+    stages: Sequence[int] | None = None
+    gates: Sequence[int] | None = None
+    facets: Mapping[str, Sequence[int]] | None = None  # facet → value ids (replaces those facets)
 
 
 @dataclass(frozen=True)

@@ -1,22 +1,26 @@
-"""What every service shares: the library's paths, settings, engine, blob store and index.
+"""What every service shares: the library's paths, settings, data source, blob store and index.
 
 Built once by ``Library.open`` (the composition root for the core) and passed down; no
-module-level engines or sessions exist anywhere.
+module-level engines or sessions exist anywhere. Services read through ``ctx.read()`` and
+write through ``ctx.write()`` (a unit of work); each committed unit's change-set reaches
+``ctx.caches``, the one hook that keeps derived caches in step.
 """
 
 from __future__ import annotations
 
 import threading
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
-from typing import TYPE_CHECKING, Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Callable, ContextManager
 
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
 from enablement.config import LibraryPaths, Settings
 from enablement.models.dto import TaxonomyInfo
+from enablement.services.caches import CacheHook
 from enablement.storage.blobs import BlobStore
+from enablement.storage.source import DataSource, EngineSource, UnitOfWork
 
 if TYPE_CHECKING:
     from enablement.services.search import SearchIndex
@@ -34,44 +38,38 @@ class LibraryContext:
     blobs: BlobStore
     today: Callable[[], date] = _today
     index: "SearchIndex | None" = None
+    source: DataSource | None = None
+    caches: CacheHook = field(init=False, repr=False)
     _taxonomy: TaxonomyInfo | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-    _deferred: set[int] | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        self.caches = CacheHook(self)
+        if self.source is None:
+            self.source = EngineSource(self.engine, on_commit=self.caches)
+
+    def read(self) -> ContextManager[Session]:
+        """A read session from the library's data source."""
+        assert self.source is not None
+        return self.source.read()
+
+    def write(self) -> ContextManager[UnitOfWork]:
+        """A unit of work on the library's data source; its change-set reaches the cache
+        hook once it commits."""
+        assert self.source is not None
+        return self.source.write()
 
     def taxonomy(self) -> TaxonomyInfo:
         """The taxonomy, read once and cached until it changes."""
         with self._lock:
             if self._taxonomy is None:
-                from enablement.services.taxonomy import read_taxonomy_now
+                from enablement.storage.taxonomy_repo import read_taxonomy
 
-                self._taxonomy = read_taxonomy_now(self)
+                with self.read() as s:
+                    self._taxonomy = read_taxonomy(s)
             return self._taxonomy
 
-    def taxonomy_changed(self) -> None:
+    def drop_taxonomy(self) -> None:
+        """Forget the cached taxonomy (the cache hook calls this after a taxonomy change)."""
         with self._lock:
             self._taxonomy = None
-        if self.index is not None:
-            self.index.taxonomy_changed()
-
-    def pieces_changed(self, piece_ids: Iterable[int]) -> None:
-        """Bring the derived search index up to date for these pieces (best effort: the
-        database is the truth and a stale index is repaired at the next open)."""
-        if self._deferred is not None:
-            self._deferred.update(piece_ids)
-        elif self.index is not None:
-            self.index.refresh(piece_ids)
-
-    @contextmanager
-    def index_batch(self) -> Iterator[None]:
-        """Collect index updates and apply them once at the end: each index commit costs
-        far more than a database row, so bulk work refreshes the index one time."""
-        if self._deferred is not None:
-            yield
-            return
-        self._deferred = set()
-        try:
-            yield
-        finally:
-            ids, self._deferred = self._deferred, None
-            if ids and self.index is not None:
-                self.index.refresh(ids)

@@ -23,8 +23,9 @@ from enablement.models.tables import (ContentRequest, Kit, KitItem, Piece, Piece
                                       UsageEvent, User, utcnow)
 from enablement.models.vocab import RequestStatus, ReviewState, Role, Source, Status, UsageKind
 from enablement.services.library import Library
-from enablement.services.pieces import TagSelection
-from enablement.storage.engine import write_session
+from enablement.models.dto import TagSelection
+from enablement.models.changes import Changes
+from enablement.services.pieces import piece_changes
 
 DEMO_DIR = ASSETS_DIR / "demo"
 DEMO_SEED = 20261101
@@ -75,15 +76,15 @@ def create_demo_library(root: Path, progress: Progress | None = None, settings: 
 
         raise InvalidInput(f"{root} already holds a library; the demo needs an empty folder.")
     try:
-        with library.ctx.index_batch():
-            _fill(library, progress or (lambda *_: None), today or library.ctx.today())
+        with library.ctx.caches.held() as flush:
+            _fill(library, progress or (lambda *_: None), today or library.ctx.today(), flush)
     except BaseException:
         library.close()
         raise
     return library
 
 
-def _fill(library: Library, progress: Progress, today: date) -> None:
+def _fill(library: Library, progress: Progress, today: date, flush: Callable[[], None]) -> None:
     entries = load_manifest()
     users = library.users
     admin = users.ensure(*ADMIN, is_demo=True)
@@ -138,16 +139,12 @@ def _fill(library: Library, progress: Progress, today: date) -> None:
             library.pieces.publish(admin_actor, pid)
     tick("Usage history")
     _backdate_and_mark(library, piece_of, entries, today)
-    # The demo searches below must see every piece: index what was collected so far.
-    if library.ctx.index is not None:
-        library.ctx.index.refresh(piece_of.values())
+    # The demo searches below must see every piece: apply what was collected so far.
+    flush()
     _usage(library, reps, manager, today)
     tick("Requests and kits")
     _requests_and_kit(library, reps, marketers, piece_of, taxonomy, today)
     library.set_meta("demo", "true")
-    library.ctx.pieces_changed(piece_of.values())
-    if library.ctx.index is not None:
-        library.ctx.index.usage_changed()
     tick("Done")
 
 
@@ -165,7 +162,9 @@ def _tags(taxonomy: TaxonomyInfo, raw: dict) -> TagSelection:
 def _backdate_and_mark(library: Library, piece_of: dict[str, int], entries: list[DemoEntry], today: date) -> None:
     """Spread creation/publication over the past year so ages look real."""
     rng = random.Random(DEMO_SEED)
-    with write_session(library.ctx.engine) as s:
+    with library.ctx.write() as w:
+        s = w.session
+        w.record(piece_changes(*piece_of.values()))
         for n, entry in enumerate(entries):
             piece = s.get(Piece, piece_of[entry.raw.get("file") or entry.raw["link"]])
             assert piece is not None
@@ -227,7 +226,9 @@ def _usage(library: Library, reps: list, manager, today: date) -> None:  # type:
                     helpful=(rng.random() < 0.75) if kind == UsageKind.FEEDBACK else None,
                     comment="Buyer asked for exactly this." if kind == UsageKind.FEEDBACK and rng.random() < 0.2 else "",
                     is_demo=True))
-    with write_session(library.ctx.engine) as s:
+    with library.ctx.write() as w:
+        s = w.session
+        w.record(Changes(usage=True))  # many uses at once: popularity is recounted
         versions = {p.id: p.current_version_id for p in s.exec(select(Piece))}
         for e in events:
             e.version_id = versions.get(e.piece_id or -1)
@@ -250,7 +251,9 @@ def _requests_and_kit(library: Library, reps: list, marketers: list, piece_of: d
         (reps[3], "Comparison against spreadsheets", "Buyer is considering staying on spreadsheets.",
          "approaches", RequestStatus.DECLINED, None, "Covered by the 'Why now' whitepaper; send that.", 55),
     ]
-    with write_session(library.ctx.engine) as s:
+    with library.ctx.write() as w:
+        s = w.session
+        w.record(Changes(requests=True, kits=True, users=True))
         for rep, title, need, gate_key, status, piece_file, reason, age in rows:
             gate = gates.get(gate_key)
             created = now - timedelta(days=age)

@@ -19,15 +19,14 @@ from typing import Callable, Iterable, Iterator
 from sqlmodel import select
 
 from enablement.errors import InvalidInput, NotFound
-from enablement.models.dto import Actor, Done, FileOutcome, ImportSummary
+from enablement.models.dto import Actor, Done, FileOutcome, ImportSummary, TagSelection
 from enablement.models.tables import Blob, Piece, PieceVersion, utcnow
 from enablement.models.vocab import Outcome, ReviewState, Source, Status
 from enablement.services.context import LibraryContext
 from enablement.services.permissions import Permission, require
-from enablement.services.pieces import PieceService, TagSelection, _check_url, piece_changes
+from enablement.services.pieces import PieceService, _check_url, piece_changes
 from enablement.storage import pieces_repo
 from enablement.storage.blobs import sha256_file
-from enablement.storage.engine import read_session, write_session
 
 ProgressCallback = Callable[[int, int, str], None]
 
@@ -141,29 +140,26 @@ class ImportService:
             candidates.append(_Candidate(path, sha, path.stat().st_size, sniff.file_type,
                                          sniff.reason if sniff.extension_mismatch else ""))
 
-        pending_index: list[int] = []
         last_flush = time.monotonic()
         by_key = {str(i): c for i, c in enumerate(candidates)}
         cancelled = cancel is not None and cancel.is_set()
         if candidates and not cancelled:
-            with ExtractionPool(limits, workers=self.ctx.settings.workers) as pool:
+            # Each file commits on its own; the cache hook is held so the index takes the new
+            # pieces in a few commits (flushed about once a second) rather than one per file.
+            with self.ctx.caches.held() as flush, ExtractionPool(limits, workers=self.ctx.settings.workers) as pool:
                 for key, cand in by_key.items():
                     pool.submit(key, cand.path)
                 for key, extracted in pool.results():
                     cand = by_key[key]
                     outcomes[cand.path] = self._land(actor, cand, extracted, tags, source, owner)
-                    if outcomes[cand.path].piece_id is not None:
-                        pending_index.append(outcomes[cand.path].piece_id)  # type: ignore[arg-type]
                     tick(cand.path.name)
-                    if pending_index and time.monotonic() - last_flush > _INDEX_BATCH_SECONDS:
-                        self.ctx.pieces_changed(pending_index)
-                        pending_index, last_flush = [], time.monotonic()
+                    if time.monotonic() - last_flush > _INDEX_BATCH_SECONDS:
+                        flush()
+                        last_flush = time.monotonic()
                     if cancel is not None and cancel.is_set():
                         pool.cancel()
                         cancelled = True
                         break
-        if pending_index:
-            self.ctx.pieces_changed(pending_index)
         cancelled = cancelled or (cancel is not None and cancel.is_set())
         ordered = tuple(outcomes.get(p) or FileOutcome(str(p), Outcome.CANCELLED, "import cancelled")
                         for p in files)
@@ -172,7 +168,7 @@ class ImportService:
 
     def _known_blobs(self) -> dict[str, str]:
         """Hash → title of every piece version's bytes already in the library."""
-        with read_session(self.ctx.engine) as s:
+        with self.ctx.read() as s:
             rows = s.exec(select(PieceVersion.blob_sha256, Piece.title)
                           .join(Piece, Piece.id == PieceVersion.piece_id)
                           .where(PieceVersion.blob_sha256 != None))  # noqa: E711
@@ -190,7 +186,8 @@ class ImportService:
             cand = _Candidate(cand.path, stored.sha256, stored.size, cand.file_type, cand.note)
         file_type = extracted.file_type or cand.file_type
         title = title_from(extracted.title, cand.path)
-        with write_session(self.ctx.engine) as s:
+        with self.ctx.write() as w:
+            s = w.session
             existing = pieces_repo.piece_with_blob(s, stored.sha256)
             if existing is not None:
                 return FileOutcome(str(cand.path), Outcome.DUPLICATE,
@@ -214,6 +211,7 @@ class ImportService:
             if tags is not None:
                 self.pieces.apply_tags_in(s, piece, tags)
             piece_id = piece.id
+            w.record(piece_changes(piece_id))
         return FileOutcome(str(cand.path), extracted.outcome, detail, piece_id=piece_id,
                            pages=extracted.page_count)
 
@@ -233,7 +231,8 @@ class ImportService:
         if extracted.outcome == Outcome.REJECTED:
             raise InvalidInput(f"{path.name} was rejected: {extracted.detail}")
         stored = self.ctx.blobs.put_file(path)
-        with write_session(self.ctx.engine) as s:
+        with self.ctx.write() as w:
+            s = w.session
             piece = s.get(Piece, piece_id)
             if piece is None:
                 raise NotFound(f"No piece with id {piece_id}.")
@@ -257,8 +256,8 @@ class ImportService:
             piece.updated_at = utcnow()
             outcome = FileOutcome(str(path), extracted.outcome, detail, piece_id=piece_id,
                                   pages=extracted.page_count)
-        self.ctx.pieces_changed([piece_id])
-        return Done(outcome, piece_changes(piece_id))
+            w.record(piece_changes(piece_id))
+        return Done(outcome, w.changes)
 
     def add_link(self, actor: Actor, url: str, title: str, description: str = "",
                  tags: TagSelection | None = None, source: str = Source.MARKETING) -> Done[int]:
@@ -267,7 +266,8 @@ class ImportService:
         url = _check_url(url)
         if not title.strip():
             raise InvalidInput("A link needs a title.")
-        with write_session(self.ctx.engine) as s:
+        with self.ctx.write() as w:
+            s = w.session
             piece = Piece(title=title.strip()[:300], description=description, kind="link", url=url,
                           status=Status.DRAFT, source=source, created_by_id=actor.user_id,
                           review_state=ReviewState.PENDING if source == Source.REP else ReviewState.NONE)
@@ -276,6 +276,6 @@ class ImportService:
             if tags is not None:
                 self.pieces.apply_tags_in(s, piece, tags)
             piece_id = piece.id
-        self.ctx.pieces_changed([piece_id])
-        return Done(piece_id, piece_changes(piece_id))
+            w.record(piece_changes(piece_id))
+        return Done(piece_id, w.changes)
 

@@ -14,7 +14,6 @@ from typing import Optional, Sequence, Union
 from enablement.models.dto import PieceSummary
 from enablement.services.context import LibraryContext
 from enablement.storage import journey_repo, pieces_repo
-from enablement.storage.engine import read_session
 
 # Content not changed for this long counts as stale even without a review date.
 STALE_AFTER_DAYS = 365
@@ -111,7 +110,7 @@ def journey_map(ctx_or_library: Union[LibraryContext, object], *, window_days: i
     today = ctx.today()
     since = _since(today, window_days)
     taxonomy = ctx.taxonomy()
-    with read_session(ctx.engine) as s:
+    with ctx.read() as s:
         by_gate = journey_repo.content_by_gate(s, today, facet_value_ids)
         used_by_gate = journey_repo.use_by_gate(s, since, facet_value_ids)
         by_stage = journey_repo.content_by_stage_only(s, today, facet_value_ids)
@@ -145,7 +144,7 @@ def cell_pieces(ctx_or_library: Union[LibraryContext, object], stage_id: int, ga
     """The published pieces of one cell, most used in the window first."""
     ctx = _ctx(ctx_or_library)
     today = ctx.today()
-    with read_session(ctx.engine) as s:
+    with ctx.read() as s:
         ids = journey_repo.cell_piece_ids(s, stage_id, gate_id, facet_value_ids)
         recent = journey_repo.recent_use_counts(s, ids, _since(today, window_days))
         summaries = pieces_repo.summaries(s, ids, today)

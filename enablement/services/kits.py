@@ -24,7 +24,6 @@ from enablement.services.permissions import Permission, require
 from enablement.services.safe_names import safe_file_name, unique_path
 from enablement.services.usage import UsageService, UseRecord
 from enablement.storage import pieces_repo
-from enablement.storage.engine import read_session, write_session
 
 KIT_CHANGED = Changes(kits=True)
 
@@ -70,13 +69,13 @@ class KitService:
 
     def list(self, actor: Actor) -> list[KitInfo]:
         """The actor's kits, most recently changed first."""
-        with read_session(self.ctx.engine) as s:
+        with self.ctx.read() as s:
             ids = list(s.exec(select(Kit.id).where(Kit.owner_id == actor.user_id)
                               .order_by(col(Kit.updated_at).desc(), col(Kit.id).desc())))
         return [self.get(actor, kid) for kid in ids]
 
     def get(self, actor: Actor, kit_id: int) -> KitInfo:
-        with read_session(self.ctx.engine) as s:
+        with self.ctx.read() as s:
             kit = self._kit(s, actor, kit_id, write=False)
             items = list(s.exec(select(KitItem).where(KitItem.kit_id == kit_id).order_by(KitItem.position)))
             summaries = {p.id: p for p in pieces_repo.summaries(s, [i.piece_id for i in items], self.ctx.today())}
@@ -101,7 +100,9 @@ class KitService:
         require(actor, Permission.KITS)
         if not name.strip():
             raise InvalidInput("A kit needs a name.")
-        with write_session(self.ctx.engine) as s:
+        with self.ctx.write() as w:
+            s = w.session
+            w.record(KIT_CHANGED)
             kit = Kit(name=name.strip()[:200], owner_id=actor.user_id, account=account.strip()[:200], notes=notes)
             s.add(kit)
             s.flush()
@@ -110,7 +111,9 @@ class KitService:
 
     def update(self, actor: Actor, kit_id: int, *, name: str | None = None, account: str | None = None,
                notes: str | None = None) -> Done[None]:
-        with write_session(self.ctx.engine) as s:
+        with self.ctx.write() as w:
+            s = w.session
+            w.record(KIT_CHANGED)
             kit = self._kit(s, actor, kit_id)
             if name is not None:
                 if not name.strip():
@@ -124,15 +127,20 @@ class KitService:
         return Done(None, KIT_CHANGED)
 
     def delete(self, actor: Actor, kit_id: int) -> Done[None]:
-        with write_session(self.ctx.engine) as s:
+        with self.ctx.write() as w:
+            s = w.session
+            w.record(KIT_CHANGED)
             kit = self._kit(s, actor, kit_id)
             for item in s.exec(select(KitItem).where(KitItem.kit_id == kit_id)):
                 s.delete(item)
+            s.flush()  # the items go first: the kit row is still referenced until then
             s.delete(kit)
         return Done(None, KIT_CHANGED)
 
     def add(self, actor: Actor, kit_id: int, piece_id: int, note: str = "") -> Done[int]:
-        with write_session(self.ctx.engine) as s:
+        with self.ctx.write() as w:
+            s = w.session
+            w.record(KIT_CHANGED)
             kit = self._kit(s, actor, kit_id)
             piece = s.get(Piece, piece_id)
             if piece is None or piece.status == "purged":
@@ -149,7 +157,9 @@ class KitService:
         return Done(item_id, KIT_CHANGED)
 
     def remove(self, actor: Actor, kit_id: int, piece_id: int) -> Done[None]:
-        with write_session(self.ctx.engine) as s:
+        with self.ctx.write() as w:
+            s = w.session
+            w.record(KIT_CHANGED)
             kit = self._kit(s, actor, kit_id)
             item = s.exec(select(KitItem).where(KitItem.kit_id == kit_id, KitItem.piece_id == piece_id)).first()
             if item is None:
@@ -159,7 +169,9 @@ class KitService:
         return Done(None, KIT_CHANGED)
 
     def reorder(self, actor: Actor, kit_id: int, piece_ids: list[int]) -> Done[None]:
-        with write_session(self.ctx.engine) as s:
+        with self.ctx.write() as w:
+            s = w.session
+            w.record(KIT_CHANGED)
             kit = self._kit(s, actor, kit_id)
             items = {i.piece_id: i for i in s.exec(select(KitItem).where(KitItem.kit_id == kit_id))}
             if set(piece_ids) != set(items):
@@ -170,7 +182,9 @@ class KitService:
         return Done(None, KIT_CHANGED)
 
     def annotate(self, actor: Actor, kit_id: int, piece_id: int, note: str) -> Done[None]:
-        with write_session(self.ctx.engine) as s:
+        with self.ctx.write() as w:
+            s = w.session
+            w.record(KIT_CHANGED)
             self._kit(s, actor, kit_id)
             item = s.exec(select(KitItem).where(KitItem.kit_id == kit_id, KitItem.piece_id == piece_id)).first()
             if item is None:
@@ -180,7 +194,9 @@ class KitService:
 
     def refresh_item(self, actor: Actor, kit_id: int, piece_id: int) -> Done[None]:
         """Accept the piece's current version (clears the "new version" warning)."""
-        with write_session(self.ctx.engine) as s:
+        with self.ctx.write() as w:
+            s = w.session
+            w.record(KIT_CHANGED)
             self._kit(s, actor, kit_id)
             item = s.exec(select(KitItem).where(KitItem.kit_id == kit_id, KitItem.piece_id == piece_id)).first()
             piece = s.get(Piece, piece_id)
@@ -252,7 +268,7 @@ class KitService:
     def ctx_piece_file(self, piece_id: int) -> tuple[str, str, str] | None:
         from enablement.models.tables import PieceVersion
 
-        with read_session(self.ctx.engine) as s:
+        with self.ctx.read() as s:
             piece = s.get(Piece, piece_id)
             version = s.get(PieceVersion, piece.current_version_id) if piece and piece.current_version_id else None
             if version is None or not version.blob_sha256:

@@ -26,7 +26,7 @@ from enablement.services.taxonomy import TaxonomyService
 from enablement.services.usage import UsageService
 from enablement.services.users import UserService
 from enablement.storage.blobs import BlobStore
-from enablement.storage.engine import make_engine, read_session, sqlite_url, write_session
+from enablement.storage.engine import make_engine, sqlite_url
 from enablement.storage.migrate import migrate
 from enablement.storage.taxonomy_repo import apply_taxonomy
 from enablement.taxonomy import default_taxonomy
@@ -122,15 +122,16 @@ class Library:
         return library
 
     def meta(self, key: str, default: str = "") -> str:
-        with read_session(self.ctx.engine) as s:
+        with self.ctx.read() as s:
             row = s.get(LibraryMeta, key)
             return row.value if row else default
 
     def set_meta(self, key: str, value: str) -> None:
-        with write_session(self.ctx.engine) as s:
+        with self.ctx.write() as w:
+            s = w.session
             row = s.get(LibraryMeta, key)
             if row is None:
-                s.add(LibraryMeta(key=key, value=value))
+                w.session.add(LibraryMeta(key=key, value=value))
             else:
                 row.value = value
 
@@ -152,7 +153,8 @@ class Library:
 
 def _seed(ctx: LibraryContext) -> None:
     """A new library gets an id and the default taxonomy (once)."""
-    with write_session(ctx.engine) as s:
+    with ctx.write() as w:
+        s = w.session
         if s.get(LibraryMeta, "library_id") is None:
             s.add(LibraryMeta(key="library_id", value=str(uuid.uuid4())))
         if s.exec(select(Stage.id).limit(1)).first() is None:

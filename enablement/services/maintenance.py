@@ -25,7 +25,7 @@ from enablement.models.dto import Actor, CheckProblem, CheckReport
 from enablement.models.tables import Blob, Piece, PieceVersion
 from enablement.models.vocab import Role
 from enablement.services.context import LibraryContext
-from enablement.storage.engine import is_sqlite, read_session, write_session
+from enablement.storage.engine import is_sqlite
 from enablement.storage.migrate import backup_sqlite, current_revision, head_revision
 
 BACKUP_FORMAT = "enablement-backup-1"
@@ -50,7 +50,7 @@ class MaintenanceService:
                     problems.append(CheckProblem("database", f"SQLite quick_check: {result}"))
                 for row in conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall():
                     problems.append(CheckProblem("database", f"broken reference in {row[0]} row {row[1]} → {row[2]}"))
-        with read_session(self.ctx.engine) as s:
+        with self.ctx.read() as s:
             blobs = {b.sha256: b for b in s.exec(select(Blob))}
             versions = list(s.exec(select(PieceVersion)))
             pieces = list(s.exec(select(Piece)))
@@ -98,13 +98,14 @@ class MaintenanceService:
         if actor.role != Role.ADMIN:
             raise PermissionDenied("Only an admin may remove unused files.")
         removed = {"blob_files": 0, "blob_rows": 0, "temp_files": 0}
-        with write_session(self.ctx.engine) as s:
+        with self.ctx.write() as w:
+            s = w.session
             used = {v for v in s.exec(select(PieceVersion.blob_sha256)) if v}
             for blob in s.exec(select(Blob)):
                 if blob.sha256 not in used:
                     s.delete(blob)
                     removed["blob_rows"] += 1
-        with read_session(self.ctx.engine) as s:
+        with self.ctx.read() as s:
             known = set(s.exec(select(Blob.sha256)))
         for sha in set(self.ctx.blobs.all_hashes()) - known:
             self.ctx.blobs.remove(sha)

@@ -2,33 +2,22 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
-from typing import Iterable, Mapping, Sequence
+from typing import Iterable, Sequence
 
 from sqlmodel import col, select
 
 from enablement.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from enablement.models.changes import Changes
-from enablement.models.dto import Actor, Done, PieceDetail, PieceSummary, TaxonomyInfo
+from enablement.models.dto import Actor, Done, PieceDetail, PieceSummary, TagSelection, TaxonomyInfo
 from enablement.models.tables import (KitItem, Piece, PieceFacet, PieceGate, PieceStage, PieceVersion,
                                       utcnow)
 from enablement.models.vocab import FACETS, ReviewState, Role, Source, Status
 from enablement.services.context import LibraryContext
 from enablement.services.permissions import Permission, can, require
 from enablement.storage import pieces_repo
-from enablement.storage.engine import read_session, write_session
 
 PURGED = "purged"
-
-
-@dataclass(frozen=True)
-class TagSelection:
-    """Tags to set on a piece. ``None`` leaves that dimension unchanged."""
-
-    stages: Sequence[int] | None = None
-    gates: Sequence[int] | None = None
-    facets: Mapping[str, Sequence[int]] | None = None  # facet → value ids (replaces those facets)
 
 
 def piece_changes(*ids: int) -> Changes:
@@ -43,16 +32,16 @@ class PieceService:
     def list(self, statuses: Iterable[str] | None = (Status.DRAFT, Status.PUBLISHED)) -> list[PieceSummary]:
         """Pieces newest first (purged tombstones never appear)."""
         wanted = [s for s in (statuses or (Status.DRAFT, Status.PUBLISHED, Status.ARCHIVED)) if s != PURGED]
-        with read_session(self.ctx.engine) as s:
+        with self.ctx.read() as s:
             ids = pieces_repo.all_piece_ids(s, wanted)
             return pieces_repo.summaries(s, ids, self.ctx.today())
 
     def summaries(self, piece_ids: Sequence[int]) -> list[PieceSummary]:
-        with read_session(self.ctx.engine) as s:
+        with self.ctx.read() as s:
             return pieces_repo.summaries(s, piece_ids, self.ctx.today())
 
     def get(self, piece_id: int) -> PieceDetail:
-        with read_session(self.ctx.engine) as s:
+        with self.ctx.read() as s:
             found = pieces_repo.detail(s, piece_id, self.ctx.today())
         if found is None or found.summary.status == PURGED:
             raise NotFound(f"No piece with id {piece_id}.")
@@ -60,14 +49,14 @@ class PieceService:
 
     def review_queue(self) -> list[PieceSummary]:
         """Rep-made submissions waiting for marketing."""
-        with read_session(self.ctx.engine) as s:
+        with self.ctx.read() as s:
             ids = list(s.exec(select(Piece.id).where(Piece.review_state == ReviewState.PENDING)
                               .order_by(Piece.created_at)))
             return pieces_repo.summaries(s, ids, self.ctx.today())
 
     def submissions_by(self, user_id: int) -> list[PieceSummary]:
         """A rep's own submissions and what happened to them."""
-        with read_session(self.ctx.engine) as s:
+        with self.ctx.read() as s:
             ids = list(s.exec(select(Piece.id).where(Piece.created_by_id == user_id,
                                                      Piece.source == Source.REP)
                               .order_by(col(Piece.created_at).desc())))
@@ -75,7 +64,7 @@ class PieceService:
 
     def version_file(self, piece_id: int, version_id: int | None = None) -> tuple[str, str, str]:
         """(blob path, original name, file type) of the current or a given version."""
-        with read_session(self.ctx.engine) as s:
+        with self.ctx.read() as s:
             piece = s.get(Piece, piece_id)
             if piece is None or piece.status == PURGED:
                 raise NotFound(f"No piece with id {piece_id}.")
@@ -90,7 +79,8 @@ class PieceService:
                description: str | None = None, owner: str | None = None,
                review_by: date | None | str = "keep", url: str | None = None) -> Done[None]:
         """Edit metadata. ``review_by`` takes a date, None (clear) or "keep"."""
-        with write_session(self.ctx.engine) as s:
+        with self.ctx.write() as w:
+            s = w.session
             piece = self._editable(s, actor, piece_id)
             if title is not None:
                 if not title.strip():
@@ -107,20 +97,24 @@ class PieceService:
                     raise InvalidInput("Only a link has a URL.")
                 piece.url = _check_url(url)
             piece.updated_at = utcnow()
-        return self._done(None, piece_id)
+            w.record(piece_changes(piece_id))
+        return Done(None, w.changes)
 
     def set_tags(self, actor: Actor, piece_id: int, tags: TagSelection) -> Done[None]:
         """Replace tags; a gate also tags its stage, so the map never shows a gate orphaned."""
-        with write_session(self.ctx.engine) as s:
+        with self.ctx.write() as w:
+            s = w.session
             piece = self._editable(s, actor, piece_id)
             self.apply_tags_in(s, piece, tags)
             piece.updated_at = utcnow()
-        return self._done(None, piece_id)
+            w.record(piece_changes(piece_id))
+        return Done(None, w.changes)
 
     def bulk_set_tags(self, actor: Actor, piece_ids: Sequence[int], tags: TagSelection,
                       add_only: bool = True) -> Done[int]:
         """Tag many pieces at once. With ``add_only`` the given tags are added to each piece."""
-        with write_session(self.ctx.engine) as s:
+        with self.ctx.write() as w:
+            s = w.session
             for pid in piece_ids:
                 piece = self._editable(s, actor, pid)
                 selection = tags
@@ -128,7 +122,8 @@ class PieceService:
                     selection = _merged(self.ctx.taxonomy(), s, pid, tags)
                 self.apply_tags_in(s, piece, selection)
                 piece.updated_at = utcnow()
-        return Done(len(piece_ids), piece_changes(*piece_ids))
+            w.record(piece_changes(*piece_ids))
+        return Done(len(piece_ids), w.changes)
 
     def apply_tags_in(self, s, piece: Piece, tags: TagSelection) -> None:  # type: ignore[no-untyped-def]
         """Validate and set tags inside the caller's open write session (imports use it so a
@@ -164,7 +159,8 @@ class PieceService:
 
     def publish(self, actor: Actor, piece_id: int) -> Done[None]:
         require(actor, Permission.PUBLISH)
-        with write_session(self.ctx.engine) as s:
+        with self.ctx.write() as w:
+            s = w.session
             piece = self._row(s, piece_id)
             if piece.status == Status.PUBLISHED:
                 return Done(None, Changes())
@@ -176,34 +172,40 @@ class PieceService:
                 piece.review_by = date.fromordinal(self.ctx.today().toordinal()
                                                    + self.ctx.settings.review_period_days)
             piece.updated_at = utcnow()
-        return self._done(None, piece_id)
+            w.record(piece_changes(piece_id))
+        return Done(None, w.changes)
 
     def archive(self, actor: Actor, piece_id: int) -> Done[None]:
         """Archive (the only "delete" short of an admin's purge)."""
         require(actor, Permission.EDIT_PIECES)
-        with write_session(self.ctx.engine) as s:
+        with self.ctx.write() as w:
+            s = w.session
             piece = self._row(s, piece_id)
             piece.status = Status.ARCHIVED
             piece.updated_at = utcnow()
-        return self._done(None, piece_id)
+            w.record(piece_changes(piece_id))
+        return Done(None, w.changes)
 
     def restore(self, actor: Actor, piece_id: int) -> Done[None]:
         """Bring an archived piece back: published again if it had been published."""
         require(actor, Permission.EDIT_PIECES)
-        with write_session(self.ctx.engine) as s:
+        with self.ctx.write() as w:
+            s = w.session
             piece = self._row(s, piece_id)
             if piece.status != Status.ARCHIVED:
                 raise Conflict(f"'{piece.title}' is not archived.")
             piece.status = Status.PUBLISHED if piece.published_at else Status.DRAFT
             piece.updated_at = utcnow()
-        return self._done(None, piece_id)
+            w.record(piece_changes(piece_id))
+        return Done(None, w.changes)
 
     def decline_submission(self, actor: Actor, piece_id: int, reason: str) -> Done[None]:
         """Turn down a rep-made piece with a reason the rep will see."""
         require(actor, Permission.PUBLISH)
         if not reason.strip():
             raise InvalidInput("Say why the piece is declined; the rep will see it.")
-        with write_session(self.ctx.engine) as s:
+        with self.ctx.write() as w:
+            s = w.session
             piece = self._row(s, piece_id)
             if piece.review_state != ReviewState.PENDING:
                 raise Conflict(f"'{piece.title}' is not waiting for review.")
@@ -211,12 +213,14 @@ class PieceService:
             piece.review_note = reason.strip()
             piece.status = Status.ARCHIVED
             piece.updated_at = utcnow()
-        return self._done(None, piece_id)
+            w.record(piece_changes(piece_id))
+        return Done(None, w.changes)
 
     def merge_submission(self, actor: Actor, piece_id: int, into_piece_id: int) -> Done[int]:
         """Adopt a rep-made piece as the new version of an official one."""
         require(actor, Permission.PUBLISH)
-        with write_session(self.ctx.engine) as s:
+        with self.ctx.write() as w:
+            s = w.session
             sub = self._row(s, piece_id)
             target = self._row(s, into_piece_id)
             if sub.review_state != ReviewState.PENDING:
@@ -241,15 +245,16 @@ class PieceService:
             sub.review_note = f"Merged into '{target.title}' as version {new.number}."
             sub.updated_at = utcnow()
             version_id = new.id
-        self.ctx.pieces_changed([piece_id, into_piece_id])
-        return Done(version_id, piece_changes(piece_id, into_piece_id))
+            w.record(piece_changes(piece_id, into_piece_id))
+        return Done(version_id, w.changes)
 
     def purge(self, actor: Actor, piece_id: int) -> Done[None]:
         """Admin only: erase a piece's content for good. A tombstone row keeps the usage
         history consistent (usage events are never deleted); blobs no other piece uses go."""
         if actor.role != Role.ADMIN:
             raise PermissionDenied(f"{actor.name} ({actor.role}) may not purge pieces; only an admin may.")
-        with write_session(self.ctx.engine) as s:
+        with self.ctx.write() as w:
+            s = w.session
             piece = self._row(s, piece_id)
             hashes = {v.blob_sha256 for v in s.exec(select(PieceVersion).where(PieceVersion.piece_id == piece_id))
                       if v.blob_sha256}
@@ -269,9 +274,10 @@ class PieceService:
                 blob = s.get(Blob, sha)
                 if blob is not None:
                     s.delete(blob)
+            w.record(piece_changes(piece_id))
         for sha in orphaned:
             self.ctx.blobs.remove(sha)
-        return self._done(None, piece_id)
+        return Done(None, w.changes)
 
     # --- helpers ------------------------------------------------------------------------------
     def _row(self, s, piece_id: int) -> Piece:  # type: ignore[no-untyped-def]
@@ -289,10 +295,6 @@ class PieceService:
                 and piece.review_state == ReviewState.PENDING):
             return piece
         raise PermissionDenied(f"{actor.name} ({actor.role}) may not edit pieces.")
-
-    def _done(self, value, *ids: int) -> Done:  # type: ignore[no-untyped-def]
-        self.ctx.pieces_changed(ids)
-        return Done(value, piece_changes(*ids))
 
 
 def pieces_repo_stage_ids(s, piece_id: int) -> list[int]:  # type: ignore[no-untyped-def]

@@ -16,7 +16,6 @@ from enablement.models.tables import ContentRequest, FacetValue, Piece, User, ut
 from enablement.models.vocab import RequestStatus
 from enablement.services.context import LibraryContext
 from enablement.services.permissions import Permission, can, require
-from enablement.storage.engine import read_session, write_session
 
 REQUEST_CHANGED = Changes(requests=True)
 
@@ -66,7 +65,9 @@ class RequestService:
         for value_id, facet in ((persona_id, "persona"), (industry_id, "industry")):
             if value_id is not None and value_id not in {v.id for v in taxonomy.facets.get(facet, ())}:
                 raise InvalidInput(f"No {facet} with id {value_id}.")
-        with write_session(self.ctx.engine) as s:
+        with self.ctx.write() as w:
+            s = w.session
+            w.record(REQUEST_CHANGED)
             row = ContentRequest(requester_id=actor.user_id, title=title.strip()[:300], need=need,
                                  stage_id=stage_id, gate_id=gate_id, persona_id=persona_id,
                                  industry_id=industry_id, account=account.strip()[:200], due=due)
@@ -77,7 +78,7 @@ class RequestService:
 
     def list(self, actor: Actor, statuses: tuple[str, ...] | None = None, mine: bool = False) -> list[RequestInfo]:
         """Marketing sees every request; a rep (or ``mine``) sees their own."""
-        with read_session(self.ctx.engine) as s:
+        with self.ctx.read() as s:
             query = select(ContentRequest).order_by(col(ContentRequest.created_at).desc(),
                                                      col(ContentRequest.id).desc())
             if mine or not can(actor, Permission.TRIAGE_REQUESTS) and not can(actor, Permission.VIEW_REPORTS):
@@ -88,7 +89,7 @@ class RequestService:
             return self._infos(s, rows)
 
     def get(self, request_id: int) -> RequestInfo:
-        with read_session(self.ctx.engine) as s:
+        with self.ctx.read() as s:
             row = s.get(ContentRequest, request_id)
             if row is None:
                 raise NotFound(f"No request with id {request_id}.")
@@ -97,14 +98,18 @@ class RequestService:
     def start(self, actor: Actor, request_id: int) -> Done[None]:
         """Marketing has picked the request up."""
         require(actor, Permission.TRIAGE_REQUESTS)
-        with write_session(self.ctx.engine) as s:
+        with self.ctx.write() as w:
+            s = w.session
+            w.record(REQUEST_CHANGED)
             row = self._open(s, request_id)
             row.status = RequestStatus.IN_PROGRESS
         return Done(None, REQUEST_CHANGED)
 
     def fulfil(self, actor: Actor, request_id: int, piece_id: int) -> Done[None]:
         require(actor, Permission.TRIAGE_REQUESTS)
-        with write_session(self.ctx.engine) as s:
+        with self.ctx.write() as w:
+            s = w.session
+            w.record(REQUEST_CHANGED)
             row = self._open(s, request_id)
             piece = s.get(Piece, piece_id)
             if piece is None or piece.status == "purged":
@@ -117,7 +122,9 @@ class RequestService:
         require(actor, Permission.TRIAGE_REQUESTS)
         if not reason.strip():
             raise InvalidInput("Say why the request is declined; the rep will see it.")
-        with write_session(self.ctx.engine) as s:
+        with self.ctx.write() as w:
+            s = w.session
+            w.record(REQUEST_CHANGED)
             row = self._open(s, request_id)
             row.status, row.decline_reason = RequestStatus.DECLINED, reason.strip()
             row.resolved_at, row.resolved_by_id = utcnow(), actor.user_id
@@ -125,7 +132,9 @@ class RequestService:
 
     def withdraw(self, actor: Actor, request_id: int) -> Done[None]:
         """The requester no longer needs it (recorded as declined by them)."""
-        with write_session(self.ctx.engine) as s:
+        with self.ctx.write() as w:
+            s = w.session
+            w.record(REQUEST_CHANGED)
             row = self._open(s, request_id)
             if row.requester_id != actor.user_id:
                 raise PermissionDenied("Only the requester can withdraw a request.")

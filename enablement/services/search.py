@@ -25,7 +25,6 @@ from enablement.errors import InvalidInput
 from enablement.search.errors import IndexBusy, IndexDamaged, SearchError
 from enablement.services.context import LibraryContext
 from enablement.storage import pieces_repo
-from enablement.storage.engine import read_session
 
 log = logging.getLogger(__name__)
 _BATCH = 500
@@ -169,7 +168,7 @@ class SearchIndex:
 
     def popularity(self) -> dict[int, int]:
         if self._popularity is None:
-            with read_session(self.ctx.engine) as s:
+            with self.ctx.read() as s:
                 self._popularity = pieces_repo.use_counts(s)
         return self._popularity
 
@@ -192,7 +191,7 @@ class SearchIndex:
     def db_stamps(self) -> dict[int, str]:
         """piece id → the stamp its document should carry (purged pieces left out)."""
         fp = self.fingerprint()
-        with read_session(self.ctx.engine) as s:
+        with self.ctx.read() as s:
             rows = s.exec(select(Piece.id, Piece.updated_at, Piece.current_version_id, Piece.status)
                           .where(Piece.status != PURGED))
             return {pid: f"{updated.isoformat()}|{vid}|{fp}" for pid, updated, vid, _ in rows}
@@ -206,7 +205,7 @@ class SearchIndex:
         values = {v.id: v for vs in taxonomy.facets.values() for v in vs}
         for i in range(0, len(piece_ids), _BATCH):
             chunk = list(piece_ids[i:i + _BATCH])
-            with read_session(self.ctx.engine) as s:
+            with self.ctx.read() as s:
                 pieces = list(s.exec(select(Piece).where(col(Piece.id).in_(chunk), Piece.status != PURGED)))
                 vids = [p.current_version_id for p in pieces if p.current_version_id]
                 versions = {v.id: v for v in s.exec(select(PieceVersion).where(col(PieceVersion.id).in_(vids)))}
@@ -345,10 +344,13 @@ class SearchIndex:
             return {"state": "damaged", "problem": f"search index unreadable ({exc}): run 'enablement reindex'"}
         stale = sum(1 for pid, stamp in wanted.items() if have.get(pid) != stamp)
         extra = sum(1 for pid in have if pid not in wanted)
-        state = {"state": "ok", "documents": len(have), "stale": stale, "extra": extra}
+        state: dict[str, object] = {"state": "ok", "documents": len(have), "stale": stale, "extra": extra}
         if stale or extra:
+            # Out of step although this process thought it fresh (a write that bypassed the
+            # cache hook, another process): drop the flag so the next search really repairs it.
+            self._fresh = False
             state["problem"] = (f"search index out of step with the database ({stale} stale or missing, "
-                                f"{extra} extra): it is repaired on the next search or by 'enablement reindex'")
+                                f"{extra} extra): the next search repairs it, or run 'enablement reindex'")
         return state
 
     def search(self, request: SearchRequest) -> SearchResults:

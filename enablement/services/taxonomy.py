@@ -16,8 +16,7 @@ from enablement.models.tables import FacetValue, Gate, Stage, Synonym
 from enablement.models.vocab import FACETS
 from enablement.services.context import LibraryContext
 from enablement.services.permissions import Permission, require
-from enablement.storage.engine import read_session, write_session
-from enablement.storage.taxonomy_repo import apply_taxonomy, read_taxonomy, taxonomy_document
+from enablement.storage.taxonomy_repo import apply_taxonomy, taxonomy_document
 from enablement.taxonomy import load_taxonomy_file, slugify, validate_taxonomy
 
 TAXONOMY_CHANGED = Changes(taxonomy=True, pieces=True, index=True)
@@ -32,14 +31,17 @@ class TaxonomyService:
         return self.ctx.taxonomy()
 
     def _changed(self, value: Any) -> Done[Any]:
-        self.ctx.taxonomy_changed()
+        # The unit of work recorded TAXONOMY_CHANGED: the cache hook has already dropped
+        # the cached taxonomy and told the index.
         return Done(value, TAXONOMY_CHANGED)
 
     # --- stages ---------------------------------------------------------------------------
     def add_stage(self, actor: Actor, name: str, description: str = "") -> Done[int]:
         require(actor, Permission.EDIT_TAXONOMY)
         name = _required(name, "A stage needs a name.")
-        with write_session(self.ctx.engine) as s:
+        with self.ctx.write() as w:
+            s = w.session
+            w.record(TAXONOMY_CHANGED)
             key = _unique_key(slugify(name), {st.key for st in s.exec(select(Stage))})
             last = max((st.position for st in s.exec(select(Stage))), default=-1)
             stage = Stage(key=key, name=name, description=description, position=last + 1)
@@ -51,7 +53,9 @@ class TaxonomyService:
     def edit_stage(self, actor: Actor, stage_id: int, *, name: str | None = None,
                    description: str | None = None) -> Done[None]:
         require(actor, Permission.EDIT_TAXONOMY)
-        with write_session(self.ctx.engine) as s:
+        with self.ctx.write() as w:
+            s = w.session
+            w.record(TAXONOMY_CHANGED)
             stage = _get(s, Stage, stage_id, "stage")
             if name is not None:
                 stage.name = _required(name, "A stage needs a name.")
@@ -61,13 +65,17 @@ class TaxonomyService:
 
     def set_stage_retired(self, actor: Actor, stage_id: int, retired: bool) -> Done[None]:
         require(actor, Permission.EDIT_TAXONOMY)
-        with write_session(self.ctx.engine) as s:
+        with self.ctx.write() as w:
+            s = w.session
+            w.record(TAXONOMY_CHANGED)
             _get(s, Stage, stage_id, "stage").retired = retired
         return self._changed(None)
 
     def reorder_stages(self, actor: Actor, stage_ids: list[int]) -> Done[None]:
         require(actor, Permission.EDIT_TAXONOMY)
-        with write_session(self.ctx.engine) as s:
+        with self.ctx.write() as w:
+            s = w.session
+            w.record(TAXONOMY_CHANGED)
             rows = {st.id: st for st in s.exec(select(Stage))}
             if set(stage_ids) != set(rows):
                 raise InvalidInput("The new order must list every stage exactly once.")
@@ -79,7 +87,9 @@ class TaxonomyService:
     def add_gate(self, actor: Actor, stage_id: int, question: str, exit_criteria: str = "") -> Done[int]:
         require(actor, Permission.EDIT_TAXONOMY)
         question = _required(question, "A gate needs the buyer's question.")
-        with write_session(self.ctx.engine) as s:
+        with self.ctx.write() as w:
+            s = w.session
+            w.record(TAXONOMY_CHANGED)
             _get(s, Stage, stage_id, "stage")
             key = _unique_key(slugify(question), {g.key for g in s.exec(select(Gate))})
             last = max((g.position for g in s.exec(select(Gate).where(Gate.stage_id == stage_id))), default=-1)
@@ -93,7 +103,9 @@ class TaxonomyService:
     def edit_gate(self, actor: Actor, gate_id: int, *, question: str | None = None,
                   exit_criteria: str | None = None, stage_id: int | None = None) -> Done[None]:
         require(actor, Permission.EDIT_TAXONOMY)
-        with write_session(self.ctx.engine) as s:
+        with self.ctx.write() as w:
+            s = w.session
+            w.record(TAXONOMY_CHANGED)
             gate = _get(s, Gate, gate_id, "gate")
             if question is not None:
                 gate.question = _required(question, "A gate needs the buyer's question.")
@@ -106,13 +118,17 @@ class TaxonomyService:
 
     def set_gate_retired(self, actor: Actor, gate_id: int, retired: bool) -> Done[None]:
         require(actor, Permission.EDIT_TAXONOMY)
-        with write_session(self.ctx.engine) as s:
+        with self.ctx.write() as w:
+            s = w.session
+            w.record(TAXONOMY_CHANGED)
             _get(s, Gate, gate_id, "gate").retired = retired
         return self._changed(None)
 
     def reorder_gates(self, actor: Actor, stage_id: int, gate_ids: list[int]) -> Done[None]:
         require(actor, Permission.EDIT_TAXONOMY)
-        with write_session(self.ctx.engine) as s:
+        with self.ctx.write() as w:
+            s = w.session
+            w.record(TAXONOMY_CHANGED)
             rows = {g.id: g for g in s.exec(select(Gate).where(Gate.stage_id == stage_id))}
             if set(gate_ids) != set(rows):
                 raise InvalidInput("The new order must list every gate of the stage exactly once.")
@@ -126,7 +142,9 @@ class TaxonomyService:
         if facet not in FACETS:
             raise InvalidInput(f"Unknown facet '{facet}'; facets are: {', '.join(FACETS)}.")
         label = _required(label, "A facet value needs a label.")
-        with write_session(self.ctx.engine) as s:
+        with self.ctx.write() as w:
+            s = w.session
+            w.record(TAXONOMY_CHANGED)
             rows = list(s.exec(select(FacetValue).where(FacetValue.facet == facet)))
             if any(r.label.lower() == label.lower() for r in rows):
                 raise Conflict(f"'{label}' already exists in {facet}.")
@@ -139,20 +157,26 @@ class TaxonomyService:
 
     def rename_facet_value(self, actor: Actor, value_id: int, label: str) -> Done[None]:
         require(actor, Permission.EDIT_TAXONOMY)
-        with write_session(self.ctx.engine) as s:
+        with self.ctx.write() as w:
+            s = w.session
+            w.record(TAXONOMY_CHANGED)
             _get(s, FacetValue, value_id, "facet value").label = _required(label, "A facet value needs a label.")
         return self._changed(None)
 
     def set_facet_value_retired(self, actor: Actor, value_id: int, retired: bool) -> Done[None]:
         require(actor, Permission.EDIT_TAXONOMY)
-        with write_session(self.ctx.engine) as s:
+        with self.ctx.write() as w:
+            s = w.session
+            w.record(TAXONOMY_CHANGED)
             _get(s, FacetValue, value_id, "facet value").retired = retired
         return self._changed(None)
 
     def set_synonyms(self, actor: Actor, groups: list[list[str]]) -> Done[None]:
         """Replace every synonym group (each a list of equivalent terms)."""
         require(actor, Permission.EDIT_TAXONOMY)
-        with write_session(self.ctx.engine) as s:
+        with self.ctx.write() as w:
+            s = w.session
+            w.record(TAXONOMY_CHANGED)
             for row in s.exec(select(Synonym)):
                 s.delete(row)
             for group in groups:
@@ -177,14 +201,11 @@ class TaxonomyService:
     def apply(self, actor: Actor, data: dict[str, Any], retire_missing: bool = False) -> Done[dict[str, int]]:
         require(actor, Permission.EDIT_TAXONOMY)
         validate_taxonomy(data)
-        with write_session(self.ctx.engine) as s:
+        with self.ctx.write() as w:
+            s = w.session
+            w.record(TAXONOMY_CHANGED)
             counts = apply_taxonomy(s, data, retire_missing)
         return self._changed(counts)
-
-
-def read_taxonomy_now(ctx: LibraryContext) -> TaxonomyInfo:
-    with read_session(ctx.engine) as s:
-        return read_taxonomy(s)
 
 
 def _required(text: str, message: str) -> str:

@@ -20,7 +20,6 @@ from enablement.models.tables import Gate, Piece, SearchLog, Stage, UsageEvent, 
 from enablement.models.vocab import UsageKind
 from enablement.services.context import LibraryContext
 from enablement.services.permissions import Permission, require
-from enablement.storage.engine import read_session, write_session
 
 KINDS = tuple(k.value for k in UsageKind)
 
@@ -58,7 +57,8 @@ class UsageService:
         if use.kind == UsageKind.FEEDBACK and use.helpful is None:
             raise InvalidInput("Feedback needs an answer to 'did it help?'.")
         try:
-            with write_session(self.ctx.engine) as s:
+            with self.ctx.write() as w:
+                s = w.session
                 if s.get(UsageEvent, use.id) is not None:
                     return Done(False, Changes())
                 version_id = use.version_id
@@ -76,18 +76,18 @@ class UsageService:
                                  account=use.account[:200], deal_stage_id=use.deal_stage_id,
                                  gate_id=use.gate_id, helpful=use.helpful, comment=use.comment[:4000],
                                  kit_id=use.kit_id, is_demo=is_demo))
+                w.record(Changes(usage=True, piece_ids=frozenset({use.piece_id} if use.piece_id else ()),
+                                 uses=((use.piece_id, use.kind),)))
         except IntegrityError:
             # Two writers raced with the same id: the other one stored it.
             return Done(False, Changes())
-        if self.ctx.index is not None:
-            self.ctx.index.usage_changed(use.piece_id, use.kind)
-        return Done(True, Changes(usage=True, piece_ids=frozenset({use.piece_id} if use.piece_id else ())))
+        return Done(True, w.changes)
 
     def history(self, piece_id: int, limit: int = 200) -> list[dict]:
         """Recent uses of a piece (newest first) for the piece page."""
         from enablement.models.tables import User
 
-        with read_session(self.ctx.engine) as s:
+        with self.ctx.read() as s:
             names = {u.id: u.name for u in s.exec(select(User))}
             rows = s.exec(select(UsageEvent).where(UsageEvent.piece_id == piece_id)
                           .order_by(UsageEvent.occurred_at.desc()).limit(limit))  # type: ignore[attr-defined]
@@ -98,7 +98,7 @@ class UsageService:
         """Counts by kind, distinct users, helpful ratio and last use of one piece."""
         from sqlalchemy import func
 
-        with read_session(self.ctx.engine) as s:
+        with self.ctx.read() as s:
             by_kind = dict(s.exec(select(UsageEvent.kind, func.count()).where(UsageEvent.piece_id == piece_id)
                                   .group_by(UsageEvent.kind)).all())
             users = s.exec(select(func.count(func.distinct(UsageEvent.user_id)))
@@ -115,7 +115,8 @@ class UsageService:
                    occurred_at: datetime | None = None, is_demo: bool = False) -> str:
         """Record a search (the raw data of the search-gap report); returns its id."""
         search_id = search_id or str(uuid.uuid4())
-        with write_session(self.ctx.engine) as s:
+        with self.ctx.write() as w:
+            s = w.session
             if s.get(SearchLog, search_id) is None:
                 s.add(SearchLog(id=search_id, user_id=actor.user_id, query=query[:500], filters=filters[:1000],
                                 result_count=result_count, shown_piece_ids=",".join(map(str, shown_piece_ids[:50])),
@@ -124,7 +125,8 @@ class UsageService:
 
     def search_opened(self, search_id: str, piece_id: int) -> None:
         """Note which result a search led to (the first opened result is kept)."""
-        with write_session(self.ctx.engine) as s:
+        with self.ctx.write() as w:
+            s = w.session
             row = s.get(SearchLog, search_id)
             if row is not None and row.opened_piece_id is None:
                 row.opened_piece_id = piece_id

@@ -11,9 +11,9 @@ from enablement.models.tables import User
 from enablement.models.vocab import Role
 from enablement.services.context import LibraryContext
 from enablement.services.permissions import Permission, require
-from enablement.storage.engine import read_session, write_session
 
 ROLES = tuple(r.value for r in Role)
+USERS_CHANGED = Changes(users=True)
 
 
 def _info(u: User) -> UserInfo:
@@ -25,21 +25,21 @@ class UserService:
         self.ctx = ctx
 
     def list(self, include_inactive: bool = False) -> list[UserInfo]:
-        with read_session(self.ctx.engine) as s:
+        with self.ctx.read() as s:
             query = select(User).order_by(User.name)
             if not include_inactive:
                 query = query.where(User.active == True)  # noqa: E712
             return [_info(u) for u in s.exec(query)]
 
     def get(self, user_id: int) -> UserInfo:
-        with read_session(self.ctx.engine) as s:
+        with self.ctx.read() as s:
             user = s.get(User, user_id)
             if user is None:
                 raise NotFound(f"No user with id {user_id}.")
             return _info(user)
 
     def find(self, name: str) -> UserInfo | None:
-        with read_session(self.ctx.engine) as s:
+        with self.ctx.read() as s:
             user = s.exec(select(User).where(User.name == name.strip())).first()
             return _info(user) if user else None
 
@@ -70,7 +70,9 @@ class UserService:
             raise InvalidInput("A user needs a name.")
         if role not in ROLES:
             raise InvalidInput(f"Unknown role '{role}'; roles are: {', '.join(ROLES)}.")
-        with write_session(self.ctx.engine) as s:
+        with self.ctx.write() as w:
+            s = w.session
+            w.record(USERS_CHANGED)
             has_users = s.exec(select(User.id).limit(1)).first() is not None
             if has_users:
                 if actor is None:
@@ -82,14 +84,16 @@ class UserService:
             s.add(user)
             s.flush()
             info = _info(user)
-        return Done(info, Changes(users=True))
+        return Done(info, USERS_CHANGED)
 
     def ensure(self, name: str, role: str, team: str = "", is_demo: bool = False) -> UserInfo:
         """The user called ``name``, created with ``role`` if missing (start-up and demo)."""
         existing = self.find(name)
         if existing is not None:
             return existing
-        with write_session(self.ctx.engine) as s:
+        with self.ctx.write() as w:
+            s = w.session
+            w.record(USERS_CHANGED)
             user = User(name=name.strip(), role=role, team=team, is_demo=is_demo)
             s.add(user)
             s.flush()
@@ -99,18 +103,22 @@ class UserService:
         require(actor, Permission.MANAGE_USERS)
         if role not in ROLES:
             raise InvalidInput(f"Unknown role '{role}'; roles are: {', '.join(ROLES)}.")
-        with write_session(self.ctx.engine) as s:
+        with self.ctx.write() as w:
+            s = w.session
+            w.record(USERS_CHANGED)
             user = s.get(User, user_id)
             if user is None:
                 raise NotFound(f"No user with id {user_id}.")
             user.role = role
-        return Done(None, Changes(users=True))
+        return Done(None, USERS_CHANGED)
 
     def set_active(self, actor: Actor, user_id: int, active: bool) -> Done[None]:
         require(actor, Permission.MANAGE_USERS)
-        with write_session(self.ctx.engine) as s:
+        with self.ctx.write() as w:
+            s = w.session
+            w.record(USERS_CHANGED)
             user = s.get(User, user_id)
             if user is None:
                 raise NotFound(f"No user with id {user_id}.")
             user.active = active
-        return Done(None, Changes(users=True))
+        return Done(None, USERS_CHANGED)

@@ -12,7 +12,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from enablement.models.dto import Actor
 from enablement.models.vocab import UsageKind
 from enablement.services.library import Library
-from enablement.services.pieces import TagSelection
+from enablement.models.dto import TagSelection
 from enablement.services.usage import UseRecord
 
 

@@ -1,0 +1,111 @@
+"""The one commit hook: derived caches follow each committed change-set.
+
+Every write goes through a unit of work (``LibraryContext.write``); when it commits, its
+``Changes`` arrive here and are applied to the search index, the popularity counts, the
+thumbnail folder and the taxonomy cache. No service refreshes a cache by hand, so none
+can forget to (bulk tagging once did, and search kept finding the old tags).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
+
+from enablement.models.changes import Changes
+
+if TYPE_CHECKING:
+    from enablement.services.context import LibraryContext
+
+log = logging.getLogger(__name__)
+
+Listener = Callable[[Changes], None]
+
+
+def thumbnail_glob(piece_id: int) -> str:
+    """The file names a piece's cached thumbnails carry (one per change of the piece)."""
+    return f"piece-{piece_id}-*.png"
+
+
+def drop_thumbnails(folder: Path, piece_ids: Iterable[int]) -> int:
+    """Remove the cached thumbnails of these pieces (they are re-rendered when next shown)."""
+    removed = 0
+    if not folder.is_dir():
+        return 0
+    for pid in piece_ids:
+        for path in folder.glob(thumbnail_glob(pid)):
+            try:
+                path.unlink()
+                removed += 1
+            except FileNotFoundError:
+                pass
+            except OSError as exc:  # a cache file we cannot remove is only wasted space
+                log.warning("cannot remove thumbnail %s: %s", path, exc)
+    return removed
+
+
+class CacheHook:
+    """Applies committed change-sets to the library's derived caches."""
+
+    def __init__(self, ctx: "LibraryContext") -> None:
+        self.ctx = ctx
+        self.listeners: list[Listener] = []
+        self._lock = threading.Lock()
+        self._held: Changes | None = None
+
+    def __call__(self, changes: Changes) -> None:
+        with self._lock:
+            if self._held is not None:
+                self._held = self._held | changes
+                return
+        self.apply(changes)
+
+    def apply(self, changes: Changes) -> None:
+        """Bring every derived cache in step with ``changes`` (already committed)."""
+        ctx = self.ctx
+        index = ctx.index
+        if changes.taxonomy:
+            ctx.drop_taxonomy()
+            if index is not None:
+                index.taxonomy_changed()
+        if changes.piece_ids and (changes.pieces or changes.index):
+            if index is not None:
+                index.refresh(changes.piece_ids)
+            drop_thumbnails(ctx.paths.thumbnails, changes.piece_ids)
+        if changes.usage and index is not None:
+            if changes.uses:
+                for piece_id, kind in changes.uses:
+                    index.usage_changed(piece_id, kind)
+            else:
+                index.usage_changed()
+        for listener in list(self.listeners):
+            listener(changes)
+
+    @contextmanager
+    def held(self) -> Iterator[Callable[[], None]]:
+        """Collect change-sets and apply them once at the end: an index commit costs far
+        more than a database row, so bulk work refreshes caches in few steps. Yields a
+        ``flush`` that applies what was collected so far (a no-op inside an outer hold,
+        which owns the flushing)."""
+        with self._lock:
+            outer = self._held is not None
+            if not outer:
+                self._held = Changes()
+        if outer:
+            yield lambda: None
+            return
+        try:
+            yield self._flush
+        finally:
+            with self._lock:
+                pending, self._held = self._held, None
+            if pending is not None and not pending.empty:
+                self.apply(pending)
+
+    def _flush(self) -> None:
+        with self._lock:
+            pending, self._held = self._held, Changes()
+        if pending is not None and not pending.empty:
+            self.apply(pending)

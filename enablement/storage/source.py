@@ -1,0 +1,95 @@
+"""The data-source seam: services read through ``read()`` and write through ``write()``.
+
+A ``UnitOfWork`` is one write transaction plus the change-set it made. When it commits,
+the source hands that change-set to its commit hook (the library's cache hook), so every
+derived cache (search index, popularity, thumbnails, taxonomy) follows the change in one
+place, whoever wrote it.
+
+Embedded mode reads and writes the one SQLite library (``EngineSource``). Team mode can
+route ``read()`` to the local replica and ``write()`` to the server or an outbox by giving
+the context another ``DataSource``; no service changes.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from datetime import date
+from typing import Callable, ContextManager, Iterator, Protocol
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from enablement.models.changes import Changes
+from enablement.models.dto import TaxonomyInfo
+from enablement.storage.engine import read_session, write_session
+
+CommitHook = Callable[[Changes], None]
+
+
+class UnitOfWork:
+    """One open write transaction. ``session`` is for repositories; ``record`` adds to the
+    change-set that the commit hook receives once the transaction has committed."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.changes = Changes()
+
+    def record(self, changes: Changes) -> Changes:
+        """Add ``changes`` to this unit's change-set; returns the whole change-set so far."""
+        self.changes = self.changes | changes
+        return self.changes
+
+
+class DataSource(Protocol):
+    """Where a library's rows are read from and written to."""
+
+    @property
+    def engine(self) -> Engine:
+        """The engine reads go to (reports aggregate on it)."""
+        ...
+
+    def read(self) -> ContextManager[Session]:
+        """A read-only session; rows become DTOs before it closes."""
+        ...
+
+    def write(self) -> ContextManager[UnitOfWork]:
+        """One write transaction; the commit hook sees its change-set after commit."""
+        ...
+
+
+class ReadContext(Protocol):
+    """What read-only aggregations (reports, the journey map) need from an open library."""
+
+    @property
+    def engine(self) -> Engine: ...
+
+    def today(self) -> date: ...
+
+    def taxonomy(self) -> TaxonomyInfo: ...
+
+
+class EngineSource:
+    """Embedded mode: reads and writes on one engine (the SQLite library file)."""
+
+    def __init__(self, engine: Engine, on_commit: CommitHook | None = None) -> None:
+        self._engine = engine
+        self.on_commit = on_commit
+
+    @property
+    def engine(self) -> Engine:
+        return self._engine
+
+    def read(self) -> ContextManager[Session]:
+        return read_session(self._engine)
+
+    @contextmanager
+    def _write(self) -> Iterator[UnitOfWork]:
+        with write_session(self._engine) as session:
+            unit = UnitOfWork(session)
+            yield unit
+        # Committed: only now may derived caches follow (a rolled-back change never reaches them).
+        if self.on_commit is not None and not unit.changes.empty:
+            self.on_commit(unit.changes)
+
+    def write(self) -> ContextManager[UnitOfWork]:
+        return self._write()
