@@ -24,7 +24,11 @@ class NotFound(UserFacingError):
 
 
 class PermissionDenied(UserFacingError):
-    """The acting user's role may not do this."""
+    """The acting user's role may not do this (our own check, or the team database's grants
+    and row-level security refusing it)."""
+
+
+NotAllowed = PermissionDenied
 
 
 class InvalidInput(UserFacingError):
@@ -37,6 +41,19 @@ class Conflict(UserFacingError):
 
 class StorageError(UserFacingError):
     """Disk full, permission denied, read-only or locked storage: the user can act on it."""
+
+
+class DiskFull(StorageError):
+    """The disk (or the server's disk) holding the library is full."""
+
+
+class Busy(StorageError):
+    """Another writer holds the library, or the server had to abort a clashing transaction;
+    the write was retried (waited for) and still could not go through. Try again."""
+
+
+class Offline(UserFacingError):
+    """The team server cannot be reached, refused the connection or dropped it."""
 
 
 class LibraryError(UserFacingError):
