@@ -16,7 +16,7 @@ from enablement.models.vocab import Role
 from enablement.reports.base import (DEFINITIONS, EVENTS, SEARCHES, USE, USERS, Report, ReportFilter, ReportTable,
                                      event_conditions, fetch, ratio, search_conditions, unindexed)
 from enablement.reports.pieces import pieces_with_events, published_pieces
-from enablement.services.context import LibraryContext
+from enablement.storage.source import ReadContext
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -32,7 +32,7 @@ class AdoptionReport(Report):
                 ("reps_never_searched", "Reps who never searched"))
 
 
-def adoption(ctx: LibraryContext, f: ReportFilter) -> AdoptionReport:
+def adoption(ctx: ReadContext, f: ReportFilter) -> AdoptionReport:
     """Who uses the library, how much, and whose pieces are in use."""
     today = ctx.today()
     engine = ctx.engine
@@ -91,7 +91,7 @@ def adoption(ctx: LibraryContext, f: ReportFilter) -> AdoptionReport:
                           reps_never_searched=len(never_searched))
 
 
-def _by_source(ctx: LibraryContext, f: ReportFilter) -> tuple[tuple[Any, ...], ...]:
+def _by_source(ctx: ReadContext, f: ReportFilter) -> tuple[tuple[Any, ...], ...]:
     pieces = published_pieces(ctx.engine, f, ctx.today())
     used = pieces_with_events(ctx.engine, f, [p.id for p in pieces], USE)
     out = []

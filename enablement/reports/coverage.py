@@ -16,7 +16,7 @@ from sqlalchemy import select
 from enablement.models.tables import PieceGate
 from enablement.reports.base import DEFINITIONS, PIECE_STAGES, Report, ReportFilter, ReportTable, fetch
 from enablement.reports.pieces import published_pieces, uses_by_piece
-from enablement.services.context import LibraryContext
+from enablement.storage.source import ReadContext
 
 PIECE_GATES = PieceGate.__table__
 STAGE_ONLY = "(stage only, no gate)"
@@ -33,7 +33,7 @@ class CoverageReport(Report):
                 ("unused_cells", "Gates with pieces but no use"), ("covered_cells", "Gates covered and used"))
 
 
-def coverage(ctx: LibraryContext, f: ReportFilter) -> CoverageReport:
+def coverage(ctx: ReadContext, f: ReportFilter) -> CoverageReport:
     """The stage × gate grid with gaps highlighted."""
     today = ctx.today()
     pieces = {p.id: p for p in published_pieces(ctx.engine, f, today)}

@@ -14,7 +14,7 @@ from sqlalchemy import and_, func, select
 from enablement.reports.base import (DEFINITIONS, PIECES, USE, Report, ReportFilter, ReportTable, count_if, fetch,
                                      published_conditions, ratio)
 from enablement.reports.pieces import pieces_with_events
-from enablement.services.context import LibraryContext
+from enablement.storage.source import ReadContext
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -27,7 +27,7 @@ class FreshnessReport(Report):
                 ("share_stale", "Share stale"), ("no_review_date", "Without a review date"))
 
 
-def freshness(ctx: LibraryContext, f: ReportFilter) -> FreshnessReport:
+def freshness(ctx: ReadContext, f: ReportFilter) -> FreshnessReport:
     """Stale published pieces by owner, and the list of stale pieces."""
     today = ctx.today()
     where = and_(*published_conditions(f))

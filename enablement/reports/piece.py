@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from enablement.errors import NotFound
 from enablement.models.vocab import UsageKind
 from enablement.reports.base import EVENTS, PIECES, USE, count_if, fetch, ratio
-from enablement.services.context import LibraryContext
+from enablement.storage.source import ReadContext
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,7 @@ class PieceStats:
     helpful_ratio: Optional[float]
 
 
-def piece_stats(ctx: LibraryContext, piece_id: int) -> PieceStats:
+def piece_stats(ctx: ReadContext, piece_id: int) -> PieceStats:
     """Counts by kind, recent uses, distinct users, last use and feedback of one piece."""
     pieces = fetch(ctx.engine, select(PIECES.c.title).where(PIECES.c.id == piece_id))
     if not pieces:

@@ -17,7 +17,7 @@ from enablement.models.tables import ContentRequest
 from enablement.models.vocab import RequestStatus
 from enablement.reports.base import (USERS, Report, ReportFilter, ReportTable, count_if, days_between, fetch,
                                      in_period, user_conditions)
-from enablement.services.context import LibraryContext
+from enablement.storage.source import ReadContext
 
 REQUESTS = ContentRequest.__table__
 OPEN_STATUSES = (RequestStatus.OPEN.value, RequestStatus.IN_PROGRESS.value)
@@ -40,7 +40,7 @@ def _round(value: Any) -> Optional[float]:
     return None if value is None else round(float(value), 2)
 
 
-def requests_report(ctx: LibraryContext, f: ReportFilter) -> RequestsReport:
+def requests_report(ctx: ReadContext, f: ReportFilter) -> RequestsReport:
     """Requests by status and by stage/gate, with time to fulfil."""
     today = ctx.today()
     conds = in_period(REQUESTS.c.created_at, f) + user_conditions(REQUESTS.c.requester_id, f)

@@ -16,7 +16,7 @@ from sqlalchemy import and_, func, select
 from enablement.models.dto import TaxonomyInfo
 from enablement.reports.base import (SEARCHES, Report, ReportFilter, ReportTable, count_if, fetch, ratio,
                                      search_conditions)
-from enablement.services.context import LibraryContext
+from enablement.storage.source import ReadContext
 
 TOP_N = 50
 _STOPWORDS = frozenset("a an and are for from how is it of on or our the this to we what with".split())
@@ -83,7 +83,7 @@ def resolve_stage_gate(query: str, taxonomy: TaxonomyInfo) -> tuple[Optional[int
     return stage_id, gate.id if gate else None
 
 
-def search_gaps(ctx: LibraryContext, f: ReportFilter) -> SearchGapsReport:
+def search_gaps(ctx: ReadContext, f: ReportFilter) -> SearchGapsReport:
     """Top queries with zero results or no opened result, mapped to stage/gate."""
     today = ctx.today()
     conds = and_(*search_conditions(f))

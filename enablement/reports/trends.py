@@ -17,7 +17,7 @@ from enablement.reports.base import (CALL_OR_SENT_KINDS, DEFINITIONS, EVENTS, PI
                                      ReportTable, bucket_expr, bucket_labels, content_types, count_if,
                                      event_conditions, fetch, narrowed, ratio)
 from enablement.reports.pieces import uses_by_piece
-from enablement.services.context import LibraryContext
+from enablement.storage.source import ReadContext
 
 TOP_N = 10
 TREND_DAYS = 28
@@ -31,7 +31,7 @@ class TrendsReport(Report):
     HEADLINE = (("uses", "Uses in the period"), ("pieces_used", "Pieces used"), ("bucket", "Bucket"))
 
 
-def trends(ctx: LibraryContext, f: ReportFilter, bucket: str = "week") -> TrendsReport:
+def trends(ctx: ReadContext, f: ReportFilter, bucket: str = "week") -> TrendsReport:
     """Top and trending pieces, uses per week/month and uses by content type."""
     today = ctx.today()
     engine = ctx.engine

@@ -15,7 +15,7 @@ from enablement.reports.base import (DEFINITIONS, Report, ReportFilter, ReportTa
                                      fetch, ratio)
 from enablement.reports.base import USE, VIEW_KINDS
 from enablement.reports.pieces import pieces_with_events, published_pieces
-from enablement.services.context import LibraryContext
+from enablement.storage.source import ReadContext
 
 NEVER_SURFACED = "never surfaced in any search"
 SURFACED_NOT_OPENED = "surfaced but never opened"
@@ -40,7 +40,7 @@ class UsedVsIgnoredReport(Report):
                 ("archive_candidates", "Archiving candidates (stale and unused)"))
 
 
-def used_vs_ignored(ctx: LibraryContext, f: ReportFilter) -> UsedVsIgnoredReport:
+def used_vs_ignored(ctx: ReadContext, f: ReportFilter) -> UsedVsIgnoredReport:
     """Share of published pieces used in the period (the headline), the ignored pieces with
     owner, age and reason, and the archiving candidates (stale and unused)."""
     today = ctx.today()

@@ -20,7 +20,7 @@ from enablement.models.vocab import BUYER_FACING_KINDS, UsageKind
 from enablement.reports.base import (EVENTS, PIECES, USERS, Report, ReportFilter, ReportTable, count_if,
                                      event_conditions, fetch, ratio, unindexed)
 from enablement.reports.coverage import PIECE_GATES
-from enablement.services.context import LibraryContext
+from enablement.storage.source import ReadContext
 
 FORMULA = "hours saved = reuses × hours to build a piece from scratch"
 
@@ -46,7 +46,7 @@ class HelpfulnessReport(Report):
                 ("helpful_ratio", "Share helpful"))
 
 
-def hours_saved(ctx: LibraryContext, f: ReportFilter, hours_per_piece: float) -> HoursSavedReport:
+def hours_saved(ctx: ReadContext, f: ReportFilter, hours_per_piece: float) -> HoursSavedReport:
     """Reuses × assumed hours per piece, overall and by person."""
     today = ctx.today()
     user = unindexed(ctx.engine, EVENTS.c.user_id).label("user_id")
@@ -75,7 +75,7 @@ def hours_saved(ctx: LibraryContext, f: ReportFilter, hours_per_piece: float) ->
                             hours_saved=reuses * hours_per_piece, formula=FORMULA, assumption=assumption)
 
 
-def helpfulness(ctx: LibraryContext, f: ReportFilter) -> HelpfulnessReport:
+def helpfulness(ctx: ReadContext, f: ReportFilter) -> HelpfulnessReport:
     """Feedback ratio per piece and per gate."""
     today = ctx.today()
     yes, no = EVENTS.c.helpful == True, EVENTS.c.helpful == False  # noqa: E712

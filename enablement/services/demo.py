@@ -15,17 +15,15 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Callable
 
-from sqlmodel import select
-
 from enablement.config import ASSETS_DIR, Settings
 from enablement.models.dto import Actor, TaxonomyInfo
-from enablement.models.tables import (ContentRequest, Kit, KitItem, Piece, PieceVersion, SearchLog,
-                                      UsageEvent, User, utcnow)
+from enablement.models.tables import ContentRequest, Kit, KitItem, Piece, SearchLog, UsageEvent, utcnow
 from enablement.models.vocab import RequestStatus, ReviewState, Role, Source, Status, UsageKind
 from enablement.services.library import Library
 from enablement.models.dto import TagSelection
 from enablement.models.changes import Changes
 from enablement.services.pieces import piece_changes
+from enablement.storage import pieces_repo, users_repo
 
 DEMO_DIR = ASSETS_DIR / "demo"
 DEMO_SEED = 20261101
@@ -174,7 +172,7 @@ def _backdate_and_mark(library: Library, piece_of: dict[str, int], entries: list
                 piece.published_at = created + timedelta(days=rng.randint(2, 20))
             piece.updated_at = (piece.published_at or created) + timedelta(days=rng.randint(0, 60))
             piece.is_demo = True
-            for version in s.exec(select(PieceVersion).where(PieceVersion.piece_id == piece.id)):
+            for version in pieces_repo.versions(s, piece.id):  # type: ignore[arg-type]
                 version.created_at = created
             if piece.source == Source.REP:
                 piece.review_state = ReviewState.PENDING
@@ -229,7 +227,7 @@ def _usage(library: Library, reps: list, manager, today: date) -> None:  # type:
     with library.ctx.write() as w:
         s = w.session
         w.record(Changes(usage=True))  # many uses at once: popularity is recounted
-        versions = {p.id: p.current_version_id for p in s.exec(select(Piece))}
+        versions = pieces_repo.current_versions(s)
         for e in events:
             e.version_id = versions.get(e.piece_id or -1)
         s.add_all(events)
@@ -274,5 +272,5 @@ def _requests_and_kit(library: Library, reps: list, marketers: list, piece_of: d
             if pid is not None:
                 version = s.get(Piece, pid).current_version_id  # type: ignore[union-attr]
                 s.add(KitItem(kit_id=kit.id, piece_id=pid, position=pos, version_id_at_add=version))
-        for user in s.exec(select(User)):
+        for user in users_repo.users(s, include_inactive=True):
             user.is_demo = True

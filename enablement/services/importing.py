@@ -16,8 +16,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from sqlmodel import select
-
 from enablement.errors import InvalidInput, NotFound
 from enablement.models.dto import Actor, Done, FileOutcome, ImportSummary, TagSelection
 from enablement.models.tables import Blob, Piece, PieceVersion, utcnow
@@ -169,10 +167,7 @@ class ImportService:
     def _known_blobs(self) -> dict[str, str]:
         """Hash → title of every piece version's bytes already in the library."""
         with self.ctx.read() as s:
-            rows = s.exec(select(PieceVersion.blob_sha256, Piece.title)
-                          .join(Piece, Piece.id == PieceVersion.piece_id)
-                          .where(PieceVersion.blob_sha256 != None))  # noqa: E711
-            return {sha: title for sha, title in rows if sha}
+            return pieces_repo.blob_titles(s)
 
     def _land(self, actor: Actor, cand: _Candidate, extracted, tags: TagSelection | None,  # type: ignore[no-untyped-def]
               source: str, owner: str) -> FileOutcome:
@@ -236,7 +231,7 @@ class ImportService:
             piece = s.get(Piece, piece_id)
             if piece is None:
                 raise NotFound(f"No piece with id {piece_id}.")
-            versions = list(s.exec(select(PieceVersion).where(PieceVersion.piece_id == piece_id)))
+            versions = pieces_repo.versions(s, piece_id)
             current = next((v for v in versions if v.id == piece.current_version_id), None)
             if current is not None and current.blob_sha256 == stored.sha256:
                 raise InvalidInput(f"{path.name} is the same file as the current version.")

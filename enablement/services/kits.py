@@ -11,9 +11,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Optional
 
-from sqlalchemy import func
-from sqlmodel import col, select
-
 from enablement.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from enablement.models.changes import Changes
 from enablement.models.dto import Actor, Done, PieceSummary
@@ -23,7 +20,7 @@ from enablement.services.context import LibraryContext
 from enablement.services.permissions import Permission, require
 from enablement.services.safe_names import safe_file_name, unique_path
 from enablement.services.usage import UsageService, UseRecord
-from enablement.storage import pieces_repo
+from enablement.storage import kits_repo, pieces_repo
 
 KIT_CHANGED = Changes(kits=True)
 
@@ -70,17 +67,15 @@ class KitService:
     def list(self, actor: Actor) -> list[KitInfo]:
         """The actor's kits, most recently changed first."""
         with self.ctx.read() as s:
-            ids = list(s.exec(select(Kit.id).where(Kit.owner_id == actor.user_id)
-                              .order_by(col(Kit.updated_at).desc(), col(Kit.id).desc())))
+            ids = kits_repo.kit_ids_of(s, actor.user_id)
         return [self.get(actor, kid) for kid in ids]
 
     def get(self, actor: Actor, kit_id: int) -> KitInfo:
         with self.ctx.read() as s:
             kit = self._kit(s, actor, kit_id, write=False)
-            items = list(s.exec(select(KitItem).where(KitItem.kit_id == kit_id).order_by(KitItem.position)))
+            items = kits_repo.items(s, kit_id)
             summaries = {p.id: p for p in pieces_repo.summaries(s, [i.piece_id for i in items], self.ctx.today())}
-            current = {p.id: p.current_version_id for p in
-                       s.exec(select(Piece).where(col(Piece.id).in_([i.piece_id for i in items])))}
+            current = kits_repo.current_versions(s, [i.piece_id for i in items])
             infos = []
             for item in items:
                 summary = summaries.get(item.piece_id)
@@ -131,10 +126,7 @@ class KitService:
             s = w.session
             w.record(KIT_CHANGED)
             kit = self._kit(s, actor, kit_id)
-            for item in s.exec(select(KitItem).where(KitItem.kit_id == kit_id)):
-                s.delete(item)
-            s.flush()  # the items go first: the kit row is still referenced until then
-            s.delete(kit)
+            kits_repo.delete_kit(s, kit)
         return Done(None, KIT_CHANGED)
 
     def add(self, actor: Actor, kit_id: int, piece_id: int, note: str = "") -> Done[int]:
@@ -145,10 +137,9 @@ class KitService:
             piece = s.get(Piece, piece_id)
             if piece is None or piece.status == "purged":
                 raise NotFound(f"No piece with id {piece_id}.")
-            if s.exec(select(KitItem).where(KitItem.kit_id == kit_id, KitItem.piece_id == piece_id)).first():
+            if kits_repo.item(s, kit_id, piece_id) is not None:
                 raise Conflict(f"'{piece.title}' is already in '{kit.name}'.")
-            last = s.exec(select(func.max(KitItem.position)).where(KitItem.kit_id == kit_id)).one()
-            item = KitItem(kit_id=kit_id, piece_id=piece_id, position=(last if last is not None else -1) + 1,
+            item = KitItem(kit_id=kit_id, piece_id=piece_id, position=kits_repo.last_position(s, kit_id) + 1,
                            note=note, version_id_at_add=piece.current_version_id)
             s.add(item)
             kit.updated_at = utcnow()
@@ -161,7 +152,7 @@ class KitService:
             s = w.session
             w.record(KIT_CHANGED)
             kit = self._kit(s, actor, kit_id)
-            item = s.exec(select(KitItem).where(KitItem.kit_id == kit_id, KitItem.piece_id == piece_id)).first()
+            item = kits_repo.item(s, kit_id, piece_id)
             if item is None:
                 raise NotFound("That piece is not in the kit.")
             s.delete(item)
@@ -173,7 +164,7 @@ class KitService:
             s = w.session
             w.record(KIT_CHANGED)
             kit = self._kit(s, actor, kit_id)
-            items = {i.piece_id: i for i in s.exec(select(KitItem).where(KitItem.kit_id == kit_id))}
+            items = {i.piece_id: i for i in kits_repo.items(s, kit_id)}
             if set(piece_ids) != set(items):
                 raise InvalidInput("The new order must list every piece of the kit exactly once.")
             for pos, pid in enumerate(piece_ids):
@@ -186,7 +177,7 @@ class KitService:
             s = w.session
             w.record(KIT_CHANGED)
             self._kit(s, actor, kit_id)
-            item = s.exec(select(KitItem).where(KitItem.kit_id == kit_id, KitItem.piece_id == piece_id)).first()
+            item = kits_repo.item(s, kit_id, piece_id)
             if item is None:
                 raise NotFound("That piece is not in the kit.")
             item.note = note
@@ -198,7 +189,7 @@ class KitService:
             s = w.session
             w.record(KIT_CHANGED)
             self._kit(s, actor, kit_id)
-            item = s.exec(select(KitItem).where(KitItem.kit_id == kit_id, KitItem.piece_id == piece_id)).first()
+            item = kits_repo.item(s, kit_id, piece_id)
             piece = s.get(Piece, piece_id)
             if item is None or piece is None:
                 raise NotFound("That piece is not in the kit.")

@@ -10,12 +10,11 @@ from __future__ import annotations
 import uuid
 from pathlib import Path
 
-from sqlmodel import select
-
 from enablement.config import LibraryPaths, Settings
 from enablement.errors import LibraryError, StorageError
-from enablement.models.tables import LibraryMeta, Stage
+from enablement.models.tables import LibraryMeta
 from enablement.services.context import LibraryContext
+from enablement.services.identity import IdentityProvider, UserContext
 from enablement.services.importing import ImportService
 from enablement.services.kits import KitService
 from enablement.services.maintenance import MaintenanceService
@@ -27,7 +26,9 @@ from enablement.services.usage import UsageService
 from enablement.services.users import UserService
 from enablement.storage.blobs import BlobStore
 from enablement.storage.engine import make_engine, sqlite_url
+from enablement.storage.errors import storage_errors
 from enablement.storage.migrate import migrate
+from enablement.storage import taxonomy_repo
 from enablement.storage.taxonomy_repo import apply_taxonomy
 from enablement.taxonomy import default_taxonomy
 
@@ -107,7 +108,8 @@ class Library:
                                    "on a local disk. Use a team library for sharing.")
         engine = make_engine(url)
         try:
-            done = migrate(engine, paths.backups)
+            with storage_errors():  # a refused server or a full disk is said, not dumped
+                done = migrate(engine, paths.backups)
         except Exception:
             engine.dispose()
             raise
@@ -120,6 +122,13 @@ class Library:
 
             ctx.index = SearchIndex(ctx)
         return library
+
+    def as_user(self, identity: "IdentityProvider") -> "UserContext":
+        """A new context for the user ``identity`` names (switching user calls this again;
+        nothing shared is changed)."""
+        from enablement.services.identity import UserContext
+
+        return UserContext(self, identity.identify(self), identity)
 
     def meta(self, key: str, default: str = "") -> str:
         with self.ctx.read() as s:
@@ -157,5 +166,5 @@ def _seed(ctx: LibraryContext) -> None:
         s = w.session
         if s.get(LibraryMeta, "library_id") is None:
             s.add(LibraryMeta(key="library_id", value=str(uuid.uuid4())))
-        if s.exec(select(Stage.id).limit(1)).first() is None:
+        if not taxonomy_repo.has_stages(s):
             apply_taxonomy(s, default_taxonomy(), retire_missing=False)

@@ -5,13 +5,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Iterable, Sequence
 
-from sqlmodel import col, select
-
 from enablement.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from enablement.models.changes import Changes
 from enablement.models.dto import Actor, Done, PieceDetail, PieceSummary, TagSelection, TaxonomyInfo
-from enablement.models.tables import (KitItem, Piece, PieceFacet, PieceGate, PieceStage, PieceVersion,
-                                      utcnow)
+from enablement.models.tables import Piece, PieceVersion, utcnow
 from enablement.models.vocab import FACETS, ReviewState, Role, Source, Status
 from enablement.services.context import LibraryContext
 from enablement.services.permissions import Permission, can, require
@@ -50,16 +47,13 @@ class PieceService:
     def review_queue(self) -> list[PieceSummary]:
         """Rep-made submissions waiting for marketing."""
         with self.ctx.read() as s:
-            ids = list(s.exec(select(Piece.id).where(Piece.review_state == ReviewState.PENDING)
-                              .order_by(Piece.created_at)))
+            ids = pieces_repo.review_queue_ids(s)
             return pieces_repo.summaries(s, ids, self.ctx.today())
 
     def submissions_by(self, user_id: int) -> list[PieceSummary]:
         """A rep's own submissions and what happened to them."""
         with self.ctx.read() as s:
-            ids = list(s.exec(select(Piece.id).where(Piece.created_by_id == user_id,
-                                                     Piece.source == Source.REP)
-                              .order_by(col(Piece.created_at).desc())))
+            ids = pieces_repo.submission_ids_by(s, user_id)
             return pieces_repo.summaries(s, ids, self.ctx.today())
 
     def version_file(self, piece_id: int, version_id: int | None = None) -> tuple[str, str, str]:
@@ -136,7 +130,7 @@ class PieceService:
                 if gate is None:
                     raise InvalidInput(f"No gate with id {gid}.")
                 if stages is None:
-                    stages = list(pieces_repo_stage_ids(s, piece.id))
+                    stages = list(pieces_repo.stage_ids(s, piece.id))
                 if gate.stage_id not in stages:
                     stages.append(gate.stage_id)
         if stages is not None:
@@ -152,8 +146,7 @@ class PieceService:
                 for vid in ids:
                     if valid.get(vid) != facet:
                         raise InvalidInput(f"Value {vid} is not a {facet}.")
-            keep = [row.facet_value_id for row in s.exec(select(PieceFacet).where(PieceFacet.piece_id == piece.id))
-                    if valid.get(row.facet_value_id) not in tags.facets]
+            keep = [vid for vid in pieces_repo.facet_value_ids(s, piece.id) if valid.get(vid) not in tags.facets]
             facet_ids = keep + [vid for ids in tags.facets.values() for vid in ids]
         pieces_repo.set_tags(s, piece.id, stages, tags.gates, facet_ids)
 
@@ -228,7 +221,7 @@ class PieceService:
             version = s.get(PieceVersion, sub.current_version_id) if sub.current_version_id else None
             if version is None or not version.blob_sha256:
                 raise Conflict("Only a submission with a file can become a new version.")
-            last = max(v.number for v in s.exec(select(PieceVersion).where(PieceVersion.piece_id == target.id)))
+            last = max(v.number for v in pieces_repo.versions(s, target.id))
             new = PieceVersion(piece_id=target.id, number=last + 1, blob_sha256=version.blob_sha256,
                                original_name=version.original_name, file_type=version.file_type,
                                size=version.size, page_count=version.page_count, doc_title=version.doc_title,
@@ -256,24 +249,9 @@ class PieceService:
         with self.ctx.write() as w:
             s = w.session
             piece = self._row(s, piece_id)
-            hashes = {v.blob_sha256 for v in s.exec(select(PieceVersion).where(PieceVersion.piece_id == piece_id))
-                      if v.blob_sha256}
-            for table in (PieceStage, PieceGate, PieceFacet, KitItem):
-                for row in s.exec(select(table).where(table.piece_id == piece_id)):
-                    s.delete(row)
-            for v in s.exec(select(PieceVersion).where(PieceVersion.piece_id == piece_id)):
-                v.text, v.blob_sha256, v.original_name, v.doc_title, v.doc_author = "", None, "", "", ""
             piece.title, piece.description, piece.url, piece.status = "(purged)", "", "", PURGED
             piece.updated_at = utcnow()
-            s.flush()
-            still_used = set(s.exec(select(PieceVersion.blob_sha256)
-                                    .where(col(PieceVersion.blob_sha256).in_(list(hashes)))))
-            orphaned = hashes - still_used
-            from enablement.models.tables import Blob
-            for sha in orphaned:
-                blob = s.get(Blob, sha)
-                if blob is not None:
-                    s.delete(blob)
+            orphaned = pieces_repo.erase(s, piece_id)
             w.record(piece_changes(piece_id))
         for sha in orphaned:
             self.ctx.blobs.remove(sha)
@@ -297,17 +275,13 @@ class PieceService:
         raise PermissionDenied(f"{actor.name} ({actor.role}) may not edit pieces.")
 
 
-def pieces_repo_stage_ids(s, piece_id: int) -> list[int]:  # type: ignore[no-untyped-def]
-    return list(s.exec(select(PieceStage.stage_id).where(PieceStage.piece_id == piece_id)))
-
-
 def _merged(taxonomy: TaxonomyInfo, s, piece_id: int, tags: TagSelection) -> TagSelection:  # type: ignore[no-untyped-def]
     """The piece's current tags plus ``tags`` (for bulk add)."""
-    stages = set(pieces_repo_stage_ids(s, piece_id)) | set(tags.stages or ())
-    gates = set(s.exec(select(PieceGate.gate_id).where(PieceGate.piece_id == piece_id))) | set(tags.gates or ())
+    stages = set(pieces_repo.stage_ids(s, piece_id)) | set(tags.stages or ())
+    gates = set(pieces_repo.gate_ids(s, piece_id)) | set(tags.gates or ())
     facets = None
     if tags.facets is not None:
-        current = set(s.exec(select(PieceFacet.facet_value_id).where(PieceFacet.piece_id == piece_id)))
+        current = set(pieces_repo.facet_value_ids(s, piece_id))
         facets = {}
         for facet, ids in tags.facets.items():
             mine = {v.id for v in taxonomy.facets.get(facet, ())} & current

@@ -7,15 +7,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Optional
 
-from sqlmodel import col, select
-
 from enablement.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from enablement.models.changes import Changes
 from enablement.models.dto import Actor, Done
-from enablement.models.tables import ContentRequest, FacetValue, Piece, User, utcnow
+from enablement.models.tables import ContentRequest, Piece, utcnow
 from enablement.models.vocab import RequestStatus
 from enablement.services.context import LibraryContext
 from enablement.services.permissions import Permission, can, require
+from enablement.storage import requests_repo, users_repo
 
 REQUEST_CHANGED = Changes(requests=True)
 
@@ -79,13 +78,8 @@ class RequestService:
     def list(self, actor: Actor, statuses: tuple[str, ...] | None = None, mine: bool = False) -> list[RequestInfo]:
         """Marketing sees every request; a rep (or ``mine``) sees their own."""
         with self.ctx.read() as s:
-            query = select(ContentRequest).order_by(col(ContentRequest.created_at).desc(),
-                                                     col(ContentRequest.id).desc())
-            if mine or not can(actor, Permission.TRIAGE_REQUESTS) and not can(actor, Permission.VIEW_REPORTS):
-                query = query.where(ContentRequest.requester_id == actor.user_id)
-            if statuses:
-                query = query.where(col(ContentRequest.status).in_(list(statuses)))
-            rows = list(s.exec(query))
+            own = mine or not can(actor, Permission.TRIAGE_REQUESTS) and not can(actor, Permission.VIEW_REPORTS)
+            rows = requests_repo.requests(s, actor.user_id if own else None, statuses)
             return self._infos(s, rows)
 
     def get(self, request_id: int) -> RequestInfo:
@@ -152,10 +146,9 @@ class RequestService:
 
     def _infos(self, s, rows: list[ContentRequest]) -> list[RequestInfo]:  # type: ignore[no-untyped-def]
         taxonomy = self.ctx.taxonomy()
-        users = {u.id: u.name for u in s.exec(select(User))}
-        values = {v.id: v.label for v in s.exec(select(FacetValue))}
-        pieces = {p.id: p.title for p in s.exec(select(Piece).where(
-            col(Piece.id).in_([r.piece_id for r in rows if r.piece_id])))}
+        users = users_repo.names_by_id(s)
+        values = requests_repo.facet_labels(s)
+        pieces = requests_repo.piece_titles(s, [r.piece_id for r in rows if r.piece_id])
         out = []
         for r in rows:
             stage = taxonomy.stage(r.stage_id) if r.stage_id else None

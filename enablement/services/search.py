@@ -14,17 +14,14 @@ import threading
 from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator, Mapping, Sequence
 
-from sqlmodel import col, select
-
 from enablement.models.dto import Actor, PieceSummary, TaxonomyInfo
-from enablement.models.tables import Piece, PieceFacet, PieceGate, PieceStage, PieceVersion
 from enablement.models.vocab import Role
 from enablement.search.documents import (NONE_KEY, IndexDoc, SearchRequest, SearchResults, SimilarDoc,
                                          Vocabulary)
 from enablement.errors import InvalidInput
 from enablement.search.errors import IndexBusy, IndexDamaged, SearchError
 from enablement.services.context import LibraryContext
-from enablement.storage import pieces_repo
+from enablement.storage import pieces_repo, search_repo
 
 log = logging.getLogger(__name__)
 _BATCH = 500
@@ -192,9 +189,7 @@ class SearchIndex:
         """piece id → the stamp its document should carry (purged pieces left out)."""
         fp = self.fingerprint()
         with self.ctx.read() as s:
-            rows = s.exec(select(Piece.id, Piece.updated_at, Piece.current_version_id, Piece.status)
-                          .where(Piece.status != PURGED))
-            return {pid: f"{updated.isoformat()}|{vid}|{fp}" for pid, updated, vid, _ in rows}
+            return {pid: f"{updated.isoformat()}|{vid}|{fp}" for pid, updated, vid in search_repo.stamp_rows(s)}
 
     def documents(self, piece_ids: Sequence[int]) -> Iterator[IndexDoc]:
         """Index documents for these pieces, built in batches."""
@@ -206,21 +201,8 @@ class SearchIndex:
         for i in range(0, len(piece_ids), _BATCH):
             chunk = list(piece_ids[i:i + _BATCH])
             with self.ctx.read() as s:
-                pieces = list(s.exec(select(Piece).where(col(Piece.id).in_(chunk), Piece.status != PURGED)))
-                vids = [p.current_version_id for p in pieces if p.current_version_id]
-                versions = {v.id: v for v in s.exec(select(PieceVersion).where(col(PieceVersion.id).in_(vids)))}
-                stages: dict[int, list[int]] = {}
-                for pid, sid in s.exec(select(PieceStage.piece_id, PieceStage.stage_id)
-                                       .where(col(PieceStage.piece_id).in_(chunk))):
-                    stages.setdefault(pid, []).append(sid)
-                gates: dict[int, list[int]] = {}
-                for pid, gid in s.exec(select(PieceGate.piece_id, PieceGate.gate_id)
-                                       .where(col(PieceGate.piece_id).in_(chunk))):
-                    gates.setdefault(pid, []).append(gid)
-                facets: dict[int, list[int]] = {}
-                for pid, vid in s.exec(select(PieceFacet.piece_id, PieceFacet.facet_value_id)
-                                       .where(col(PieceFacet.piece_id).in_(chunk))):
-                    facets.setdefault(pid, []).append(vid)
+                rows = search_repo.document_rows(s, chunk)
+            pieces, versions, stages, gates, facets = rows.pieces, rows.versions, rows.stages, rows.gates, rows.facets
             for p in pieces:
                 v = versions.get(p.current_version_id or -1)
                 labels = [stage_keys[x][1] for x in stages.get(p.id, ()) if x in stage_keys]

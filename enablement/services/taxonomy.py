@@ -7,15 +7,14 @@ import json
 from pathlib import Path
 from typing import Any
 
-from sqlmodel import select
-
 from enablement.errors import Conflict, InvalidInput, NotFound
 from enablement.models.changes import Changes
 from enablement.models.dto import Actor, Done, TaxonomyInfo
-from enablement.models.tables import FacetValue, Gate, Stage, Synonym
+from enablement.models.tables import FacetValue, Gate, Stage
 from enablement.models.vocab import FACETS
 from enablement.services.context import LibraryContext
 from enablement.services.permissions import Permission, require
+from enablement.storage import taxonomy_repo
 from enablement.storage.taxonomy_repo import apply_taxonomy, taxonomy_document
 from enablement.taxonomy import load_taxonomy_file, slugify, validate_taxonomy
 
@@ -42,8 +41,9 @@ class TaxonomyService:
         with self.ctx.write() as w:
             s = w.session
             w.record(TAXONOMY_CHANGED)
-            key = _unique_key(slugify(name), {st.key for st in s.exec(select(Stage))})
-            last = max((st.position for st in s.exec(select(Stage))), default=-1)
+            rows = taxonomy_repo.stages(s)
+            key = _unique_key(slugify(name), {st.key for st in rows})
+            last = max((st.position for st in rows), default=-1)
             stage = Stage(key=key, name=name, description=description, position=last + 1)
             s.add(stage)
             s.flush()
@@ -76,7 +76,7 @@ class TaxonomyService:
         with self.ctx.write() as w:
             s = w.session
             w.record(TAXONOMY_CHANGED)
-            rows = {st.id: st for st in s.exec(select(Stage))}
+            rows = {st.id: st for st in taxonomy_repo.stages(s)}
             if set(stage_ids) != set(rows):
                 raise InvalidInput("The new order must list every stage exactly once.")
             for pos, sid in enumerate(stage_ids):
@@ -91,8 +91,8 @@ class TaxonomyService:
             s = w.session
             w.record(TAXONOMY_CHANGED)
             _get(s, Stage, stage_id, "stage")
-            key = _unique_key(slugify(question), {g.key for g in s.exec(select(Gate))})
-            last = max((g.position for g in s.exec(select(Gate).where(Gate.stage_id == stage_id))), default=-1)
+            key = _unique_key(slugify(question), {g.key for g in taxonomy_repo.gates(s)})
+            last = max((g.position for g in taxonomy_repo.gates(s, stage_id)), default=-1)
             gate = Gate(stage_id=stage_id, key=key, question=question, exit_criteria=exit_criteria,
                         position=last + 1)
             s.add(gate)
@@ -129,7 +129,7 @@ class TaxonomyService:
         with self.ctx.write() as w:
             s = w.session
             w.record(TAXONOMY_CHANGED)
-            rows = {g.id: g for g in s.exec(select(Gate).where(Gate.stage_id == stage_id))}
+            rows = {g.id: g for g in taxonomy_repo.gates(s, stage_id)}
             if set(gate_ids) != set(rows):
                 raise InvalidInput("The new order must list every gate of the stage exactly once.")
             for pos, gid in enumerate(gate_ids):
@@ -145,7 +145,7 @@ class TaxonomyService:
         with self.ctx.write() as w:
             s = w.session
             w.record(TAXONOMY_CHANGED)
-            rows = list(s.exec(select(FacetValue).where(FacetValue.facet == facet)))
+            rows = taxonomy_repo.facet_values(s, facet)
             if any(r.label.lower() == label.lower() for r in rows):
                 raise Conflict(f"'{label}' already exists in {facet}.")
             value = FacetValue(facet=facet, key=_unique_key(slugify(label), {r.key for r in rows}),
@@ -177,12 +177,8 @@ class TaxonomyService:
         with self.ctx.write() as w:
             s = w.session
             w.record(TAXONOMY_CHANGED)
-            for row in s.exec(select(Synonym)):
-                s.delete(row)
-            for group in groups:
-                terms = [t.strip().lower().replace("|", " ") for t in group if t.strip()]
-                if len(terms) >= 2:
-                    s.add(Synonym(terms="|".join(terms)))
+            cleaned = [[t.strip().lower().replace("|", " ") for t in group if t.strip()] for group in groups]
+            taxonomy_repo.replace_synonyms(s, [terms for terms in cleaned if len(terms) >= 2])
         return self._changed(None)
 
     # --- files ------------------------------------------------------------------------------

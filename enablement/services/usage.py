@@ -11,7 +11,6 @@ from datetime import datetime
 from typing import Optional
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import select
 
 from enablement.errors import InvalidInput, NotFound
 from enablement.models.changes import Changes
@@ -20,6 +19,7 @@ from enablement.models.tables import Gate, Piece, SearchLog, Stage, UsageEvent, 
 from enablement.models.vocab import UsageKind
 from enablement.services.context import LibraryContext
 from enablement.services.permissions import Permission, require
+from enablement.storage import usage_repo, users_repo
 
 KINDS = tuple(k.value for k in UsageKind)
 
@@ -85,30 +85,16 @@ class UsageService:
 
     def history(self, piece_id: int, limit: int = 200) -> list[dict]:
         """Recent uses of a piece (newest first) for the piece page."""
-        from enablement.models.tables import User
-
         with self.ctx.read() as s:
-            names = {u.id: u.name for u in s.exec(select(User))}
-            rows = s.exec(select(UsageEvent).where(UsageEvent.piece_id == piece_id)
-                          .order_by(UsageEvent.occurred_at.desc()).limit(limit))  # type: ignore[attr-defined]
+            names = users_repo.names_by_id(s)
             return [{"id": e.id, "kind": e.kind, "user": names.get(e.user_id, ""), "at": e.occurred_at,
-                     "account": e.account, "helpful": e.helpful, "comment": e.comment} for e in rows]
+                     "account": e.account, "helpful": e.helpful, "comment": e.comment}
+                    for e in usage_repo.recent_uses(s, piece_id, limit)]
 
     def piece_stats(self, piece_id: int) -> dict[str, object]:
         """Counts by kind, distinct users, helpful ratio and last use of one piece."""
-        from sqlalchemy import func
-
         with self.ctx.read() as s:
-            by_kind = dict(s.exec(select(UsageEvent.kind, func.count()).where(UsageEvent.piece_id == piece_id)
-                                  .group_by(UsageEvent.kind)).all())
-            users = s.exec(select(func.count(func.distinct(UsageEvent.user_id)))
-                           .where(UsageEvent.piece_id == piece_id)).one()
-            last = s.exec(select(func.max(UsageEvent.occurred_at)).where(UsageEvent.piece_id == piece_id)).one()
-            yes = s.exec(select(func.count()).where(UsageEvent.piece_id == piece_id,
-                                                    UsageEvent.helpful == True)).one()  # noqa: E712
-            no = s.exec(select(func.count()).where(UsageEvent.piece_id == piece_id,
-                                                   UsageEvent.helpful == False)).one()  # noqa: E712
-        return {"by_kind": by_kind, "users": users, "last_used": last, "helpful_yes": yes, "helpful_no": no}
+            return usage_repo.piece_use_counts(s, piece_id)
 
     def log_search(self, actor: Actor, query: str, filters: str, result_count: int,
                    shown_piece_ids: list[int], search_id: str | None = None,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from sqlmodel import select
-
 from enablement.errors import Conflict, InvalidInput, NotFound
 from enablement.models.changes import Changes
 from enablement.models.dto import Actor, Done, UserInfo
@@ -11,6 +9,7 @@ from enablement.models.tables import User
 from enablement.models.vocab import Role
 from enablement.services.context import LibraryContext
 from enablement.services.permissions import Permission, require
+from enablement.storage import users_repo
 
 ROLES = tuple(r.value for r in Role)
 USERS_CHANGED = Changes(users=True)
@@ -26,10 +25,7 @@ class UserService:
 
     def list(self, include_inactive: bool = False) -> list[UserInfo]:
         with self.ctx.read() as s:
-            query = select(User).order_by(User.name)
-            if not include_inactive:
-                query = query.where(User.active == True)  # noqa: E712
-            return [_info(u) for u in s.exec(query)]
+            return [_info(u) for u in users_repo.users(s, include_inactive)]
 
     def get(self, user_id: int) -> UserInfo:
         with self.ctx.read() as s:
@@ -40,27 +36,23 @@ class UserService:
 
     def find(self, name: str) -> UserInfo | None:
         with self.ctx.read() as s:
-            user = s.exec(select(User).where(User.name == name.strip())).first()
+            user = users_repo.user_named(s, name.strip())
             return _info(user) if user else None
 
     def actor(self, name: str) -> Actor:
         """The actor for a user name; a clear error when there is no such active user."""
-        user = self.find(name)
-        if user is None or not user.active:
-            names = ", ".join(u.name for u in self.list()) or "none yet"
-            raise NotFound(f"No user called '{name}'. Users: {names}.")
-        return Actor(user.id, user.name, user.role)
+        from enablement.services.identity import LocalUser
+
+        return LocalUser(name).identify_in(self)
 
     def actor_for(self, user: UserInfo) -> Actor:
         return Actor(user.id, user.name, user.role)
 
     def default_actor(self) -> Actor:
         """The first active admin (the library's creator), for the command line."""
-        users = self.list()
-        admin = next((u for u in users if u.role == Role.ADMIN), None) or (users[0] if users else None)
-        if admin is None:
-            raise NotFound("This library has no users yet; run 'enablement init' first.")
-        return Actor(admin.id, admin.name, admin.role)
+        from enablement.services.identity import LocalUser
+
+        return LocalUser().identify_in(self)
 
     def create(self, actor: Actor | None, name: str, role: str, team: str = "",
                is_demo: bool = False) -> Done[UserInfo]:
@@ -73,12 +65,11 @@ class UserService:
         with self.ctx.write() as w:
             s = w.session
             w.record(USERS_CHANGED)
-            has_users = s.exec(select(User.id).limit(1)).first() is not None
-            if has_users:
+            if users_repo.has_users(s):
                 if actor is None:
                     raise InvalidInput("Say who is adding the user.")
                 require(actor, Permission.MANAGE_USERS)
-            if s.exec(select(User).where(User.name == name)).first() is not None:
+            if users_repo.user_named(s, name) is not None:
                 raise Conflict(f"There is already a user called '{name}'.")
             user = User(name=name, role=role, team=team, is_demo=is_demo)
             s.add(user)

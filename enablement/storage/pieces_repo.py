@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 from enablement.models.dto import PieceDetail, PieceSummary, Tag, VersionInfo
 from enablement.models.tables import (FacetValue, Gate, Piece, PieceFacet, PieceGate, PieceStage,
                                       PieceVersion, Stage, UsageEvent, User)
-from enablement.models.vocab import USE_KINDS
+from enablement.models.vocab import USE_KINDS, ReviewState, Source
 
 _CHUNK = 500
 
@@ -153,3 +153,69 @@ def all_piece_ids(session: Session, statuses: Iterable[str] | None = None) -> li
     if statuses is not None:
         query = query.where(col(Piece.status).in_(list(statuses)))
     return list(session.exec(query))
+
+
+def versions(session: Session, piece_id: int) -> list[PieceVersion]:
+    """Every version row of a piece (text included)."""
+    return list(session.exec(select(PieceVersion).where(PieceVersion.piece_id == piece_id)))
+
+
+def blob_titles(session: Session) -> dict[str, str]:
+    """Hash → title of every piece version's bytes already in the library."""
+    rows = session.exec(select(PieceVersion.blob_sha256, Piece.title)
+                        .join(Piece, col(Piece.id) == PieceVersion.piece_id)
+                        .where(col(PieceVersion.blob_sha256).is_not(None)))
+    return {sha: title for sha, title in rows if sha}
+
+
+def current_versions(session: Session) -> dict[int, int | None]:
+    """Every piece's current version id."""
+    return {pid: vid for pid, vid in session.exec(select(Piece.id, Piece.current_version_id)) if pid is not None}
+
+
+def review_queue_ids(session: Session) -> list[int]:
+    """Rep-made submissions waiting for marketing, oldest first."""
+    return list(session.exec(select(Piece.id).where(Piece.review_state == ReviewState.PENDING)
+                             .order_by(col(Piece.created_at))))
+
+
+def submission_ids_by(session: Session, user_id: int) -> list[int]:
+    """A rep's own submissions, newest first."""
+    return list(session.exec(select(Piece.id).where(Piece.created_by_id == user_id, Piece.source == Source.REP)
+                             .order_by(col(Piece.created_at).desc())))
+
+
+def stage_ids(session: Session, piece_id: int) -> list[int]:
+    return list(session.exec(select(PieceStage.stage_id).where(PieceStage.piece_id == piece_id)))
+
+
+def gate_ids(session: Session, piece_id: int) -> list[int]:
+    return list(session.exec(select(PieceGate.gate_id).where(PieceGate.piece_id == piece_id)))
+
+
+def facet_value_ids(session: Session, piece_id: int) -> list[int]:
+    return list(session.exec(select(PieceFacet.facet_value_id).where(PieceFacet.piece_id == piece_id)))
+
+
+def erase(session: Session, piece_id: int) -> set[str]:
+    """Purge a piece's content, keeping a tombstone row (usage history stays consistent):
+    tags and kit items go, version text and file names are blanked. Returns the blob hashes
+    no other version uses any more (their rows are deleted; the caller removes the files)."""
+    from enablement.models.tables import Blob, KitItem
+
+    rows = versions(session, piece_id)
+    hashes = {v.blob_sha256 for v in rows if v.blob_sha256}
+    for table in (PieceStage, PieceGate, PieceFacet, KitItem):
+        for row in session.exec(select(table).where(table.piece_id == piece_id)):  # type: ignore[attr-defined]
+            session.delete(row)
+    for v in rows:
+        v.text, v.blob_sha256, v.original_name, v.doc_title, v.doc_author = "", None, "", "", ""
+    session.flush()
+    still_used = set(session.exec(select(PieceVersion.blob_sha256)
+                                  .where(col(PieceVersion.blob_sha256).in_(list(hashes)))))
+    orphaned = hashes - still_used
+    for sha in orphaned:
+        blob = session.get(Blob, sha)
+        if blob is not None:
+            session.delete(blob)
+    return orphaned  # type: ignore[return-value]

@@ -115,3 +115,33 @@ def taxonomy_document(info: TaxonomyInfo) -> dict[str, Any]:
                    for facet, values in info.facets.items()},
         "synonyms": [list(group) for group in info.synonyms],
     }
+
+
+def stages(session: Session) -> list[Stage]:
+    """Every stage row (retired ones too)."""
+    return list(session.exec(select(Stage)))
+
+
+def gates(session: Session, stage_id: int | None = None) -> list[Gate]:
+    """Every gate row, or those of one stage."""
+    query = select(Gate)
+    if stage_id is not None:
+        query = query.where(Gate.stage_id == stage_id)
+    return list(session.exec(query))
+
+
+def facet_values(session: Session, facet: str) -> list[FacetValue]:
+    return list(session.exec(select(FacetValue).where(FacetValue.facet == facet)))
+
+
+def replace_synonyms(session: Session, groups: list[list[str]]) -> None:
+    """Drop every synonym group and store ``groups`` (each already normalised)."""
+    for row in session.exec(select(Synonym)):
+        session.delete(row)
+    for terms in groups:
+        session.add(Synonym(terms="|".join(terms)))
+
+
+def has_stages(session: Session) -> bool:
+    """True once the library holds a taxonomy (a new library is seeded once)."""
+    return session.exec(select(Stage.id).limit(1)).first() is not None

@@ -1,0 +1,45 @@
+"""Kit and kit-item rows."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from enablement.models.tables import Kit, KitItem, Piece
+
+
+def kit_ids_of(session: Session, owner_id: int) -> list[int]:
+    """A user's kits, most recently changed first."""
+    return list(session.exec(select(Kit.id).where(Kit.owner_id == owner_id)
+                             .order_by(col(Kit.updated_at).desc(), col(Kit.id).desc())))
+
+
+def items(session: Session, kit_id: int) -> list[KitItem]:
+    """A kit's items in their order."""
+    return list(session.exec(select(KitItem).where(KitItem.kit_id == kit_id).order_by(col(KitItem.position))))
+
+
+def item(session: Session, kit_id: int, piece_id: int) -> KitItem | None:
+    return session.exec(select(KitItem).where(KitItem.kit_id == kit_id, KitItem.piece_id == piece_id)).first()
+
+
+def last_position(session: Session, kit_id: int) -> int:
+    """The highest item position in the kit, -1 when it is empty."""
+    last = session.exec(select(func.max(KitItem.position)).where(KitItem.kit_id == kit_id)).one()
+    return last if last is not None else -1
+
+
+def current_versions(session: Session, piece_ids: Iterable[int]) -> dict[int, int | None]:
+    """Each piece's current version id."""
+    return {p.id: p.current_version_id for p in session.exec(select(Piece).where(col(Piece.id).in_(list(piece_ids))))
+            if p.id is not None}
+
+
+def delete_kit(session: Session, kit: Kit) -> None:
+    """Delete a kit and its items (the items first: they reference the kit)."""
+    for row in items(session, kit.id):  # type: ignore[arg-type]
+        session.delete(row)
+    session.flush()
+    session.delete(kit)
