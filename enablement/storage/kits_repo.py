@@ -39,7 +39,7 @@ def current_versions(session: Session, piece_ids: Iterable[int]) -> dict[int, in
 
 def delete_kit(session: Session, kit: Kit) -> None:
     """Delete a kit and its items (the items first: they reference the kit)."""
-    for row in items(session, kit.id):  # type: ignore[arg-type]
+    for row in session.exec(select(KitItem).where(KitItem.kit_id == kit.id)):
         session.delete(row)
     session.flush()
     session.delete(kit)

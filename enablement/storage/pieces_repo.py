@@ -204,18 +204,24 @@ def erase(session: Session, piece_id: int) -> set[str]:
     from enablement.models.tables import Blob, KitItem
 
     rows = versions(session, piece_id)
-    hashes = {v.blob_sha256 for v in rows if v.blob_sha256}
-    for table in (PieceStage, PieceGate, PieceFacet, KitItem):
-        for row in session.exec(select(table).where(table.piece_id == piece_id)):  # type: ignore[attr-defined]
-            session.delete(row)
+    hashes: set[str] = set()
+    for v in rows:
+        if v.blob_sha256:
+            hashes.add(v.blob_sha256)
+    tag_rows = [*session.exec(select(PieceStage).where(PieceStage.piece_id == piece_id)),
+                *session.exec(select(PieceGate).where(PieceGate.piece_id == piece_id)),
+                *session.exec(select(PieceFacet).where(PieceFacet.piece_id == piece_id)),
+                *session.exec(select(KitItem).where(KitItem.piece_id == piece_id))]
+    for row in tag_rows:
+        session.delete(row)
     for v in rows:
         v.text, v.blob_sha256, v.original_name, v.doc_title, v.doc_author = "", None, "", "", ""
     session.flush()
-    still_used = set(session.exec(select(PieceVersion.blob_sha256)
-                                  .where(col(PieceVersion.blob_sha256).in_(list(hashes)))))
+    still_used = {sha for sha in session.exec(select(PieceVersion.blob_sha256)
+                                             .where(col(PieceVersion.blob_sha256).in_(list(hashes)))) if sha}
     orphaned = hashes - still_used
     for sha in orphaned:
         blob = session.get(Blob, sha)
         if blob is not None:
             session.delete(blob)
-    return orphaned  # type: ignore[return-value]
+    return orphaned
