@@ -11,12 +11,10 @@ from typing import Any, Callable, Iterator
 import pytest
 from sqlmodel import col, select
 
-from enablement.models.dto import Actor, Done
+from enablement.models.dto import Actor, Done, TagSelection, UseRecord
 from enablement.models.tables import Piece, PieceStage
-from enablement.models.dto import TagSelection
 from enablement.services.library import Library
 from enablement.services.pieces import piece_changes
-from enablement.services.usage import UseRecord
 from enablement.storage.taxonomy_repo import taxonomy_document
 from tests.conftest import settings_for_tests
 from tests.filemaker_docs import make_pdf

@@ -167,7 +167,7 @@ def test_oversized_file_is_rejected(tmp_path: Path):
 
 
 def test_new_version_keeps_history_tags_and_usage(library: Library, actors, tmp_path):
-    from enablement.services.usage import UseRecord
+    from enablement.models.dto import UseRecord
 
     make_pdf(tmp_path / "v1.pdf", ["Pricing 2025 edition"])
     pid = library.importer.import_paths(actors["marketing"], [tmp_path / "v1.pdf"]).value.piece_ids[0]

@@ -108,7 +108,7 @@ def test_rep_made_review_publish_merge_decline(library: Library, actors, tmp_pat
 
 
 def test_purge_is_admin_only_and_keeps_usage_consistent(library: Library, actors, piece_id: int):
-    from enablement.services.usage import UseRecord
+    from enablement.models.dto import UseRecord
 
     library.usage.record(actors["rep"], UseRecord(kind="opened", piece_id=piece_id))
     with pytest.raises(PermissionDenied, match="only an admin"):

@@ -27,7 +27,7 @@ from enablement.errors import PermissionDenied
 from enablement.models.tables import ContentRequest, Piece, PieceFacet, PieceGate, PieceStage
 from enablement.reports import ReportFilter
 from enablement.services.library import Library
-from enablement.services.usage import UseRecord
+from enablement.models.dto import UseRecord
 from enablement.storage.engine import write_session
 
 TODAY = date(2024, 6, 30)

@@ -175,7 +175,7 @@ def test_a_locked_index_never_blocks_an_import_and_is_caught_up_afterwards(lib: 
 
 
 def test_most_used_follows_each_logged_use(lib: Library, actors):
-    from enablement.services.usage import UseRecord
+    from enablement.models.dto import UseRecord
 
     rep = actors["rep"]
     before = [p.title for p in lib.search.search(rep, "", sort="most_used").pieces]

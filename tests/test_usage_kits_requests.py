@@ -14,7 +14,7 @@ from enablement.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from enablement.models.tables import UsageEvent
 from enablement.services.library import Library
 from enablement.models.dto import TagSelection
-from enablement.services.usage import UseRecord
+from enablement.models.dto import UseRecord
 from enablement.storage.engine import read_session
 from tests.filemaker_docs import make_docx, make_pdf
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+import uuid
 from datetime import date, datetime
+from pathlib import Path
 from typing import Generic, Mapping, Optional, Sequence, TypeVar
 
 from enablement.models.changes import Changes
@@ -210,3 +212,78 @@ class Done(Generic[T]):
 
     value: T
     changes: Changes
+
+
+@dataclass(frozen=True)
+class KitItemInfo:
+    id: int
+    piece: PieceSummary
+    position: int
+    note: str
+    warnings: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class KitInfo:
+    id: int
+    name: str
+    owner_id: int
+    account: str
+    notes: str
+    items: tuple[KitItemInfo, ...]
+    updated_at: object
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        return tuple(f"{i.piece.title}: {w}" for i in self.items for w in i.warnings)
+
+
+@dataclass(frozen=True)
+class KitExport:
+    folder: Path
+    files: tuple[Path, ...]
+    merged_pdf: Optional[Path]
+    merged_pages: int
+    zip_path: Optional[Path]
+    skipped: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RequestInfo:
+    id: int
+    title: str
+    need: str
+    requester_id: int
+    requester: str
+    stage_id: Optional[int]
+    stage: str
+    gate_id: Optional[int]
+    gate: str
+    persona: str
+    industry: str
+    account: str
+    due: Optional[date]
+    status: str
+    piece_id: Optional[int]
+    piece_title: str
+    decline_reason: str
+    created_at: datetime
+    resolved_at: Optional[datetime]
+    resolved_by: str
+
+
+@dataclass(frozen=True)
+class UseRecord:
+    """One use, as the client made it (the id is the client's)."""
+
+    kind: str
+    piece_id: Optional[int]
+    id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    occurred_at: Optional[datetime] = None
+    account: str = ""
+    deal_stage_id: Optional[int] = None
+    gate_id: Optional[int] = None
+    helpful: Optional[bool] = None
+    comment: str = ""
+    kit_id: Optional[int] = None
+    version_id: Optional[int] = None

@@ -7,56 +7,21 @@ import shutil
 import tempfile
 import threading
 import zipfile
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Callable
 
 from enablement.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from enablement.models.changes import Changes
-from enablement.models.dto import Actor, Done, PieceSummary
+from enablement.models.dto import Actor, Done, KitExport, KitInfo, KitItemInfo, UseRecord
 from enablement.models.tables import Kit, KitItem, Piece, utcnow
 from enablement.models.vocab import Role, Status, UsageKind
 from enablement.services.context import LibraryContext
 from enablement.services.permissions import Permission, require
 from enablement.services.safe_names import safe_file_name, unique_path
-from enablement.services.usage import UsageService, UseRecord
+from enablement.services.usage import UsageService
 from enablement.storage import kits_repo, pieces_repo
 
 KIT_CHANGED = Changes(kits=True)
-
-
-@dataclass(frozen=True)
-class KitItemInfo:
-    id: int
-    piece: PieceSummary
-    position: int
-    note: str
-    warnings: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class KitInfo:
-    id: int
-    name: str
-    owner_id: int
-    account: str
-    notes: str
-    items: tuple[KitItemInfo, ...]
-    updated_at: object
-
-    @property
-    def warnings(self) -> tuple[str, ...]:
-        return tuple(f"{i.piece.title}: {w}" for i in self.items for w in i.warnings)
-
-
-@dataclass(frozen=True)
-class KitExport:
-    folder: Path
-    files: tuple[Path, ...]
-    merged_pdf: Optional[Path]
-    merged_pages: int
-    zip_path: Optional[Path]
-    skipped: tuple[str, ...]
 
 
 class KitService:

@@ -3,13 +3,11 @@ fulfils the request with a piece (the requester sees it) or declines with a reas
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime
-from typing import Optional
+from datetime import date
 
 from enablement.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from enablement.models.changes import Changes
-from enablement.models.dto import Actor, Done
+from enablement.models.dto import Actor, Done, RequestInfo
 from enablement.models.tables import ContentRequest, Piece, utcnow
 from enablement.models.vocab import RequestStatus
 from enablement.services.context import LibraryContext
@@ -17,30 +15,6 @@ from enablement.services.permissions import Permission, can, require
 from enablement.storage import requests_repo, users_repo
 
 REQUEST_CHANGED = Changes(requests=True)
-
-
-@dataclass(frozen=True)
-class RequestInfo:
-    id: int
-    title: str
-    need: str
-    requester_id: int
-    requester: str
-    stage_id: Optional[int]
-    stage: str
-    gate_id: Optional[int]
-    gate: str
-    persona: str
-    industry: str
-    account: str
-    due: Optional[date]
-    status: str
-    piece_id: Optional[int]
-    piece_title: str
-    decline_reason: str
-    created_at: datetime
-    resolved_at: Optional[datetime]
-    resolved_by: str
 
 
 class RequestService:

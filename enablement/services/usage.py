@@ -6,15 +6,13 @@ No code path updates or deletes a usage event.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Optional
 
 from sqlalchemy.exc import IntegrityError
 
 from enablement.errors import InvalidInput, NotFound
 from enablement.models.changes import Changes
-from enablement.models.dto import Actor, Done
+from enablement.models.dto import Actor, Done, UseRecord
 from enablement.models.tables import Gate, Piece, SearchLog, Stage, UsageEvent, utcnow
 from enablement.models.vocab import UsageKind
 from enablement.services.context import LibraryContext
@@ -22,23 +20,6 @@ from enablement.services.permissions import Permission, require
 from enablement.storage import usage_repo, users_repo
 
 KINDS = tuple(k.value for k in UsageKind)
-
-
-@dataclass(frozen=True)
-class UseRecord:
-    """One use, as the client made it (the id is the client's)."""
-
-    kind: str
-    piece_id: Optional[int]
-    id: str = field(default_factory=lambda: str(uuid.uuid4()))
-    occurred_at: Optional[datetime] = None
-    account: str = ""
-    deal_stage_id: Optional[int] = None
-    gate_id: Optional[int] = None
-    helpful: Optional[bool] = None
-    comment: str = ""
-    kit_id: Optional[int] = None
-    version_id: Optional[int] = None
 
 
 class UsageService:

@@ -13,7 +13,7 @@ from enablement.models.dto import Actor
 from enablement.models.vocab import UsageKind
 from enablement.services.library import Library
 from enablement.models.dto import TagSelection
-from enablement.services.usage import UseRecord
+from enablement.models.dto import UseRecord
 
 
 def actor(library: Library, role: str) -> Actor:
