@@ -194,6 +194,7 @@ CASES: dict[str, Case] = {
         admin(lib), lib.users.find("Rita Rep").id, True),  # type: ignore[union-attr]
     "settings.set_hours_per_piece": lambda lib, tmp: lib.settings.set_hours_per_piece(admin(lib), 6),
     "settings.set_review_period": lambda lib, tmp: lib.settings.set_review_period(admin(lib), 90),
+    "settings.set_search_engine": lambda lib, tmp: lib.settings.set_search_engine(admin(lib), "whoosh"),
 }
 
 

@@ -96,10 +96,8 @@ class SearchIndex:
         return "tantivy" if pieces >= AUTO_TANTIVY_PIECES else "whoosh"
 
     def _piece_count(self) -> int:
-        from sqlalchemy import func
-
-        with read_session(self.ctx.engine) as s:
-            return int(s.exec(select(func.count()).select_from(Piece).where(Piece.status != PURGED)).one())
+        with self.ctx.read() as s:
+            return search_repo.live_piece_count(s)
 
     def engine_setting_changed(self) -> None:
         """The engine setting changed: the next ``ensure_fresh`` switches if needed."""

@@ -39,12 +39,11 @@ class SettingsService:
         require(actor, Permission.EDIT_TAXONOMY)
         if engine not in ("auto", "whoosh", "tantivy"):
             raise InvalidInput("The search engine must be auto, whoosh or tantivy.")
-        done = self._save(replace(self.ctx.settings, search_engine=engine))
-        if self.ctx.index is not None:
-            self.ctx.index.engine_setting_changed()
-        return done
+        return self._save(replace(self.ctx.settings, search_engine=engine))
 
     def _save(self, settings: Settings) -> Done[Settings]:
         settings.save(self.ctx.paths.settings_file)
         self.ctx.settings = settings
-        return Done(settings, Changes(settings=True))
+        changes = Changes(settings=True)
+        self.ctx.caches(changes)  # settings live in a file, not a unit of work: same hook
+        return Done(settings, changes)

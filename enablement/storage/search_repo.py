@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Sequence
 
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from enablement.models.tables import Piece, PieceFacet, PieceGate, PieceStage, PieceVersion
@@ -48,3 +49,8 @@ def document_rows(session: Session, piece_ids: Sequence[int]) -> DocumentRows:
                                  .where(col(PieceFacet.piece_id).in_(chunk))):
         rows.facets.setdefault(pid, []).append(vid)
     return rows
+
+
+def live_piece_count(session: Session) -> int:
+    """How many pieces are not purged (the engine choice goes by library size)."""
+    return int(session.exec(select(func.count()).select_from(Piece).where(Piece.status != PURGED)).one())
