@@ -263,3 +263,11 @@ ALL_TABLES = [
     LibraryMeta, User, Stage, Gate, FacetValue, Synonym, Blob, Piece, PieceVersion,
     PieceStage, PieceGate, PieceFacet, UsageEvent, SearchLog, Kit, KitItem, ContentRequest,
 ]
+
+
+def stored_id(row_id: Optional[int]) -> int:
+    """The primary key of a row read from the database or flushed to it (never None then;
+    the tables declare it Optional only because a new row has none until it is flushed)."""
+    if row_id is None:
+        raise ValueError("this row has no id yet: flush it first")
+    return row_id

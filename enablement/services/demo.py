@@ -17,7 +17,7 @@ from typing import Callable
 
 from enablement.config import ASSETS_DIR, Settings
 from enablement.models.dto import Actor, TaxonomyInfo
-from enablement.models.tables import ContentRequest, Kit, KitItem, Piece, SearchLog, UsageEvent, utcnow
+from enablement.models.tables import ContentRequest, Kit, KitItem, Piece, SearchLog, UsageEvent, stored_id, utcnow
 from enablement.models.vocab import RequestStatus, ReviewState, Role, Source, Status, UsageKind
 from enablement.services.library import Library
 from enablement.models.dto import TagSelection
@@ -234,7 +234,7 @@ def _usage(library: Library, reps: list, manager, today: date) -> None:  # type:
         s.add_all(searches)
 
 
-def _requests_and_kit(library: Library, reps: list, marketers: list, piece_of: dict[str, int],  # type: ignore[no-untyped-def]
+def _requests_and_kit(library: Library, reps: list, marketers: list, piece_of: dict[str, int],
                       taxonomy: TaxonomyInfo, today: date) -> None:
     gates = {g.key: g for s in taxonomy.stages for g in s.gates}
     personas = {v.label: v.id for v in taxonomy.facets.get("persona", ())}
@@ -271,6 +271,6 @@ def _requests_and_kit(library: Library, reps: list, marketers: list, piece_of: d
             pid = piece_of.get(name)
             if pid is not None:
                 version = s.get(Piece, pid).current_version_id  # type: ignore[union-attr]
-                s.add(KitItem(kit_id=kit.id, piece_id=pid, position=pos, version_id_at_add=version))
+                s.add(KitItem(kit_id=stored_id(kit.id), piece_id=pid, position=pos, version_id_at_add=version))
         for user in users_repo.users(s, include_inactive=True):
             user.is_demo = True

@@ -3,6 +3,7 @@ files plus one merged PDF that starts with a cover page."""
 
 from __future__ import annotations
 
+import builtins
 import shutil
 import tempfile
 import threading
@@ -13,7 +14,7 @@ from typing import Callable
 from enablement.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from enablement.models.changes import Changes
 from enablement.models.dto import Actor, Done, KitExport, KitInfo, KitItemInfo, UseRecord
-from enablement.models.tables import Kit, KitItem, Piece, utcnow
+from enablement.models.tables import Kit, KitItem, Piece, stored_id, utcnow
 from enablement.models.vocab import Role, Status, UsageKind
 from enablement.services.context import LibraryContext
 from enablement.services.permissions import Permission, require
@@ -29,7 +30,7 @@ class KitService:
         self.ctx = ctx
         self.usage = usage
 
-    def list(self, actor: Actor) -> list[KitInfo]:
+    def list(self, actor: Actor) -> builtins.list[KitInfo]:
         """The actor's kits, most recently changed first."""
         with self.ctx.read() as s:
             ids = kits_repo.kit_ids_of(s, actor.user_id)
@@ -53,8 +54,8 @@ class KitService:
                     warnings.append(f"is past its review date ({summary.review_by})")
                 if summary.status == Status.ARCHIVED:
                     warnings.append("was archived")
-                infos.append(KitItemInfo(item.id, summary, item.position, item.note, tuple(warnings)))
-            return KitInfo(kit.id, kit.name, kit.owner_id, kit.account, kit.notes, tuple(infos), kit.updated_at)
+                infos.append(KitItemInfo(stored_id(item.id), summary, item.position, item.note, tuple(warnings)))
+            return KitInfo(stored_id(kit.id), kit.name, kit.owner_id, kit.account, kit.notes, tuple(infos), kit.updated_at)
 
     def create(self, actor: Actor, name: str, account: str = "", notes: str = "") -> Done[int]:
         require(actor, Permission.KITS)
@@ -66,7 +67,7 @@ class KitService:
             kit = Kit(name=name.strip()[:200], owner_id=actor.user_id, account=account.strip()[:200], notes=notes)
             s.add(kit)
             s.flush()
-            kit_id = kit.id
+            kit_id = stored_id(kit.id)
         return Done(kit_id, KIT_CHANGED)
 
     def update(self, actor: Actor, kit_id: int, *, name: str | None = None, account: str | None = None,
@@ -109,7 +110,7 @@ class KitService:
             s.add(item)
             kit.updated_at = utcnow()
             s.flush()
-            item_id = item.id
+            item_id = stored_id(item.id)
         return Done(item_id, KIT_CHANGED)
 
     def remove(self, actor: Actor, kit_id: int, piece_id: int) -> Done[None]:
@@ -124,7 +125,7 @@ class KitService:
             kit.updated_at = utcnow()
         return Done(None, KIT_CHANGED)
 
-    def reorder(self, actor: Actor, kit_id: int, piece_ids: list[int]) -> Done[None]:
+    def reorder(self, actor: Actor, kit_id: int, piece_ids: builtins.list[int]) -> Done[None]:
         with self.ctx.write() as w:
             s = w.session
             w.record(KIT_CHANGED)
@@ -175,9 +176,9 @@ class KitService:
         target_dir.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=".kit-", dir=target_dir))
         try:
-            files: list[Path] = []
-            pdfs: list[tuple[str, Path]] = []
-            skipped: list[str] = []
+            files: builtins.list[Path] = []
+            pdfs: builtins.list[tuple[str, Path]] = []
+            skipped: builtins.list[str] = []
             total = len(kit.items) + 1
             for n, item in enumerate(kit.items, 1):
                 if cancel is not None and cancel.is_set():

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from enablement.config import LibraryPaths, Settings
 from enablement.errors import LibraryError, StorageError
@@ -31,6 +32,10 @@ from enablement.storage.migrate import migrate
 from enablement.storage import taxonomy_repo
 from enablement.storage.taxonomy_repo import apply_taxonomy
 from enablement.taxonomy import default_taxonomy
+
+if TYPE_CHECKING:
+    from enablement.services.reports_service import ReportService
+    from enablement.services.search import SearchService
 
 _NETWORK_FS = {"nfs", "nfs4", "cifs", "smbfs", "smb3", "afpfs", "9p", "fuse.sshfs", "davfs", "fuse.davfs2"}
 
@@ -67,11 +72,11 @@ class Library:
         self.requests = RequestService(ctx)
         self.maintenance = MaintenanceService(ctx)
         self.settings = SettingsService(ctx)
-        self._search = None
-        self._reports = None
+        self._search: "SearchService | None" = None
+        self._reports: "ReportService | None" = None
 
     @property
-    def search(self):  # type: ignore[no-untyped-def]
+    def search(self) -> "SearchService":
         """The search service (imported on first use: start-up does not pay for it)."""
         if self._search is None:
             from enablement.services.search import SearchService
@@ -80,7 +85,7 @@ class Library:
         return self._search
 
     @property
-    def reports(self):  # type: ignore[no-untyped-def]
+    def reports(self) -> "ReportService":
         """The manager reports (imported on first use)."""
         if self._reports is None:
             from enablement.services.reports_service import ReportService

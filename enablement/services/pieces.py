@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import builtins
 from datetime import date
 from typing import Iterable, Sequence
 
 from enablement.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from enablement.models.changes import Changes
 from enablement.models.dto import Actor, Done, PieceDetail, PieceSummary, TagSelection, TaxonomyInfo
-from enablement.models.tables import Piece, PieceVersion, utcnow
+from enablement.models.tables import Piece, PieceVersion, stored_id, utcnow
 from enablement.models.vocab import FACETS, ReviewState, Role, Source, Status
 from enablement.services.context import LibraryContext
 from enablement.services.permissions import Permission, can, require
@@ -26,14 +27,14 @@ class PieceService:
         self.ctx = ctx
 
     # --- reading ------------------------------------------------------------------------------
-    def list(self, statuses: Iterable[str] | None = (Status.DRAFT, Status.PUBLISHED)) -> list[PieceSummary]:
+    def list(self, statuses: Iterable[str] | None = (Status.DRAFT, Status.PUBLISHED)) -> builtins.list[PieceSummary]:
         """Pieces newest first (purged tombstones never appear)."""
         wanted = [s for s in (statuses or (Status.DRAFT, Status.PUBLISHED, Status.ARCHIVED)) if s != PURGED]
         with self.ctx.read() as s:
             ids = pieces_repo.all_piece_ids(s, wanted)
             return pieces_repo.summaries(s, ids, self.ctx.today())
 
-    def summaries(self, piece_ids: Sequence[int]) -> list[PieceSummary]:
+    def summaries(self, piece_ids: Sequence[int]) -> builtins.list[PieceSummary]:
         with self.ctx.read() as s:
             return pieces_repo.summaries(s, piece_ids, self.ctx.today())
 
@@ -44,13 +45,13 @@ class PieceService:
             raise NotFound(f"No piece with id {piece_id}.")
         return found
 
-    def review_queue(self) -> list[PieceSummary]:
+    def review_queue(self) -> builtins.list[PieceSummary]:
         """Rep-made submissions waiting for marketing."""
         with self.ctx.read() as s:
             ids = pieces_repo.review_queue_ids(s)
             return pieces_repo.summaries(s, ids, self.ctx.today())
 
-    def submissions_by(self, user_id: int) -> list[PieceSummary]:
+    def submissions_by(self, user_id: int) -> builtins.list[PieceSummary]:
         """A rep's own submissions and what happened to them."""
         with self.ctx.read() as s:
             ids = pieces_repo.submission_ids_by(s, user_id)
@@ -130,7 +131,7 @@ class PieceService:
                 if gate is None:
                     raise InvalidInput(f"No gate with id {gid}.")
                 if stages is None:
-                    stages = list(pieces_repo.stage_ids(s, piece.id))
+                    stages = list(pieces_repo.stage_ids(s, stored_id(piece.id)))
                 if gate.stage_id not in stages:
                     stages.append(gate.stage_id)
         if stages is not None:
@@ -146,9 +147,9 @@ class PieceService:
                 for vid in ids:
                     if valid.get(vid) != facet:
                         raise InvalidInput(f"Value {vid} is not a {facet}.")
-            keep = [vid for vid in pieces_repo.facet_value_ids(s, piece.id) if valid.get(vid) not in tags.facets]
+            keep = [vid for vid in pieces_repo.facet_value_ids(s, stored_id(piece.id)) if valid.get(vid) not in tags.facets]
             facet_ids = keep + [vid for ids in tags.facets.values() for vid in ids]
-        pieces_repo.set_tags(s, piece.id, stages, tags.gates, facet_ids)
+        pieces_repo.set_tags(s, stored_id(piece.id), stages, tags.gates, facet_ids)
 
     def publish(self, actor: Actor, piece_id: int) -> Done[None]:
         require(actor, Permission.PUBLISH)
@@ -221,8 +222,8 @@ class PieceService:
             version = s.get(PieceVersion, sub.current_version_id) if sub.current_version_id else None
             if version is None or not version.blob_sha256:
                 raise Conflict("Only a submission with a file can become a new version.")
-            last = max(v.number for v in pieces_repo.versions(s, target.id))
-            new = PieceVersion(piece_id=target.id, number=last + 1, blob_sha256=version.blob_sha256,
+            last = max(v.number for v in pieces_repo.versions(s, into_piece_id))
+            new = PieceVersion(piece_id=into_piece_id, number=last + 1, blob_sha256=version.blob_sha256,
                                original_name=version.original_name, file_type=version.file_type,
                                size=version.size, page_count=version.page_count, doc_title=version.doc_title,
                                doc_author=version.doc_author, text=version.text, outcome=version.outcome,
@@ -237,7 +238,7 @@ class PieceService:
             sub.status = Status.ARCHIVED
             sub.review_note = f"Merged into '{target.title}' as version {new.number}."
             sub.updated_at = utcnow()
-            version_id = new.id
+            version_id = stored_id(new.id)
             w.record(piece_changes(piece_id, into_piece_id))
         return Done(version_id, w.changes)
 

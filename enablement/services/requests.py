@@ -3,12 +3,13 @@ fulfils the request with a piece (the requester sees it) or declines with a reas
 
 from __future__ import annotations
 
+import builtins
 from datetime import date
 
 from enablement.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from enablement.models.changes import Changes
 from enablement.models.dto import Actor, Done, RequestInfo
-from enablement.models.tables import ContentRequest, Piece, utcnow
+from enablement.models.tables import ContentRequest, Piece, stored_id, utcnow
 from enablement.models.vocab import RequestStatus
 from enablement.services.context import LibraryContext
 from enablement.services.permissions import Permission, can, require
@@ -46,10 +47,10 @@ class RequestService:
                                  industry_id=industry_id, account=account.strip()[:200], due=due)
             s.add(row)
             s.flush()
-            request_id = row.id
+            request_id = stored_id(row.id)
         return Done(request_id, REQUEST_CHANGED)
 
-    def list(self, actor: Actor, statuses: tuple[str, ...] | None = None, mine: bool = False) -> list[RequestInfo]:
+    def list(self, actor: Actor, statuses: tuple[str, ...] | None = None, mine: bool = False) -> builtins.list[RequestInfo]:
         """Marketing sees every request; a rep (or ``mine``) sees their own."""
         with self.ctx.read() as s:
             own = mine or not can(actor, Permission.TRIAGE_REQUESTS) and not can(actor, Permission.VIEW_REPORTS)
@@ -118,7 +119,7 @@ class RequestService:
             raise Conflict(f"Request {request_id} is already {row.status}.")
         return row
 
-    def _infos(self, s, rows: list[ContentRequest]) -> list[RequestInfo]:  # type: ignore[no-untyped-def]
+    def _infos(self, s, rows: builtins.list[ContentRequest]) -> builtins.list[RequestInfo]:  # type: ignore[no-untyped-def]
         taxonomy = self.ctx.taxonomy()
         users = users_repo.names_by_id(s)
         values = requests_repo.facet_labels(s)
@@ -128,7 +129,7 @@ class RequestService:
             stage = taxonomy.stage(r.stage_id) if r.stage_id else None
             gate = taxonomy.gate(r.gate_id) if r.gate_id else None
             out.append(RequestInfo(
-                r.id, r.title, r.need, r.requester_id, users.get(r.requester_id, ""), r.stage_id,
+                stored_id(r.id), r.title, r.need, r.requester_id, users.get(r.requester_id, ""), r.stage_id,
                 stage.name if stage else "", r.gate_id, gate.question if gate else "",
                 values.get(r.persona_id or -1, ""), values.get(r.industry_id or -1, ""), r.account, r.due,
                 r.status, r.piece_id, pieces.get(r.piece_id or -1, ""), r.decline_reason, r.created_at,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from enablement.errors import Conflict, InvalidInput, NotFound
 from enablement.models.changes import Changes
 from enablement.models.dto import Actor, Done, UserInfo
-from enablement.models.tables import User
+from enablement.models.tables import User, stored_id
 from enablement.models.vocab import Role
 from enablement.services.context import LibraryContext
 from enablement.services.permissions import Permission, require
@@ -16,7 +16,7 @@ USERS_CHANGED = Changes(users=True)
 
 
 def _info(u: User) -> UserInfo:
-    return UserInfo(u.id, u.name, u.role, u.team, u.active, u.is_demo)
+    return UserInfo(stored_id(u.id), u.name, u.role, u.team, u.active, u.is_demo)
 
 
 class UserService:

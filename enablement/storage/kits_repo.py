@@ -12,8 +12,9 @@ from enablement.models.tables import Kit, KitItem, Piece
 
 def kit_ids_of(session: Session, owner_id: int) -> list[int]:
     """A user's kits, most recently changed first."""
-    return list(session.exec(select(Kit.id).where(Kit.owner_id == owner_id)
-                             .order_by(col(Kit.updated_at).desc(), col(Kit.id).desc())))
+    query = (select(col(Kit.id)).where(Kit.owner_id == owner_id)
+             .order_by(col(Kit.updated_at).desc(), col(Kit.id).desc()))
+    return [kid for kid in session.exec(query) if kid is not None]
 
 
 def items(session: Session, kit_id: int) -> list[KitItem]:

@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 
 from enablement.models.dto import PieceDetail, PieceSummary, Tag, VersionInfo
 from enablement.models.tables import (FacetValue, Gate, Piece, PieceFacet, PieceGate, PieceStage,
-                                      PieceVersion, Stage, UsageEvent, User)
+                                      PieceVersion, Stage, UsageEvent, User, stored_id)
 from enablement.models.vocab import USE_KINDS, ReviewState, Source
 
 _CHUNK = 500
@@ -28,31 +28,32 @@ def tags_for(session: Session, piece_ids: Sequence[int]) -> dict[int, list[Tag]]
     tags: dict[int, list[Tag]] = defaultdict(list)
     for chunk in _chunks(piece_ids):
         for pid, sid, name in session.exec(
-                select(PieceStage.piece_id, Stage.id, Stage.name).join(Stage, Stage.id == PieceStage.stage_id)
-                .where(col(PieceStage.piece_id).in_(chunk)).order_by(Stage.position)):
-            tags[pid].append(Tag("stage", sid, name))
+                select(PieceStage.piece_id, Stage.id, Stage.name).join(Stage, col(Stage.id) == col(PieceStage.stage_id))
+                .where(col(PieceStage.piece_id).in_(chunk)).order_by(col(Stage.position))):
+            tags[pid].append(Tag("stage", stored_id(sid), name))
         for pid, gid, question in session.exec(
-                select(PieceGate.piece_id, Gate.id, Gate.question).join(Gate, Gate.id == PieceGate.gate_id)
-                .join(Stage, Stage.id == Gate.stage_id)
-                .where(col(PieceGate.piece_id).in_(chunk)).order_by(Stage.position, Gate.position)):
-            tags[pid].append(Tag("gate", gid, question))
+                select(PieceGate.piece_id, Gate.id, Gate.question).join(Gate, col(Gate.id) == col(PieceGate.gate_id))
+                .join(Stage, col(Stage.id) == col(Gate.stage_id))
+                .where(col(PieceGate.piece_id).in_(chunk)).order_by(col(Stage.position), col(Gate.position))):
+            tags[pid].append(Tag("gate", stored_id(gid), question))
         for pid, vid, facet, label in session.exec(
                 select(PieceFacet.piece_id, FacetValue.id, FacetValue.facet, FacetValue.label)
-                .join(FacetValue, FacetValue.id == PieceFacet.facet_value_id)
-                .where(col(PieceFacet.piece_id).in_(chunk)).order_by(FacetValue.position)):
-            tags[pid].append(Tag(facet, vid, label))
+                .join(FacetValue, col(FacetValue.id) == col(PieceFacet.facet_value_id))
+                .where(col(PieceFacet.piece_id).in_(chunk)).order_by(col(FacetValue.position))):
+            tags[pid].append(Tag(facet, stored_id(vid), label))
     return tags
 
 
 def use_counts(session: Session, piece_ids: Sequence[int] | None = None) -> dict[int, int]:
     """How often each piece was used (opened, exported, sent, used in a call, in a kit)."""
     query = (select(UsageEvent.piece_id, func.count()).where(col(UsageEvent.kind).in_(USE_KINDS))
-             .group_by(UsageEvent.piece_id))
+             .group_by(col(UsageEvent.piece_id)))
     if piece_ids is None:
         return {pid: n for pid, n in session.exec(query) if pid is not None}
     counts: dict[int, int] = {}
     for chunk in _chunks(piece_ids):
-        counts.update({pid: n for pid, n in session.exec(query.where(col(UsageEvent.piece_id).in_(chunk)))})
+        counts.update({pid: n for pid, n in session.exec(query.where(col(UsageEvent.piece_id).in_(chunk)))
+                       if pid is not None})
     return counts
 
 
@@ -63,19 +64,20 @@ def summaries(session: Session, piece_ids: Sequence[int], today: date) -> list[P
     versions: dict[int, PieceVersion] = {}
     for chunk in _chunks(ids):
         for p in session.exec(select(Piece).where(col(Piece.id).in_(chunk))):
-            pieces[p.id] = p
+            pieces[stored_id(p.id)] = p
         vids = [p.current_version_id for p in pieces.values() if p.current_version_id]
         # Summaries never show the extracted text: do not load it (it can be megabytes).
         for v in session.exec(select(PieceVersion).options(defer(PieceVersion.text))  # type: ignore[arg-type]
                               .where(col(PieceVersion.id).in_(vids))):
-            versions[v.id] = v
+            versions[stored_id(v.id)] = v
     tags = tags_for(session, ids)
     counts = use_counts(session, ids)
     out = []
     for pid in ids:
-        p = pieces.get(pid)
-        if p is None:
+        found = pieces.get(pid)
+        if found is None:
             continue
+        p = found
         out.append(to_summary(p, versions.get(p.current_version_id or -1), tags.get(pid, []),
                               counts.get(pid, 0), today))
     return out
@@ -83,7 +85,7 @@ def summaries(session: Session, piece_ids: Sequence[int], today: date) -> list[P
 
 def to_summary(p: Piece, v: PieceVersion | None, tags: list[Tag], uses: int, today: date) -> PieceSummary:
     return PieceSummary(
-        id=p.id, title=p.title, kind=p.kind, status=p.status, source=p.source,
+        id=stored_id(p.id), title=p.title, kind=p.kind, status=p.status, source=p.source,
         review_state=p.review_state, owner=p.owner, review_by=p.review_by,
         stale=is_stale(p.review_by, p.status, today),
         file_type=v.file_type if v else ("link" if p.kind == "link" else ""),
@@ -104,7 +106,7 @@ def detail(session: Session, piece_id: int, today: date) -> PieceDetail | None:
     summary = summaries(session, [piece_id], today)[0]
     names = {u.id: u.name for u in session.exec(select(User))}
     versions = tuple(
-        VersionInfo(v.id, v.number, v.original_name, v.file_type, v.size, v.page_count, v.blob_sha256,
+        VersionInfo(stored_id(v.id), v.number, v.original_name, v.file_type, v.size, v.page_count, v.blob_sha256,
                     v.outcome, v.outcome_detail, v.note, v.created_at, names.get(v.created_by_id or -1, ""))
         for v in session.exec(select(PieceVersion).where(PieceVersion.piece_id == piece_id)
                               .order_by(col(PieceVersion.number).desc())))
@@ -129,14 +131,14 @@ def set_tags(session: Session, piece_id: int, stage_ids: Iterable[int] | None = 
         for sid in dict.fromkeys(stage_ids):
             session.add(PieceStage(piece_id=piece_id, stage_id=sid))
     if gate_ids is not None:
-        for row in session.exec(select(PieceGate).where(PieceGate.piece_id == piece_id)):
-            session.delete(row)
+        for gate_row in session.exec(select(PieceGate).where(PieceGate.piece_id == piece_id)):
+            session.delete(gate_row)
         session.flush()
         for gid in dict.fromkeys(gate_ids):
             session.add(PieceGate(piece_id=piece_id, gate_id=gid))
     if facet_value_ids is not None:
-        for row in session.exec(select(PieceFacet).where(PieceFacet.piece_id == piece_id)):
-            session.delete(row)
+        for facet_row in session.exec(select(PieceFacet).where(PieceFacet.piece_id == piece_id)):
+            session.delete(facet_row)
         session.flush()
         for vid in dict.fromkeys(facet_value_ids):
             session.add(PieceFacet(piece_id=piece_id, facet_value_id=vid))
@@ -144,15 +146,15 @@ def set_tags(session: Session, piece_id: int, stage_ids: Iterable[int] | None = 
 
 def piece_with_blob(session: Session, sha256: str) -> Piece | None:
     """The (non-purged) piece that holds these exact bytes in any of its versions."""
-    return session.exec(select(Piece).join(PieceVersion, PieceVersion.piece_id == Piece.id)
+    return session.exec(select(Piece).join(PieceVersion, col(PieceVersion.piece_id) == col(Piece.id))
                         .where(PieceVersion.blob_sha256 == sha256).limit(1)).first()
 
 
 def all_piece_ids(session: Session, statuses: Iterable[str] | None = None) -> list[int]:
-    query = select(Piece.id).order_by(col(Piece.updated_at).desc(), col(Piece.id).desc())
+    query = select(col(Piece.id)).order_by(col(Piece.updated_at).desc(), col(Piece.id).desc())
     if statuses is not None:
         query = query.where(col(Piece.status).in_(list(statuses)))
-    return list(session.exec(query))
+    return [pid for pid in session.exec(query) if pid is not None]
 
 
 def versions(session: Session, piece_id: int) -> list[PieceVersion]:
@@ -175,14 +177,15 @@ def current_versions(session: Session) -> dict[int, int | None]:
 
 def review_queue_ids(session: Session) -> list[int]:
     """Rep-made submissions waiting for marketing, oldest first."""
-    return list(session.exec(select(Piece.id).where(Piece.review_state == ReviewState.PENDING)
-                             .order_by(col(Piece.created_at))))
+    return [pid for pid in session.exec(select(col(Piece.id)).where(Piece.review_state == ReviewState.PENDING)
+                                        .order_by(col(Piece.created_at))) if pid is not None]
 
 
 def submission_ids_by(session: Session, user_id: int) -> list[int]:
     """A rep's own submissions, newest first."""
-    return list(session.exec(select(Piece.id).where(Piece.created_by_id == user_id, Piece.source == Source.REP)
-                             .order_by(col(Piece.created_at).desc())))
+    query = (select(col(Piece.id)).where(Piece.created_by_id == user_id, Piece.source == Source.REP)
+             .order_by(col(Piece.created_at).desc()))
+    return [pid for pid in session.exec(query) if pid is not None]
 
 
 def stage_ids(session: Session, piece_id: int) -> list[int]:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from enablement.models.dto import FacetValueInfo, GateInfo, StageInfo, TaxonomyInfo
-from enablement.models.tables import FacetValue, Gate, Stage, Synonym
+from enablement.models.tables import FacetValue, Gate, Stage, Synonym, stored_id
 from enablement.models.vocab import FACETS
 from enablement.taxonomy import slugify
 
@@ -15,19 +15,19 @@ from enablement.taxonomy import slugify
 def read_taxonomy(session: Session) -> TaxonomyInfo:
     """The whole taxonomy as frozen DTOs, in display order."""
     gates_by_stage: dict[int, list[GateInfo]] = {}
-    for g in session.exec(select(Gate).order_by(Gate.position, Gate.id)):
+    for g in session.exec(select(Gate).order_by(col(Gate.position), col(Gate.id))):
         gates_by_stage.setdefault(g.stage_id, []).append(GateInfo(
-            g.id, g.stage_id, g.key, g.question, g.exit_criteria, g.position, g.retired))
+            stored_id(g.id), g.stage_id, g.key, g.question, g.exit_criteria, g.position, g.retired))
     stages = tuple(
-        StageInfo(s.id, s.key, s.name, s.description, s.position, s.retired,
-                  tuple(gates_by_stage.get(s.id, ())))
-        for s in session.exec(select(Stage).order_by(Stage.position, Stage.id)))
+        StageInfo(stored_id(s.id), s.key, s.name, s.description, s.position, s.retired,
+                  tuple(gates_by_stage.get(stored_id(s.id), ())))
+        for s in session.exec(select(Stage).order_by(col(Stage.position), col(Stage.id))))
     facets: dict[str, list[FacetValueInfo]] = {f: [] for f in FACETS}
-    for v in session.exec(select(FacetValue).order_by(FacetValue.position, FacetValue.id)):
+    for v in session.exec(select(FacetValue).order_by(col(FacetValue.position), col(FacetValue.id))):
         facets.setdefault(v.facet, []).append(
-            FacetValueInfo(v.id, v.facet, v.key, v.label, v.position, v.retired))
+            FacetValueInfo(stored_id(v.id), v.facet, v.key, v.label, v.position, v.retired))
     synonyms = tuple(tuple(t for t in s.terms.split("|") if t)
-                     for s in session.exec(select(Synonym).order_by(Synonym.id)))
+                     for s in session.exec(select(Synonym).order_by(col(Synonym.id))))
     return TaxonomyInfo(stages, {k: tuple(v) for k, v in facets.items()}, synonyms)
 
 
@@ -59,11 +59,11 @@ def apply_taxonomy(session: Session, data: dict[str, Any], retire_missing: bool)
             seen_gates.add(gkey)
             gate = gates.get(gkey)
             if gate is None:
-                session.add(Gate(stage_id=stage.id, key=gkey, question=gd["question"],
+                session.add(Gate(stage_id=stored_id(stage.id), key=gkey, question=gd["question"],
                                  exit_criteria=gd.get("exit_criteria", ""), position=gpos))
                 counts["added"] += 1
             else:
-                new = (stage.id, gd["question"], gd.get("exit_criteria", gate.exit_criteria), gpos, False)
+                new = (stored_id(stage.id), gd["question"], gd.get("exit_criteria", gate.exit_criteria), gpos, False)
                 if (gate.stage_id, gate.question, gate.exit_criteria, gate.position, gate.retired) != new:
                     counts["updated"] += 1
                 gate.stage_id, gate.question, gate.exit_criteria, gate.position, gate.retired = new
@@ -93,10 +93,12 @@ def apply_taxonomy(session: Session, data: dict[str, Any], retire_missing: bool)
             if terms not in wanted:
                 session.delete(row)
     if retire_missing:
-        for row in [s for k, s in stages.items() if k not in seen_stages and not s.retired] + \
-                   [g for k, g in gates.items() if k not in seen_gates and not g.retired] + \
-                   [v for k, v in values.items() if k not in seen_values and not v.retired]:
-            row.retired = True
+        retiring: list[Stage | Gate | FacetValue] = [
+            *(s for k, s in stages.items() if k not in seen_stages and not s.retired),
+            *(g for k, g in gates.items() if k not in seen_gates and not g.retired),
+            *(v for k, v in values.items() if k not in seen_values and not v.retired)]
+        for entry in retiring:
+            entry.retired = True
             counts["retired"] += 1
     return counts
 
