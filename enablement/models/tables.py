@@ -23,6 +23,12 @@ def new_uuid() -> str:
     return str(uuid.uuid4())
 
 
+def row_version_field() -> int:
+    """Editable rows carry a version; a team server bumps it on every UPDATE (optimistic
+    concurrency: an edit made against a stale copy changes no row)."""
+    return Field(default=1, sa_column_kwargs={"server_default": "1", "nullable": False})
+
+
 # --- library ----------------------------------------------------------------------------
 
 class LibraryMeta(SQLModel, table=True):
@@ -44,6 +50,9 @@ class User(SQLModel, table=True):
     active: bool = Field(default=True)
     is_demo: bool = Field(default=False)
     created_at: datetime = Field(sa_type=DateTime, default_factory=utcnow)
+    # the team server's database login of this person (None in an embedded library)
+    login: Optional[str] = Field(default=None, max_length=63, unique=True, index=True)
+    row_version: int = row_version_field()
 
 
 # --- taxonomy ---------------------------------------------------------------------------
@@ -56,6 +65,7 @@ class Stage(SQLModel, table=True):
     description: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     position: int = Field(default=0)
     retired: bool = Field(default=False)
+    row_version: int = row_version_field()
 
 
 class Gate(SQLModel, table=True):
@@ -67,6 +77,7 @@ class Gate(SQLModel, table=True):
     exit_criteria: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     position: int = Field(default=0)
     retired: bool = Field(default=False)
+    row_version: int = row_version_field()
 
 
 class FacetValue(SQLModel, table=True):
@@ -80,6 +91,7 @@ class FacetValue(SQLModel, table=True):
     label: str = Field(max_length=200)
     position: int = Field(default=0)
     retired: bool = Field(default=False)
+    row_version: int = row_version_field()
 
 
 class Synonym(SQLModel, table=True):
@@ -88,6 +100,7 @@ class Synonym(SQLModel, table=True):
     __tablename__ = "synonyms"
     id: Optional[int] = Field(default=None, primary_key=True)
     terms: str = Field(sa_column=Column(Text, nullable=False))
+    row_version: int = row_version_field()
 
 
 # --- files ------------------------------------------------------------------------------
@@ -125,6 +138,7 @@ class Piece(SQLModel, table=True):
     updated_at: datetime = Field(sa_type=DateTime, default_factory=utcnow, index=True)
     published_at: Optional[datetime] = Field(sa_type=DateTime, default=None)
     is_demo: bool = Field(default=False)
+    row_version: int = row_version_field()
 
 
 class PieceVersion(SQLModel, table=True):
@@ -222,6 +236,7 @@ class Kit(SQLModel, table=True):
     notes: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     created_at: datetime = Field(sa_type=DateTime, default_factory=utcnow)
     updated_at: datetime = Field(sa_type=DateTime, default_factory=utcnow)
+    row_version: int = row_version_field()
 
 
 class KitItem(SQLModel, table=True):
@@ -257,6 +272,7 @@ class ContentRequest(SQLModel, table=True):
     resolved_at: Optional[datetime] = Field(sa_type=DateTime, default=None)
     resolved_by_id: Optional[int] = Field(default=None, foreign_key="users.id")
     is_demo: bool = Field(default=False)
+    row_version: int = row_version_field()
 
 
 ALL_TABLES = [

@@ -1,0 +1,161 @@
+"""Setting up a team server: ``enablement server init``.
+
+Run as a role that may create roles (a DBA) on an empty database. In one transaction it
+creates the NOLOGIN owner and role groups, runs the Alembic migrations as the owner, seeds
+the default taxonomy, applies the PostgreSQL-only schema (``team.schema``) and creates the
+first admin's login. Running it again upgrades and re-applies everything (harmless); a
+database that holds anything else is refused.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from enablement.errors import Conflict, LibraryError, PermissionDenied
+from enablement.team import schema
+from enablement.team.accounts import new_password, scram_verifier
+from enablement.team.connection import ServerAddress, connect, parse_server_url
+from enablement.team.names import APP_ROLES, RoleNames, check_login, default_prefix
+
+
+@dataclass(frozen=True)
+class InitResult:
+    prefix: str
+    database: str
+    created: bool  # False: the server was set up before and is now current
+    admin_login: str
+    admin_password: str | None  # the one-time password when a new admin login was made
+
+
+def read_prefix(cur: Any) -> str | None:
+    """The role prefix recorded by ``server init`` (None when the database is not a team library)."""
+    cur.execute("SELECT to_regclass('app.meta') IS NOT NULL")
+    if not cur.fetchone()[0]:
+        return None
+    cur.execute("SELECT value FROM app.meta WHERE key = 'prefix'")
+    row = cur.fetchone()
+    return row[0] if row else None
+
+
+def init_server(url: str, admin_login: str, admin_name: str | None = None, *, prefix: str | None = None,
+                admin_password: str | None = None) -> InitResult:
+    """Set up (or bring up to date) the team library in the database at ``url``."""
+    address = parse_server_url(url)
+    admin_login = check_login(admin_login)
+    engine = team_admin_engine(address)
+    try:
+        # one transaction: a failure anywhere leaves the database as it was
+        with engine.begin() as sa_conn:
+            conn = sa_conn.connection.dbapi_connection
+            with conn.cursor() as cur:
+                cur.execute("SELECT current_database(), current_user, rolsuper, rolcreaterole FROM pg_roles "
+                            "WHERE rolname = current_user")
+                database, dba, is_super, can_create_roles = cur.fetchone()
+                if not (is_super or can_create_roles):
+                    raise PermissionDenied(f"'{dba}' may not create roles; run 'server init' as a DBA "
+                                           "(a role with CREATEROLE).")
+                existing = read_prefix(cur)
+                if existing is None:
+                    cur.execute("SELECT count(*) FROM pg_tables "
+                                "WHERE schemaname NOT IN ('pg_catalog', 'information_schema')")
+                    if cur.fetchone()[0]:
+                        raise LibraryError(f"The database '{database}' at {address.where} is not empty and is not "
+                                           "an Enablement team library; set up an empty database (to move an "
+                                           "existing library there, use 'enablement team publish').")
+                elif prefix and prefix != existing:
+                    raise Conflict(f"The database '{database}' is already set up with the role prefix "
+                                   f"'{existing}'.")
+                names = RoleNames(existing or prefix or default_prefix(database))
+            password = _init_in_one_transaction(sa_conn, address, names, dba, is_super, existing is None,
+                                                admin_login, admin_name or admin_login, admin_password)
+        return InitResult(names.prefix, database, existing is None, admin_login, password)
+    finally:
+        engine.dispose()
+
+
+def team_admin_engine(address: ServerAddress):  # type: ignore[no-untyped-def]
+    """A one-connection engine over ``connect(address)`` (timeouts, password sources, errors)."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.pool import NullPool
+
+    return create_engine("postgresql+psycopg://", creator=lambda: connect(address), poolclass=NullPool)
+
+
+def _init_in_one_transaction(sa_conn, address: ServerAddress, names: RoleNames, dba: str, is_super: bool,  # type: ignore[no-untyped-def]
+                             fresh: bool, admin_login: str, admin_name: str, admin_password: str | None) -> str | None:
+    from psycopg import sql
+
+    ident = sql.Identifier
+    conn = sa_conn.connection.dbapi_connection
+    with conn.cursor() as cur:
+        _create_roles(cur, names)
+        if not is_super:
+            cur.execute(sql.SQL("GRANT {} TO {}").format(ident(names.owner), ident(dba)))
+        db = ident(address.dbname)
+        cur.execute(sql.SQL("REVOKE ALL ON DATABASE {} FROM PUBLIC").format(db))
+        cur.execute(sql.SQL("GRANT CONNECT ON DATABASE {} TO {}").format(db, ident(names.user)))
+        cur.execute(sql.SQL("GRANT CREATE ON DATABASE {} TO {}").format(db, ident(names.owner)))
+        cur.execute(sql.SQL("ALTER SCHEMA public OWNER TO {}").format(ident(names.owner)))
+        cur.execute("REVOKE ALL ON SCHEMA public FROM PUBLIC")
+        cur.execute(sql.SQL("GRANT USAGE ON SCHEMA public TO {}").format(ident(names.user)))
+        cur.execute(sql.SQL("SET LOCAL ROLE {}").format(ident(names.owner)))
+        if not fresh:
+            for statement in schema.unforce_statements():
+                cur.execute(statement)
+    _migrate_and_seed(sa_conn)
+    render = lambda text: schema.render(text, names, dba=dba)  # noqa: E731
+    with conn.cursor() as cur:
+        cur.execute(render(schema.SCHEMA_SQL))
+        cur.execute(render(schema.GRANTS_SQL))
+        for statement in schema.trigger_statements() + schema.policy_statements():
+            cur.execute(render(statement))
+        cur.execute("INSERT INTO app.meta (key, value) VALUES ('prefix', %s), ('schema', %s) "
+                    "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
+                    (names.prefix, schema.TEAM_SCHEMA_VERSION))
+        if fresh:
+            cur.execute("SELECT app.recount_uses()")
+        cur.execute("RESET ROLE")
+        cur.execute("SELECT 1 FROM users WHERE login = %s", (admin_login,))
+        password = None
+        if cur.fetchone() is None:
+            password = admin_password or new_password()
+            verifier = scram_verifier(conn, admin_login, password)
+            cur.execute("SELECT app.add_user(%s, %s, 'admin', %s, '')", (admin_name, admin_login, verifier))
+    return None if admin_password else password
+
+
+def _create_roles(cur, names: RoleNames) -> None:  # type: ignore[no-untyped-def]
+    from psycopg import sql
+
+    ident = sql.Identifier
+    wanted = [(names.owner, "NOLOGIN CREATEROLE"), (names.user, "NOLOGIN")]
+    wanted += [(names.group(r), "NOLOGIN") for r in APP_ROLES]
+    for role, options in wanted:
+        cur.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,))
+        if cur.fetchone() is None:
+            cur.execute(sql.SQL("CREATE ROLE {} " + options).format(ident(role)))
+    for r in APP_ROLES:
+        cur.execute(sql.SQL("GRANT {} TO {}").format(ident(names.user), ident(names.group(r))))
+
+
+def _migrate_and_seed(sa_conn) -> None:  # type: ignore[no-untyped-def]
+    """Alembic to head and the default taxonomy, in the caller's transaction (as the owner)."""
+    from alembic import command
+    from sqlmodel import Session, select
+
+    from enablement.models.tables import LibraryMeta, Stage
+    from enablement.storage.migrate import alembic_config
+    from enablement.storage.taxonomy_repo import apply_taxonomy
+    from enablement.taxonomy import default_taxonomy
+
+    cfg = alembic_config()
+    cfg.attributes["connection"] = sa_conn
+    command.upgrade(cfg, "head")
+    with Session(bind=sa_conn, join_transaction_mode="create_savepoint") as s:
+        if s.get(LibraryMeta, "library_id") is None:
+            s.add(LibraryMeta(key="library_id", value=str(uuid.uuid4())))
+        if s.exec(select(Stage.id).limit(1)).first() is None:
+            apply_taxonomy(s, default_taxonomy(), retire_missing=False)
+        s.commit()
