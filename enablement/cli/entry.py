@@ -17,7 +17,8 @@ from typing import Sequence
 
 from enablement.cli.registry import HANDLER, Command, register_all
 from enablement.config import LIBRARY_ENV, default_library_dir, default_state_dir
-from enablement.errors import UserFacingError
+from enablement.errors import InvalidInput, UserFacingError
+from enablement.team.connection import SERVER_ENV
 
 EXIT_PROBLEM = 1
 EXIT_BUG = 70
@@ -28,6 +29,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="enablement", description="Sales-enablement content library.")
     p.add_argument("--library", type=Path, help=f"library folder (default: ${LIBRARY_ENV} or the user data dir)")
     p.add_argument("--user", help="act as this user (default: the library's first admin)")
+    p.add_argument("--server", help="a team server, postgresql://LOGIN@HOST:PORT/DATABASE (default: "
+                                    "$ENABLEMENT_SERVER): you act as the login")
     register_all(p.add_subparsers(dest="command", required=True, metavar="COMMAND"))
     return p
 
@@ -80,8 +83,23 @@ def run(args: argparse.Namespace) -> int:
     if command.run_in_folder is not None:
         return command.run_in_folder(args, root)
     assert command.run is not None
+    server = args.server or os.environ.get(SERVER_ENV)
+    if server:
+        return _run_on_server(args, command, server)
     from enablement.services.library import Library
 
     with Library.open(root) as lib:
         actor = lib.users.actor(args.user) if args.user else lib.users.default_actor()
+        return command.run(args, lib, actor)
+
+
+def _run_on_server(args: argparse.Namespace, command: Command, server: str) -> int:
+    """A library command on a team server, as the server's login (never ``--user``)."""
+    from enablement.team.library import open_team_library
+
+    if args.user:
+        raise InvalidInput("On a team server you act as your login; --user does not apply.")
+    assert command.run is not None
+    lib, actor = open_team_library(server, args.library)
+    with lib:
         return command.run(args, lib, actor)

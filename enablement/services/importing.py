@@ -189,6 +189,7 @@ class ImportService:
                                    f"already in the library as '{existing.title}'", duplicate_of=existing.title)
             if s.get(Blob, stored.sha256) is None:
                 s.add(Blob(sha256=stored.sha256, size=stored.size, file_type=file_type))
+                self.ctx.blobs.send_in(s, stored.sha256)
             piece = Piece(title=title, status=Status.DRAFT, source=source, owner=owner or "",
                           review_state=ReviewState.PENDING if source == Source.REP else ReviewState.NONE,
                           created_by_id=actor.user_id)
@@ -237,6 +238,7 @@ class ImportService:
                 raise InvalidInput(f"{path.name} is the same file as the current version.")
             if s.get(Blob, stored.sha256) is None:
                 s.add(Blob(sha256=stored.sha256, size=stored.size, file_type=extracted.file_type or sniff.file_type))
+                self.ctx.blobs.send_in(s, stored.sha256)
             detail = "; ".join(d for d in (sniff.reason if sniff.extension_mismatch else "", extracted.detail) if d)
             version = PieceVersion(piece_id=piece_id, number=max((v.number for v in versions), default=0) + 1,
                                    blob_sha256=stored.sha256, original_name=path.name[:500],

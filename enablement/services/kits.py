@@ -230,7 +230,7 @@ class KitService:
             version = s.get(PieceVersion, piece.current_version_id) if piece and piece.current_version_id else None
             if version is None or not version.blob_sha256:
                 return None
-            return str(self.ctx.blobs.path_for(version.blob_sha256)), version.original_name, version.file_type
+            return str(self.ctx.blobs.local_path(version.blob_sha256)), version.original_name, version.file_type
 
     def _kit(self, s, actor: Actor, kit_id: int, write: bool = True) -> Kit:  # type: ignore[no-untyped-def]
         kit = s.get(Kit, kit_id)

@@ -67,7 +67,7 @@ class PieceService:
             version = s.get(PieceVersion, vid) if vid else None
             if version is None or version.piece_id != piece_id or not version.blob_sha256:
                 raise NotFound(f"'{piece.title}' has no file (it is a link).")
-            return str(self.ctx.blobs.path_for(version.blob_sha256)), version.original_name, version.file_type
+            return str(self.ctx.blobs.local_path(version.blob_sha256)), version.original_name, version.file_type
 
     # --- editing ------------------------------------------------------------------------------
     def update(self, actor: Actor, piece_id: int, *, title: str | None = None,

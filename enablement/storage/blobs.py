@@ -50,6 +50,15 @@ class BlobStore:
     def exists(self, sha256: str) -> bool:
         return self.path_for(sha256).is_file()
 
+    def local_path(self, sha256: str) -> Path:
+        """Where to read a blob's bytes on this machine (a team library's store fetches them
+        from the server first when they are not cached here)."""
+        return self.path_for(sha256)
+
+    def send_in(self, session: object, sha256: str) -> None:
+        """Called in the write transaction that adds a blob's row: a team library's store
+        sends the bytes to the server there; this one already holds them."""
+
     def put_file(self, source: Path) -> StoredBlob:
         """Copy ``source`` into the store (hashing while copying); idempotent."""
         self.root.mkdir(parents=True, exist_ok=True)

@@ -39,11 +39,14 @@ def read_prefix(cur: Any) -> str | None:
     return row[0] if row else None
 
 
-def init_server(url: str, admin_login: str, admin_name: str | None = None, *, prefix: str | None = None,
-                admin_password: str | None = None) -> InitResult:
-    """Set up (or bring up to date) the team library in the database at ``url``."""
+def init_server(url: str, admin_login: str | None, admin_name: str | None = None, *, prefix: str | None = None,
+                admin_password: str | None = None, seed: bool = True) -> InitResult:
+    """Set up (or bring up to date) the team library in the database at ``url``.
+
+    ``admin_login`` None makes no login and ``seed`` False no default taxonomy: what
+    ``team publish`` wants before it copies a library's own rows in."""
     address = parse_server_url(url)
-    admin_login = check_login(admin_login)
+    admin_login = check_login(admin_login) if admin_login is not None else None
     engine = team_admin_engine(address)
     try:
         # one transaction: a failure anywhere leaves the database as it was
@@ -69,8 +72,8 @@ def init_server(url: str, admin_login: str, admin_name: str | None = None, *, pr
                                    f"'{existing}'.")
                 names = RoleNames(existing or prefix or default_prefix(database))
             password = _init_in_one_transaction(sa_conn, address, names, dba, is_super, existing is None,
-                                                admin_login, admin_name or admin_login, admin_password)
-        return InitResult(names.prefix, database, existing is None, admin_login, password)
+                                                admin_login, admin_name or admin_login, admin_password, seed)
+        return InitResult(names.prefix, database, existing is None, admin_login or "", password)
     finally:
         engine.dispose()
 
@@ -84,7 +87,8 @@ def team_admin_engine(address: ServerAddress):  # type: ignore[no-untyped-def]
 
 
 def _init_in_one_transaction(sa_conn, address: ServerAddress, names: RoleNames, dba: str, is_super: bool,  # type: ignore[no-untyped-def]
-                             fresh: bool, admin_login: str, admin_name: str, admin_password: str | None) -> str | None:
+                             fresh: bool, admin_login: str | None, admin_name: str | None,
+                             admin_password: str | None, seed: bool) -> str | None:
     from psycopg import sql
 
     ident = sql.Identifier
@@ -104,7 +108,7 @@ def _init_in_one_transaction(sa_conn, address: ServerAddress, names: RoleNames, 
         if not fresh:
             for statement in schema.unforce_statements():
                 cur.execute(statement)
-    _migrate_and_seed(sa_conn)
+    _migrate_and_seed(sa_conn, seed)
     render = lambda text: schema.render(text, names, dba=dba)  # noqa: E731
     with conn.cursor() as cur:
         cur.execute(render(schema.SCHEMA_SQL))
@@ -117,8 +121,10 @@ def _init_in_one_transaction(sa_conn, address: ServerAddress, names: RoleNames, 
         if fresh:
             cur.execute("SELECT app.recount_uses()")
         cur.execute("RESET ROLE")
-        cur.execute("SELECT 1 FROM users WHERE login = %s", (admin_login,))
         password = None
+        if admin_login is None:
+            return None
+        cur.execute("SELECT 1 FROM users WHERE login = %s", (admin_login,))
         if cur.fetchone() is None:
             password = admin_password or new_password()
             verifier = scram_verifier(conn, admin_login, password)
@@ -140,7 +146,7 @@ def _create_roles(cur, names: RoleNames) -> None:  # type: ignore[no-untyped-def
         cur.execute(sql.SQL("GRANT {} TO {}").format(ident(names.user), ident(names.group(r))))
 
 
-def _migrate_and_seed(sa_conn) -> None:  # type: ignore[no-untyped-def]
+def _migrate_and_seed(sa_conn, seed: bool) -> None:  # type: ignore[no-untyped-def]
     """Alembic to head and the default taxonomy, in the caller's transaction (as the owner)."""
     from alembic import command
     from sqlmodel import Session, select
@@ -153,6 +159,8 @@ def _migrate_and_seed(sa_conn) -> None:  # type: ignore[no-untyped-def]
     cfg = alembic_config()
     cfg.attributes["connection"] = sa_conn
     command.upgrade(cfg, "head")
+    if not seed:
+        return
     with Session(bind=sa_conn, join_transaction_mode="create_savepoint") as s:
         if s.get(LibraryMeta, "library_id") is None:
             s.add(LibraryMeta(key="library_id", value=str(uuid.uuid4())))

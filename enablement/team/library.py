@@ -1,0 +1,123 @@
+"""Opening a team library as a login: the same services, with the database as the authority.
+
+The engine connects as the person's own login (timeouts, keepalives, the password found
+once and kept in memory only), the acting user is whoever ``app.me()`` says the login is,
+the server's refusals become clear messages, and file bytes come from the server into a
+local cache on demand. The local folder (``--library``, or one per server and login under
+the user data dir) holds only derived things: the search index and the file cache.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import Engine
+
+from enablement.config import LibraryPaths, Settings
+from enablement.errors import LibraryError, StorageError
+from enablement.models.dto import Actor
+from enablement.team import errors as team_errors
+from enablement.team.blobs import ServerBlobCache
+from enablement.team.connection import (LoginFailed, PasswordSource, ServerAddress, connect,
+                                        default_password_sources, parse_server_url)
+
+
+class _Connector:
+    """Opens connections as the login; the password, once found, is kept in memory only."""
+
+    def __init__(self, address: ServerAddress, password: str | None,
+                 sources: list[PasswordSource] | None) -> None:
+        self.address = address
+        self.password = password
+        self.sources = default_password_sources() if sources is None else sources
+
+    def _remember(self, source: PasswordSource) -> PasswordSource:
+        def found(address: ServerAddress) -> str | None:
+            value = source(address)
+            if value:
+                self.password = value
+            return value
+        return found
+
+    def __call__(self):  # type: ignore[no-untyped-def]
+        return connect(self.address, password=self.password,
+                       password_sources=[self._remember(s) for s in self.sources])
+
+
+def cache_dir_for(address: ServerAddress) -> Path:
+    """The local folder of one server + login (index and file cache)."""
+    from enablement.config import APP_NAME
+    from platformdirs import user_data_dir
+
+    name = re.sub(r"[^A-Za-z0-9_.-]+", "_", f"{address.host}_{address.port}_{address.dbname}_{address.user}")
+    return Path(user_data_dir(APP_NAME, appauthor=False)) / "team" / name
+
+
+def team_engine(address: ServerAddress, password: str | None = None,
+                password_sources: list[PasswordSource] | None = None) -> Engine:
+    """An engine whose every connection is ``address.user`` with the team connection rules."""
+    connector = _Connector(address, password, password_sources)
+    return create_engine("postgresql+psycopg://", creator=connector, pool_pre_ping=True, pool_size=4,
+                         max_overflow=4, pool_recycle=1800)
+
+
+def login_actor(engine: Engine, address: ServerAddress) -> Actor:
+    """The person the login is (``app.me()``), with their role."""
+    with engine.connect() as conn:
+        head = conn.execute(text("SELECT to_regclass('app.meta') IS NOT NULL")).scalar()
+        if not head:
+            raise LibraryError(f"The database '{address.dbname}' at {address.where} is not set up as a team library "
+                               "(a DBA runs 'enablement server init').")
+        row = conn.execute(text("SELECT id, name, role FROM users WHERE id = app.me()")).first()
+    if row is None:
+        raise LoginFailed(f"The login '{address.user}' is not a person of this team library, or is disabled.")
+    return Actor(int(row[0]), str(row[1]), str(row[2]))
+
+
+def check_schema(engine: Engine, address: ServerAddress) -> None:
+    """The server must hold the schema this app knows (only a DBA upgrades it)."""
+    from enablement.storage.migrate import SCHEMA_HEAD
+
+    with engine.connect() as conn:
+        version = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    if version != SCHEMA_HEAD:
+        raise LibraryError(f"The team server at {address.where} has schema {version}, this app needs {SCHEMA_HEAD}: "
+                           "update the app, or ask the DBA to run 'enablement server init' again to upgrade it.")
+
+
+def open_team_library(url: str, root: Path | None = None, *, settings: Settings | None = None,
+                      password: str | None = None, password_sources: list[PasswordSource] | None = None,
+                      with_index: bool = True):  # type: ignore[no-untyped-def]
+    """Open the team library at ``url`` as its login; returns (library, acting user).
+
+    The server is asked first, before the services are even imported: an unreachable or
+    refusing server is reported within the connect timeout."""
+    address = parse_server_url(url)
+    paths = LibraryPaths(Path(root).expanduser() if root else cache_dir_for(address))
+    try:
+        paths.ensure()
+    except OSError as exc:
+        raise StorageError(f"Cannot create the local folder {paths.root}: {exc.strerror}.") from exc
+    settings = settings or Settings.load(paths.settings_file)
+    engine = team_engine(address, password, password_sources)
+    actor_box: list[Actor] = []
+    team_errors.install(engine, address, lambda: actor_box[0].role if actor_box else address.user)
+    try:
+        check_schema(engine, address)
+        actor = login_actor(engine, address)
+    except BaseException:
+        engine.dispose()
+        raise
+    actor_box.append(actor)
+    from enablement.services.context import LibraryContext
+    from enablement.services.library import Library
+
+    ctx = LibraryContext(paths=paths, settings=settings, engine=engine, blobs=ServerBlobCache(paths.blobs, engine))
+    library = Library(ctx, created=False)
+    if with_index:
+        from enablement.services.search import SearchIndex
+
+        ctx.index = SearchIndex(ctx)
+    return library, actor

@@ -1,0 +1,122 @@
+"""Every service on the team server as each person's own login: marketing imports (bytes to
+the server), tags, publishes, versions and archives; a rep on another machine finds the
+piece, gets its bytes on demand, logs use, builds and exports a kit, asks for a piece and
+submits their own; a manager runs every report; spoofing and forbidden asks end as
+"not allowed" messages."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Iterator
+
+import psycopg
+import pytest
+
+from enablement.errors import PermissionDenied
+from enablement.models.dto import Actor
+from enablement.services.pieces import TagSelection
+from enablement.services.reports_service import REPORTS
+from enablement.services.usage import UseRecord
+from enablement.team.library import open_team_library
+from tests.conftest import settings_for_tests
+from tests.filemaker_docs import make_pdf
+from tests.team.server import TeamServer, team_server
+
+pytestmark = [pytest.mark.postgres, pytest.mark.slow]
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[TeamServer]:
+    with team_server() as srv:
+        srv.add("Maya Marketing", "maya", "marketing")
+        srv.add("Morgan Manager", "morgan", "manager")
+        srv.add("Rita Rep", "rita", "rep")
+        srv.add("Ravi Rep", "ravi", "rep")
+        yield srv
+
+
+def open_as(srv: TeamServer, name: str, folder: Path, with_index: bool = False):  # type: ignore[no-untyped-def]
+    return open_team_library(srv.url(srv.logins[name]), folder, settings=settings_for_tests(), with_index=with_index)
+
+
+def test_the_whole_flow_across_machines_and_roles(server: TeamServer, tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    datasheet = make_pdf(tmp_path / "in" / "pricing-datasheet.pdf", ["Pricing tiers for enterprise buyers"],
+                         title="Pricing datasheet")
+    # --- marketing, on their desktop ------------------------------------------------------------
+    mk, maya = open_as(server, "Maya Marketing", tmp_path / "desk", with_index=True)
+    try:
+        assert (maya.name, maya.role) == ("Maya Marketing", "marketing")
+        summary = mk.importer.import_paths(maya, [datasheet]).value
+        pid = summary.piece_ids[0]
+        stage = mk.taxonomy.get().stages[2]
+        mk.pieces.set_tags(maya, pid, TagSelection(stages=[stage.id]))
+        mk.pieces.publish(maya, pid)
+        draft = mk.importer.import_paths(maya, [make_pdf(tmp_path / "in" / "draft.pdf", ["Not ready"])]).value
+        draft_id = draft.piece_ids[0]
+        old = mk.importer.import_paths(maya, [make_pdf(tmp_path / "in" / "old.pdf", ["Old deck"])]).value
+        mk.pieces.publish(maya, old.piece_ids[0])
+        mk.pieces.archive(maya, old.piece_ids[0])
+        v2 = make_pdf(tmp_path / "in" / "pricing-v2.pdf", ["Pricing tiers for enterprise buyers, 2027"])
+        mk.importer.new_version(maya, pid, v2, note="2027 prices")
+    finally:
+        mk.close()
+    sha = hashlib.sha256(v2.read_bytes()).hexdigest()
+    with psycopg.connect(server.dba_url) as dba:
+        chunks = dba.execute("SELECT count(*), sum(length(data)) FROM app.blob_chunks WHERE sha256 = %s",
+                             (sha,)).fetchone()
+        assert chunks == (1, v2.stat().st_size)
+        changes = dba.execute("SELECT count(*) FROM app.change_log WHERE entity = 'piece' AND entity_id = %s",
+                              (pid,)).fetchone()[0]
+        assert changes >= 4
+        audited = dba.execute("SELECT count(*) FROM app.audit_log WHERE tbl = 'pieces' AND who = %s",
+                              (server.logins["Maya Marketing"],)).fetchone()[0]
+        assert audited >= 4
+        assert dba.execute("SELECT row_version FROM pieces WHERE id = %s", (pid,)).fetchone()[0] > 1
+
+    # --- a rep, on a laptop that has none of the files ---------------------------------------------
+    lib, rita = open_as(server, "Rita Rep", tmp_path / "laptop", with_index=True)
+    try:
+        found = lib.search.search(rita, "pricing", log_search=True)
+        assert [p.id for p in found.pieces] == [pid]
+        assert draft_id not in {p.id for p in lib.pieces.list(statuses=None)}
+        path, name, file_type = lib.pieces.version_file(pid)
+        assert Path(path).read_bytes() == v2.read_bytes() and name == "pricing-v2.pdf"
+        assert lib.usage.record(rita, UseRecord(kind="used_in_call", piece_id=pid, account="Acme")).value
+        kit = lib.kits.create(rita, "Acme call", account="Acme").value
+        lib.kits.add(rita, kit, pid)
+        exported = lib.kits.export(rita, kit, tmp_path / "out").value
+        assert exported.files and exported.files[0].read_bytes() == v2.read_bytes()
+        request = lib.requests.create(rita, "ROI calculator for banks").value
+        lib.requests.withdraw(rita, request)
+        mine = lib.importer.import_paths(rita, [make_pdf(tmp_path / "in" / "my-deck.pdf", ["Rita's own deck"])],
+                                         source="rep").value
+        assert mine.piece_ids and lib.pieces.get(mine.piece_ids[0]).summary.review_state == "pending"
+        # what a rep may not do ends as "not allowed", whichever layer says it first
+        with pytest.raises(PermissionDenied, match=r"\(rep\) may not publish"):
+            lib.pieces.publish(rita, pid)
+        with pytest.raises(PermissionDenied, match=r"\(rep\) may not view reports"):
+            lib.reports.run(rita, "adoption")
+        # spoofing: acting as another user or another role is refused by the database
+        ravi_id = next(u.id for u in lib.users.list() if u.name == "Ravi Rep")
+        with pytest.raises(PermissionDenied, match=r"^You \(rep\) may not add these usage records\.$"):
+            lib.usage.record(Actor(ravi_id, "Ravi Rep", "rep"), UseRecord(kind="opened", piece_id=pid))
+        with pytest.raises(PermissionDenied, match=r"^You \(rep\) may not change pieces\.$"):
+            lib.pieces.archive(Actor(rita.user_id, rita.name, "marketing"), pid)
+        with pytest.raises(PermissionDenied, match=r"^You \(rep\) may not change pieces\.$"):
+            lib.pieces.update(Actor(rita.user_id, rita.name, "admin"), pid, title="Mine now")
+    finally:
+        lib.close()
+
+    # --- the manager ------------------------------------------------------------------------------
+    boss_lib, boss = open_as(server, "Morgan Manager", tmp_path / "office")
+    try:
+        for name in REPORTS:
+            boss_lib.reports.run(boss, name)
+        used = boss_lib.reports.run(boss, "used").to_dict()
+        assert used and boss_lib.reports.piece_stats(boss, pid)
+        with pytest.raises(PermissionDenied, match=r"\(manager\) may not"):
+            boss_lib.pieces.update(Actor(boss.user_id, boss.name, "marketing"), pid, title="x")
+    finally:
+        boss_lib.close()
