@@ -28,9 +28,16 @@ def child_reports(args: dict) -> dict:
     from enablement.services.library import Library
     from enablement.services.reports_service import REPORTS
 
-    library = Library.open(Path(args["root"]), settings=Settings(workers=2), database_url=args.get("url"),
-                           with_index=False)
-    actor = library.users.actor("Morgan Manager")
+    if args.get("team"):
+        # a team library as the manager's own login: row-level security applies to every query
+        from enablement.team.library import open_team_library
+
+        library, actor = open_team_library(args["url"], Path(args["root"]), settings=Settings(workers=2),
+                                           with_index=False)
+    else:
+        library = Library.open(Path(args["root"]), settings=Settings(workers=2), database_url=args.get("url"),
+                               with_index=False)
+        actor = library.users.actor("Morgan Manager")
     recent = ReportFilter(since=(corpus.BASE_DAY - timedelta(days=90)).date(), until=corpus.BASE_DAY.date())
     variants: list[tuple[str, str, ReportFilter, dict]] = []
     for name in REPORTS:
@@ -115,7 +122,54 @@ def run(cfg: Config) -> dict[str, Any]:
     shutil.rmtree(work, ignore_errors=True)
     # PostgreSQL: a throwaway database.
     out["postgresql"] = _run_postgres(cfg)
+    # A team server: the SQLite library published to it, then the reports as the manager's login
+    # (row-level security on) and as the superuser (no RLS), side by side.
+    out["team"] = _run_team(cfg, root)
     return out
+
+
+def _run_team(cfg: Config, sqlite_root: Path) -> dict[str, Any]:
+    try:
+        import psycopg
+
+        admin = psycopg.connect(cfg.postgres_url, autocommit=True, connect_timeout=5)
+    except Exception as exc:  # noqa: BLE001 - no server: reported, not fatal
+        return {"skipped": f"PostgreSQL not reachable: {type(exc).__name__}: {str(exc)[:120]}"}
+    from enablement.team.publish import publish_library
+
+    suffix = uuid.uuid4().hex[:10]
+    name = f"enablement_bench_team_{suffix}"
+    admin.execute(f'CREATE DATABASE "{name}"')
+    base = cfg.postgres_url.rsplit("/", 1)[0]
+    url = f"{base}/{name}"
+    roots = [cfg.cache / "work" / "reports-team-manager", cfg.cache / "work" / "reports-team-superuser"]
+    try:
+        say(f"reports: publishing the SQLite library to the team database {name}")
+        t0 = time.perf_counter()
+        report = publish_library(sqlite_root, url, prefix=f"bench{suffix}", login_suffix=f"_{suffix}",
+                                 verify_reports=False)
+        published = round(time.perf_counter() - t0, 1)
+        login = next(lg for person, lg, _ in report.logins if person == "Morgan Manager")
+        host = base.split("@", 1)[1]
+        for root in roots:
+            shutil.rmtree(root, ignore_errors=True)
+        say(f"reports: team server as the manager login {login} (RLS on)")
+        manager = run_child("reports", {"root": str(roots[0]), "url": f"postgresql://{login}@{host}/{name}",
+                                        "team": True})
+        say("reports: team server as the superuser (no RLS)")
+        superuser = run_child("reports", {"root": str(roots[1]), "url": url})
+        return {"data": {"events": report.counts["usage_events"][1], "pieces": report.counts["pieces"][1],
+                         "verified": report.verified, "publish_seconds": published},
+                "manager_login": manager, "superuser": superuser}
+    finally:
+        admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", (name,))
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        for (role,) in admin.execute("SELECT rolname FROM pg_roles WHERE rolname LIKE %s ORDER BY rolcanlogin DESC, "
+                                     "rolname LIKE '%%\\_owner'", (f"%{suffix}%",)).fetchall():
+            admin.execute(f'DROP ROLE IF EXISTS "{role}"')
+        admin.close()
+        for root in roots:
+            shutil.rmtree(root, ignore_errors=True)
 
 
 def _run_postgres(cfg: Config) -> dict[str, Any]:

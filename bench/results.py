@@ -91,6 +91,14 @@ def checks(results: dict[str, Any]) -> list[dict[str, Any]]:
         if stats:
             name, worst = max(stats.items(), key=lambda kv: kv[1]["median_ms"])
             out.append(_check(f"a single piece's stats ({db})", worst["median_ms"], 50, "ms", where=name))
+    team = reports.get("team") or {}
+    if team.get("manager_login", {}).get("reports"):
+        rows = {k: v for k, v in team["manager_login"]["reports"].items() if not k.startswith("piece stats")}
+        name, worst = max(rows.items(), key=lambda kv: kv[1]["median_ms"])
+        events = team.get("data", {}).get("events")
+        out.append(_check("every manager report over 1M events (team server, manager login, RLS on)",
+                          worst["median_ms"], 1000, "ms",
+                          where=f"{events:,} events; worst: {name} (median of 3)" if events else name))
     app = results.get("app") or {}
     if app.get("warm"):
         cold = [c["to_paint_s"] for c in app.get("cold", []) if "to_paint_s" in c]
@@ -341,6 +349,27 @@ def _reports_md(r: dict) -> list[str]:
         rows.append([name, a.get("first_ms"), a.get("median_ms"), a.get("max_ms"), b.get("first_ms"),
                      b.get("median_ms"), b.get("max_ms")])
     lines += _table(["report", "SQLite first", "median", "max", "PostgreSQL first", "median", "max"], rows) + [""]
+    team = r.get("team", {})
+    if team.get("skipped"):
+        lines += [f"Team server: skipped — {team['skipped']}", ""]
+    elif team.get("manager_login"):
+        d = team.get("data", {})
+        lines += ["### Team server: row-level security's cost", "",
+                  f"The SQLite library published with `team publish` ({d.get('pieces'):,} pieces, "
+                  f"{d.get('events'):,} events, {d.get('publish_seconds')} s, verified: {d.get('verified')}); the "
+                  "same reports as the manager's own login (RLS on every table) and as the superuser (RLS "
+                  "bypassed). Medians of 3, ms.", ""]
+        man, sup = team["manager_login"].get("reports", {}), team["superuser"].get("reports", {})
+        rows = []
+        for name in dict.fromkeys(list(man) + list(sup)):
+            a, b = man.get(name, {}).get("median_ms"), sup.get(name, {}).get("median_ms")
+            cost = f"{(a - b) / b * 100:+.0f} %" if a is not None and b else ""
+            rows.append([name, a, b, cost])
+        total_a = sum(v["median_ms"] for v in man.values())
+        total_b = sum(v["median_ms"] for v in sup.values())
+        rows.append(["all (sum)", round(total_a, 1), round(total_b, 1),
+                     f"{(total_a - total_b) / total_b * 100:+.0f} %" if total_b else ""])
+        lines += _table(["report", "manager login (RLS)", "superuser", "RLS cost"], rows) + [""]
     return lines
 
 

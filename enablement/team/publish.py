@@ -146,10 +146,8 @@ def _owner_engine(address: ServerAddress, role: str) -> Engine:
     return engine
 
 
-def _rows(conn: Connection, table: Table, offset: int = 0, limit: int | None = None) -> list[dict[str, Any]]:
+def _rows(conn: Connection, table: Table) -> list[dict[str, Any]]:
     query = select(table).order_by(*table.primary_key.columns)
-    if limit is not None:
-        query = query.offset(offset).limit(limit)
     return [dict(r._mapping) for r in conn.execute(query)]
 
 
@@ -184,23 +182,32 @@ def _copy_catalog(local: Engine, server: Engine) -> None:
             if model is Piece:
                 merges = [{"id": r["id"], "m": r["merged_into_id"]} for r in rows if r["merged_into_id"]]
                 rows = [{**r, "merged_into_id": None} for r in rows]
-            for start in range(0, len(rows), BATCH):
-                dst.execute(pg_insert(table).values(rows[start:start + BATCH]).on_conflict_do_nothing())
+            if rows:  # executemany: SQLAlchemy batches the VALUES within the parameter limit
+                dst.execute(pg_insert(table).on_conflict_do_nothing(), rows)
         for merge in merges:
             dst.execute(text("UPDATE pieces SET merged_into_id = :m WHERE id = :id AND merged_into_id IS NULL"), merge)
 
 
 def _copy_history(local: Engine, server: Engine, tick: Progress) -> None:
-    """Usage events and searches in batches (each its own transaction; UUIDs make reruns safe)."""
+    """Usage events and searches in batches (each its own transaction; UUIDs make reruns safe).
+    Read in key order from the last key seen: no OFFSET scans over a million rows."""
     for model in HISTORY:
         table = model.__table__
+        key = table.c.id
         with local.connect() as src:
             total = src.execute(select(text("count(*)")).select_from(table)).scalar_one()
-            for start in range(0, total, BATCH):
-                rows = _rows(src, table, start, BATCH)
+            done, last = 0, None
+            while True:
+                query = select(table).order_by(key).limit(BATCH)
+                if last is not None:
+                    query = query.where(key > last)
+                rows = [dict(r._mapping) for r in src.execute(query)]
+                if not rows:
+                    break
                 with server.begin() as dst:
-                    dst.execute(pg_insert(table).values(rows).on_conflict_do_nothing())
-                tick(min(start + BATCH, total), total, f"{table.name} {min(start + BATCH, total):,}")
+                    dst.execute(pg_insert(table).on_conflict_do_nothing(), rows)
+                done, last = done + len(rows), rows[-1]["id"]
+                tick(done, total, f"{table.name} {done:,}")
 
 
 def login_for(name: str, suffix: str = "") -> str:

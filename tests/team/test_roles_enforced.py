@@ -264,3 +264,49 @@ def test_no_app_login_has_powers_or_owns_anything(server: TeamServer) -> None:
             " WHERE c.relkind = 'r' AND n.nspname IN ('public', 'app')"
             " AND NOT (c.relrowsecurity AND c.relforcerowsecurity)").fetchall()
         assert unforced == []
+
+
+def test_each_login_carries_server_side_time_limits(server: TeamServer) -> None:
+    with as_login(server, "Rita Rep") as conn:
+        limits = {name: conn.execute(f"SHOW {name}").fetchone()[0]
+                  for name in ("statement_timeout", "lock_timeout", "idle_in_transaction_session_timeout")}
+    assert limits == {"statement_timeout": "2min", "lock_timeout": "10s", "idle_in_transaction_session_timeout": "1min"}
+
+
+def test_the_change_log_is_in_commit_order_and_pokes_listeners(server: TeamServer) -> None:
+    """Two catalog writers: the second waits for the first's COMMIT (advisory lock), so a reader
+    that has seen seq N never later finds a smaller one; every change NOTIFYs listeners."""
+    import threading
+
+    listener = psycopg.connect(server.url(server.logins["Rita Rep"]), autocommit=True)
+    listener.execute(f'LISTEN "{server.prefix}_changes"')
+    first = psycopg.connect(server.url(server.logins["Maya Marketing"]))
+    second = psycopg.connect(server.url(server.logins["Maya Marketing"]))
+    try:
+        first.execute("UPDATE pieces SET owner = 'first' WHERE id = 1")
+        done = threading.Event()
+
+        def write_second() -> None:
+            second.execute("UPDATE pieces SET owner = 'second' WHERE id = 2")
+            second.commit()
+            done.set()
+
+        thread = threading.Thread(target=write_second)
+        thread.start()
+        assert not done.wait(1.0), "the second writer did not wait for the first to commit"
+        first.commit()
+        thread.join(10)
+        assert done.is_set()
+        with psycopg.connect(server.dba_url) as dba:
+            rows = dba.execute("SELECT entity_id, by_user FROM app.change_log WHERE entity = 'piece' "
+                               "AND entity_id IN (1, 2) AND op = 'U' ORDER BY seq DESC LIMIT 2").fetchall()
+        assert [r[0] for r in rows] == [2, 1]
+        pokes = list(listener.notifies(timeout=2, stop_after=2))
+        assert len(pokes) == 2 and all(p.channel == f"{server.prefix}_changes" for p in pokes)
+        with psycopg.connect(server.dba_url) as dba:
+            versions = dict(dba.execute("SELECT id, row_version FROM pieces WHERE id IN (1, 2)").fetchall())
+        assert versions[1] >= 2 and versions[2] >= 2
+    finally:
+        first.close()
+        second.close()
+        listener.close()

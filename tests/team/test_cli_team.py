@@ -1,0 +1,96 @@
+"""The ``server`` and ``team`` command groups and ``--server`` on ordinary commands: people
+added from the command line, the person taken from the login, refusals as one line."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Iterator
+
+import psycopg
+import pytest
+
+from enablement.cli import main
+from tests.filemaker_docs import make_pdf
+from tests.team.server import TeamServer, team_server
+
+pytestmark = pytest.mark.postgres
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[TeamServer]:
+    with team_server() as srv:
+        yield srv
+
+
+@pytest.fixture
+def cli(tmp_path: Path, capsys, monkeypatch):  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.delenv("ENABLEMENT_SERVER", raising=False)
+
+    def run(*args: str, stdin: str | None = None) -> tuple[int, str, str]:
+        if stdin is not None:
+            monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+        code = main(list(args))
+        out = capsys.readouterr()
+        return code, out.out, out.err
+
+    return run
+
+
+def test_people_are_added_and_changed_from_the_command_line(server: TeamServer, cli) -> None:  # type: ignore[no-untyped-def]
+    rita, maya = server.login_name("rita"), server.login_name("maya")
+    code, out, err = cli("server", "add-user", "Rita Rep", "--login", rita, "--role", "rep", "--url", server.dba_url)
+    assert code == 0, err
+    assert f"One-time password for '{rita}': " in out
+    password = out.split(f"One-time password for '{rita}': ")[1].split()[0]
+    assert len(password) == 20
+    code, out, err = cli("server", "add-user", "Maya Marketing", "--login", maya, "--role", "marketing",
+                         "--password-stdin", "--url", server.url(server.admin_login), stdin="a-chosen-Password-1\n")
+    assert code == 0, err
+    assert "One-time password" not in out and "a-chosen-Password-1" not in out
+    assert cli("server", "set-role", rita, "manager", "--url", server.dba_url)[0] == 0
+    code, out, _ = cli("--server", server.url(rita), "team", "whoami")
+    assert code == 0 and out.startswith("Rita Rep (manager) as ")
+    assert cli("server", "set-role", rita, "rep", "--url", server.dba_url)[0] == 0
+    code, out, _ = cli("server", "users", "--url", server.dba_url)
+    assert code == 0 and rita in out and maya in out
+    # a rep cannot manage people, and the answer is one line
+    code, _, err = cli("server", "add-user", "Sneaky", "--login", server.login_name("sneaky"), "--role", "admin",
+                       "--url", server.url(rita))
+    assert code == 1
+    assert err.splitlines() == [f"enablement: '{rita}' may not manage users of this library (only an admin or the "
+                                "DBA may)."]
+    code, _, err = cli("server", "reset-password", "postgres", "--url", server.url(server.admin_login))
+    assert code == 1 and err.splitlines() == ["enablement: No login postgres in this library."]
+    assert cli("server", "disable-user", rita, "--url", server.dba_url)[0] == 0
+    code, _, err = cli("--server", server.url(rita), "list")
+    assert code == 1 and "disabled" in err and len(err.splitlines()) == 1
+    assert cli("server", "enable-user", rita, "--url", server.dba_url)[0] == 0
+    with psycopg.connect(server.dba_url) as dba:
+        assert dba.execute("SELECT active FROM users WHERE login = %s", (rita,)).fetchone()[0] is True
+
+
+def test_commands_on_the_server_act_as_the_login(server: TeamServer, cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    rep = server.add("Rene Rep", "rene", "rep")
+    mk = server.add("Mia Marketing", "mia", "marketing")
+    (tmp_path / "docs").mkdir()
+    make_pdf(tmp_path / "docs" / "battlecard.pdf", ["Competitor battlecard for the evaluation stage"],
+             title="Battlecard")
+    code, out, err = cli("--server", server.url(mk), "--library", str(tmp_path / "mia"), "import",
+                         str(tmp_path / "docs"), "--json")
+    assert code == 0, err
+    with psycopg.connect(server.dba_url) as dba:
+        pid = dba.execute("SELECT id FROM pieces WHERE title = 'Battlecard'").fetchone()[0]
+    assert cli("--server", server.url(mk), "--library", str(tmp_path / "mia"), "publish", str(pid))[0] == 0
+    code, out, err = cli("--server", server.url(rep), "--library", str(tmp_path / "rene"), "search", "battlecard")
+    assert code == 0 and "Battlecard" in out, err
+    # the person is the login: --user is not a way to be someone else
+    code, _, err = cli("--server", server.url(rep), "--user", "Ada Admin", "archive", str(pid))
+    assert code == 1 and err.splitlines() == [
+        "enablement: On a team server you act as your login; --user does not apply."]
+    code, _, err = cli("--server", server.url(rep), "--library", str(tmp_path / "rene"), "archive", str(pid))
+    assert code == 1 and err.splitlines() == ["enablement: Rene Rep (rep) may not edit pieces."]
+    code, _, err = cli("--server", server.url(rep), "--library", str(tmp_path / "rene"), "report", "adoption")
+    assert code == 1 and len(err.splitlines()) == 1 and "(rep) may not view reports" in err
