@@ -12,9 +12,10 @@ import hashlib
 import logging
 import threading
 from dataclasses import dataclass
-from typing import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 from enablement.models.dto import Actor, PieceSummary, TaxonomyInfo
+from enablement.models.tables import stored_id
 from enablement.models.vocab import Role
 from enablement.search.documents import (NONE_KEY, IndexDoc, SearchRequest, SearchResults, SimilarDoc,
                                          Vocabulary)
@@ -59,7 +60,7 @@ class SearchIndex:
     def __init__(self, ctx: LibraryContext, backend_factory: Callable[[], object] | None = None) -> None:
         self.ctx = ctx
         self._factory = backend_factory
-        self._backend = None
+        self._backend: Any = None  # the engine (LibraryIndex), or a test double from backend_factory
         self._write_lock = threading.RLock()
         self._fresh = False
         self._vocab: Vocabulary | None = None
@@ -72,7 +73,7 @@ class SearchIndex:
 
     # --- backend ------------------------------------------------------------------------------
     @property
-    def backend(self):  # type: ignore[no-untyped-def]
+    def backend(self) -> Any:
         if self._backend is None:
             if self._factory is not None:
                 self._backend = self._factory()
@@ -202,11 +203,12 @@ class SearchIndex:
                 rows = search_repo.document_rows(s, chunk)
             pieces, versions, stages, gates, facets = rows.pieces, rows.versions, rows.stages, rows.gates, rows.facets
             for p in pieces:
+                pid = stored_id(p.id)
                 v = versions.get(p.current_version_id or -1)
-                labels = [stage_keys[x][1] for x in stages.get(p.id, ()) if x in stage_keys]
-                labels += [gate_keys[x][1] for x in gates.get(p.id, ()) if x in gate_keys]
+                labels = [stage_keys[x][1] for x in stages.get(pid, ()) if x in stage_keys]
+                labels += [gate_keys[x][1] for x in gates.get(pid, ()) if x in gate_keys]
                 by_facet: dict[str, list[str]] = {}
-                for vid in facets.get(p.id, ()):
+                for vid in facets.get(pid, ()):
                     value = values.get(vid)
                     if value is not None:
                         by_facet.setdefault(value.facet, []).append(value.key)
@@ -215,10 +217,10 @@ class SearchIndex:
                 if p.kind == "link":
                     body = f"{p.url}\n{body}"
                 yield IndexDoc(
-                    piece_id=p.id, title=p.title, description=p.description, body=body,
+                    piece_id=pid, title=p.title, description=p.description, body=body,
                     tags_text=" · ".join(labels),
-                    stages=tuple(stage_keys[x][0] for x in stages.get(p.id, ()) if x in stage_keys),
-                    gates=tuple(gate_keys[x][0] for x in gates.get(p.id, ()) if x in gate_keys),
+                    stages=tuple(stage_keys[x][0] for x in stages.get(pid, ()) if x in stage_keys),
+                    gates=tuple(gate_keys[x][0] for x in gates.get(pid, ()) if x in gate_keys),
                     persona=tuple(by_facet.get("persona", ())), industry=tuple(by_facet.get("industry", ())),
                     product=tuple(by_facet.get("product", ())),
                     content_type=tuple(by_facet.get("content_type", ())),
