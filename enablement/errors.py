@@ -49,7 +49,14 @@ class DiskFull(StorageError):
 
 class Busy(StorageError):
     """Another writer holds the library, or the server had to abort a clashing transaction;
-    the write was retried (waited for) and still could not go through. Try again."""
+    the write was retried (waited for) and still could not go through. Try again.
+
+    ``retryable``: the transaction was aborted whole (serialization failure, deadlock), so
+    running it again from the start is safe (``storage.source.retrying`` does that)."""
+
+    def __init__(self, message: str, retryable: bool = False) -> None:
+        super().__init__(message)
+        self.retryable = retryable
 
 
 class Offline(UserFacingError):

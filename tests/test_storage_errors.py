@@ -14,6 +14,7 @@ from sqlalchemy import event, text
 from enablement.errors import Busy, DiskFull, Offline, PermissionDenied, StorageError
 from enablement.storage.engine import make_engine, read_session, sqlite_url, write_session
 from enablement.storage.errors import storage_errors, translate
+from enablement.storage.source import EngineSource, retrying
 from tests import pg
 
 
@@ -168,5 +169,61 @@ def test_postgres_serialization_failure_is_busy(pg_database: str) -> None:
                     with psycopg.connect(pg_database, autocommit=True) as other:
                         other.execute("UPDATE counters SET n = n + 1 WHERE id = 1")
                     conn.execute(text("UPDATE counters SET n = n + 1 WHERE id = 1"))
+    finally:
+        engine.dispose()
+
+
+def _counter_database(url: str) -> None:
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as setup:
+        setup.execute("CREATE TABLE counters (id int PRIMARY KEY, n int)")
+        setup.execute("INSERT INTO counters VALUES (1, 0)")
+
+
+def test_a_transaction_the_server_aborted_is_retried_whole(pg_database: str) -> None:
+    """A real serialization failure on the first try; the second try starts afresh and
+    commits, so the count is right (one increment from us, one from the other writer)."""
+    import psycopg
+
+    _counter_database(pg_database)
+    engine = make_engine(pg_database)
+    source = EngineSource(engine.execution_options(isolation_level="REPEATABLE READ"))
+    tries = 0
+    try:
+        for attempt in retrying(pause=0.01):
+            with attempt, source.write() as w:
+                tries += 1
+                conn = w.session.connection()
+                n = conn.execute(text("SELECT n FROM counters WHERE id = 1")).scalar()
+                if tries == 1:
+                    with psycopg.connect(pg_database, autocommit=True) as other:
+                        other.execute("UPDATE counters SET n = n + 1 WHERE id = 1")
+                conn.execute(text("UPDATE counters SET n = :n WHERE id = 1"), {"n": n + 1})
+        with read_session(engine) as s:
+            assert s.connection().exec_driver_sql("SELECT n FROM counters").scalar() == 2
+        assert tries == 2
+    finally:
+        engine.dispose()
+
+
+def test_a_transaction_that_keeps_clashing_ends_busy(pg_database: str) -> None:
+    import psycopg
+
+    _counter_database(pg_database)
+    engine = make_engine(pg_database)
+    source = EngineSource(engine.execution_options(isolation_level="REPEATABLE READ"))
+    tries = 0
+    try:
+        with pytest.raises(Busy, match="clashing change"):
+            for attempt in retrying(attempts=3, pause=0.01):
+                with attempt, source.write() as w:
+                    tries += 1
+                    conn = w.session.connection()
+                    conn.execute(text("SELECT n FROM counters WHERE id = 1")).scalar()
+                    with psycopg.connect(pg_database, autocommit=True) as other:
+                        other.execute("UPDATE counters SET n = n + 1 WHERE id = 1")
+                    conn.execute(text("UPDATE counters SET n = n + 1 WHERE id = 1"))
+        assert tries == 3
     finally:
         engine.dispose()

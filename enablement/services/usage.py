@@ -18,6 +18,7 @@ from enablement.models.vocab import UsageKind
 from enablement.services.context import LibraryContext
 from enablement.services.permissions import Permission, require
 from enablement.storage import usage_repo, users_repo
+from enablement.storage.source import retrying
 
 KINDS = tuple(k.value for k in UsageKind)
 
@@ -38,27 +39,29 @@ class UsageService:
         if use.kind == UsageKind.FEEDBACK and use.helpful is None:
             raise InvalidInput("Feedback needs an answer to 'did it help?'.")
         try:
-            with self.ctx.write() as w:
-                s = w.session
-                if s.get(UsageEvent, use.id) is not None:
-                    return Done(False, Changes())
-                version_id = use.version_id
-                if use.piece_id is not None:
-                    piece = s.get(Piece, use.piece_id)
-                    if piece is None:
-                        raise NotFound(f"No piece with id {use.piece_id}.")
-                    version_id = version_id or piece.current_version_id
-                if use.deal_stage_id is not None and s.get(Stage, use.deal_stage_id) is None:
-                    raise InvalidInput(f"No stage with id {use.deal_stage_id}.")
-                if use.gate_id is not None and s.get(Gate, use.gate_id) is None:
-                    raise InvalidInput(f"No gate with id {use.gate_id}.")
-                s.add(UsageEvent(id=use.id, kind=use.kind, user_id=actor.user_id, piece_id=use.piece_id,
-                                 version_id=version_id, occurred_at=use.occurred_at or utcnow(),
-                                 account=use.account[:200], deal_stage_id=use.deal_stage_id,
-                                 gate_id=use.gate_id, helpful=use.helpful, comment=use.comment[:4000],
-                                 kit_id=use.kit_id, is_demo=is_demo))
-                w.record(Changes(usage=True, piece_ids=frozenset({use.piece_id} if use.piece_id else ()),
-                                 uses=((use.piece_id, use.kind),)))
+            # Idempotent by its id, so a transaction the server aborted is simply run again.
+            for attempt in retrying():
+                with attempt, self.ctx.write() as w:
+                    s = w.session
+                    if s.get(UsageEvent, use.id) is not None:
+                        return Done(False, Changes())
+                    version_id = use.version_id
+                    if use.piece_id is not None:
+                        piece = s.get(Piece, use.piece_id)
+                        if piece is None:
+                            raise NotFound(f"No piece with id {use.piece_id}.")
+                        version_id = version_id or piece.current_version_id
+                    if use.deal_stage_id is not None and s.get(Stage, use.deal_stage_id) is None:
+                        raise InvalidInput(f"No stage with id {use.deal_stage_id}.")
+                    if use.gate_id is not None and s.get(Gate, use.gate_id) is None:
+                        raise InvalidInput(f"No gate with id {use.gate_id}.")
+                    s.add(UsageEvent(id=use.id, kind=use.kind, user_id=actor.user_id, piece_id=use.piece_id,
+                                     version_id=version_id, occurred_at=use.occurred_at or utcnow(),
+                                     account=use.account[:200], deal_stage_id=use.deal_stage_id,
+                                     gate_id=use.gate_id, helpful=use.helpful, comment=use.comment[:4000],
+                                     kit_id=use.kit_id, is_demo=is_demo))
+                    w.record(Changes(usage=True, piece_ids=frozenset({use.piece_id} if use.piece_id else ()),
+                                     uses=((use.piece_id, use.kind),)))
         except IntegrityError:
             # Two writers raced with the same id: the other one stored it.
             return Done(False, Changes())

@@ -103,7 +103,9 @@ def _postgres(sqlstate: str | None, exc: object, invalidated: bool) -> UserFacin
         return PermissionDenied("The team library does not let your role do that (the server refused it).")
     if sqlstate in ("28000", "28P01"):
         return PermissionDenied("The team server did not accept your login; check your user name and password.")
-    if sqlstate in ("40001", "40P01", "55P03"):
+    if sqlstate in ("40001", "40P01"):
+        return Busy("The team library was busy with a clashing change; try again.", retryable=True)
+    if sqlstate == "55P03":
         return Busy("The team library was busy with a clashing change; try again.")
     if sqlstate in ("53100",):
         return DiskFull("The team server's disk is full; ask its administrator to free space.")

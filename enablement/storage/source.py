@@ -12,13 +12,16 @@ the context another ``DataSource``; no service changes.
 
 from __future__ import annotations
 
+import time
 from contextlib import contextmanager
 from datetime import date
+from types import TracebackType
 from typing import Callable, ContextManager, Iterator, Protocol
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from enablement.errors import Busy
 from enablement.models.changes import Changes
 from enablement.models.dto import TaxonomyInfo
 from enablement.storage.engine import read_session, write_session
@@ -93,3 +96,35 @@ class EngineSource:
 
     def write(self) -> ContextManager[UnitOfWork]:
         return self._write()
+
+
+class Attempt:
+    """One try of a transaction inside ``retrying``: it swallows a retryable ``Busy`` (the
+    server aborted the whole transaction) unless it is the last try."""
+
+    def __init__(self, last: bool) -> None:
+        self.last = last
+        self.succeeded = False
+
+    def __enter__(self) -> "Attempt":
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> bool:
+        if exc is None:
+            self.succeeded = True
+            return False
+        return isinstance(exc, Busy) and exc.retryable and not self.last
+
+
+def retrying(attempts: int = 3, pause: float = 0.05) -> Iterator[Attempt]:
+    """Run a transaction again when the server aborted it (serialization failure, deadlock):
+    ``for attempt in retrying(): with attempt, ctx.write() as w: ...``. The body must be
+    safe to repeat from the start (no effects outside the transaction before it commits).
+    The last failure is raised as ``Busy``."""
+    for n in range(attempts):
+        attempt = Attempt(last=n == attempts - 1)
+        yield attempt
+        if attempt.succeeded:
+            return
+        time.sleep(pause * (2 ** n))
