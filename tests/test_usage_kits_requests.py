@@ -12,9 +12,8 @@ from sqlmodel import func, select
 
 from enablement.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from enablement.models.tables import UsageEvent
+from enablement.models.dto import TagSelection, UseRecord
 from enablement.services.library import Library
-from enablement.models.dto import TagSelection
-from enablement.models.dto import UseRecord
 from enablement.storage.engine import read_session
 from tests.filemaker_docs import make_docx, make_pdf
 
@@ -135,6 +134,20 @@ def test_empty_kit_cannot_be_exported_and_names_are_safe(library: Library, actor
     result = library.kits.export(rep, kit, tmp_path / "out").value
     assert result.folder.parent == tmp_path / "out"
     assert "\u202e" not in result.folder.name and "/" not in result.folder.name
+
+
+def test_kits_delete_with_their_items_but_an_exported_kit_stays(library: Library, actors, pieces, tmp_path):
+    rep = actors["rep"]
+    kit = library.kits.create(rep, "Renewal call").value
+    library.kits.add(rep, kit, pieces["Security FAQ"])
+    library.kits.delete(rep, kit)  # items go first: no foreign-key error
+    assert library.kits.list(rep) == []
+    exported = library.kits.create(rep, "Security review").value
+    library.kits.add(rep, exported, pieces["Security FAQ"])
+    library.kits.export(rep, exported, tmp_path / "out")
+    with pytest.raises(Conflict, match="was exported and its uses are on record"):
+        library.kits.delete(rep, exported)
+    assert [k.id for k in library.kits.list(rep)] == [exported]
 
 
 def test_request_life_cycle(library: Library, actors, pieces):

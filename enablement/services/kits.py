@@ -92,6 +92,8 @@ class KitService:
             s = w.session
             w.record(KIT_CHANGED)
             kit = self._kit(s, actor, kit_id)
+            if kits_repo.has_usage_history(s, kit_id):
+                raise Conflict(f"'{kit.name}' was exported and its uses are on record, so it cannot be deleted.")
             kits_repo.delete_kit(s, kit)
         return Done(None, KIT_CHANGED)
 

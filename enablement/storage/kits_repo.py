@@ -44,3 +44,10 @@ def delete_kit(session: Session, kit: Kit) -> None:
         session.delete(row)
     session.flush()
     session.delete(kit)
+
+
+def has_usage_history(session: Session, kit_id: int) -> bool:
+    """True when a usage event names the kit (uses are never deleted, so neither is it)."""
+    from enablement.models.tables import UsageEvent
+
+    return session.exec(select(col(UsageEvent.id)).where(UsageEvent.kit_id == kit_id).limit(1)).first() is not None
