@@ -9,6 +9,7 @@ from PySide6.QtCore import QObject, Signal
 from enablement.models.changes import Changes
 from enablement.models.dto import Actor
 from enablement.services.library import Library
+from enablement.services.permissions import Permission, can
 from .tasks import TaskRunner
 
 
@@ -27,6 +28,14 @@ class AppContext:
     actor: Actor
     runner: TaskRunner
     signals: AppSignals = field(default_factory=AppSignals)
+
+    def __post_init__(self) -> None:
+        # What an operation on the runner changed reaches the views like any announcement.
+        self.runner.changes_done.connect(self.announce)
+
+    def can(self, permission: Permission) -> bool:
+        """Whether the acting user may do this: the one role policy (``permissions.can``)."""
+        return can(self.actor, permission)
 
     def announce(self, changes: Changes) -> None:
         """Tell every view what a service call changed."""

@@ -8,14 +8,13 @@ from typing import Optional, Sequence
 from PySide6.QtWidgets import QDialog, QWidget
 
 from enablement.models.vocab import Source
+from enablement.services.permissions import Permission
 from .context import AppContext
 from .dialogs import files
 from .dialogs.import_dialog import ImportDialog
 from .dialogs.request_dialog import RequestDialog
 from .dialogs.review_dialogs import ReviewQueueDialog, SubmissionsDialog
 from .pages.piece_detail import PieceDetailDialog
-
-MARKETING = frozenset({"marketing", "admin"})
 
 
 def _keep(window: QWidget, dialog: QDialog) -> QDialog:
@@ -35,9 +34,8 @@ def request_piece(window: QWidget, app: AppContext, title: str = "") -> RequestD
     dialog = _keep(window, RequestDialog(app.library.taxonomy.get(), title=title, parent=window))
 
     def send() -> None:
-        app.runner.write(app.library.requests.create, lambda done: (
-            app.announce(done.changes), app.signals.status_message.emit("Request sent to marketing.")), None,
-            app.actor, **dialog.arguments())
+        app.runner.op(app.library.requests.create, app.actor, **dialog.arguments()).success(
+            lambda _request_id: app.signals.status_message.emit("Request sent to marketing.")).write()
     dialog.accepted.connect(send)
     dialog.open()
     return dialog  # type: ignore[return-value]
@@ -66,9 +64,9 @@ def choose_and_submit(window: QWidget, app: AppContext) -> Optional[ImportDialog
 
 def import_dropped(window: QWidget, app: AppContext, paths: Sequence[Path]) -> Optional[ImportDialog]:
     """Files dropped on the window: marketing imports them, a rep shares them for review."""
-    if app.actor.role in MARKETING:
+    if app.can(Permission.IMPORT):
         return import_paths(window, app, paths)
-    if app.actor.role == "rep":
+    if app.can(Permission.SUBMIT_REP_PIECE):
         return import_paths(window, app, paths, Source.REP)
     app.signals.status_message.emit("Only marketing adds pieces to the library; reps can share pieces they made.")
     return None

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (QLabel, QLineEdit, QListWidget, QListWidgetItem, 
 
 from enablement.models.changes import Changes
 from enablement.models.dto import Actor, UserInfo
+from enablement.services.permissions import Permission
 from . import flows
 from .context import AppContext
 from .dialogs.error_dialog import error_box
@@ -30,19 +31,15 @@ from .window_state import WindowState
 
 log = logging.getLogger(__name__)
 
-MARKETING = frozenset({"marketing", "admin"})
-REPORT_ROLES = frozenset({"manager", "marketing", "admin"})
-
-
-def build_pages(app: AppContext) -> list[tuple[QWidget, Optional[frozenset[str]]]]:
-    """Every page, with the roles that see it (None: everyone)."""
+def build_pages(app: AppContext) -> list[tuple[QWidget, Optional[Permission]]]:
+    """Every page, with the permission it needs to be seen (None: everyone)."""
     return [
         (LibraryPage(app), None),
         (JourneyMapPage(app), None),
         (KitsPage(app), None),
         (RequestsPage(app), None),
-        (ReportsPage(app), REPORT_ROLES),
-        (TaxonomyPage(app), MARKETING),
+        (ReportsPage(app), Permission.VIEW_REPORTS),
+        (TaxonomyPage(app), Permission.EDIT_TAXONOMY),
     ]
 
 
@@ -114,7 +111,7 @@ class MainWindow(QMainWindow):
             else:
                 self.statusBar().clearMessage()
 
-        self.app.runner.read(index.ensure_fresh, done)
+        self.app.runner.op(index.ensure_fresh).success(done).read()
 
     # --- building -----------------------------------------------------------------------------
     def _build_toolbar(self) -> None:
@@ -205,22 +202,24 @@ class MainWindow(QMainWindow):
 
     # --- roles --------------------------------------------------------------------------------
     def _apply_role(self) -> None:
-        role = self.app.actor.role
-        for row, (_page, roles) in enumerate(self.pages):
-            self.nav.setRowHidden(row, roles is not None and role not in roles)
+        can = self.app.can
+        for row, (_page, permission) in enumerate(self.pages):
+            self.nav.setRowHidden(row, permission is not None and not can(permission))
         if self.nav.isRowHidden(max(self.nav.currentRow(), 0)):
             self.nav.setCurrentRow(0)
-        self.import_action.setVisible(role in MARKETING)
-        self.import_folder_action.setVisible(role in MARKETING)
-        self.review_action.setVisible(role in MARKETING)
-        self.submit_action.setVisible(role == "rep")
-        self.submissions_action.setVisible(role == "rep")
+        self.import_action.setVisible(can(Permission.IMPORT))
+        self.import_folder_action.setVisible(can(Permission.IMPORT))
+        self.review_action.setVisible(can(Permission.PUBLISH))  # reviewing rep-made pieces ends in publishing them
+        # "Add my piece" is for those who share pieces for review; who imports has Import instead.
+        shares = can(Permission.SUBMIT_REP_PIECE) and not can(Permission.IMPORT)
+        self.submit_action.setVisible(shares)
+        self.submissions_action.setVisible(shares)
         self.user_button.show_actor(self.app.actor)
         self.setWindowTitle(f"Enablement — {self.app.actor.name}")
 
     def _refresh_users(self) -> None:
-        self.app.runner.read(self.app.library.users.list,
-                             lambda users: self.user_button.set_users(users, self.app.actor))
+        self.app.runner.op(self.app.library.users.list).success(
+            lambda users: self.user_button.set_users(users, self.app.actor)).read()
 
     def switch_user(self, user: UserInfo) -> None:
         actor = Actor(user.id, user.name, user.role)

@@ -7,7 +7,14 @@ writes run one at a time, in order (the database has one writer lane too).
 ``runner.latest(key, fn, on_done, on_error, ...)`` is for queries that follow the user's
 typing: at most one runs per key, and only the newest request waits behind it (see there).
 
-``SyncTaskRunner`` runs tasks inline; UI tests use it so flows are deterministic.
+``runner.op(fn, *args)`` is the one way pages and dialogs call a service: a small builder
+(``.success(...)``, ``.failure(...)``, ``.progress(...)``, ``.quiet(reason)``) started with
+``.write()``, ``.read()`` or ``.latest(key)``. It announces a returned change-set to the
+window's routing and reports failures by one rule (see ``Op``).
+
+``SyncTaskRunner`` runs tasks inline; UI tests use it so flows are deterministic. While it
+runs a task's function it marks the thread as "in a task" (``in_task``), so a test can tell
+a worker's database access from a widget's.
 """
 
 from __future__ import annotations
@@ -20,7 +27,17 @@ from typing import Any, Callable, Hashable, Optional
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
+from enablement.errors import UserFacingError
+from enablement.models.changes import Changes
+from enablement.models.dto import Done
+
 log = logging.getLogger(__name__)
+_task_state = threading.local()
+
+
+def in_task() -> bool:
+    """True while this thread runs a task's function (a pool thread, or a synchronous runner)."""
+    return getattr(_task_state, "depth", 0) > 0
 
 Callback = Callable[[Any], None]
 ErrorCallback = Callable[[BaseException], None]
@@ -46,7 +63,7 @@ class Task(QRunnable):
 
     def run(self) -> None:  # noqa: D401 - Qt API
         try:
-            result = self.fn(*self.args, **self.kwargs)
+            result = _call_in_task(self.fn, self.args, self.kwargs)
         except BaseException as exc:  # every failure is reported, never swallowed
             exc.__traceback_text__ = traceback.format_exc()  # type: ignore[attr-defined]
             self.signals.failed.emit(exc)
@@ -90,6 +107,7 @@ class TaskRunner(QObject):
 
     busy_changed = Signal(int)  # number of tasks under way (for the status bar)
     task_failed = Signal(object)  # errors nobody handled: the window shows them
+    changes_done = Signal(object)  # a Changes set an operation returned: the app routes it to the views
 
     def __init__(self, parent: Optional[QObject] = None, read_threads: int = 4) -> None:
         super().__init__(parent)
@@ -110,6 +128,10 @@ class TaskRunner(QObject):
               on_error: Optional[ErrorCallback] = None, *args: Any,
               progress: Optional[Callable[[int, int, str], None]] = None, **kwargs: Any) -> TaskHandle:
         return self._start(self.write_pool, fn, on_done, on_error, args, kwargs, progress)
+
+    def op(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> "Op":
+        """An operation: ``fn(*args, **kwargs)`` once started (see ``Op``)."""
+        return Op(self, fn, args, kwargs)
 
     def latest(self, key: Hashable, fn: Callable[..., Any], on_done: Optional[Callback] = None,
                on_error: Optional[ErrorCallback] = None, *args: Any, **kwargs: Any) -> None:
@@ -227,7 +249,7 @@ class SyncTaskRunner(TaskRunner):
             kwargs["progress"] = lambda done, total, text="": progress(done, total, str(text))
         self._set_busy(+1)
         try:
-            result = fn(*args, **kwargs)
+            result = _call_in_task(fn, args, kwargs)
         except BaseException as exc:
             exc.__traceback_text__ = traceback.format_exc()  # type: ignore[attr-defined]
             self._set_busy(-1)
@@ -240,6 +262,102 @@ class SyncTaskRunner(TaskRunner):
         if on_done is not None:
             on_done(result)
         return TaskHandle(None, cancel_event)
+
+
+def _call_in_task(fn: Callable[..., Any], args: tuple, kwargs: dict) -> Any:
+    _task_state.depth = getattr(_task_state, "depth", 0) + 1
+    try:
+        return fn(*args, **kwargs)
+    finally:
+        _task_state.depth -= 1
+
+
+class Op:
+    """One service call from a page or dialog, in the manner of Anki's ``CollectionOp``::
+
+        app.runner.op(app.library.pieces.publish, app.actor, piece_id).success(shown).write()
+
+    - A result that is a ``Done`` (or a bare ``Changes``) has its change-set announced to the
+      window's routing first (``TaskRunner.changes_done``); ``success`` then gets ``done.value``
+      (``None`` for a bare ``Changes``). Any other result goes to ``success`` as it is.
+    - A ``UserFacingError`` goes to the ``failure`` handler when there is one (it shows the
+      message where the user is looking), otherwise to the window as a clear message (also
+      when the handler only tidies up: ``failure(fn, shows_user_errors=False)``).
+    - Any other exception is a bug: the ``failure`` handler may tidy up (stop a progress bar),
+      and the bug is always reported to the window's report dialog as well.
+    - ``quiet(reason)`` is for calls whose failure must not interrupt the user (a thumbnail,
+      a background log line): the error is logged with its traceback and the reason, and a
+      ``failure`` handler still runs. The reason is required so silence is always explained.
+    """
+
+    def __init__(self, runner: TaskRunner, fn: Callable[..., Any], args: tuple, kwargs: dict) -> None:
+        self.runner = runner
+        self.fn, self.args, self.kwargs = fn, args, kwargs
+        self._success: Optional[Callback] = None
+        self._failure: Optional[ErrorCallback] = None
+        self._failure_shows = True
+        self._progress: Optional[Callable[[int, int, str], None]] = None
+        self._quiet_reason = ""
+
+    def success(self, fn: Callback) -> "Op":
+        self._success = fn
+        return self
+
+    def failure(self, fn: ErrorCallback, shows_user_errors: bool = True) -> "Op":
+        """``fn(exc)`` on failure. With ``shows_user_errors=False`` it only tidies up (closes a
+        dialog, stops a bar) and a user's error is still shown by the window."""
+        self._failure = fn
+        self._failure_shows = shows_user_errors
+        return self
+
+    def progress(self, fn: Callable[[int, int, str], None]) -> "Op":
+        self._progress = fn
+        return self
+
+    def quiet(self, reason: str) -> "Op":
+        if not reason.strip():
+            raise ValueError("a quiet operation says why its failures are not shown")
+        self._quiet_reason = reason
+        return self
+
+    def write(self) -> TaskHandle:
+        """Run on the write lane (one change at a time, in order)."""
+        return self.runner.write(self.fn, self._done, self._failed, *self.args, progress=self._progress,
+                                 **self.kwargs)
+
+    def read(self) -> TaskHandle:
+        """Run on the read pool."""
+        return self.runner.read(self.fn, self._done, self._failed, *self.args, progress=self._progress,
+                                **self.kwargs)
+
+    def latest(self, key: Hashable) -> None:
+        """Run on the read pool, latest wins per ``key`` (a superseded call reports nothing)."""
+        self.runner.latest(key, self.fn, self._done, self._failed, *self.args, **self.kwargs)
+
+    def _done(self, result: Any) -> None:
+        if isinstance(result, Done):
+            changes: Optional[Changes] = result.changes
+            value = result.value
+        elif isinstance(result, Changes):
+            changes, value = result, None
+        else:
+            changes, value = None, result
+        if changes is not None and not changes.empty:
+            self.runner.changes_done.emit(changes)
+        if self._success is not None:
+            self._success(value)
+
+    def _failed(self, exc: BaseException) -> None:
+        user_error = isinstance(exc, UserFacingError)
+        if self._failure is not None:
+            self._failure(exc)
+        if self._quiet_reason:
+            log.warning("%s failed (%s): %s", getattr(self.fn, "__qualname__", self.fn), self._quiet_reason,
+                        getattr(exc, "__traceback_text__", repr(exc)))
+            return
+        if user_error and self._failure is not None and self._failure_shows:
+            return  # the handler showed it where the user is looking
+        self.runner.task_failed.emit(exc)
 
 
 def _params(fn: Callable[..., Any]) -> set[str]:

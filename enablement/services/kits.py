@@ -9,7 +9,7 @@ import tempfile
 import threading
 import zipfile
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Sequence
 
 from enablement.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from enablement.models.changes import Changes
@@ -114,6 +114,18 @@ class KitService:
             s.flush()
             item_id = stored_id(item.id)
         return Done(item_id, KIT_CHANGED)
+
+    def add_many(self, actor: Actor, kit_id: int, piece_ids: Sequence[int]) -> Done[int]:
+        """Add pieces to the end of a kit in the order given; a piece already in the kit is
+        left where it is (adding it again is not an error). Returns how many were added."""
+        added = 0
+        for piece_id in piece_ids:
+            try:
+                self.add(actor, kit_id, piece_id)
+            except Conflict:
+                continue
+            added += 1
+        return Done(added, KIT_CHANGED if added else Changes())
 
     def remove(self, actor: Actor, kit_id: int, piece_id: int) -> Done[None]:
         with self.ctx.write() as w:

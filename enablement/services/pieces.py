@@ -169,6 +169,16 @@ class PieceService:
             w.record(piece_changes(piece_id))
         return Done(None, w.changes)
 
+    def publish_many(self, actor: Actor, piece_ids: Sequence[int]) -> Done[int]:
+        """Publish several pieces (the import dialog's "Publish"); returns how many were drafts."""
+        require(actor, Permission.PUBLISH)
+        published, changes = 0, Changes()
+        for piece_id in piece_ids:
+            done = self.publish(actor, piece_id)
+            published += int(not done.changes.empty)
+            changes = changes | done.changes
+        return Done(published, changes)
+
     def archive(self, actor: Actor, piece_id: int) -> Done[None]:
         """Archive (the only "delete" short of an admin's purge)."""
         require(actor, Permission.EDIT_PIECES)

@@ -14,6 +14,7 @@ from typing import Any, Callable, Optional, Sequence
 
 from enablement.errors import InvalidInput
 from enablement.models.dto import Actor, Done
+from enablement.models.journey import JourneyMap
 from enablement.reports.adoption import AdoptionReport, adoption
 from enablement.reports.base import Report, ReportFilter
 from enablement.reports.coverage import CoverageReport, coverage
@@ -25,7 +26,25 @@ from enablement.reports.trends import TrendsReport, trends
 from enablement.reports.used import UsedVsIgnoredReport, used_vs_ignored
 from enablement.reports.value import HelpfulnessReport, HoursSavedReport, helpfulness, hours_saved
 from enablement.services.context import LibraryContext
+from enablement.services.journey import journey_from_coverage
 from enablement.services.permissions import Permission, require
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    """Every report of the app's dashboard for one filter, with the journey map of its coverage."""
+
+    filter: ReportFilter
+    used: UsedVsIgnoredReport
+    coverage: CoverageReport
+    journey: JourneyMap
+    trends: TrendsReport
+    adoption: AdoptionReport
+    gaps: SearchGapsReport
+    requests: RequestsReport
+    freshness: FreshnessReport
+    hours: HoursSavedReport
+    helpfulness: HelpfulnessReport
 
 
 @dataclass(frozen=True)
@@ -93,6 +112,18 @@ class ReportService:
         """Feedback ratio per piece and per gate."""
         require(actor, Permission.VIEW_REPORTS)
         return helpfulness(self.ctx, f)
+
+    def dashboard(self, actor: Actor, f: ReportFilter = ReportFilter(),
+                  hours_per_piece: Optional[float] = None) -> Dashboard:
+        """Every report of the dashboard in one call; trends by month over spans of 200+ days."""
+        require(actor, Permission.VIEW_REPORTS)
+        today = self.ctx.today()
+        span = ((f.until or today) - (f.since or today)).days
+        cover = self.coverage(actor, f)
+        return Dashboard(f, self.used_vs_ignored(actor, f), cover, journey_from_coverage(cover, self.ctx.taxonomy()),
+                         self.trends(actor, f, "month" if span > 200 else "week"), self.adoption(actor, f),
+                         self.search_gaps(actor, f), self.requests(actor, f), self.freshness(actor, f),
+                         self.hours_saved(actor, f, hours_per_piece), self.helpfulness(actor, f))
 
     def piece_stats(self, actor: Actor, piece_id: int) -> PieceStats:
         """One piece's all-time numbers (for the piece page)."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Sequence
 
 from sqlalchemy.exc import IntegrityError
 
@@ -66,6 +67,16 @@ class UsageService:
             # Two writers raced with the same id: the other one stored it.
             return Done(False, Changes())
         return Done(True, w.changes)
+
+    def record_many(self, actor: Actor, uses: Sequence[UseRecord]) -> Done[int]:
+        """Store several uses in one call (a use and the rep's feedback on it); returns how many
+        were new. Each use keeps its client-made id, so a retry of the whole call stores none twice."""
+        stored, changes = 0, Changes()
+        for use in uses:
+            done = self.record(actor, use)
+            stored += int(done.value)
+            changes = changes | done.changes
+        return Done(stored, changes)
 
     def history(self, piece_id: int, limit: int = 200) -> list[dict]:
         """Recent uses of a piece (newest first) for the piece page."""

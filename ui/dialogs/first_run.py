@@ -8,12 +8,13 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout
                                QListWidgetItem, QRadioButton, QVBoxLayout, QWidget)
 
 from enablement.models.dto import UserInfo
+from enablement.models.vocab import Role
 from ..widgets.user_menu import ROLE_LABELS
 
-ROLE_HELP = {"rep": "find, preview, send and log collateral; build call kits; ask for what is missing",
-             "marketing": "import, tag, publish and review collateral; answer requests",
-             "manager": "see what is used, what is ignored and where the buyer journey has gaps",
-             "admin": "everything, plus the taxonomy, users and backups"}
+ROLE_HELP = {Role.REP: "find, preview, send and log collateral; build call kits; ask for what is missing",
+             Role.MARKETING: "import, tag, publish and review collateral; answer requests",
+             Role.MANAGER: "see what is used, what is ignored and where the buyer journey has gaps",
+             Role.ADMIN: "everything, plus the taxonomy, users and backups"}
 
 
 class WhoAreYouDialog(QDialog):
@@ -39,7 +40,7 @@ class WhoAreYouDialog(QDialog):
             item = QListWidgetItem(f"{u.name} — {ROLE_LABELS.get(u.role, u.role)}: {ROLE_HELP.get(u.role, '')}")
             item.setData(256, u)
             self.users.addItem(item)
-        rep = next((i for i in range(self.users.count()) if self.users.item(i).data(256).role == "rep"), 0)
+        rep = next((i for i in range(self.users.count()) if self.users.item(i).data(256).role == Role.REP), 0)
         self.users.setCurrentRow(rep)
         self.users.itemDoubleClicked.connect(lambda _i: self.accept())
         self.new = QRadioButton("Someone new:")
@@ -50,7 +51,7 @@ class WhoAreYouDialog(QDialog):
         self.role = QComboBox()
         self.role.setObjectName("newRole")
         for key, label in ROLE_LABELS.items():
-            self.role.addItem(f"{label} — {ROLE_HELP[key]}", key)
+            self.role.addItem(f"{label} — {ROLE_HELP[key]}", key.value)
         self.name.textEdited.connect(lambda _t: self.new.setChecked(True))
         form = QFormLayout()
         form.addRow("Name", self.name)

@@ -16,7 +16,7 @@ from PySide6.QtCore import QSortFilterProxyModel, Qt, QTimer
 from PySide6.QtWidgets import (QAbstractItemView, QDialog, QHBoxLayout, QHeaderView, QLabel, QProgressBar,
                                QPushButton, QSplitter, QStackedWidget, QTableView, QVBoxLayout, QWidget)
 
-from enablement.models.changes import Changes
+from enablement.errors import UserFacingError
 from enablement.models.dto import ImportSummary
 from enablement.models.vocab import Source
 from ..context import AppContext
@@ -39,13 +39,6 @@ def summary_line(summary: ImportSummary) -> str:
         if n:
             parts.append(f"{n} {label}")
     return ", ".join(parts) or "No files found."
-
-
-def publish_all(library, actor, piece_ids: Sequence[int]) -> Changes:  # type: ignore[no-untyped-def]
-    changes = Changes()
-    for pid in piece_ids:
-        changes = changes | library.pieces.publish(actor, pid).changes
-    return changes
 
 
 def lookalikes_for(library, piece_ids: Sequence[int]) -> dict[int, list]:  # type: ignore[no-untyped-def]
@@ -97,9 +90,9 @@ class ImportDialog(QDialog):
         return page
 
     def start(self) -> None:
-        self.handle = self.app.runner.write(self.app.library.importer.import_paths, self._finished, self._failed,
-                                            self.app.actor, self.paths, source=self.source, progress=self._progress,
-                                            cancel=None)
+        self.handle = self.app.runner.op(self.app.library.importer.import_paths, self.app.actor, self.paths,
+                                         source=self.source, cancel=None).progress(self._progress).success(
+            self._finished).failure(lambda _exc: self.reject(), shows_user_errors=False).write()
 
     def _progress(self, done: int, total: int, name: str) -> None:
         """Show the first report at once, then at most one every ``PROGRESS_EVERY_MS``."""
@@ -124,10 +117,6 @@ class ImportDialog(QDialog):
             self.handle.cancel()
         self.cancel_button.setEnabled(False)
         self.progress_label.setText("Cancelling after the current file…")
-
-    def _failed(self, exc: BaseException) -> None:
-        self.reject()
-        self.app.runner.task_failed.emit(exc)
 
     # --- page 2: summary ----------------------------------------------------------------------
     def _summary_page(self) -> QWidget:
@@ -177,13 +166,12 @@ class ImportDialog(QDialog):
         v.addLayout(row)
         return page
 
-    def _finished(self, done) -> None:  # type: ignore[no-untyped-def]
+    def _finished(self, summary: ImportSummary) -> None:
         self.progress_timer.stop()
         if self._latest_progress is not None:  # the last report, e.g. "150 of 150"
             self._set_progress(*self._latest_progress)
             self._latest_progress = None
-        self.summary = done.value
-        self.app.announce(done.changes)
+        self.summary = summary
         self.outcomes.set_rows(self.summary.outcomes)
         cancelled = " (cancelled: the rest were not imported)" if self.summary.cancelled else ""
         self.summary_label.setText(summary_line(self.summary) + cancelled)
@@ -194,8 +182,14 @@ class ImportDialog(QDialog):
             self.lookalike_label.setText("Sent to marketing for review. You will see what happened under "
                                          "My submissions.")
             self.lookalike_label.setVisible(True)
-            self.app.runner.read(lookalikes_for, self._show_lookalikes, lambda exc: None, self.app.library, ids)
+            self.app.runner.op(lookalikes_for, self.app.library, ids).success(self._show_lookalikes).failure(
+                self._no_lookalikes).read()
         self.pages.setCurrentIndex(1)
+
+    def _no_lookalikes(self, exc: BaseException) -> None:
+        # The submission is stored; only the hint is missing. A bug is reported by the operation.
+        self.lookalike_label.setText("Sent to marketing for review. (Similar official pieces could not be "
+                                     f"looked up: {exc if isinstance(exc, UserFacingError) else 'an error'}.)")
 
     def _show_lookalikes(self, found: dict) -> None:
         lines = []
@@ -262,7 +256,7 @@ class ImportDialog(QDialog):
 
     def show_tagging(self) -> None:
         ids = list(self.summary.piece_ids) if self.summary else []
-        self.app.runner.read(self.app.library.pieces.summaries, self._tag_pieces_loaded, None, ids)
+        self.app.runner.op(self.app.library.pieces.summaries, ids).success(self._tag_pieces_loaded).read()
         self.pages.setCurrentIndex(2)
 
     def _tag_pieces_loaded(self, pieces) -> None:  # type: ignore[no-untyped-def]
@@ -300,8 +294,8 @@ class ImportDialog(QDialog):
         if len(ids) == 1:
             piece = self.tag_pieces.row_at(self.tag_pieces.row_of(ids[0]))
             self.tag_editor.set_tags(piece.tags)
-            self.app.runner.read(suggestions_for, self.suggestions.set_suggestions, lambda exc: None,
-                                 self.app.library, ids[0])
+            self.app.runner.op(suggestions_for, self.app.library, ids[0]).success(
+                self.suggestions.set_suggestions).failure(self.suggestions.show_failure).read()
         else:
             self.tag_editor.set_tags(())
             self.suggestions.clear()
@@ -311,14 +305,10 @@ class ImportDialog(QDialog):
         if not ids:
             return
         tags = self.tag_editor.selection(only_touched_facets=len(ids) > 1)
-        self.app.runner.write(self.app.library.pieces.bulk_set_tags, self._written, None, self.app.actor, ids, tags,
-                              add_only=len(ids) > 1)
+        self.app.runner.op(self.app.library.pieces.bulk_set_tags, self.app.actor, ids, tags,
+                           add_only=len(ids) > 1).success(lambda _none: self.show_tagging()).write()
 
     def publish_selected(self) -> None:
         ids = self.selected_ids() or [p.id for p in self.tag_pieces.rows]
-        self.app.runner.write(publish_all, self._written, None, self.app.library, self.app.actor, ids)
-
-    def _written(self, result) -> None:  # type: ignore[no-untyped-def]
-        changes = result if isinstance(result, Changes) else result.changes
-        self.app.announce(changes)
-        self.show_tagging()
+        self.app.runner.op(self.app.library.pieces.publish_many, self.app.actor, ids).success(
+            lambda _count: self.show_tagging()).write()

@@ -6,6 +6,8 @@ from typing import Optional
 
 from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QWidget
 
+from enablement.models.changes import Changes
+from enablement.models.dto import Done
 from enablement.services.kits import KitInfo
 
 NEW_KIT = -1
@@ -53,11 +55,11 @@ class KitPickerDialog(QDialog):
         return kit_id, "", ""
 
 
-def add_to_kit(library, actor, piece_id: int, kit_id: Optional[int], name: str, account: str):  # type: ignore[no-untyped-def]
-    """Worker: create the kit when asked, then add the piece (one write task)."""
-    changes = None
+def add_to_kit(library, actor, piece_id: int, kit_id: Optional[int], name: str, account: str) -> Done[int]:  # type: ignore[no-untyped-def]
+    """Worker: create the kit when asked, then add the piece (one write task); the kit's id."""
+    changes = Changes()
     if kit_id is None:
         done = library.kits.create(actor, name, account)
         kit_id, changes = done.value, done.changes
     added = library.kits.add(actor, kit_id, piece_id)
-    return kit_id, (changes | added.changes) if changes else added.changes
+    return Done(kit_id, changes | added.changes)

@@ -61,8 +61,8 @@ class PiecePickerDialog(QDialog):
         self.debounce.stop()
         self._seq += 1
         seq = self._seq
-        self.app.runner.read(self.app.library.search.search, lambda out: self._shown(seq, out), self._failed,
-                             self.app.actor, self.search_edit.text(), limit=100)
+        self.app.runner.op(self.app.library.search.search, self.app.actor, self.search_edit.text(), limit=100).success(
+            lambda out: self._shown(seq, out)).failure(self._failed).read()
 
     def _shown(self, seq: int, outcome) -> None:  # type: ignore[no-untyped-def]
         if seq != self._seq:
@@ -75,6 +75,7 @@ class PiecePickerDialog(QDialog):
             self.results.selectRow(0)
 
     def _failed(self, exc: BaseException) -> None:
+        """Said under the search box; a bug is also reported by the operation."""
         self.count_label.setText(f"Search failed: {exc}")
 
     def selected_pieces(self) -> list[PieceSummary]:

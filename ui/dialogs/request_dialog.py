@@ -127,22 +127,17 @@ class RequestDialog(QDialog):
         args = self.arguments()
         self.submit_button.setEnabled(False)
         self.error_label.hide()
-        self.app.runner.write(self.app.library.requests.create, self._stored, self._failed, self.app.actor,
-                              args.pop("title"), args.pop("need"), **args)
+        self.app.runner.op(self.app.library.requests.create, self.app.actor, args.pop("title"), args.pop("need"),
+                           **args).success(self._stored).failure(self._failed).write()
 
-    def _stored(self, done) -> None:  # type: ignore[no-untyped-def]
+    def _stored(self, request_id: int) -> None:
         assert self.app is not None
-        self.request_id = done.value
-        self.app.announce(done.changes)
+        self.request_id = request_id
         self.app.signals.status_message.emit(f"Request sent: {self.title_edit.text().strip()}")
         self.accept()
 
     def _failed(self, exc: BaseException) -> None:
-        if isinstance(exc, UserFacingError):
-            self.error_label.setText(str(exc))
-        else:
-            self.error_label.setText("The request could not be sent.")
-            if self.app is not None:
-                self.app.runner.task_failed.emit(exc)  # a bug: the window's report dialog shows it
+        # The user's error is shown here, with their text kept; a bug is also reported by the operation.
+        self.error_label.setText(str(exc) if isinstance(exc, UserFacingError) else "The request could not be sent.")
         self.error_label.show()
         self._update_ok()

@@ -8,7 +8,7 @@ from PySide6.QtCore import QSortFilterProxyModel
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout,
                                QHeaderView, QLabel, QLineEdit, QPushButton, QTableView, QVBoxLayout, QWidget)
 
-from enablement.models.changes import Changes
+from enablement.models.vocab import Source, Status
 from ..context import AppContext
 from ..models.piece_table_model import COL_OWNER, COL_STATUS, COL_TITLE, COL_TYPE, PieceTableModel
 from ..models.row_table_model import SortRole
@@ -19,7 +19,7 @@ def queue_with_lookalikes(library):  # type: ignore[no-untyped-def]
     """Worker: the queue, each piece's official look-alikes, and every official published piece."""
     queue = library.pieces.review_queue()
     lookalikes = {p.id: library.search.lookalikes(p.id) for p in queue}
-    official = [p for p in library.pieces.list(("published",)) if p.source == "marketing"]
+    official = [p for p in library.pieces.list((Status.PUBLISHED,)) if p.source == Source.MARKETING]
     return queue, lookalikes, official
 
 
@@ -86,7 +86,7 @@ class ReviewQueueDialog(QDialog):
         self.reload()
 
     def reload(self) -> None:
-        self.app.runner.read(queue_with_lookalikes, self._loaded, None, self.app.library)
+        self.app.runner.op(queue_with_lookalikes, self.app.library).success(self._loaded).read()
 
     def _loaded(self, result) -> None:  # type: ignore[no-untyped-def]
         queue, self.lookalikes, official = result
@@ -120,21 +120,19 @@ class ReviewQueueDialog(QDialog):
         if pid is not None:
             self.app.signals.open_piece.emit(pid)
 
-    def _done(self, result) -> None:  # type: ignore[no-untyped-def]
-        changes = result if isinstance(result, Changes) else result.changes
-        self.app.announce(changes)
-        self.reload()
+    def _write(self, fn, *args) -> None:  # type: ignore[no-untyped-def]
+        """A review decision on the write lane; the queue reloads once it is stored."""
+        self.app.runner.op(fn, self.app.actor, *args).success(lambda _value: self.reload()).write()
 
     def publish(self) -> None:
         pid = self.current()
         if pid is not None:
-            self.app.runner.write(self.app.library.pieces.publish, self._done, None, self.app.actor, pid)
+            self._write(self.app.library.pieces.publish, pid)
 
     def merge(self) -> None:
         pid, target = self.current(), self.merge_target.currentData()
         if pid is not None and target is not None:
-            self.app.runner.write(self.app.library.pieces.merge_submission, self._done, None, self.app.actor, pid,
-                                  target)
+            self._write(self.app.library.pieces.merge_submission, pid, target)
 
     def decline(self) -> None:
         pid = self.current()
@@ -143,9 +141,8 @@ class ReviewQueueDialog(QDialog):
         dialog = ReasonDialog("Decline", "Why? The rep sees this (e.g. “use the official Security Whitepaper”).",
                               self)
         self.sub_dialog = dialog
-        dialog.accepted.connect(lambda: self.app.runner.write(
-            self.app.library.pieces.decline_submission, self._done, None, self.app.actor, pid,
-            dialog.reason.text()))
+        dialog.accepted.connect(lambda: self._write(self.app.library.pieces.decline_submission, pid,
+                                                    dialog.reason.text()))
         dialog.open()
 
 
@@ -175,7 +172,7 @@ class SubmissionsDialog(QDialog):
         v = QVBoxLayout(self)
         v.addWidget(self.empty)
         v.addWidget(self.view, 1)
-        app.runner.read(submissions_with_notes, self._loaded, None, app.library, app.actor.user_id)
+        app.runner.op(submissions_with_notes, app.library, app.actor.user_id).success(self._loaded).read()
 
     def _loaded(self, details) -> None:  # type: ignore[no-untyped-def]
         self.model.set_rows(details)

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (QComboBox, QFrame, QHBoxLayout, QLabel, QPushButt
 
 from enablement.models.changes import Changes
 from enablement.models.dto import Actor
-from enablement.models.vocab import Role
+from enablement.services.permissions import Permission
 from enablement.services.journey import CellPieces, JourneyCell, JourneyMap, cell_pieces, journey_map
 from ..context import AppContext
 from .lazy_page import LazyPage
@@ -140,8 +140,8 @@ class JourneyMapPage(LazyPage):
             self.mark_stale()
 
     def on_actor_changed(self, actor: Actor) -> None:
-        rep = actor.role == Role.REP
-        self.header.set_subtitle(REP_SUBTITLE if rep else PLAN_SUBTITLE)
+        # Who sees the coverage reports plans content; everyone else is looking for what to send.
+        self.header.set_subtitle(PLAN_SUBTITLE if self.app.can(Permission.VIEW_REPORTS) else REP_SUBTITLE)
         self._fill_filters()
 
     # --- loading ---------------------------------------------------------------------------
@@ -166,8 +166,8 @@ class JourneyMapPage(LazyPage):
         self._dirty = False
         self._seq += 1
         seq = self._seq
-        self.app.runner.read(journey_map, lambda result: self._loaded(seq, result), None, self.app.library,
-                             window_days=self.window_combo.currentData(), facet_value_ids=self.filters())
+        self.app.runner.op(journey_map, self.app.library, window_days=self.window_combo.currentData(),
+                           facet_value_ids=self.filters()).success(lambda result: self._loaded(seq, result)).read()
 
     def _loaded(self, seq: int, journey: JourneyMap) -> None:
         if seq != self._seq:
@@ -218,9 +218,9 @@ class JourneyMapPage(LazyPage):
             return
         self._cell_seq += 1
         seq = self._cell_seq
-        self.app.runner.read(cell_pieces, lambda result: self._cell_loaded(seq, result), None, self.app.library,
-                             cell.stage_id, cell.gate_id, window_days=self.window_combo.currentData(),
-                             facet_value_ids=self.filters())
+        self.app.runner.op(cell_pieces, self.app.library, cell.stage_id, cell.gate_id,
+                           window_days=self.window_combo.currentData(), facet_value_ids=self.filters()).success(
+            lambda result: self._cell_loaded(seq, result)).read()
 
     def _cell_loaded(self, seq: int, result: CellPieces) -> None:
         if seq != self._cell_seq:

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QFormLayout, QFrame, QHBoxLayo
                                QLineEdit, QListView, QPlainTextEdit, QProgressBar, QPushButton, QSplitter,
                                QStackedWidget, QStyle, QStyledItemDelegate, QTableView, QVBoxLayout, QWidget)
 
-from enablement.errors import Conflict
+from enablement.errors import UserFacingError
 from enablement.models.changes import Changes
 from enablement.models.dto import Actor
 from enablement.services.kits import KitExport, KitInfo
@@ -257,7 +257,7 @@ class KitsPage(LazyPage):
         self._dirty = False
         self._seq += 1
         seq = self._seq
-        self.app.runner.read(self.app.library.kits.list, lambda kits: self._loaded(seq, kits), None, self.app.actor)
+        self.app.runner.op(self.app.library.kits.list, self.app.actor).success(lambda kits: self._loaded(seq, kits)).read()
 
     def _loaded(self, seq: int, kits: list[KitInfo]) -> None:
         if seq != self._seq:
@@ -340,17 +340,15 @@ class KitsPage(LazyPage):
 
     # --- writes ----------------------------------------------------------------------------
     def _write(self, fn, *args, on_done=None, **kwargs) -> None:  # type: ignore[no-untyped-def]
-        def done(result) -> None:  # type: ignore[no-untyped-def]
-            if on_done is not None:
-                on_done(result)
-            self.app.announce(result.changes)
-
-        self.app.runner.write(fn, done, None, self.app.actor, *args, **kwargs)
+        op = self.app.runner.op(fn, self.app.actor, *args, **kwargs)
+        if on_done is not None:
+            op.success(on_done)
+        op.write()
 
     def new_kit(self) -> None:
         def create(name: str) -> None:
-            def created(done) -> None:  # type: ignore[no-untyped-def]
-                self._select_after_load = done.value
+            def created(kit_id: int) -> None:
+                self._select_after_load = kit_id
                 self.reload()
 
             self._write(self.app.library.kits.create, name, on_done=created)
@@ -386,18 +384,7 @@ class KitsPage(LazyPage):
     def _add(self, piece_ids: list[int]) -> None:
         if self.kit is None or not piece_ids:
             return
-        kits = self.app.library.kits
-
-        def add_all(actor: Actor, kit_id: int, ids: list[int]) -> Changes:
-            changes = Changes()
-            for pid in ids:
-                try:
-                    changes = changes | kits.add(actor, kit_id, pid).changes
-                except Conflict:
-                    continue  # already in the kit: adding it again is a no-op, not an error
-            return changes
-
-        self.app.runner.write(add_all, self.app.announce, None, self.app.actor, self.kit.id, piece_ids)
+        self._write(self.app.library.kits.add_many, self.kit.id, piece_ids)
 
     def move_selected(self, step: int) -> None:
         rows = self.items.selectionModel().selectedRows()
@@ -453,9 +440,9 @@ class KitsPage(LazyPage):
         self.progress.setFormat("Preparing…")
         self.progress.show()
         self.cancel_button.show()
-        self.export_handle = self.app.runner.write(
-            self.app.library.kits.export, self._exported, self._export_failed, self.app.actor, self.kit.id,
-            Path(target), as_zip=as_zip, progress=self._export_progress, cancel=None)
+        self.export_handle = self.app.runner.op(
+            self.app.library.kits.export, self.app.actor, self.kit.id, Path(target), as_zip=as_zip,
+            cancel=None).progress(self._export_progress).success(self._exported).failure(self._export_failed).write()
         if self.progress.isHidden():  # a synchronous runner has already finished
             self.export_handle = None
         self._update_item_buttons()
@@ -476,9 +463,8 @@ class KitsPage(LazyPage):
         self.cancel_button.hide()
         self._update_item_buttons()
 
-    def _exported(self, done) -> None:  # type: ignore[no-untyped-def]
+    def _exported(self, result: KitExport) -> None:
         self._export_finished()
-        result: KitExport = done.value
         self.last_export = result
         where = result.zip_path or result.folder
         text = (f"<b>Exported {len(result.files)} file{'s' if len(result.files) != 1 else ''}</b>"
@@ -487,18 +473,15 @@ class KitsPage(LazyPage):
         if result.skipped:
             text += "<br>Not in the merged PDF: " + "; ".join(result.skipped)
         self.result.show_message(text, "good", action="Open folder")
-        self.app.announce(done.changes)
         self.app.signals.status_message.emit(f"Kit exported to {where}")
 
     def _export_failed(self, exc: BaseException) -> None:
+        """Shown under the kit; a bug is also reported by the operation."""
         self._export_finished()
-        from enablement.errors import UserFacingError
-
         if isinstance(exc, UserFacingError):
             self.result.show_message(f"<b>Export stopped:</b> {exc}", "empty")
         else:
             self.result.show_message("<b>Export failed.</b> The error has been reported.", "empty")
-            self.app.runner.task_failed.emit(exc)
 
     def open_export_folder(self) -> None:
         if self.last_export is not None:

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QListView, QPushB
 from enablement.errors import UserFacingError
 from enablement.models.changes import Changes
 from enablement.models.dto import Actor
+from enablement.services.permissions import Permission
 from enablement.services.search import SearchOutcome
 from ..context import AppContext
 from ..models.piece_table_model import PieceIdRole, PieceTableModel
@@ -195,9 +196,9 @@ class LibraryPage(QWidget):
         position = self.view.verticalScrollBar().value() if keep_position else 0
         # A refresh keeps as many rows as are loaded, so the position still points at them.
         limit = max(PAGE_SIZE, self.model.rowCount()) if keep_position else PAGE_SIZE
-        self.app.runner.latest(self._lane, run_search, lambda out: self._arrived(seq, out, position),
-                               lambda exc: self._failed(seq, exc), self.app.library, self.app.actor, self.text,
-                               self.sort, self.facets.filters(), 0, limit)
+        self.app.runner.op(run_search, self.app.library, self.app.actor, self.text, self.sort, self.facets.filters(),
+                           0, limit).success(lambda out: self._arrived(seq, out, position)).failure(
+            lambda exc: self._failed(seq, exc)).latest(self._lane)
 
     def _arrived(self, seq: int, outcome: SearchOutcome, position: int = 0) -> None:
         if seq != self.seq:
@@ -217,14 +218,11 @@ class LibraryPage(QWidget):
         self._maybe_load_more()  # a page that does not fill the view has no scroll bar to move
 
     def _failed(self, seq: int, exc: BaseException) -> None:
+        """A user's error (a malformed query, say) shows as a hint; a bug is reported by the operation."""
         self._loading_more = False
-        if seq != self.seq:
-            return
-        if isinstance(exc, UserFacingError):
+        if seq == self.seq and isinstance(exc, UserFacingError):
             self.hints.setText(str(exc))
             self.hints.setVisible(True)
-        else:
-            self.app.runner.task_failed.emit(exc)
 
     def _maybe_load_more(self, _value: int = 0) -> None:
         """Fetch the next page when the user nears the end of the rows loaded so far."""
@@ -240,9 +238,9 @@ class LibraryPage(QWidget):
         self._loading_more = True
         seq = self.seq
         # The same lane as the queries: a keystroke supersedes a page nobody will see.
-        self.app.runner.latest(self._lane, run_search, lambda o: self._more_arrived(seq, o),
-                               lambda exc: self._failed(seq, exc), self.app.library, self.app.actor, self.text,
-                               self.sort, self.facets.filters(), rows, PAGE_SIZE)
+        self.app.runner.op(run_search, self.app.library, self.app.actor, self.text, self.sort, self.facets.filters(),
+                           rows, PAGE_SIZE).success(lambda o: self._more_arrived(seq, o)).failure(
+            lambda exc: self._failed(seq, exc)).latest(self._lane)
 
     def _more_arrived(self, seq: int, outcome: SearchOutcome) -> None:
         self._loading_more = False
@@ -264,8 +262,14 @@ class LibraryPage(QWidget):
         def done(search_id: str) -> None:
             self.search_id = search_id
 
-        self.app.runner.write(self.app.library.usage.log_search, done, lambda exc: None, self.app.actor,
-                              self.text.strip(), filters, out.results.total, ids)
+        self.app.runner.op(self.app.library.usage.log_search, self.app.actor, self.text.strip(), filters,
+                           out.results.total, ids).success(done).failure(self._not_recorded).write()
+
+    def _not_recorded(self, exc: BaseException) -> None:
+        """Recording a search is bookkeeping for the reports: a user's error (a busy or full disk)
+        goes to the status bar instead of interrupting the search; a bug is still reported."""
+        if isinstance(exc, UserFacingError):
+            self.app.signals.status_message.emit(f"This search was not recorded for the reports: {exc}")
 
     # --- showing ------------------------------------------------------------------------------
     def _show_outcome(self, out: SearchOutcome) -> None:
@@ -285,7 +289,7 @@ class LibraryPage(QWidget):
             self.stack.setCurrentWidget(self.view)
             return
         filtered = bool(self.facets.filters())
-        marketing = self.app.actor.role in ("marketing", "admin")
+        marketing = self.app.can(Permission.IMPORT)
         if query or filtered:
             what = f"“{query}”" if query else "these filters"
             self.empty_title.setText(f"Nothing in the library matches {what}.")
@@ -308,7 +312,8 @@ class LibraryPage(QWidget):
         if piece_id is None:
             return
         if self.search_id:
-            self.app.runner.write(self.app.library.search.opened, None, lambda exc: None, self.search_id, piece_id)
+            self.app.runner.op(self.app.library.search.opened, self.search_id, piece_id).failure(
+                self._not_recorded).write()
         self.app.signals.open_piece.emit(int(piece_id))
 
     def current_piece_id(self) -> Optional[int]:

@@ -15,7 +15,8 @@ from PySide6.QtWidgets import (QDialog, QHBoxLayout, QHeaderView, QLabel, QPushB
 from enablement.errors import InvalidInput, UserFacingError
 from enablement.models.changes import Changes
 from enablement.models.dto import PieceDetail
-from enablement.models.vocab import UsageKind
+from enablement.models.vocab import Source, Status, UsageKind
+from enablement.services.permissions import Permission
 from enablement.services.safe_names import safe_file_name
 from enablement.services.usage import UseRecord
 from ..context import AppContext
@@ -30,7 +31,6 @@ from ..widgets import tones
 from ..widgets.preview import PreviewWidget
 
 SAFE_TO_OPEN = frozenset({"pdf", "docx", "pptx", "xlsx"})
-MARKETING = frozenset({"marketing", "admin"})
 
 
 @dataclass(frozen=True)
@@ -66,13 +66,6 @@ def save_copy(library, piece_id: int, target: Path) -> Path:  # type: ignore[no-
     blob, _name, _type = library.pieces.version_file(piece_id)
     shutil.copyfile(blob, target)
     return target
-
-
-def record_uses(library, actor, records: list[UseRecord]) -> Changes:  # type: ignore[no-untyped-def]
-    changes = Changes()
-    for record in records:
-        changes = changes | library.usage.record(actor, record).changes
-    return changes
 
 
 class PieceDetailDialog(QDialog):
@@ -136,7 +129,7 @@ class PieceDetailDialog(QDialog):
         self.tabs = QTabWidget()
         self.tabs.addTab(about, "About")
         self.editor: Optional[PieceEditor] = None
-        if app.actor.role in MARKETING:
+        if app.can(Permission.EDIT_PIECES):
             self.editor = PieceEditor(app.library.taxonomy.get())
             self.editor.save_requested.connect(self.save_edits)
             self.tabs.addTab(self.editor, "Edit and tag")
@@ -154,10 +147,12 @@ class PieceDetailDialog(QDialog):
                                 ("request", "Request an update…", self.request_update)):
             actions.addWidget(self._button(key, text, slot))
         actions.addStretch(1)
-        if app.actor.role in MARKETING:
-            for key, text, slot in (("replace", "Replace with new version…", self.replace_version),
-                                    ("publish", "Publish", self.publish), ("archive", "Archive", self.archive),
-                                    ("restore", "Restore", self.restore)):
+        marketing_actions = (("replace", "Replace with new version…", self.replace_version, Permission.EDIT_PIECES),
+                             ("publish", "Publish", self.publish, Permission.PUBLISH),
+                             ("archive", "Archive", self.archive, Permission.EDIT_PIECES),
+                             ("restore", "Restore", self.restore, Permission.EDIT_PIECES))
+        for key, text, slot, permission in marketing_actions:
+            if app.can(permission):
                 actions.addWidget(self._button(key, text, slot))
         close = QPushButton("Close")
         close.clicked.connect(self.close)
@@ -189,14 +184,13 @@ class PieceDetailDialog(QDialog):
 
     # --- loading ------------------------------------------------------------------------------
     def load(self, with_preview: bool = True) -> None:
-        self.app.runner.read(load_piece_view, lambda view: self._loaded(view, with_preview), self._failed,
-                             self.app.library, self.piece_id)
+        self.app.runner.op(load_piece_view, self.app.library, self.piece_id).success(
+            lambda view: self._loaded(view, with_preview)).failure(self._failed).read()
 
     def _failed(self, exc: BaseException) -> None:
+        """A user's error (the piece was purged, say) is the heading; a bug is reported by the operation."""
         if isinstance(exc, UserFacingError):
             self.heading.setText(str(exc))
-        else:
-            self.app.runner.task_failed.emit(exc)
 
     def _loaded(self, view: PieceView, with_preview: bool) -> None:
         first = self.view is None
@@ -215,7 +209,7 @@ class PieceDetailDialog(QDialog):
         current = next((ver for ver in d.versions if ver.id == d.current_version_id), None)
         rows = [("Type", file_type_label(s.file_type, s.kind)),
                 ("Pages", str(s.page_count) if s.page_count else ""),
-                ("Source", "rep-made" if s.source == "rep" else "marketing"),
+                ("Source", "rep-made" if s.source == Source.REP else "marketing"),
                 ("Added", f"{nice_date(d.created_at.date())} by {d.created_by}"),
                 ("Published", nice_date(d.published_at.date()) if d.published_at else "not yet"),
                 ("File", current.original_name if current else (d.url or "")),
@@ -238,29 +232,28 @@ class PieceDetailDialog(QDialog):
         no_notes = not any(self.versions.index(r, COL_NOTE).data() for r in range(self.versions.rowCount()))
         self.versions_view.setColumnHidden(COL_NOTE, no_notes)
         has_file = s.kind != "link"
-        marketing = self.app.actor.role in MARKETING
         self.buttons["open"].setEnabled(has_file and s.file_type in SAFE_TO_OPEN)
         self.buttons["save"].setEnabled(has_file)
         for key in ("kit", "log", "request"):
             self.buttons[key].setEnabled(True)
-        if marketing:
-            self.buttons["replace"].setEnabled(has_file)
-            self.buttons["publish"].setVisible(s.status == "draft")
-            self.buttons["publish"].setEnabled(s.status == "draft")
-            self.buttons["archive"].setVisible(s.status != "archived")
-            self.buttons["archive"].setEnabled(s.status != "archived")
-            self.buttons["restore"].setVisible(s.status == "archived")
-            self.buttons["restore"].setEnabled(s.status == "archived")
+        for key, shown in (("replace", True), ("publish", s.status == Status.DRAFT),
+                           ("archive", s.status != Status.ARCHIVED), ("restore", s.status == Status.ARCHIVED)):
+            button = self.buttons.get(key)  # only there when the actor may do it
+            if button is not None:
+                button.setVisible(shown)
+                button.setEnabled(shown and (has_file or key != "replace"))
         if self.editor is not None and first:
             self.editor.show_detail(d)
-            self.app.runner.read(suggestions_for, self.editor.suggestions.set_suggestions, lambda exc: None,
-                                 self.app.library, self.piece_id)
+            self.app.runner.op(suggestions_for, self.app.library, self.piece_id).success(
+                self.editor.suggestions.set_suggestions).failure(self.editor.suggestions.show_failure).read()
         if with_preview:
             self.preview.load(d)
         if first:
-            # A view is not a use: it is recorded without telling the views to reload.
-            self.app.runner.write(self.app.library.usage.record, None, lambda exc: None, self.app.actor,
-                                  UseRecord(kind=UsageKind.VIEWED.value, piece_id=self.piece_id))
+            # Recording the view is bookkeeping for the reports: a user's error (a busy or full disk)
+            # goes to the status bar, not a dialog over the piece; a bug is still reported.
+            self.app.runner.op(self.app.library.usage.record, self.app.actor,
+                               UseRecord(kind=UsageKind.VIEWED.value, piece_id=self.piece_id)).failure(
+                lambda exc: self.app.signals.status_message.emit(f"This view was not recorded: {exc}")).write()
 
     def _changed(self, changes: Changes) -> None:
         if self.piece_id in changes.piece_ids or changes.taxonomy:
@@ -268,14 +261,11 @@ class PieceDetailDialog(QDialog):
 
     # --- actions ------------------------------------------------------------------------------
     def _write(self, fn, *args, message: str = "", **kwargs) -> None:  # type: ignore[no-untyped-def]
-        """Run a changing call on the write lane and announce what it changed."""
-        def done(result) -> None:  # type: ignore[no-untyped-def]
-            changes = result if isinstance(result, Changes) else getattr(result, "changes", None)
-            if changes is not None:
-                self.app.announce(changes)
-            if message:
-                self.app.signals.status_message.emit(message)
-        self.app.runner.write(fn, done, None, *args, **kwargs)
+        """Run a changing call on the write lane (it announces what changed), then say ``message``."""
+        op = self.app.runner.op(fn, *args, **kwargs)
+        if message:
+            op.success(lambda _value: self.app.signals.status_message.emit(message))
+        op.write()
 
     def open_in_app(self) -> None:
         title = self.view.detail.title if self.view else "piece"
@@ -284,7 +274,7 @@ class PieceDetailDialog(QDialog):
             files.open_in_default_app(path)
             self._write(self.app.library.usage.record, self.app.actor,
                         UseRecord(kind=UsageKind.OPENED.value, piece_id=self.piece_id))
-        self.app.runner.read(prepare_open_copy, opened, None, self.app.library, self.piece_id, title)
+        self.app.runner.op(prepare_open_copy, self.app.library, self.piece_id, title).success(opened).read()
 
     def save_a_copy(self) -> None:
         if self.view is None:
@@ -298,10 +288,10 @@ class PieceDetailDialog(QDialog):
             self.app.signals.status_message.emit(f"Saved a copy to {path}")
             self._write(self.app.library.usage.record, self.app.actor,
                         UseRecord(kind=UsageKind.EXPORTED.value, piece_id=self.piece_id))
-        self.app.runner.read(save_copy, saved, None, self.app.library, self.piece_id, target)
+        self.app.runner.op(save_copy, self.app.library, self.piece_id, target).success(saved).read()
 
     def add_to_kit(self) -> None:
-        self.app.runner.read(self.app.library.kits.list, self._pick_kit, None, self.app.actor)
+        self.app.runner.op(self.app.library.kits.list, self.app.actor).success(self._pick_kit).read()
 
     def _pick_kit(self, kits) -> None:  # type: ignore[no-untyped-def]
         dialog = KitPickerDialog(kits, self.view.detail.title if self.view else "", self)
@@ -309,21 +299,17 @@ class PieceDetailDialog(QDialog):
 
         def chosen() -> None:
             kit_id, name, account = dialog.choice()
-            self.app.runner.write(add_to_kit, self._added_to_kit, None, self.app.library, self.app.actor,
-                                  self.piece_id, kit_id, name, account)
+            self._write(add_to_kit, self.app.library, self.app.actor, self.piece_id, kit_id, name, account,
+                        message="Added to the kit.")
         dialog.accepted.connect(chosen)
         dialog.open()
-
-    def _added_to_kit(self, result) -> None:  # type: ignore[no-untyped-def]
-        _kit_id, changes = result
-        self.app.announce(changes)
-        self.app.signals.status_message.emit("Added to the kit.")
 
     def log_use(self) -> None:
         dialog = LogUseDialog(self.piece_id, self.view.detail.title if self.view else "",
                               self.app.library.taxonomy.get(), self)
         self.sub_dialog = dialog
-        dialog.accepted.connect(lambda: self._write(record_uses, self.app.library, self.app.actor, dialog.records(),
+        dialog.accepted.connect(lambda: self._write(self.app.library.usage.record_many, self.app.actor,
+                                                    dialog.records(),
                                                     message="Logged. Thank you: this tells marketing what works."))
         dialog.open()
 
@@ -348,12 +334,11 @@ class PieceDetailDialog(QDialog):
         if path is None:
             return
 
-        def replaced(done) -> None:  # type: ignore[no-untyped-def]
-            self.app.announce(done.changes)
+        def replaced(_version) -> None:  # type: ignore[no-untyped-def]
             self.app.signals.status_message.emit("New version stored; history, tags and usage stay with the piece.")
             self.load(with_preview=True)
-        self.app.runner.write(self.app.library.importer.new_version, replaced, None, self.app.actor,
-                              self.piece_id, path)
+        self.app.runner.op(self.app.library.importer.new_version, self.app.actor, self.piece_id, path).success(
+            replaced).write()
 
     def publish(self) -> None:
         self._write(self.app.library.pieces.publish, self.app.actor, self.piece_id, message="Published.")

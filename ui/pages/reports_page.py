@@ -5,23 +5,25 @@ down to the pieces behind its numbers, and everything exports to CSV, XLSX or PD
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any, Optional
+from typing import Optional
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDoubleSpinBox, QFormLayout, QGridLayout,
                                QGroupBox, QHBoxLayout, QLabel, QPushButton, QScrollArea, QSplitter, QTabWidget,
                                QVBoxLayout, QWidget)
 
+from enablement.errors import UserFacingError
 from enablement.models.changes import Changes
-from enablement.models.dto import Actor
+from enablement.models.dto import Actor, TaxonomyInfo, UserInfo
 from enablement.reports.base import ReportFilter
-from enablement.services.journey import JourneyCell, JourneyMap, cell_pieces, journey_from_coverage
-from enablement.services.permissions import Permission, can
+from enablement.models.vocab import Role
+from enablement.services.journey import JourneyCell, cell_pieces
+from enablement.services.permissions import Permission
+from enablement.services.reports_service import Dashboard
 from ..context import AppContext
-from .lazy_page import LazyPage
+from ..pages.lazy_page import LazyPage
 from ..text import count_phrase
 from ..dialogs import files
 from ..dialogs.request_dialog import RequestDialog
@@ -35,34 +37,6 @@ PERIODS = ((30, "Last 30 days"), (90, "Last 90 days"), (180, "Last 180 days"), (
            (0, "Custom…"))
 # Which report the CSV export of each tab writes.
 TAB_REPORTS = ("used", "coverage", "used", "adoption", "search-gaps", "requests", "freshness", "hours-saved")
-
-
-@dataclass(frozen=True)
-class ReportBundle:
-    """Every report of the dashboard for one filter (computed off the GUI thread)."""
-
-    filter: ReportFilter
-    used: Any
-    coverage: Any
-    journey: JourneyMap
-    trends: Any
-    adoption: Any
-    gaps: Any
-    requests: Any
-    freshness: Any
-    hours: Any
-    helpfulness: Any
-
-
-def load_reports(library, actor: Actor, f: ReportFilter, hours_per_piece: Optional[float]) -> ReportBundle:  # type: ignore[no-untyped-def]
-    """Worker: run the dashboard's reports (module-level so tests can wrap it)."""
-    r = library.reports
-    span = ((f.until or library.ctx.today()) - (f.since or library.ctx.today())).days
-    coverage = r.coverage(actor, f)
-    return ReportBundle(f, r.used_vs_ignored(actor, f), coverage, journey_from_coverage(coverage, library.ctx.taxonomy()),
-                        r.trends(actor, f, "month" if span > 200 else "week"), r.adoption(actor, f),
-                        r.search_gaps(actor, f), r.requests(actor, f), r.freshness(actor, f),
-                        r.hours_saved(actor, f, hours_per_piece), r.helpfulness(actor, f))
 
 
 def _pct(value: Optional[float]) -> str:
@@ -87,7 +61,7 @@ class ReportsPage(LazyPage):
     def __init__(self, app: AppContext, parent: Optional[QWidget] = None) -> None:
         super().__init__(parent)
         self.app = app
-        self.bundle: Optional[ReportBundle] = None
+        self.bundle: Optional[Dashboard] = None
         self._seq = 0
         self.request_dialog: Optional[RequestDialog] = None
         self._charts: list[QWidget] = []
@@ -157,11 +131,15 @@ class ReportsPage(LazyPage):
         self.filter_row.addStretch(1)
 
     def _fill_filters(self) -> None:
-        users = self.app.library.users.list()
-        taxonomy = self.app.library.ctx.taxonomy()
+        """Read the people and the taxonomy the filters offer (off the GUI thread), then fill them."""
+        library = self.app.library
+        self.app.runner.op(lambda: (library.users.list(), library.taxonomy.get())).success(
+            lambda found: self._show_filters(*found)).read()
+
+    def _show_filters(self, users: list[UserInfo], taxonomy: TaxonomyInfo) -> None:
         options = (
             (self.team_combo, "All teams", [(t, t) for t in sorted({u.team for u in users if u.team})]),
-            (self.rep_combo, "All reps", [(u.name, u.id) for u in users if u.role == "rep"]),
+            (self.rep_combo, "All reps", [(u.name, u.id) for u in users if u.role == Role.REP]),
             (self.stage_combo, "All stages", [(s.name, s.id) for s in taxonomy.stages if not s.retired]),
             (self.type_combo, "All types", [(v.label, v.id) for v in taxonomy.facets.get("content_type", ())
                                             if not v.retired]),
@@ -350,7 +328,7 @@ class ReportsPage(LazyPage):
             self.mark_stale()
 
     def on_actor_changed(self, actor: Actor) -> None:
-        self.allowed = can(actor, Permission.VIEW_REPORTS)
+        self.allowed = self.app.can(Permission.VIEW_REPORTS)
         self.tabs.setVisible(self.allowed)
         self.denied_label.setVisible(not self.allowed)
         for w in (self.csv_button, self.xlsx_button, self.pdf_button):
@@ -390,18 +368,15 @@ class ReportsPage(LazyPage):
         self._dirty = False
         self._seq += 1
         seq = self._seq
-        self.app.runner.read(load_reports, lambda b: self._loaded(seq, b), self._failed, self.app.library,
-                             self.app.actor, self.report_filter(), self.hours_spin.value())
+        self.app.runner.op(self.app.library.reports.dashboard, self.app.actor, self.report_filter(),
+                           self.hours_spin.value()).success(lambda b: self._loaded(seq, b)).failure(self._failed).read()
 
     def _failed(self, exc: BaseException) -> None:
-        from enablement.errors import UserFacingError
-
+        """A user's error shows in the banner; a bug goes to the report dialog (the operation does that)."""
         if isinstance(exc, UserFacingError):
             self.banner.show_message(str(exc), "empty")
-        else:
-            self.app.runner.task_failed.emit(exc)
 
-    def _loaded(self, seq: int, bundle: ReportBundle) -> None:
+    def _loaded(self, seq: int, bundle: Dashboard) -> None:
         if seq != self._seq:
             return
         self.bundle = bundle
@@ -440,7 +415,7 @@ class ReportsPage(LazyPage):
         self._show_value(bundle)
         self.banner.hide()
 
-    def _show_overview(self, b: ReportBundle) -> None:
+    def _show_overview(self, b: Dashboard) -> None:
         u, h, a, c, fr, hp = b.used, b.hours, b.adoption, b.coverage, b.freshness, b.helpfulness
         self.cards["used"].set_value(_pct(u.share_used), f"{u.used} of {u.published} published pieces; "
                                      f"{u.ignored} ignored", "good" if (u.share_used or 0) >= 0.5 else "stale")
@@ -471,7 +446,7 @@ class ReportsPage(LazyPage):
         self.charts_grid.setRowMinimumHeight(0, 260)
         self.charts_grid.setRowMinimumHeight(1, 280)
 
-    def _show_coverage(self, b: ReportBundle) -> None:
+    def _show_coverage(self, b: Dashboard) -> None:
         c = b.coverage
         self.coverage_grid.set_map(b.journey)
         self.coverage_grid.setMinimumHeight(min(self.coverage_grid.minimum_grid_height(), 3 * CARD_HEIGHT + 40))
@@ -479,7 +454,7 @@ class ReportsPage(LazyPage):
                                       f"<b>{c.gaps}</b> gaps and <b>{c.unused_cells}</b> gates whose pieces were not "
                                       "used in the period. Right-click a gate to request content for it.")
 
-    def _show_value(self, b: ReportBundle) -> None:
+    def _show_value(self, b: Dashboard) -> None:
         h, hp = b.hours, b.helpfulness
         self.hours_result.setText(f"{h.hours_saved:,.1f} hours")
         self.formula_label.setText(f"{h.formula}.\n{h.assumption}")
@@ -492,10 +467,9 @@ class ReportsPage(LazyPage):
     # --- drill-down and actions ------------------------------------------------------------
     def _coverage_cell(self, cell: JourneyCell) -> None:
         self.cell_label.setText(f"{cell.question}: published pieces")
-        self.app.runner.read(cell_pieces, lambda result: self.cell_pieces.table_model.set_rows(result.pieces,
-                                                                                         result.recent_uses),
-                             None, self.app.library, cell.stage_id, cell.gate_id,
-                             window_days=self.bundle.journey.window_days if self.bundle else 90)
+        self.app.runner.op(cell_pieces, self.app.library, cell.stage_id, cell.gate_id,
+                           window_days=self.bundle.journey.window_days if self.bundle else 90).success(
+            lambda result: self.cell_pieces.table_model.set_rows(result.pieces, result.recent_uses)).read()
 
     def _reason_chosen(self, row: dict) -> None:
         reason = row.get("reason", "")
@@ -510,12 +484,11 @@ class ReportsPage(LazyPage):
         if hours == self.app.library.settings.get().hours_to_build_piece and (
                 self.bundle is None or hours == self.bundle.hours.hours_per_piece):
             return
-        self.app.runner.write(self.app.library.settings.set_hours_per_piece, self._hours_saved, self._hours_failed,
-                              self.app.actor, hours)
+        self.app.runner.op(self.app.library.settings.set_hours_per_piece, self.app.actor, hours).success(
+            self._hours_saved).failure(self._hours_failed).write()
 
-    def _hours_saved(self, done) -> None:  # type: ignore[no-untyped-def]
-        self.app.announce(done.changes)  # a settings change: no page reloads for it
-        hours = done.value.hours_to_build_piece
+    def _hours_saved(self, settings) -> None:  # type: ignore[no-untyped-def]
+        hours = settings.hours_to_build_piece  # the change is announced: a settings change reloads no page
         if self.bundle is None or hours == self.bundle.hours.hours_per_piece:
             return
 
@@ -529,8 +502,8 @@ class ReportsPage(LazyPage):
                                               f"{report.reuses} reuses × {report.hours_per_piece:g} h")
 
         # Only this report depends on the setting: recount just it.
-        self.app.runner.read(self.app.library.reports.hours_saved, shown, self._failed, self.app.actor,
-                             self.bundle.filter, hours)
+        self.app.runner.op(self.app.library.reports.hours_saved, self.app.actor, self.bundle.filter,
+                           hours).success(shown).failure(self._failed).read()
 
     def _hours_failed(self, exc: BaseException) -> None:
         self.hours_spin.setValue(self.app.library.settings.get().hours_to_build_piece)  # back to what is stored
@@ -555,8 +528,8 @@ class ReportsPage(LazyPage):
             return
         extra = {"hours_per_piece": self.hours_spin.value()}
         self.banner.show_message(f"Exporting to {path.name}…", "info", closable=False)
-        self.app.runner.read(self.app.library.reports.export, self._exported, self._failed, self.app.actor, names,
-                             fmt, Path(path), self.report_filter(), **extra)
+        self.app.runner.op(self.app.library.reports.export, self.app.actor, names, fmt, Path(path),
+                           self.report_filter(), **extra).success(self._exported).failure(self._failed).read()
 
     def _exported(self, path: Path) -> None:
         self.last_export = path

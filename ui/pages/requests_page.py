@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (QButtonGroup, QFormLayout, QFrame, QHBoxLayout, Q
 from enablement.models.changes import Changes
 from enablement.models.dto import Actor
 from enablement.models.vocab import RequestStatus
-from enablement.services.permissions import Permission, can
+from enablement.services.permissions import Permission
 from enablement.services.requests import RequestInfo
 from ..context import AppContext
 from .lazy_page import LazyPage
@@ -211,19 +211,19 @@ class RequestsPage(LazyPage):
 
     @property
     def can_triage(self) -> bool:
-        return can(self.app.actor, Permission.TRIAGE_REQUESTS)
+        return self.app.can(Permission.TRIAGE_REQUESTS)
 
     @property
     def _sees_others(self) -> bool:
-        return self.can_triage or can(self.app.actor, Permission.VIEW_REPORTS)
+        return self.can_triage or self.app.can(Permission.VIEW_REPORTS)
 
     # --- loading ---------------------------------------------------------------------------
     def reload(self) -> None:
         self._dirty = False
         self._seq += 1
         seq = self._seq
-        self.app.runner.read(self.app.library.requests.list, lambda rows: self._loaded(seq, rows), None,
-                             self.app.actor)
+        self.app.runner.op(self.app.library.requests.list, self.app.actor).success(
+            lambda rows: self._loaded(seq, rows)).read()
 
     def _loaded(self, seq: int, rows: list[RequestInfo]) -> None:
         if seq != self._seq:
@@ -325,7 +325,7 @@ class RequestsPage(LazyPage):
         return self.request_dialog
 
     def _write(self, fn, *args) -> None:  # type: ignore[no-untyped-def]
-        self.app.runner.write(fn, lambda done: self.app.announce(done.changes), None, self.app.actor, *args)
+        self.app.runner.op(fn, self.app.actor, *args).write()
 
     def start_selected(self) -> None:
         r = self.selected_request()

@@ -17,9 +17,9 @@ from enablement.errors import UserFacingError
 from enablement.models.changes import Changes
 from enablement.models.dto import Actor, TaxonomyInfo
 from enablement.models.vocab import FACETS
-from enablement.services.permissions import Permission, can
+from enablement.services.permissions import Permission
 from ..context import AppContext
-from .lazy_page import LazyPage
+from ..pages.lazy_page import LazyPage
 from ..dialogs import files
 from ..dialogs.text_prompt import ask_text
 from ..models.row_table_model import RowRole, RowTableModel
@@ -217,7 +217,7 @@ class TaxonomyPage(LazyPage):
             self.mark_stale()
 
     def on_actor_changed(self, actor: Actor) -> None:
-        self.editable = can(actor, Permission.EDIT_TAXONOMY)
+        self.editable = self.app.can(Permission.EDIT_TAXONOMY)
         for widget in self.edit_buttons:
             if isinstance(widget, (QLineEdit, QPlainTextEdit)):
                 widget.setReadOnly(not self.editable)
@@ -233,7 +233,7 @@ class TaxonomyPage(LazyPage):
         self._dirty = False
         self._seq += 1
         seq = self._seq
-        self.app.runner.read(self.app.library.taxonomy.get, lambda t: self._loaded(seq, t), None)
+        self.app.runner.op(self.app.library.taxonomy.get).success(lambda t: self._loaded(seq, t)).read()
 
     def _loaded(self, seq: int, taxonomy: TaxonomyInfo) -> None:
         if seq != self._seq:
@@ -301,19 +301,16 @@ class TaxonomyPage(LazyPage):
 
     # --- writes ----------------------------------------------------------------------------
     def _write(self, fn, *args, on_done=None, **kwargs) -> None:  # type: ignore[no-untyped-def]
-        def done(result) -> None:  # type: ignore[no-untyped-def]
-            if on_done is not None:
-                on_done(result)
-            self.app.announce(result.changes)
-
-        def failed(exc: BaseException) -> None:
-            if isinstance(exc, UserFacingError):
-                self.banner.show_message(str(exc), "empty")
-            else:
-                self.app.runner.task_failed.emit(exc)
-
         self.banner.hide()
-        self.app.runner.write(fn, done, failed, self.app.actor, *args, **kwargs)
+        op = self.app.runner.op(fn, self.app.actor, *args, **kwargs).failure(self._refused)
+        if on_done is not None:
+            op.success(on_done)
+        op.write()
+
+    def _refused(self, exc: BaseException) -> None:
+        """A user's error (a duplicate name, say) shows in the banner; a bug is reported by the operation."""
+        if isinstance(exc, UserFacingError):
+            self.banner.show_message(str(exc), "empty")
 
     def add_stage(self) -> None:
         self.prompt = ask_text(self, "Add stage", "Name of the new stage (it goes last; move it into place after):",
@@ -397,18 +394,16 @@ class TaxonomyPage(LazyPage):
         path = files.ask_save_file(self, "Export taxonomy", "taxonomy.json")
         if path is None:
             return
-        self.app.runner.read(self.app.library.taxonomy.export_file,
-                             lambda p: self.banner.show_message(f"Taxonomy saved to {p}", "good"),
-                             lambda exc: self.banner.show_message(f"Could not save the taxonomy: {exc}", "empty"),
-                             path)
+        self.app.runner.op(self.app.library.taxonomy.export_file, path).success(
+            lambda p: self.banner.show_message(f"Taxonomy saved to {p}", "good")).failure(
+            lambda exc: self.banner.show_message(f"Could not save the taxonomy: {exc}", "empty")).read()
 
     def import_file(self) -> None:
         path = files.ask_open_file(self, "Import taxonomy", TAXONOMY_FILTER)
         if path is None:
             return
 
-        def imported(done) -> None:  # type: ignore[no-untyped-def]
-            counts = done.value
+        def imported(counts: dict[str, int]) -> None:
             self.banner.show_message(f"Taxonomy imported from {path.name}: {counts.get('added', 0)} added, "
                                      f"{counts.get('updated', 0)} updated, {counts.get('retired', 0)} retired.",
                                      "good")

@@ -7,10 +7,11 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from enablement.models.dto import PieceSummary
+from enablement.models.vocab import Source
 from ..models.piece_table_model import PieceRole, SnippetRole
 from ..text import file_type_label, plain, review_text
-from . import tones
-from .thumbnails import ThumbnailCache
+from ..widgets import tones
+from ..widgets.thumbnails import ThumbnailCache
 
 ROW_HEIGHT = 112
 THUMB = QSize(66, 88)
@@ -122,7 +123,7 @@ class PieceDelegate(QStyledItemDelegate):
         painter.setPen(tones.accent(palette, "empty") if piece.stale and not selected else muted)
         kind = ", ".join(piece.labels("content_type")) or file_type_label(piece.file_type, piece.kind)
         trust = f"{review_text(piece)} · {kind}"
-        if piece.source == "rep":
+        if piece.source == Source.REP:
             trust += " · rep-made"
         painter.drawText(QRect(x, y, right - x, cfm.height() + 2), Qt.AlignmentFlag.AlignVCenter,
                          cfm.elidedText(trust, Qt.TextElideMode.ElideRight, right - x))

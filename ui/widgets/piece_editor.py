@@ -8,7 +8,8 @@ from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (QCheckBox, QDateEdit, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QListWidget,
                                QListWidgetItem, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget)
 
-from enablement.models.dto import PieceDetail, TaxonomyInfo
+from enablement.errors import UserFacingError
+from enablement.models.dto import Done, PieceDetail, TaxonomyInfo
 from enablement.services.pieces import TagSelection
 from .tag_editor import TagEditor
 
@@ -33,6 +34,12 @@ class SuggestionList(QListWidget):
             self.addItem(item)
         if not suggestions:
             self.addItem(QListWidgetItem("No suggestions yet: tag a few similar pieces first."))
+
+    def show_failure(self, exc: BaseException) -> None:
+        """Suggestions are a help, not a step: say why there are none (a bug is reported elsewhere)."""
+        self.clear()
+        why = str(exc) if isinstance(exc, UserFacingError) else "an unexpected error (reported)"
+        self.addItem(QListWidgetItem(f"No suggestions: {why}"))
 
     def keys(self) -> list[tuple[str, int]]:
         return [self.item(i).data(256) for i in range(self.count()) if self.item(i).data(256)]
@@ -128,4 +135,4 @@ def save_piece(library, actor, piece_id: int, metadata: dict, tags: TagSelection
     """Worker: metadata and tags in one write task; returns the combined change-set."""
     first = library.pieces.update(actor, piece_id, **metadata)
     second = library.pieces.set_tags(actor, piece_id, tags)
-    return first.changes | second.changes
+    return Done(None, first.changes | second.changes)

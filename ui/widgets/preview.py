@@ -105,9 +105,11 @@ class PreviewWidget(QStackedWidget):
     def load(self, detail: PieceDetail) -> None:
         self.setCurrentWidget(self.message)
         self.message.setText("Loading preview…")
-        self.app.runner.read(build_preview, self.show_preview, self._failed, self.app.library, detail)
+        self.app.runner.op(build_preview, self.app.library, detail).success(self.show_preview).failure(
+            self._failed).read()
 
     def _failed(self, exc: BaseException) -> None:
+        """Said in place of the preview; a bug is also reported by the operation."""
         self.message.setText(f"No preview available: {exc}")
         self.setCurrentWidget(self.message)
 

@@ -8,7 +8,6 @@ its last change, so a new version gets a new thumbnail.
 from __future__ import annotations
 
 import hashlib
-import logging
 import os
 from pathlib import Path
 from typing import Optional
@@ -19,7 +18,6 @@ from PySide6.QtGui import QGuiApplication, QImage, QPixmap
 from enablement.models.dto import PieceSummary
 from ..context import AppContext
 
-log = logging.getLogger(__name__)
 THUMB_WIDTH = 120
 
 
@@ -99,8 +97,9 @@ class ThumbnailCache(QObject):
         found = self._pixmaps.get(key)
         if found is None and key not in self._asked:
             self._asked.add(key)
-            self.app.runner.read(load_or_render_thumbnail, lambda image, k=key: self._arrived(k, image),
-                                 lambda exc, k=key: self._failed(k, exc), self.app.library, piece)
+            self.app.runner.op(load_or_render_thumbnail, self.app.library, piece).success(
+                lambda image, k=key: self._arrived(k, image)).quiet(
+                "a missing thumbnail is not worth a dialog: the row shows a file-type tile instead").read()
         return found
 
     def _arrived(self, key: tuple[int, str], image: Optional[QImage]) -> None:
@@ -114,8 +113,3 @@ class ThumbnailCache(QObject):
             image.setDevicePixelRatio(ratio)
         self._pixmaps[key] = QPixmap.fromImage(image)
         self.ready.emit(key[0])
-
-    def _failed(self, key: tuple[int, str], exc: BaseException) -> None:
-        # A missing thumbnail is not worth a dialog (the row shows a file-type tile instead),
-        # but it is worth a line in the log.
-        log.warning("no thumbnail for piece %s: %s", key[0], exc)

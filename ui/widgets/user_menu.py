@@ -7,8 +7,9 @@ from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QMenu, QToolButton, QWidget
 
 from enablement.models.dto import Actor, UserInfo
+from enablement.models.vocab import Role
 
-ROLE_LABELS = {"rep": "Rep", "marketing": "Marketing", "manager": "Manager", "admin": "Admin"}
+ROLE_LABELS = {Role.REP: "Rep", Role.MARKETING: "Marketing", Role.MANAGER: "Manager", Role.ADMIN: "Admin"}
 
 
 class UserButton(QToolButton):
