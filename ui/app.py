@@ -11,6 +11,7 @@ import argparse
 import logging
 import logging.handlers
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
@@ -19,7 +20,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
 
 from enablement.config import default_library_dir, default_state_dir
 from enablement.errors import UserFacingError
-from enablement.models.dto import Actor, UserInfo
+from enablement.models.dto import Actor, TaxonomyInfo, UserInfo
 from enablement.services.library import Library
 from . import startup_probe
 from .context import AppContext
@@ -64,6 +65,22 @@ def open_or_create(root: Path, demo: bool, progress=None) -> Library:  # type: i
     return Library.open(root)
 
 
+@dataclass(frozen=True)
+class OpenedLibrary:
+    """What start-up needs from the database, read on the write lane with the opening."""
+
+    library: Library
+    is_demo: bool
+    taxonomy: TaxonomyInfo
+    users: list[UserInfo]
+
+
+def open_for_the_app(root: Path, demo: bool, progress=None) -> OpenedLibrary:  # type: ignore[no-untyped-def]
+    """Worker: open (or create) the library and read what the first windows show."""
+    library = open_or_create(root, demo, progress=progress)
+    return OpenedLibrary(library, library.is_demo, library.taxonomy.get(), library.users.list())
+
+
 def choose_library(args: argparse.Namespace, state: WindowState) -> tuple[Path, bool]:
     """(folder, make it a demo if new). A new default folder becomes the demo library."""
     if args.library:
@@ -87,6 +104,7 @@ class Startup:
         self.state = state or WindowState()
         self.runner = TaskRunner()
         self.library: Optional[Library] = None
+        self.opened: Optional[OpenedLibrary] = None
         self.window = None
         self.dialog = None
 
@@ -102,7 +120,7 @@ class Startup:
             self.progress.setMinimumDuration(0)
             self.progress.show()
         self.root = root
-        self.runner.write(open_or_create, self._opened, self._fatal, root, demo, progress=self._progress)
+        self.runner.write(open_for_the_app, self._opened, self._fatal, root, demo, progress=self._progress)
 
     def _progress(self, done: int, total: int, text: str) -> None:
         self.progress.setRange(0, max(total, 1))
@@ -120,19 +138,22 @@ class Startup:
                                  f"Details are in {self.log_file}.")
         self.qapp.exit(1)
 
-    def _opened(self, library: Library) -> None:
+    def _opened(self, opened: OpenedLibrary) -> None:
         self.progress.close()
-        self.library = library
+        self.opened = opened
+        self.library = library = opened.library
         self.state.set(WindowState.LAST_LIBRARY, str(self.root))
         if self.args.user:
-            try:
-                self._show(library.users.actor(self.args.user))
-            except UserFacingError as exc:
-                QMessageBox.critical(None, "Enablement", str(exc))
-                self.qapp.exit(2)
+            self.runner.read(library.users.actor, self._show, self._no_such_user, self.args.user)
             return
-        last = self.state.text(WindowState.LAST_USER)
-        self.runner.read(library.users.list, lambda users: self._pick_user(users, last), self._fatal)
+        self._pick_user(opened.users, self.state.text(WindowState.LAST_USER))
+
+    def _no_such_user(self, exc: BaseException) -> None:
+        if not isinstance(exc, UserFacingError):
+            self._fatal(exc)
+            return
+        QMessageBox.critical(None, "Enablement", str(exc))
+        self.qapp.exit(2)
 
     def _pick_user(self, users: list[UserInfo], last: str) -> None:
         known = next((u for u in users if u.name == last), None)
@@ -141,7 +162,7 @@ class Startup:
             return
         from .dialogs.first_run import WhoAreYouDialog
 
-        self.dialog = WhoAreYouDialog(users, self.library.is_demo)
+        self.dialog = WhoAreYouDialog(users, self.opened.is_demo if self.opened else False)
         self.dialog.accepted.connect(self._user_chosen)
         self.dialog.rejected.connect(lambda: self.qapp.exit(0))
         self.dialog.show()
@@ -159,7 +180,9 @@ class Startup:
         from .main_window import MainWindow
 
         self.state.set(WindowState.LAST_USER, actor.name)
-        context = AppContext(self.library, actor, self.runner)
+        opened = self.opened
+        context = AppContext(self.library, actor, self.runner, taxonomy=opened.taxonomy if opened else None,
+                             is_demo=opened.is_demo if opened else None)
         self.window = MainWindow(context, self.log_file, self.state)
         self.window.show()
         startup_probe.watch(self.window)  # benchmarks only: does nothing unless asked by the environment

@@ -1,13 +1,15 @@
-"""What every page is given: the open library, the acting user and the task runner."""
+"""What every page is given: the open library, the acting user, the task runner, and the
+taxonomy as last read (a snapshot views read instead of the database)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Optional
 
 from PySide6.QtCore import QObject, Signal
 
 from enablement.models.changes import Changes
-from enablement.models.dto import Actor
+from enablement.models.dto import Actor, TaxonomyInfo
 from enablement.services.library import Library
 from enablement.services.permissions import Permission, can
 from .tasks import TaskRunner
@@ -28,16 +30,44 @@ class AppContext:
     actor: Actor
     runner: TaskRunner
     signals: AppSignals = field(default_factory=AppSignals)
+    # The stages, gates and facets that forms and filters offer, read on the read pool: start-up
+    # passes the one it read with the library, otherwise it is read when the context is made. It
+    # is read again before a taxonomy change reaches the views, so they never see an old one.
+    taxonomy: Optional[TaxonomyInfo] = None
+    is_demo: Optional[bool] = None  # known at start-up; otherwise the window reads it
 
     def __post_init__(self) -> None:
         # What an operation on the runner changed reaches the views like any announcement.
         self.runner.changes_done.connect(self.announce)
+        self._made = False
+        if self.taxonomy is None:
+            self.runner.op(self._read_taxonomy).success(self._first_taxonomy).read()
+        self._made = True
+
+    def _read_taxonomy(self) -> TaxonomyInfo:
+        return self.library.taxonomy.get()
+
+    def _first_taxonomy(self, taxonomy: TaxonomyInfo) -> None:
+        self.taxonomy = taxonomy
+        if self._made:  # it arrived after the views were built: let them fill their choices
+            self.signals.changed.emit(Changes(taxonomy=True))
 
     def can(self, permission: Permission) -> bool:
         """Whether the acting user may do this: the one role policy (``permissions.can``)."""
         return can(self.actor, permission)
 
     def announce(self, changes: Changes) -> None:
-        """Tell every view what a service call changed."""
-        if not changes.empty:
+        """Tell every view what a service call changed (a new taxonomy is read first)."""
+        if changes.empty:
+            return
+        if not changes.taxonomy:
             self.signals.changed.emit(changes)
+            return
+
+        def read(taxonomy: TaxonomyInfo) -> None:
+            self.taxonomy = taxonomy
+            self.signals.changed.emit(changes)
+
+        # If the read fails (reported by the operation) the views still hear of the change.
+        self.runner.op(self._read_taxonomy).success(read).failure(
+            lambda _exc: self.signals.changed.emit(changes), shows_user_errors=False).read()

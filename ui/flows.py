@@ -31,7 +31,7 @@ def open_piece(window: QWidget, app: AppContext, piece_id: int) -> PieceDetailDi
 
 
 def request_piece(window: QWidget, app: AppContext, title: str = "") -> RequestDialog:
-    dialog = _keep(window, RequestDialog(app.library.taxonomy.get(), title=title, parent=window))
+    dialog = _keep(window, RequestDialog(app.taxonomy, title=title, parent=window))
 
     def send() -> None:
         app.runner.op(app.library.requests.create, app.actor, **dialog.arguments()).success(

@@ -169,7 +169,12 @@ class MainWindow(QMainWindow):
         status.addPermanentWidget(self.busy_label)
         status.addPermanentWidget(self.busy_bar)
         status.addPermanentWidget(self.demo_label)
-        self.demo_label.setVisible(self.app.library.is_demo)
+        if self.app.is_demo is not None:
+            self.demo_label.setVisible(self.app.is_demo)
+        else:
+            self.demo_label.setVisible(False)
+            library = self.app.library
+            self.app.runner.op(lambda: library.is_demo).success(self.demo_label.setVisible).read()
 
     # --- navigation ---------------------------------------------------------------------------
     def show_page_at(self, row: int) -> None:

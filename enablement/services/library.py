@@ -19,6 +19,7 @@ from enablement.services.identity import IdentityProvider, UserContext
 from enablement.services.importing import ImportService
 from enablement.services.kits import KitService
 from enablement.services.maintenance import MaintenanceService
+from enablement.services.piece_files import PieceFileService
 from enablement.services.pieces import PieceService
 from enablement.services.requests import RequestService
 from enablement.services.settings import SettingsService
@@ -67,6 +68,7 @@ class Library:
         self.taxonomy = TaxonomyService(ctx)
         self.pieces = PieceService(ctx)
         self.importer = ImportService(ctx, self.pieces)
+        self.files = PieceFileService(ctx, self.pieces)
         self.usage = UsageService(ctx)
         self.kits = KitService(ctx, self.usage)
         self.requests = RequestService(ctx)

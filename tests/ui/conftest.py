@@ -7,6 +7,12 @@ once per session; call it, ``demo_ctx(role="manager")``, for another role on the
 ``open_page(PageClass, app)`` → the page, shown at the main window's default size and
 activated, with the app's change-sets routed to it as the main window would.
 ``make_window(app)`` → a real, shown MainWindow.
+
+Every UI test runs under ``gui_database_guard``: a statement sent to a database from the Qt
+GUI thread by code of the ``ui`` package, outside a task, fails the test. Tasks of the
+synchronous runner run inline on the GUI thread but are marked (``ui.tasks.in_task``), so
+they stay allowed, as they would be on a worker; a test's own setup and checks call the
+library directly and are allowed too (no ``ui`` code between them and the database).
 """
 
 from __future__ import annotations
@@ -17,17 +23,58 @@ import os
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 
 import shutil  # noqa: E402
+import sys  # noqa: E402
+import traceback  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import Callable, Optional  # noqa: E402
 
 import pytest  # noqa: E402
+from PySide6.QtCore import QCoreApplication, QThread  # noqa: E402
+from sqlalchemy import event  # noqa: E402
+from sqlalchemy.engine import Engine  # noqa: E402
 
 from enablement.services.library import Library  # noqa: E402
 from tests.ui.pages_support import actor  # noqa: E402
 from ui.context import AppContext  # noqa: E402
-from ui.tasks import SyncTaskRunner  # noqa: E402
+from ui.tasks import SyncTaskRunner, in_task  # noqa: E402
 
 WINDOW_SIZE = (1280, 820)  # the main window's default size
+UI_DIR = str(Path(__file__).resolve().parents[2] / "ui") + os.sep
+# Drivers, not widgets: they set a library up the way a test does.
+UI_DRIVERS = frozenset({UI_DIR + "screenshots.py"})
+
+
+class GuiDatabaseAccess(AssertionError):
+    """The GUI thread waited on the database (STYLE: the GUI thread never waits on I/O)."""
+
+
+class GuiDatabaseGuard:
+    """Records (and refuses) statements that ``ui`` code runs on the GUI thread outside a task."""
+
+    def __init__(self) -> None:
+        self.violations: list[str] = []
+
+    def check(self, _conn, _cursor, statement, *_rest) -> None:  # type: ignore[no-untyped-def]
+        app = QCoreApplication.instance()
+        if in_task() or app is None or QThread.currentThread() is not app.thread():
+            return
+        frame = sys._getframe(1)
+        while frame is not None and not frame.f_code.co_filename.startswith(UI_DIR):
+            frame = frame.f_back
+        if frame is None or frame.f_code.co_filename in UI_DRIVERS:
+            return  # no ui code on the way: the test itself reads or sets up the library
+        where = "".join(traceback.format_stack(frame, limit=6))
+        self.violations.append(f"{statement.split()[0]} … from the GUI thread:\n{where}")
+        raise GuiDatabaseAccess(self.violations[-1])
+
+
+@pytest.fixture(autouse=True)
+def gui_database_guard():  # type: ignore[no-untyped-def]
+    guard = GuiDatabaseGuard()
+    event.listen(Engine, "before_cursor_execute", guard.check)
+    yield guard
+    event.remove(Engine, "before_cursor_execute", guard.check)
+    assert not guard.violations, "database access on the GUI thread:\n" + "\n".join(guard.violations)
 
 
 def build_demo(root: Path) -> Library:

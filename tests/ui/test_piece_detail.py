@@ -13,7 +13,6 @@ from ui import flows
 from ui.dialogs import files
 from ui.dialogs.first_run import WhoAreYouDialog
 from ui.dialogs.review_dialogs import ReviewQueueDialog, SubmissionsDialog
-from ui.pages.piece_detail import prepare_open_copy
 
 
 def piece_titled(library, part, file_type=None):  # type: ignore[no-untyped-def]
@@ -40,7 +39,7 @@ def test_only_office_documents_open(make_app_ctx, tmp_path):
     note.write_text("plain notes about pricing")
     pid = ctx.library.importer.import_paths(ctx.actor, [note]).value.piece_ids[0]
     with pytest.raises(InvalidInput, match="only PDF, Word, PowerPoint and Excel"):
-        prepare_open_copy(ctx.library, pid, "notes")
+        ctx.library.files.open_copy(pid, "notes")
 
 
 def test_word_preview_shows_headings(make_app_ctx, make_window, qtbot, tmp_path):

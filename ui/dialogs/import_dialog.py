@@ -220,7 +220,7 @@ class ImportDialog(QDialog):
         self.tag_view.horizontalHeader().setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Stretch)
         self.tag_view.horizontalHeader().setResizeContentsPrecision(FIT_ROWS)
         self.tag_view.selectionModel().selectionChanged.connect(self._selection_changed)
-        self.tag_editor = TagEditor(self.app.library.taxonomy.get())
+        self.tag_editor = TagEditor(self.app.taxonomy)
         self.suggestions = SuggestionList()
         self.suggestions.setMaximumHeight(150)
         self.suggestions.itemDoubleClicked.connect(lambda item: self.tag_editor.check(*item.data(256)))

@@ -7,8 +7,7 @@ from typing import Optional
 from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QWidget
 
 from enablement.models.changes import Changes
-from enablement.models.dto import Done
-from enablement.services.kits import KitInfo
+from enablement.models.dto import Done, KitInfo
 
 NEW_KIT = -1
 

@@ -7,9 +7,8 @@ from typing import Optional
 from PySide6.QtWidgets import (QButtonGroup, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLineEdit,
                                QPlainTextEdit, QRadioButton, QWidget)
 
-from enablement.models.dto import TaxonomyInfo
+from enablement.models.dto import TaxonomyInfo, UseRecord
 from enablement.models.vocab import UsageKind
-from enablement.services.usage import UseRecord
 from .stage_gate import StageGatePicker
 
 

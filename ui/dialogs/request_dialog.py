@@ -33,7 +33,7 @@ class RequestDialog(QDialog):
                  stage_id: Optional[int] = None, gate_id: Optional[int] = None, need: str = "") -> None:
         super().__init__(parent)
         self.app: Optional[AppContext] = app if isinstance(app, AppContext) else None
-        self.taxonomy: TaxonomyInfo = app.library.taxonomy.get() if self.app else app  # type: ignore[union-attr]
+        self.taxonomy: TaxonomyInfo = app.taxonomy if self.app else app  # type: ignore[union-attr,assignment]
         self.request_id: Optional[int] = None
         self.setWindowTitle("Request a piece from marketing")
         self.setObjectName("requestDialog")

@@ -6,7 +6,7 @@ from typing import Any, Optional
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 
-from enablement.services.journey import JourneyCell, JourneyMap
+from enablement.models.journey import JourneyCell, JourneyMap
 from .row_table_model import Index, RowRole, SortRole
 
 CellRole = RowRole  # the JourneyCell (None for a blank slot); SortRole: its published pieces (int)

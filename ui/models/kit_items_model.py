@@ -6,7 +6,7 @@ from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
 
-from enablement.services.kits import KitInfo, KitItemInfo
+from enablement.models.dto import KitInfo, KitItemInfo
 from .piece_rows_model import piece_type
 from .row_table_model import FIRST_CUSTOM_ROLE, Index, RowRole, RowTableModel
 

@@ -8,7 +8,7 @@ from typing import Any
 from PySide6.QtCore import QSortFilterProxyModel, Qt
 
 from enablement.models.vocab import RequestStatus
-from enablement.services.requests import RequestInfo
+from enablement.models.dto import RequestInfo
 from .row_table_model import FIRST_CUSTOM_ROLE, Index, ItemIdRole, RowRole, RowTableModel, SortRole
 
 TITLE, WHERE, REQUESTER, STATUS, DUE, OUTCOME, FILED = range(7)

@@ -17,7 +17,8 @@ from PySide6.QtWidgets import (QComboBox, QFrame, QHBoxLayout, QLabel, QPushButt
 from enablement.models.changes import Changes
 from enablement.models.dto import Actor
 from enablement.services.permissions import Permission
-from enablement.services.journey import CellPieces, JourneyCell, JourneyMap, cell_pieces, journey_map
+from enablement.models.journey import CellPieces, JourneyCell, JourneyMap
+from enablement.services.journey import cell_pieces, journey_map
 from ..context import AppContext
 from .lazy_page import LazyPage
 from ..dialogs.request_dialog import RequestDialog
@@ -146,7 +147,9 @@ class JourneyMapPage(LazyPage):
 
     # --- loading ---------------------------------------------------------------------------
     def _fill_filters(self) -> None:
-        taxonomy = self.app.library.ctx.taxonomy()  # cached in memory: no disk on the GUI thread once read
+        taxonomy = self.app.taxonomy  # a snapshot read off the GUI thread
+        if taxonomy is None:
+            return  # not read yet: its arrival is announced as a taxonomy change
         for combo, facet, blank in ((self.persona_combo, "persona", "All personas"),
                                     (self.industry_combo, "industry", "All industries")):
             current = combo.currentData()

@@ -13,8 +13,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QFormLayout, QFrame, QHBoxLayo
 
 from enablement.errors import UserFacingError
 from enablement.models.changes import Changes
-from enablement.models.dto import Actor
-from enablement.services.kits import KitExport, KitInfo
+from enablement.models.dto import Actor, KitExport, KitInfo
 from ..context import AppContext
 from .lazy_page import LazyPage
 from ..dialogs import files

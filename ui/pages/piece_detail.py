@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional
@@ -12,13 +10,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QDialog, QHBoxLayout, QHeaderView, QLabel, QPushButton, QSplitter, QTableView, QTabWidget,
                                QVBoxLayout, QWidget)
 
-from enablement.errors import InvalidInput, UserFacingError
+from enablement.errors import UserFacingError
 from enablement.models.changes import Changes
-from enablement.models.dto import PieceDetail
+from enablement.models.dto import PieceDetail, UseRecord
 from enablement.models.vocab import Source, Status, UsageKind
 from enablement.services.permissions import Permission
+from enablement.services.piece_files import OPENABLE_TYPES
 from enablement.services.safe_names import safe_file_name
-from enablement.services.usage import UseRecord
 from ..context import AppContext
 from ..dialogs import files
 from ..dialogs.kit_picker import KitPickerDialog, add_to_kit
@@ -30,7 +28,6 @@ from ..widgets.piece_editor import PieceEditor, save_piece, suggestions_for
 from ..widgets import tones
 from ..widgets.preview import PreviewWidget
 
-SAFE_TO_OPEN = frozenset({"pdf", "docx", "pptx", "xlsx"})
 
 
 @dataclass(frozen=True)
@@ -41,31 +38,6 @@ class PieceView:
 
 def load_piece_view(library, piece_id: int) -> PieceView:  # type: ignore[no-untyped-def]
     return PieceView(library.pieces.get(piece_id), library.usage.piece_stats(piece_id))
-
-
-def prepare_open_copy(library, piece_id: int, title: str) -> Path:  # type: ignore[no-untyped-def]
-    """Worker: copy the stored bytes to a temp file named safely, with the extension its
-    content really has; only document types that open in office apps, never anything else."""
-    from enablement.extract import sniff_file
-
-    blob, _name, file_type = library.pieces.version_file(piece_id)
-    sniffed = sniff_file(blob, library.ctx.settings.limits)
-    if file_type not in SAFE_TO_OPEN or sniffed.file_type != file_type:
-        raise InvalidInput(f"'{title}' is a {file_type_label(file_type)} file; only PDF, Word, PowerPoint and "
-                           "Excel files open from the library. Use Save a copy instead.")
-    folder = Path(library.ctx.paths.tmp) / "open" / uuid.uuid4().hex[:12]
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / safe_file_name(f"{title}.{file_type}", default="piece")
-    if target.suffix.lower() != f".{file_type}":
-        target = target.with_name(target.name + f".{file_type}")
-    shutil.copyfile(blob, target)
-    return target
-
-
-def save_copy(library, piece_id: int, target: Path) -> Path:  # type: ignore[no-untyped-def]
-    blob, _name, _type = library.pieces.version_file(piece_id)
-    shutil.copyfile(blob, target)
-    return target
 
 
 class PieceDetailDialog(QDialog):
@@ -130,7 +102,7 @@ class PieceDetailDialog(QDialog):
         self.tabs.addTab(about, "About")
         self.editor: Optional[PieceEditor] = None
         if app.can(Permission.EDIT_PIECES):
-            self.editor = PieceEditor(app.library.taxonomy.get())
+            self.editor = PieceEditor(app.taxonomy)
             self.editor.save_requested.connect(self.save_edits)
             self.tabs.addTab(self.editor, "Edit and tag")
 
@@ -232,7 +204,7 @@ class PieceDetailDialog(QDialog):
         no_notes = not any(self.versions.index(r, COL_NOTE).data() for r in range(self.versions.rowCount()))
         self.versions_view.setColumnHidden(COL_NOTE, no_notes)
         has_file = s.kind != "link"
-        self.buttons["open"].setEnabled(has_file and s.file_type in SAFE_TO_OPEN)
+        self.buttons["open"].setEnabled(has_file and s.file_type in OPENABLE_TYPES)
         self.buttons["save"].setEnabled(has_file)
         for key in ("kit", "log", "request"):
             self.buttons[key].setEnabled(True)
@@ -274,7 +246,7 @@ class PieceDetailDialog(QDialog):
             files.open_in_default_app(path)
             self._write(self.app.library.usage.record, self.app.actor,
                         UseRecord(kind=UsageKind.OPENED.value, piece_id=self.piece_id))
-        self.app.runner.op(prepare_open_copy, self.app.library, self.piece_id, title).success(opened).read()
+        self.app.runner.op(self.app.library.files.open_copy, self.piece_id, title).success(opened).read()
 
     def save_a_copy(self) -> None:
         if self.view is None:
@@ -288,7 +260,7 @@ class PieceDetailDialog(QDialog):
             self.app.signals.status_message.emit(f"Saved a copy to {path}")
             self._write(self.app.library.usage.record, self.app.actor,
                         UseRecord(kind=UsageKind.EXPORTED.value, piece_id=self.piece_id))
-        self.app.runner.op(save_copy, self.app.library, self.piece_id, target).success(saved).read()
+        self.app.runner.op(self.app.library.files.save_copy, self.piece_id, target).success(saved).read()
 
     def add_to_kit(self) -> None:
         self.app.runner.op(self.app.library.kits.list, self.app.actor).success(self._pick_kit).read()
@@ -306,7 +278,7 @@ class PieceDetailDialog(QDialog):
 
     def log_use(self) -> None:
         dialog = LogUseDialog(self.piece_id, self.view.detail.title if self.view else "",
-                              self.app.library.taxonomy.get(), self)
+                              self.app.taxonomy, self)
         self.sub_dialog = dialog
         dialog.accepted.connect(lambda: self._write(self.app.library.usage.record_many, self.app.actor,
                                                     dialog.records(),
@@ -317,7 +289,7 @@ class PieceDetailDialog(QDialog):
         s = self.view.detail.summary if self.view else None
         stage = s.ids("stage")[0] if s and s.ids("stage") else None
         gate = s.ids("gate")[0] if s and s.ids("gate") else None
-        dialog = RequestDialog(self.app.library.taxonomy.get(), title=f"Update: {s.title}" if s else "",
+        dialog = RequestDialog(self.app.taxonomy, title=f"Update: {s.title}" if s else "",
                                need=f"'{s.title}' needs an update because…" if s else "", stage_id=stage,
                                gate_id=gate, parent=self)
         self.sub_dialog = dialog

@@ -16,10 +16,11 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDoubleSpinBox, 
 
 from enablement.errors import UserFacingError
 from enablement.models.changes import Changes
-from enablement.models.dto import Actor, TaxonomyInfo, UserInfo
+from enablement.models.dto import Actor, UserInfo
 from enablement.reports.base import ReportFilter
 from enablement.models.vocab import Role
-from enablement.services.journey import JourneyCell, cell_pieces
+from enablement.models.journey import JourneyCell
+from enablement.services.journey import cell_pieces
 from enablement.services.permissions import Permission
 from enablement.services.reports_service import Dashboard
 from ..context import AppContext
@@ -132,11 +133,12 @@ class ReportsPage(LazyPage):
 
     def _fill_filters(self) -> None:
         """Read the people and the taxonomy the filters offer (off the GUI thread), then fill them."""
-        library = self.app.library
-        self.app.runner.op(lambda: (library.users.list(), library.taxonomy.get())).success(
-            lambda found: self._show_filters(*found)).read()
+        self.app.runner.op(self.app.library.users.list).success(self._show_filters).read()
 
-    def _show_filters(self, users: list[UserInfo], taxonomy: TaxonomyInfo) -> None:
+    def _show_filters(self, users: list[UserInfo]) -> None:
+        taxonomy = self.app.taxonomy
+        if taxonomy is None:
+            return  # not read yet: its arrival is announced as a taxonomy change, which refills these
         options = (
             (self.team_combo, "All teams", [(t, t) for t in sorted({u.team for u in users if u.team})]),
             (self.rep_combo, "All reps", [(u.name, u.id) for u in users if u.role == Role.REP]),

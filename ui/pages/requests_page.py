@@ -11,10 +11,9 @@ from PySide6.QtWidgets import (QButtonGroup, QFormLayout, QFrame, QHBoxLayout, Q
                                QPushButton, QSplitter, QStyledItemDelegate, QTableView, QVBoxLayout, QWidget)
 
 from enablement.models.changes import Changes
-from enablement.models.dto import Actor
+from enablement.models.dto import Actor, RequestInfo
 from enablement.models.vocab import RequestStatus
 from enablement.services.permissions import Permission
-from enablement.services.requests import RequestInfo
 from ..context import AppContext
 from .lazy_page import LazyPage
 from ..dialogs.piece_picker import PiecePickerDialog

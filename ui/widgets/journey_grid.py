@@ -15,7 +15,7 @@ from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPalette, QPen, QTextLa
 from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QMenu, QStyle, QStyledItemDelegate,
                                QStyleOptionViewItem, QTableView, QWidget)
 
-from enablement.services.journey import JourneyCell
+from enablement.models.journey import JourneyCell
 from ..models.journey_grid_model import CellRole, JourneyGridTableModel, age_text
 from . import tones
 

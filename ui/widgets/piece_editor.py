@@ -9,8 +9,7 @@ from PySide6.QtWidgets import (QCheckBox, QDateEdit, QFormLayout, QHBoxLayout, Q
                                QListWidgetItem, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget)
 
 from enablement.errors import UserFacingError
-from enablement.models.dto import Done, PieceDetail, TaxonomyInfo
-from enablement.services.pieces import TagSelection
+from enablement.models.dto import Done, PieceDetail, TagSelection, TaxonomyInfo
 from .tag_editor import TagEditor
 
 DIMENSION_LABELS = {"stage": "Stage", "gate": "Gate", "persona": "Persona", "industry": "Industry",

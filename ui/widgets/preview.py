@@ -54,9 +54,7 @@ def build_preview(library, detail: PieceDetail, max_pages: int = MAX_PAGES):  # 
                 pages.append(image)
         if pages:
             return PdfPreview(tuple(pages), count)
-    from enablement.extract import extract_file
-
-    extracted = extract_file(blob, library.ctx.settings.limits)
+    file_type, extracted = library.files.structure(detail.id)
     return TextPreview(blocks_html(extracted.blocks, file_type, extracted.detail))
 
 

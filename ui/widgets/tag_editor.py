@@ -7,8 +7,7 @@ from typing import Iterable, Optional
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem, QWidget
 
-from enablement.models.dto import Tag, TaxonomyInfo
-from enablement.services.pieces import TagSelection
+from enablement.models.dto import Tag, TagSelection, TaxonomyInfo
 
 FACET_TITLES = {"persona": "Persona", "industry": "Industry", "product": "Product", "content_type": "Type",
                 "language": "Language"}

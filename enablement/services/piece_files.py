@@ -1,0 +1,54 @@
+"""A piece's stored file, handed out: a copy to open in the user's office app, a copy saved
+where the user chose, and the document's structure for a text preview.
+
+The app calls these instead of reaching into the blob store or the extractors itself.
+"""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+from pathlib import Path
+
+from enablement.errors import InvalidInput
+from enablement.extract import Extracted, extract_file, sniff_file
+from enablement.services.context import LibraryContext
+from enablement.services.pieces import PieceService
+from enablement.services.safe_names import safe_file_name
+
+# Documents that open in office apps; anything else (scripts, HTML, archives...) is only saved.
+OPENABLE_TYPES = frozenset({"pdf", "docx", "pptx", "xlsx"})
+
+
+class PieceFileService:
+    def __init__(self, ctx: LibraryContext, pieces: PieceService) -> None:
+        self.ctx = ctx
+        self.pieces = pieces
+
+    def open_copy(self, piece_id: int, title: str) -> Path:
+        """A private copy of the current version to open in the default app, named safely and
+        with the extension its content really has; refused for anything but office documents."""
+        blob, _name, file_type = self.pieces.version_file(piece_id)
+        sniffed = sniff_file(blob, self.ctx.settings.limits)
+        if file_type not in OPENABLE_TYPES or sniffed.file_type != file_type:
+            raise InvalidInput(f"'{title}' is a {file_type.upper() or 'unknown'} file; only PDF, Word, PowerPoint "
+                               "and Excel files open from the library. Use Save a copy instead.")
+        folder = Path(self.ctx.paths.tmp) / "open" / uuid.uuid4().hex[:12]
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / safe_file_name(f"{title}.{file_type}", default="piece")
+        if target.suffix.lower() != f".{file_type}":
+            target = target.with_name(target.name + f".{file_type}")
+        shutil.copyfile(blob, target)
+        return target
+
+    def save_copy(self, piece_id: int, target: Path) -> Path:
+        """Copy the current version's bytes to ``target`` (chosen by the user)."""
+        blob, _name, _type = self.pieces.version_file(piece_id)
+        shutil.copyfile(blob, target)
+        return target
+
+    def structure(self, piece_id: int) -> tuple[str, Extracted]:
+        """(file type, extraction) of the current version: its blocks are headings, slides,
+        sheets, tables and paragraphs, for a preview of documents that are not PDFs."""
+        blob, _name, file_type = self.pieces.version_file(piece_id)
+        return file_type, extract_file(blob, self.ctx.settings.limits)
