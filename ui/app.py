@@ -13,7 +13,7 @@ import logging.handlers
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
+from typing import Callable, Optional
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
@@ -75,7 +75,8 @@ class OpenedLibrary:
     users: list[UserInfo]
 
 
-def open_for_the_app(root: Path, demo: bool, progress=None) -> OpenedLibrary:  # type: ignore[no-untyped-def]
+def open_for_the_app(root: Path, demo: bool,
+                     progress: Optional[Callable[[int, int, str], None]] = None) -> OpenedLibrary:
     """Worker: open (or create) the library and read what the first windows show."""
     library = open_or_create(root, demo, progress=progress)
     return OpenedLibrary(library, library.is_demo, library.taxonomy.get(), library.users.list())
