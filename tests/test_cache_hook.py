@@ -138,6 +138,7 @@ CASES: dict[str, Case] = {
     "pieces.bulk_set_tags": lambda lib, tmp: lib.pieces.bulk_set_tags(
         marketing(lib), [new_link(lib), new_link(lib)], TagSelection(stages=stage_ids(lib)[2:3])),
     "pieces.publish": lambda lib, tmp: lib.pieces.publish(marketing(lib), new_link(lib)),
+    "pieces.publish_many": lambda lib, tmp: lib.pieces.publish_many(marketing(lib), [new_link(lib), new_link(lib)]),
     "pieces.archive": lambda lib, tmp: lib.pieces.archive(marketing(lib), new_link(lib)),
     "pieces.restore": lambda lib, tmp: _restore(lib),
     "pieces.decline_submission": _decline,
@@ -152,10 +153,13 @@ CASES: dict[str, Case] = {
         marketing(lib), "https://example.com/x", "Analyst report", tags=TagSelection(stages=stage_ids(lib)[:1])),
     # usage, kits, requests
     "usage.record": lambda lib, tmp: lib.usage.record(admin(lib), UseRecord(kind="opened", piece_id=new_link(lib))),
+    "usage.record_many": lambda lib, tmp: lib.usage.record_many(admin(lib), [
+        UseRecord(kind="used_in_call", piece_id=new_link(lib)), UseRecord(kind="opened", piece_id=new_link(lib))]),
     "kits.create": lambda lib, tmp: lib.kits.create(admin(lib), "Renewal call"),
     "kits.update": lambda lib, tmp: lib.kits.update(admin(lib), new_kit(lib)[0], name="Renamed kit"),
     "kits.delete": lambda lib, tmp: lib.kits.delete(admin(lib), new_kit(lib)[0]),
     "kits.add": lambda lib, tmp: lib.kits.add(admin(lib), new_kit(lib)[0], new_link(lib)),
+    "kits.add_many": lambda lib, tmp: lib.kits.add_many(admin(lib), new_kit(lib)[0], [new_link(lib), new_link(lib)]),
     "kits.remove": lambda lib, tmp: lib.kits.remove(admin(lib), *new_kit(lib)),
     "kits.reorder": lambda lib, tmp: _kit_reorder(lib),
     "kits.annotate": lambda lib, tmp: lib.kits.annotate(admin(lib), *new_kit(lib), "Open with this"),
