@@ -14,14 +14,14 @@ import sys
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from enablement.errors import InvalidInput, LibraryError, StorageError, UserFacingError
+from enablement.errors import InvalidInput, LibraryError, Offline, UserFacingError
 
 SERVER_ENV = "ENABLEMENT_SERVER"
 CONNECT_TIMEOUT_S = 5
 KEYRING_SERVICE = "enablement"
 
 
-class ServerUnreachable(StorageError):
+class ServerUnreachable(Offline):
     """The team server did not answer (refused, timed out, network gone): work offline."""
 
 

@@ -10,7 +10,9 @@ the user data dir) holds only derived things: the search index and the file cach
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine
@@ -22,6 +24,9 @@ from enablement.team import errors as team_errors
 from enablement.team.blobs import ServerBlobCache
 from enablement.team.connection import (LoginFailed, PasswordSource, ServerAddress, connect,
                                         default_password_sources, parse_server_url)
+
+if TYPE_CHECKING:
+    from enablement.services.library import Library
 
 
 class _Connector:
@@ -61,6 +66,17 @@ def team_engine(address: ServerAddress, password: str | None = None,
     connector = _Connector(address, password, password_sources)
     return create_engine("postgresql+psycopg://", creator=connector, pool_pre_ping=True, pool_size=4,
                          max_overflow=4, pool_recycle=1800)
+
+
+@dataclass(frozen=True)
+class DatabaseLogin:
+    """Team mode's identity provider: the person is whoever the server says the connected
+    login is (``app.me()`` over ``session_user``, which ``SET ROLE`` cannot change)."""
+
+    address: ServerAddress
+
+    def identify(self, library: "Library") -> Actor:
+        return login_actor(library.ctx.engine, self.address)
 
 
 def login_actor(engine: Engine, address: ServerAddress) -> Actor:
@@ -104,6 +120,7 @@ def open_team_library(url: str, root: Path | None = None, *, settings: Settings 
     engine = team_engine(address, password, password_sources)
     actor_box: list[Actor] = []
     team_errors.install(engine, address, lambda: actor_box[0].role if actor_box else address.user)
+    identity = DatabaseLogin(address)
     try:
         check_schema(engine, address)
         actor = login_actor(engine, address)
@@ -120,4 +137,5 @@ def open_team_library(url: str, root: Path | None = None, *, settings: Settings 
         from enablement.services.search import SearchIndex
 
         ctx.index = SearchIndex(ctx)
-    return library, actor
+    # the same seam the embedded mode uses (LocalUser): pages and services see one Actor
+    return library, library.as_user(identity).actor
