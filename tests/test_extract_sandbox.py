@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from enablement.config import ImportLimits
-from enablement.extract import ExtractionPool, extract_file
+from enablement.extract import ExtractionPool, extract_file, memcap
 from tests.filemaker_docs import make_docx, make_pdf, make_pptx
 
 HOOK = "tests.filemaker_hooks:by_name"
@@ -33,7 +33,8 @@ def test_extract_file_in_a_worker(tmp_path: Path) -> None:
     assert result.blocks[0].kind == "page"
 
 
-def test_pool_mixed_files_and_misbehaving_parsers(tmp_path: Path) -> None:
+@pytest.mark.parametrize("guard", [memcap.default_guard(), memcap.WATCHDOG])
+def test_pool_mixed_files_and_misbehaving_parsers(tmp_path: Path, guard: str) -> None:
     limits = ImportLimits(memory_bytes=400 * 1024 * 1024)
     files = {
         "pdf": make_pdf(tmp_path / "a.pdf", ["Renewal playbook"]),
@@ -44,9 +45,9 @@ def test_pool_mixed_files_and_misbehaving_parsers(tmp_path: Path) -> None:
         "empty": tmp_path / "empty.pdf",
     }
     files["empty"].write_bytes(b"")
-    if sys.platform.startswith("linux"):
+    if sys.platform.startswith("linux") or guard == memcap.WATCHDOG:
         files["hog"] = _text_file(tmp_path, "hog.txt")
-    with ExtractionPool(limits, workers=2, parser_override=HOOK) as pool:
+    with ExtractionPool(limits, workers=2, parser_override=HOOK, memory_guard=guard) as pool:
         for key, path in files.items():
             pool.submit(key, path)
         results = dict(pool.results())

@@ -1,7 +1,8 @@
 """Parsing in worker processes: a wall-clock timeout, a memory cap, kill on breach.
 
 Each worker is a fresh interpreter (the "spawn" start method, never fork: no inherited
-database handles, locks or threads). Workers are reused across files because starting
+database handles, locks or threads). The memory cap is applied per operating system (see
+``memcap``): by the worker itself on Linux and Windows, by an RSS watchdog here elsewhere. Workers are reused across files because starting
 one costs 100-200 ms, but a worker that timed out, ran out of memory or crashed is killed
 and replaced. The parent, not the worker, writes the timeout/memory/crash outcomes.
 
@@ -23,7 +24,7 @@ from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 from enablement.config import ImportLimits
-from enablement.extract import wire
+from enablement.extract import memcap, wire
 from enablement.extract.results import Extracted, failed
 from enablement.extract.sniff import sniff_path
 from enablement.extract.worker import worker_main
@@ -60,6 +61,7 @@ class _Worker:
     job: _Job | None = None
     deadline: float = 0.0
     doomed: bool = False  # killed by cancel(); reaped by the thread that owns the loop
+    over_memory: bool = False  # killed by the memory watchdog
 
 
 class ExtractionPool:
@@ -72,8 +74,13 @@ class ExtractionPool:
     """
 
     def __init__(self, limits: ImportLimits, workers: int | None = None, *,
-                 parser_override: str | None = None) -> None:
+                 parser_override: str | None = None, memory_guard: str | None = None) -> None:
+        """``memory_guard`` (one of ``memcap.GUARDS``) defaults to this system's way."""
         self._limits = limits
+        self._guard = memory_guard or memcap.default_guard()
+        if self._guard not in memcap.GUARDS:
+            raise ValueError(f"unknown memory guard {self._guard!r}")
+        self._watchdog: memcap.RssWatchdog | None = None
         self._size = max(1, workers or os.cpu_count() or 1)
         self._override = parser_override
         self._max_bytes = wire.max_message_bytes(limits)
@@ -181,6 +188,8 @@ class ExtractionPool:
             self._workers.clear()
             self._wake_r.close()
             self._wake_w.close()
+        if self._watchdog is not None:
+            self._watchdog.stop()
 
     # -- internals (called with the lock held)
 
@@ -198,12 +207,31 @@ class ExtractionPool:
     def _spawn(self) -> _Worker:
         parent_conn, child_conn = _CTX.Pipe(duplex=True)
         process = _CTX.Process(target=worker_main, name="enablement-extract",
-                               args=(child_conn, self._limits, self._override), daemon=True)
+                               args=(child_conn, self._limits, self._override, self._guard), daemon=True)
         process.start()
         child_conn.close()  # so the parent sees EOF when the child dies
         worker = _Worker(process, parent_conn)
         self._workers.append(worker)
+        if self._guard == memcap.WATCHDOG and self._limits.memory_bytes and self._watchdog is None:
+            self._watchdog = memcap.RssWatchdog(self._limits.memory_bytes, self._watched, self._kill_over_memory)
+            self._watchdog.start()
         return worker
+
+    def _watched(self) -> list[tuple[object, int]]:
+        """The workers the watchdog samples (called from its thread)."""
+        with self._lock:
+            return [(w, w.process.pid) for w in self._workers
+                    if not w.doomed and not w.over_memory and w.process.pid is not None]
+
+    def _kill_over_memory(self, worker: object, pid: int) -> None:
+        """Called from the watchdog's thread: kill a worker past the cap, if it is still ours."""
+        with self._lock:
+            if worker in self._workers and isinstance(worker, _Worker) and worker.process.pid == pid:
+                worker.over_memory = True
+                worker.process.kill()  # its sentinel wakes the loop; _receive reports the memory
+                if worker.job is None:
+                    worker.doomed = True  # idle: just replace it
+                self._wake()
 
     def _dispatch(self) -> None:
         for w in self._workers:
@@ -258,7 +286,7 @@ class ExtractionPool:
                 message = wire.decode(w.conn.recv_bytes(self._max_bytes))
             except (EOFError, ConnectionError):
                 self._retire(w)
-                return failed(CRASHED)
+                return failed(out_of_memory(self._limits) if w.over_memory else CRASHED)
             except OSError:
                 self._retire(w)
                 return failed(TOO_MUCH)

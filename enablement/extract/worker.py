@@ -1,6 +1,6 @@
 """The worker process: receive a path, parse it, send back plain JSON.
 
-Runs in a fresh interpreter (spawn). It caps its own address space on Linux, ignores
+Runs in a fresh interpreter (spawn). It caps its own memory (Linux, Windows; see memcap), ignores
 Ctrl+C (the parent owns shutdown), and exits after a MemoryError so that a process in an
 unknown state is never reused.
 """
@@ -10,22 +10,22 @@ from __future__ import annotations
 import importlib
 import logging
 import signal
-import sys
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from pathlib import Path
 
 from enablement.config import ImportLimits
-from enablement.extract import wire
+from enablement.extract import memcap, wire
 from enablement.extract.results import Extracted, failed
 
 ParseFunc = Callable[[Path, ImportLimits], Extracted]
 
 
-def worker_main(conn: Connection, limits: ImportLimits, parser_override: str | None) -> None:
+def worker_main(conn: Connection, limits: ImportLimits, parser_override: str | None,
+                memory_guard: str = memcap.RLIMIT) -> None:
     """Serve jobs on ``conn`` until told to stop (None) or the parent goes away."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the parent's to handle
-    _limit_memory(limits.memory_bytes)
+    memcap.limit_own_memory(memory_guard, limits.memory_bytes)
     logging.getLogger("pypdf").setLevel(logging.ERROR)  # damaged files are expected here
     parse = _load_parser(parser_override)
     conn.send_bytes(wire.encode({"ready": True}))
@@ -48,18 +48,6 @@ def worker_main(conn: Connection, limits: ImportLimits, parser_override: str | N
             conn.send_bytes(wire.encode({"job": job_id, "memory": True}))
             return
         conn.send_bytes(message)
-
-
-def _limit_memory(memory_bytes: int) -> None:
-    """Cap the address space (Linux). Elsewhere RLIMIT_AS is absent or not enforced."""
-    if not memory_bytes or not sys.platform.startswith("linux"):
-        return
-    try:
-        import resource
-
-        resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
-    except (ImportError, ValueError, OSError):
-        pass  # a lower hard limit already applies, or none can be set
 
 
 def _load_parser(parser_override: str | None) -> ParseFunc:
