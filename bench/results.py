@@ -156,7 +156,9 @@ def write(out_dir: Path, results: dict[str, Any]) -> tuple[Path, Path]:
     jpath = out_dir / "results.json"
     jpath.write_text(json.dumps(results, indent=1, default=str) + "\n")
     mpath = out_dir / "RESULTS.md"
-    mpath.write_text(markdown(results))
+    from bench.frozen import kept_section  # measured apart, from a frozen build
+
+    mpath.write_text(markdown(results) + kept_section(mpath))
     return jpath, mpath
 
 

@@ -22,6 +22,7 @@ from enablement.storage.migrate import alembic_config, current_revision
 
 def make_old_library(root: Path) -> str:
     """Create the library at ``root``; returns the revision it was left at."""
+    root.parent.mkdir(parents=True, exist_ok=True)
     note = root.parent / "old-library-note.txt"
     note.write_text("Security review notes kept from the first release.", encoding="utf-8")
     with Library.open(root) as lib:

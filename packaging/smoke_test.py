@@ -1,7 +1,7 @@
 """Smoke test of an installed Enablement: a wheel in a fresh venv or a frozen bundle.
 
     python packaging/smoke_test.py --cli PATH/enablement --app PATH/enablement-app \
-        [--old-library DIR] [--work DIR]
+        [--old-library DIR] [--work DIR] [--quick]
 
 Runs the installed commands as a rep's machine would, with no source tree on the path:
 the demo library, an import of normal and hostile files through the sandboxed workers
@@ -146,10 +146,13 @@ class Smoke:
     def library_run(self, library: Path, *args: str, ok: tuple[int, ...] = (0,)) -> str:
         return self.run(self.cli, "--library", str(library), *args, ok=ok)
 
-    def demo_import_search_check(self) -> None:
+    def demo_import_search_check(self, quick: bool = False) -> None:
         library = self.work / "library"
-        out = self.library_run(library, "demo")
-        expect("Demo library ready" in out, "demo did not report a ready library", out)
+        if quick:  # an installed copy of a bundle already checked in full: skip the demo
+            self.library_run(library, "init", "--admin", "Avery Admin")
+        else:
+            out = self.library_run(library, "demo")
+            expect("Demo library ready" in out, "demo did not report a ready library", out)
         # A low memory cap, so that one file is stopped by it (the workers are capped).
         (library / "settings.json").write_text(json.dumps(
             {"limits": {"memory_bytes": MEMORY_CAP_MB * 1024 * 1024, "max_text_chars": MAX_TEXT_CHARS}}),
@@ -178,7 +181,10 @@ class Smoke:
     def open_app(self, library: Path) -> None:
         env = dict(self.env, ENABLEMENT_REPORT_STARTUP="1", ENABLEMENT_STARTUP_EXIT_MS="500")
         out = self.run(self.app, "--library", str(library), "--user", "Avery Admin", env=env, timeout=180)
-        expect("ENABLEMENT_STARTUP painted" in out, "the app did not paint its window", out)
+        # A windowed Windows executable has no stderr to print on; there, leaving on its own
+        # with exit 0 is the proof (the probe only quits the app after the first paint).
+        if not (os.name == "nt" and not out.strip()):
+            expect("ENABLEMENT_STARTUP painted" in out, "the app did not paint its window", out)
 
     def upgrade(self, old: Path) -> None:
         library = self.work / "old-library"
@@ -203,12 +209,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--app", type=Path, required=True, help="the installed enablement-app command")
     parser.add_argument("--old-library", type=Path, help="a library at the first schema, to upgrade")
     parser.add_argument("--work", type=Path, help="a scratch folder (default: a temporary one)")
+    parser.add_argument("--quick", action="store_true", help="a new empty library instead of the demo")
     args = parser.parse_args(argv)
     work = args.work or Path(tempfile.mkdtemp(prefix="enablement-smoke-"))
     work.mkdir(parents=True, exist_ok=True)
     smoke = Smoke(args.cli.absolute(), args.app.absolute(), work.absolute())
     try:
-        smoke.demo_import_search_check()
+        smoke.demo_import_search_check(quick=args.quick)
         if args.old_library:
             smoke.upgrade(args.old_library.absolute())
     except (SmokeFailure, subprocess.TimeoutExpired, OSError) as exc:
