@@ -10,9 +10,9 @@ an inconsistency: they are collectable and listed as such.
 
 from __future__ import annotations
 
+import errno
+import json
 import os
-import shutil
-import sqlite3
 import tempfile
 import zipfile
 from datetime import datetime, timezone
@@ -20,15 +20,15 @@ from pathlib import Path
 
 from sqlmodel import select
 
-from enablement.errors import InvalidInput, LibraryError, PermissionDenied
+from enablement.errors import InvalidInput, PermissionDenied, StorageError
 from enablement.models.dto import Actor, CheckProblem, CheckReport
 from enablement.models.tables import Blob, Piece, PieceVersion
 from enablement.models.vocab import Role
 from enablement.services.context import LibraryContext
+from enablement.services.restore import (BACKUP_FORMAT, LIBRARY_WIDE_SETTINGS, MissingFile,  # noqa: F401
+                                         RestoreReport, restore_backup)
 from enablement.storage.engine import is_sqlite
 from enablement.storage.migrate import backup_sqlite, current_revision, head_revision
-
-BACKUP_FORMAT = "enablement-backup-1"
 
 
 class MaintenanceService:
@@ -121,66 +121,41 @@ class MaintenanceService:
         if not is_sqlite(self.ctx.engine):
             raise InvalidInput("A team library is backed up on its server (pg_dump), not from a laptop.")
         target = Path(target)
-        if target.is_dir() or target.suffix.lower() != ".zip":
-            target.mkdir(parents=True, exist_ok=True)
-            target = target / f"enablement-backup-{datetime.now(timezone.utc):%Y%m%dT%H%M%SZ}.zip"
-        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.exists() and not target.is_dir():
+            raise InvalidInput(f"{target} is an existing file; name a folder or a new .zip file.")
+        try:
+            if target.suffix.lower() != ".zip":
+                target.mkdir(parents=True, exist_ok=True)
+                target = target / f"enablement-backup-{datetime.now(timezone.utc):%Y%m%dT%H%M%SZ}.zip"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self.ctx.paths.tmp.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StorageError(f"Cannot write a backup to {target}: {exc.strerror or exc}.") from exc
+        partial = target.with_name(target.name + ".partial")
+        try:
+            self._write_backup(partial)
+            os.replace(partial, target)
+        except OSError as exc:
+            partial.unlink(missing_ok=True)
+            if exc.errno == errno.ENOSPC:
+                raise StorageError(f"The disk is full; the backup {target} was not written.") from exc
+            raise StorageError(f"Cannot write a backup to {target}: {exc.strerror or exc}.") from exc
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
+        return target
+
+    def _write_backup(self, partial: Path) -> None:
         with tempfile.TemporaryDirectory(dir=self.ctx.paths.tmp) as tmp:
             db_copy = backup_sqlite(self.ctx.engine, Path(tmp) / "library.db")
-            partial = target.with_name(target.name + ".partial")
             with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as zf:
                 zf.writestr("FORMAT", BACKUP_FORMAT)
                 zf.write(db_copy, "library.db")
-                if self.ctx.paths.settings_file.exists():
-                    zf.write(self.ctx.paths.settings_file, "settings.json")
+                # Only library-wide settings travel; machine-local ones (limits, workers,
+                # the server URL) stay on this machine.
+                settings = self.ctx.settings
+                zf.writestr("settings.json", json.dumps(
+                    {key: getattr(settings, key) for key in LIBRARY_WIDE_SETTINGS}, indent=2))
                 for sha in self.ctx.blobs.all_hashes():
                     zf.write(self.ctx.blobs.path_for(sha), f"blobs/{sha[:2]}/{sha}",
                              compress_type=zipfile.ZIP_STORED)
-            os.replace(partial, target)
-        return target
-
-
-def restore_backup(archive: Path, root: Path, force: bool = False) -> None:
-    """Unpack a backup into library folder ``root`` (which must be empty unless ``force``).
-    The library is restored beside the old one and swapped in only when complete."""
-    archive, root = Path(archive), Path(root)
-    try:
-        zf = zipfile.ZipFile(archive)
-    except (OSError, zipfile.BadZipFile) as exc:
-        raise InvalidInput(f"{archive} is not an Enablement backup ({exc}).") from exc
-    with zf:
-        names = zf.namelist()
-        if "FORMAT" not in names or zf.read("FORMAT").decode() != BACKUP_FORMAT or "library.db" not in names:
-            raise InvalidInput(f"{archive} is not an Enablement backup.")
-        if root.exists() and any(root.iterdir()) and not force:
-            raise InvalidInput(f"{root} already holds a library; restore into an empty folder or pass --force.")
-        staging = Path(tempfile.mkdtemp(prefix=".restore-", dir=root.parent if root.parent.exists() else None))
-        try:
-            for name in names:
-                if name == "FORMAT":
-                    continue
-                dest = (staging / name).resolve()
-                if not str(dest).startswith(str(staging.resolve()) + os.sep):
-                    raise InvalidInput(f"{archive} holds an unsafe path: {name}")
-                dest.parent.mkdir(parents=True, exist_ok=True)
-                with zf.open(name) as src, open(dest, "wb") as out:
-                    shutil.copyfileobj(src, out)
-            con = sqlite3.connect(staging / "library.db")
-            try:
-                if con.execute("PRAGMA quick_check").fetchone()[0] != "ok":
-                    raise LibraryError("The backup's database is damaged.")
-            finally:
-                con.close()
-            from enablement.storage.blobs import sha256_file
-            for blob in (staging / "blobs").rglob("*") if (staging / "blobs").exists() else []:
-                if blob.is_file() and sha256_file(blob) != blob.name:
-                    raise LibraryError(f"The backup's file {blob.name[:12]}… is damaged.")
-            if root.exists():
-                old = root.with_name(root.name + ".replaced-" + datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S"))
-                root.rename(old)
-                staging.rename(root)
-            else:
-                staging.rename(root)
-        except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
-            raise

@@ -8,10 +8,12 @@ from pathlib import Path
 
 from enablement.cli.output import ProgressBar, print_json
 from enablement.cli.registry import Registry
+from enablement.display import escape_display
 from enablement.models.dto import Actor
 from enablement.services.library import Library
 
 ORDER = 50
+EXIT_INCOMPLETE = 3  # restored, but some files were missing from the backup
 
 
 def register(registry: Registry) -> None:
@@ -64,11 +66,18 @@ def cmd_backup(args: argparse.Namespace, lib: Library, actor: Actor) -> int:
 def cmd_restore(args: argparse.Namespace, root: Path) -> int:
     from enablement.services.maintenance import restore_backup
 
-    restore_backup(args.archive, root, force=args.force)
+    report = restore_backup(args.archive, root, force=args.force)
     with Library.open(root) as lib:
         lib.search.reindex()
-        print(f"Restored {args.archive} into {root} ({len(lib.pieces.list(statuses=None))} pieces).")
-    return 0
+    if report.settings_ignored:
+        print(f"note: settings not taken from the backup (machine-local or out of range): "
+              f"{', '.join(escape_display(name) for name in report.settings_ignored)}")
+    for missing in report.missing:
+        print(f"MISSING piece {missing.piece_id} '{escape_display(missing.title)}': its file "
+              f"{missing.sha256[:12]}… was not in the backup")
+    print(f"Restored {args.archive} into {root} ({report.pieces} pieces, {report.files} files"
+          + (f"; {len(report.missing)} pieces have no file" if report.missing else "") + ").")
+    return 0 if report.complete else EXIT_INCOMPLETE
 
 
 def cmd_reindex(args: argparse.Namespace, lib: Library, actor: Actor) -> int:

@@ -1,0 +1,49 @@
+"""Titles and file names are display data: show them with control and bidi characters escaped.
+
+A title is written by whoever made the file. Printed raw, a newline splits a listing row,
+an escape sequence drives the terminal, and U+202E (right-to-left override) makes
+``unicode-\u202egnp.pdf`` look like "…fdp.png". ``escape_display`` makes each of those
+characters visible as an escape (``\\n``, ``\\x1b``, ``\\u202e``) and leaves everything else,
+accents and non-Latin scripts included, as it is.
+"""
+
+from __future__ import annotations
+
+import re
+
+# C0 and C1 controls, DEL; bidi embeddings, overrides, isolates and marks; line and
+# paragraph separators; zero-width characters that hide text; the BOM.
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ud800-\udfff]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group(0)
+    if char in _NAMED:
+        return _NAMED[char]
+    code = ord(char)
+    # \xNN only below DEL: everything else as \uNNNN, which is also valid inside JSON.
+    return f"\\x{code:02x}" if code < 0x7F else f"\\u{code:04x}"
+
+
+def escape_display(text: object) -> str:
+    """``text`` with every control, bidi and invisible formatting character escaped."""
+    return _UNSAFE.sub(_escape, str(text if text is not None else ""))
+
+
+# For whole lines of output: the layout's own line breaks, tabs and carriage returns (a
+# progress bar) stay; everything else unsafe is escaped, and so are lone surrogates (bytes
+# that were not valid UTF-8 in a file name or an argument).
+_UNSAFE_IN_OUTPUT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e"
+                               "\u2060-\u2069\ufeff\ud800-\udfff]")
+
+
+def escape_output(text: str) -> str:
+    """``text`` (whole lines of terminal output) with unsafe characters escaped, line
+    breaks kept."""
+    return _UNSAFE_IN_OUTPUT.sub(_escape, text)
+
+
+def has_unsafe_characters(text: str) -> bool:
+    """Whether ``escape_display`` would change ``text``."""
+    return _UNSAFE.search(text) is not None
