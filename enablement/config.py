@@ -109,6 +109,13 @@ class ImportLimits:
     zip_max_total_bytes: int = 1024 * 1024 * 1024
     zip_max_ratio: float = 100.0
     zip_ratio_exempt_bytes: int = 1024 * 1024
+    # One XML part (a slide, a document body) larger than this is refused before parsing:
+    # python-pptx and python-docx read a part whole, at many times its size in memory.
+    zip_max_xml_part_bytes: int = 32 * 1024 * 1024
+    # PDF streams: each may decode to at most this many bytes, and all of a file's
+    # streams together to at most the aggregate (a bomb spread over many streams).
+    pdf_max_stream_bytes: int = 64 * 1024 * 1024
+    pdf_max_decoded_bytes: int = 256 * 1024 * 1024
 
 
 @dataclass(frozen=True)

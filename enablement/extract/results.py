@@ -6,6 +6,7 @@ without pulling in any parser library.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
@@ -94,8 +95,8 @@ class ExtractProblem(Exception):
 
 
 def clip(text: object, limit: int = MAX_META_CHARS) -> str:
-    """``text`` as a single-line string of at most ``limit`` characters."""
-    value = " ".join(str(text or "").split())
+    """``text`` as a single-line, NFC-normalised string of at most ``limit`` characters."""
+    value = " ".join(unicodedata.normalize("NFC", str(text or "")).split())
     return value if len(value) <= limit else value[: limit - 1] + "…"
 
 
@@ -121,8 +122,11 @@ class Collector:
         return self._chars >= self.max_chars
 
     def add(self, kind: BlockKind, text: str, level: int = 0, *, block: bool = True) -> None:
-        """Append ``text`` to the searchable text and, if wanted, as a block."""
-        text = text.strip()
+        """Append ``text`` to the searchable text and, if wanted, as a block.
+
+        Text is stored NFC-normalised: "café" typed as e + combining accent (as macOS
+        file systems and some PDFs write it) is then the same string as the composed one."""
+        text = unicodedata.normalize("NFC", text).strip()
         if not text:
             if block and kind in ("page", "slide", "sheet"):
                 self._add_block(kind, level, "")  # an empty slide still counts for previews

@@ -64,7 +64,7 @@ def zip_problem(path: Path, limits: ImportLimits) -> str | None:
     try:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
-            problem = _members_problem(infos, limits)
+            problem = _members_problem(infos, limits) or _layout_problem(path, infos, zf.start_dir)
             if problem:
                 return problem
             for info in infos:
@@ -89,6 +89,11 @@ def _members_problem(infos: list[zipfile.ZipInfo], limits: ImportLimits) -> str 
             return "zip has encrypted parts"
         if info.file_size > limits.zip_max_member_bytes:
             return f"zip bomb: a part expands to {_mb(info.file_size)} MB"
+        if info.filename.lower().endswith(_XML_SUFFIXES) and info.file_size > limits.zip_max_xml_part_bytes:
+            return (f"a part is too large to read safely ({_part_name(info.filename)}: {_mb(info.file_size)} MB "
+                    f"of XML; the limit is {_mb(limits.zip_max_xml_part_bytes)} MB)")
+        if _sizes_disagree(info):
+            return f"zip with lying size fields ({_part_name(info.filename)})"
         total += info.file_size
         if total > limits.zip_max_total_bytes:
             return f"zip bomb: parts expand to more than {_mb(limits.zip_max_total_bytes)} MB"
@@ -98,6 +103,52 @@ def _members_problem(infos: list[zipfile.ZipInfo], limits: ImportLimits) -> str 
             if ratio > limits.zip_max_ratio:
                 return f"zip bomb: a part compresses {ratio:,.0f} to 1"
     return None
+
+
+def _sizes_disagree(info: zipfile.ZipInfo) -> bool:
+    """Whether the declared sizes cannot both be true: a stored part's two sizes differ,
+    or a deflated part is larger compressed than Deflate could ever make it."""
+    if info.compress_type == zipfile.ZIP_STORED:
+        return info.compress_size != info.file_size
+    if info.compress_type == zipfile.ZIP_DEFLATED:
+        # Deflate's worst case is stored blocks: 5 bytes per 16 KB, plus a little.
+        return info.compress_size > info.file_size + info.file_size // 1000 + 1024
+    return False
+
+
+_LOCAL_HEADER = struct.Struct("<4s5H3L2H")
+_DATA_DESCRIPTOR_MAX = 24  # signature, CRC and two 64-bit sizes
+
+
+def _layout_problem(path: Path, infos: list[zipfile.ZipInfo], directory_start: int) -> str | None:
+    """Whether the parts' data overlap (an overlapping-file bomb) or leave hidden bytes,
+    or a local header disagrees with the central directory about sizes."""
+    ordered = sorted(infos, key=lambda info: info.header_offset)
+    with open(path, "rb") as fh:
+        for info, following in zip(ordered, ordered[1:] + [None]):
+            fh.seek(info.header_offset)
+            raw = fh.read(_LOCAL_HEADER.size)
+            if len(raw) < _LOCAL_HEADER.size:
+                return "damaged zip container: a part lies outside the file"
+            signature, _, flags, _, _, _, _, compressed, size, name_len, extra_len = _LOCAL_HEADER.unpack(raw)
+            if signature != b"PK\x03\x04":
+                return "damaged zip container: a part's header is missing"
+            if not flags & 0x8 and 0xFFFFFFFF not in (compressed, size) \
+                    and (compressed, size) != (info.compress_size, info.file_size):
+                return f"zip with lying size fields ({_part_name(info.filename)})"
+            end = info.header_offset + _LOCAL_HEADER.size + name_len + extra_len + info.compress_size
+            limit = following.header_offset if following is not None else directory_start
+            if end > limit:
+                return "zip bomb: parts overlap"
+            if limit - end > (_DATA_DESCRIPTOR_MAX if flags & 0x8 else 0) and following is not None:
+                return f"zip with lying size fields ({_part_name(info.filename)})"
+    return None
+
+
+def _part_name(name: str) -> str:
+    """A part's name fit for a message: printable, short."""
+    shown = re.sub(r"[^\w./\[\]-]", "?", name)
+    return shown if len(shown) <= 60 else shown[:59] + "…"
 
 
 def _unsafe_name(name: str) -> bool:
