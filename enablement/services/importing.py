@@ -1,9 +1,13 @@
 """Import: files, folders and links become pieces, one file at a time, atomically.
 
-Order per file: sniff (in-process, cheap) → hash → duplicate check → extraction in a
-sandboxed worker (parallel) → blob written (temp + fsync + rename) → piece and version
-rows in one transaction → index. A crash between the blob and the rows leaves only an
-unreferenced blob, which ``check`` reports as collectable and a re-import reuses.
+Order per file: a private copy made while hashing (temp file in the blob store, fsynced)
+→ sniff (in-process, cheap) → duplicate check → extraction in a sandboxed worker
+(parallel) → the copy renamed into place as the blob → piece and version rows in one
+transaction → index. Everything after the copy reads the copy, so the bytes stored are
+exactly the bytes checked even when the source changes meanwhile (a shared drive being
+written to). A crash leaves only temp files or an unreferenced blob, which ``check``
+reports as collectable and a re-import reuses. Two imports racing to store the same bytes
+(team mode) end with one piece and one "duplicate" outcome.
 """
 
 from __future__ import annotations
@@ -12,11 +16,16 @@ import os
 import re
 import threading
 import time
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from enablement.errors import InvalidInput, NotFound
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import select
+
+from enablement.errors import InvalidInput, NotFound, StorageError
+from enablement.extract.results import Extracted
 from enablement.models.dto import Actor, Done, FileOutcome, ImportSummary, TagSelection
 from enablement.models.tables import Blob, Piece, PieceVersion, utcnow
 from enablement.models.vocab import Outcome, ReviewState, Source, Status
@@ -24,7 +33,7 @@ from enablement.services.context import LibraryContext
 from enablement.services.permissions import Permission, require
 from enablement.services.pieces import PieceService, _check_url, piece_changes
 from enablement.storage import pieces_repo
-from enablement.storage.blobs import sha256_file
+from enablement.storage.blobs import StagedBlob, StoredBlob
 
 ProgressCallback = Callable[[int, int, str], None]
 
@@ -37,11 +46,14 @@ _INDEX_BATCH_SECONDS = 1.0
 
 @dataclass(frozen=True)
 class _Candidate:
-    path: Path
-    sha256: str
-    size: int
+    path: Path  # the source, for its name only: its bytes are read once, into ``staged``
+    staged: StagedBlob
     file_type: str
     note: str  # e.g. "named .pdf but is a Word document"
+
+    @property
+    def sha256(self) -> str:
+        return self.staged.sha256
 
 
 def walk_files(paths: Iterable[Path], skip: Path | None = None) -> Iterator[Path]:
@@ -69,12 +81,38 @@ def walk_files(paths: Iterable[Path], skip: Path | None = None) -> Iterator[Path
                         yield full
 
 
+def _safe_suffix(path: Path) -> str:
+    """The source's extension, kept on the private copy (sniffing compares it with the
+    content); only a short, plain one."""
+    return re.sub(r"[^\w.]", "", path.suffix.lower())[:16]
+
+
+def nothing_to_import(paths: list[Path], library_root: Path) -> str:
+    """Why the named paths hold no file to import, in one line."""
+    from enablement.display import escape_display
+
+    reasons = []
+    for path in paths[:3]:
+        shown = escape_display(str(path))
+        if path.is_symlink():
+            reasons.append(f"{shown} is a symbolic link (links are not followed)")
+        elif not path.exists():
+            reasons.append(f"{shown} does not exist")
+        elif path.is_dir():
+            inside = path.resolve() == library_root.resolve() or library_root.resolve() in path.resolve().parents
+            reasons.append(f"{shown} is the library's own folder" if inside else f"{shown} holds no files to import")
+        else:
+            reasons.append(f"{shown} is not a regular file")
+    more = f" (and {len(paths) - 3} more)" if len(paths) > 3 else ""
+    return "Nothing to import: " + "; ".join(reasons) + more + "."
+
+
 def title_from(doc_title: str, path: Path) -> str:
     """The document's own title when it is meaningful, else a tidy file name."""
-    doc_title = " ".join(doc_title.split())
+    doc_title = " ".join(unicodedata.normalize("NFC", doc_title).split())
     if doc_title and not _JUNK_TITLES.match(doc_title) and len(doc_title) >= 3:
         return doc_title[:300]
-    stem = re.sub(r"[_\-]+", " ", path.stem).strip()
+    stem = re.sub(r"[_\-]+", " ", unicodedata.normalize("NFC", path.stem)).strip()
     return (stem[:1].upper() + stem[1:])[:300] if stem else path.name[:300]
 
 
@@ -94,7 +132,10 @@ class ImportService:
             require(actor, Permission.IMPORT)
         from enablement.extract import ExtractionPool, sniff_file
 
+        paths = [Path(p) for p in paths]
         files = list(walk_files(paths, skip=self.ctx.paths.root))
+        if not files and paths:
+            raise InvalidInput(nothing_to_import(paths, self.ctx.paths.root))
         total = len(files)
         outcomes: dict[Path, FileOutcome] = {}
         done_count = 0
@@ -109,78 +150,110 @@ class ImportService:
         candidates: list[_Candidate] = []
         seen: dict[str, Path] = {}
         known = self._known_blobs()
-        for path in files:
-            if cancel is not None and cancel.is_set():
-                break
-            try:
-                sniff = sniff_file(path, limits)
-            except OSError as exc:
-                outcomes[path] = FileOutcome(str(path), Outcome.REJECTED, f"cannot read: {exc.strerror}")
-                tick(path.name)
-                continue
-            if sniff.file_type is None:
-                outcomes[path] = FileOutcome(str(path), Outcome.REJECTED, sniff.reason)
-                tick(path.name)
-                continue
-            sha = sha256_file(path)
-            if sha in known:
-                outcomes[path] = FileOutcome(str(path), Outcome.DUPLICATE,
-                                             f"already in the library as '{known[sha]}'", duplicate_of=known[sha])
-                tick(path.name)
-                continue
-            if sha in seen:
-                outcomes[path] = FileOutcome(str(path), Outcome.DUPLICATE,
-                                             f"same file as {seen[sha].name} in this import",
-                                             duplicate_of=str(seen[sha]))
-                tick(path.name)
-                continue
-            seen[sha] = path
-            candidates.append(_Candidate(path, sha, path.stat().st_size, sniff.file_type,
-                                         sniff.reason if sniff.extension_mismatch else ""))
+        cancelled = False
+        try:
+            for path in files:
+                if cancel is not None and cancel.is_set():
+                    break
+                staged, reason = self._private_copy(path)
+                if staged is None:
+                    outcomes[path] = FileOutcome(str(path), Outcome.REJECTED, reason)
+                    tick(path.name)
+                    continue
+                sniff = sniff_file(staged.path, limits)
+                sha = staged.sha256
+                outcome: FileOutcome | None = None
+                if sniff.file_type is None:
+                    outcome = FileOutcome(str(path), Outcome.REJECTED, sniff.reason)
+                elif sha in known:
+                    outcome = FileOutcome(str(path), Outcome.DUPLICATE, f"already in the library as '{known[sha]}'",
+                                          duplicate_of=known[sha])
+                elif sha in seen:
+                    outcome = FileOutcome(str(path), Outcome.DUPLICATE, f"same file as {seen[sha].name} in this "
+                                          "import", duplicate_of=str(seen[sha]))
+                if outcome is not None:
+                    staged.discard()
+                    outcomes[path] = outcome
+                    tick(path.name)
+                    continue
+                seen[sha] = path
+                candidates.append(_Candidate(path, staged, sniff.file_type or "",
+                                             sniff.reason if sniff.extension_mismatch else ""))
 
-        last_flush = time.monotonic()
-        by_key = {str(i): c for i, c in enumerate(candidates)}
-        cancelled = cancel is not None and cancel.is_set()
-        if candidates and not cancelled:
-            # Each file commits on its own; the cache hook is held so the index takes the new
-            # pieces in a few commits (flushed about once a second) rather than one per file.
-            with self.ctx.caches.held() as flush, ExtractionPool(limits, workers=self.ctx.settings.workers) as pool:
-                for key, cand in by_key.items():
-                    pool.submit(key, cand.path)
-                for key, extracted in pool.results():
-                    cand = by_key[key]
-                    outcomes[cand.path] = self._land(actor, cand, extracted, tags, source, owner)
-                    tick(cand.path.name)
-                    if time.monotonic() - last_flush > _INDEX_BATCH_SECONDS:
-                        flush()
-                        last_flush = time.monotonic()
-                    if cancel is not None and cancel.is_set():
-                        pool.cancel()
-                        cancelled = True
-                        break
+            last_flush = time.monotonic()
+            by_key = {str(i): c for i, c in enumerate(candidates)}
+            cancelled = cancel is not None and cancel.is_set()
+            if candidates and not cancelled:
+                # Each file commits on its own; the cache hook is held so the index takes the new
+                # pieces in a few commits (flushed about once a second) rather than one per file.
+                with self.ctx.caches.held() as flush, ExtractionPool(limits, workers=self.ctx.settings.workers) as pool:
+                    for key, cand in by_key.items():
+                        pool.submit(key, cand.staged.path)
+                    for done_key, extracted in pool.results():
+                        cand = by_key[str(done_key)]
+                        outcomes[cand.path] = self._land(actor, cand, extracted, tags, source, owner)
+                        tick(cand.path.name)
+                        if time.monotonic() - last_flush > _INDEX_BATCH_SECONDS:
+                            flush()
+                            last_flush = time.monotonic()
+                        if cancel is not None and cancel.is_set():
+                            pool.cancel()
+                            cancelled = True
+                            break
+        finally:
+            for cand in candidates:
+                cand.staged.discard()  # copies not landed (refused, cancelled, failed); no-op otherwise
         cancelled = cancelled or (cancel is not None and cancel.is_set())
         ordered = tuple(outcomes.get(p) or FileOutcome(str(p), Outcome.CANCELLED, "import cancelled")
                         for p in files)
         summary = ImportSummary(ordered, cancelled=cancelled)
         return Done(summary, piece_changes(*summary.piece_ids))
 
+    def _private_copy(self, path: Path) -> tuple[StagedBlob | None, str]:
+        """A private copy of ``path`` (hashed while copying), or None and why it is refused."""
+        limits = self.ctx.settings.limits
+        from enablement.extract import sniff_file
+
+        try:
+            if path.stat().st_size > limits.max_file_bytes or not path.is_file():
+                return None, sniff_file(path, limits).reason or "not a regular file"
+            staged = self.ctx.blobs.stage_copy(path, limits.max_file_bytes, _safe_suffix(path))
+        except StorageError:
+            raise
+        except OSError as exc:
+            return None, f"cannot read: {exc.strerror or exc}"
+        if staged.too_large:
+            staged.discard()
+            return None, "too large (it grew while being read)"
+        return staged, ""
+
     def _known_blobs(self) -> dict[str, str]:
         """Hash → title of every piece version's bytes already in the library."""
         with self.ctx.read() as s:
             return pieces_repo.blob_titles(s)
 
-    def _land(self, actor: Actor, cand: _Candidate, extracted, tags: TagSelection | None,  # type: ignore[no-untyped-def]
+    def _land(self, actor: Actor, cand: _Candidate, extracted: Extracted, tags: TagSelection | None,
               source: str, owner: str) -> FileOutcome:
         """Store one extracted file: blob first, then rows in one transaction."""
         if extracted.outcome == Outcome.REJECTED:
+            cand.staged.discard()
             return FileOutcome(str(cand.path), Outcome.REJECTED, extracted.detail)
         detail = "; ".join(d for d in (cand.note, extracted.detail) if d)
-        stored = self.ctx.blobs.put_file(cand.path)
-        if stored.sha256 != cand.sha256:
-            # The file changed between hashing and storing: treat it as read now.
-            cand = _Candidate(cand.path, stored.sha256, stored.size, cand.file_type, cand.note)
+        stored = self.ctx.blobs.commit(cand.staged)
         file_type = extracted.file_type or cand.file_type
         title = title_from(extracted.title, cand.path)
+        try:
+            return self._insert_piece(actor, cand, stored, extracted, detail, file_type, title, tags, source, owner)
+        except IntegrityError:
+            # Another import (team mode: another machine) stored the same bytes between our
+            # check and our commit; looking again finds its piece, so this is a duplicate.
+            return self._insert_piece(actor, cand, stored, extracted, detail, file_type, title, tags, source, owner)
+
+    def _insert_piece(self, actor: Actor, cand: _Candidate, stored: StoredBlob, extracted: Extracted, detail: str,
+                      file_type: str, title: str, tags: TagSelection | None, source: str,
+                      owner: str) -> FileOutcome:
+        """The piece and version rows of one stored file, in one transaction (or the
+        duplicate it turned out to be)."""
         with self.ctx.write() as w:
             s = w.session
             existing = pieces_repo.piece_with_blob(s, stored.sha256)
@@ -189,7 +262,16 @@ class ImportService:
                                    f"already in the library as '{existing.title}'", duplicate_of=existing.title)
             if s.get(Blob, stored.sha256) is None:
                 s.add(Blob(sha256=stored.sha256, size=stored.size, file_type=file_type))
+                s.flush()  # a concurrent insert of the same hash fails here (see _land)
                 self.ctx.blobs.send_in(s, stored.sha256)
+            # Whoever holds the blob row's lock adds the piece; another import of the same
+            # bytes waits here and then finds that piece (PostgreSQL reads committed rows per
+            # statement, so the check is repeated under the lock; SQLite writers are serial).
+            s.exec(select(Blob).where(Blob.sha256 == stored.sha256).with_for_update()).first()
+            existing = pieces_repo.piece_with_blob(s, stored.sha256)
+            if existing is not None:
+                return FileOutcome(str(cand.path), Outcome.DUPLICATE,
+                                   f"already in the library as '{existing.title}'", duplicate_of=existing.title)
             piece = Piece(title=title, status=Status.DRAFT, source=source, owner=owner or "",
                           review_state=ReviewState.PENDING if source == Source.REP else ReviewState.NONE,
                           created_by_id=actor.user_id)
@@ -220,13 +302,19 @@ class ImportService:
         if not path.is_file():
             raise InvalidInput(f"No file at {path}.")
         self.pieces.get(piece_id)  # NotFound before any work
-        sniff = sniff_file(path, self.ctx.settings.limits)
-        if sniff.file_type is None:
-            raise InvalidInput(f"{path.name} was rejected: {sniff.reason}")
-        extracted = extract_file(path, self.ctx.settings.limits)
-        if extracted.outcome == Outcome.REJECTED:
-            raise InvalidInput(f"{path.name} was rejected: {extracted.detail}")
-        stored = self.ctx.blobs.put_file(path)
+        staged, reason = self._private_copy(path)
+        if staged is None:
+            raise InvalidInput(f"{path.name} was rejected: {reason}")
+        try:
+            sniff = sniff_file(staged.path, self.ctx.settings.limits)
+            if sniff.file_type is None:
+                raise InvalidInput(f"{path.name} was rejected: {sniff.reason}")
+            extracted = extract_file(staged.path, self.ctx.settings.limits)
+            if extracted.outcome == Outcome.REJECTED:
+                raise InvalidInput(f"{path.name} was rejected: {extracted.detail}")
+            stored = self.ctx.blobs.commit(staged)
+        finally:
+            staged.discard()
         with self.ctx.write() as w:
             s = w.session
             piece = s.get(Piece, piece_id)

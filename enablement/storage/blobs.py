@@ -36,6 +36,20 @@ class StoredBlob:
     path: Path
 
 
+@dataclass(frozen=True)
+class StagedBlob:
+    """A private copy of a source file inside the store, not yet under its hash."""
+
+    sha256: str
+    size: int
+    path: Path
+    too_large: bool = False
+
+    def discard(self) -> None:
+        """Remove the copy (a refused or duplicate file)."""
+        self.path.unlink(missing_ok=True)
+
+
 class BlobStore:
     """Blobs under ``root/ab/abcdef…`` (two-level fan-out keeps folders small)."""
 
@@ -61,28 +75,32 @@ class BlobStore:
 
     def put_file(self, source: Path) -> StoredBlob:
         """Copy ``source`` into the store (hashing while copying); idempotent."""
+        return self.commit(self.stage_copy(source, max_bytes=1 << 62))
+
+    def stage_copy(self, source: Path, max_bytes: int, suffix: str = "") -> "StagedBlob":
+        """Copy ``source`` to a private temp file in the store while hashing it.
+
+        Everything after this (sniffing, checks, extraction, storing) works on the copy, so
+        the bytes stored are exactly the bytes checked even if ``source`` changes (a shared
+        drive being written to). Stops at ``max_bytes`` + 1 (``StagedBlob.too_large``). The
+        copy is fsynced; ``commit`` renames it into place, ``discard`` removes it.
+        """
         self.root.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=".incoming-", suffix=suffix, dir=self.root)
+        tmp = Path(tmp_name)
         digest = hashlib.sha256()
         size = 0
-        fd, tmp_name = tempfile.mkstemp(prefix=".incoming-", dir=self.root)
-        tmp = Path(tmp_name)
         try:
             with os.fdopen(fd, "wb") as out, open(source, "rb") as src:
-                for chunk in iter(lambda: src.read(CHUNK), b""):
+                while size <= max_bytes:
+                    chunk = src.read(min(CHUNK, max_bytes + 1 - size))
+                    if not chunk:
+                        break
                     digest.update(chunk)
                     size += len(chunk)
                     out.write(chunk)
                 out.flush()
                 os.fsync(out.fileno())
-            sha = digest.hexdigest()
-            final = self.path_for(sha)
-            if final.is_file() and final.stat().st_size == size:
-                tmp.unlink()
-            else:
-                final.parent.mkdir(parents=True, exist_ok=True)
-                os.replace(tmp, final)
-                _fsync_dir(final.parent)
-            return StoredBlob(sha, size, final)
         except OSError as exc:
             tmp.unlink(missing_ok=True)
             if exc.errno == errno.ENOSPC:
@@ -91,6 +109,24 @@ class BlobStore:
         except BaseException:
             tmp.unlink(missing_ok=True)
             raise
+        return StagedBlob(digest.hexdigest(), size, tmp, size > max_bytes)
+
+    def commit(self, staged: "StagedBlob") -> StoredBlob:
+        """Move a staged copy into place under its hash (idempotent)."""
+        final = self.path_for(staged.sha256)
+        try:
+            if final.is_file() and final.stat().st_size == staged.size:
+                staged.path.unlink(missing_ok=True)
+            else:
+                final.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(staged.path, final)
+                _fsync_dir(final.parent)
+        except OSError as exc:
+            staged.path.unlink(missing_ok=True)
+            if exc.errno == errno.ENOSPC:
+                raise StorageError("The disk holding the library is full; the file was not imported.") from exc
+            raise
+        return StoredBlob(staged.sha256, staged.size, final)
 
     def put_bytes(self, data: bytes) -> StoredBlob:
         """Store bytes (used for small generated files)."""
