@@ -10,6 +10,7 @@ from pathlib import Path
 from enablement.cli.arguments import add_tag_args, parse_date_arg, tag_selection
 from enablement.cli.output import ProgressBar, print_json
 from enablement.cli.registry import LibraryHandler, Registry
+from enablement.display import escape_display as shown
 from enablement.errors import InvalidInput
 from enablement.models.dto import Actor, PieceSummary
 from enablement.models.vocab import FACETS, Outcome
@@ -34,7 +35,7 @@ def piece_line(p: PieceSummary) -> str:
         flags.append(f"rep-made:{p.review_state}")
     stages = ", ".join(p.labels("stage")) or "-"
     flag_text = f" [{' '.join(flags)}]" if flags else ""
-    return f"{p.id:>5}  {p.status:<9} {p.file_type:<5} {p.title[:60]:<60} {stages[:30]}{flag_text}"
+    return f"{p.id:>5}  {p.status:<9} {p.file_type:<5} {shown(p.title)[:60]:<60} {shown(stages)[:30]}{flag_text}"
 
 
 def register(registry: Registry) -> None:
@@ -107,7 +108,7 @@ def cmd_import(args: argparse.Namespace, lib: Library, actor: Actor) -> int:
             word = OUTCOME_WORDS.get(o.outcome, o.outcome)
             extra = f": {o.detail}" if o.detail else ""
             ident = f" (piece {o.piece_id})" if o.piece_id else ""
-            print(f"{word:<30} {o.path}{ident}{extra}")
+            print(f"{word:<30} {shown(o.path)}{ident}{shown(extra)}")
         counts = {}
         for o in summary.outcomes:
             counts[o.outcome] = counts.get(o.outcome, 0) + 1
@@ -134,21 +135,21 @@ def cmd_show(args: argparse.Namespace, lib: Library, actor: Actor) -> int:
         print_json(d)
         return 0
     s = d.summary
-    print(f"{s.title}  (piece {s.id}, {s.status}, {s.source})")
+    print(f"{shown(s.title)}  (piece {s.id}, {s.status}, {s.source})")
     if d.url:
-        print(f"  link:      {d.url}")
-    print(f"  owner:     {s.owner or '-'}   review by: {s.review_by or '-'}{'  STALE' if s.stale else ''}")
+        print(f"  link:      {shown(d.url)}")
+    print(f"  owner:     {shown(s.owner) or '-'}   review by: {s.review_by or '-'}{'  STALE' if s.stale else ''}")
     for dim in ("stage", "gate", *FACETS):
         labels = s.labels(dim)
         if labels:
             name = "type" if dim == "content_type" else dim
-            print(f"  {name + ':':<11}{'; '.join(labels)}")
+            print(f"  {name + ':':<11}{shown('; '.join(labels))}")
     print(f"  uses:      {s.use_count}")
     if d.description:
-        print(f"  about:     {d.description}")
+        print(f"  about:     {shown(d.description)}")
     for v in d.versions:
-        detail = f" — {v.outcome_detail}" if v.outcome_detail else ""
-        print(f"  v{v.number}: {v.original_name} ({v.file_type}, {v.size:,} bytes, "
+        detail = f" — {shown(v.outcome_detail)}" if v.outcome_detail else ""
+        print(f"  v{v.number}: {shown(v.original_name)} ({v.file_type}, {v.size:,} bytes, "
               f"{v.page_count or '?'} pages) {v.outcome}{detail}")
     return 0
 

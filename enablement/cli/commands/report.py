@@ -58,7 +58,10 @@ def parse_day(text: str, today: date, what: str) -> date:
     m = re.fullmatch(r"(\d+)\s*([dw])", text)
     if m:
         n = int(m.group(1)) * (7 if m.group(2) == "w" else 1)
-        return today - timedelta(days=n)
+        try:
+            return today - timedelta(days=n)
+        except OverflowError:
+            raise InvalidInput(f"{what} goes back further than the calendar does ('{text}').") from None
     try:
         return date.fromisoformat(text)
     except ValueError as exc:

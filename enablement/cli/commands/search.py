@@ -8,6 +8,7 @@ import re
 
 from enablement.cli.output import print_json
 from enablement.cli.registry import Registry
+from enablement.display import escape_display as shown
 from enablement.models.dto import Actor
 from enablement.services.library import Library
 
@@ -41,10 +42,10 @@ def cmd_search(args: argparse.Namespace, lib: Library, actor: Actor) -> int:
         print(f"Did you mean: {r.did_you_mean}")
     for h, p in zip(r.hits, outcome.pieces):
         stale = "  STALE" if p.stale else ""
-        print(f"{p.id:>5}  {p.title}{stale}  ({', '.join(p.labels('stage')) or 'no stage'})")
+        print(f"{p.id:>5}  {shown(p.title)}{stale}  ({', '.join(p.labels('stage')) or 'no stage'})")
         snippet = re.sub(r"</?b>", "*", h.snippet)  # matches stand out in a terminal
         if snippet:
-            print(f"       {html.unescape(snippet)[:160]}")
+            print(f"       {shown(html.unescape(snippet))[:160]}")
     print(f"{r.total} results")
     if args.facets:
         for f in outcome.facets:
