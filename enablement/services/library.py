@@ -7,7 +7,9 @@ the app and the CLI each open their own Library and pass it down.
 
 from __future__ import annotations
 
+import logging
 import uuid
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -37,6 +39,8 @@ from enablement.taxonomy import default_taxonomy
 if TYPE_CHECKING:
     from enablement.services.reports_service import ReportService
     from enablement.services.search import SearchService
+
+log = logging.getLogger(__name__)
 
 _NETWORK_FS = {"nfs", "nfs4", "cifs", "smbfs", "smb3", "afpfs", "9p", "fuse.sshfs", "davfs", "fuse.davfs2"}
 
@@ -100,6 +104,7 @@ class Library:
              with_index: bool = True) -> "Library":
         """Open (creating if needed) the library in folder ``root``."""
         paths = LibraryPaths(Path(root).expanduser())
+        _move_aside_derived(paths)
         try:
             paths.ensure()
         except PermissionError as exc:
@@ -165,6 +170,21 @@ class Library:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _move_aside_derived(paths: LibraryPaths) -> None:
+    """The index and thumbnails are caches rebuilt from the database: where something that
+    is not a folder stands in their place, move it aside (kept, never deleted) so the cache
+    is rebuilt instead of every command failing."""
+    for folder in (paths.index, paths.thumbnails):
+        if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+            stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
+            aside = folder.with_name(f"{folder.name}.moved-aside-{stamp}")
+            try:
+                folder.rename(aside)
+            except OSError as exc:
+                raise StorageError(f"{folder} is not a folder and cannot be moved aside: {exc.strerror}.") from exc
+            log.warning("%s was not a folder; moved aside to %s and rebuilt", folder, aside)
 
 
 def _seed(ctx: LibraryContext) -> None:

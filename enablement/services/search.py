@@ -19,8 +19,8 @@ from enablement.models.tables import stored_id
 from enablement.models.vocab import Role
 from enablement.search.documents import (NONE_KEY, IndexDoc, SearchRequest, SearchResults, SimilarDoc,
                                          Vocabulary)
-from enablement.errors import InvalidInput
-from enablement.search.errors import IndexBusy, IndexDamaged, SearchError
+from enablement.errors import InvalidInput, StorageError
+from enablement.search.errors import IndexBusy, IndexDamaged, IndexWriteFailed, SearchError
 from enablement.services.context import LibraryContext
 from enablement.storage import pieces_repo, search_repo
 
@@ -336,15 +336,26 @@ class SearchIndex:
         return state
 
     def search(self, request: SearchRequest) -> SearchResults:
-        """Search, repairing a damaged index once (then searching again)."""
-        self.ensure_fresh()
+        """Search, repairing a damaged index once (then searching again).
+
+        The index is never a reason for a search to fail: when it cannot be brought up to
+        date (another writer holds its lock, the disk is full), the search answers from the
+        index as it is and the repair is tried again next time. Only an index that cannot
+        be read and cannot be rebuilt is an error, and then a plain one."""
+        try:
+            self.ensure_fresh()
+        except (IndexBusy, IndexWriteFailed) as exc:
+            log.warning("search index not brought up to date (%s); answering from it as it is", exc)
         try:
             return self.backend.search(request, self.vocabulary())
         except IndexDamaged:
             log.warning("search index damaged at search time: rebuilding")
             self._fresh = False
             self.close()
-            self.rebuild()
+            try:
+                self.rebuild()
+            except (IndexBusy, IndexWriteFailed) as exc:
+                raise StorageError(f"The search index is damaged and cannot be rebuilt now ({exc}).") from exc
             return self.backend.search(request, self.vocabulary())
 
 
