@@ -6,6 +6,7 @@ import html
 import re
 from datetime import date
 
+from enablement.display import escape_display
 from enablement.models.dto import PieceSummary
 
 _TYPE_LABELS = {"pdf": "PDF", "docx": "Word", "pptx": "PowerPoint", "xlsx": "Excel", "txt": "Text",
@@ -16,6 +17,12 @@ USE_KIND_LABELS = {"viewed": "viewed", "previewed": "previewed", "opened": "open
                    "sent": "sent to buyer", "used_in_call": "used in call", "feedback": "feedback",
                    "kit_exported": "exported in a kit"}
 _TAG = re.compile(r"<[^>]+>")
+
+
+def shown(text: str) -> str:
+    """A title or file name as drawn: control and bidi characters escaped (names are data
+    from files and people: U+202E must not turn "gnp.pdf" into "fdp.png")."""
+    return escape_display(text)
 
 
 def file_type_label(file_type: str, kind: str = "file") -> str:

@@ -77,3 +77,16 @@ def test_row_table_model_contract(qtmodeltester, qtbot, demo_ctx):
     assert model.headerData(USES, Qt.Orientation.Horizontal) == "Uses (30 d)"
     assert model.headerData(USES, Qt.Orientation.Vertical) is None
     assert model.headerData(99, Qt.Orientation.Horizontal) is None
+
+
+def test_titles_are_drawn_with_bidi_and_control_characters_escaped(qtmodeltester, demo_ctx):
+    from dataclasses import replace
+
+    from ui.models.piece_table_model import COL_TITLE
+
+    piece = replace(demo_ctx.library.pieces.list()[0], title="unicode-\u202egnp.pdf\nsecond line")
+    model = PieceTableModel()
+    model.set_rows([piece], {})
+    qtmodeltester.check(model)
+    assert model.index(0, COL_TITLE).data() == "unicode-\\u202egnp.pdf\\nsecond line"
+    assert model.index(0, 0).data(PieceRole).title == piece.title  # the data itself is untouched

@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 
 from enablement.models.dto import PieceSummary
 from .row_table_model import FIRST_CUSTOM_ROLE, ItemIdRole, RowRole, RowTableModel
+from ..text import shown
 
 TITLE, TYPE, OWNER, UPDATED, USES, FRESHNESS = range(6)
 HEADERS = ("Title", "Type", "Owner", "Updated", "Uses", "Freshness")
@@ -66,7 +67,7 @@ class PieceRowsTableModel(RowTableModel[PieceSummary]):
 
     def display(self, p: PieceSummary, column: int, position: int) -> Any:
         if column == TITLE:
-            return p.title
+            return shown(p.title)
         if column == TYPE:
             return piece_type(p)
         if column == OWNER:

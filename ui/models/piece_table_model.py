@@ -8,7 +8,7 @@ from PySide6.QtCore import QModelIndex, Qt
 
 from enablement.models.dto import PieceSummary
 from .row_table_model import FIRST_CUSTOM_ROLE, ItemIdRole, RowRole, RowTableModel
-from ..text import file_type_label, review_text
+from ..text import file_type_label, review_text, shown
 
 COL_TITLE, COL_STAGES, COL_GATES, COL_TYPE, COL_OWNER, COL_REVIEW_BY, COL_USES, COL_STATUS = range(8)
 HEADERS = ("Title", "Stages", "Gates", "Type", "Owner", "Review by", "Uses", "Status")
@@ -41,7 +41,7 @@ class PieceTableModel(RowTableModel[PieceSummary]):
 
     def display(self, p: PieceSummary, column: int, position: int) -> Any:
         if column == COL_TITLE:
-            return p.title
+            return shown(p.title)
         if column == COL_STAGES:
             return ", ".join(p.labels("stage"))
         if column == COL_GATES:

@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 
 from enablement.models.dto import VersionInfo
 from .row_table_model import RowRole, RowTableModel
-from ..text import file_type_label, outcome_label
+from ..text import file_type_label, outcome_label, shown
 
 COL_NUMBER, COL_FILE, COL_TYPE, COL_PAGES, COL_ADDED, COL_BY, COL_NOTE = range(7)
 HEADERS = ("Version", "File", "Type", "Pages", "Added", "By", "Note")
@@ -30,7 +30,7 @@ class VersionTableModel(RowTableModel[VersionInfo]):
         if column == COL_NUMBER:
             return f"v{v.number}" + (" (current)" if v.id == self.current_id else "")
         if column == COL_FILE:
-            return v.original_name
+            return shown(v.original_name)
         if column == COL_TYPE:
             return file_type_label(v.file_type)
         if column == COL_PAGES:

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 from enablement.models.dto import PieceSummary
 from enablement.models.vocab import Source
 from ..models.piece_table_model import PieceRole, SnippetRole
-from ..text import file_type_label, plain, review_text
+from ..text import file_type_label, plain, review_text, shown
 from ..widgets import tones
 from ..widgets.thumbnails import ThumbnailCache
 
@@ -86,7 +86,7 @@ class PieceDelegate(QStyledItemDelegate):
         painter.setPen(text_color)
         painter.drawText(QRect(left_title, y, title_w - (left_title - left), fm.height()),
                          Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                         fm.elidedText(piece.title, Qt.TextElideMode.ElideRight, title_w - (left_title - left)))
+                         fm.elidedText(shown(piece.title), Qt.TextElideMode.ElideRight, title_w - (left_title - left)))
         y += fm.height() + 4
 
         # Chips: stages then gates.
