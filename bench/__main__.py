@@ -1,8 +1,10 @@
 """``python -m bench [all|corpus|import|search|reports|app] [--quick] [--sizes 1000,10000] [--out DIR]``
 
-Without ``--out`` the results go to bench/RESULTS.md and bench/results.json (merged with the
-sections of an earlier run of the same mode) and generated data to bench/out/cache (git-ignored).
-With ``--out DIR`` everything goes under DIR. Exit status 0 unless the code under test crashed:
+Without ``--out`` a full run's results go to bench/RESULTS.md and bench/results.json (merged
+with the sections of an earlier full run), a quick run's to bench/out/quick/ (git-ignored), so a
+quick run never overwrites the recorded full results; generated data goes to bench/out/cache.
+With ``--out DIR`` everything goes under DIR, except that a quick run refuses a DIR that holds a
+full run's results. Exit status 0 unless the code under test crashed (or the output was refused):
 missed targets are reported, never failures.
 """
 
@@ -27,15 +29,28 @@ def parse(argv: list[str]) -> argparse.Namespace:
     p.add_argument("command", nargs="?", default="all", choices=("all",) + SECTIONS)
     p.add_argument("--quick", action="store_true", help="small sizes (≈3 minutes): what CI runs")
     p.add_argument("--sizes", help="search sizes, comma-separated (default 1000,10000,50000; quick 300)")
-    p.add_argument("--out", type=Path, help="folder for RESULTS.md, results.json and the cache (default: bench/)")
+    p.add_argument("--out", type=Path, help="folder for RESULTS.md, results.json and the cache "
+                   "(default: bench/, or bench/out/quick/ with --quick)")
     p.add_argument("--cache", type=Path, help="folder for generated corpora (default: OUT/cache or bench/out/cache)")
     return p.parse_args(argv)
+
+
+def output_folder(args: argparse.Namespace) -> Path:
+    """Where results go: ``--out``, else bench/ for a full run and bench/out/quick/ for a quick one."""
+    if args.out:
+        return args.out.resolve()
+    return REPO / "bench" / "out" / "quick" if args.quick else REPO / "bench"
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     args = parse(argv)
-    out = args.out.resolve() if args.out else REPO / "bench"
+    out = output_folder(args)
+    from bench import results as res
+
+    if args.quick and res.holds_full_results(out):
+        say(f"refusing to write quick results over the full results in {out}; choose another --out")
+        return 2
     cache = args.cache or ((out / "cache") if args.out else REPO / "bench" / "out" / "cache")
     sizes = tuple(int(s) for s in args.sizes.split(",")) if args.sizes else None
     cfg = Config.make(args.quick, out, cache.resolve(), sizes)
@@ -60,8 +75,6 @@ def main(argv: list[str] | None = None) -> int:
             results[name] = {"error": f"{type(exc).__name__}: {exc}"[:500]}
         say(f"== {name} done in {time.perf_counter() - t0:.0f}s ==")
     results["meta"]["seconds"] = round(time.perf_counter() - started, 1)
-    from bench import results as res
-
     merged = res.merge(out, results)
     jpath, mpath = res.write(out, merged)
     missed = [c for c in merged["targets"] if c["met"] is False]

@@ -122,6 +122,15 @@ def checks(results: dict[str, Any]) -> list[dict[str, Any]]:
 
 # --- files ---------------------------------------------------------------------------------------
 
+def holds_full_results(out_dir: Path) -> bool:
+    """Whether ``out_dir`` holds a full (not quick) run's results.json."""
+    try:
+        meta = json.loads((out_dir / "results.json").read_text()).get("meta", {})
+    except (OSError, ValueError, AttributeError):
+        return False
+    return isinstance(meta, dict) and meta.get("quick") is False
+
+
 def merge(out_dir: Path, new: dict[str, Any]) -> dict[str, Any]:
     """Merge a run's sections into an existing results.json of the same mode (quick or full)."""
     path = out_dir / "results.json"

@@ -56,3 +56,16 @@ def test_toy_library_search_measurement_and_results(tmp_path: Path):
 def test_summaries_are_plain_numbers():
     s = summarize_ms([0.001, 0.002, 0.010])
     assert s["n"] == 3 and s["p50"] == 2.0 and s["max"] == 10.0
+
+
+def test_a_quick_run_never_writes_over_the_recorded_full_results(tmp_path: Path):
+    from bench.__main__ import main, output_folder, parse
+    from bench.common import REPO
+
+    assert output_folder(parse(["--quick"])) == REPO / "bench" / "out" / "quick"
+    assert output_folder(parse([])) == REPO / "bench"
+    assert results.holds_full_results(REPO / "bench")  # the recorded full run
+    full = {"meta": {"quick": False}, "search": {"recorded": True}}
+    (tmp_path / "results.json").write_text(json.dumps(full))
+    assert main(["corpus", "--quick", "--out", str(tmp_path)]) == 2
+    assert json.loads((tmp_path / "results.json").read_text()) == full
