@@ -162,11 +162,13 @@ def test_titles_and_names_are_printed_escaped(world, capsys):  # type: ignore[no
     code, out, _ = run(root, ["list"], capsys)  # type: ignore[arg-type]
     assert code == 0 and "Line one\\nFAKE ROW 99\\u202e" in out and "\u202e" not in out
     assert len(out.strip().splitlines()) == 3  # two pieces and the count: no row was split
-    code, out, _ = run(root, ["show", "2"], capsys)  # type: ignore[arg-type]
-    assert "unicode-\\u202egnp.pdf" in out and "\u202e" not in out
-    code, out, _ = run(root, ["show", "1", "--json"], capsys)  # type: ignore[arg-type]
     import json
 
+    code, out, _ = run(root, ["list", "--json"], capsys)  # type: ignore[arg-type]
+    spoofed = next(p["id"] for p in json.loads(out) if p["title"] != "Line one\nFAKE ROW 99\u202e")
+    code, out, _ = run(root, ["show", str(spoofed)], capsys)  # type: ignore[arg-type]
+    assert "unicode-\\u202egnp.pdf" in out and "\u202e" not in out
+    code, out, _ = run(root, ["show", "1", "--json"], capsys)  # type: ignore[arg-type]
     assert json.loads(out)["summary"]["title"] == "Line one\nFAKE ROW 99\u202e"  # JSON stays exact
 
 
