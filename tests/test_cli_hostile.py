@@ -157,18 +157,20 @@ def test_a_command_on_a_folder_with_no_library_does_not_create_one(world, tmp_pa
 
 
 def test_titles_and_names_are_printed_escaped(world, capsys):  # type: ignore[no-untyped-def]
+    import json
+
     root = world["root"]
-    assert run(root, ["tag", "1", "--title", "Line one\nFAKE ROW 99\u202e"], capsys)[0] == 0  # type: ignore[arg-type]
+    code, out, _ = run(root, ["list", "--json"], capsys)  # type: ignore[arg-type]
+    listed = json.loads(out)
+    spoofed = next(p["id"] for p in listed if "\u202e" in p["title"])
+    plain = next(p["id"] for p in listed if p["id"] != spoofed)
+    code, out, _ = run(root, ["show", str(spoofed)], capsys)  # type: ignore[arg-type]
+    assert code == 0 and "unicode-\\u202egnp.pdf" in out and "\u202e" not in out
+    assert run(root, ["tag", str(plain), "--title", "Line one\nFAKE ROW 99\u202e"], capsys)[0] == 0  # type: ignore[arg-type]
     code, out, _ = run(root, ["list"], capsys)  # type: ignore[arg-type]
     assert code == 0 and "Line one\\nFAKE ROW 99\\u202e" in out and "\u202e" not in out
     assert len(out.strip().splitlines()) == 3  # two pieces and the count: no row was split
-    import json
-
-    code, out, _ = run(root, ["list", "--json"], capsys)  # type: ignore[arg-type]
-    spoofed = next(p["id"] for p in json.loads(out) if p["title"] != "Line one\nFAKE ROW 99\u202e")
-    code, out, _ = run(root, ["show", str(spoofed)], capsys)  # type: ignore[arg-type]
-    assert "unicode-\\u202egnp.pdf" in out and "\u202e" not in out
-    code, out, _ = run(root, ["show", "1", "--json"], capsys)  # type: ignore[arg-type]
+    code, out, _ = run(root, ["show", str(plain), "--json"], capsys)  # type: ignore[arg-type]
     assert json.loads(out)["summary"]["title"] == "Line one\nFAKE ROW 99\u202e"  # JSON stays exact
 
 

@@ -87,17 +87,17 @@ def test_two_imports_of_one_folder_at_once_on_postgresql(tmp_path: Path):
                                                                 start_at, results)) for i in range(2)]
         import psycopg
 
-        # Force the race: both imports pass their duplicate check and then wait on the blobs
-        # table (reads pass an EXCLUSIVE lock, inserts wait); released, one wins and the
-        # other's insert of the same hash fails on the primary key.
+        # Force the race: both imports reach the same file together and wait (on the blobs
+        # table, whose inserts an EXCLUSIVE lock blocks, or on each other); released, exactly
+        # one may add the piece and the other must find it.
         with psycopg.connect(url) as gate:
             gate.execute("LOCK TABLE blobs IN EXCLUSIVE MODE")
             for p in procs:
                 p.start()
             deadline = time.time() + 240
             while time.time() < deadline:
-                waiting = gate.execute("SELECT count(*) FROM pg_locks WHERE NOT granted "
-                                       "AND relation = 'blobs'::regclass").fetchone()[0]
+                waiting = gate.execute("SELECT count(*) FROM pg_locks WHERE NOT granted AND "
+                                       "(relation = 'blobs'::regclass OR locktype = 'advisory')").fetchone()[0]
                 if waiting >= 2:
                     break
                 time.sleep(0.2)

@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import select
 
 from enablement.errors import InvalidInput, NotFound, StorageError
 from enablement.extract.results import Extracted
@@ -256,22 +255,18 @@ class ImportService:
         duplicate it turned out to be)."""
         with self.ctx.write() as w:
             s = w.session
+            # Another import of the same bytes (team mode: another machine) waits here until
+            # this transaction ends, then finds this piece: the check below is only sound
+            # under the lock (PostgreSQL reads committed rows per statement).
+            pieces_repo.lock_blob(s, stored.sha256)
             existing = pieces_repo.piece_with_blob(s, stored.sha256)
             if existing is not None:
                 return FileOutcome(str(cand.path), Outcome.DUPLICATE,
                                    f"already in the library as '{existing.title}'", duplicate_of=existing.title)
             if s.get(Blob, stored.sha256) is None:
                 s.add(Blob(sha256=stored.sha256, size=stored.size, file_type=file_type))
-                s.flush()  # a concurrent insert of the same hash fails here (see _land)
+                s.flush()  # should another writer still have added it, this fails (see _land)
                 self.ctx.blobs.send_in(s, stored.sha256)
-            # Whoever holds the blob row's lock adds the piece; another import of the same
-            # bytes waits here and then finds that piece (PostgreSQL reads committed rows per
-            # statement, so the check is repeated under the lock; SQLite writers are serial).
-            s.exec(select(Blob).where(Blob.sha256 == stored.sha256).with_for_update()).first()
-            existing = pieces_repo.piece_with_blob(s, stored.sha256)
-            if existing is not None:
-                return FileOutcome(str(cand.path), Outcome.DUPLICATE,
-                                   f"already in the library as '{existing.title}'", duplicate_of=existing.title)
             piece = Piece(title=title, status=Status.DRAFT, source=source, owner=owner or "",
                           review_state=ReviewState.PENDING if source == Source.REP else ReviewState.NONE,
                           created_by_id=actor.user_id)

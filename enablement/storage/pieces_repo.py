@@ -6,7 +6,7 @@ from collections import defaultdict
 from datetime import date
 from typing import Iterable, Sequence
 
-from sqlalchemy import func
+from sqlalchemy import func, text
 from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
 
@@ -148,6 +148,17 @@ def piece_with_blob(session: Session, sha256: str) -> Piece | None:
     """The (non-purged) piece that holds these exact bytes in any of its versions."""
     return session.exec(select(Piece).join(PieceVersion, col(PieceVersion.piece_id) == col(Piece.id))
                         .where(PieceVersion.blob_sha256 == sha256).limit(1)).first()
+
+
+def lock_blob(session: Session, sha256: str) -> None:
+    """Serialise the writers adding a piece for these bytes, until the transaction ends.
+
+    PostgreSQL: a transaction-level advisory lock keyed by the hash (a row lock would need
+    UPDATE rights on blobs, which team logins do not have). SQLite: write transactions are
+    already serial (BEGIN IMMEDIATE), so nothing to do."""
+    bind = session.get_bind()
+    if bind.dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": int(sha256[:15], 16)})
 
 
 def all_piece_ids(session: Session, statuses: Iterable[str] | None = None) -> list[int]:
