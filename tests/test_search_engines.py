@@ -5,6 +5,7 @@ Every test runs once per engine: behaviour, lifecycle and index damage alike."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -336,12 +337,21 @@ def _generation(index_dir: Path) -> Path:
     return next(p for p in index_dir.iterdir() if p.is_dir() and p.name.startswith("gen-"))
 
 
+def _damage(file: Path, content: bytes) -> None:
+    """Put damaged bytes in place of an index file. The file is replaced, not rewritten in
+    place: tantivy maps its files into memory, and a mapped file truncated under a live map
+    (one the engine has not let go of yet) kills the process with SIGBUS."""
+    spare = file.with_name(file.name + ".damaged")
+    spare.write_bytes(content)
+    os.replace(spare, file)
+
+
 def test_garbage_in_index_files_is_detected(tmp_path, engine):
     backend = build(tmp_path / "index", engine=engine)
     assert backend.status().state == "ok"
     backend.close()  # tantivy maps its files: rewriting them under a live map is a SIGBUS
     for file in _generation(tmp_path / "index").iterdir():
-        file.write_bytes(b"\x80garbage" * 50)
+        _damage(file, b"\x80garbage" * 50)
     assert backend.status().state == "damaged"
     with pytest.raises(IndexDamaged):
         backend.search(SearchRequest(text="pricing"), VOCAB)
@@ -357,7 +367,7 @@ def test_truncated_segment_is_detected(tmp_path, engine):
     backend.close()
     for file in _generation(tmp_path / "index").iterdir():
         if file.suffix not in (".toc", ".json", ".lock"):  # segment files of either engine
-            file.write_bytes(file.read_bytes()[:100])
+            _damage(file, file.read_bytes()[:100])
     fresh = open_backend(tmp_path / "index")
     assert fresh.status().state == "damaged"
     with pytest.raises(IndexDamaged):
