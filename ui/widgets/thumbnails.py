@@ -15,6 +15,7 @@ from typing import Optional
 from PySide6.QtCore import QObject, QSize, Qt, Signal
 from PySide6.QtGui import QGuiApplication, QImage, QPixmap
 
+from enablement.errors import NotFound
 from enablement.models.dto import PieceSummary
 from ..context import AppContext
 
@@ -63,7 +64,10 @@ def load_or_render_thumbnail(app_library, piece: PieceSummary, width: int = THUM
         image = QImage(str(target))
         if not image.isNull():
             return image
-    blob, _name, file_type = app_library.pieces.version_file(piece.id)
+    try:
+        blob, _name, file_type = app_library.pieces.version_file(piece.id)
+    except NotFound:  # no stored file behind this version: the row keeps its file-type tile
+        return None
     if file_type != "pdf":
         return None
     image = render_pdf_page(blob, 0, width)
