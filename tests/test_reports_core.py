@@ -324,3 +324,17 @@ def test_reports_need_permission(world: Any) -> None:
     with pytest.raises(PermissionDenied):
         lib.reports.used_vs_ignored(ids["actors"]["Rita"], JUNE)
     assert lib.reports.coverage(ids["actors"]["Mona"], JUNE).cells == 18  # marketing may view reports
+
+
+def test_an_unbounded_filter_builds_every_report_without_sqlalchemy_deprecations(world: Any) -> None:
+    """No period and no scope leaves a report with no conditions at all: that must mean
+    "every row", never a bare ``and_()`` (deprecated, and an error in a later SQLAlchemy)."""
+    import warnings
+
+    from sqlalchemy.exc import SADeprecationWarning
+
+    lib, _ = world
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", SADeprecationWarning)
+        board = lib.reports.dashboard(manager(world), ReportFilter())
+    assert board.used.published > 0 and board.adoption is not None

@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Optional
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import func, select
 
 from enablement.models.vocab import Role
-from enablement.reports.base import (DEFINITIONS, EVENTS, SEARCHES, USE, USERS, Report, ReportFilter, ReportTable,
+from enablement.reports.base import (all_of, DEFINITIONS, EVENTS, SEARCHES, USE, USERS, Report, ReportFilter, ReportTable,
                                      event_conditions, fetch, ratio, search_conditions, unindexed)
 from enablement.reports.pieces import pieces_with_events, published_pieces
 from enablement.storage.source import ReadContext
@@ -43,7 +43,7 @@ def adoption(ctx: ReadContext, f: ReportFilter) -> AdoptionReport:
         rep_conds.append(USERS.c.id == f.user_id)
     if f.exclude_demo:
         rep_conds.append(USERS.c.is_demo == False)  # noqa: E712
-    reps = fetch(engine, select(USERS.c.id, USERS.c.name, USERS.c.team).where(and_(*rep_conds))
+    reps = fetch(engine, select(USERS.c.id, USERS.c.name, USERS.c.team).where(all_of(rep_conds))
                  .order_by(USERS.c.name))
     # Two queries on purpose: events and last activity per user come from the covering
     # (user_id, occurred_at) index; uses need the kind, i.e. one scan of the log.
@@ -52,14 +52,14 @@ def adoption(ctx: ReadContext, f: ReportFilter) -> AdoptionReport:
         by_user = unindexed(engine, by_user).label("user_id")  # piece filters need the table anyway
     events = {int(r.user_id): r for r in fetch(engine, select(
         by_user, func.count().label("events"), func.max(EVENTS.c.occurred_at).label("last"))
-        .where(and_(*event_conditions(f, scan=engine))).group_by(by_user))}
+        .where(all_of(event_conditions(f, scan=engine))).group_by(by_user))}
     user = unindexed(engine, EVENTS.c.user_id).label("user_id")
     uses_of = {int(r.user_id): int(r.uses) for r in fetch(engine, select(user, func.count().label("uses"))
-                                                       .where(and_(*event_conditions(f, USE, scan=engine)))
+                                                       .where(all_of(event_conditions(f, USE, scan=engine)))
                                                        .group_by(user))}
     searches = {r.user_id: r for r in fetch(engine, select(
         SEARCHES.c.user_id, func.count().label("searches"), func.max(SEARCHES.c.occurred_at).label("last"))
-        .where(and_(*search_conditions(f))).group_by(SEARCHES.c.user_id))}
+        .where(all_of(search_conditions(f))).group_by(SEARCHES.c.user_id))}
     rows, active, uses, never_searched = [], 0, 0, []
     for rep in reps:
         e, s = events.get(rep.id), searches.get(rep.id)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, fields
 from datetime import date, datetime, time, timedelta
 from typing import Any, ClassVar, Iterable, Optional, Sequence
 
-from sqlalchemy import and_, func, literal, select
+from sqlalchemy import and_, func, literal, select, true
 from sqlalchemy.engine import Engine
 from sqlalchemy.sql import ColumnElement, Select
 
@@ -149,6 +149,11 @@ def ratio(part: float, whole: float) -> Optional[float]:
     return part / whole if whole else None
 
 
+def all_of(conditions: Iterable[ColumnElement[bool]]) -> ColumnElement[bool]:
+    """Every condition at once; no conditions at all is simply true (a bare ``and_()`` is deprecated)."""
+    return and_(true(), *conditions)
+
+
 def fetch(engine: Engine, stmt: Any) -> list[Any]:
     """Run one read-only statement and return its rows."""
     with read_session(engine) as s:
@@ -258,13 +263,13 @@ def exploded_shown_ids(engine: Engine, f: ReportFilter) -> Select:
     if is_sqlite(engine):
         each = func.json_each(literal("[") + SEARCHES.c.shown_piece_ids + literal("]")).table_valued("value")
         return (select(each.c.value.label("piece_id")).select_from(SEARCHES).join(each, literal(True))
-                .where(and_(*conds)).distinct())
+                .where(all_of(conds)).distinct())
     from sqlalchemy import Integer, cast
 
     ids = (func.unnest(func.string_to_array(SEARCHES.c.shown_piece_ids, ",")).table_valued("value")
            .render_derived("ids"))
     return (select(cast(ids.c.value, Integer).label("piece_id")).select_from(SEARCHES)
-            .join(ids, literal(True)).where(and_(*conds)).distinct())
+            .join(ids, literal(True)).where(all_of(conds)).distinct())
 
 
 def content_types(engine: Engine, piece_ids: Iterable[int] | None = None) -> dict[int, list[str]]:

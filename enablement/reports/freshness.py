@@ -11,7 +11,7 @@ from typing import Optional
 
 from sqlalchemy import and_, func, select
 
-from enablement.reports.base import (DEFINITIONS, PIECES, USE, Report, ReportFilter, ReportTable, count_if, fetch,
+from enablement.reports.base import (all_of, DEFINITIONS, PIECES, USE, Report, ReportFilter, ReportTable, count_if, fetch,
                                      published_conditions, ratio)
 from enablement.reports.pieces import pieces_with_events
 from enablement.storage.source import ReadContext
@@ -30,7 +30,7 @@ class FreshnessReport(Report):
 def freshness(ctx: ReadContext, f: ReportFilter) -> FreshnessReport:
     """Stale published pieces by owner, and the list of stale pieces."""
     today = ctx.today()
-    where = and_(*published_conditions(f))
+    where = all_of(published_conditions(f))
     stale = and_(PIECES.c.review_by.is_not(None), PIECES.c.review_by < today)
     owner = PIECES.c.owner
     by_owner = fetch(ctx.engine, select(owner, func.count().label("published"), count_if(stale).label("stale"),

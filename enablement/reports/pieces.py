@@ -11,7 +11,7 @@ from typing import Optional, Sequence
 from sqlalchemy import and_, exists, select
 from sqlalchemy.engine import Engine
 
-from enablement.reports.base import (EVENTS, PIECES, USE, ReportFilter, age_days, count_if, event_conditions, fetch,
+from enablement.reports.base import (all_of, EVENTS, PIECES, USE, ReportFilter, age_days, count_if, event_conditions, fetch,
                                      published_conditions, unindexed)
 
 
@@ -46,7 +46,7 @@ def published_pieces(engine: Engine, f: ReportFilter, today: date) -> list[Publi
     """Every published piece in scope, ordered by title."""
     stmt = (select(PIECES.c.id, PIECES.c.title, PIECES.c.owner, PIECES.c.source, PIECES.c.review_by,
                    PIECES.c.published_at, PIECES.c.created_at)
-            .where(and_(*published_conditions(f))).order_by(PIECES.c.title, PIECES.c.id))
+            .where(all_of(published_conditions(f))).order_by(PIECES.c.title, PIECES.c.id))
     return [PublishedPiece(r.id, r.title, r.owner, r.source, r.review_by, r.published_at, r.created_at,
                            age_days(r.published_at, r.created_at, today)) for r in fetch(engine, stmt)]
 
@@ -61,7 +61,7 @@ def uses_by_piece(engine: Engine, f: ReportFilter, recent_from: Optional[datetim
         t = EVENTS.c.occurred_at
         cols += [count_if(t >= recent_from).label("recent"),
                  count_if(and_(t >= before_from, t < recent_from)).label("before")]
-    stmt = (select(*cols).where(and_(*event_conditions(f, USE, scan=engine)), piece.is_not(None))
+    stmt = (select(*cols).where(all_of(event_conditions(f, USE, scan=engine)), piece.is_not(None))
             .group_by(piece))
     out = {}
     for r in fetch(engine, stmt):

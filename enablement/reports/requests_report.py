@@ -11,11 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Optional
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import func, select
 
 from enablement.models.tables import ContentRequest
 from enablement.models.vocab import RequestStatus
-from enablement.reports.base import (USERS, Report, ReportFilter, ReportTable, count_if, days_between, fetch,
+from enablement.reports.base import (all_of, USERS, Report, ReportFilter, ReportTable, count_if, days_between, fetch,
                                      in_period, user_conditions)
 from enablement.storage.source import ReadContext
 
@@ -54,7 +54,7 @@ def requests_report(ctx: ReadContext, f: ReportFilter) -> RequestsReport:
     cols = (func.count().label("n"), count_if(status.in_(OPEN_STATUSES)).label("open"),
             count_if(fulfilled).label("fulfilled"), count_if(status == RequestStatus.DECLINED.value).label("declined"),
             func.avg(days).filter(fulfilled).label("mean_days"), func.max(days).filter(fulfilled).label("max_days"))
-    where = and_(*conds)
+    where = all_of(conds)
     total = fetch(ctx.engine, select(*cols).where(where))[0]
     by_cell = fetch(ctx.engine, select(REQUESTS.c.stage_id, REQUESTS.c.gate_id, *cols).where(where)
                     .group_by(REQUESTS.c.stage_id, REQUESTS.c.gate_id))

@@ -14,7 +14,7 @@ from typing import Any, Optional
 from sqlalchemy import and_, func, select
 
 from enablement.models.dto import TaxonomyInfo
-from enablement.reports.base import (SEARCHES, Report, ReportFilter, ReportTable, count_if, fetch, ratio,
+from enablement.reports.base import (all_of, SEARCHES, Report, ReportFilter, ReportTable, count_if, fetch, ratio,
                                      search_conditions)
 from enablement.storage.source import ReadContext
 
@@ -86,7 +86,7 @@ def resolve_stage_gate(query: str, taxonomy: TaxonomyInfo) -> tuple[Optional[int
 def search_gaps(ctx: ReadContext, f: ReportFilter) -> SearchGapsReport:
     """Top queries with zero results or no opened result, mapped to stage/gate."""
     today = ctx.today()
-    conds = and_(*search_conditions(f))
+    conds = all_of(search_conditions(f))
     zero = SEARCHES.c.result_count == 0
     unopened = and_(SEARCHES.c.result_count > 0, SEARCHES.c.opened_piece_id.is_(None))
     totals = fetch(ctx.engine, select(func.count(), count_if(zero), count_if(unopened)).where(conds))[0]

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import func, select
 
-from enablement.reports.base import (CALL_OR_SENT_KINDS, DEFINITIONS, EVENTS, PIECES, USE, Report, ReportFilter,
+from enablement.reports.base import (all_of, CALL_OR_SENT_KINDS, DEFINITIONS, EVENTS, PIECES, USE, Report, ReportFilter,
                                      ReportTable, bucket_expr, bucket_labels, content_types, count_if,
                                      event_conditions, fetch, narrowed, ratio)
 from enablement.reports.pieces import uses_by_piece
@@ -38,7 +38,7 @@ def trends(ctx: ReadContext, f: ReportFilter, bucket: str = "week") -> TrendsRep
     label = bucket_expr(engine, EVENTS.c.occurred_at, bucket).label("bucket")
     series = {r.bucket: r for r in fetch(engine, select(label, func.count().label("uses"),
                                                         count_if(EVENTS.c.kind.in_(CALL_OR_SENT_KINDS)).label("buyer"))
-                                         .where(and_(*event_conditions(f, USE, scan=engine if narrowed(f) else None)))
+                                         .where(all_of(event_conditions(f, USE, scan=engine if narrowed(f) else None)))
                                          .group_by(label))}
     over_time: list[tuple[Any, ...]] = []
     if series:

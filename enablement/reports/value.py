@@ -14,10 +14,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Optional
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, or_, select
 
 from enablement.models.vocab import BUYER_FACING_KINDS, UsageKind
-from enablement.reports.base import (EVENTS, PIECES, USERS, Report, ReportFilter, ReportTable, count_if,
+from enablement.reports.base import (all_of, EVENTS, PIECES, USERS, Report, ReportFilter, ReportTable, count_if,
                                      event_conditions, fetch, ratio, unindexed)
 from enablement.reports.coverage import PIECE_GATES
 from enablement.storage.source import ReadContext
@@ -52,7 +52,7 @@ def hours_saved(ctx: ReadContext, f: ReportFilter, hours_per_piece: float) -> Ho
     user = unindexed(ctx.engine, EVENTS.c.user_id).label("user_id")
     piece = unindexed(ctx.engine, EVENTS.c.piece_id).label("piece_id")
     pairs = (select(user, piece)
-             .where(and_(*event_conditions(f, sorted(BUYER_FACING_KINDS), scan=ctx.engine)), piece.is_not(None))
+             .where(all_of(event_conditions(f, sorted(BUYER_FACING_KINDS), scan=ctx.engine)), piece.is_not(None))
              .group_by(user, piece).subquery("pairs"))
     rows = fetch(ctx.engine, select(USERS.c.id, USERS.c.name, USERS.c.team, func.count().label("reuses"))
                  .select_from(pairs.join(PIECES, PIECES.c.id == pairs.c.piece_id)
@@ -80,7 +80,7 @@ def helpfulness(ctx: ReadContext, f: ReportFilter) -> HelpfulnessReport:
     today = ctx.today()
     yes, no = EVENTS.c.helpful == True, EVENTS.c.helpful == False  # noqa: E712
     per_piece = (select(EVENTS.c.piece_id, count_if(yes).label("yes"), count_if(no).label("no"))
-                 .where(and_(*event_conditions(f, [UsageKind.FEEDBACK.value])), EVENTS.c.helpful.is_not(None),
+                 .where(all_of(event_conditions(f, [UsageKind.FEEDBACK.value])), EVENTS.c.helpful.is_not(None),
                         EVENTS.c.piece_id.is_not(None))
                  .group_by(EVENTS.c.piece_id).subquery("fb"))
     pieces = fetch(ctx.engine, select(per_piece.c.piece_id, PIECES.c.title, per_piece.c.yes, per_piece.c.no)

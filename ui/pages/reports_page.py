@@ -204,18 +204,18 @@ class ReportsPage(LazyPage):
         layout.addWidget(splitter, 1)
         return tab
 
-    def _table(self, stretch: str = "") -> ReportTableView:
+    def _table(self) -> ReportTableView:
+        """A report table whose pieces open on double-click (``set_table`` names its stretching column)."""
         view = ReportTableView(self)
         view.piece_opened.connect(self.app.signals.open_piece.emit)
-        view.stretch = stretch  # type: ignore[attr-defined]
         return view
 
     def _used_tab(self) -> QWidget:
-        self.reasons_table = self._table("reason")
+        self.reasons_table = self._table()
         self.reasons_table.row_chosen.connect(self._reason_chosen)
         self.reasons_table.setMaximumHeight(140)
-        self.ignored_table = self._table("title")
-        self.archive_table = self._table("title")
+        self.ignored_table = self._table()
+        self.archive_table = self._table()
         self.ignored_box = _group("Ignored pieces", self.ignored_table,
                                   note="Double-click a piece to open it. Click a reason above to list only its pieces.")
         splitter = QSplitter(Qt.Orientation.Vertical)
@@ -230,9 +230,9 @@ class ReportsPage(LazyPage):
     def _adoption_tab(self) -> QWidget:
         self.adoption_label = QLabel()
         self.adoption_label.setWordWrap(True)
-        self.reps_table = self._table("rep")
-        self.never_table = self._table("rep")
-        self.source_table = self._table("source")
+        self.reps_table = self._table()
+        self.never_table = self._table()
+        self.source_table = self._table()
         self.source_table.setMaximumHeight(110)
         tab = QWidget()
         layout = QVBoxLayout(tab)
@@ -247,7 +247,7 @@ class ReportsPage(LazyPage):
     def _gaps_tab(self) -> QWidget:
         self.gaps_label = QLabel()
         self.gaps_label.setWordWrap(True)
-        self.gaps_table = self._table("query")
+        self.gaps_table = self._table()
         self.gaps_table.set_row_action("Request this…", self.request_gap)
         tab = QWidget()
         layout = QVBoxLayout(tab)
@@ -258,8 +258,8 @@ class ReportsPage(LazyPage):
     def _requests_tab(self) -> QWidget:
         self.requests_label = QLabel()
         self.requests_label.setWordWrap(True)
-        self.requests_gate_table = self._table("gate")
-        self.requests_open_table = self._table("title")
+        self.requests_gate_table = self._table()
+        self.requests_open_table = self._table()
         tab = QWidget()
         layout = QVBoxLayout(tab)
         layout.addWidget(self.requests_label)
@@ -270,8 +270,8 @@ class ReportsPage(LazyPage):
     def _freshness_tab(self) -> QWidget:
         self.freshness_label = QLabel()
         self.freshness_label.setWordWrap(True)
-        self.owners_table = self._table("owner")
-        self.stale_table = self._table("title")
+        self.owners_table = self._table()
+        self.stale_table = self._table()
         tab = QWidget()
         layout = QVBoxLayout(tab)
         layout.addWidget(self.freshness_label)
@@ -301,9 +301,9 @@ class ReportsPage(LazyPage):
         form.addRow("Hours to build one piece", self.hours_spin)
         form.addRow("Hours saved", self.hours_result)
         form.addRow("How it is counted", self.formula_label)
-        self.hours_table = self._table("person")
-        self.helpful_pieces = self._table("title")
-        self.helpful_gates = self._table("gate")
+        self.hours_table = self._table()
+        self.helpful_pieces = self._table()
+        self.helpful_gates = self._table()
         hours_box = QGroupBox("Hours saved (an estimate, not a measurement)")
         hours_layout = QVBoxLayout(hours_box)
         hours_layout.addLayout(form)
