@@ -273,6 +273,8 @@ class ContentRequest(SQLModel, table=True):
     resolved_by_id: Optional[int] = Field(default=None, foreign_key="users.id")
     is_demo: bool = Field(default=False)
     row_version: int = row_version_field()
+    # made by the requester's laptop (team mode): the server stores a queued request once
+    client_uuid: Optional[str] = Field(default=None, max_length=36, unique=True, index=True)
 
 
 ALL_TABLES = [
