@@ -129,6 +129,9 @@ class Settings:
     workers: int = field(default_factory=lambda: max(1, os.cpu_count() or 1))
     # "auto" (Whoosh for small libraries, tantivy for large ones), "whoosh" or "tantivy".
     search_engine: str = "auto"
+    # What a piece must carry before it can be published (admins change it): any of stage,
+    # gate, owner, review_by and the facet names. Checked by services.permissions.publish_check.
+    publish_requires: tuple[str, ...] = ("stage", "gate", "owner", "review_by")
     limits: ImportLimits = field(default_factory=ImportLimits)
 
     @classmethod
@@ -142,6 +145,10 @@ class Settings:
             return cls()
         known = {f.name for f in fields(cls)}
         values = {k: v for k, v in raw.items() if k in known and k != "limits"}
+        if "publish_requires" in values:
+            listed = values["publish_requires"]
+            values["publish_requires"] = (tuple(str(f) for f in listed if isinstance(f, str))
+                                          if isinstance(listed, list) else cls().publish_requires)
         limits = ImportLimits(**{k: v for k, v in raw.get("limits", {}).items()
                                  if k in {f.name for f in fields(ImportLimits)}})
         return replace(cls(), **values, limits=limits)

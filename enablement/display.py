@@ -47,3 +47,17 @@ def escape_output(text: str) -> str:
 def has_unsafe_characters(text: str) -> bool:
     """Whether ``escape_display`` would change ``text``."""
     return _UNSAFE.search(text) is not None
+
+
+def count(n: int, noun: str, plural: str | None = None) -> str:
+    """``n`` with its noun in the right number: "1 piece", "0 pieces", "1,204 pieces"
+    ("1 library", "2 libraries" with ``plural`` given where adding "s" is wrong)."""
+    return f"{n:,} {noun if n == 1 else (plural or noun + 's')}"
+
+
+def listed(items: "list[str] | tuple[str, ...]", last: str = "and") -> str:
+    """Words joined as a sentence lists them: "stage", "stage and gate", "stage, gate and owner"."""
+    items = list(items)
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + f" {last} " + items[-1]

@@ -16,7 +16,7 @@ from enablement.models.tables import Piece, PieceStage
 from enablement.services.library import Library
 from enablement.services.pieces import piece_changes
 from enablement.storage.taxonomy_repo import taxonomy_document
-from tests.conftest import settings_for_tests
+from tests.conftest import make_ready, settings_for_tests
 from tests.filemaker_docs import make_pdf
 
 SERVICES = ("users", "taxonomy", "pieces", "importer", "usage", "kits", "requests", "maintenance",
@@ -48,6 +48,10 @@ def marketing(lib: Library) -> Actor:
 
 def new_link(lib: Library, title: str = "Security overview") -> int:
     return lib.importer.add_link(marketing(lib), "https://example.com/doc", title).value
+
+
+def ready_link(lib: Library) -> int:
+    return make_ready(lib, marketing(lib), new_link(lib))
 
 
 def new_file(lib: Library, tmp: Path, text: str, source: str = "marketing") -> int:
@@ -137,8 +141,10 @@ CASES: dict[str, Case] = {
         marketing(lib), new_link(lib), TagSelection(stages=stage_ids(lib)[:1])),
     "pieces.bulk_set_tags": lambda lib, tmp: lib.pieces.bulk_set_tags(
         marketing(lib), [new_link(lib), new_link(lib)], TagSelection(stages=stage_ids(lib)[2:3])),
-    "pieces.publish": lambda lib, tmp: lib.pieces.publish(marketing(lib), new_link(lib)),
-    "pieces.publish_many": lambda lib, tmp: lib.pieces.publish_many(marketing(lib), [new_link(lib), new_link(lib)]),
+    "pieces.bulk_update": lambda lib, tmp: lib.pieces.bulk_update(
+        marketing(lib), [new_link(lib), new_link(lib)], owner="Priya", review_by=lib.ctx.today()),
+    "pieces.publish": lambda lib, tmp: lib.pieces.publish(marketing(lib), ready_link(lib)),
+    "pieces.publish_many": lambda lib, tmp: lib.pieces.publish_many(marketing(lib), [ready_link(lib), new_link(lib)]),
     "pieces.archive": lambda lib, tmp: lib.pieces.archive(marketing(lib), new_link(lib)),
     "pieces.restore": lambda lib, tmp: _restore(lib),
     "pieces.decline_submission": _decline,
@@ -199,6 +205,8 @@ CASES: dict[str, Case] = {
     "settings.set_hours_per_piece": lambda lib, tmp: lib.settings.set_hours_per_piece(admin(lib), 6),
     "settings.set_review_period": lambda lib, tmp: lib.settings.set_review_period(admin(lib), 90),
     "settings.set_search_engine": lambda lib, tmp: lib.settings.set_search_engine(admin(lib), "whoosh"),
+    "settings.set_publish_requires": lambda lib, tmp: lib.settings.set_publish_requires(
+        admin(lib), lib.settings.get().publish_requires),
 }
 
 

@@ -16,20 +16,6 @@ from enablement.cli import main
 from tests.filemaker_docs import make_docx, make_pdf, make_pptx
 
 
-@pytest.fixture
-def cli(tmp_path: Path, capsys, monkeypatch):  # type: ignore[no-untyped-def]
-    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
-    root = tmp_path / "lib"
-
-    def run(*args: str) -> tuple[int, str, str]:
-        code = main(["--library", str(root), *args])
-        out = capsys.readouterr()
-        return code, out.out, out.err
-
-    assert run("init", "--admin", "Ada")[0] == 0
-    return run
-
-
 def test_import_list_show_tag_publish_search(cli, tmp_path):
     docs = tmp_path / "docs"
     docs.mkdir()
@@ -83,7 +69,9 @@ def test_taxonomy_check_backup_restore_reindex_and_usage(cli, tmp_path):
     assert code == 0 and json.loads(out)["ok"] is True
     assert cli("reindex")[1].startswith("Search index rebuilt: 1 pieces")
     assert cli("users", "add", "Rita", "--role", "rep")[0] == 0
-    cli("publish", "1")
+    assert cli("publish", "1")[0] == 1  # untagged: refused
+    cli("tag", "1", "--gate", "security-ok", "--owner", "Priya", "--review-by", "2030-01-01")
+    assert cli("publish", "1")[0] == 0
     event = "7c1c8a5e-5b0b-4bd0-9a53-0f2f3c0e9d11"
     assert "Recorded" in cli("--user", "Rita", "log-use", "1", "sent", "--account", "Acme", "--event-id", event)[1]
     assert "nothing stored twice" in cli("--user", "Rita", "log-use", "1", "sent", "--event-id", event)[1]

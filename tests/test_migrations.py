@@ -15,6 +15,7 @@ import enablement.models.tables  # noqa: F401
 from enablement.services.library import Library
 from enablement.storage.engine import make_engine
 from enablement.storage.migrate import alembic_config, current_revision, head_revision
+from tests.conftest import make_ready
 from tests.pg import throwaway_database_url
 
 
@@ -52,7 +53,7 @@ def test_a_library_opens_and_works_on_postgresql(tmp_path: Path) -> None:
             lib.users.create(None, "Ada", "admin")
             actor = lib.users.default_actor()
             pid = lib.importer.add_link(actor, "https://example.com/tour", "Product tour").value
-            lib.pieces.publish(actor, pid)
+            lib.pieces.publish(actor, make_ready(lib, actor, pid))
             assert [p.title for p in lib.pieces.list()] == ["Product tour"]
             assert len(lib.taxonomy.get().stages) == 7
         with Library.open(tmp_path / "lib", database_url=url, with_index=False) as lib:

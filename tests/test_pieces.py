@@ -9,6 +9,7 @@ import pytest
 from enablement.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from enablement.services.library import Library
 from enablement.models.dto import TagSelection
+from tests.conftest import make_ready
 from tests.filemaker_docs import make_pdf
 
 
@@ -21,11 +22,14 @@ def piece_id(library: Library, actors, tmp_path) -> int:
 def test_publish_archive_restore(library: Library, actors, piece_id: int):
     mk = actors["marketing"]
     assert library.pieces.get(piece_id).summary.status == "draft"
+    library.settings.set_publish_requires(actors["admin"], ["stage", "owner"])
+    library.pieces.update(mk, piece_id, owner="Priya")
+    library.pieces.set_tags(mk, piece_id, TagSelection(stages=[library.taxonomy.get().stages[0].id]))
     changes = library.pieces.publish(mk, piece_id).changes
     assert changes.pieces and piece_id in changes.piece_ids
     published = library.pieces.get(piece_id)
     assert published.summary.status == "published" and published.published_at is not None
-    # Publishing without a review date sets one a review period ahead.
+    # Publishing without a review date (this library does not require one) sets one a period ahead.
     assert published.summary.review_by == library.ctx.today() + timedelta(days=180)
     library.pieces.archive(mk, piece_id)
     assert library.pieces.list() == []
@@ -52,7 +56,7 @@ def test_metadata_owner_and_stale(library: Library, actors, piece_id: int):
     yesterday = library.ctx.today() - timedelta(days=1)
     library.pieces.update(mk, piece_id, title="Harbor Mutual case study", owner="Priya", review_by=yesterday,
                           description="Insurance claims")
-    library.pieces.publish(mk, piece_id)
+    library.pieces.publish(mk, make_ready(library, mk, piece_id))
     s = library.pieces.get(piece_id).summary
     assert (s.title, s.owner, s.review_by, s.stale) == ("Harbor Mutual case study", "Priya", yesterday, True)
     library.pieces.update(mk, piece_id, review_by=None)
@@ -91,7 +95,7 @@ def test_rep_made_review_publish_merge_decline(library: Library, actors, tmp_pat
     library.pieces.update(rep, ids[0], title="Deal deck for Calder")
     with pytest.raises(PermissionDenied):
         library.pieces.update(actors["rep2"], ids[0], title="Hijack")
-    library.pieces.publish(mk, ids[0])
+    library.pieces.publish(mk, make_ready(library, mk, ids[0]))
     version = library.pieces.merge_submission(mk, ids[1], piece_id).value
     library.pieces.decline_submission(mk, ids[2], "Use the official battlecard instead.")
     mine = {p.id: p for p in library.pieces.submissions_by(rep.user_id)}

@@ -12,6 +12,7 @@ from enablement.models.tables import SearchLog
 from enablement.services.library import Library
 from enablement.models.dto import TagSelection
 from enablement.storage.engine import read_session
+from tests.conftest import make_ready
 from tests.filemaker_docs import make_docx, make_pdf, make_pptx
 
 HOSTILE = ['"unbalanced', "stage:", "x" * 10_000, "*", "a\x00b", "(((", "OR OR", "-", '"', "gate:",
@@ -39,8 +40,12 @@ def lib(library: Library, actors, tmp_path) -> Library:
         gates=[gate["security-ok"].id], facets={"persona": [persona["Security Officer"]]}))
     library.pieces.set_tags(mk, ids["ROI Business Case"], TagSelection(
         gates=[gate["worth-investment"].id], facets={"persona": [persona["CFO"]]}))
+    tagged = {ids["Security Whitepaper"], ids["ROI Business Case"]}
     for pid in ids.values():
-        library.pieces.publish(mk, pid)
+        if pid in tagged:
+            library.pieces.publish(mk, make_ready(library, mk, pid))
+        else:  # untagged on purpose (gate:none finds them): an admin publishes them anyway
+            library.pieces.publish(actors["admin"], pid, force=True)
     library.pieces.archive(mk, ids["Kitestring Battlecard"])
     return library
 
@@ -164,7 +169,7 @@ def test_a_locked_index_never_blocks_an_import_and_is_caught_up_afterwards(lib: 
         out = lib.importer.import_paths(actors["marketing"], [tmp_path / "fresh.pdf"]).value
         assert out.count("ok") == 1
         pid = out.piece_ids[0]
-        lib.pieces.publish(actors["marketing"], pid)
+        lib.pieces.publish(actors["marketing"], make_ready(lib, actors["marketing"], pid))
     finally:
         holder.wait(timeout=30)
     deadline = time.monotonic() + 10

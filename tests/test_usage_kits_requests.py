@@ -15,6 +15,7 @@ from enablement.models.tables import UsageEvent
 from enablement.models.dto import TagSelection, UseRecord
 from enablement.services.library import Library
 from enablement.storage.engine import read_session
+from tests.conftest import make_ready
 from tests.filemaker_docs import make_docx, make_pdf
 
 
@@ -34,7 +35,7 @@ def pieces(library: Library, actors, tmp_path) -> dict[str, int]:
     out = library.importer.import_paths(actors["marketing"], [folder]).value
     ids = {p.title: p.id for p in library.pieces.list()}
     for pid in ids.values():
-        library.pieces.publish(actors["marketing"], pid)
+        library.pieces.publish(actors["marketing"], make_ready(library, actors["marketing"], pid))
     return ids
 
 

@@ -144,6 +144,21 @@ def main(argv: list[str] | None = None) -> int:
         if dialog.tag_pieces.rowCount():
             dialog.tag_view.selectRow(0)
         grab(dialog, shot("09-import-tagging"))  # type: ignore[arg-type]
+        # Two pieces tagged and owned, the rest not: "Publish selected" on all says which are skipped.
+        ids = [dialog.tag_pieces.row_at(r).id for r in range(dialog.tag_pieces.rowCount())]
+        gate = library.taxonomy.get().stages[2].gates[0]
+        from datetime import timedelta
+
+        from enablement.models.dto import TagSelection
+
+        library.pieces.bulk_set_tags(actor_of["marketing"], ids[:2], TagSelection(gates=[gate.id]))
+        library.pieces.bulk_update(actor_of["marketing"], ids[:2], owner="Priya Raman",
+                                   review_by=library.ctx.today() + timedelta(days=365))
+        dialog.show_tagging()
+        dialog.tag_view.selectAll()
+        dialog.publish_selected()
+        grab(dialog.publish_box, shot("11-publish-selected"))  # type: ignore[arg-type]
+        dialog.publish_box.close()
         dialog.close()
 
         detail = flows.open_piece(window, app, piece.id)

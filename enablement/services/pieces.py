@@ -12,7 +12,7 @@ from enablement.models.dto import Actor, Done, PieceDetail, PieceSummary, TagSel
 from enablement.models.tables import Piece, PieceVersion, stored_id, utcnow
 from enablement.models.vocab import FACETS, ReviewState, Role, Source, Status
 from enablement.services.context import LibraryContext
-from enablement.services.permissions import Permission, can, require
+from enablement.services.permissions import Permission, PublishPlan, can, plan_publish, publish_check, require
 from enablement.storage import pieces_repo
 
 PURGED = "purged"
@@ -95,6 +95,22 @@ class PieceService:
             w.record(piece_changes(piece_id))
         return Done(None, w.changes)
 
+    def bulk_update(self, actor: Actor, piece_ids: Sequence[int], *, owner: str | None = None,
+                    review_by: date | None | str = "keep") -> Done[int]:
+        """Set the owner and/or the review date of many pieces in one transaction (``None``
+        owner and "keep" leave them as they are)."""
+        with self.ctx.write() as w:
+            s = w.session
+            for pid in piece_ids:
+                piece = self._editable(s, actor, pid)
+                if owner is not None:
+                    piece.owner = owner.strip()[:120]
+                if review_by != "keep":
+                    piece.review_by = review_by  # type: ignore[assignment]
+                piece.updated_at = utcnow()
+            w.record(piece_changes(*piece_ids))
+        return Done(len(piece_ids), w.changes)
+
     def set_tags(self, actor: Actor, piece_id: int, tags: TagSelection) -> Done[None]:
         """Replace tags; a gate also tags its stage, so the map never shows a gate orphaned."""
         with self.ctx.write() as w:
@@ -151,33 +167,48 @@ class PieceService:
             facet_ids = keep + [vid for ids in tags.facets.values() for vid in ids]
         pieces_repo.set_tags(s, stored_id(piece.id), stages, tags.gates, facet_ids)
 
-    def publish(self, actor: Actor, piece_id: int) -> Done[None]:
+    def publish(self, actor: Actor, piece_id: int, force: bool = False) -> Done[None]:
+        """Publish a piece that carries the library's required fields (``force``: an admin
+        publishes it without them)."""
         require(actor, Permission.PUBLISH)
         with self.ctx.write() as w:
             s = w.session
             piece = self._row(s, piece_id)
             if piece.status == Status.PUBLISHED:
                 return Done(None, Changes())
-            piece.status = Status.PUBLISHED
-            piece.published_at = piece.published_at or utcnow()
-            if piece.review_state == ReviewState.PENDING:
-                piece.review_state = ReviewState.PUBLISHED
-            if piece.review_by is None:
-                piece.review_by = date.fromordinal(self.ctx.today().toordinal()
-                                                   + self.ctx.settings.review_period_days)
-            piece.updated_at = utcnow()
+            self._publish_in(s, actor, piece, force)
             w.record(piece_changes(piece_id))
         return Done(None, w.changes)
 
-    def publish_many(self, actor: Actor, piece_ids: Sequence[int]) -> Done[int]:
-        """Publish several pieces (the import dialog's "Publish"); returns how many were drafts."""
+    def publish_plan(self, piece_ids: Sequence[int]) -> PublishPlan:
+        """What publishing these pieces would do: ready, skipped (and why), already published."""
+        return plan_publish(self.summaries(piece_ids), self.ctx.settings.publish_requires)
+
+    def publish_many(self, actor: Actor, piece_ids: Sequence[int]) -> Done[PublishPlan]:
+        """Publish the pieces that are ready, in one transaction; the rest are skipped with the
+        fields they lack. Returns the plan as it was carried out."""
         require(actor, Permission.PUBLISH)
-        published, changes = 0, Changes()
-        for piece_id in piece_ids:
-            done = self.publish(actor, piece_id)
-            published += int(not done.changes.empty)
-            changes = changes | done.changes
-        return Done(published, changes)
+        required = self.ctx.settings.publish_requires
+        with self.ctx.write() as w:
+            s = w.session
+            plan = plan_publish(pieces_repo.summaries(s, piece_ids, self.ctx.today()), required)
+            for summary in plan.ready:
+                self._publish_in(s, actor, self._row(s, summary.id), False)
+            if plan.ready:
+                w.record(piece_changes(*(p.id for p in plan.ready)))
+        return Done(plan, w.changes)
+
+    def _publish_in(self, s, actor: Actor, piece: Piece, force: bool) -> None:  # type: ignore[no-untyped-def]
+        pid = stored_id(piece.id)
+        summary = pieces_repo.summaries(s, [pid], self.ctx.today())[0]
+        publish_check(actor, summary, self.ctx.settings.publish_requires, force)
+        piece.status = Status.PUBLISHED
+        piece.published_at = piece.published_at or utcnow()
+        if piece.review_state == ReviewState.PENDING:
+            piece.review_state = ReviewState.PUBLISHED
+        if piece.review_by is None:  # not required by this library: the usual period applies
+            piece.review_by = date.fromordinal(self.ctx.today().toordinal() + self.ctx.settings.review_period_days)
+        piece.updated_at = utcnow()
 
     def archive(self, actor: Actor, piece_id: int) -> Done[None]:
         """Archive (the only "delete" short of an admin's purge)."""

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Iterable
 
 from enablement.config import Settings
 from enablement.errors import InvalidInput
 from enablement.models.changes import Changes
 from enablement.models.dto import Actor, Done
 from enablement.services.context import LibraryContext
-from enablement.services.permissions import Permission, require
+from enablement.services.permissions import Permission, check_publish_fields, require
 
 
 class SettingsService:
@@ -40,6 +41,12 @@ class SettingsService:
         if engine not in ("auto", "whoosh", "tantivy"):
             raise InvalidInput("The search engine must be auto, whoosh or tantivy.")
         return self._save(replace(self.ctx.settings, search_engine=engine))
+
+    def set_publish_requires(self, actor: Actor, fields: Iterable[str]) -> Done[Settings]:
+        """What a piece must carry before it can be published (admins only): any of stage,
+        gate, owner, review_by and the facet names; none at all lifts the rule."""
+        require(actor, Permission.LIBRARY_RULES)
+        return self._save(replace(self.ctx.settings, publish_requires=check_publish_fields(fields)))
 
     def _save(self, settings: Settings) -> Done[Settings]:
         settings.save(self.ctx.paths.settings_file)

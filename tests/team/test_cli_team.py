@@ -83,6 +83,8 @@ def test_commands_on_the_server_act_as_the_login(server: TeamServer, cli, tmp_pa
     assert code == 0, err
     with psycopg.connect(server.dba_url) as dba:
         pid = dba.execute("SELECT id FROM pieces WHERE title = 'Battlecard'").fetchone()[0]
+    assert cli("--server", server.url(mk), "--library", str(tmp_path / "mia"), "tag", str(pid), "--gate",
+               "security-ok", "--owner", "Mia", "--review-by", "2030-01-01")[0] == 0
     assert cli("--server", server.url(mk), "--library", str(tmp_path / "mia"), "publish", str(pid))[0] == 0
     code, out, err = cli("--server", server.url(rep), "--library", str(tmp_path / "rene"), "search", "battlecard")
     assert code == 0 and "Battlecard" in out, err

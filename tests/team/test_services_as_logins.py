@@ -19,7 +19,7 @@ from enablement.services.pieces import TagSelection
 from enablement.services.reports_service import REPORTS
 from enablement.services.usage import UseRecord
 from enablement.team.library import open_team_library
-from tests.conftest import settings_for_tests
+from tests.conftest import make_ready, settings_for_tests
 from tests.filemaker_docs import make_pdf
 from tests.team.server import TeamServer, team_server
 
@@ -52,11 +52,11 @@ def test_the_whole_flow_across_machines_and_roles(server: TeamServer, tmp_path: 
         pid = summary.piece_ids[0]
         stage = mk.taxonomy.get().stages[2]
         mk.pieces.set_tags(maya, pid, TagSelection(stages=[stage.id]))
-        mk.pieces.publish(maya, pid)
+        mk.pieces.publish(maya, make_ready(mk, maya, pid))
         draft = mk.importer.import_paths(maya, [make_pdf(tmp_path / "in" / "draft.pdf", ["Not ready"])]).value
         draft_id = draft.piece_ids[0]
         old = mk.importer.import_paths(maya, [make_pdf(tmp_path / "in" / "old.pdf", ["Old deck"])]).value
-        mk.pieces.publish(maya, old.piece_ids[0])
+        mk.pieces.publish(maya, make_ready(mk, maya, old.piece_ids[0]))
         mk.pieces.archive(maya, old.piece_ids[0])
         v2 = make_pdf(tmp_path / "in" / "pricing-v2.pdf", ["Pricing tiers for enterprise buyers, 2027"])
         mk.importer.new_version(maya, pid, v2, note="2027 prices")

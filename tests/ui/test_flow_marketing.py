@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtWidgets import QMessageBox
+
 from tests.filemaker_docs import make_docx, make_pdf, make_pptx
 from ui.dialogs import files
 from ui.dialogs.import_dialog import ImportDialog
@@ -73,6 +75,14 @@ def test_marketing_imports_tags_and_publishes(demo_ctx, make_window, qtbot, tmp_
     dialog.next_button.click()
     assert dialog.pages.currentIndex() == 2
     assert dialog.tag_pieces.rowCount() == 20
+    # Publishing untagged pieces: nothing is ready, the dialog says why, nothing is published.
+    dialog.publish_button.click()
+    box = dialog.publish_box
+    assert box.windowTitle() == "Nothing to publish"
+    assert "0 pieces will be published" in box.text() and "20 pieces will be skipped" in box.text()
+    assert "no stage, gate, owner, review date" in box.text()
+    box.button(QMessageBox.StandardButton.Ok).click()
+    assert all(p.status == "draft" for p in library.pieces.summaries(imported))
     dialog.select_ids([rows["business-case-00.pdf"].piece_id])
     qtbot.waitUntil(lambda: dialog.suggestions.count() > 0)
     if dialog.suggestions.keys():
@@ -81,12 +91,22 @@ def test_marketing_imports_tags_and_publishes(demo_ctx, make_window, qtbot, tmp_
     dialog.select_ids(good)
     assert dialog.selected_ids() == sorted(good) or set(dialog.selected_ids()) == set(good)
     assert dialog.tag_editor.check("gate", worth_it.id)
+    dialog.owner_edit.setText("Priya Raman")
+    dialog.has_review.setChecked(True)
     dialog.apply_button.click()
     tagged = library.pieces.summaries(good)
     assert all(worth_it.id in p.ids("gate") and decision.id in p.ids("stage") for p in tagged)
-    dialog.select_ids(good)
+    assert all(p.owner == "Priya Raman" and p.review_by is not None for p in tagged)
+    # Publish all 20: the question lists the 19 ready ones and the one skipped, with why; asked once.
+    dialog.select_ids(imported)
     dialog.publish_button.click()
+    box = dialog.publish_box
+    assert "19 pieces will be published" in box.text()
+    assert "1 piece will be skipped" in box.text() and "no stage, gate, owner, review date" in box.text()
+    box.ok_button.click()
     assert all(p.status == "published" for p in library.pieces.summaries(good))
+    assert library.pieces.summaries([damaged.piece_id])[0].status == "draft"
+    assert dialog.publish_label.text().startswith("Published 19 pieces. Skipped 1 piece")
     dialog.accept()
 
     # The journey map (routed a change-set) now counts them under that gate.

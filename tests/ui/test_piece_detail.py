@@ -135,3 +135,38 @@ def test_who_are_you_picks_a_user_or_a_new_one(demo_ctx, qtbot):
     dialog.name.setText("Dana New")
     dialog.role.setCurrentIndex(dialog.role.findData("manager"))
     assert dialog.choice() == (None, "Dana New", "manager")
+
+
+def test_a_draft_says_what_it_lacks_and_only_an_admin_publishes_it_anyway(make_app_ctx, make_window, qtbot,
+                                                                            tmp_path):
+    ctx = make_app_ctx("marketing")
+    lib = ctx.library
+    pid = lib.importer.add_link(ctx.actor, "https://example.com/r", "Roadmap teaser").value
+    lib.pieces.update(ctx.actor, pid, owner="Priya")
+    window = make_window(ctx)
+    detail = flows.open_piece(window, ctx, pid)
+    qtbot.waitUntil(lambda: detail.view is not None)
+    assert detail.trust.text() == "Not ready to publish: no stage, gate or review date. Set them under Edit and tag."
+    publish = detail.buttons["publish"]
+    assert publish.isVisible() and not publish.isEnabled() and publish.text() == "Publish"
+    assert publish.toolTip() == "It has no stage, gate or review date."
+    # Filled in the editor, the piece is ready and publishes.
+    stage = lib.taxonomy.get().stages[1]
+    detail.editor.tags.check("gate", stage.gates[0].id)
+    detail.editor.has_review.setChecked(True)
+    detail.editor.review_by.setDate(date(2030, 6, 30))
+    detail.editor.save_button.click()
+    qtbot.waitUntil(lambda: publish.isEnabled())
+    assert not detail.trust.text().startswith("Not ready")
+    publish.click()
+    assert lib.pieces.get(pid).summary.status == "published"
+
+    admin = make_app_ctx("admin", library=lib)
+    bare = lib.importer.add_link(admin.actor, "https://example.com/b", "Bare link").value
+    admin_window = make_window(admin)
+    admin_detail = flows.open_piece(admin_window, admin, bare)
+    qtbot.waitUntil(lambda: admin_detail.view is not None)
+    button = admin_detail.buttons["publish"]
+    assert button.isEnabled() and button.text() == "Publish anyway"
+    button.click()
+    assert lib.pieces.get(bare).summary.status == "published"

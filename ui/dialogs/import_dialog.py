@@ -12,18 +12,21 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Optional, Sequence
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt, QTimer
-from PySide6.QtWidgets import (QAbstractItemView, QDialog, QHBoxLayout, QHeaderView, QLabel, QProgressBar,
-                               QPushButton, QSplitter, QStackedWidget, QTableView, QVBoxLayout, QWidget)
+from PySide6.QtCore import QDate, QSortFilterProxyModel, Qt, QTimer
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QDateEdit, QDialog, QFormLayout, QHBoxLayout,
+                               QHeaderView, QLabel, QLineEdit, QMessageBox, QProgressBar, QPushButton, QSplitter,
+                               QStackedWidget, QTableView, QVBoxLayout, QWidget)
 
+from enablement.display import count, listed
 from enablement.errors import UserFacingError
-from enablement.models.dto import ImportSummary
+from enablement.models.dto import Actor, ImportSummary, TagSelection
 from enablement.models.vocab import Source
 from ..context import AppContext
 from ..models.import_outcome_model import COL_DETAIL, COL_FILE, COL_OUTCOME, COL_PAGES, ImportOutcomeTableModel
 from ..models.piece_table_model import COL_GATES, COL_STAGES, COL_TITLE, COL_TYPE, PieceTableModel
 from ..models.row_table_model import SortRole
 from ..widgets.piece_editor import SuggestionList, suggestions_for
+from ..text import shown
 from ..widgets.tag_editor import TagEditor
 
 PROGRESS_EVERY_MS = 100
@@ -39,6 +42,37 @@ def summary_line(summary: ImportSummary) -> str:
         if n:
             parts.append(f"{n} {label}")
     return ", ".join(parts) or "No files found."
+
+
+def apply_to(library, actor: Actor, ids: Sequence[int], tags: TagSelection, owner: str | None,  # type: ignore[no-untyped-def]
+             review_by: object) -> None:
+    """Worker: the tagging page's "Apply": tags, then owner and review date when given."""
+    library.pieces.bulk_set_tags(actor, ids, tags, add_only=len(ids) > 1)
+    if owner is not None or review_by != "keep":
+        library.pieces.bulk_update(actor, ids, owner=owner, review_by=review_by)
+
+
+def publish_question(plan) -> str:  # type: ignore[no-untyped-def]
+    """What a bulk publish will do, for the one question asked before it."""
+    lines = [f"{count(len(plan.ready), 'piece')} will be published."]
+    if plan.skipped:
+        lines.append(f"{count(len(plan.skipped), 'piece')} will be skipped:")
+        lines += [f"  • {shown(p.title)}: no {', '.join(missing)}" for p, missing in plan.skipped[:12]]
+        if len(plan.skipped) > 12:
+            lines.append(f"  • and {count(len(plan.skipped) - 12, 'more piece')}")
+    if plan.already:
+        lines.append(f"{count(len(plan.already), 'piece')} already published.")
+    return "\n".join(lines)
+
+
+def publish_outcome(plan) -> str:  # type: ignore[no-untyped-def]
+    """What a bulk publish did, said after it."""
+    text = f"Published {count(len(plan.ready), 'piece')}."
+    if plan.skipped:
+        text += (f" Skipped {count(len(plan.skipped), 'piece')} that "
+                 f"{'lacks' if len(plan.skipped) == 1 else 'lack'} required fields; select "
+                 f"{'it' if len(plan.skipped) == 1 else 'them'} to fill them in.")
+    return text
 
 
 def lookalikes_for(library, piece_ids: Sequence[int]) -> dict[int, list]:  # type: ignore[no-untyped-def]
@@ -225,7 +259,24 @@ class ImportDialog(QDialog):
         self.suggestions.setMaximumHeight(150)
         self.suggestions.itemDoubleClicked.connect(lambda item: self.tag_editor.check(*item.data(256)))
         self.selected_label = QLabel("Select pieces on the left to tag them.")
-        self.apply_button = QPushButton("Add these tags to the selected pieces")
+        self.owner_edit = QLineEdit()
+        self.owner_edit.setObjectName("bulkOwner")
+        self.owner_edit.setPlaceholderText("leave empty to keep each piece's owner")
+        self.has_review = QCheckBox("Review by")
+        self.has_review.setObjectName("bulkHasReview")
+        self.review_by = QDateEdit(QDate.currentDate().addDays(self.app.library.ctx.settings.review_period_days))
+        self.review_by.setObjectName("bulkReviewBy")
+        self.review_by.setCalendarPopup(True)
+        self.review_by.setDisplayFormat("d MMM yyyy")
+        self.review_by.setEnabled(False)
+        self.has_review.toggled.connect(self.review_by.setEnabled)
+        review_row = QHBoxLayout()
+        review_row.addWidget(self.has_review)
+        review_row.addWidget(self.review_by, 1)
+        meta = QFormLayout()
+        meta.addRow("Owner", self.owner_edit)
+        meta.addRow(review_row)
+        self.apply_button = QPushButton("Apply to the selected pieces")
         self.apply_button.setObjectName("applyTags")
         self.apply_button.clicked.connect(self.apply_tags)
         self.publish_button = QPushButton("Publish selected")
@@ -240,13 +291,17 @@ class ImportDialog(QDialog):
         rv.addWidget(self.tag_editor, 1)
         rv.addWidget(QLabel("Suggested from similar pieces (double-click to tick):"))
         rv.addWidget(self.suggestions)
+        rv.addLayout(meta)
         rv.addWidget(self.apply_button)
         split = QSplitter()
         split.addWidget(self.tag_view)
         split.addWidget(right)
         split.setSizes([520, 460])
+        self.publish_label = QLabel(self._rule_text())
+        self.publish_label.setObjectName("publishOutcome")
+        self.publish_label.setWordWrap(True)
         row = QHBoxLayout()
-        row.addWidget(QLabel("Tag pieces so reps find them by the buyer's stage and question; publish when ready."), 1)
+        row.addWidget(self.publish_label, 1)
         row.addWidget(self.publish_button)
         row.addWidget(finish)
         v = QVBoxLayout(page)
@@ -305,10 +360,46 @@ class ImportDialog(QDialog):
         if not ids:
             return
         tags = self.tag_editor.selection(only_touched_facets=len(ids) > 1)
-        self.app.runner.op(self.app.library.pieces.bulk_set_tags, self.app.actor, ids, tags,
-                           add_only=len(ids) > 1).success(lambda _none: self.show_tagging()).write()
+        owner = self.owner_edit.text().strip() or None
+        review = self.review_by.date().toPython() if self.has_review.isChecked() else "keep"
+        self.app.runner.op(apply_to, self.app.library, self.app.actor, ids, tags, owner, review).success(
+            lambda _none: self.show_tagging()).write()
+
+    def _rule_text(self) -> str:
+        from enablement.services.permissions import PUBLISH_FIELDS
+
+        required = [PUBLISH_FIELDS[f] for f in self.app.library.settings.get().publish_requires if f in PUBLISH_FIELDS]
+        text = "Tag pieces so reps find them by the buyer's stage and question."
+        return text + (f" A piece can be published once it has {listed(required)}." if required else "")
 
     def publish_selected(self) -> None:
+        """Say what will be published and what is skipped and why, ask once, then say what happened."""
         ids = self.selected_ids() or [p.id for p in self.tag_pieces.rows]
+        self.app.runner.op(self.app.library.pieces.publish_plan, ids).success(self._ask_publish).read()
+
+    def _ask_publish(self, plan) -> None:  # type: ignore[no-untyped-def]
+        from ..dialogs.text_prompt import confirm
+
+        if not plan.ready:
+            box = QMessageBox(QMessageBox.Icon.Information, "Nothing to publish",
+                              "Nothing can be published yet.\n\n" + publish_question(plan),
+                              QMessageBox.StandardButton.Ok, self)
+            box.finished.connect(box.deleteLater)
+            box.open()
+            self.publish_box = box
+            return
+        # Publishing is asked for every piece shown: the result then says what happened to each,
+        # even if one changed between the question and the answer.
+        ids = [p.id for p in (*plan.ready, *(p for p, _ in plan.skipped), *plan.already)]
+        self.publish_box = confirm(self, "Publish pieces", publish_question(plan),
+                                   f"Publish {count(len(plan.ready), 'piece')}", lambda: self._publish(ids))
+
+    def _publish(self, ids: Sequence[int]) -> None:
         self.app.runner.op(self.app.library.pieces.publish_many, self.app.actor, ids).success(
-            lambda _count: self.show_tagging()).write()
+            self._published).write()
+
+    def _published(self, plan) -> None:  # type: ignore[no-untyped-def]
+        text = publish_outcome(plan)
+        self.publish_label.setText(text)
+        self.app.signals.status_message.emit(text)
+        self.show_tagging()

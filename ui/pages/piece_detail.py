@@ -10,11 +10,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QDialog, QHBoxLayout, QHeaderView, QLabel, QPushButton, QSplitter, QTableView, QTabWidget,
                                QVBoxLayout, QWidget)
 
+from enablement.display import listed
 from enablement.errors import UserFacingError
 from enablement.models.changes import Changes
-from enablement.models.dto import PieceDetail, UseRecord
+from enablement.models.dto import PieceDetail, PieceSummary, UseRecord
 from enablement.models.vocab import Source, Status, UsageKind
-from enablement.services.permissions import Permission
+from enablement.services.permissions import Permission, missing_for_publish
 from enablement.services.piece_files import OPENABLE_TYPES
 from enablement.services.safe_names import safe_file_name
 from ..context import AppContext
@@ -46,6 +47,7 @@ class PieceDetailDialog(QDialog):
         self.app = app
         self.piece_id = piece_id
         self.view: Optional[PieceView] = None
+        self.missing: tuple[str, ...] = ()  # required fields this draft lacks before it can be published
         self.sub_dialog: Optional[QDialog] = None
         self.setObjectName("pieceDetail")
         self.setWindowTitle("Piece")
@@ -214,6 +216,7 @@ class PieceDetailDialog(QDialog):
             if button is not None:
                 button.setVisible(shown)
                 button.setEnabled(shown and (has_file or key != "replace"))
+        self._show_publish_rule(s)
         if self.editor is not None and first:
             self.editor.show_detail(d)
             self.app.runner.op(suggestions_for, self.app.library, self.piece_id).success(
@@ -226,6 +229,22 @@ class PieceDetailDialog(QDialog):
             self.app.runner.op(self.app.library.usage.record, self.app.actor,
                                UseRecord(kind=UsageKind.VIEWED.value, piece_id=self.piece_id)).failure(
                 lambda exc: self.app.signals.status_message.emit(f"This view was not recorded: {exc}")).write()
+
+    def _show_publish_rule(self, s: PieceSummary) -> None:
+        """A draft lacking the library's required fields says so; only an admin may publish it anyway."""
+        self.missing = missing_for_publish(s, self.app.library.settings.get().publish_requires) \
+            if s.status == Status.DRAFT else ()
+        button = self.buttons.get("publish")
+        if self.missing:
+            self.trust.setText(f"Not ready to publish: no {listed(self.missing, 'or')}."
+                               + (" Set them under Edit and tag." if self.editor is not None else ""))
+        if button is None:
+            return
+        force = bool(self.missing) and self.app.can(Permission.FORCE_PUBLISH)
+        button.setText("Publish anyway" if force else "Publish")
+        button.setToolTip(f"It has no {listed(self.missing, 'or')}." if self.missing else "")
+        if self.missing and not force:
+            button.setEnabled(False)
 
     def _changed(self, changes: Changes) -> None:
         if self.piece_id in changes.piece_ids or changes.taxonomy:
@@ -313,7 +332,8 @@ class PieceDetailDialog(QDialog):
             replaced).write()
 
     def publish(self) -> None:
-        self._write(self.app.library.pieces.publish, self.app.actor, self.piece_id, message="Published.")
+        self._write(self.app.library.pieces.publish, self.app.actor, self.piece_id, force=bool(self.missing),
+                    message="Published.")
 
     def archive(self) -> None:
         self._write(self.app.library.pieces.archive, self.app.actor, self.piece_id, message="Archived.")

@@ -1,5 +1,5 @@
-"""Pieces: ``import``, ``list``, ``show``, ``tag``, ``publish``, ``archive``, ``unarchive``,
-``purge`` and ``new-version``."""
+"""Pieces: ``import``, ``list``, ``show``, ``tag``, ``publish``, ``rules``, ``archive``,
+``unarchive``, ``purge`` and ``new-version``."""
 
 from __future__ import annotations
 
@@ -10,11 +10,12 @@ from pathlib import Path
 from enablement.cli.arguments import add_tag_args, parse_date_arg, tag_selection
 from enablement.cli.output import ProgressBar, print_json
 from enablement.cli.registry import LibraryHandler, Registry
-from enablement.display import escape_display as shown
-from enablement.errors import InvalidInput
+from enablement.display import escape_display as shown, listed
+from enablement.errors import InvalidInput, NotFound
 from enablement.models.dto import Actor, PieceSummary
 from enablement.models.vocab import FACETS, Outcome
 from enablement.services.library import Library
+from enablement.services.permissions import PUBLISH_FIELDS
 
 ORDER = 20
 
@@ -65,8 +66,14 @@ def register(registry: Registry) -> None:
     sp.add_argument("--description")
     sp.add_argument("--owner")
     sp.add_argument("--review-by", help="YYYY-MM-DD, or 'none'")
-    for name, action, helptext in (("publish", "publish", "publish a piece"),
-                                   ("archive", "archive", "archive a piece"),
+    sp = registry.add("publish", cmd_publish,
+                      help="publish pieces that carry the library's required fields (see 'rules')")
+    sp.add_argument("ids", type=int, nargs="+", metavar="id")
+    sp.add_argument("--force", action="store_true", help="admins: publish even with required fields missing")
+    sp = registry.add("rules", cmd_rules, help="show or set (admins) what a piece needs before it is published")
+    sp.add_argument("--require", nargs="*", metavar="FIELD", default=None,
+                    help=f"the fields a piece must have: any of {', '.join(PUBLISH_FIELDS)} (none lifts the rule)")
+    for name, action, helptext in (("archive", "archive", "archive a piece"),
                                    ("unarchive", "restore", "bring an archived piece back"),
                                    ("purge", "purge", "erase a piece (admin)")):
         registry.add(name, cmd_simple(action), help=helptext).add_argument("id", type=int)
@@ -173,7 +180,36 @@ def cmd_tag(args: argparse.Namespace, lib: Library, actor: Actor) -> int:
     return 0
 
 
-PAST = {"publish": "Published", "archive": "Archived", "restore": "Restored", "purge": "Purged"}
+def cmd_publish(args: argparse.Namespace, lib: Library, actor: Actor) -> int:
+    ids = list(dict.fromkeys(args.ids))
+    if len(ids) == 1 or args.force:
+        for pid in ids:  # one by one: a refusal names the piece and every field it lacks
+            lib.pieces.publish(actor, pid, force=args.force)
+            print(f"Published piece {pid}.")
+        return 0
+    plan = lib.pieces.publish_many(actor, ids).value
+    for piece in plan.ready:
+        print(f"Published piece {piece.id}: {shown(piece.title)}")
+    for piece in plan.already:
+        print(f"Already published: piece {piece.id}")
+    for piece, missing in plan.skipped:
+        print(f"Not published: piece {piece.id}: {shown(piece.title)}: no {', '.join(missing)}")
+    if len(plan.ready) + len(plan.already) + len(plan.skipped) < len(ids):
+        found = {p.id for p in (*plan.ready, *plan.already, *(p for p, _ in plan.skipped))}
+        raise NotFound("No piece with id " + ", ".join(str(i) for i in ids if i not in found) + ".")
+    return 0 if not plan.skipped else 1
+
+
+def cmd_rules(args: argparse.Namespace, lib: Library, actor: Actor) -> int:
+    if args.require is not None:
+        lib.settings.set_publish_requires(actor, args.require)
+    required = lib.settings.get().publish_requires
+    words = listed([PUBLISH_FIELDS[f] for f in required if f in PUBLISH_FIELDS])
+    print(f"A piece needs {words} before it is published." if words else "Any piece can be published.")
+    return 0
+
+
+PAST = {"archive": "Archived", "restore": "Restored", "purge": "Purged"}
 
 
 def cmd_simple(action: str) -> LibraryHandler:
