@@ -111,6 +111,7 @@ class VersionInfo:
     note: str
     created_at: datetime
     created_by: str
+    doc_title: str = ""  # the title in the file's own metadata
 
 
 @dataclass(frozen=True)
@@ -155,6 +156,7 @@ class PieceDetail:
     versions: tuple[VersionInfo, ...]
     current_version_id: Optional[int]
     text_excerpt: str = ""
+    title_source: str = ""  # where the title came from (services.titles), for marketing
 
     @property
     def id(self) -> int:

@@ -16,7 +16,6 @@ import os
 import re
 import threading
 import time
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -31,13 +30,12 @@ from enablement.models.vocab import Outcome, ReviewState, Source, Status
 from enablement.services.context import LibraryContext
 from enablement.services.permissions import Permission, require
 from enablement.services.pieces import PieceService, _check_url, piece_changes
+from enablement.services.titles import choose_title
 from enablement.storage import pieces_repo
 from enablement.storage.blobs import StagedBlob, StoredBlob
 
 ProgressCallback = Callable[[int, int, str], None]
 
-_JUNK_TITLES = re.compile(r"^(untitled|document\d*|presentation\d*|powerpoint presentation|"
-                          r"microsoft (word|powerpoint) - .*|slide \d+|title)$", re.IGNORECASE)
 # Each index commit merges segments: flush once a second during a bulk import (a piece is
 # still searchable within a second of landing; measured 153 → 174 pages/s at 2 s).
 _INDEX_BATCH_SECONDS = 1.0
@@ -104,15 +102,6 @@ def nothing_to_import(paths: list[Path], library_root: Path) -> str:
             reasons.append(f"{shown} is not a regular file")
     more = f" (and {len(paths) - 3} more)" if len(paths) > 3 else ""
     return "Nothing to import: " + "; ".join(reasons) + more + "."
-
-
-def title_from(doc_title: str, path: Path) -> str:
-    """The document's own title when it is meaningful, else a tidy file name."""
-    doc_title = " ".join(unicodedata.normalize("NFC", doc_title).split())
-    if doc_title and not _JUNK_TITLES.match(doc_title) and len(doc_title) >= 3:
-        return doc_title[:300]
-    stem = re.sub(r"[_\-]+", " ", unicodedata.normalize("NFC", path.stem)).strip()
-    return (stem[:1].upper() + stem[1:])[:300] if stem else path.name[:300]
 
 
 class ImportService:
@@ -240,7 +229,7 @@ class ImportService:
         detail = "; ".join(d for d in (cand.note, extracted.detail) if d)
         stored = self.ctx.blobs.commit(cand.staged)
         file_type = extracted.file_type or cand.file_type
-        title = title_from(extracted.title, cand.path)
+        title = choose_title(extracted.title, cand.path.name).title
         try:
             return self._insert_piece(actor, cand, stored, extracted, detail, file_type, title, tags, source, owner)
         except IntegrityError:

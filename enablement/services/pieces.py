@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+from dataclasses import replace
 from datetime import date
 from typing import Iterable, Sequence
 
@@ -13,6 +14,7 @@ from enablement.models.tables import Piece, PieceVersion, stored_id, utcnow
 from enablement.models.vocab import FACETS, ReviewState, Role, Source, Status
 from enablement.services.context import LibraryContext
 from enablement.services.permissions import Permission, PublishPlan, can, plan_publish, publish_check, require
+from enablement.services.titles import BY_HAND, title_source
 from enablement.storage import pieces_repo
 
 PURGED = "purged"
@@ -43,7 +45,9 @@ class PieceService:
             found = pieces_repo.detail(s, piece_id, self.ctx.today())
         if found is None or found.summary.status == PURGED:
             raise NotFound(f"No piece with id {piece_id}.")
-        return found
+        first = found.versions[-1] if found.versions else None  # newest first: the last is the first import
+        source = title_source(found.title, first.doc_title, first.original_name) if first else BY_HAND
+        return replace(found, title_source=source)
 
     def review_queue(self) -> builtins.list[PieceSummary]:
         """Rep-made submissions waiting for marketing."""

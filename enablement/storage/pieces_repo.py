@@ -107,7 +107,8 @@ def detail(session: Session, piece_id: int, today: date) -> PieceDetail | None:
     names = {u.id: u.name for u in session.exec(select(User))}
     versions = tuple(
         VersionInfo(stored_id(v.id), v.number, v.original_name, v.file_type, v.size, v.page_count, v.blob_sha256,
-                    v.outcome, v.outcome_detail, v.note, v.created_at, names.get(v.created_by_id or -1, ""))
+                    v.outcome, v.outcome_detail, v.note, v.created_at, names.get(v.created_by_id or -1, ""),
+                    v.doc_title)
         for v in session.exec(select(PieceVersion).where(PieceVersion.piece_id == piece_id)
                               .order_by(col(PieceVersion.number).desc())))
     current = next((v for v in versions if v.id == p.current_version_id), None)

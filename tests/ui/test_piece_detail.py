@@ -170,3 +170,28 @@ def test_a_draft_says_what_it_lacks_and_only_an_admin_publishes_it_anyway(make_a
     assert button.isEnabled() and button.text() == "Publish anyway"
     button.click()
     assert lib.pieces.get(bare).summary.status == "published"
+
+
+def test_marketing_sees_where_the_title_came_from(make_app_ctx, make_window, qtbot, tmp_path):
+    ctx = make_app_ctx("marketing")
+    lib = ctx.library
+    deck = make_docx(tmp_path / "pricing_one-pager.docx", ["Team, Business and Enterprise"], title="Word Document")
+    pid = lib.importer.import_paths(ctx.actor, [deck]).value.piece_ids[0]
+    window = make_window(ctx)
+    detail = flows.open_piece(window, ctx, pid)
+    qtbot.waitUntil(lambda: detail.view is not None)
+    assert detail.heading.text().startswith("Pricing one pager")
+    source = "the file name (its title “Word Document” is a template default)"
+    assert detail.editor.title_source.text() == f"Title from {source}."
+    assert "Title from" in detail.info.text() and "is a template default" in detail.info.text()
+    detail.editor.title.setText("Pricing one-pager 2026")
+    detail.editor.save_button.click()
+    qtbot.waitUntil(lambda: detail.editor.title_source.text() == "Title from set in the library.")
+
+
+def test_a_rep_does_not_see_the_title_source(demo_ctx, make_window, qtbot):
+    window = make_window(demo_ctx)
+    piece = piece_titled(demo_ctx.library, "Security", "pdf")
+    detail = flows.open_piece(window, demo_ctx, piece.id)
+    qtbot.waitUntil(lambda: detail.view is not None)
+    assert detail.editor is None and "Title from" not in detail.info.text()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional
@@ -187,6 +188,7 @@ class PieceDetailDialog(QDialog):
                 ("Added", f"{nice_date(d.created_at.date())} by {d.created_by}"),
                 ("Published", nice_date(d.published_at.date()) if d.published_at else "not yet"),
                 ("File", current.original_name if current else (d.url or "")),
+                ("Title from", html.escape(d.title_source) if self.editor is not None else ""),
                 ("Text", "" if s.outcome == "ok" else f"{s.outcome}: {s.outcome_detail}")]
         if d.review_note:
             rows.append(("Review note", d.review_note))
@@ -217,6 +219,8 @@ class PieceDetailDialog(QDialog):
                 button.setVisible(shown)
                 button.setEnabled(shown and (has_file or key != "replace"))
         self._show_publish_rule(s)
+        if self.editor is not None and not first:
+            self.editor.show_title_source(d.title_source)
         if self.editor is not None and first:
             self.editor.show_detail(d)
             self.app.runner.op(suggestions_for, self.app.library, self.piece_id).success(

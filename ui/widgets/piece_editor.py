@@ -59,6 +59,10 @@ class PieceEditor(QWidget):
         self.setObjectName("pieceEditor")
         self.title = QLineEdit()
         self.title.setObjectName("editTitle")
+        self.title_source = QLabel("")
+        self.title_source.setObjectName("titleSource")
+        self.title_source.setWordWrap(True)
+        self.title_source.setEnabled(False)  # drawn as a quiet note under the title
         self.description = QPlainTextEdit()
         self.description.setObjectName("editDescription")
         self.description.setMaximumHeight(80)
@@ -87,6 +91,7 @@ class PieceEditor(QWidget):
         self.save_button.clicked.connect(self._save)
         form = QFormLayout()
         form.addRow("Title", self.title)
+        form.addRow("", self.title_source)
         form.addRow("Description", self.description)
         form.addRow("Owner", self.owner)
         form.addRow("", review_row)
@@ -113,6 +118,11 @@ class PieceEditor(QWidget):
         self.review_by.setEnabled(s.review_by is not None)
         self.review_by.setDate(QDate(s.review_by) if s.review_by else QDate.currentDate().addMonths(6))
         self.tags.set_tags(s.tags)
+        self.show_title_source(detail.title_source)
+
+    def show_title_source(self, source: str) -> None:
+        """Where the title came from: the file's own title, its name (and why), or set by hand."""
+        self.title_source.setText(f"Title from {source}." if source else "")
 
     def _apply_item(self, item: QListWidgetItem) -> None:
         key = item.data(256)

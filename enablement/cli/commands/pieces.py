@@ -145,6 +145,8 @@ def cmd_show(args: argparse.Namespace, lib: Library, actor: Actor) -> int:
     print(f"{shown(s.title)}  (piece {s.id}, {s.status}, {s.source})")
     if d.url:
         print(f"  link:      {shown(d.url)}")
+    if d.title_source:
+        print(f"  title:     from {shown(d.title_source)}")
     print(f"  owner:     {shown(s.owner) or '-'}   review by: {s.review_by or '-'}{'  STALE' if s.stale else ''}")
     for dim in ("stage", "gate", *FACETS):
         labels = s.labels(dim)
