@@ -67,7 +67,7 @@ def test_taxonomy_check_backup_restore_reindex_and_usage(cli, tmp_path):
     assert cli("taxonomy", "import", str(tmp_path / "t.json"))[1].startswith("Taxonomy merged: 0 added")
     code, out, _ = cli("check", "--json")
     assert code == 0 and json.loads(out)["ok"] is True
-    assert cli("reindex")[1].startswith("Search index rebuilt: 1 pieces")
+    assert cli("reindex")[1].startswith("Search index rebuilt: 1 piece (")
     assert cli("users", "add", "Rita", "--role", "rep")[0] == 0
     assert cli("publish", "1")[0] == 1  # untagged: refused
     cli("tag", "1", "--gate", "security-ok", "--owner", "Priya", "--review-by", "2030-01-01")

@@ -224,7 +224,7 @@ def test_the_command_line_lists_missing_files_and_exits_3(backup: Path, tmp_path
     code = main(["--library", str(tmp_path / "restored"), "restore", str(crafted)])
     out = capsys.readouterr().out
     assert code == 3
-    assert out.count("MISSING piece") == 1 and "(3 pieces, 2 files; 1 pieces have no file)" in out
+    assert out.count("MISSING piece") == 1 and "(3 pieces, 2 files; 1 piece without a file)" in out
     code = main(["--library", str(tmp_path / "refused"), "restore", str(rewrite(
         backup, tmp_path / "odd.zip", extra={"../evil": b"x"}))])
     err = capsys.readouterr().err

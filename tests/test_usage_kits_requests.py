@@ -105,6 +105,14 @@ def test_kit_build_export_merged_pdf_and_usage(library: Library, actors, pieces,
     assert result.merged_pages == len(reader.pages) == 1 + 1 + 2
     cover = reader.pages[0].extract_text()
     assert "Harbor Mutual / security call" in cover and "Harbor Mutual" in cover and "Security FAQ" in cover
+    # The cover: the account, the buyer questions covered (with the pieces answering each), and
+    # each piece with a short summary (the opening of its text here: none has a description).
+    assert cover.startswith("PREPARED FOR\nHarbor Mutual\nHarbor Mutual / security call\n3 pieces · ")
+    assert "prepared by Rita Rep" in cover
+    first_gate = library.taxonomy.get().stages[0].gates[0].question
+    assert f"Buyer questions this kit answers\nAwareness\n{first_gate}\npieces 1, 2, 3\nIn this kit" in cover
+    assert "1\nHarbor Mutual Case Study\nPDF · 1 page\nHarbor Mutual case study" in cover
+    assert "Why it is here: Send after the call" in cover
     assert "Harbor Mutual case study" in reader.pages[1].extract_text()
     assert "SOC 2" in reader.pages[3].extract_text()
     with zipfile.ZipFile(result.zip_path) as zf:
@@ -178,3 +186,18 @@ def test_request_life_cycle(library: Library, actors, pieces):
     assert library.requests.get(other).decline_reason == "Not offered"
     with pytest.raises(InvalidInput):
         library.requests.create(rep, "  ")
+
+
+def test_a_one_piece_kit_cover_says_1_piece_and_the_description(library: Library, actors, pieces, tmp_path):
+    rep, mk = actors["rep"], actors["marketing"]
+    library.pieces.update(mk, pieces["Security Whitepaper"],
+                          description="How we protect customer data: SOC 2 Type II, encryption at rest and in "
+                                      "transit, access reviews, and the evidence a security team can ask for. " * 3)
+    kit = library.kits.create(rep, "Security review").value
+    library.kits.add(rep, kit, pieces["Security Whitepaper"])
+    result = library.kits.export(rep, kit, tmp_path / "out").value
+    cover = PdfReader(result.merged_pdf).pages[0].extract_text()
+    assert cover.startswith("CALL KIT\nSecurity review\n1 piece · ")
+    summary = cover.split("PDF · 2 pages\n", 1)[1].replace("\n", " ")
+    assert summary.startswith("How we protect customer data: SOC 2 Type II") and "…" in summary
+    assert len(summary) < 300  # a short summary, not the description thrice

@@ -14,6 +14,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKe
 from PySide6.QtWidgets import (QLabel, QLineEdit, QListWidget, QListWidgetItem, QMainWindow, QProgressBar,
                                QSizePolicy, QSplitter, QStackedWidget, QToolBar, QWidget)
 
+from enablement.display import count
 from enablement.models.changes import Changes
 from enablement.models.dto import Actor, UserInfo
 from enablement.services.permissions import Permission
@@ -106,7 +107,7 @@ class MainWindow(QMainWindow):
 
         def done(fixed: int) -> None:
             if fixed:
-                self.statusBar().showMessage(f"Search index repaired: {fixed} pieces brought up to date.", 8000)
+                self.statusBar().showMessage(f"Search index repaired: {count(fixed, 'piece')} brought up to date.", 8000)
                 self.app.announce(Changes(index=True))
             else:
                 self.statusBar().clearMessage()

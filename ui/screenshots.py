@@ -161,6 +161,16 @@ def main(argv: list[str] | None = None) -> int:
         dialog.publish_box.close()
         dialog.close()
 
+        if path := shot("12-kit-cover"):
+            render_kit_cover(library, sam, work / "kit", path)
+
+        from .dialogs.first_run import WhoAreYouDialog
+
+        who = WhoAreYouDialog(library.users.list(), demo=True)
+        who.show()
+        grab(who, shot("13-who-are-you"))  # type: ignore[arg-type]
+        who.close()
+
         detail = flows.open_piece(window, app, piece.id)
         if detail.editor is not None:
             detail.tabs.setCurrentWidget(detail.editor)
@@ -170,6 +180,21 @@ def main(argv: list[str] | None = None) -> int:
     library.close()
     del qapp
     return 0
+
+
+def render_kit_cover(library, actor, folder: Path, path: Path) -> Path:  # type: ignore[no-untyped-def]
+    """The first page of the rep's first kit's merged PDF, as a reader shows it."""
+    from PySide6.QtCore import QSize
+    from PySide6.QtPdf import QPdfDocument
+
+    kit = library.kits.list(actor)[0]
+    merged = library.kits.export(actor, kit.id, folder).value.merged_pdf
+    document = QPdfDocument()
+    document.load(str(merged))
+    document.render(0, QSize(850, 1200)).save(str(path), "PNG")
+    document.close()
+    print(path)
+    return path
 
 
 def show_a_gate(page) -> None:  # type: ignore[no-untyped-def]

@@ -8,6 +8,8 @@ from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarC
 from reportlab.graphics.shapes import Drawing, Rect, String
 from reportlab.lib import colors
 
+from enablement.display import count
+
 INK = colors.HexColor("#1F2D3D")
 BLUE = colors.HexColor("#2E75B6")
 GREEN = colors.HexColor("#C6E0B4")
@@ -124,7 +126,7 @@ def coverage_grid(title: str, rows: Sequence[dict[str, Any]], width: float = 760
             d.add(String(x + 6, y + cell_h - 22, line, fontName="Helvetica", fontSize=7, fillColor=INK))
             if g["status"] != "GAP":
                 fresh = g["freshest_age_days"]
-                d.add(String(x + 6, y + cell_h - 33, f"{g['uses']} uses · {fresh}d old", fontName="Helvetica",
+                d.add(String(x + 6, y + cell_h - 33, f"{count(g['uses'], 'use')} · {fresh}d old", fontName="Helvetica",
                              fontSize=7, fillColor=INK))
     legend_y = 4
     for k, (fill, text) in enumerate(((GREEN_DARK, "used (darker = more uses)"), (AMBER, "pieces, no use"),

@@ -213,7 +213,8 @@ class KitService:
             if progress:
                 progress(total - 1, total, "merged PDF")
             merged_path = staging / safe_file_name(f"{kit.name} - merged.pdf")
-            merged_pages, merge_skipped = merged_kit_pdf(kit, self.ctx.taxonomy(), pdfs, merged_path)
+            merged_pages, merge_skipped = merged_kit_pdf(kit, self.ctx.taxonomy(), pdfs, merged_path,
+                                                         about=self._summaries(kit), prepared_by=actor.name)
             skipped.extend(merge_skipped)
             folder = unique_path(target_dir, safe_file_name(kit.name, default="kit"))
             staging.rename(folder)
@@ -235,6 +236,18 @@ class KitService:
             progress(total, total, "done")
         result = KitExport(folder, tuple(files), merged, merged_pages, zip_path, tuple(skipped))
         return Done(result, Changes(usage=True, kits=True))
+
+    def _summaries(self, kit: KitInfo) -> dict[int, str]:
+        """A short summary of each piece for the cover page: its description or its text's opening."""
+        from enablement.services.kit_pdf import short_summary
+
+        about = {}
+        with self.ctx.read() as s:
+            for item in kit.items:
+                found = pieces_repo.detail(s, item.piece.id, self.ctx.today())
+                if found is not None:
+                    about[item.piece.id] = short_summary(found.description, found.text_excerpt)
+        return about
 
     def ctx_piece_file(self, piece_id: int) -> tuple[str, str, str] | None:
         from enablement.models.tables import PieceVersion

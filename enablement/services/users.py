@@ -19,6 +19,23 @@ def _info(u: User) -> UserInfo:
     return UserInfo(stored_id(u.id), u.name, u.role, u.team, u.active, u.is_demo)
 
 
+def user_name(typed: str) -> str:
+    """The name a user gets from what was typed (spaces tidied), or "" when it is no name:
+    empty, spaces, or only punctuation and invisible marks."""
+    name = " ".join((typed or "").split())
+    return name if any(ch.isalnum() for ch in name) else ""
+
+
+def _checked(name: str, role: str) -> str:
+    """The name a new user gets, or InvalidInput: every way of adding a user passes here."""
+    name = user_name(name)
+    if not name:
+        raise InvalidInput("A user needs a name.")
+    if role not in ROLES:
+        raise InvalidInput(f"Unknown role '{role}'; roles are: {', '.join(ROLES)}.")
+    return name
+
+
 class UserService:
     def __init__(self, ctx: LibraryContext) -> None:
         self.ctx = ctx
@@ -57,11 +74,7 @@ class UserService:
     def create(self, actor: Actor | None, name: str, role: str, team: str = "",
                is_demo: bool = False) -> Done[UserInfo]:
         """Add a user. ``actor`` may be None only while the library has no users at all."""
-        name = (name or "").strip()
-        if not name:
-            raise InvalidInput("A user needs a name.")
-        if role not in ROLES:
-            raise InvalidInput(f"Unknown role '{role}'; roles are: {', '.join(ROLES)}.")
+        name = _checked(name, role)
         with self.ctx.write() as w:
             s = w.session
             w.record(USERS_CHANGED)
@@ -79,13 +92,14 @@ class UserService:
 
     def ensure(self, name: str, role: str, team: str = "", is_demo: bool = False) -> UserInfo:
         """The user called ``name``, created with ``role`` if missing (start-up and demo)."""
+        name = _checked(name, role)
         existing = self.find(name)
         if existing is not None:
             return existing
         with self.ctx.write() as w:
             s = w.session
             w.record(USERS_CHANGED)
-            user = User(name=name.strip(), role=role, team=team, is_demo=is_demo)
+            user = User(name=name, role=role, team=team, is_demo=is_demo)
             s.add(user)
             s.flush()
             return _info(user)

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout
 
 from enablement.models.dto import UserInfo
 from enablement.models.vocab import Role
+from enablement.services.users import user_name
 from ..widgets.user_menu import ROLE_LABELS
 
 ROLE_HELP = {Role.REP: "find, preview, send and log collateral; build call kits; ask for what is missing",
@@ -37,12 +38,21 @@ class WhoAreYouDialog(QDialog):
         self.users = QListWidget()
         self.users.setObjectName("userList")
         for u in users:
-            item = QListWidgetItem(f"{u.name} — {ROLE_LABELS.get(u.role, u.role)}: {ROLE_HELP.get(u.role, '')}")
+            role = ROLE_LABELS.get(u.role, u.role)
+            team = f" ({u.team})" if u.team and u.team.casefold() != role.casefold() else ""
+            item = QListWidgetItem(f"{u.name} — {role}{team}")
             item.setData(256, u)
             self.users.addItem(item)
         rep = next((i for i in range(self.users.count()) if self.users.item(i).data(256).role == Role.REP), 0)
         self.users.setCurrentRow(rep)
-        self.users.itemDoubleClicked.connect(lambda _i: self.accept())
+        # Choosing in the list (mouse or arrow keys) means "I am one of these people"; a double
+        # click picks that person and starts, through the same check as the Start button.
+        self.users.currentRowChanged.connect(lambda _row: self.pick.setChecked(True))
+        self.users.itemClicked.connect(lambda _item: self.pick.setChecked(True))
+        self.users.itemDoubleClicked.connect(self._start_as)
+        roles = QLabel("<br>".join(f"<b>{label}</b>: {ROLE_HELP[key]}" for key, label in ROLE_LABELS.items()))
+        roles.setObjectName("roleHelp")
+        roles.setWordWrap(True)
         self.new = QRadioButton("Someone new:")
         self.new.setChecked(not users)
         self.name = QLineEdit()
@@ -51,14 +61,14 @@ class WhoAreYouDialog(QDialog):
         self.role = QComboBox()
         self.role.setObjectName("newRole")
         for key, label in ROLE_LABELS.items():
-            self.role.addItem(f"{label} — {ROLE_HELP[key]}", key.value)
+            self.role.addItem(label, key.value)
         self.name.textEdited.connect(lambda _t: self.new.setChecked(True))
         form = QFormLayout()
         form.addRow("Name", self.name)
         form.addRow("Role", self.role)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Start")
-        buttons.accepted.connect(self._accept)
+        buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         v = QVBoxLayout(self)
         v.addWidget(intro)
@@ -66,17 +76,29 @@ class WhoAreYouDialog(QDialog):
         v.addWidget(self.users, 1)
         v.addWidget(self.new)
         v.addLayout(form)
+        v.addWidget(roles)
         v.addWidget(buttons)
+        (self.users if users else self.name).setFocus()  # arrows and Enter work from the start
 
-    def _accept(self) -> None:
-        if self.new.isChecked() and not self.name.text().strip():
+    def _start_as(self, item: QListWidgetItem) -> None:
+        self.users.setCurrentItem(item)
+        self.pick.setChecked(True)
+        self.accept()
+
+    def accept(self) -> None:
+        """Every way of starting (Start, Enter, a double click) passes here: a new person needs
+        a name, a listed person must be chosen."""
+        if self.new.isChecked() and not user_name(self.name.text()):
             self.name.setFocus()
             self.name.setPlaceholderText("Please type your name")
             return
-        self.accept()
+        if not self.new.isChecked() and self.users.currentItem() is None:
+            self.users.setFocus()
+            return
+        super().accept()
 
     def choice(self) -> tuple[Optional[UserInfo], str, str]:
         """(an existing user, or None with the new name and role)."""
-        if self.pick.isChecked() and self.users.currentItem() is not None:
+        if not self.new.isChecked() and self.users.currentItem() is not None:
             return self.users.currentItem().data(256), "", ""
-        return None, self.name.text().strip(), self.role.currentData()
+        return None, user_name(self.name.text()), self.role.currentData()

@@ -144,7 +144,7 @@ class ImportDialog(QDialog):
     def _set_progress(self, done: int, total: int, name: str) -> None:
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue(done)
-        self.progress_label.setText(f"{done} of {total} files: {name}")
+        self.progress_label.setText(f"{done} of {count(total, 'file')}: {name}")
 
     def cancel(self) -> None:
         if self.handle is not None:

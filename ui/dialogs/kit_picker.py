@@ -6,6 +6,7 @@ from typing import Optional
 
 from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QWidget
 
+from enablement.display import count
 from enablement.models.changes import Changes
 from enablement.models.dto import Done, KitInfo
 
@@ -21,7 +22,7 @@ class KitPickerDialog(QDialog):
         self.kit.setObjectName("kitCombo")
         for kit in kits:
             extra = f" — {kit.account}" if kit.account else ""
-            self.kit.addItem(f"{kit.name}{extra} ({len(kit.items)} pieces)", kit.id)
+            self.kit.addItem(f"{kit.name}{extra} ({count(len(kit.items), 'piece')})", kit.id)
         self.kit.addItem("New kit…", NEW_KIT)
         self.name = QLineEdit()
         self.name.setObjectName("kitName")

@@ -6,6 +6,7 @@ from typing import Any, Optional
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 
+from enablement.display import count
 from enablement.models.journey import JourneyCell, JourneyMap
 from .row_table_model import Index, RowRole, SortRole
 
@@ -104,7 +105,7 @@ def age_text(days: Optional[int]) -> str:
 def cell_summary(cell: JourneyCell, window_days: int) -> str:
     if cell.empty:
         return "No content — request it"
-    pieces = "1 piece" if cell.published == 1 else f"{cell.published} pieces"
+    pieces = count(cell.published, "piece")
     return f"{pieces}, {cell.used_pieces} used in {window_days} d, freshest {age_text(cell.age_days)}"
 
 

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDoubleSpinBox, 
                                QGroupBox, QHBoxLayout, QLabel, QPushButton, QScrollArea, QSplitter, QTabWidget,
                                QVBoxLayout, QWidget)
 
+from enablement.display import count
 from enablement.errors import UserFacingError
 from enablement.models.changes import Changes
 from enablement.models.dto import Actor, UserInfo
@@ -392,26 +393,27 @@ class ReportsPage(LazyPage):
         self.archive_table.set_table(u.table("archive_candidates"), "title")
         a = bundle.adoption
         self.adoption_label.setText(f"<b>{a.active_reps} of {a.reps}</b> reps used the library in the period "
-                                    f"({_pct(a.share_active)}); {a.rep_uses:,} uses by reps, "
+                                    f"({_pct(a.share_active)}); {count(a.rep_uses, 'use')} by reps, "
                                     f"{a.reps_never_searched} never searched.")
         self.reps_table.set_table(a.table("reps"), "rep")
         self.never_table.set_table(a.table("never_searched"), "rep")
         self.source_table.set_table(a.table("by_source"), "source")
         g = bundle.gaps
-        self.gaps_label.setText(f"<b>{g.zero_result_searches + g.unopened_searches:,}</b> of {g.searches:,} searches "
+        self.gaps_label.setText(f"<b>{g.zero_result_searches + g.unopened_searches:,}</b> of {count(g.searches, 'search', 'searches')} "
                                 f"found nothing useful ({_pct(g.share_unanswered)}): {g.zero_result_searches:,} had "
                                 f"zero results, {g.unopened_searches:,} had results nobody opened. Each row is "
                                 "content reps looked for; “Request this…” asks marketing for it.")
         self.gaps_table.set_table(g.table("gaps"), "query")
         r = bundle.requests
         mean = f"{r.mean_days_to_fulfil:.1f} days" if r.mean_days_to_fulfil is not None else "—"
-        self.requests_label.setText(f"<b>{r.requests}</b> requests in the period: {r.open} open, {r.fulfilled} "
+        self.requests_label.setText(f"<b>{r.requests}</b> {'request' if r.requests == 1 else 'requests'} in the period: {r.open} open, {r.fulfilled} "
                                     f"fulfilled, {r.declined} declined. Mean time to fulfil: {mean}.")
         self.requests_gate_table.set_table(r.table("by_gate"), "gate")
         self.requests_open_table.set_table(r.table("open"), "title")
         fr = bundle.freshness
-        self.freshness_label.setText(f"<b>{fr.stale}</b> of {fr.published} published pieces are past their review "
-                                     f"date ({_pct(fr.share_stale)}); {fr.no_review_date} have no review date.")
+        self.freshness_label.setText(f"<b>{fr.stale}</b> of {count(fr.published, 'published piece')} "
+                                     f"{'is' if fr.stale == 1 else 'are'} past their review date ({_pct(fr.share_stale)}); "
+                                     f"{fr.no_review_date} {'has' if fr.no_review_date == 1 else 'have'} no review date.")
         self.owners_table.set_table(fr.table("by_owner"), "owner")
         self.stale_table.set_table(fr.table("stale"), "title")
         self._show_value(bundle)
@@ -419,15 +421,15 @@ class ReportsPage(LazyPage):
 
     def _show_overview(self, b: Dashboard) -> None:
         u, h, a, c, fr, hp = b.used, b.hours, b.adoption, b.coverage, b.freshness, b.helpfulness
-        self.cards["used"].set_value(_pct(u.share_used), f"{u.used} of {u.published} published pieces; "
+        self.cards["used"].set_value(_pct(u.share_used), f"{u.used} of {count(u.published, 'published piece')}; "
                                      f"{u.ignored} ignored", "good" if (u.share_used or 0) >= 0.5 else "stale")
-        self.cards["hours"].set_value(f"{h.hours_saved:,.0f} h", f"{h.reuses} reuses × {h.hours_per_piece:g} h")
+        self.cards["hours"].set_value(f"{h.hours_saved:,.0f} h", f"{count(h.reuses, 'reuse')} × {h.hours_per_piece:g} h")
         self.cards["adoption"].set_value(f"{a.active_reps} of {a.reps}", f"{_pct(a.share_active)} of reps active")
-        self.cards["coverage"].set_value(f"{c.cells - c.gaps} of {c.cells}", f"{c.gaps} gates with no content",
+        self.cards["coverage"].set_value(f"{c.cells - c.gaps} of {c.cells}", f"{count(c.gaps, 'gate')} with no content",
                                          "empty" if c.gaps else "good")
         self.cards["stale"].set_value(str(fr.stale), f"{_pct(fr.share_stale)} of published pieces",
                                       "stale" if fr.stale else None)
-        self.cards["helpful"].set_value(_pct(hp.helpful_ratio), f"{hp.helpful} of {hp.feedback} answers")
+        self.cards["helpful"].set_value(_pct(hp.helpful_ratio), f"{hp.helpful} of {count(hp.feedback, 'answer')}")
         self.reasons_label.setText(
             f"<b>Why {count_phrase(u.ignored, 'piece was', 'pieces were')} ignored:</b> "
             f"{u.never_surfaced} never came up in a search, {u.surfaced_not_opened} came up but "
@@ -501,7 +503,7 @@ class ReportsPage(LazyPage):
                 self.bundle = replace(self.bundle, hours=report)
                 self._show_value(self.bundle)
                 self.cards["hours"].set_value(f"{report.hours_saved:,.0f} h",
-                                              f"{report.reuses} reuses × {report.hours_per_piece:g} h")
+                                              f"{count(report.reuses, 'reuse')} × {report.hours_per_piece:g} h")
 
         # Only this report depends on the setting: recount just it.
         self.app.runner.op(self.app.library.reports.hours_saved, self.app.actor, self.bundle.filter,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from enablement.display import count
 from enablement.cli.output import ProgressBar, print_json
 from enablement.cli.registry import Registry
 from enablement.models.dto import Actor
@@ -40,7 +41,7 @@ def cmd_kit(args: argparse.Namespace, lib: Library, actor: Actor) -> int:
         for pid in args.pieces:
             lib.kits.add(actor, args.kit, pid)
         kit = lib.kits.get(actor, args.kit)
-        print(f"'{kit.name}' now holds {len(kit.items)} pieces.")
+        print(f"'{kit.name}' now holds {count(len(kit.items), 'piece')}.")
         for w in kit.warnings:
             print(f"warning: {w}")
     elif args.action == "list":
@@ -49,7 +50,7 @@ def cmd_kit(args: argparse.Namespace, lib: Library, actor: Actor) -> int:
             print_json(kits)
         else:
             for k in kits:
-                print(f"{k.id:>4}  {k.name}  ({len(k.items)} pieces){'  account: ' + k.account if k.account else ''}")
+                print(f"{k.id:>4}  {k.name}  ({count(len(k.items), 'piece')}){'  account: ' + k.account if k.account else ''}")
     else:
         kit = lib.kits.get(actor, args.kit)
         for w in kit.warnings:
@@ -57,8 +58,8 @@ def cmd_kit(args: argparse.Namespace, lib: Library, actor: Actor) -> int:
         bar = ProgressBar("Exporting")
         result = lib.kits.export(actor, args.kit, args.target, as_zip=args.zip, progress=bar).value
         bar.close()
-        print(f"Exported {len(result.files)} files to {result.folder}")
-        print(f"Merged PDF: {result.merged_pdf} ({result.merged_pages} pages, cover included)")
+        print(f"Exported {count(len(result.files), 'file')} to {result.folder}")
+        print(f"Merged PDF: {result.merged_pdf} ({count(result.merged_pages, 'page')}, cover included)")
         if result.zip_path:
             print(f"Zip: {result.zip_path}")
         for s in result.skipped:

@@ -6,6 +6,7 @@ import argparse
 import os
 from pathlib import Path
 
+from enablement.display import count
 from enablement.cli.output import ProgressBar
 from enablement.cli.registry import Registry
 from enablement.services.library import Library
@@ -37,6 +38,6 @@ def cmd_demo(args: argparse.Namespace, root: Path) -> int:
     bar = ProgressBar("Creating demo library")
     with create_demo_library(root, progress=bar) as lib:
         bar.close()
-        print(f"Demo library ready in {root}: {len(lib.pieces.list(statuses=None))} pieces, "
-              f"{len(lib.users.list())} users (demo data).")
+        print(f"Demo library ready in {root}: {count(len(lib.pieces.list(statuses=None)), 'piece')}, "
+              f"{count(len(lib.users.list()), 'user')} (demo data).")
     return 0

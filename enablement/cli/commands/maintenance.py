@@ -8,7 +8,7 @@ from pathlib import Path
 
 from enablement.cli.output import ProgressBar, print_json
 from enablement.cli.registry import Registry
-from enablement.display import escape_display
+from enablement.display import escape_display, count
 from enablement.models.dto import Actor
 from enablement.services.library import Library
 
@@ -47,13 +47,13 @@ def cmd_check(args: argparse.Namespace, lib: Library, actor: Actor) -> int:
         for p in report.problems:
             print(f"PROBLEM [{p.kind}] {p.detail}")
         facts = report.facts
-        print(f"{facts.get('pieces')} pieces, {facts.get('blobs')} files, schema {facts.get('schema')}; "
-              f"collectable: {facts.get('collectable_blob_files')} unused files, "
-              f"{facts.get('leftover_temp_files')} temp files")
+        print(f"{count(int(facts.get('pieces') or 0), 'piece')}, {count(int(facts.get('blobs') or 0), 'file')}, schema {facts.get('schema')}; "
+              f"collectable: {count(int(facts.get('collectable_blob_files') or 0), 'unused file')}, "
+              f"{count(int(facts.get('leftover_temp_files') or 0), 'temp file')}")
         index = facts.get("index")
         if isinstance(index, dict) and index.get("problem"):
             print(f"note: {index['problem']}")
-        print("Library is consistent." if report.ok else f"{len(report.problems)} problems found.")
+        print("Library is consistent." if report.ok else f"{count(len(report.problems), 'problem')} found.")
     return 0 if report.ok else 1
 
 
@@ -75,8 +75,8 @@ def cmd_restore(args: argparse.Namespace, root: Path) -> int:
     for missing in report.missing:
         print(f"MISSING piece {missing.piece_id} '{escape_display(missing.title)}': its file "
               f"{missing.sha256[:12]}… was not in the backup")
-    print(f"Restored {args.archive} into {root} ({report.pieces} pieces, {report.files} files"
-          + (f"; {len(report.missing)} pieces have no file" if report.missing else "") + ").")
+    print(f"Restored {args.archive} into {root} ({count(report.pieces, 'piece')}, {count(report.files, 'file')}"
+          + (f"; {count(len(report.missing), 'piece')} without a file" if report.missing else "") + ").")
     return 0 if report.complete else EXIT_INCOMPLETE
 
 
@@ -86,5 +86,5 @@ def cmd_reindex(args: argparse.Namespace, lib: Library, actor: Actor) -> int:
     n = lib.search.reindex(progress=lambda d, t: bar(d, t, ""), processes=max(1, os.cpu_count() or 1),
                            engine=args.engine)
     bar.close()
-    print(f"Search index rebuilt: {n} pieces ({lib.search.index.current_engine()}).")
+    print(f"Search index rebuilt: {count(n, 'piece')} ({lib.search.index.current_engine()}).")
     return 0

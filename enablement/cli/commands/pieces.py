@@ -10,7 +10,7 @@ from pathlib import Path
 from enablement.cli.arguments import add_tag_args, parse_date_arg, tag_selection
 from enablement.cli.output import ProgressBar, print_json
 from enablement.cli.registry import LibraryHandler, Registry
-from enablement.display import escape_display as shown, listed
+from enablement.display import escape_display as shown, listed, count
 from enablement.errors import InvalidInput, NotFound
 from enablement.models.dto import Actor, PieceSummary
 from enablement.models.vocab import FACETS, Outcome
@@ -132,7 +132,7 @@ def cmd_list(args: argparse.Namespace, lib: Library, actor: Actor) -> int:
     else:
         for p in pieces:
             print(piece_line(p))
-        print(f"{len(pieces)} pieces")
+        print(count(len(pieces), "piece"))
     return 0
 
 
@@ -159,7 +159,7 @@ def cmd_show(args: argparse.Namespace, lib: Library, actor: Actor) -> int:
     for v in d.versions:
         detail = f" — {shown(v.outcome_detail)}" if v.outcome_detail else ""
         print(f"  v{v.number}: {shown(v.original_name)} ({v.file_type}, {v.size:,} bytes, "
-              f"{v.page_count or '?'} pages) {v.outcome}{detail}")
+              f"{count(v.page_count, 'page') if v.page_count else '? pages'}) {v.outcome}{detail}")
     return 0
 
 

@@ -8,7 +8,7 @@ import re
 
 from enablement.cli.output import print_json
 from enablement.cli.registry import Registry
-from enablement.display import escape_display as shown
+from enablement.display import escape_display as shown, count
 from enablement.models.dto import Actor
 from enablement.services.library import Library
 
@@ -46,7 +46,7 @@ def cmd_search(args: argparse.Namespace, lib: Library, actor: Actor) -> int:
         snippet = re.sub(r"</?b>", "*", h.snippet)  # matches stand out in a terminal
         if snippet:
             print(f"       {shown(html.unescape(snippet))[:160]}")
-    print(f"{r.total} results")
+    print(count(r.total, "result"))
     if args.facets:
         for f in outcome.facets:
             print(f"  {f.dimension}: {f.label} ({f.count})")
