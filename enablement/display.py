@@ -61,3 +61,14 @@ def listed(items: "list[str] | tuple[str, ...]", last: str = "and") -> str:
     if len(items) <= 1:
         return "".join(items)
     return ", ".join(items[:-1]) + f" {last} " + items[-1]
+
+
+def pages_phrase(pages: "tuple[int, ...] | list[int]", file_type: str, shown: int = 6) -> str:
+    """Where a search hit is in a paged file: "slide 5", "slides 5, 12", "pages 2, 3, 7 and 4 more"
+    ("" when there are no pages)."""
+    if not pages:
+        return ""
+    noun = "slide" if file_type in ("pptx", "ppt", "key", "odp") else "page"
+    numbers = ", ".join(str(p) for p in pages[:shown])
+    more = f" and {len(pages) - shown} more" if len(pages) > shown else ""
+    return f"{noun}{'s' if len(pages) > 1 else ''} {numbers}{more}"

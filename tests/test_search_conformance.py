@@ -61,16 +61,21 @@ QUERIES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def engines(tmp_path_factory):
+def both_engines(tmp_path_factory, docs):  # type: ignore[no-untyped-def]
+    """An index of ``docs`` on each engine (closed when the generator ends): name → backend."""
     built = {}
     for name in ("whoosh", "tantivy"):
         backend = open_backend(tmp_path_factory.mktemp(name) / "index", engine=name)
-        backend.rebuild(CORPUS)
+        backend.rebuild(docs)
         built[name] = backend
     yield built
     for backend in built.values():
         backend.close()
+
+
+@pytest.fixture(scope="module")
+def engines(tmp_path_factory):
+    yield from both_engines(tmp_path_factory, CORPUS)
 
 
 def _both(engines, text: str, **kw):

@@ -24,8 +24,9 @@ def _keep(window: QWidget, dialog: QDialog) -> QDialog:
     return dialog
 
 
-def open_piece(window: QWidget, app: AppContext, piece_id: int) -> PieceDetailDialog:
-    dialog = _keep(window, PieceDetailDialog(app, piece_id, window))
+def open_piece(window: QWidget, app: AppContext, piece_id: int, page: int = 0) -> PieceDetailDialog:
+    """The piece's detail; ``page``: where its preview opens (a search hit's first page or slide)."""
+    dialog = _keep(window, PieceDetailDialog(app, piece_id, window, page=page))
     dialog.show()
     return dialog  # type: ignore[return-value]
 

@@ -111,6 +111,23 @@ def main(argv: list[str] | None = None) -> int:
     if path := shot("01-library", "01-library-search"):
         grab(window, path)
 
+    if wanted is None:
+        window.search_box.setText("governance")
+        window.library_page.run_query()
+        settle(300)
+        grab(window, shot("14-slide-hit"))  # type: ignore[arg-type]
+        firsts = window.library_page.first_pages
+        deck = max((p for p in window.library_page.model.rows if p.file_type == "pptx"),
+                   key=lambda p: firsts.get(p.id, 0))  # a deck whose hit is past its first slide
+        first = firsts.get(deck.id, 0)
+        slide = flows.open_piece(window, app, deck.id, first)
+        settle(300)
+        grab(slide, shot("15-slide-preview"))  # type: ignore[arg-type]
+        slide.close()
+        window.search_box.setText("security")
+        window.library_page.run_query()
+        settle(300)
+
     piece = next(p for p in window.library_page.model.rows if "Security" in p.title)
     window.library_page.view.setCurrentIndex(window.library_page.model.index(window.library_page.model.row_of(piece.id), 0))
     if path := shot("02-piece-detail"):

@@ -10,7 +10,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
-from enablement.models.vocab import Outcome
+from enablement.models.vocab import PAGE_BREAK, Outcome
 
 BlockKind = Literal["page", "slide", "heading", "paragraph", "table", "sheet"]
 BLOCK_KINDS: frozenset[str] = frozenset({"page", "slide", "heading", "paragraph", "table", "sheet"})
@@ -22,6 +22,7 @@ MAX_BLOCKS = 2_000
 MAX_BLOCK_CHARS = 4_000
 MAX_META_CHARS = 500
 MAX_DETAIL_CHARS = 300
+PAGED_KINDS = frozenset({"page", "slide"})
 
 TYPE_LABELS: dict[str, str] = {
     "pdf": "PDF",
@@ -115,6 +116,8 @@ class Collector:
         self._chars = 0
         self._blocks: list[Block] = []
         self._block_chars = 0
+        self._pages = 0  # pages or slides seen, empty ones included
+        self._breaks = 0  # page breaks not yet written (pages with no text in between)
 
     @property
     def full(self) -> bool:
@@ -126,7 +129,10 @@ class Collector:
 
         Text is stored NFC-normalised: "café" typed as e + combining accent (as macOS
         file systems and some PDFs write it) is then the same string as the composed one."""
-        text = unicodedata.normalize("NFC", text).strip()
+        text = unicodedata.normalize("NFC", text).strip().replace(PAGE_BREAK, " ")
+        if kind in PAGED_KINDS:
+            self._pages += 1
+            self._breaks += self._pages > 1
         if not text:
             if block and kind in ("page", "slide", "sheet"):
                 self._add_block(kind, level, "")  # an empty slide still counts for previews
@@ -138,8 +144,10 @@ class Collector:
         if len(text) > room:
             text = text[:room]
             self.truncated = True
-        self._parts.append(text)
-        self._chars += len(text) + 1
+        self._parts.append(PAGE_BREAK * self._breaks + text if kind in PAGED_KINDS else text)
+        self._chars += len(text) + 1 + (self._breaks if kind in PAGED_KINDS else 0)
+        if kind in PAGED_KINDS:
+            self._breaks = 0
         if block:
             self._add_block(kind, level, text)
 

@@ -83,3 +83,9 @@ FILE_TYPES: tuple[str, ...] = ("pdf", "docx", "pptx", "xlsx", "txt", "md", "html
 # Events that count as "the piece was used" for use counts and most-used sorting.
 USE_KINDS: frozenset[str] = frozenset({UsageKind.OPENED, UsageKind.EXPORTED, UsageKind.SENT,
                                        UsageKind.USED_IN_CALL, UsageKind.KIT_EXPORTED})
+
+
+# In the searchable text of a paged document (PDF pages, PowerPoint slides) a form feed starts
+# every page after the first, so the page of any passage is 1 + the form feeds before it. Other
+# documents (and texts stored before pages were kept) have none.
+PAGE_BREAK = "\f"

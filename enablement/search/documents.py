@@ -224,6 +224,9 @@ class Hit:
     snippet: str
     title_html: str
     stale: bool
+    # Pages or slides (1-based) of a PDF or deck where the query's words are, in order; ()
+    # when the piece has no pages or its text was stored before pages were kept.
+    pages: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -315,6 +315,7 @@ def _hits(reader: EngineReader, page: list[tuple[int, float]], node: Node | None
         if stored is None:
             continue
         title, body, description = stored.title, stored.snippet_text, stored.description
+        pages: tuple[int, ...] = ()
         if not request.snippets:
             title_html, snippet = escape(title), ""
         elif marker is None:
@@ -323,8 +324,9 @@ def _hits(reader: EngineReader, page: list[tuple[int, float]], node: Node | None
             title_html = marker.mark(title)
             snippet = (marker.snippet(body, scan=SNIPPET_SCAN_CHARS)
                        or marker.snippet(description) or plain_snippet(description or body))
+            pages = marker.pages(body)
         hits.append(Hit(piece_id=piece_id, score=float(score), snippet=snippet,
-                        title_html=title_html, stale=_stale(stored.review_by, request.today)))
+                        title_html=title_html, stale=_stale(stored.review_by, request.today), pages=pages))
     return tuple(hits)
 
 

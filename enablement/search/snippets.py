@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 from html import escape
 
+from enablement.models.vocab import PAGE_BREAK
 from enablement.search.query.expand import STOPWORDS
 
 SNIPPET_WIDTH = 200
@@ -51,6 +52,22 @@ class Highlighter:
             if (word in self._words or self._stem(word) in self._stems
                     or any(word.startswith(p) for p in self._prefixes)):
                 yield m.start(), end
+
+    def pages(self, text: str, limit: int = 50) -> tuple[int, ...]:
+        """The pages (1-based) of a paged text (see ``PAGE_BREAK``) that hold a match, in order,
+        at most ``limit`` of them; () for a text without page breaks."""
+        if PAGE_BREAK not in text:
+            return ()
+        found: list[int] = []
+        page, counted = 1, 0
+        for start, _end in self._matches(text):
+            page += text.count(PAGE_BREAK, counted, start)
+            counted = start
+            if not found or found[-1] != page:
+                found.append(page)
+                if len(found) >= limit:
+                    break
+        return tuple(found)
 
     def mark(self, text: str) -> str:
         """All of ``text``, escaped, with every match in ``<b>``."""

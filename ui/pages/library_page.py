@@ -16,6 +16,7 @@ from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QListView, QPushButton, QSplitter,
                                QStackedWidget, QVBoxLayout, QWidget)
 
+from enablement.display import pages_phrase
 from enablement.errors import UserFacingError
 from enablement.models.changes import Changes
 from enablement.models.dto import Actor
@@ -56,6 +57,7 @@ class LibraryPage(QWidget):
         self.seq = 0  # the latest query's number; older results are dropped
         self.shown_seq = 0
         self.outcome: Optional[SearchOutcome] = None
+        self.first_pages: dict[int, int] = {}  # piece id → the first page or slide its hit is on
         self.search_id: Optional[str] = None
         self.loaded = False
         self._loading_more = False
@@ -207,8 +209,8 @@ class LibraryPage(QWidget):
         self.shown_seq = seq
         self.outcome = outcome
         self.search_id = None
-        snippets = {h.piece_id: h.snippet for h in outcome.results.hits}
-        self.model.set_rows(outcome.pieces, snippets)
+        self.first_pages = {}
+        self.model.set_rows(outcome.pieces, self._snippets(outcome))
         if position:
             self.view.verticalScrollBar().setValue(position)
         self.facets.set_counts(outcome.facets)
@@ -247,7 +249,7 @@ class LibraryPage(QWidget):
         if seq != self.seq:
             return
         rows = self.model.rowCount()
-        self.model.append_rows(outcome.pieces, {h.piece_id: h.snippet for h in outcome.results.hits})
+        self.model.append_rows(outcome.pieces, self._snippets(outcome))
         if self.model.rowCount() > rows:  # nothing new (the index changed meanwhile): wait for a scroll
             self._maybe_load_more()
 
@@ -307,6 +309,18 @@ class LibraryPage(QWidget):
     def _update_chrome(self) -> None:
         self.sort_box.setEnabled(True)
 
+    def _snippets(self, outcome: SearchOutcome) -> dict[int, str]:
+        """Each hit's snippet, after the pages or slides it is on ("Slides 5, 12: …"); the first
+        of them is where the piece's preview opens."""
+        types = {p.id: p.file_type for p in outcome.pieces}
+        snippets = {}
+        for h in outcome.results.hits:
+            where = pages_phrase(h.pages, types.get(h.piece_id, ""))
+            snippets[h.piece_id] = f"{where[:1].upper()}{where[1:]}: {h.snippet}" if where else h.snippet
+            if h.pages:
+                self.first_pages[h.piece_id] = h.pages[0]
+        return snippets
+
     def _open_index(self, index: QModelIndex) -> None:
         piece_id = index.data(PieceIdRole)
         if piece_id is None:
@@ -314,7 +328,11 @@ class LibraryPage(QWidget):
         if self.search_id:
             self.app.runner.op(self.app.library.search.opened, self.search_id, piece_id).failure(
                 self._not_recorded).write()
-        self.app.signals.open_piece.emit(int(piece_id))
+        page = self.first_pages.get(int(piece_id), 0)
+        if page:
+            self.app.signals.open_piece_at.emit(int(piece_id), page)
+        else:
+            self.app.signals.open_piece.emit(int(piece_id))
 
     def current_piece_id(self) -> Optional[int]:
         index = self.view.currentIndex()

@@ -43,10 +43,12 @@ def load_piece_view(library, piece_id: int) -> PieceView:  # type: ignore[no-unt
 
 
 class PieceDetailDialog(QDialog):
-    def __init__(self, app: AppContext, piece_id: int, parent: Optional[QWidget] = None) -> None:
+    def __init__(self, app: AppContext, piece_id: int, parent: Optional[QWidget] = None, page: int = 0) -> None:
+        """``page``: the page or slide the preview opens at (a search hit's first), 0 for the start."""
         super().__init__(parent)
         self.app = app
         self.piece_id = piece_id
+        self.start_page = page
         self.view: Optional[PieceView] = None
         self.missing: tuple[str, ...] = ()  # required fields this draft lacks before it can be published
         self.sub_dialog: Optional[QDialog] = None
@@ -226,7 +228,7 @@ class PieceDetailDialog(QDialog):
             self.app.runner.op(suggestions_for, self.app.library, self.piece_id).success(
                 self.editor.suggestions.set_suggestions).failure(self.editor.suggestions.show_failure).read()
         if with_preview:
-            self.preview.load(d)
+            self.preview.load(d, page=self.start_page)
         if first:
             # Recording the view is bookkeeping for the reports: a user's error (a busy or full disk)
             # goes to the status bar, not a dialog over the piece; a bug is still reported.

@@ -7,7 +7,7 @@ import html
 from dataclasses import dataclass
 from typing import Optional
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QDesktopServices, QImage, QPixmap
 from PySide6.QtWidgets import (QLabel, QScrollArea, QStackedWidget, QTextBrowser, QVBoxLayout,
                                QWidget)
@@ -60,14 +60,19 @@ def build_preview(library, detail: PieceDetail, max_pages: int = MAX_PAGES):  # 
 
 def blocks_html(blocks, file_type: str, detail: str = "") -> str:  # type: ignore[no-untyped-def]
     parts: list[str] = []
+    paged = 0  # pages and slides so far: each gets an anchor "page-N" the preview can open at
     for block in blocks:
         text = html.escape(block.text).replace("\n", "<br>")
         if block.kind == "heading":
             level = min(max(block.level, 0) + 1, 4)
             parts.append(f"<h{level}>{text}</h{level}>")
         elif block.kind == "slide":
-            parts.append(f"<hr><h3>{text}</h3>")
-        elif block.kind in ("page", "sheet"):
+            paged += 1
+            parts.append(f"<hr><a name=\"page-{paged}\"></a><h3>{text}</h3>")
+        elif block.kind == "page":
+            paged += 1
+            parts.append(f"<hr><a name=\"page-{paged}\"></a><h4>{text}</h4>")
+        elif block.kind == "sheet":
             parts.append(f"<hr><h4>{text}</h4>")
         elif block.kind == "table":
             rows = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in line.split("\t")) + "</tr>"
@@ -99,8 +104,11 @@ class PreviewWidget(QStackedWidget):
             self.addWidget(w)
         self.page_labels: list[QLabel] = []
         self.page_count = 0
+        self.start_page = 0
 
-    def load(self, detail: PieceDetail) -> None:
+    def load(self, detail: PieceDetail, page: int = 0) -> None:
+        """Show ``detail``'s preview, at ``page`` (1-based page or slide; 0: the start)."""
+        self.start_page = page
         self.setCurrentWidget(self.message)
         self.message.setText("Loading preview…")
         self.app.runner.op(build_preview, self.app.library, detail).success(self.show_preview).failure(
@@ -136,4 +144,15 @@ class PreviewWidget(QStackedWidget):
             self.page_labels = []
             self.text.setHtml(preview.html)
             self.setCurrentWidget(self.text)
+        if self.start_page > 1:
+            QTimer.singleShot(0, self, self.go_to_page)  # once the pages are laid out
+
+    def go_to_page(self, page: int = 0) -> None:
+        """Scroll to a page or slide (``start_page`` by default), if the preview shows it."""
+        page = page or self.start_page
+        if self.currentWidget() is self.pages_area and 0 < page <= len(self.page_labels):
+            label = self.page_labels[page - 1]
+            self.pages_area.verticalScrollBar().setValue(label.y())
+        elif self.currentWidget() is self.text:
+            self.text.scrollToAnchor(f"page-{page}")
 

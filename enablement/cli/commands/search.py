@@ -8,7 +8,7 @@ import re
 
 from enablement.cli.output import print_json
 from enablement.cli.registry import Registry
-from enablement.display import escape_display as shown, count
+from enablement.display import count, escape_display as shown, pages_phrase
 from enablement.models.dto import Actor
 from enablement.services.library import Library
 
@@ -32,7 +32,7 @@ def cmd_search(args: argparse.Namespace, lib: Library, actor: Actor) -> int:
     r = outcome.results
     if args.json:
         print_json({"total": r.total, "hints": r.hints, "did_you_mean": r.did_you_mean,
-                    "hits": [{"piece": p, "score": h.score, "snippet": h.snippet}
+                    "hits": [{"piece": p, "score": h.score, "snippet": h.snippet, "pages": list(h.pages)}
                              for h, p in zip(r.hits, outcome.pieces)],
                     "facets": outcome.facets if args.facets else None})
         return 0
@@ -44,6 +44,9 @@ def cmd_search(args: argparse.Namespace, lib: Library, actor: Actor) -> int:
         stale = "  STALE" if p.stale else ""
         print(f"{p.id:>5}  {shown(p.title)}{stale}  ({', '.join(p.labels('stage')) or 'no stage'})")
         snippet = re.sub(r"</?b>", "*", h.snippet)  # matches stand out in a terminal
+        where = pages_phrase(h.pages, p.file_type)
+        if where:
+            print(f"       {where}")
         if snippet:
             print(f"       {shown(html.unescape(snippet))[:160]}")
     print(count(r.total, "result"))

@@ -1,0 +1,67 @@
+"""A hit in a deck says which slides it is on, and opening it shows the preview at the first."""
+
+from __future__ import annotations
+
+from tests.test_search_pages import twelve_slides
+from tests.ui.test_library_page import search
+from ui.models.piece_table_model import SnippetRole
+
+
+def test_a_slide_hit_is_shown_and_the_preview_opens_at_that_slide(make_app_ctx, make_window, qtbot, tmp_path):
+    ctx = make_app_ctx("marketing")  # marketing sees drafts: the deck need not be published
+    deck = twelve_slides(tmp_path / "qbr.pptx", "zanzibarite")
+    pid = ctx.library.importer.import_paths(ctx.actor, [deck]).value.piece_ids[0]
+    window = make_window(ctx)
+    page = search(window, qtbot, "zanzibarite")
+    assert [p.id for p in page.model.rows] == [pid]
+    index = page.model.index(0, 0)
+    assert index.data(SnippetRole).startswith("Slide 5: ")
+    assert "zanzibarite" in index.data(SnippetRole)
+    page.view.setCurrentIndex(index)
+    page.view.activated.emit(index)
+    detail = window.last_dialog
+    assert detail.piece_id == pid and detail.start_page == 5
+    preview = detail.preview
+    qtbot.waitUntil(lambda: preview.currentWidget() is preview.text)
+    qtbot.waitUntil(lambda: preview.text.verticalScrollBar().value() > 0)
+    # Slide 5 is on screen (at the top, or as high as the slides after it let it go); slide 1 is not.
+    viewport = preview.text.viewport().height()
+    slide5 = preview.text.cursorRect(preview.text.document().find("Slide 5: what is next")).top()
+    slide1 = preview.text.cursorRect(preview.text.document().find("Slide 1: quarterly")).top()
+    at_end = preview.text.verticalScrollBar().value() == preview.text.verticalScrollBar().maximum()
+    assert (0 <= slide5 < viewport // 2) or (at_end and 0 <= slide5 < viewport)
+    assert slide1 < 0
+
+
+def test_a_hit_without_pages_opens_at_the_start(make_app_ctx, make_window, qtbot, tmp_path):
+    from tests.filemaker_docs import make_docx
+
+    ctx = make_app_ctx("marketing")
+    doc = make_docx(tmp_path / "memo.docx", ["The zanzibarite memo"] * 3, title="Memo about minerals")
+    pid = ctx.library.importer.import_paths(ctx.actor, [doc]).value.piece_ids[0]
+    window = make_window(ctx)
+    page = search(window, qtbot, "zanzibarite")
+    index = page.model.index(0, 0)
+    assert not index.data(SnippetRole).startswith(("Slide", "Page"))
+    page.view.activated.emit(index)
+    assert window.last_dialog.piece_id == pid and window.last_dialog.start_page == 0
+
+
+def test_a_pdf_hit_opens_the_preview_at_its_page(make_app_ctx, make_window, qtbot, tmp_path):
+    from tests.filemaker_docs import make_pdf
+
+    ctx = make_app_ctx("marketing")
+    pages = [f"Chapter {n}: operations handbook" for n in range(1, 9)]
+    pages[5] = "Chapter 6: the zanzibarite procedure"
+    pid = ctx.library.importer.import_paths(ctx.actor, [make_pdf(tmp_path / "handbook.pdf", pages)]).value.piece_ids[0]
+    window = make_window(ctx)
+    page = search(window, qtbot, "zanzibarite")
+    index = page.model.index(0, 0)
+    assert index.data(SnippetRole).startswith("Page 6: ")
+    page.view.activated.emit(index)
+    preview = window.last_dialog.preview
+    assert window.last_dialog.piece_id == pid
+    qtbot.waitUntil(lambda: preview.currentWidget() is preview.pages_area and len(preview.page_labels) == 8)
+    bar = preview.pages_area.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.value() > 0)
+    assert bar.value() == min(preview.page_labels[5].y(), bar.maximum())
