@@ -86,6 +86,13 @@ def _decline(lib: Library, tmp: Path) -> Done[Any]:
     return lib.pieces.decline_submission(marketing(lib), submission, "Use the official one.")
 
 
+def _put_back(lib: Library) -> Done[Any]:
+    pid = ready_link(lib)
+    before = lib.pieces.states([pid])
+    lib.pieces.publish(marketing(lib), pid)
+    return lib.pieces.put_back(marketing(lib), before)
+
+
 def _restore(lib: Library) -> Done[Any]:
     pid = new_link(lib)
     lib.pieces.archive(marketing(lib), pid)
@@ -145,6 +152,7 @@ CASES: dict[str, Case] = {
         marketing(lib), [new_link(lib), new_link(lib)], owner="Priya", review_by=lib.ctx.today()),
     "pieces.publish": lambda lib, tmp: lib.pieces.publish(marketing(lib), ready_link(lib)),
     "pieces.publish_many": lambda lib, tmp: lib.pieces.publish_many(marketing(lib), [ready_link(lib), new_link(lib)]),
+    "pieces.put_back": lambda lib, tmp: _put_back(lib),
     "pieces.archive": lambda lib, tmp: lib.pieces.archive(marketing(lib), new_link(lib)),
     "pieces.restore": lambda lib, tmp: _restore(lib),
     "pieces.decline_submission": _decline,

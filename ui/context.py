@@ -40,6 +40,9 @@ class AppContext:
     def __post_init__(self) -> None:
         # What an operation on the runner changed reaches the views like any announcement.
         self.runner.changes_done.connect(self.announce)
+        from .undo import UndoStack
+
+        self.undo = UndoStack(self)  # the session's undoable piece changes (Ctrl+Z), until the app closes
         self._made = False
         if self.taxonomy is None:
             self.runner.op(self._read_taxonomy).success(self._first_taxonomy).read()

@@ -12,7 +12,7 @@ from typing import Optional
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (QLabel, QLineEdit, QListWidget, QListWidgetItem, QMainWindow, QProgressBar,
-                               QSizePolicy, QSplitter, QStackedWidget, QToolBar, QWidget)
+                               QPushButton, QSizePolicy, QSplitter, QStackedWidget, QToolBar, QWidget)
 
 from enablement.display import count
 from enablement.models.changes import Changes
@@ -156,6 +156,11 @@ class MainWindow(QMainWindow):
         self.user_button.menu_.aboutToShow.connect(self._refresh_users)
         bar.addWidget(self.user_button)
 
+    def _undo_changed(self) -> None:
+        label = self.app.undo.label
+        self.undo_button.setText(f"Undo {label}  (Ctrl+Z)" if label else "Undo")
+        self.undo_button.setVisible(bool(label))
+
     def _build_status_bar(self) -> None:
         status = self.statusBar()
         self.demo_label = QLabel("Demo library: sample content and made-up usage")
@@ -168,6 +173,14 @@ class MainWindow(QMainWindow):
         self.busy_bar.setTextVisible(False)
         self.busy_bar.setVisible(False)
         self.busy_label = QLabel("")
+        self.undo_button = QPushButton("Undo")
+        self.undo_button.setObjectName("undoButton")
+        self.undo_button.setFlat(True)
+        self.undo_button.clicked.connect(self.app.undo.undo)
+        self.undo_button.setVisible(False)
+        self.app.undo.changed.connect(self._undo_changed)
+        self.undo_shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.Undo), self, activated=self.app.undo.undo)
+        status.addPermanentWidget(self.undo_button)
         status.addPermanentWidget(self.busy_label)
         status.addPermanentWidget(self.busy_bar)
         status.addPermanentWidget(self.demo_label)

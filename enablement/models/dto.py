@@ -168,6 +168,25 @@ class PieceDetail:
 
 
 @dataclass(frozen=True)
+class PieceState:
+    """Everything marketing can change about a piece without a new file: what an undo puts back."""
+
+    piece_id: int
+    title: str
+    description: str
+    owner: str
+    review_by: Optional[date]
+    url: str
+    status: str
+    published_at: Optional[datetime]
+    review_state: str
+    review_note: str
+    stage_ids: tuple[int, ...]
+    gate_ids: tuple[int, ...]
+    facet_value_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
 class FileOutcome:
     """How one file of an import ended."""
 

@@ -9,7 +9,7 @@ from typing import Iterable, Sequence
 
 from enablement.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from enablement.models.changes import Changes
-from enablement.models.dto import Actor, Done, PieceDetail, PieceSummary, TagSelection, TaxonomyInfo
+from enablement.models.dto import Actor, Done, PieceDetail, PieceState, PieceSummary, TagSelection, TaxonomyInfo
 from enablement.models.tables import Piece, PieceVersion, stored_id, utcnow
 from enablement.models.vocab import FACETS, ReviewState, Role, Source, Status
 from enablement.services.context import LibraryContext
@@ -302,6 +302,39 @@ class PieceService:
         for sha in orphaned:
             self.ctx.blobs.remove(sha)
         return Done(None, w.changes)
+
+    # --- undo ---------------------------------------------------------------------------------
+    def states(self, piece_ids: Sequence[int]) -> tuple[PieceState, ...]:
+        """What each piece is now (metadata, status, tags), to be put back by ``put_back``."""
+        with self.ctx.read() as s:
+            out = []
+            for pid in dict.fromkeys(piece_ids):
+                piece = self._row(s, pid)
+                out.append(PieceState(pid, piece.title, piece.description, piece.owner, piece.review_by, piece.url,
+                                      piece.status, piece.published_at, piece.review_state, piece.review_note,
+                                      tuple(sorted(pieces_repo.stage_ids(s, pid))),
+                                      tuple(sorted(pieces_repo.gate_ids(s, pid))),
+                                      tuple(sorted(pieces_repo.facet_value_ids(s, pid)))))
+            return tuple(out)
+
+    def put_back(self, actor: Actor, states: Sequence[PieceState]) -> Done[int]:
+        """Undo: return pieces to states taken by ``states`` before a change, in one transaction.
+        Changing whether a piece is published needs the right to publish."""
+        require(actor, Permission.EDIT_PIECES)
+        with self.ctx.write() as w:
+            s = w.session
+            for state in states:
+                piece = self._row(s, state.piece_id)
+                if piece.status != state.status and Status.PUBLISHED in (piece.status, state.status):
+                    require(actor, Permission.PUBLISH)
+                piece.title, piece.description, piece.owner = state.title, state.description, state.owner
+                piece.review_by, piece.url, piece.status = state.review_by, state.url, state.status
+                piece.published_at, piece.review_state = state.published_at, state.review_state
+                piece.review_note = state.review_note
+                pieces_repo.set_tags(s, state.piece_id, state.stage_ids, state.gate_ids, state.facet_value_ids)
+                piece.updated_at = utcnow()
+            w.record(piece_changes(*(state.piece_id for state in states)))
+        return Done(len(states), w.changes)
 
     # --- helpers ------------------------------------------------------------------------------
     def _row(self, s, piece_id: int) -> Piece:  # type: ignore[no-untyped-def]

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QDateEdit, QDialog,
 
 from enablement.display import count, listed
 from enablement.errors import UserFacingError
-from enablement.models.dto import Actor, ImportSummary, TagSelection
+from enablement.models.dto import Actor, Done, ImportSummary, TagSelection
 from enablement.models.vocab import Source
 from ..context import AppContext
 from ..models.import_outcome_model import COL_DETAIL, COL_FILE, COL_OUTCOME, COL_PAGES, ImportOutcomeTableModel
@@ -45,11 +45,12 @@ def summary_line(summary: ImportSummary) -> str:
 
 
 def apply_to(library, actor: Actor, ids: Sequence[int], tags: TagSelection, owner: str | None,  # type: ignore[no-untyped-def]
-             review_by: object) -> None:
+             review_by: object) -> Done[None]:
     """Worker: the tagging page's "Apply": tags, then owner and review date when given."""
-    library.pieces.bulk_set_tags(actor, ids, tags, add_only=len(ids) > 1)
+    changes = library.pieces.bulk_set_tags(actor, ids, tags, add_only=len(ids) > 1).changes
     if owner is not None or review_by != "keep":
-        library.pieces.bulk_update(actor, ids, owner=owner, review_by=review_by)
+        changes = changes | library.pieces.bulk_update(actor, ids, owner=owner, review_by=review_by).changes
+    return Done(None, changes)
 
 
 def publish_question(plan) -> str:  # type: ignore[no-untyped-def]
@@ -302,6 +303,13 @@ class ImportDialog(QDialog):
         self.publish_label.setWordWrap(True)
         row = QHBoxLayout()
         row.addWidget(self.publish_label, 1)
+        self.undo_button = QPushButton("Undo")
+        self.undo_button.setObjectName("undoInImport")
+        self.undo_button.clicked.connect(self.app.undo.undo)
+        self.undo_button.setVisible(False)
+        self.app.undo.changed.connect(self._undo_changed)
+        self.app.signals.changed.connect(self._pieces_changed)
+        row.addWidget(self.undo_button)
         row.addWidget(self.publish_button)
         row.addWidget(finish)
         v = QVBoxLayout(page)
@@ -362,8 +370,8 @@ class ImportDialog(QDialog):
         tags = self.tag_editor.selection(only_touched_facets=len(ids) > 1)
         owner = self.owner_edit.text().strip() or None
         review = self.review_by.date().toPython() if self.has_review.isChecked() else "keep"
-        self.app.runner.op(apply_to, self.app.library, self.app.actor, ids, tags, owner, review).success(
-            lambda _none: self.show_tagging()).write()
+        self.app.undo.run(f"tagging {count(len(ids), 'piece')}", ids, apply_to, self.app.library, self.app.actor,
+                          ids, tags, owner, review, on_done=lambda _none: self.show_tagging())
 
     def _rule_text(self) -> str:
         from enablement.services.permissions import PUBLISH_FIELDS
@@ -395,8 +403,18 @@ class ImportDialog(QDialog):
                                    f"Publish {count(len(plan.ready), 'piece')}", lambda: self._publish(ids))
 
     def _publish(self, ids: Sequence[int]) -> None:
-        self.app.runner.op(self.app.library.pieces.publish_many, self.app.actor, ids).success(
-            self._published).write()
+        self.app.undo.run("publishing", ids, self.app.library.pieces.publish_many, self.app.actor, ids,
+                          on_done=self._published)
+
+    def _undo_changed(self) -> None:
+        label = self.app.undo.label
+        self.undo_button.setText(f"Undo {label}")
+        self.undo_button.setVisible(bool(label))
+
+    def _pieces_changed(self, changes) -> None:  # type: ignore[no-untyped-def]
+        """An undo (or any edit elsewhere) of pieces shown for tagging: show them as they are now."""
+        if self.pages.currentIndex() == 2 and set(changes.piece_ids) & {p.id for p in self.tag_pieces.rows}:
+            self.show_tagging()
 
     def _published(self, plan) -> None:  # type: ignore[no-untyped-def]
         text = publish_outcome(plan)

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QDialog, QHBoxLayout, QHeaderView, QLabel, QPushButton, QSplitter, QTableView, QTabWidget,
                                QVBoxLayout, QWidget)
 
@@ -131,6 +132,15 @@ class PieceDetailDialog(QDialog):
         for key, text, slot, permission in marketing_actions:
             if app.can(permission):
                 actions.addWidget(self._button(key, text, slot))
+        if app.can(Permission.EDIT_PIECES):
+            self.undo_button = QPushButton("Undo")
+            self.undo_button.setObjectName("action_undo")
+            self.undo_button.setToolTip("Put back what the last change did (Ctrl+Z)")
+            self.undo_button.clicked.connect(app.undo.undo)
+            app.undo.changed.connect(self._undo_changed)
+            self._undo_changed()
+            actions.addWidget(self.undo_button)
+            self.undo_shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.Undo), self, activated=app.undo.undo)
         close = QPushButton("Close")
         close.clicked.connect(self.close)
         actions.addWidget(close)
@@ -252,6 +262,11 @@ class PieceDetailDialog(QDialog):
         if self.missing and not force:
             button.setEnabled(False)
 
+    def _undo_changed(self) -> None:
+        label = self.app.undo.label
+        self.undo_button.setText(f"Undo {label}" if label else "Undo")
+        self.undo_button.setVisible(bool(label))
+
     def _changed(self, changes: Changes) -> None:
         if self.piece_id in changes.piece_ids or changes.taxonomy:
             self.load(with_preview=False)
@@ -323,8 +338,14 @@ class PieceDetailDialog(QDialog):
         dialog.open()
 
     # --- marketing ----------------------------------------------------------------------------
+    def _undoable(self, label: str, fn, *args, message: str, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        """A change of this piece that Ctrl+Z (or "Undo") puts back."""
+        self.app.undo.run(label, [self.piece_id], fn, *args,
+                          on_done=lambda _value: self.app.signals.status_message.emit(message), **kwargs)
+
     def save_edits(self, metadata: dict, tags) -> None:  # type: ignore[no-untyped-def]
-        self._write(save_piece, self.app.library, self.app.actor, self.piece_id, metadata, tags, message="Saved.")
+        self._undoable("edits", save_piece, self.app.library, self.app.actor, self.piece_id, metadata, tags,
+                       message="Saved.")
 
     def replace_version(self) -> None:
         path = files.ask_open_file(self, "Replace with a new version")
@@ -338,14 +359,14 @@ class PieceDetailDialog(QDialog):
             replaced).write()
 
     def publish(self) -> None:
-        self._write(self.app.library.pieces.publish, self.app.actor, self.piece_id, force=bool(self.missing),
-                    message="Published.")
+        self._undoable("publish", self.app.library.pieces.publish, self.app.actor, self.piece_id,
+                       force=bool(self.missing), message="Published.")
 
     def archive(self) -> None:
-        self._write(self.app.library.pieces.archive, self.app.actor, self.piece_id, message="Archived.")
+        self._undoable("archive", self.app.library.pieces.archive, self.app.actor, self.piece_id, message="Archived.")
 
     def restore(self) -> None:
-        self._write(self.app.library.pieces.restore, self.app.actor, self.piece_id, message="Restored.")
+        self._undoable("restore", self.app.library.pieces.restore, self.app.actor, self.piece_id, message="Restored.")
 
     def done(self, result: int) -> None:  # noqa: D401 - Qt API
         try:
