@@ -203,7 +203,21 @@ def _run_on_server(args: argparse.Namespace, command: Command, server: str) -> i
 
     if args.user:
         raise InvalidInput("On a team server you act as your login; --user does not apply.")
+    from enablement.team.connection import ServerUnreachable
+
     assert command.run is not None
-    lib, actor = open_team_library(server, args.library)
+    lib, actor = open_team_library(server, args.library, sync=getattr(args, "team_sync_on_open", True))
     with lib:
-        return command.run(args, lib, actor)
+        if lib.offline and getattr(args, "team_sync_on_open", True):
+            last = lib.replica.state().get("last_sync_at", "never")
+            print(f"enablement: offline, working from this computer's copy (last synced {last})", file=sys.stderr)
+        waiting = lib.replica.outbox_size()
+        try:
+            code = command.run(args, lib, actor)
+        except ServerUnreachable as exc:
+            raise ServerUnreachable(f"'{args.command}' needs the team server: {exc}") from exc
+        if lib.replica.outbox_size() > waiting:
+            left = lib.push_quietly()
+            if left:
+                print(f"enablement: queued on this computer ({left} waiting); sent at the next sync", file=sys.stderr)
+        return code

@@ -22,6 +22,9 @@ class Changes:
     # Each use recorded, as (piece id or None, kind), so the popularity cache can count it
     # instead of recounting every event. ``usage`` without ``uses``: recount.
     uses: tuple[tuple[int | None, str], ...] = ()
+    # Files (SHA-256) no piece of this library refers to any more (a team replica's pull):
+    # a local copy of them is only a cache and goes.
+    gone_blobs: frozenset[str] = frozenset()
 
     def __or__(self, other: "Changes") -> "Changes":
         return Changes(
@@ -35,6 +38,7 @@ class Changes:
             settings=self.settings or other.settings,
             piece_ids=self.piece_ids | other.piece_ids,
             uses=self.uses + other.uses,
+            gone_blobs=self.gone_blobs | other.gone_blobs,
         )
 
     @property

@@ -74,6 +74,8 @@ class CacheHook:
             if index is not None:
                 index.refresh(changes.piece_ids)
             drop_thumbnails(ctx.paths.thumbnails, changes.piece_ids)
+        if changes.gone_blobs:
+            ctx.blobs.forget(changes.gone_blobs)
         if changes.settings and index is not None:
             index.engine_setting_changed()  # the engine setting may have changed: checked at next use
         if changes.usage and index is not None:

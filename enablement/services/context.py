@@ -59,6 +59,12 @@ class LibraryContext:
         assert self.source is not None
         return self.source.write()
 
+    def queue(self) -> ContextManager[UnitOfWork]:
+        """A unit of work for writes that may wait for the server (a person's own use,
+        searches and requests): on a team replica they are stored with an outbox entry."""
+        assert self.source is not None
+        return self.source.queue()
+
     def taxonomy(self) -> TaxonomyInfo:
         """The taxonomy, read once and cached until it changes."""
         with self._lock:

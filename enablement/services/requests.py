@@ -39,7 +39,7 @@ class RequestService:
         for value_id, facet in ((persona_id, "persona"), (industry_id, "industry")):
             if value_id is not None and value_id not in {v.id for v in taxonomy.facets.get(facet, ())}:
                 raise InvalidInput(f"No {facet} with id {value_id}.")
-        with self.ctx.write() as w:
+        with self.ctx.queue() as w:
             s = w.session
             w.record(REQUEST_CHANGED)
             row = ContentRequest(requester_id=actor.user_id, title=title.strip()[:300], need=need,

@@ -42,7 +42,7 @@ class UsageService:
         try:
             # Idempotent by its id, so a transaction the server aborted is simply run again.
             for attempt in retrying():
-                with attempt, self.ctx.write() as w:
+                with attempt, self.ctx.queue() as w:
                     s = w.session
                     if s.get(UsageEvent, use.id) is not None:
                         return Done(False, Changes())
@@ -96,7 +96,7 @@ class UsageService:
                    occurred_at: datetime | None = None, is_demo: bool = False) -> str:
         """Record a search (the raw data of the search-gap report); returns its id."""
         search_id = search_id or str(uuid.uuid4())
-        with self.ctx.write() as w:
+        with self.ctx.queue() as w:
             s = w.session
             if s.get(SearchLog, search_id) is None:
                 s.add(SearchLog(id=search_id, user_id=actor.user_id, query=query[:500], filters=filters[:1000],
@@ -106,7 +106,7 @@ class UsageService:
 
     def search_opened(self, search_id: str, piece_id: int) -> None:
         """Note which result a search led to (the first opened result is kept)."""
-        with self.ctx.write() as w:
+        with self.ctx.queue() as w:
             s = w.session
             row = s.get(SearchLog, search_id)
             if row is not None and row.opened_piece_id is None:

@@ -13,7 +13,7 @@ import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from enablement.errors import StorageError
 
@@ -72,6 +72,10 @@ class BlobStore:
     def send_in(self, session: object, sha256: str) -> None:
         """Called in the write transaction that adds a blob's row: a team library's store
         sends the bytes to the server there; this one already holds them."""
+
+    def forget(self, sha256s: Iterable[str]) -> None:
+        """Files no piece refers to any more: a team library's cache drops its copies; this
+        store holds the library's own files and keeps them (garbage collection removes them)."""
 
     def put_file(self, source: Path) -> StoredBlob:
         """Copy ``source`` into the store (hashing while copying); idempotent."""

@@ -5,9 +5,9 @@ the source hands that change-set to its commit hook (the library's cache hook), 
 derived cache (search index, popularity, thumbnails, taxonomy) follows the change in one
 place, whoever wrote it.
 
-Embedded mode reads and writes the one SQLite library (``EngineSource``). Team mode can
-route ``read()`` to the local replica and ``write()`` to the server or an outbox by giving
-the context another ``DataSource``; no service changes.
+Embedded mode reads and writes the one SQLite library (``EngineSource``). Team mode routes
+``read()`` to the laptop's replica, ``write()`` to the server and ``queue()`` (a person's own
+use, searches, requests) to the replica and its outbox (``enablement.team.replica``).
 """
 
 from __future__ import annotations
@@ -59,6 +59,12 @@ class DataSource(Protocol):
         """One write transaction; the commit hook sees its change-set after commit."""
         ...
 
+    def queue(self) -> ContextManager[UnitOfWork]:
+        """A write that may wait for the server: a person's own use, searches and requests
+        (append-only or personal, so conflict-free). A team replica stores it and its outbox
+        entry in one local transaction; embedded mode simply writes it."""
+        ...
+
 
 class ReadContext(Protocol):
     """What read-only aggregations (reports, the journey map) need from an open library."""
@@ -95,6 +101,9 @@ class EngineSource:
             self.on_commit(unit.changes)
 
     def write(self) -> ContextManager[UnitOfWork]:
+        return self._write()
+
+    def queue(self) -> ContextManager[UnitOfWork]:
         return self._write()
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
@@ -46,6 +46,12 @@ class ServerBlobCache(BlobStore):
         """Upload the bytes of a blob this transaction adds (they are in the cache already)."""
         session.flush()
         send_chunks(session, sha256, self.path_for(sha256))
+
+    def forget(self, sha256s: Iterable[str]) -> None:
+        """Drop the cached copies of files no visible piece refers to any more."""
+        for sha256 in sha256s:
+            self.remove(sha256)
+            self.path_for(sha256).with_name(self.path_for(sha256).name + ".partial").unlink(missing_ok=True)
 
     def local_path(self, sha256: str) -> Path:
         """The cached file, fetched from the server first when this machine lacks it."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine
@@ -37,6 +37,9 @@ class _Connector:
         self.address = address
         self.password = password
         self.sources = default_password_sources() if sources is None else sources
+        # When set, says why not to try now (the server just failed to answer in this
+        # process): a command then fails at once instead of waiting a connect timeout again.
+        self.gate: Callable[[], BaseException | None] | None = None
 
     def _remember(self, source: PasswordSource) -> PasswordSource:
         def found(address: ServerAddress) -> str | None:
@@ -47,6 +50,9 @@ class _Connector:
         return found
 
     def __call__(self):  # type: ignore[no-untyped-def]
+        refused = self.gate() if self.gate is not None else None
+        if refused is not None:
+            raise refused
         return connect(self.address, password=self.password,
                        password_sources=[self._remember(s) for s in self.sources])
 
@@ -61,9 +67,12 @@ def cache_dir_for(address: ServerAddress) -> Path:
 
 
 def team_engine(address: ServerAddress, password: str | None = None,
-                password_sources: list[PasswordSource] | None = None) -> Engine:
-    """An engine whose every connection is ``address.user`` with the team connection rules."""
+                password_sources: list[PasswordSource] | None = None,
+                gate: Callable[[], BaseException | None] | None = None) -> Engine:
+    """An engine whose every connection is ``address.user`` with the team connection rules;
+    ``gate`` (see ``_Connector``) may refuse at once while the server is known not to answer."""
     connector = _Connector(address, password, password_sources)
+    connector.gate = gate
     return create_engine("postgresql+psycopg://", creator=connector, pool_pre_ping=True, pool_size=4,
                          max_overflow=4, pool_recycle=1800)
 
@@ -71,12 +80,15 @@ def team_engine(address: ServerAddress, password: str | None = None,
 @dataclass(frozen=True)
 class DatabaseLogin:
     """Team mode's identity provider: the person is whoever the server says the connected
-    login is (``app.me()`` over ``session_user``, which ``SET ROLE`` cannot change)."""
+    login is (``app.me()`` over ``session_user``, which ``SET ROLE`` cannot change), as the
+    replica remembers it from the last time the server answered."""
 
     address: ServerAddress
 
     def identify(self, library: "Library") -> Actor:
-        return login_actor(library.ctx.engine, self.address)
+        replica = getattr(library, "replica", None)
+        known = replica.actor() if replica is not None else None
+        return known if known is not None else login_actor(library.ctx.engine, self.address)
 
 
 def login_actor(engine: Engine, address: ServerAddress) -> Actor:
@@ -105,11 +117,16 @@ def check_schema(engine: Engine, address: ServerAddress) -> None:
 
 def open_team_library(url: str, root: Path | None = None, *, settings: Settings | None = None,
                       password: str | None = None, password_sources: list[PasswordSource] | None = None,
-                      with_index: bool = True):  # type: ignore[no-untyped-def]
+                      with_index: bool = True, sync: bool = True):  # type: ignore[no-untyped-def]
     """Open the team library at ``url`` as its login; returns (library, acting user).
 
-    The server is asked first, before the services are even imported: an unreachable or
-    refusing server is reported within the connect timeout."""
+    The library reads from the login's replica in the local folder. With ``sync`` the server
+    is asked first (push, then pull) unless the link is waiting after a failure; an
+    unreachable server leaves the replica as it was and the library ``offline``. A replica
+    that was never filled needs the server once: then an unreachable or refusing server is
+    reported within the connect timeout."""
+    from enablement.team.replica import Replica, TeamLibrary, TeamSource
+
     address = parse_server_url(url)
     paths = LibraryPaths(Path(root).expanduser() if root else cache_dir_for(address))
     try:
@@ -117,25 +134,38 @@ def open_team_library(url: str, root: Path | None = None, *, settings: Settings 
     except OSError as exc:
         raise StorageError(f"Cannot create the local folder {paths.root}: {exc.strerror}.") from exc
     settings = settings or Settings.load(paths.settings_file)
-    engine = team_engine(address, password, password_sources)
+    replicas: list[Replica] = []
+    engine = team_engine(address, password, password_sources, gate=lambda: replicas[0].refusal() if replicas else None)
     actor_box: list[Actor] = []
     team_errors.install(engine, address, lambda: actor_box[0].role if actor_box else address.user)
-    identity = DatabaseLogin(address)
     try:
-        check_schema(engine, address)
-        actor = login_actor(engine, address)
+        replica = Replica(paths, engine)
+        replicas.append(replica)
     except BaseException:
         engine.dispose()
         raise
-    actor_box.append(actor)
     from enablement.services.context import LibraryContext
-    from enablement.services.library import Library
 
-    ctx = LibraryContext(paths=paths, settings=settings, engine=engine, blobs=ServerBlobCache(paths.blobs, engine))
-    library = Library(ctx, created=False)
-    if with_index:
-        from enablement.services.search import SearchIndex
+    source = TeamSource(replica)
+    ctx = LibraryContext(paths=paths, settings=settings, engine=engine, blobs=ServerBlobCache(paths.blobs, engine),
+                         source=source)
+    replica.on_commit = ctx.caches
+    library = TeamLibrary(ctx, replica, address)
+    try:
+        if with_index:
+            from enablement.services.search import SearchIndex
 
-        ctx.index = SearchIndex(ctx)
+            ctx.index = SearchIndex(ctx)
+        if not replica.has_copy or (sync and not replica.in_backoff()):
+            library.connect(sync=sync or not replica.has_copy)
+        elif replica.in_backoff():
+            replica.hold_off()
+        actor = replica.actor()
+        assert actor is not None
+        actor_box.append(actor)
+    except BaseException:
+        library.close()
+        raise
     # the same seam the embedded mode uses (LocalUser): pages and services see one Actor
-    return library, library.as_user(identity).actor
+    return library, library.as_user(DatabaseLogin(address)).actor
+

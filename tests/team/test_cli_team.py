@@ -52,7 +52,7 @@ def test_people_are_added_and_changed_from_the_command_line(server: TeamServer, 
     assert "One-time password" not in out and "a-chosen-Password-1" not in out
     assert cli("server", "set-role", rita, "manager", "--url", server.dba_url)[0] == 0
     code, out, _ = cli("--server", server.url(rita), "team", "whoami")
-    assert code == 0 and out.startswith("Rita Rep (manager) as ")
+    assert code == 0 and out.startswith("Rita Rep (manager) as "), _
     assert cli("server", "set-role", rita, "rep", "--url", server.dba_url)[0] == 0
     code, out, _ = cli("server", "users", "--url", server.dba_url)
     assert code == 0 and rita in out and maya in out

@@ -88,7 +88,11 @@ def test_the_whole_flow_across_machines_and_roles(server: TeamServer, tmp_path: 
         lib.kits.add(rita, kit, pid)
         exported = lib.kits.export(rita, kit, tmp_path / "out").value
         assert exported.files and exported.files[0].read_bytes() == v2.read_bytes()
-        request = lib.requests.create(rita, "ROI calculator for banks").value
+        queued = lib.requests.create(rita, "ROI calculator for banks").value
+        assert queued < 0  # made on the laptop, in the outbox until the next sync
+        assert lib.replica.sync().pushed >= 2
+        request = next(r.id for r in lib.requests.list(rita) if r.title == "ROI calculator for banks")
+        assert request > 0
         lib.requests.withdraw(rita, request)
         mine = lib.importer.import_paths(rita, [make_pdf(tmp_path / "in" / "my-deck.pdf", ["Rita's own deck"])],
                                          source="rep").value
@@ -100,8 +104,12 @@ def test_the_whole_flow_across_machines_and_roles(server: TeamServer, tmp_path: 
             lib.reports.run(rita, "adoption")
         # spoofing: acting as another user or another role is refused by the database
         ravi_id = next(u.id for u in lib.users.list() if u.name == "Ravi Rep")
-        with pytest.raises(PermissionDenied, match=r"^You \(rep\) may not add these usage records\.$"):
-            lib.usage.record(Actor(ravi_id, "Ravi Rep", "rep"), UseRecord(kind="opened", piece_id=pid))
+        # (a use waits in the outbox: the server refuses it when it arrives, and it is kept
+        # as a dead letter with the reason)
+        lib.usage.record(Actor(ravi_id, "Ravi Rep", "rep"), UseRecord(kind="opened", piece_id=pid))
+        assert lib.replica.sync().refused == ["You (rep) may not add these usage records."]
+        assert [d["reason"] for d in lib.replica.dead_letters()] == ["You (rep) may not add these usage records."]
+        assert lib.replica.outbox_size() == 0
         with pytest.raises(PermissionDenied, match=r"^You \(rep\) may not change pieces\.$"):
             lib.pieces.archive(Actor(rita.user_id, rita.name, "marketing"), pid)
         with pytest.raises(PermissionDenied, match=r"^You \(rep\) may not change pieces\.$"):

@@ -1,0 +1,188 @@
+"""A team laptop's replica: the local-only tables beside the library schema, and the SQL that
+applies a pull and keeps the outbox.
+
+The replica is an embedded library (same Alembic schema) holding what the login may see.
+Three tables exist only there, outside the migrations (the server never has them):
+``replica_state`` (key/value: last sequence seen, the login's person, the link's state),
+``replica_outbox`` (rep writes waiting to be sent, oldest first) and ``replica_dead_letters``
+(entries the server refused for good, with its reason). ``replica_popularity`` holds the
+team's use counts from the last pull.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from typing import Any, Iterable, Mapping, Sequence
+
+from sqlalchemy import (Column, Integer, MetaData, String, Table, Text, delete, func, insert, select,
+                        update)
+from sqlalchemy.engine import Connection, Engine
+
+from enablement.models.tables import (Blob, ContentRequest, FacetValue, Gate, Kit, KitItem, LibraryMeta,
+                                      Piece, PieceFacet, PieceGate, PieceStage, PieceVersion, Stage,
+                                      Synonym, User)
+
+LOCAL = MetaData()
+STATE = Table("replica_state", LOCAL, Column("key", String(64), primary_key=True),
+              Column("value", Text, nullable=False))
+OUTBOX = Table("replica_outbox", LOCAL, Column("id", Integer, primary_key=True, autoincrement=True),
+               Column("kind", String(20), nullable=False), Column("key", String(64), nullable=False),
+               Column("payload", Text, nullable=False), Column("queued_at", String(40), nullable=False))
+DEAD = Table("replica_dead_letters", LOCAL, Column("id", Integer, primary_key=True, autoincrement=True),
+             Column("kind", String(20), nullable=False), Column("key", String(64), nullable=False),
+             Column("payload", Text, nullable=False), Column("reason", Text, nullable=False),
+             Column("queued_at", String(40), nullable=False), Column("refused_at", String(40), nullable=False))
+POPULARITY = Table("replica_popularity", LOCAL, Column("piece_id", Integer, primary_key=True),
+                   Column("uses", Integer, nullable=False))
+
+PIECES, VERSIONS, BLOBS = Piece.__table__, PieceVersion.__table__, Blob.__table__  # type: ignore[attr-defined]
+PIECE_TAGS = (PieceStage.__table__, PieceGate.__table__, PieceFacet.__table__)  # type: ignore[attr-defined]
+TAXONOMY = (Stage.__table__, Gate.__table__, FacetValue.__table__, Synonym.__table__)  # type: ignore[attr-defined]
+USERS, META = User.__table__, LibraryMeta.__table__  # type: ignore[attr-defined]
+KITS, KIT_ITEMS = Kit.__table__, KitItem.__table__  # type: ignore[attr-defined]
+REQUESTS = ContentRequest.__table__  # type: ignore[attr-defined]
+
+
+def create_local_tables(engine: Engine) -> None:
+    LOCAL.create_all(engine)
+
+
+# --- state --------------------------------------------------------------------------------------
+def state(conn: Connection) -> dict[str, str]:
+    return {k: v for k, v in conn.execute(select(STATE.c.key, STATE.c.value))}
+
+
+def set_state(conn: Connection, values: Mapping[str, object]) -> None:
+    for key, value in values.items():
+        if value is None:
+            conn.execute(delete(STATE).where(STATE.c.key == key))
+            continue
+        done = conn.execute(update(STATE).where(STATE.c.key == key).values(value=str(value)))
+        if done.rowcount == 0:
+            conn.execute(insert(STATE).values(key=key, value=str(value)))
+
+
+# --- outbox ---------------------------------------------------------------------------------------
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, (datetime, date)) else value
+
+
+def row_payload(row: Mapping[str, Any]) -> str:
+    return json.dumps({k: _plain(v) for k, v in row.items()}, sort_keys=True)
+
+
+def queue(conn: Connection, entries: Sequence[tuple[str, str, Mapping[str, Any]]], at: str) -> None:
+    """Add (kind, key, row) entries to the outbox, in this order."""
+    if entries:
+        conn.execute(insert(OUTBOX), [{"kind": k, "key": key, "payload": row_payload(row), "queued_at": at}
+                                      for k, key, row in entries])
+
+
+def outbox_batch(conn: Connection, limit: int) -> list[dict[str, Any]]:
+    """The oldest ``limit`` outbox entries, payloads decoded."""
+    rows = conn.execute(select(OUTBOX).order_by(OUTBOX.c.id).limit(limit)).mappings()
+    return [dict(r, payload=json.loads(r["payload"])) for r in rows]
+
+
+def outbox_size(conn: Connection) -> int:
+    return int(conn.execute(select(func.count()).select_from(OUTBOX)).scalar_one())
+
+
+def settle(conn: Connection, sent: Iterable[int], refused: Sequence[tuple[dict[str, Any], str]], at: str) -> None:
+    """After the server committed: sent entries leave the outbox, refused ones move to the
+    dead letters with the server's reason (one local transaction)."""
+    ids = list(sent) + [entry["id"] for entry, _ in refused]
+    if refused:
+        conn.execute(insert(DEAD), [{"kind": e["kind"], "key": e["key"], "payload": row_payload(e["payload"]),
+                                     "reason": reason, "queued_at": e["queued_at"], "refused_at": at}
+                                    for e, reason in refused])
+    for start in range(0, len(ids), 500):
+        conn.execute(delete(OUTBOX).where(OUTBOX.c.id.in_(ids[start:start + 500])))
+
+
+def dead_letters(conn: Connection) -> list[dict[str, Any]]:
+    return [dict(r) for r in conn.execute(select(DEAD).order_by(DEAD.c.id)).mappings()]
+
+
+def next_local_request_id(conn: Connection) -> int:
+    """Requests made on this laptop and not yet stored by the server get negative ids, so they
+    never collide with the server's ids that a pull brings."""
+    low = conn.execute(select(func.min(REQUESTS.c.id))).scalar()
+    return min(0, int(low or 0)) - 1
+
+
+# --- applying a pull ------------------------------------------------------------------------------
+def _chunks(ids: Sequence[Any], size: int = 500) -> Iterable[list[Any]]:
+    ids = list(ids)
+    for start in range(0, len(ids), size):
+        yield ids[start:start + size]
+
+
+def _put(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
+    if rows:
+        conn.execute(insert(table), [dict(r) for r in rows])
+
+
+def replace_all(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
+    conn.execute(delete(table))
+    _put(conn, table, rows)
+
+
+def local_piece_ids(conn: Connection) -> set[int]:
+    return {int(i) for i in conn.execute(select(PIECES.c.id)).scalars()}
+
+
+def referenced_blobs(conn: Connection) -> set[str]:
+    return {str(s) for s in conn.execute(select(VERSIONS.c.blob_sha256)
+                                         .where(VERSIONS.c.blob_sha256.is_not(None))).scalars()}
+
+
+def replace_pieces(conn: Connection, piece_ids: Iterable[int], pieces: Sequence[Mapping[str, Any]],
+                   versions: Sequence[Mapping[str, Any]], tags: Sequence[Sequence[Mapping[str, Any]]],
+                   blobs: Sequence[Mapping[str, Any]]) -> None:
+    """The given pieces take exactly the server's state: those not in ``pieces`` are gone
+    (archived, purged or no longer visible), with their versions and tags."""
+    ids = list(piece_ids)
+    for chunk in _chunks(ids):
+        for table in PIECE_TAGS:
+            conn.execute(delete(table).where(table.c.piece_id.in_(chunk)))
+        conn.execute(delete(VERSIONS).where(VERSIONS.c.piece_id.in_(chunk)))
+        conn.execute(delete(PIECES).where(PIECES.c.id.in_(chunk)))
+    _put(conn, PIECES, pieces)
+    _put(conn, VERSIONS, versions)
+    for table, rows in zip(PIECE_TAGS, tags):
+        _put(conn, table, rows)
+    known = {str(s) for s in conn.execute(select(BLOBS.c.sha256)).scalars()}
+    _put(conn, BLOBS, [b for b in blobs if b["sha256"] not in known])
+
+
+def drop_unreferenced_blobs(conn: Connection) -> set[str]:
+    """Blob rows no version points at any more; returns their SHA-256s (their cached files go)."""
+    gone = {str(s) for s in conn.execute(select(BLOBS.c.sha256)).scalars()} - referenced_blobs(conn)
+    for chunk in _chunks(sorted(gone)):
+        conn.execute(delete(BLOBS).where(BLOBS.c.sha256.in_(chunk)))
+    return gone
+
+
+def replace_requests(conn: Connection, request_ids: Iterable[int] | None, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Requests as the server has them (``None``: all of them). A request this laptop made and
+    the server now holds replaces the local copy (matched by its client UUID); requests still
+    waiting in the outbox (negative ids) stay."""
+    if request_ids is None:
+        conn.execute(delete(REQUESTS).where(REQUESTS.c.id > 0))
+    else:
+        for chunk in _chunks(list(request_ids)):
+            conn.execute(delete(REQUESTS).where(REQUESTS.c.id.in_(chunk)))
+    uuids = [r["client_uuid"] for r in rows if r.get("client_uuid")]
+    for chunk in _chunks(uuids):
+        conn.execute(delete(REQUESTS).where(REQUESTS.c.client_uuid.in_(chunk)))
+    _put(conn, REQUESTS, rows)
+
+
+def replace_popularity(conn: Connection, counts: Sequence[tuple[int, int]]) -> None:
+    replace_all(conn, POPULARITY, [{"piece_id": p, "uses": n} for p, n in counts])
+
+
+def team_popularity(conn: Connection) -> dict[int, int]:
+    return {int(p): int(n) for p, n in conn.execute(select(POPULARITY.c.piece_id, POPULARITY.c.uses))}

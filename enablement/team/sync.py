@@ -1,0 +1,310 @@
+"""Moving rows between the team server and a laptop's replica: push, then pull.
+
+Push sends the outbox in batches, one server transaction each, with ``INSERT ... ON CONFLICT
+DO NOTHING`` on the ids the laptop made, so a batch sent twice (the connection died after the
+server's COMMIT, or the laptop did) is stored once. Entries leave the outbox only after the
+server's COMMIT. An entry the server refuses for good (not allowed, dated in the future, a
+piece that no longer exists) goes to the dead letters with the server's reason.
+
+Pull reads, in one REPEATABLE READ READ ONLY transaction (one snapshot), the highest change
+sequence number, what changed since the replica's, the current state of those entities as
+this login may see it, the login's kits and the team's popularity; then applies it in one
+local transaction. A replica that never pulled, or is older than the kept change log, takes
+a full snapshot.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Mapping, Sequence
+
+from sqlalchemy import select, text
+from sqlalchemy.engine import Connection, Engine
+
+from enablement.models.changes import Changes
+from enablement.models.tables import SearchLog, UsageEvent
+from enablement.storage import replica_repo as rr
+
+BATCH = 100
+PRUNED = "pruned"  # the change-log row standing for every older row a DBA removed
+FAULT_ENV = "ENABLEMENT_SYNC_FAULT"  # tests: "<point>:<file>" pauses at a point while <file> exists
+
+USAGE, SEARCHES = UsageEvent.__table__, SearchLog.__table__  # type: ignore[attr-defined]
+
+
+def fault_point(point: str) -> None:
+    """A test's hook: with ``ENABLEMENT_SYNC_FAULT=<point>:<file>``, reaching ``point`` creates
+    ``<file>`` and waits (at most 60 s) until the test removes it: the test then kills the
+    proxy or this process at exactly that moment."""
+    spec = os.environ.get(FAULT_ENV, "")
+    name, _, marker = spec.partition(":")
+    if name != point or not marker:
+        return
+    flag = Path(marker)
+    flag.write_text(str(os.getpid()))
+    deadline = time.monotonic() + 60
+    while flag.exists() and time.monotonic() < deadline:
+        time.sleep(0.02)
+
+
+# --- push -------------------------------------------------------------------------------------------
+def _columns(table: Any, skip: tuple[str, ...] = ()) -> list[str]:
+    return [c.name for c in table.columns if c.name not in skip]
+
+
+def _insert_sql(table: Any, columns: list[str], conflict: str) -> Any:
+    cols = ", ".join(columns)
+    values = ", ".join(f":{c}" for c in columns)
+    return text(f"INSERT INTO {table.name} ({cols}) VALUES ({values}) ON CONFLICT ({conflict}) DO NOTHING")
+
+
+USAGE_COLUMNS = _columns(USAGE)
+SEARCH_COLUMNS = _columns(SEARCHES)
+REQUEST_COLUMNS = _columns(rr.REQUESTS, skip=("id", "row_version"))
+_STATEMENTS = {
+    "usage": _insert_sql(USAGE, USAGE_COLUMNS, "id"),
+    "search": _insert_sql(SEARCHES, SEARCH_COLUMNS, "id"),
+    "request": _insert_sql(rr.REQUESTS, REQUEST_COLUMNS, "client_uuid"),
+    "opened": text("UPDATE search_log SET opened_piece_id = :opened_piece_id "
+                   "WHERE id = :id AND opened_piece_id IS NULL"),
+}
+_TABLE_OF = {"usage": USAGE, "search": SEARCHES, "request": rr.REQUESTS}
+
+
+def _params(entry: Mapping[str, Any]) -> dict[str, Any]:
+    """The entry's row, typed as the server's columns want it."""
+    payload = dict(entry["payload"])
+    table = _TABLE_OF.get(entry["kind"])
+    if table is None:
+        return payload
+    out: dict[str, Any] = {}
+    for column in table.columns:
+        if column.name not in payload:
+            continue
+        value = payload[column.name]
+        kind = column.type.python_type if hasattr(column.type, "python_type") else None
+        if value is not None and isinstance(value, str) and kind is not None and kind is not str:
+            from datetime import date, datetime
+
+            if kind is datetime:
+                value = datetime.fromisoformat(value)
+            elif kind is date:
+                value = date.fromisoformat(value)
+        out[column.name] = value
+    return out
+
+
+def _send(conn: Connection, entries: Sequence[Mapping[str, Any]]) -> None:
+    """Send entries in order, grouping neighbours of one kind into one multi-row statement."""
+    start = 0
+    while start < len(entries):
+        kind = entries[start]["kind"]
+        end = start
+        while end < len(entries) and entries[end]["kind"] == kind:
+            end += 1
+        conn.execute(_STATEMENTS[kind], [_params(e) for e in entries[start:end]])
+        start = end
+
+
+@dataclass
+class PushResult:
+    sent: int = 0
+    refused: list[tuple[dict[str, Any], str]] = field(default_factory=list)
+
+
+def push(server: Engine, replica: Engine, *, batch: int = BATCH,
+         refusal: Callable[[BaseException], str | None]) -> PushResult:
+    """Send the whole outbox, ``batch`` entries per server transaction. ``refusal`` names a
+    permanent refusal (the reason) or None (the link failed: stop, keep the entries)."""
+    result = PushResult()
+    while True:
+        with replica.connect() as local:
+            entries = rr.outbox_batch(local, batch)
+        if not entries:
+            return result
+        refused: list[tuple[dict[str, Any], str]] = []
+        try:
+            with server.begin() as conn:
+                _send(conn, entries)
+                fault_point("push_before_commit")
+        except Exception as exc:  # noqa: BLE001 - sorted below: a refusal, or the link
+            if refusal(exc) is None:
+                raise
+            # Something in the batch is refused: send one by one (each in a savepoint) to
+            # find which, in one transaction.
+            refused = []
+            with server.begin() as conn:
+                for entry in entries:
+                    try:
+                        with conn.begin_nested():
+                            _send(conn, [entry])
+                    except Exception as one:  # noqa: BLE001
+                        reason = refusal(one)
+                        if reason is None:
+                            raise
+                        refused.append((entry, reason))
+        fault_point("push_after_commit")
+        refused_ids = {e["id"] for e, _ in refused}
+        with replica.begin() as local:
+            rr.settle(local, [e["id"] for e in entries if e["id"] not in refused_ids], refused, _now())
+        result.sent += len(entries) - len(refused)
+        result.refused.extend(refused)
+
+
+# --- the kept change log ------------------------------------------------------------------------------
+PRUNE_SQL = text(
+    "WITH gone AS (DELETE FROM app.change_log WHERE seq <= :upto RETURNING seq) "
+    "INSERT INTO app.change_log (seq, entity, op) SELECT max(seq), :e, 'P' FROM gone HAVING count(*) > 0")
+
+
+def prune_change_log(conn: Connection, upto: int) -> None:
+    """Forget the change log up to ``upto`` (the DBA, as the owner): one ``pruned`` row keeps the
+    highest forgotten number, and a replica that has not seen it takes a full snapshot."""
+    conn.execute(PRUNE_SQL, {"upto": upto, "e": PRUNED})
+
+
+# --- pull -------------------------------------------------------------------------------------------
+@dataclass
+class Snapshot:
+    """One consistent read of the server for this login."""
+
+    hi: int
+    full: bool
+    piece_ids: set[int] | None  # changed pieces (None: every visible one)
+    pieces: list[dict[str, Any]] = field(default_factory=list)
+    versions: list[dict[str, Any]] = field(default_factory=list)
+    tags: list[list[dict[str, Any]]] = field(default_factory=list)
+    blobs: list[dict[str, Any]] = field(default_factory=list)
+    taxonomy: list[list[dict[str, Any]]] | None = None
+    users: list[dict[str, Any]] | None = None
+    meta: list[dict[str, Any]] | None = None
+    request_ids: set[int] | None = None
+    requests: list[dict[str, Any]] = field(default_factory=list)
+    kits: list[dict[str, Any]] = field(default_factory=list)
+    kit_items: list[dict[str, Any]] = field(default_factory=list)
+    popularity: list[tuple[int, int]] = field(default_factory=list)
+    seqs: list[int] = field(default_factory=list)
+
+
+def _rows(conn: Connection, table: Any, where: Any = None) -> list[dict[str, Any]]:
+    query = select(*table.columns)
+    if where is not None:
+        query = query.where(where)
+    return [dict(r) for r in conn.execute(query).mappings()]
+
+
+def _by_ids(conn: Connection, table: Any, column: Any, ids: set[int] | None) -> list[dict[str, Any]]:
+    if ids is None:
+        return _rows(conn, table)
+    out: list[dict[str, Any]] = []
+    for chunk in rr._chunks(sorted(ids), 5000):
+        out.extend(_rows(conn, table, column.in_(chunk)))
+    return out
+
+
+def read_snapshot(server: Engine, last: int) -> Snapshot:
+    """What changed on the server since ``last`` (everything when ``last`` is 0 or older than
+    the kept log), in one REPEATABLE READ READ ONLY transaction."""
+    with server.connect() as conn:
+        conn.exec_driver_sql("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        try:
+            hi = int(conn.execute(text("SELECT coalesce(max(seq), 0) FROM app.change_log")).scalar_one())
+            pruned = conn.execute(text("SELECT max(seq) FROM app.change_log WHERE entity = :e"),
+                                  {"e": PRUNED}).scalar()
+            full = last <= 0 or last < int(pruned or 0)
+            snap = Snapshot(hi=hi, full=full, piece_ids=None)
+            if full:
+                snap.taxonomy, snap.users, snap.meta, snap.request_ids = [], [], [], None
+            else:
+                rows = conn.execute(text("SELECT seq, entity, entity_id FROM app.change_log WHERE seq > :lo "
+                                         "AND seq <= :hi ORDER BY seq"), {"lo": last, "hi": hi}).all()
+                snap.seqs = [int(r[0]) for r in rows]
+                entities = {str(r[1]) for r in rows}
+                snap.piece_ids = {int(r[2]) for r in rows if r[1] == "piece" and r[2] is not None}
+                snap.request_ids = {int(r[2]) for r in rows if r[1] == "request" and r[2] is not None}
+                if "taxonomy" in entities:
+                    snap.taxonomy = []
+                if "user" in entities:
+                    snap.users = []
+                if "meta" in entities:
+                    snap.meta = []
+            ids = snap.piece_ids
+            snap.pieces = _by_ids(conn, rr.PIECES, rr.PIECES.c.id, ids)
+            visible = {int(p["id"]) for p in snap.pieces}
+            if ids is not None or visible:
+                snap.versions = _by_ids(conn, rr.VERSIONS, rr.VERSIONS.c.piece_id, visible)
+                snap.tags = [_by_ids(conn, t, t.c.piece_id, visible) for t in rr.PIECE_TAGS]
+                shas = {v["blob_sha256"] for v in snap.versions if v["blob_sha256"]}
+                snap.blobs = [b for chunk in rr._chunks(sorted(shas), 5000)
+                              for b in _rows(conn, rr.BLOBS, rr.BLOBS.c.sha256.in_(chunk))]
+            else:
+                snap.tags = [[] for _ in rr.PIECE_TAGS]
+            if snap.taxonomy is not None:
+                snap.taxonomy = [_rows(conn, t) for t in rr.TAXONOMY]
+            if snap.users is not None:
+                snap.users = _rows(conn, rr.USERS)
+            if snap.meta is not None:
+                snap.meta = _rows(conn, rr.META)
+            if snap.request_ids is None or snap.request_ids:
+                snap.requests = _by_ids(conn, rr.REQUESTS, rr.REQUESTS.c.id, snap.request_ids)
+            # kits are the login's own and small: not in the change log, read whole each time
+            snap.kits = _rows(conn, rr.KITS)
+            snap.kit_items = _rows(conn, rr.KIT_ITEMS)
+            snap.popularity = [(int(p), int(n)) for p, n in conn.execute(text("SELECT piece_id, uses FROM "
+                                                                              "app.popularity()"))]
+        finally:
+            conn.exec_driver_sql("COMMIT")
+    return snap
+
+
+@dataclass
+class PullResult:
+    hi: int = 0
+    full: bool = False
+    pieces: int = 0
+    gone: int = 0
+    applied: bool = True
+    changes: Changes = field(default_factory=Changes)
+
+
+def apply_snapshot(replica: Engine, snap: Snapshot, last: int) -> PullResult:
+    """Apply ``snap`` in one local BEGIN IMMEDIATE transaction. If another process moved the
+    replica on meanwhile (``last_seq`` is no longer ``last``), nothing is applied."""
+    bind = replica.execution_options(sqlite_begin="IMMEDIATE")
+    with bind.begin() as local:
+        now_last = int(rr.state(local).get("last_seq", "0"))
+        if now_last != last:
+            return PullResult(hi=now_last, applied=False)
+        before = rr.local_piece_ids(local) if snap.full else set()
+        ids = (before | {int(p["id"]) for p in snap.pieces}) if snap.piece_ids is None else snap.piece_ids
+        rr.replace_pieces(local, ids, snap.pieces, snap.versions, snap.tags, snap.blobs)
+        gone_blobs = rr.drop_unreferenced_blobs(local)
+        if snap.taxonomy is not None:
+            for table, rows in zip(rr.TAXONOMY, snap.taxonomy):
+                rr.replace_all(local, table, rows)
+        if snap.users is not None:
+            rr.replace_all(local, rr.USERS, snap.users)
+        if snap.meta is not None:
+            rr.replace_all(local, rr.META, snap.meta)
+        if snap.request_ids is None or snap.request_ids or snap.requests:
+            rr.replace_requests(local, snap.request_ids, snap.requests)
+        rr.replace_all(local, rr.KITS, snap.kits)
+        rr.replace_all(local, rr.KIT_ITEMS, snap.kit_items)
+        rr.replace_popularity(local, snap.popularity)
+        rr.set_state(local, {"last_seq": snap.hi, "last_pull_at": _now()})
+    present = {int(p["id"]) for p in snap.pieces}
+    changes = Changes(pieces=bool(ids), piece_ids=frozenset(ids), taxonomy=snap.taxonomy is not None,
+                      users=snap.users is not None, requests=True, kits=True, usage=True,
+                      settings=snap.meta is not None, gone_blobs=frozenset(gone_blobs))
+    return PullResult(hi=snap.hi, full=snap.full, pieces=len(present), gone=len(set(ids) - present),
+                      changes=changes)
+
+
+def _now() -> str:
+    from datetime import datetime, timezone
+
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+

@@ -1,0 +1,145 @@
+"""A laptop's replica of the team library: reads come from it online or not, a pull brings
+exactly what changed (archived pieces vanish from search, the index and the file cache), a
+replica older than the kept change log takes a full snapshot, and an unreachable server
+(a real proxy, killed) leaves every read working while server-only writes say so at once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterator
+
+import psycopg
+import pytest
+from sqlalchemy import create_engine
+
+from enablement.services.journey import journey_map
+from enablement.services.usage import UseRecord
+from enablement.team.connection import ServerUnreachable
+from enablement.team.library import open_team_library
+from enablement.team.sync import prune_change_log
+from tests.conftest import settings_for_tests
+from tests.filemaker_docs import make_pdf
+from tests.team.proxy import Proxy
+from tests.team.server import HOST, TeamServer, team_server
+
+pytestmark = pytest.mark.postgres
+
+PG_HOST, PG_PORT = HOST.split(":")
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[TeamServer]:
+    with team_server() as srv:
+        srv.add("Maya Marketing", "maya", "marketing")
+        srv.add("Rita Rep", "rita", "rep")
+        yield srv
+
+
+def open_as(srv: TeamServer, name: str, folder: Path, *, port: int | None = None, with_index: bool = True):  # type: ignore[no-untyped-def]
+    url = srv.url(srv.logins[name])
+    if port is not None:
+        url = url.replace(HOST, f"127.0.0.1:{port}")
+    return open_team_library(url, folder, settings=settings_for_tests(), with_index=with_index,
+                             password_sources=[])
+
+
+def _found(lib, actor, words: str) -> list[int]:  # type: ignore[no-untyped-def]
+    return [p.id for p in lib.search.search(actor, words).pieces]
+
+
+def test_an_archived_piece_leaves_the_replica_its_search_and_its_file_cache(server: TeamServer,
+                                                                            tmp_path: Path) -> None:
+    doc = make_pdf(tmp_path / "zebra.pdf", ["Zebra onboarding checklist for new buyers"], title="Zebra checklist")
+    mk, maya = open_as(server, "Maya Marketing", tmp_path / "desk")
+    lib, rita = open_as(server, "Rita Rep", tmp_path / "laptop")
+    try:
+        pid = mk.importer.import_paths(maya, [doc]).value.piece_ids[0]
+        mk.pieces.publish(maya, pid)
+        # marketing's own replica followed its writes (pulled after each)
+        assert _found(mk, maya, "zebra") == [pid]
+        lib.replica.pull()
+        assert _found(lib, rita, "zebra") == [pid]
+        cached = Path(lib.pieces.version_file(pid)[0])
+        assert cached.read_bytes() == doc.read_bytes()
+
+        mk.pieces.archive(maya, pid)
+        changes = lib.replica.pull()
+        assert pid in changes.piece_ids
+        assert _found(lib, rita, "zebra") == []
+        assert pid not in {p.id for p in lib.pieces.list(statuses=None)}
+        assert not cached.exists()  # the file cache follows the change-set too
+        with lib.replica.engine.connect() as conn:
+            assert conn.exec_driver_sql("SELECT count(*) FROM piece_versions WHERE piece_id = ?",
+                                        (pid,)).scalar() == 0
+        # marketing still sees it (archived), and brings it back: the rep's next pull has it again
+        mk.pieces.restore(maya, pid)
+        lib.replica.pull()
+        assert _found(lib, rita, "zebra") == [pid]
+    finally:
+        mk.close()
+        lib.close()
+
+
+def test_a_replica_older_than_the_kept_log_takes_a_full_snapshot(server: TeamServer, tmp_path: Path) -> None:
+    mk, maya = open_as(server, "Maya Marketing", tmp_path / "desk", with_index=False)
+    lib, rita = open_as(server, "Rita Rep", tmp_path / "laptop")
+    try:
+        first = mk.importer.add_link(maya, "https://example.com/a", "Quokka pricing note").value
+        mk.pieces.publish(maya, first)
+        lib.replica.pull()
+        gone = mk.importer.add_link(maya, "https://example.com/b", "Quokka old note").value
+        mk.pieces.publish(maya, gone)
+        lib.replica.pull()
+        assert sorted(_found(lib, rita, "quokka")) == sorted([first, gone])
+        mk.pieces.archive(maya, gone)
+        mk.pieces.update(maya, first, title="Quokka pricing note, 2027")
+        dba = create_engine(server.dba_url.replace("postgresql://", "postgresql+psycopg://"))
+        with dba.begin() as conn:
+            prune_change_log(conn, conn.exec_driver_sql("SELECT max(seq) FROM app.change_log").scalar_one())
+        dba.dispose()
+        report = lib.replica.sync()
+        assert report.full
+        assert _found(lib, rita, "quokka") == [first]
+        assert lib.pieces.get(first).summary.title == "Quokka pricing note, 2027"
+    finally:
+        mk.close()
+        lib.close()
+
+
+@pytest.mark.slow
+def test_offline_every_read_works_and_server_writes_say_so(server: TeamServer, tmp_path: Path) -> None:
+    mk, maya = open_as(server, "Maya Marketing", tmp_path / "desk", with_index=False)
+    try:
+        pid = mk.importer.add_link(maya, "https://example.com/w", "Wombat discovery questions").value
+        mk.pieces.publish(maya, pid)
+    finally:
+        mk.close()
+    with Proxy(PG_HOST, int(PG_PORT)) as proxy:
+        lib, rita = open_as(server, "Rita Rep", tmp_path / "laptop", port=proxy.port)
+        kit = lib.kits.create(rita, "Wombat call").value
+        lib.kits.add(rita, kit, pid)
+        lib.close()
+        proxy.kill()
+        lib, rita = open_as(server, "Rita Rep", tmp_path / "laptop", port=proxy.port)
+        try:
+            assert lib.offline
+            assert _found(lib, rita, "wombat") == [pid]
+            assert pid in {p.id for p in lib.pieces.list()}
+            assert lib.pieces.get(pid).summary.title == "Wombat discovery questions"
+            assert journey_map(lib).stages
+            assert [k.id for k in lib.kits.list(rita)] == [kit]
+            # a rep's own use waits in the outbox
+            assert lib.usage.record(rita, UseRecord(kind="used_in_call", piece_id=pid)).value
+            assert lib.replica.outbox_size() == 1
+            # what needs the server says so at once (no second connect timeout)
+            with pytest.raises(ServerUnreachable, match="cannot reach the team server"):
+                lib.kits.create(rita, "Another call")
+            proxy.start()
+            report = lib.connect(sync=True, raise_offline=True)
+            assert report is not None and report.pushed == 1 and not lib.offline
+            assert lib.replica.outbox_size() == 0
+        finally:
+            lib.close()
+    with psycopg.connect(server.dba_url) as dba:
+        assert dba.execute("SELECT count(*) FROM usage_events WHERE piece_id = %s AND kind = 'used_in_call'",
+                           (pid,)).fetchone()[0] == 1
