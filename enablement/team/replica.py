@@ -44,7 +44,7 @@ from enablement.team.connection import ServerAddress, ServerUnreachable
 log = logging.getLogger(__name__)
 
 MAX_BACKOFF_S = 60.0
-FIRST_BACKOFF_S = 2.0
+FIRST_BACKOFF_S = 15.0
 
 ONLINE, SYNCING, OFFLINE = "online", "syncing", "offline"
 
