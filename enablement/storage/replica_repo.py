@@ -36,12 +36,18 @@ DEAD = Table("replica_dead_letters", LOCAL, Column("id", Integer, primary_key=Tr
 POPULARITY = Table("replica_popularity", LOCAL, Column("piece_id", Integer, primary_key=True),
                    Column("uses", Integer, nullable=False))
 
-PIECES, VERSIONS, BLOBS = Piece.__table__, PieceVersion.__table__, Blob.__table__  # type: ignore[attr-defined]
-PIECE_TAGS = (PieceStage.__table__, PieceGate.__table__, PieceFacet.__table__)  # type: ignore[attr-defined]
-TAXONOMY = (Stage.__table__, Gate.__table__, FacetValue.__table__, Synonym.__table__)  # type: ignore[attr-defined]
-USERS, META = User.__table__, LibraryMeta.__table__  # type: ignore[attr-defined]
-KITS, KIT_ITEMS = Kit.__table__, KitItem.__table__  # type: ignore[attr-defined]
-REQUESTS = ContentRequest.__table__  # type: ignore[attr-defined]
+def model_table(model: Any) -> Table:
+    """The Core table behind a table model."""
+    table: Table = model.__table__
+    return table
+
+
+PIECES, VERSIONS, BLOBS = model_table(Piece), model_table(PieceVersion), model_table(Blob)
+PIECE_TAGS = (model_table(PieceStage), model_table(PieceGate), model_table(PieceFacet))
+TAXONOMY = (model_table(Stage), model_table(Gate), model_table(FacetValue), model_table(Synonym))
+USERS, META = model_table(User), model_table(LibraryMeta)
+KITS, KIT_ITEMS = model_table(Kit), model_table(KitItem)
+REQUESTS = model_table(ContentRequest)
 
 
 def create_local_tables(engine: Engine) -> None:
@@ -113,7 +119,7 @@ def next_local_request_id(conn: Connection) -> int:
 
 
 # --- applying a pull ------------------------------------------------------------------------------
-def _chunks(ids: Sequence[Any], size: int = 500) -> Iterable[list[Any]]:
+def chunks(ids: Sequence[Any], size: int = 500) -> Iterable[list[Any]]:
     ids = list(ids)
     for start in range(0, len(ids), size):
         yield ids[start:start + size]
@@ -144,7 +150,7 @@ def replace_pieces(conn: Connection, piece_ids: Iterable[int], pieces: Sequence[
     """The given pieces take exactly the server's state: those not in ``pieces`` are gone
     (archived, purged or no longer visible), with their versions and tags."""
     ids = list(piece_ids)
-    for chunk in _chunks(ids):
+    for chunk in chunks(ids):
         for table in PIECE_TAGS:
             conn.execute(delete(table).where(table.c.piece_id.in_(chunk)))
         conn.execute(delete(VERSIONS).where(VERSIONS.c.piece_id.in_(chunk)))
@@ -160,7 +166,7 @@ def replace_pieces(conn: Connection, piece_ids: Iterable[int], pieces: Sequence[
 def drop_unreferenced_blobs(conn: Connection) -> set[str]:
     """Blob rows no version points at any more; returns their SHA-256s (their cached files go)."""
     gone = {str(s) for s in conn.execute(select(BLOBS.c.sha256)).scalars()} - referenced_blobs(conn)
-    for chunk in _chunks(sorted(gone)):
+    for chunk in chunks(sorted(gone)):
         conn.execute(delete(BLOBS).where(BLOBS.c.sha256.in_(chunk)))
     return gone
 
@@ -172,10 +178,10 @@ def replace_requests(conn: Connection, request_ids: Iterable[int] | None, rows: 
     if request_ids is None:
         conn.execute(delete(REQUESTS).where(REQUESTS.c.id > 0))
     else:
-        for chunk in _chunks(list(request_ids)):
+        for chunk in chunks(list(request_ids)):
             conn.execute(delete(REQUESTS).where(REQUESTS.c.id.in_(chunk)))
     uuids = [r["client_uuid"] for r in rows if r.get("client_uuid")]
-    for chunk in _chunks(uuids):
+    for chunk in chunks(uuids):
         conn.execute(delete(REQUESTS).where(REQUESTS.c.client_uuid.in_(chunk)))
     _put(conn, REQUESTS, rows)
 

@@ -27,6 +27,7 @@ from enablement.team.connection import (LoginFailed, PasswordSource, ServerAddre
 
 if TYPE_CHECKING:
     from enablement.services.library import Library
+    from enablement.team.replica import TeamLibrary
 
 
 class _Connector:
@@ -117,7 +118,7 @@ def check_schema(engine: Engine, address: ServerAddress) -> None:
 
 def open_team_library(url: str, root: Path | None = None, *, settings: Settings | None = None,
                       password: str | None = None, password_sources: list[PasswordSource] | None = None,
-                      with_index: bool = True, sync: bool = True):  # type: ignore[no-untyped-def]
+                      with_index: bool = True, sync: bool = True) -> "tuple[TeamLibrary, Actor]":
     """Open the team library at ``url`` as its login; returns (library, acting user).
 
     The library reads from the login's replica in the local folder. With ``sync`` the server

@@ -36,7 +36,7 @@ from enablement.storage.engine import make_engine, read_session, sqlite_url, wri
 from enablement.storage.errors import storage_errors
 from enablement.storage.migrate import migrate
 from enablement.storage.source import CommitHook, UnitOfWork
-from enablement.team import sync
+from enablement.team.sync import PullResult, apply_snapshot, push, read_snapshot
 from enablement.services.context import LibraryContext
 from enablement.services.library import Library
 from enablement.team.connection import ServerAddress, ServerUnreachable
@@ -100,7 +100,7 @@ class _OutboxRecorder:
     """Watches one local write transaction: every row it adds must be one that may wait for
     the server, and each gets an outbox entry before the transaction commits."""
 
-    KINDS = {UsageEvent: "usage", SearchLog: "search", ContentRequest: "request"}
+    KINDS: dict[type[Any], str] = {UsageEvent: "usage", SearchLog: "search", ContentRequest: "request"}
 
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -122,7 +122,7 @@ class _OutboxRecorder:
             kind = self.KINDS.get(type(obj))
             if kind is None:
                 raise NeedsServer(f"Adding {type(obj).__name__} needs the team server.")
-            row = {c.name: getattr(obj, c.key) for c in obj.__table__.columns}  # type: ignore[attr-defined]
+            row = {c.name: getattr(obj, c.key) for c in obj.__table__.columns}
             key = str(row["client_uuid"] if kind == "request" else row["id"])
             self.entries.append((kind, key, row))
         for obj in session.dirty:
@@ -189,7 +189,7 @@ class Replica:
 
     def in_backoff(self) -> bool:
         retry = self.state().get("retry_at")
-        return bool(retry) and datetime.fromisoformat(retry) > _now()
+        return retry is not None and datetime.fromisoformat(retry) > _now()
 
     def refusal(self) -> ServerUnreachable | None:
         """Why not to ask the server now: it failed to answer in this process (the connector
@@ -237,11 +237,14 @@ class Replica:
         with self._sync_lock:
             self.status = SYNCING
             try:
-                pushed = sync.push(self.server, self.engine, refusal=refusal_reason)
+                pushed = push(self.server, self.engine, refusal=refusal_reason)
                 pulled = self._pull()
             except ServerUnreachable as exc:
                 self.mark_offline(exc)
                 raise
+            finally:
+                if self.status == SYNCING:  # the server answered, something else failed
+                    self.status = ONLINE
             self.mark_online()
         self._set_state(last_sync_at=_stamp())
         if self.on_commit is not None and not pulled.changes.empty:
@@ -268,11 +271,11 @@ class Replica:
             self.mark_online()
         return pulled.changes
 
-    def _pull(self) -> sync.PullResult:
+    def _pull(self) -> PullResult:
         for _ in range(3):  # another process on this replica may apply a pull meanwhile
             last = int(self.state().get("last_seq", "0"))
-            snapshot = sync.read_snapshot(self.server, last)
-            result = sync.apply_snapshot(self.engine, snapshot, last)
+            snapshot = read_snapshot(self.server, last)
+            result = apply_snapshot(self.engine, snapshot, last)
             if result.applied:
                 return result
         return result

@@ -32,7 +32,7 @@ BATCH = 100
 PRUNED = "pruned"  # the change-log row standing for every older row a DBA removed
 FAULT_ENV = "ENABLEMENT_SYNC_FAULT"  # tests: "<point>:<file>" pauses at a point while <file> exists
 
-USAGE, SEARCHES = UsageEvent.__table__, SearchLog.__table__  # type: ignore[attr-defined]
+USAGE, SEARCHES = rr.model_table(UsageEvent), rr.model_table(SearchLog)
 
 
 def fault_point(point: str) -> None:
@@ -200,7 +200,7 @@ def _by_ids(conn: Connection, table: Any, column: Any, ids: set[int] | None) -> 
     if ids is None:
         return _rows(conn, table)
     out: list[dict[str, Any]] = []
-    for chunk in rr._chunks(sorted(ids), 5000):
+    for chunk in rr.chunks(sorted(ids), 5000):
         out.extend(_rows(conn, table, column.in_(chunk)))
     return out
 
@@ -208,55 +208,52 @@ def _by_ids(conn: Connection, table: Any, column: Any, ids: set[int] | None) -> 
 def read_snapshot(server: Engine, last: int) -> Snapshot:
     """What changed on the server since ``last`` (everything when ``last`` is 0 or older than
     the kept log), in one REPEATABLE READ READ ONLY transaction."""
-    with server.connect() as conn:
-        conn.exec_driver_sql("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        try:
-            hi = int(conn.execute(text("SELECT coalesce(max(seq), 0) FROM app.change_log")).scalar_one())
-            pruned = conn.execute(text("SELECT max(seq) FROM app.change_log WHERE entity = :e"),
-                                  {"e": PRUNED}).scalar()
-            full = last <= 0 or last < int(pruned or 0)
-            snap = Snapshot(hi=hi, full=full, piece_ids=None)
-            if full:
-                snap.taxonomy, snap.users, snap.meta, snap.request_ids = [], [], [], None
-            else:
-                rows = conn.execute(text("SELECT seq, entity, entity_id FROM app.change_log WHERE seq > :lo "
-                                         "AND seq <= :hi ORDER BY seq"), {"lo": last, "hi": hi}).all()
-                snap.seqs = [int(r[0]) for r in rows]
-                entities = {str(r[1]) for r in rows}
-                snap.piece_ids = {int(r[2]) for r in rows if r[1] == "piece" and r[2] is not None}
-                snap.request_ids = {int(r[2]) for r in rows if r[1] == "request" and r[2] is not None}
-                if "taxonomy" in entities:
-                    snap.taxonomy = []
-                if "user" in entities:
-                    snap.users = []
-                if "meta" in entities:
-                    snap.meta = []
-            ids = snap.piece_ids
-            snap.pieces = _by_ids(conn, rr.PIECES, rr.PIECES.c.id, ids)
-            visible = {int(p["id"]) for p in snap.pieces}
-            if ids is not None or visible:
-                snap.versions = _by_ids(conn, rr.VERSIONS, rr.VERSIONS.c.piece_id, visible)
-                snap.tags = [_by_ids(conn, t, t.c.piece_id, visible) for t in rr.PIECE_TAGS]
-                shas = {v["blob_sha256"] for v in snap.versions if v["blob_sha256"]}
-                snap.blobs = [b for chunk in rr._chunks(sorted(shas), 5000)
-                              for b in _rows(conn, rr.BLOBS, rr.BLOBS.c.sha256.in_(chunk))]
-            else:
-                snap.tags = [[] for _ in rr.PIECE_TAGS]
-            if snap.taxonomy is not None:
-                snap.taxonomy = [_rows(conn, t) for t in rr.TAXONOMY]
-            if snap.users is not None:
-                snap.users = _rows(conn, rr.USERS)
-            if snap.meta is not None:
-                snap.meta = _rows(conn, rr.META)
-            if snap.request_ids is None or snap.request_ids:
-                snap.requests = _by_ids(conn, rr.REQUESTS, rr.REQUESTS.c.id, snap.request_ids)
-            # kits are the login's own and small: not in the change log, read whole each time
-            snap.kits = _rows(conn, rr.KITS)
-            snap.kit_items = _rows(conn, rr.KIT_ITEMS)
-            snap.popularity = [(int(p), int(n)) for p, n in conn.execute(text("SELECT piece_id, uses FROM "
-                                                                              "app.popularity()"))]
-        finally:
-            conn.exec_driver_sql("COMMIT")
+    snapshot = server.connect().execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
+    with snapshot as conn, conn.begin():
+        hi = int(conn.execute(text("SELECT coalesce(max(seq), 0) FROM app.change_log")).scalar_one())
+        pruned = conn.execute(text("SELECT max(seq) FROM app.change_log WHERE entity = :e"),
+                              {"e": PRUNED}).scalar()
+        full = last <= 0 or last < int(pruned or 0)
+        snap = Snapshot(hi=hi, full=full, piece_ids=None)
+        if full:
+            snap.taxonomy, snap.users, snap.meta, snap.request_ids = [], [], [], None
+        else:
+            rows = conn.execute(text("SELECT seq, entity, entity_id FROM app.change_log WHERE seq > :lo "
+                                     "AND seq <= :hi ORDER BY seq"), {"lo": last, "hi": hi}).all()
+            snap.seqs = [int(r[0]) for r in rows]
+            entities = {str(r[1]) for r in rows}
+            snap.piece_ids = {int(r[2]) for r in rows if r[1] == "piece" and r[2] is not None}
+            snap.request_ids = {int(r[2]) for r in rows if r[1] == "request" and r[2] is not None}
+            if "taxonomy" in entities:
+                snap.taxonomy = []
+            if "user" in entities:
+                snap.users = []
+            if "meta" in entities:
+                snap.meta = []
+        ids = snap.piece_ids
+        snap.pieces = _by_ids(conn, rr.PIECES, rr.PIECES.c.id, ids)
+        visible = {int(p["id"]) for p in snap.pieces}
+        if ids is not None or visible:
+            snap.versions = _by_ids(conn, rr.VERSIONS, rr.VERSIONS.c.piece_id, visible)
+            snap.tags = [_by_ids(conn, t, t.c.piece_id, visible) for t in rr.PIECE_TAGS]
+            shas = {v["blob_sha256"] for v in snap.versions if v["blob_sha256"]}
+            snap.blobs = [b for chunk in rr.chunks(sorted(shas), 5000)
+                          for b in _rows(conn, rr.BLOBS, rr.BLOBS.c.sha256.in_(chunk))]
+        else:
+            snap.tags = [[] for _ in rr.PIECE_TAGS]
+        if snap.taxonomy is not None:
+            snap.taxonomy = [_rows(conn, t) for t in rr.TAXONOMY]
+        if snap.users is not None:
+            snap.users = _rows(conn, rr.USERS)
+        if snap.meta is not None:
+            snap.meta = _rows(conn, rr.META)
+        if snap.request_ids is None or snap.request_ids:
+            snap.requests = _by_ids(conn, rr.REQUESTS, rr.REQUESTS.c.id, snap.request_ids)
+        # kits are the login's own and small: not in the change log, read whole each time
+        snap.kits = _rows(conn, rr.KITS)
+        snap.kit_items = _rows(conn, rr.KIT_ITEMS)
+        snap.popularity = [(int(p), int(n)) for p, n in conn.execute(text("SELECT piece_id, uses FROM "
+                                                                          "app.popularity()"))]
     return snap
 
 

@@ -143,3 +143,44 @@ def test_offline_every_read_works_and_server_writes_say_so(server: TeamServer, t
     with psycopg.connect(server.dba_url) as dba:
         assert dba.execute("SELECT count(*) FROM usage_events WHERE piece_id = %s AND kind = 'used_in_call'",
                            (pid,)).fetchone()[0] == 1
+
+
+def test_every_kind_of_queued_entry_is_stored_once_however_often_it_is_sent(server: TeamServer,
+                                                                             tmp_path: Path) -> None:
+    from enablement.storage import replica_repo as rr
+
+    mk, maya = open_as(server, "Maya Marketing", tmp_path / "desk", with_index=False)
+    try:
+        pid = mk.importer.add_link(maya, "https://example.com/e", "Echidna case study").value
+        mk.pieces.publish(maya, pid)
+    finally:
+        mk.close()
+    lib, rita = open_as(server, "Rita Rep", tmp_path / "laptop", with_index=False)
+    try:
+        use = lib.usage.record(rita, UseRecord(kind="sent", piece_id=pid, account="Echidna Ltd"))
+        search_id = lib.usage.log_search(rita, "echidna", "", 1, [pid])
+        lib.usage.search_opened(search_id, pid)
+        lib.requests.create(rita, "Echidna pricing sheet")
+        with lib.replica.engine.connect() as conn:
+            sent = rr.outbox_batch(conn, 100)
+        assert [e["kind"] for e in sent] == ["usage", "search", "opened", "request"] and use.value
+        assert lib.replica.sync().pushed == 4
+        # the same entries again, as after a crash between the server's COMMIT and the local delete
+        with lib.replica.engine.begin() as conn:
+            rr.queue(conn, [(e["kind"], e["key"], e["payload"]) for e in sent], "2026-12-01T00:00:00+00:00")
+        report = lib.replica.sync()
+        assert report.pushed == 4 and report.refused == [] and lib.replica.outbox_size() == 0
+        assert [r.title for r in lib.requests.list(rita)] == ["Echidna pricing sheet"]
+        assert lib.requests.list(rita)[0].id > 0
+    finally:
+        lib.close()
+    login = server.logins["Rita Rep"]
+    with psycopg.connect(server.dba_url) as dba:
+        def count(sql: str) -> int:
+            return dba.execute(sql, (login,)).fetchone()[0]
+        assert count("SELECT count(*) FROM usage_events e JOIN users u ON u.id = e.user_id "
+                     "WHERE u.login = %s AND e.account = 'Echidna Ltd'") == 1
+        assert count("SELECT count(*) FROM search_log s JOIN users u ON u.id = s.user_id "
+                     f"WHERE u.login = %s AND s.query = 'echidna' AND s.opened_piece_id = {pid}") == 1
+        assert count("SELECT count(*) FROM content_requests r JOIN users u ON u.id = r.requester_id "
+                     "WHERE u.login = %s AND r.title = 'Echidna pricing sheet' AND r.client_uuid IS NOT NULL") == 1
