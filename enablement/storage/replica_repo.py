@@ -111,6 +111,18 @@ def dead_letters(conn: Connection) -> list[dict[str, Any]]:
     return [dict(r) for r in conn.execute(select(DEAD).order_by(DEAD.c.id)).mappings()]
 
 
+def retry_dead_letters(conn: Connection, ids: Sequence[int]) -> int:
+    """Move these dead letters back to the outbox (kind, key, payload and queue time kept), to
+    be sent at the next sync; returns how many moved."""
+    rows = [dict(r) for chunk in chunks(list(ids))
+            for r in conn.execute(select(DEAD).where(DEAD.c.id.in_(chunk)).order_by(DEAD.c.id)).mappings()]
+    if rows:
+        conn.execute(insert(OUTBOX), [{"kind": r["kind"], "key": r["key"], "payload": r["payload"],
+                                       "queued_at": r["queued_at"]} for r in rows])
+        conn.execute(delete(DEAD).where(DEAD.c.id.in_([r["id"] for r in rows])))
+    return len(rows)
+
+
 def next_local_request_id(conn: Connection) -> int:
     """Requests made on this laptop and not yet stored by the server get negative ids, so they
     never collide with the server's ids that a pull brings."""

@@ -86,6 +86,7 @@ class SyncReport:
     gone: int = 0
     full: bool = False
     seq: int = 0
+    changes: Changes = field(default_factory=Changes)  # what the pull changed (for the views)
 
     def lines(self) -> list[str]:
         out = [f"Sent {self.pushed} queued change{'s' if self.pushed != 1 else ''} to the server."]
@@ -226,6 +227,12 @@ class Replica:
         with self.engine.connect() as conn:
             return rr.dead_letters(conn)
 
+    def retry_dead_letters(self, ids: list[int]) -> int:
+        """Put refused entries back in the outbox (one local transaction); the next sync
+        sends them again. Returns how many moved."""
+        with self.engine.begin() as conn:
+            return rr.retry_dead_letters(conn, ids)
+
     def team_popularity(self) -> dict[int, int]:
         with self.engine.connect() as conn:
             return rr.team_popularity(conn)
@@ -250,7 +257,8 @@ class Replica:
         if self.on_commit is not None and not pulled.changes.empty:
             self.on_commit(pulled.changes)
         return SyncReport(pushed=pushed.sent, refused=[reason for _, reason in pushed.refused],
-                          pulled=pulled.pieces, gone=pulled.gone, full=pulled.full, seq=pulled.hi)
+                          pulled=pulled.pieces, gone=pulled.gone, full=pulled.full, seq=pulled.hi,
+                          changes=pulled.changes)
 
     def pull(self) -> Changes:
         """Pull only (the live listener's poke): the change-set goes to the commit hook."""

@@ -110,6 +110,10 @@ def test_the_whole_flow_across_machines_and_roles(server: TeamServer, tmp_path: 
         assert lib.replica.sync().refused == ["You (rep) may not add these usage records."]
         assert [d["reason"] for d in lib.replica.dead_letters()] == ["You (rep) may not add these usage records."]
         assert lib.replica.outbox_size() == 0
+        # 'try again' puts it back in the outbox: refused again, nothing lost
+        assert lib.replica.retry_dead_letters([d["id"] for d in lib.replica.dead_letters()]) == 1
+        assert lib.replica.outbox_size() == 1 and lib.replica.dead_letters() == []
+        assert lib.replica.sync().refused == ["You (rep) may not add these usage records."]
         with pytest.raises(PermissionDenied, match=r"^You \(rep\) may not change pieces\.$"):
             lib.pieces.archive(Actor(rita.user_id, rita.name, "marketing"), pid)
         with pytest.raises(PermissionDenied, match=r"^You \(rep\) may not change pieces\.$"):
