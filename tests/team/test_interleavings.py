@@ -19,7 +19,7 @@ import pytest
 from enablement.storage import replica_repo as rr
 from enablement.team import sync
 from enablement.team.library import open_team_library
-from tests.conftest import settings_for_tests
+from tests.conftest import make_ready, settings_for_tests
 from tests.team.server import TeamServer, team_server
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
@@ -72,7 +72,7 @@ def test_a_thousand_interleaved_marketing_transactions_reach_the_replica_whole(s
                                  settings=settings_for_tests(), with_index=False)
     try:
         pieces = [mk.importer.add_link(maya, f"https://example.com/{n}", f"Piece {n}").value for n in range(PIECES)]
-        mk.pieces.publish_many(maya, pieces[: PIECES * 2 // 3])
+        mk.pieces.publish_many(maya, [make_ready(mk, maya, p) for p in pieces[: PIECES * 2 // 3]])
         stages = [s.id for s in mk.taxonomy.get().stages][:4]
     finally:
         mk.close()

@@ -17,7 +17,7 @@ from typing import Iterator
 import pytest
 
 from enablement.team.library import open_team_library
-from tests.conftest import settings_for_tests
+from tests.conftest import make_ready, settings_for_tests
 from tests.team.proxy import Proxy
 from tests.team.server import HOST, TeamServer, team_server
 
@@ -79,7 +79,7 @@ def test_a_silent_server_leaves_replica_commands_working_and_server_commands_say
                                   settings=settings_for_tests(), with_index=False)
     try:
         pid = lib.importer.add_link(maya, "https://example.com/p", "Platypus security review").value
-        lib.pieces.publish(maya, pid)
+        lib.pieces.publish(maya, make_ready(lib, maya, pid))
     finally:
         lib.close()
     folder = tmp_path / "laptop"

@@ -20,7 +20,7 @@ import pytest
 from enablement.services.usage import UseRecord
 from enablement.team.library import open_team_library
 from enablement.team.sync import FAULT_ENV
-from tests.conftest import settings_for_tests
+from tests.conftest import make_ready, settings_for_tests
 from tests.team.proxy import Proxy
 from tests.team.server import HOST, TeamServer, team_server
 
@@ -44,7 +44,7 @@ def piece(server: TeamServer, tmp_path: Path) -> int:
                                   settings=settings_for_tests(), with_index=False)
     try:
         pid = lib.importer.add_link(maya, "https://example.com/k", "Koala objection handling").value
-        lib.pieces.publish(maya, pid)
+        lib.pieces.publish(maya, make_ready(lib, maya, pid))
         return pid
     finally:
         lib.close()

@@ -17,7 +17,7 @@ from enablement.services.usage import UseRecord
 from enablement.team.connection import ServerUnreachable
 from enablement.team.library import open_team_library
 from enablement.team.sync import prune_change_log
-from tests.conftest import settings_for_tests
+from tests.conftest import make_ready, settings_for_tests
 from tests.filemaker_docs import make_pdf
 from tests.team.proxy import Proxy
 from tests.team.server import HOST, TeamServer, team_server
@@ -54,7 +54,7 @@ def test_an_archived_piece_leaves_the_replica_its_search_and_its_file_cache(serv
     lib, rita = open_as(server, "Rita Rep", tmp_path / "laptop")
     try:
         pid = mk.importer.import_paths(maya, [doc]).value.piece_ids[0]
-        mk.pieces.publish(maya, pid)
+        mk.pieces.publish(maya, make_ready(mk, maya, pid))
         # marketing's own replica followed its writes (pulled after each)
         assert _found(mk, maya, "zebra") == [pid]
         lib.replica.pull()
@@ -85,10 +85,10 @@ def test_a_replica_older_than_the_kept_log_takes_a_full_snapshot(server: TeamSer
     lib, rita = open_as(server, "Rita Rep", tmp_path / "laptop")
     try:
         first = mk.importer.add_link(maya, "https://example.com/a", "Quokka pricing note").value
-        mk.pieces.publish(maya, first)
+        mk.pieces.publish(maya, make_ready(mk, maya, first))
         lib.replica.pull()
         gone = mk.importer.add_link(maya, "https://example.com/b", "Quokka old note").value
-        mk.pieces.publish(maya, gone)
+        mk.pieces.publish(maya, make_ready(mk, maya, gone))
         lib.replica.pull()
         assert sorted(_found(lib, rita, "quokka")) == sorted([first, gone])
         mk.pieces.archive(maya, gone)
@@ -111,7 +111,7 @@ def test_offline_every_read_works_and_server_writes_say_so(server: TeamServer, t
     mk, maya = open_as(server, "Maya Marketing", tmp_path / "desk", with_index=False)
     try:
         pid = mk.importer.add_link(maya, "https://example.com/w", "Wombat discovery questions").value
-        mk.pieces.publish(maya, pid)
+        mk.pieces.publish(maya, make_ready(mk, maya, pid))
     finally:
         mk.close()
     with Proxy(PG_HOST, int(PG_PORT)) as proxy:
@@ -152,7 +152,7 @@ def test_every_kind_of_queued_entry_is_stored_once_however_often_it_is_sent(serv
     mk, maya = open_as(server, "Maya Marketing", tmp_path / "desk", with_index=False)
     try:
         pid = mk.importer.add_link(maya, "https://example.com/e", "Echidna case study").value
-        mk.pieces.publish(maya, pid)
+        mk.pieces.publish(maya, make_ready(mk, maya, pid))
     finally:
         mk.close()
     lib, rita = open_as(server, "Rita Rep", tmp_path / "laptop", with_index=False)
