@@ -132,6 +132,11 @@ class Settings:
     # What a piece must carry before it can be published (admins change it): any of stage,
     # gate, owner, review_by and the facet names. Checked by services.permissions.publish_check.
     publish_requires: tuple[str, ...] = ("stage", "gate", "owner", "review_by")
+    # Team libraries: the laptop's file cache. Files of pieces in the person's kits are always
+    # kept; the most-used published pieces are downloaded ahead up to prefetch_mb; beyond
+    # file_cache_mb the least recently used other files are removed (they come back on demand).
+    file_cache_mb: int = 2048
+    prefetch_mb: int = 512
     limits: ImportLimits = field(default_factory=ImportLimits)
 
     @classmethod

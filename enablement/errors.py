@@ -63,5 +63,10 @@ class Offline(UserFacingError):
     """The team server cannot be reached, refused the connection or dropped it."""
 
 
+class FileNotHere(Offline):
+    """A piece's file is not on this laptop and the team server cannot be reached now (the
+    file is queued and downloads at the next sync)."""
+
+
 class LibraryError(UserFacingError):
     """The library cannot be opened or is inconsistent."""

@@ -11,7 +11,7 @@ import zipfile
 from pathlib import Path
 from typing import Callable, Sequence
 
-from enablement.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from enablement.errors import Conflict, FileNotHere, InvalidInput, NotFound, PermissionDenied
 from enablement.models.changes import Changes
 from enablement.models.dto import Actor, Done, KitExport, KitInfo, KitItemInfo, UseRecord
 from enablement.models.tables import Kit, KitItem, Piece, stored_id, utcnow
@@ -186,6 +186,7 @@ class KitService:
         kit = self.get(actor, kit_id)
         if not kit.items:
             raise InvalidInput(f"'{kit.name}' is empty; add pieces before exporting it.")
+        details = self._kit_files(kit)
         target_dir = Path(target_dir)
         target_dir.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=".kit-", dir=target_dir))
@@ -199,7 +200,7 @@ class KitService:
                     raise InvalidInput("Export cancelled.")
                 if progress:
                     progress(n - 1, total, item.piece.title)
-                detail = self.ctx_piece_file(item.piece.id)
+                detail = details[item.piece.id]
                 if detail is None:
                     skipped.append(f"{item.piece.title} (a link: listed on the cover page)")
                     continue
@@ -249,6 +250,22 @@ class KitService:
                     about[item.piece.id] = short_summary(found.description, found.text_excerpt)
         return about
 
+    def _kit_files(self, kit: KitInfo) -> dict[int, tuple[str, str, str] | None]:
+        """Each item's file on this machine, fetched first when a team library's laptop lacks
+        it; offline, every missing file is queued and one message names them."""
+        found: dict[int, tuple[str, str, str] | None] = {}
+        missing: builtins.list[str] = []
+        for item in kit.items:
+            try:
+                found[item.piece.id] = self.ctx_piece_file(item.piece.id)
+            except FileNotHere:
+                missing.append(f"'{item.piece.title}'")
+        if missing:
+            raise FileNotHere(f"{len(missing)} of the files of '{kit.name}' are not on this laptop and the team "
+                              f"server cannot be reached ({', '.join(missing)}); they will be downloaded at the "
+                              "next sync, then export again.")
+        return found
+
     def ctx_piece_file(self, piece_id: int) -> tuple[str, str, str] | None:
         from enablement.models.tables import PieceVersion
 
@@ -257,7 +274,8 @@ class KitService:
             version = s.get(PieceVersion, piece.current_version_id) if piece and piece.current_version_id else None
             if version is None or not version.blob_sha256:
                 return None
-            return str(self.ctx.blobs.local_path(version.blob_sha256)), version.original_name, version.file_type
+            sha, name, file_type = version.blob_sha256, version.original_name, version.file_type
+        return str(self.ctx.blobs.local_path(sha)), name, file_type
 
     def _kit(self, s, actor: Actor, kit_id: int, write: bool = True) -> Kit:  # type: ignore[no-untyped-def]
         kit = s.get(Kit, kit_id)

@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Iterable, Sequence
 
-from enablement.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from enablement.errors import Conflict, FileNotHere, InvalidInput, NotFound, PermissionDenied
 from enablement.models.changes import Changes
 from enablement.models.dto import Actor, Done, PieceDetail, PieceState, PieceSummary, TagSelection, TaxonomyInfo
 from enablement.models.tables import Piece, PieceVersion, stored_id, utcnow
@@ -71,7 +71,12 @@ class PieceService:
             version = s.get(PieceVersion, vid) if vid else None
             if version is None or version.piece_id != piece_id or not version.blob_sha256:
                 raise NotFound(f"'{piece.title}' has no file (it is a link).")
-            return str(self.ctx.blobs.local_path(version.blob_sha256)), version.original_name, version.file_type
+            title, sha, name, file_type = piece.title, version.blob_sha256, version.original_name, version.file_type
+        try:
+            return str(self.ctx.blobs.local_path(sha)), name, file_type
+        except FileNotHere:
+            raise FileNotHere(f"The file of '{title}' is not on this laptop and the team server cannot be reached; "
+                              "it will be downloaded at the next sync.") from None
 
     # --- editing ------------------------------------------------------------------------------
     def update(self, actor: Actor, piece_id: int, *, title: str | None = None,

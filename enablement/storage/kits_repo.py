@@ -51,3 +51,13 @@ def has_usage_history(session: Session, kit_id: int) -> bool:
     from enablement.models.tables import UsageEvent
 
     return session.exec(select(col(UsageEvent.id)).where(UsageEvent.kit_id == kit_id).limit(1)).first() is not None
+
+
+def pinned_blobs(session: Session, owner_id: int) -> set[str]:
+    """The files of the current versions of every piece in a person's kits (a laptop keeps them)."""
+    from enablement.models.tables import PieceVersion
+
+    query = (select(PieceVersion.blob_sha256).join(Piece, col(Piece.current_version_id) == col(PieceVersion.id))
+             .join(KitItem, col(KitItem.piece_id) == col(Piece.id)).join(Kit, col(Kit.id) == col(KitItem.kit_id))
+             .where(Kit.owner_id == owner_id, col(PieceVersion.blob_sha256).is_not(None)).distinct())
+    return {sha for sha in session.exec(query) if sha}

@@ -10,9 +10,10 @@ the user data dir) holds only derived things: the search index and the file cach
 from __future__ import annotations
 
 import re
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine
@@ -21,11 +22,12 @@ from enablement.config import LibraryPaths, Settings
 from enablement.errors import LibraryError, StorageError
 from enablement.models.dto import Actor
 from enablement.team import errors as team_errors
-from enablement.team.blobs import ServerBlobCache
+from enablement.team.blobs import MB, ServerBlobCache
 from enablement.team.connection import (LoginFailed, PasswordSource, ServerAddress, connect,
                                         default_password_sources, parse_server_url)
 
 if TYPE_CHECKING:
+    from enablement.services.context import LibraryContext
     from enablement.services.library import Library
     from enablement.team.replica import TeamLibrary
 
@@ -50,12 +52,22 @@ class _Connector:
             return value
         return found
 
-    def __call__(self):  # type: ignore[no-untyped-def]
-        refused = self.gate() if self.gate is not None else None
+    def __call__(self, autocommit: bool = False, gated: bool = True):  # type: ignore[no-untyped-def]
+        refused = self.gate() if gated and self.gate is not None else None
         if refused is not None:
             raise refused
-        return connect(self.address, password=self.password,
+        return connect(self.address, password=self.password, autocommit=autocommit,
                        password_sources=[self._remember(s) for s in self.sources])
+
+
+_CONNECTORS: "weakref.WeakKeyDictionary[Engine, _Connector]" = weakref.WeakKeyDictionary()
+
+
+def listen_connect(engine: Engine) -> Callable[[], Any]:
+    """Opens a connection of its own (outside the pool) as the team engine's login, with the
+    password it already found: for the change listener, which holds one for a long time."""
+    connector = _CONNECTORS[engine]
+    return lambda: connector(autocommit=True, gated=False)  # the listener is what finds the server back
 
 
 def cache_dir_for(address: ServerAddress) -> Path:
@@ -74,8 +86,10 @@ def team_engine(address: ServerAddress, password: str | None = None,
     ``gate`` (see ``_Connector``) may refuse at once while the server is known not to answer."""
     connector = _Connector(address, password, password_sources)
     connector.gate = gate
-    return create_engine("postgresql+psycopg://", creator=connector, pool_pre_ping=True, pool_size=4,
-                         max_overflow=4, pool_recycle=1800)
+    engine = create_engine("postgresql+psycopg://", creator=connector, pool_pre_ping=True, pool_size=4,
+                           max_overflow=4, pool_recycle=1800)
+    _CONNECTORS[engine] = connector
+    return engine
 
 
 @dataclass(frozen=True)
@@ -116,6 +130,23 @@ def check_schema(engine: Engine, address: ServerAddress) -> None:
                            "update the app, or ask the DBA to run 'enablement server init' again to upgrade it.")
 
 
+def file_cache(paths: LibraryPaths, settings: Settings, server: Engine) -> ServerBlobCache:
+    """The laptop's cache of the server's files, sized by the settings."""
+    return ServerBlobCache(paths.blobs, server, cache_bytes=settings.file_cache_mb * MB,
+                           prefetch_bytes=settings.prefetch_mb * MB)
+
+
+def pin_kits(files: ServerBlobCache, ctx: "LibraryContext", user_id: int) -> None:
+    """Keep the files of the person's kits (read from ``ctx``, the library's own data)."""
+    from enablement.storage.kits_repo import pinned_blobs
+
+    def pinned() -> set[str]:
+        with ctx.read() as s:
+            return pinned_blobs(s, user_id)
+
+    files.pinned = pinned
+
+
 def open_team_library(url: str, root: Path | None = None, *, settings: Settings | None = None,
                       password: str | None = None, password_sources: list[PasswordSource] | None = None,
                       with_index: bool = True, sync: bool = True) -> "tuple[TeamLibrary, Actor]":
@@ -148,8 +179,8 @@ def open_team_library(url: str, root: Path | None = None, *, settings: Settings 
     from enablement.services.context import LibraryContext
 
     source = TeamSource(replica)
-    ctx = LibraryContext(paths=paths, settings=settings, engine=engine, blobs=ServerBlobCache(paths.blobs, engine),
-                         source=source)
+    files = file_cache(paths, settings, engine)
+    ctx = LibraryContext(paths=paths, settings=settings, engine=engine, blobs=files, source=source)
     replica.on_commit = ctx.caches
     library = TeamLibrary(ctx, replica, address)
     try:
@@ -164,6 +195,7 @@ def open_team_library(url: str, root: Path | None = None, *, settings: Settings 
         actor = replica.actor()
         assert actor is not None
         actor_box.append(actor)
+        pin_kits(files, ctx, actor.user_id)
     except BaseException:
         library.close()
         raise

@@ -346,7 +346,7 @@ REVOKE ALL ON ALL TABLES IN SCHEMA app FROM @user@, @rep@, @marketing@, @manager
 GRANT SELECT ON library_meta, users, stages, gates, facet_values, synonyms, blobs, pieces, piece_versions,
   piece_stages, piece_gates, piece_facets, usage_events, search_log, kits, kit_items, content_requests,
   alembic_version TO @user@;
-GRANT SELECT ON app.change_log, app.blob_chunks TO @user@;
+GRANT SELECT ON app.change_log, app.blob_chunks, app.meta TO @user@;
 -- everyone logs their own use, searches, requests and builds their own kits
 GRANT INSERT ON usage_events, search_log, content_requests, kits, kit_items TO @user@;
 GRANT UPDATE (opened_piece_id) ON search_log TO @user@;
