@@ -18,10 +18,12 @@ from typing import Iterator
 
 import pytest
 
+from enablement.errors import FileNotHere, Offline
 from enablement.services.usage import UseRecord
 from enablement.team.blobs import CHUNK_BYTES, ServerBlobCache
 from enablement.team.library import open_team_library
 from tests.conftest import make_ready, settings_for_tests
+from tests.team.proxy import Proxy
 from tests.team.server import TeamServer, team_server
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
@@ -202,3 +204,37 @@ def test_files_of_pieces_that_vanished_are_forgotten(server, tmp_path: Path) -> 
     finally:
         lib.close()
 
+
+def test_offline_a_missing_file_says_so_is_queued_and_comes_at_the_next_sync(server, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    srv, pieces = server
+    big, small = sha(pieces["big"][1]), sha(pieces["b"][1])
+    with Proxy("127.0.0.1", 5432) as proxy:
+        url = f"postgresql://{srv.logins['Remy Rep']}@127.0.0.1:{proxy.port}/{srv.dbname}"
+        lib, _ = open_team_library(url, tmp_path / "laptop", settings=settings_for_tests(), with_index=False,
+                                   password_sources=[])
+        try:
+            cache: ServerBlobCache = lib.ctx.blobs
+            cache.prefetch_bytes = 0
+
+            def cut_after_two(done: int, total: int) -> None:
+                if done == 2:
+                    proxy.kill()  # the network goes in the middle of a download
+
+            with pytest.raises(Offline):
+                cache.fetch(big, cut_after_two)
+            with pytest.raises(FileNotHere, match="not on this laptop and the team server cannot be reached"):
+                cache.local_path(small)
+            with pytest.raises(FileNotHere):  # asked again while offline: at once, and queued once
+                cache.local_path(big)
+            assert cache.queued() == [small, big] and cache.report().queued == 2
+            assert "2 waiting to download" in cache.report().line()
+
+            proxy.start()
+            seen: list[int] = []
+            path = cache.fetch(big, lambda done, total: seen.append(done))
+            assert seen == [3, 4] and path.read_bytes() == pieces["big"][1]  # resumed after the cut
+            moved = cache.sync_files()
+            assert moved.downloaded == 1 and moved.still_queued == 0 and cache.queued() == []
+            assert cache.local_path(small).read_bytes() == pieces["b"][1]
+        finally:
+            lib.close()
