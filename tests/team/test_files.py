@@ -181,6 +181,7 @@ def test_the_most_used_published_pieces_are_prefetched_within_the_quota(server, 
         for name, uses in (("c", 20), ("b", 10)):  # other tests' kit exports count one use each
             for _ in range(uses):
                 lib.usage.record(rita, UseRecord(kind="used_in_call", piece_id=pieces[name][0]))
+        lib.replica.sync()  # the uses go to the server (popularity counts them there)
         cache: ServerBlobCache = lib.ctx.blobs
         small = len(pieces["c"][1]) + len(pieces["b"][1])
         cache.prefetch_bytes = small + 10  # room for the two most used small files only

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import threading
 import time
+from pathlib import Path
 from typing import Callable, Iterator
 
 import psycopg
@@ -125,3 +126,34 @@ def test_stop_cuts_a_line_that_never_answers(server: TeamServer) -> None:
         wait_for(lambda: listener.state == ONLINE, "online")
         listener.stop(timeout=WAIT_S)
         assert not listener.alive and listener_threads() == []
+
+
+def test_a_published_piece_is_found_on_another_laptop_with_only_its_listener(server: TeamServer,
+                                                                              tmp_path: Path) -> None:
+    """Marketing publishes a piece with a new word; a rep's replica, opened before and left
+    alone with its listener wired to a pull, finds it by search (bench/team_bench.py measures
+    how fast: the issue's 2 s)."""
+    from enablement.team.library import listen_connect, open_team_library
+    from tests.conftest import make_ready, settings_for_tests
+    from tests.filemaker_docs import make_pdf
+
+    if "Maya Marketing" not in server.logins:
+        server.add("Maya Marketing", "maya", "marketing")
+    rep, rita = open_team_library(server.url(server.logins["Rita Rep"]), tmp_path / "laptop",
+                                  settings=settings_for_tests(), password_sources=[])
+    mk, maya = open_team_library(server.url(server.logins["Maya Marketing"]), tmp_path / "desk",
+                                 settings=settings_for_tests(), with_index=False, password_sources=[])
+    listener = ChangeListener(listen_connect(rep.ctx.engine), lambda reason: rep.replica.pull()).start()
+    try:
+        wait_for(lambda: listener.connects == 1, "the listener connects")
+        assert not rep.search.search(rita, "zygomorphic").pieces
+        pdf = make_pdf(tmp_path / "new.pdf", ["A zygomorphic pricing story for banks"], title="Bank pricing")
+        pid = mk.importer.import_paths(maya, [pdf]).value.piece_ids[0]
+        mk.pieces.publish(maya, make_ready(mk, maya, pid))
+        wait_for(lambda: [p.id for p in rep.search.search(rita, "zygomorphic").pieces] == [pid],
+                 "the published piece is found on the rep's laptop")
+    finally:
+        listener.stop()
+        mk.close()
+        rep.close()
+    assert listener_threads() == []
