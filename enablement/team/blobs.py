@@ -30,6 +30,7 @@ from typing import Any, Callable, Iterable
 from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
 
+from enablement.display import count
 from enablement.errors import FileNotHere, NotFound, Offline, StorageError
 from enablement.storage.blobs import CHUNK, BlobStore, _fsync_dir, sha256_file
 
@@ -68,7 +69,7 @@ class FileCacheReport:
     limit_bytes: int
 
     def line(self) -> str:
-        text_ = (f"{self.files} files, {_mb(self.bytes)} of {_mb(self.limit_bytes)}; "
+        text_ = (f"{count(self.files, 'file')}, {_mb(self.bytes)} of {_mb(self.limit_bytes)}; "
                  f"{self.pinned_files} kept for your kits ({_mb(self.pinned_bytes)})")
         if self.queued:
             text_ += f"; {self.queued} waiting to download"

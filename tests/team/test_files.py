@@ -49,7 +49,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TeamServe
     folder = tmp_path_factory.mktemp("files-in")
     with team_server() as srv:
         srv.add("Maya Marketing", "maya", "marketing")
-        for name, login in (("Rita Rep", "rita"), ("Ravi Rep", "ravi"), ("Rosa Rep", "rosa"), ("Remy Rep", "remy")):
+        for name, login in (("Rita Rep", "rita"), ("Ravi Rep", "ravi"), ("Rosa Rep", "rosa"), ("Remy Rep", "remy"),
+                            ("Rhea Rep", "rhea")):
             srv.add(name, login, "rep")  # one rep per test: kits and uses live on the server
         sources = {"big": words_file(folder / "big.txt", CHUNK_BYTES * 3 + CHUNK_BYTES // 2, 1),
                    "a": words_file(folder / "a.txt", 300_000, 2),
@@ -239,3 +240,24 @@ def test_offline_a_missing_file_says_so_is_queued_and_comes_at_the_next_sync(ser
             assert cache.local_path(small).read_bytes() == pieces["b"][1]
         finally:
             lib.close()
+
+
+def test_sync_fetches_the_files_a_laptop_keeps_and_status_reports_the_cache(server, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from tests.team.test_outbox import _cli
+
+    srv, pieces = server
+    folder = tmp_path / "laptop"
+    lib, rhea = open_rep(srv, folder, "Rhea Rep")
+    try:
+        kit = lib.kits.create(rhea, "Pinned").value
+        lib.kits.add(rhea, kit, pieces["a"][0])
+    finally:
+        lib.close()
+    url = srv.url(srv.logins["Rhea Rep"])
+    synced = _cli(url, folder, "sync")
+    assert synced.returncode == 0, synced.stderr
+    total = sum(len(data) for _, data in pieces.values())
+    assert f"Files: 4 files downloaded ({total / 2**20:.1f} MB), 0 files removed" in synced.stdout  # within 512 MB
+    status = _cli(url, folder, "status")
+    assert status.returncode == 0, status.stderr
+    assert "file cache 4 files" in status.stdout and "1 kept for your kits" in status.stdout

@@ -6,10 +6,12 @@ import argparse
 from typing import Any
 
 from enablement.cli.output import print_json
+from enablement.display import count
 from enablement.cli.registry import Registry
 from enablement.errors import InvalidInput
 from enablement.models.dto import Actor
 from enablement.services.library import Library
+from enablement.team.blobs import MB, ServerBlobCache
 
 ORDER = 125
 SYNC_ON_OPEN = "team_sync_on_open"  # a parsed-namespace default: False skips the sync on opening
@@ -31,17 +33,22 @@ def _team(lib: Library, command: str) -> Any:
     return lib
 
 
+def _files(lib: Library) -> ServerBlobCache:
+    blobs = lib.ctx.blobs
+    assert isinstance(blobs, ServerBlobCache), "a team library keeps a cache of the server's files"
+    return blobs
+
+
 def cmd_sync(args: argparse.Namespace, lib: Library, actor: Actor) -> int:
     team = _team(lib, "sync")
     report = team.connect(sync=True, raise_offline=True)
     for line in report.lines():
         print(line)
+    moved = _files(lib).sync_files()  # files asked for offline, kit files, the most used ones
+    print(f"Files: {count(moved.downloaded, 'file')} downloaded ({moved.downloaded_bytes / MB:.1f} MB), "
+          f"{count(moved.evicted, 'file')} removed to keep the cache within its size"
+          + (f"; {moved.still_queued} still waiting" if moved.still_queued else "") + ".")
     return 0 if not report.refused else 1
-
-
-def _folder_bytes(lib: Library) -> tuple[int, int]:
-    files = [p for p in lib.ctx.paths.blobs.rglob("*") if p.is_file()] if lib.ctx.paths.blobs.is_dir() else []
-    return len(files), sum(p.stat().st_size for p in files)
 
 
 def cmd_status(args: argparse.Namespace, lib: Library, actor: Actor) -> int:
@@ -49,7 +56,7 @@ def cmd_status(args: argparse.Namespace, lib: Library, actor: Actor) -> int:
     team.connect(sync=False)  # says whether the server answers now, without moving anything
     replica = team.replica
     st = replica.state()
-    files, size = _folder_bytes(lib)
+    cache = _files(lib).report()
     dead = replica.dead_letters()
     info = {
         "server": f"{team.address.where}/{team.address.dbname}", "login": team.address.user,
@@ -59,7 +66,8 @@ def cmd_status(args: argparse.Namespace, lib: Library, actor: Actor) -> int:
         "last_change": int(st.get("last_seq", "0")), "outbox": replica.outbox_size(),
         "dead_letters": [{"kind": d["kind"], "id": d["key"], "reason": d["reason"], "refused_at": d["refused_at"]}
                          for d in dead],
-        "pieces": len(lib.pieces.list(statuses=None)), "cached_files": files, "cached_bytes": size,
+        "pieces": len(lib.pieces.list(statuses=None)), "cached_files": cache.files, "cached_bytes": cache.bytes,
+        "kit_files": cache.pinned_files, "files_waiting": cache.queued, "file_cache_limit_bytes": cache.limit_bytes,
     }
     if args.json:
         print_json(info)
@@ -75,5 +83,5 @@ def cmd_status(args: argparse.Namespace, lib: Library, actor: Actor) -> int:
     print(f"Refused:      {len(dead)}")
     for d in info["dead_letters"]:
         print(f"  {d['kind']} {d['id']}: {d['reason']} ({d['refused_at']})")
-    print(f"Local copy:   {info['pieces']} pieces; file cache {files} files, {size / 1e6:.1f} MB")
+    print(f"Local copy:   {count(info['pieces'], 'piece')}; file cache {cache.line()}")
     return 0
