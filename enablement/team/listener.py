@@ -201,3 +201,19 @@ def _cut(conn: Any) -> None:
         pass
     finally:
         dup.close()
+
+
+def live_changes(library: Any, on_state: Callable[[str], None] | None = None, **options: Any) -> ChangeListener:
+    """A started listener for a team library (``TeamLibrary``): each burst of changes (and each
+    reconnect) pulls into the replica, whose change-set reaches the commit hook (index, caches,
+    the pages). A pull that finds the server gone is left to the next reconnect."""
+    from enablement.errors import Offline
+    from enablement.team.library import listen_connect
+
+    def pull(reason: str) -> None:
+        try:
+            library.replica.pull()
+        except Offline:
+            log.info("pull after a change notice: the team server went away")
+
+    return ChangeListener(listen_connect(library.ctx.engine), pull, on_state=on_state, **options).start()

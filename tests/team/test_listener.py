@@ -133,7 +133,8 @@ def test_a_published_piece_is_found_on_another_laptop_with_only_its_listener(ser
     """Marketing publishes a piece with a new word; a rep's replica, opened before and left
     alone with its listener wired to a pull, finds it by search (bench/team_bench.py measures
     how fast: the issue's 2 s)."""
-    from enablement.team.library import listen_connect, open_team_library
+    from enablement.team.library import open_team_library
+    from enablement.team.listener import live_changes
     from tests.conftest import make_ready, settings_for_tests
     from tests.filemaker_docs import make_pdf
 
@@ -143,7 +144,7 @@ def test_a_published_piece_is_found_on_another_laptop_with_only_its_listener(ser
                                   settings=settings_for_tests(), password_sources=[])
     mk, maya = open_team_library(server.url(server.logins["Maya Marketing"]), tmp_path / "desk",
                                  settings=settings_for_tests(), with_index=False, password_sources=[])
-    listener = ChangeListener(listen_connect(rep.ctx.engine), lambda reason: rep.replica.pull()).start()
+    listener = live_changes(rep)
     try:
         wait_for(lambda: listener.connects == 1, "the listener connects")
         assert not rep.search.search(rita, "zygomorphic").pieces
