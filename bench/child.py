@@ -19,6 +19,11 @@ TASKS = {
     "import": ("bench.import_bench", "child_import"),
     "reports": ("bench.reports_bench", "child_reports"),
     "app_drive": ("bench.app_bench", "child_drive"),
+    "team_first_sync": ("bench.team_bench", "child_first_sync"),
+    "team_change_visible": ("bench.team_bench", "child_change_visible"),
+    "team_push": ("bench.team_bench", "child_push"),
+    "team_black_hole": ("bench.team_bench", "child_black_hole"),
+    "team_laptops": ("bench.team_bench", "child_laptops"),
 }
 
 

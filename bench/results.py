@@ -117,6 +117,10 @@ def checks(results: dict[str, Any]) -> list[dict[str, Any]]:
             out.append(_check(f"longest GUI event-loop stall {label}", drive[phase]["max_stall_ms"], 50, "ms",
                               where=f"{app.get('pieces')} pieces, 5 ms heartbeat; "
                                     f"{drive[phase]['stalls_over_50ms']} stalls over 50 ms"))
+    if isinstance(results.get("team"), dict) and "error" not in results["team"]:
+        from bench.team_bench import checks as team_checks
+
+        out += team_checks(results["team"])
     return out
 
 
@@ -238,7 +242,7 @@ def markdown(r: dict[str, Any]) -> str:
     lines += _table(["target", "limit", "measured", "", "margin", "how / note"], rows) + [""]
 
     for name, render in (("corpus", _corpus_md), ("search", _search_md), ("import", _import_md),
-                         ("reports", _reports_md), ("app", _app_md)):
+                         ("reports", _reports_md), ("app", _app_md), ("team", _team_md)):
         if isinstance(r.get(name), dict) and "error" not in r[name]:
             lines += render(r[name])
     return "\n".join(lines) + "\n"
@@ -382,6 +386,12 @@ def _reports_md(r: dict) -> list[str]:
                      f"{(total_a - total_b) / total_b * 100:+.0f} %" if total_b else ""])
         lines += _table(["report", "manager login (RLS)", "superuser", "RLS cost"], rows) + [""]
     return lines
+
+
+def _team_md(t: dict) -> list[str]:
+    from bench.team_bench import markdown as team_markdown
+
+    return team_markdown(t)
 
 
 def _app_md(a: dict) -> list[str]:
