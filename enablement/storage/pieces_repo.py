@@ -45,7 +45,13 @@ def tags_for(session: Session, piece_ids: Sequence[int]) -> dict[int, list[Tag]]
 
 
 def use_counts(session: Session, piece_ids: Sequence[int] | None = None) -> dict[int, int]:
-    """How often each piece was used (opened, exported, sent, used in a call, in a kit)."""
+    """How often each piece was used (opened, exported, sent, used in a call, in a kit); on a
+    team replica, by the whole team (as of the last pull) plus this laptop's waiting uses."""
+    from enablement.storage import replica_repo
+
+    if replica_repo.is_replica(session.connection()):
+        team = replica_repo.replica_use_counts(session.connection())
+        return team if piece_ids is None else {p: team[p] for p in piece_ids if p in team}
     query = (select(UsageEvent.piece_id, func.count()).where(col(UsageEvent.kind).in_(USE_KINDS))
              .group_by(col(UsageEvent.piece_id)))
     if piece_ids is None:

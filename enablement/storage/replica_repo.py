@@ -15,13 +15,14 @@ import json
 from datetime import date, datetime
 from typing import Any, Iterable, Mapping, Sequence
 
-from sqlalchemy import (Column, Integer, MetaData, String, Table, Text, delete, func, insert, select,
+from sqlalchemy import (Column, Integer, MetaData, String, Table, Text, delete, func, insert, select, text,
                         update)
 from sqlalchemy.engine import Connection, Engine
 
 from enablement.models.tables import (Blob, ContentRequest, FacetValue, Gate, Kit, KitItem, LibraryMeta,
                                       Piece, PieceFacet, PieceGate, PieceStage, PieceVersion, Stage,
-                                      Synonym, User)
+                                      Synonym, UsageEvent, User)
+from enablement.models.vocab import USE_KINDS
 
 LOCAL = MetaData()
 STATE = Table("replica_state", LOCAL, Column("key", String(64), primary_key=True),
@@ -204,3 +205,23 @@ def replace_popularity(conn: Connection, counts: Sequence[tuple[int, int]]) -> N
 
 def team_popularity(conn: Connection) -> dict[int, int]:
     return {int(p): int(n) for p, n in conn.execute(select(POPULARITY.c.piece_id, POPULARITY.c.uses))}
+
+
+def is_replica(conn: Connection) -> bool:
+    """Whether this SQLite database is a team replica (it has the replica's own tables)."""
+    return conn.dialect.name == "sqlite" and conn.execute(text(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = :t"), {"t": POPULARITY.name}).first() is not None
+
+
+def replica_use_counts(conn: Connection) -> dict[int, int]:
+    """How often each piece was used by the whole team: the counts of the last pull plus this
+    laptop's uses still waiting in the outbox."""
+    counts = team_popularity(conn)
+    events = model_table(UsageEvent)
+    waiting = (select(events.c.piece_id, func.count())
+               .select_from(events.join(OUTBOX, (OUTBOX.c.kind == "usage") & (OUTBOX.c.key == events.c.id)))
+               .where(events.c.kind.in_(list(USE_KINDS)), events.c.piece_id.is_not(None))
+               .group_by(events.c.piece_id))
+    for piece_id, n in conn.execute(waiting):
+        counts[int(piece_id)] = counts.get(int(piece_id), 0) + int(n)
+    return counts

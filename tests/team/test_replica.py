@@ -184,3 +184,29 @@ def test_every_kind_of_queued_entry_is_stored_once_however_often_it_is_sent(serv
                      f"WHERE u.login = %s AND s.query = 'echidna' AND s.opened_piece_id = {pid}") == 1
         assert count("SELECT count(*) FROM content_requests r JOIN users u ON u.id = r.requester_id "
                      "WHERE u.login = %s AND r.title = 'Echidna pricing sheet' AND r.client_uuid IS NOT NULL") == 1
+
+
+def test_a_rep_ranks_by_the_whole_teams_use_as_of_the_last_pull(server: TeamServer, tmp_path: Path) -> None:
+    server.add("Ravi Rep", "ravi", "rep")
+    mk, maya = open_as(server, "Maya Marketing", tmp_path / "desk", with_index=False)
+    try:
+        pid = mk.importer.add_link(maya, "https://example.com/n", "Numbat renewal playbook").value
+        mk.pieces.publish(maya, make_ready(mk, maya, pid))
+    finally:
+        mk.close()
+    ravi, ravi_actor = open_as(server, "Ravi Rep", tmp_path / "ravi")
+    lib, rita = open_as(server, "Rita Rep", tmp_path / "rita")
+    try:
+        for _ in range(3):
+            ravi.usage.record(ravi_actor, UseRecord(kind="used_in_call", piece_id=pid))
+        ravi.replica.sync()
+        assert lib.ctx.index is not None
+        assert lib.ctx.index.popularity().get(pid, 0) == 0  # Rita has not pulled since
+        lib.replica.pull()
+        assert lib.ctx.index.popularity()[pid] == 3  # Ravi's uses, which Rita may not read
+        lib.usage.record(rita, UseRecord(kind="sent", piece_id=pid))  # waiting in her outbox
+        lib.ctx.index.usage_changed()
+        assert lib.ctx.index.popularity()[pid] == 4
+    finally:
+        ravi.close()
+        lib.close()
