@@ -19,6 +19,7 @@ from __future__ import annotations
 import heapq
 import math
 import re
+import weakref
 from collections import Counter, OrderedDict
 from collections.abc import Mapping
 from datetime import date
@@ -76,15 +77,16 @@ class _Memo:
         return value
 
 
-_memos: dict[int, _Memo] = {}
+# Keyed by the reader itself, weakly: an entry goes with its reader. (Keyed by ``id(reader)``
+# a new reader could inherit a dead one's id, and with it another index's expansions: the
+# engine conformance tests failed that way depending on the order tests ran in.)
+_memos: weakref.WeakKeyDictionary[EngineReader, _Memo] = weakref.WeakKeyDictionary()
 
 
 def _memo(reader: EngineReader) -> _Memo:
-    memo = _memos.get(id(reader))
+    memo = _memos.get(reader)
     if memo is None or memo.generation is not reader.generation:
-        if len(_memos) > 16:
-            _memos.clear()
-        memo = _memos[id(reader)] = _Memo(reader.generation)
+        memo = _memos[reader] = _Memo(reader.generation)
     return memo
 
 
