@@ -10,6 +10,7 @@ accents and non-Latin scripts included, as it is.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 # C0 and C1 controls, DEL; bidi embeddings, overrides, isolates and marks; line and
 # paragraph separators; zero-width characters that hide text; the BOM.
@@ -55,7 +56,7 @@ def count(n: int, noun: str, plural: str | None = None) -> str:
     return f"{n:,} {noun if n == 1 else (plural or noun + 's')}"
 
 
-def listed(items: "list[str] | tuple[str, ...]", last: str = "and") -> str:
+def listed(items: Sequence[str], last: str = "and") -> str:
     """Words joined as a sentence lists them: "stage", "stage and gate", "stage, gate and owner"."""
     items = list(items)
     if len(items) <= 1:

@@ -88,10 +88,12 @@ def job_limits(memory_bytes: int) -> ExtendedLimits:
 
 
 def _join_job_with_memory_limit(memory_bytes: int) -> None:
+    if sys.platform != "win32":
+        return
     try:
-        kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)  # type: ignore[attr-defined]
-    except (AttributeError, OSError):
-        return  # not Windows
+        kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)
+    except OSError:
+        return
     handle = ctypes.c_void_p
     kernel32.CreateJobObjectW.restype = handle
     kernel32.CreateJobObjectW.argtypes = [ctypes.c_void_p, ctypes.c_wchar_p]

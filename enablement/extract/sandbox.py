@@ -134,7 +134,7 @@ class ExtractionPool:
                 busy = [w for w in self._workers if w.job is not None]
                 if not busy and not self._pending:
                     return
-                waitables: list[object] = [self._wake_r]
+                waitables: list[Connection | int] = [self._wake_r]
                 for w in busy:
                     waitables += [w.conn, w.process.sentinel]
                 timeout = max(0.0, min(w.deadline for w in busy) - time.monotonic()) if busy else None

@@ -58,10 +58,10 @@ def to_extracted(raw: object, limits: ImportLimits) -> Extracted:
             or not (page_count is None or (type(page_count) is int and page_count >= 0))
             or not isinstance(blocks_raw, list)):
         return failed(MALFORMED)
-    strings = [raw.get(name) for name in ("detail", "text", "title", "author")]
-    if not all(isinstance(s, str) for s in strings):
+    detail, text, title, author = (raw.get(name) for name in ("detail", "text", "title", "author"))
+    if not (isinstance(detail, str) and isinstance(text, str) and isinstance(title, str)
+            and isinstance(author, str)):
         return failed(MALFORMED)
-    detail, text, title, author = strings
     blocks: list[Block] = []
     for item in blocks_raw[:MAX_BLOCKS]:
         if (not isinstance(item, list) or len(item) != 3 or item[0] not in BLOCK_KINDS

@@ -15,19 +15,19 @@ from sqlalchemy import and_, func, literal, select, true
 from sqlalchemy.engine import Engine
 from sqlalchemy.sql import ColumnElement, Select
 
-from enablement.models.tables import (FacetValue, Piece, PieceFacet, PieceStage, SearchLog,
+from enablement.models.tables import (FacetValue, Piece, PieceFacet, PieceStage, SearchLog, table_of,
                                       UsageEvent, User)
 from enablement.models.vocab import Status, UsageKind, USE_KINDS
 from enablement.reports.dialect import bucket_expr, bucket_labels, days_between, unindexed  # noqa: F401
 from enablement.storage.engine import is_sqlite, read_session
 
-EVENTS = UsageEvent.__table__
-PIECES = Piece.__table__
-USERS = User.__table__
-SEARCHES = SearchLog.__table__
-PIECE_STAGES = PieceStage.__table__
-PIECE_FACETS = PieceFacet.__table__
-FACET_VALUES = FacetValue.__table__
+EVENTS = table_of(UsageEvent)
+PIECES = table_of(Piece)
+USERS = table_of(User)
+SEARCHES = table_of(SearchLog)
+PIECE_STAGES = table_of(PieceStage)
+PIECE_FACETS = table_of(PieceFacet)
+FACET_VALUES = table_of(FacetValue)
 
 USE = tuple(sorted(USE_KINDS))
 OPEN_KINDS = (UsageKind.VIEWED.value, UsageKind.PREVIEWED.value, UsageKind.OPENED.value)

@@ -13,12 +13,12 @@ from typing import Any, Optional
 
 from sqlalchemy import select
 
-from enablement.models.tables import PieceGate
+from enablement.models.tables import PieceGate, table_of
 from enablement.reports.base import DEFINITIONS, PIECE_STAGES, Report, ReportFilter, ReportTable, fetch
 from enablement.reports.pieces import published_pieces, uses_by_piece
 from enablement.storage.source import ReadContext
 
-PIECE_GATES = PieceGate.__table__
+PIECE_GATES = table_of(PieceGate)
 STAGE_ONLY = "(stage only, no gate)"
 GAP, NO_USE, COVERED = "GAP", "NO USE", "ok"
 
@@ -54,7 +54,7 @@ def coverage(ctx: ReadContext, f: ReportFilter) -> CoverageReport:
     def cell(ids: list[int]) -> Optional[_Cell]:
         if not ids:
             return None
-        ages = [pieces[i].age_days for i in ids if pieces[i].age_days is not None]
+        ages = [age for i in ids if (age := pieces[i].age_days) is not None]
         counts = [uses[i].uses if i in uses else 0 for i in ids]
         return _Cell(len(ids), sum(1 for c in counts if c), sum(counts), min(ages) if ages else None)
 

@@ -115,8 +115,8 @@ def to_xlsx(reports: Sequence[Report], path: Path) -> Path:
     bold, header_fill = Font(bold=True, color="FFFFFF"), PatternFill("solid", fgColor="1F4E79")
     title_font = Font(bold=True, size=13)
     wb = Workbook()
-    summary = wb.active
-    summary.title = "Summary"
+    wb.remove(wb.worksheets[0])  # the blank sheet a new workbook starts with
+    summary = wb.create_sheet("Summary")
     lines: list[list[Any]] = []
     for report in reports:
         lines += [[report.title], [report.filter.describe() + f"; as of {report.today.isoformat()}"]]

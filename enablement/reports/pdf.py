@@ -19,6 +19,9 @@ from reportlab.platypus import (KeepTogether, PageBreak, Paragraph, SimpleDocTem
 from enablement.reports import charts
 from enablement.reports.base import Report
 from enablement.reports.export import cell_text, percent
+from enablement.reports.trends import TrendsReport
+from enablement.reports.used import UsedVsIgnoredReport
+from enablement.reports.value import HoursSavedReport
 
 MAX_ROWS = 20
 PAGE = landscape(A4)
@@ -75,7 +78,7 @@ def _title_page(reports: Sequence[Report]) -> list[Any]:
                                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("LEFTPADDING", (0, 0), (-1, -1), 10)]))
         flow.append(t)
     hours = by_name.get("hours-saved")
-    if hours is not None:
+    if isinstance(hours, HoursSavedReport):
         flow += [Spacer(1, 5 * mm), Paragraph(f"<b>Hours saved is an estimate:</b> {escape(hours.formula)}. "
                                               f"{escape(hours.assumption)}", SMALL)]
     flow += [Spacer(1, 4 * mm), Paragraph("Every number is counted from the usage and search logs; each section "
@@ -115,13 +118,13 @@ def _table(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> Table:
 
 
 def _charts(report: Report) -> list[Any]:
-    if report.name == "used":
+    if isinstance(report, UsedVsIgnoredReport):
         labels = ["Used", "Opened, never used", "Surfaced, never opened", "Never surfaced"]
         values = [report.used, report.opened_not_used, report.surfaced_not_opened, report.never_surfaced]
         return [charts.bar_chart_horizontal("Published pieces: used vs ignored (and why)", labels, values, width=WIDTH)]
     if report.name == "coverage":
         return [charts.coverage_grid("Coverage map: stage × gate", report.table("grid").as_dicts(), width=WIDTH)]
-    if report.name == "trends":
+    if isinstance(report, TrendsReport):
         t = report.table("over_time")
         out = [charts.over_time_chart(f"Uses per {report.bucket}", t.column(report.bucket), t.column("uses"),
                                       width=WIDTH)]

@@ -13,13 +13,13 @@ from typing import Any, Optional
 
 from sqlalchemy import func, select
 
-from enablement.models.tables import ContentRequest
+from enablement.models.tables import ContentRequest, table_of
 from enablement.models.vocab import RequestStatus
 from enablement.reports.base import (all_of, USERS, Report, ReportFilter, ReportTable, count_if, days_between, fetch,
                                      in_period, user_conditions)
 from enablement.storage.source import ReadContext
 
-REQUESTS = ContentRequest.__table__
+REQUESTS = table_of(ContentRequest)
 OPEN_STATUSES = (RequestStatus.OPEN.value, RequestStatus.IN_PROGRESS.value)
 
 

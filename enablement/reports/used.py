@@ -65,7 +65,7 @@ def used_vs_ignored(ctx: ReadContext, f: ReportFilter) -> UsedVsIgnoredReport:
         counts[reason] += 1
         stale = p.stale(today)
         ignored_rows.append((p.id, p.title, p.owner, p.age_days, reason, p.review_by, "yes" if stale else ""))
-        if stale:
+        if stale and p.review_by is not None:  # stale means past its review-by date
             candidates.append((p.id, p.title, p.owner, p.age_days, p.review_by, (today - p.review_by).days))
     notes = (DEFINITIONS["published"], DEFINITIONS["used"], DEFINITIONS["surfaced"], DEFINITIONS["opened"],
              DEFINITIONS["age"], DEFINITIONS["stale"],

@@ -12,7 +12,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from types import MappingProxyType
-from typing import Literal
+from typing import Literal, get_args
+
+from enablement.errors import InvalidInput
 
 # The token that stands for "no value in this dimension" (``gate:none``). Also usable as a key
 # in ``SearchRequest.filters`` and it appears as a key in ``SearchResults.facet_counts``.
@@ -28,6 +30,15 @@ FILTER_DIMENSIONS: frozenset[str] = frozenset(COUNTED_DIMENSIONS) | {"owner"}
 DEFAULT_STATUSES: frozenset[str] = frozenset({"draft", "published"})
 
 SortOrder = Literal["relevance", "newest", "most_used"]
+SORT_ORDERS: tuple[SortOrder, ...] = get_args(SortOrder)
+
+
+def sort_order(text: str) -> SortOrder:
+    """``text`` as a sort order (a clear error for anything else)."""
+    for order in SORT_ORDERS:
+        if order == text:
+            return order
+    raise InvalidInput(f"Sort by one of {', '.join(SORT_ORDERS)} (not '{text}').")
 
 
 @dataclass(frozen=True)

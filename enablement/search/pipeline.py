@@ -24,7 +24,7 @@ from collections import Counter, OrderedDict
 from collections.abc import Mapping
 from datetime import date
 from html import escape
-from typing import Any
+from typing import Any, Callable, TypeVar
 
 from enablement.search.documents import (COUNTED_DIMENSIONS, FACET_DIMENSIONS, NONE_KEY, Hit,
                                          SearchRequest, SearchResults, SimilarDoc, Vocabulary)
@@ -58,6 +58,9 @@ _WORD = re.compile(r"\w+")
 
 # --- per-generation caches ------------------------------------------------------------------
 
+T = TypeVar("T")
+
+
 class _Memo:
     """Small LRU caches kept per reader generation (expansions repeat on every keystroke)."""
 
@@ -65,7 +68,7 @@ class _Memo:
         self.generation = generation
         self.tables: dict[str, OrderedDict[Any, Any]] = {}
 
-    def get(self, table: str, key: Any, compute, size: int = 256):  # type: ignore[no-untyped-def]
+    def get(self, table: str, key: Any, compute: Callable[[], T], size: int = 256) -> T:
         entries = self.tables.setdefault(table, OrderedDict())
         if key in entries:
             entries.move_to_end(key)
@@ -153,9 +156,9 @@ class _Compiler:
                                       f"the {MAX_PREFIX_TERMS:,} most common were searched")
                 return terms("content", expanded)
             found = self.words("content", self.reader.analyze(node.text))
-            prefix = typing_prefix(node)
-            if prefix is not None:
-                completions = terms("content", typing_terms(self.reader, prefix))
+            typed = typing_prefix(node)
+            if typed is not None:
+                completions = terms("content", typing_terms(self.reader, typed))
                 found = completions if found is None else MOr((found, completions))
             return found
         if isinstance(node, Phrase):
@@ -372,13 +375,15 @@ def correct_word(reader: EngineReader, word: str) -> tuple[str, int] | None:
     return None if best is None else (best[2], best[0])
 
 
-def _replace_terms(node: Node | None, changes: Mapping[str, str]) -> Node | None:
+def _replace_terms(node: Node, changes: Mapping[str, str]) -> Node:
     if isinstance(node, Term) and node.text in changes and not node.prefix:
         return Term(changes[node.text])
     if isinstance(node, Not):
-        return Not(_replace_terms(node.child, changes))  # type: ignore[arg-type]
-    if isinstance(node, (And, Or)):
-        return type(node)(tuple(_replace_terms(c, changes) for c in node.children))  # type: ignore[misc]
+        return Not(_replace_terms(node.child, changes))
+    if isinstance(node, And):
+        return And(tuple(_replace_terms(c, changes) for c in node.children))
+    if isinstance(node, Or):
+        return Or(tuple(_replace_terms(c, changes) for c in node.children))
     return node
 
 
@@ -407,7 +412,7 @@ def _correction(reader: EngineReader, parsed: ParsedQuery,
             confident = confident and (found[1] == 1 or (found[1] == 2 and len(word) >= 7))
     if not changes:
         return None
-    return _replace_terms(parsed.node, changes), confident
+    return (None if parsed.node is None else _replace_terms(parsed.node, changes)), confident
 
 
 # --- one search ----------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ matches wrapped in ``<b>…</b>``.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from html import escape
 
 from enablement.models.vocab import PAGE_BREAK
@@ -39,7 +39,7 @@ class Highlighter:
             alternation = "|".join(re.escape(s) for s in sorted(starts, key=len, reverse=True))
             self._candidates = re.compile(rf"\b(?:{alternation})\w*", re.IGNORECASE)
 
-    def _matches(self, text: str, scan: int | None = None):
+    def _matches(self, text: str, scan: int | None = None) -> Iterator[tuple[int, int]]:
         """``(start, end)`` of each match; with ``scan``, only matches starting before it."""
         if self._candidates is None:
             return
@@ -47,7 +47,8 @@ class Highlighter:
         for m in self._candidates.finditer(text, 0, end_pos):
             end = m.end()
             if end == end_pos < len(text):  # a word cut by the scan limit: take all of it
-                end = _WORD_TAIL.match(text, end).end()
+                tail = _WORD_TAIL.match(text, end)  # \w* always matches, maybe empty
+                end = tail.end() if tail else end
             word = text[m.start():end].lower()
             if (word in self._words or self._stem(word) in self._stems
                     or any(word.startswith(p) for p in self._prefixes)):

@@ -165,7 +165,7 @@ class TantivyReader:
         if isinstance(plan, MAnd):
             positive = [c for c in plan.children if not isinstance(c, MNot)]
             clauses = [(Occur.Must, self.query(c)) for c in positive]
-            clauses += [(Occur.MustNot, self.query(c.child)) for c in plan.children  # type: ignore[union-attr]
+            clauses += [(Occur.MustNot, self.query(c.child)) for c in plan.children
                         if isinstance(c, MNot)]
             if not positive:
                 clauses.append((Occur.Must, Query.all_query()))
@@ -336,7 +336,7 @@ class TantivyHandle:
 
     def close(self) -> None:
         self._reader = None
-        self._index = None  # type: ignore[assignment]
+        self._index = None
 
 
 def _committed(writer: Any, work: Callable[[Any], None]) -> None:

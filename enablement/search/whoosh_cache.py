@@ -9,7 +9,7 @@ keystroke) are looked up instead of re-read.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from enablement.search import bitsets
@@ -127,7 +127,7 @@ class DocCache:
         return tuple(sorted(k for k, docs in self.postings.get(dimension, {}).items()
                             if docs >> docnum & 1 and k != NONE_KEY))
 
-    def cached(self, key: tuple, compute) -> int:
+    def cached(self, key: tuple[Any, ...], compute: Callable[[], int]) -> int:
         """A word/phrase bitset from the LRU, computing it on a miss."""
         found = self._sets.get(key)
         if found is not None:

@@ -30,7 +30,7 @@ from functools import lru_cache
 from typing import Any
 
 from whoosh import columns, fields
-from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
+from whoosh.analysis import Analyzer, CharsetFilter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
 from whoosh.lang.porter import stem as porter_stem
 from whoosh.support.charset import accent_map
 
@@ -54,13 +54,13 @@ def stem(word: str) -> str:
     return porter_stem(word)
 
 
-def text_analyzer():
+def text_analyzer() -> Analyzer:
     """English analysis for free text: words, lower case, Porter stems, no stoplist."""
     return (RegexTokenizer() | LowercaseFilter() | CharsetFilter(accent_map)
             | StopFilter(stoplist=(), minsize=1, maxsize=40) | StemFilter(stemfn=stem, cachesize=None))
 
 
-def name_analyzer():
+def name_analyzer() -> Analyzer:
     """Names and unstemmed words: words in lower case, accents folded, no stemming."""
     return (RegexTokenizer() | LowercaseFilter() | CharsetFilter(accent_map)
             | StopFilter(stoplist=(), minsize=1, maxsize=40))

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Callable
 
 from enablement.config import ASSETS_DIR, Settings
-from enablement.models.dto import Actor, TaxonomyInfo
+from enablement.models.dto import Actor, TaxonomyInfo, UserInfo
 from enablement.models.tables import ContentRequest, Kit, KitItem, Piece, SearchLog, UsageEvent, stored_id, utcnow
 from enablement.models.vocab import RequestStatus, ReviewState, Role, Source, Status, UsageKind
 from enablement.services.library import Library
@@ -117,7 +117,10 @@ def _fill(library: Library, progress: Progress, today: date, flush: Callable[[],
         rep = reps[n % len(reps)]
         out = library.importer.import_paths(Actor(rep.id, rep.name, Role.REP), [DEMO_DIR / entry.raw["file"]],
                                             source=Source.REP)
-        piece_of[entry.raw["file"]] = out.value.outcomes[0].piece_id  # type: ignore[assignment]
+        landed = out.value.outcomes[0]
+        if landed.piece_id is None:
+            raise RuntimeError(f"demo file {landed.path} did not import: {landed.outcome} {landed.detail}")
+        piece_of[entry.raw["file"]] = landed.piece_id
     step += len(files)
     for entry in entries:
         if entry.is_link:
@@ -172,13 +175,13 @@ def _backdate_and_mark(library: Library, piece_of: dict[str, int], entries: list
                 piece.published_at = created + timedelta(days=rng.randint(2, 20))
             piece.updated_at = (piece.published_at or created) + timedelta(days=rng.randint(0, 60))
             piece.is_demo = True
-            for version in pieces_repo.versions(s, piece.id):  # type: ignore[arg-type]
+            for version in pieces_repo.versions(s, stored_id(piece.id)):
                 version.created_at = created
             if piece.source == Source.REP:
                 piece.review_state = ReviewState.PENDING
 
 
-def _usage(library: Library, reps: list, manager, today: date) -> None:  # type: ignore[no-untyped-def]
+def _usage(library: Library, reps: list[UserInfo], manager: UserInfo, today: date) -> None:
     """Six months of usage by the reps: Zipf-like over published pieces, some never used."""
     rng = random.Random(DEMO_SEED + 1)
     published = library.pieces.list(statuses=[Status.PUBLISHED])
@@ -270,7 +273,8 @@ def _requests_and_kit(library: Library, reps: list, marketers: list, piece_of: d
                                     "security-questionnaire-faq.docx"]):
             pid = piece_of.get(name)
             if pid is not None:
-                version = s.get(Piece, pid).current_version_id  # type: ignore[union-attr]
+                row = s.get(Piece, pid)
+                version = row.current_version_id if row is not None else None
                 s.add(KitItem(kit_id=stored_id(kit.id), piece_id=pid, position=pos, version_id_at_add=version))
         for user in users_repo.users(s, include_inactive=True):
             user.is_demo = True

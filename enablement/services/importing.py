@@ -25,7 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from enablement.errors import InvalidInput, NotFound, StorageError
 from enablement.extract.results import Extracted
 from enablement.models.dto import Actor, Done, FileOutcome, ImportSummary, TagSelection
-from enablement.models.tables import Blob, Piece, PieceVersion, utcnow
+from enablement.models.tables import Blob, Piece, PieceVersion, stored_id, utcnow
 from enablement.models.vocab import Outcome, ReviewState, Source, Status
 from enablement.services.context import LibraryContext
 from enablement.services.permissions import Permission, require
@@ -261,7 +261,8 @@ class ImportService:
                           created_by_id=actor.user_id)
             s.add(piece)
             s.flush()
-            version = PieceVersion(piece_id=piece.id, number=1, blob_sha256=stored.sha256,
+            piece_id = stored_id(piece.id)
+            version = PieceVersion(piece_id=piece_id, number=1, blob_sha256=stored.sha256,
                                    original_name=cand.path.name[:500], file_type=file_type, size=stored.size,
                                    page_count=extracted.page_count, doc_title=extracted.title[:500],
                                    doc_author=extracted.author[:300], text=extracted.text,
@@ -272,7 +273,6 @@ class ImportService:
             piece.current_version_id = version.id
             if tags is not None:
                 self.pieces.apply_tags_in(s, piece, tags)
-            piece_id = piece.id
             w.record(piece_changes(piece_id))
         return FileOutcome(str(cand.path), extracted.outcome, detail, piece_id=piece_id,
                            pages=extracted.page_count)
@@ -342,9 +342,9 @@ class ImportService:
                           review_state=ReviewState.PENDING if source == Source.REP else ReviewState.NONE)
             s.add(piece)
             s.flush()
+            piece_id = stored_id(piece.id)
             if tags is not None:
                 self.pieces.apply_tags_in(s, piece, tags)
-            piece_id = piece.id
             w.record(piece_changes(piece_id))
         return Done(piece_id, w.changes)
 

@@ -8,24 +8,31 @@ For a rep it answers "what do I send at this gate"; for marketing it is the cont
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
-from typing import Optional, Sequence, Union
+from typing import Optional, Protocol, Sequence, Union
 
+from enablement.models.dto import TaxonomyInfo
 from enablement.models.journey import CellPieces, JourneyCell, JourneyMap, JourneyStage
+from enablement.reports.coverage import CoverageReport
 from enablement.services.context import LibraryContext
 from enablement.storage import journey_repo, pieces_repo
 
 DEFAULT_WINDOW_DAYS = 90
 
 
-def _ctx(ctx_or_library: Union[LibraryContext, object]) -> LibraryContext:
-    return ctx_or_library if isinstance(ctx_or_library, LibraryContext) else ctx_or_library.ctx  # type: ignore[attr-defined]
+class _HasContext(Protocol):
+    @property
+    def ctx(self) -> LibraryContext: ...
+
+
+def _ctx(ctx_or_library: Union[LibraryContext, _HasContext]) -> LibraryContext:
+    return ctx_or_library if isinstance(ctx_or_library, LibraryContext) else ctx_or_library.ctx
 
 
 def _since(today: date, window_days: int) -> datetime:
     return datetime.combine(today - timedelta(days=window_days), time.min)
 
 
-def journey_map(ctx_or_library: Union[LibraryContext, object], *, window_days: int = DEFAULT_WINDOW_DAYS,
+def journey_map(ctx_or_library: Union[LibraryContext, _HasContext], *, window_days: int = DEFAULT_WINDOW_DAYS,
                 facet_value_ids: Sequence[int] = ()) -> JourneyMap:
     """Coverage of the active stages × gates by published pieces (optionally only pieces
     carrying every one of ``facet_value_ids``, e.g. a persona and an industry)."""
@@ -62,7 +69,7 @@ def _cell(stage_id: int, gate_id: Optional[int], question: str, exit_criteria: s
                        counts.stale, counts.freshest, max(age, 0) if age is not None else None)
 
 
-def cell_pieces(ctx_or_library: Union[LibraryContext, object], stage_id: int, gate_id: Optional[int], *,
+def cell_pieces(ctx_or_library: Union[LibraryContext, _HasContext], stage_id: int, gate_id: Optional[int], *,
                 window_days: int = DEFAULT_WINDOW_DAYS, facet_value_ids: Sequence[int] = ()) -> CellPieces:
     """The published pieces of one cell, most used in the window first."""
     ctx = _ctx(ctx_or_library)
@@ -75,7 +82,7 @@ def cell_pieces(ctx_or_library: Union[LibraryContext, object], stage_id: int, ga
     return CellPieces(stage_id, gate_id, tuple(ordered), recent)
 
 
-def journey_from_coverage(report, taxonomy) -> JourneyMap:  # type: ignore[no-untyped-def]
+def journey_from_coverage(report: CoverageReport, taxonomy: TaxonomyInfo) -> JourneyMap:
     """The coverage report's stage × gate table as a JourneyMap, so the journey grid can
     show a report's period and filters. Ages there are days since publication."""
     period = (report.filter.until or report.today) - (report.filter.since or report.today)

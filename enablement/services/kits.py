@@ -11,6 +11,8 @@ import zipfile
 from pathlib import Path
 from typing import Callable, Sequence
 
+from sqlmodel import Session
+
 from enablement.errors import Conflict, FileNotHere, InvalidInput, NotFound, PermissionDenied
 from enablement.models.changes import Changes
 from enablement.models.dto import Actor, Done, KitExport, KitInfo, KitItemInfo, UseRecord
@@ -277,7 +279,7 @@ class KitService:
             sha, name, file_type = version.blob_sha256, version.original_name, version.file_type
         return str(self.ctx.blobs.local_path(sha)), name, file_type
 
-    def _kit(self, s, actor: Actor, kit_id: int, write: bool = True) -> Kit:  # type: ignore[no-untyped-def]
+    def _kit(self, s: Session, actor: Actor, kit_id: int, write: bool = True) -> Kit:
         kit = s.get(Kit, kit_id)
         if kit is None:
             raise NotFound(f"No kit with id {kit_id}.")

@@ -76,11 +76,12 @@ class MaintenanceService:
             if p.status == "purged":
                 continue
             if p.kind == "file":
-                v = by_id.get(p.current_version_id or -1)
-                if v is None:
+                now_version = by_id.get(p.current_version_id or -1)
+                if now_version is None:
                     problems.append(CheckProblem("piece", f"piece {p.id} '{p.title}' has no current version"))
-                elif v.piece_id != p.id:
-                    problems.append(CheckProblem("piece", f"piece {p.id} points at a version of piece {v.piece_id}"))
+                elif now_version.piece_id != p.id:
+                    problems.append(CheckProblem("piece", f"piece {p.id} points at a version of piece "
+                                                          f"{now_version.piece_id}"))
         on_disk = set(self.ctx.blobs.all_hashes())
         facts["pieces"] = sum(1 for p in pieces if p.status != "purged")
         facts["blobs"] = len(blobs)

@@ -7,6 +7,8 @@ from dataclasses import replace
 from datetime import date
 from typing import Iterable, Sequence
 
+from sqlmodel import Session
+
 from enablement.errors import Conflict, FileNotHere, InvalidInput, NotFound, PermissionDenied
 from enablement.models.changes import Changes
 from enablement.models.dto import Actor, Done, PieceDetail, PieceState, PieceSummary, TagSelection, TaxonomyInfo
@@ -94,8 +96,8 @@ class PieceService:
                 piece.description = description
             if owner is not None:
                 piece.owner = owner.strip()[:120]
-            if review_by != "keep":
-                piece.review_by = review_by  # type: ignore[assignment]
+            if not isinstance(review_by, str):  # a date, or None to clear it; "keep" leaves it
+                piece.review_by = review_by
             if url is not None:
                 if piece.kind != "link":
                     raise InvalidInput("Only a link has a URL.")
@@ -114,8 +116,8 @@ class PieceService:
                 piece = self._editable(s, actor, pid)
                 if owner is not None:
                     piece.owner = owner.strip()[:120]
-                if review_by != "keep":
-                    piece.review_by = review_by  # type: ignore[assignment]
+                if not isinstance(review_by, str):  # a date, or None to clear it; "keep" leaves it
+                    piece.review_by = review_by
                 piece.updated_at = utcnow()
             w.record(piece_changes(*piece_ids))
         return Done(len(piece_ids), w.changes)
@@ -145,7 +147,7 @@ class PieceService:
             w.record(piece_changes(*piece_ids))
         return Done(len(piece_ids), w.changes)
 
-    def apply_tags_in(self, s, piece: Piece, tags: TagSelection) -> None:  # type: ignore[no-untyped-def]
+    def apply_tags_in(self, s: Session, piece: Piece, tags: TagSelection) -> None:
         """Validate and set tags inside the caller's open write session (imports use it so a
         file's rows and tags land in one transaction)."""
         taxonomy = self.ctx.taxonomy()
@@ -207,7 +209,7 @@ class PieceService:
                 w.record(piece_changes(*(p.id for p in plan.ready)))
         return Done(plan, w.changes)
 
-    def _publish_in(self, s, actor: Actor, piece: Piece, force: bool) -> None:  # type: ignore[no-untyped-def]
+    def _publish_in(self, s: Session, actor: Actor, piece: Piece, force: bool) -> None:
         pid = stored_id(piece.id)
         summary = pieces_repo.summaries(s, [pid], self.ctx.today())[0]
         publish_check(actor, summary, self.ctx.settings.publish_requires, force)
@@ -342,13 +344,13 @@ class PieceService:
         return Done(len(states), w.changes)
 
     # --- helpers ------------------------------------------------------------------------------
-    def _row(self, s, piece_id: int) -> Piece:  # type: ignore[no-untyped-def]
+    def _row(self, s: Session, piece_id: int) -> Piece:
         piece = s.get(Piece, piece_id)
         if piece is None or piece.status == PURGED:
             raise NotFound(f"No piece with id {piece_id}.")
         return piece
 
-    def _editable(self, s, actor: Actor, piece_id: int) -> Piece:  # type: ignore[no-untyped-def]
+    def _editable(self, s: Session, actor: Actor, piece_id: int) -> Piece:
         """Marketing edits anything; a rep only their own pending submission."""
         piece = self._row(s, piece_id)
         if can(actor, Permission.EDIT_PIECES):
@@ -359,7 +361,7 @@ class PieceService:
         raise PermissionDenied(f"{actor.name} ({actor.role}) may not edit pieces.")
 
 
-def _merged(taxonomy: TaxonomyInfo, s, piece_id: int, tags: TagSelection) -> TagSelection:  # type: ignore[no-untyped-def]
+def _merged(taxonomy: TaxonomyInfo, s: Session, piece_id: int, tags: TagSelection) -> TagSelection:
     """The piece's current tags plus ``tags`` (for bulk add)."""
     stages = set(pieces_repo.stage_ids(s, piece_id)) | set(tags.stages or ())
     gates = set(pieces_repo.gate_ids(s, piece_id)) | set(tags.gates or ())

@@ -6,6 +6,8 @@ from __future__ import annotations
 import builtins
 from datetime import date
 
+from sqlmodel import Session
+
 from enablement.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from enablement.models.changes import Changes
 from enablement.models.dto import Actor, Done, RequestInfo
@@ -111,7 +113,7 @@ class RequestService:
             row.resolved_at, row.resolved_by_id = utcnow(), actor.user_id
         return Done(None, REQUEST_CHANGED)
 
-    def _open(self, s, request_id: int) -> ContentRequest:  # type: ignore[no-untyped-def]
+    def _open(self, s: Session, request_id: int) -> ContentRequest:
         row = s.get(ContentRequest, request_id)
         if row is None:
             raise NotFound(f"No request with id {request_id}.")
@@ -119,7 +121,7 @@ class RequestService:
             raise Conflict(f"Request {request_id} is already {row.status}.")
         return row
 
-    def _infos(self, s, rows: builtins.list[ContentRequest]) -> builtins.list[RequestInfo]:  # type: ignore[no-untyped-def]
+    def _infos(self, s: Session, rows: builtins.list[ContentRequest]) -> builtins.list[RequestInfo]:
         taxonomy = self.ctx.taxonomy()
         users = users_repo.names_by_id(s)
         values = requests_repo.facet_labels(s)

@@ -12,17 +12,21 @@ import hashlib
 import logging
 import threading
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 from enablement.models.dto import Actor, PieceSummary, TaxonomyInfo
 from enablement.models.tables import stored_id
 from enablement.models.vocab import Role
 from enablement.search.documents import (NONE_KEY, IndexDoc, SearchRequest, SearchResults, SimilarDoc,
-                                         Vocabulary)
+                                         Vocabulary, sort_order)
 from enablement.errors import InvalidInput, StorageError
 from enablement.search.errors import IndexBusy, IndexDamaged, IndexWriteFailed, SearchError
 from enablement.services.context import LibraryContext
 from enablement.storage import pieces_repo, search_repo
+
+if TYPE_CHECKING:
+    from enablement.services.pieces import PieceService
+    from enablement.services.usage import UsageService
 
 log = logging.getLogger(__name__)
 _BATCH = 500
@@ -388,7 +392,7 @@ class TagSuggestion:
 
 
 class SearchService:
-    def __init__(self, ctx: LibraryContext, pieces, usage) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, ctx: LibraryContext, pieces: PieceService, usage: UsageService) -> None:
         self.ctx = ctx
         self.pieces = pieces
         self.usage = usage
@@ -409,7 +413,7 @@ class SearchService:
         if actor.role in (Role.REP, Role.MANAGER):
             statuses = frozenset({"published"})
         request = SearchRequest(
-            text=text, sort=sort, include_archived=include_archived, statuses=statuses,  # type: ignore[arg-type]
+            text=text, sort=sort_order(sort), include_archived=include_archived, statuses=statuses,
             filters={k: frozenset(v) for k, v in (filters or {}).items()}, limit=limit, offset=offset,
             popularity=self.index.popularity(), today=self.ctx.today(), as_you_type=as_you_type)
         results = self.index.search(request)

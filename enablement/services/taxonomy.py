@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+from sqlmodel import Session, SQLModel
 
 from enablement.errors import Conflict, InvalidInput, NotFound
 from enablement.models.changes import Changes
@@ -17,6 +19,8 @@ from enablement.services.permissions import Permission, require
 from enablement.storage import taxonomy_repo
 from enablement.storage.taxonomy_repo import apply_taxonomy, taxonomy_document
 from enablement.taxonomy import load_taxonomy_file, slugify, validate_taxonomy
+
+RowT = TypeVar("RowT", bound=SQLModel)
 
 TAXONOMY_CHANGED = Changes(taxonomy=True, pieces=True, index=True)
 
@@ -219,7 +223,7 @@ def _unique_key(key: str, taken: set[str]) -> str:
     return candidate
 
 
-def _get(session, table, row_id: int, what: str):  # type: ignore[no-untyped-def]
+def _get(session: Session, table: type[RowT], row_id: int, what: str) -> RowT:
     row = session.get(table, row_id)
     if row is None:
         raise NotFound(f"No {what} with id {row_id}.")

@@ -9,6 +9,7 @@ from typing import Sequence
 
 from sqlalchemy import and_, case, func
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import Select, SelectOfScalar
 
 from enablement.models.tables import Gate, Piece, PieceFacet, PieceGate, PieceStage, UsageEvent
 from enablement.models.vocab import USE_KINDS, Status
@@ -25,7 +26,7 @@ class CellCounts:
     uses: int = 0
 
 
-def _published_pieces(facet_value_ids: Sequence[int]):  # type: ignore[no-untyped-def]
+def _published_pieces(facet_value_ids: Sequence[int]) -> SelectOfScalar[int | None]:
     """Ids of published pieces carrying every given facet value."""
     query = select(col(Piece.id)).where(Piece.status == Status.PUBLISHED)
     for vid in facet_value_ids:
@@ -34,7 +35,7 @@ def _published_pieces(facet_value_ids: Sequence[int]):  # type: ignore[no-untype
     return query
 
 
-def _stage_only_pieces():  # type: ignore[no-untyped-def]
+def _stage_only_pieces() -> Select[int, int]:
     """(piece_id, stage_id) pairs where the piece is tagged with the stage but with none of
     that stage's gates."""
     tagged_gate = (select(PieceGate.piece_id)

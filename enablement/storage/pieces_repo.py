@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
-from typing import Iterable, Sequence
+from typing import Any, Iterable, Sequence
 
 from sqlalchemy import func, text
-from sqlalchemy.orm import defer
+from sqlalchemy.orm import QueryableAttribute, defer
 from sqlmodel import Session, col, select
 
 from enablement.models.dto import PieceDetail, PieceSummary, Tag, VersionInfo
@@ -16,6 +16,17 @@ from enablement.models.tables import (FacetValue, Gate, Piece, PieceFacet, Piece
 from enablement.models.vocab import USE_KINDS, ReviewState, Source
 
 _CHUNK = 500
+
+
+def _mapped(attribute: object) -> QueryableAttribute[Any]:
+    """A model's class attribute as the mapped attribute it is (SQLModel types it as the
+    field's value type)."""
+    if not isinstance(attribute, QueryableAttribute):
+        raise TypeError(f"{attribute!r} is not a mapped attribute")
+    return attribute
+
+
+_TEXT = _mapped(PieceVersion.text)  # the extracted text: megabytes, loaded only when asked for
 
 
 def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
@@ -73,7 +84,7 @@ def summaries(session: Session, piece_ids: Sequence[int], today: date) -> list[P
             pieces[stored_id(p.id)] = p
         vids = [p.current_version_id for p in pieces.values() if p.current_version_id]
         # Summaries never show the extracted text: do not load it (it can be megabytes).
-        for v in session.exec(select(PieceVersion).options(defer(PieceVersion.text))  # type: ignore[arg-type]
+        for v in session.exec(select(PieceVersion).options(defer(_TEXT))
                               .where(col(PieceVersion.id).in_(vids))):
             versions[stored_id(v.id)] = v
     tags = tags_for(session, ids)

@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from enablement.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from enablement.team.connection import ServerAddress, connect
+from enablement.team.connection import ServerAddress, connect, scalar
 from enablement.team.names import APP_ROLES, check_login
+
+if TYPE_CHECKING:
+    import psycopg
 
 _ALPHABET = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
@@ -22,7 +26,7 @@ def new_password() -> str:
     return "".join(secrets.choice(_ALPHABET) for _ in range(20))
 
 
-def scram_verifier(conn, login: str, password: str) -> str:  # type: ignore[no-untyped-def]
+def scram_verifier(conn: psycopg.Connection[Any], login: str, password: str) -> str:
     """The SCRAM-SHA-256 verifier of ``password`` (computed here by libpq; the server never
     sees the password itself)."""
     if not password:
@@ -77,7 +81,7 @@ class Accounts:
             verifier = scram_verifier(conn, login, password)
             with conn.cursor() as cur:
                 cur.execute("SELECT app.add_user(%s, %s, %s, %s, %s)", (name.strip(), login, role, verifier, team))
-                user_id = cur.fetchone()[0]
+                user_id = scalar(cur)
             conn.commit()
         except psycopg.Error as exc:
             conn.rollback()

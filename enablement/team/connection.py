@@ -12,9 +12,12 @@ import getpass
 import os
 import sys
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from enablement.errors import InvalidInput, LibraryError, Offline, UserFacingError
+
+if TYPE_CHECKING:
+    import psycopg
 
 SERVER_ENV = "ENABLEMENT_SERVER"
 CONNECT_TIMEOUT_S = 5
@@ -81,7 +84,15 @@ def parse_server_url(url: str) -> ServerAddress:
     host = str(parts.get("host") or os.environ.get("PGHOST") or "localhost")
     port = str(parts.get("port") or os.environ.get("PGPORT") or "5432")
     parts.update({"user": user})
-    return ServerAddress(make_conninfo(**parts), host, port, str(parts["dbname"]), user)
+    return ServerAddress(make_conninfo("", **parts), host, port, str(parts["dbname"]), user)
+
+
+def scalar(cur: psycopg.Cursor[Any]) -> Any:
+    """The one value of a statement that always returns one row (``SELECT app.f(...)``)."""
+    row = cur.fetchone()
+    if row is None:
+        raise LibraryError("The team server answered with no row where one was expected.")
+    return row[0]
 
 
 def _redact(url: str) -> str:
@@ -129,7 +140,7 @@ def default_password_sources() -> list[PasswordSource]:
 
 
 def connect(address: ServerAddress, *, password: str | None = None, autocommit: bool = False,
-            password_sources: list[PasswordSource] | None = None):  # type: ignore[no-untyped-def]
+            password_sources: list[PasswordSource] | None = None) -> psycopg.Connection[Any]:
     """A psycopg connection as ``address.user``. Without a password libpq's own sources
     (PGPASSWORD, .pgpass) are tried first, then ``password_sources`` in order."""
     import psycopg

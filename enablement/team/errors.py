@@ -12,7 +12,7 @@ import re
 from typing import Callable
 
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, ExceptionContext
 
 from enablement.errors import InvalidInput, PermissionDenied, StorageError
 from enablement.team.connection import ServerAddress, ServerUnreachable
@@ -55,7 +55,7 @@ def install(engine: Engine, address: ServerAddress, role: Callable[[], str]) -> 
     from psycopg import errors as e
 
     @event.listens_for(engine, "handle_error")
-    def _translate(context) -> None:  # type: ignore[no-untyped-def]
+    def _translate(context: ExceptionContext) -> None:
         if context.is_pre_ping:
             return
         exc = context.original_exception

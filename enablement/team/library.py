@@ -27,6 +27,8 @@ from enablement.team.connection import (LoginFailed, PasswordSource, ServerAddre
                                         default_password_sources, parse_server_url)
 
 if TYPE_CHECKING:
+    import psycopg
+
     from enablement.services.context import LibraryContext
     from enablement.services.library import Library
     from enablement.team.replica import TeamLibrary
@@ -52,7 +54,7 @@ class _Connector:
             return value
         return found
 
-    def __call__(self, autocommit: bool = False, gated: bool = True):  # type: ignore[no-untyped-def]
+    def __call__(self, autocommit: bool = False, gated: bool = True) -> psycopg.Connection[Any]:
         refused = self.gate() if gated and self.gate is not None else None
         if refused is not None:
             raise refused

@@ -14,30 +14,36 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from sqlalchemy import Table, create_engine, event, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.pool import NullPool
+from sqlmodel import SQLModel
 
 from enablement.errors import LibraryError
 from enablement.models.tables import (Blob, ContentRequest, FacetValue, Gate, Kit, KitItem, LibraryMeta, Piece,
                                       PieceFacet, PieceGate, PieceStage, PieceVersion, SearchLog, Stage, Synonym,
-                                      UsageEvent, User)
+                                      UsageEvent, User, table_of)
 from enablement.team.accounts import new_password, scram_verifier
 from enablement.team.blobs import send_chunks
-from enablement.team.connection import ServerAddress, connect, parse_server_url
+from enablement.team.connection import ServerAddress, connect, parse_server_url, scalar
 from enablement.team.names import RoleNames
 from enablement.team.server import init_server, read_prefix
+
+if TYPE_CHECKING:
+    import psycopg
+
+    from enablement.services.library import Library
 
 Progress = Callable[[int, int, str], None]
 BATCH = 5_000
 
 # catalog rows, parents first (pieces.merged_into_id is set after all pieces are in)
-CATALOG: tuple[type, ...] = (LibraryMeta, User, Stage, Gate, FacetValue, Synonym, Piece, PieceVersion, PieceStage,
+CATALOG: tuple[type[SQLModel], ...] = (LibraryMeta, User, Stage, Gate, FacetValue, Synonym, Piece, PieceVersion, PieceStage,
                              PieceGate, PieceFacet, Kit, KitItem, ContentRequest)
-HISTORY: tuple[type, ...] = (UsageEvent, SearchLog)
+HISTORY: tuple[type[SQLModel], ...] = (UsageEvent, SearchLog)
 SERIAL_TABLES = ("users", "stages", "gates", "facet_values", "synonyms", "pieces", "piece_versions", "kits",
                  "kit_items", "content_requests")
 
@@ -112,7 +118,7 @@ def _prepare_server(url: str, address: ServerAddress, library_id: str, prefix: s
                 cur.execute("SELECT value FROM app.meta WHERE key = 'published_from'")
                 row = cur.fetchone()
                 cur.execute("SELECT (SELECT count(*) FROM users) + (SELECT count(*) FROM stages)")
-                rows = cur.fetchone()[0]
+                rows = scalar(cur)
                 if (row and row[0] != library_id) or (not row and rows):
                     raise LibraryError(f"The database '{address.dbname}' at {address.where} already holds a team "
                                        "library; publish into an empty database.")
@@ -136,7 +142,7 @@ def _owner_engine(address: ServerAddress, role: str) -> Engine:
     engine = create_engine("postgresql+psycopg://", creator=lambda: connect(address), poolclass=NullPool)
 
     @event.listens_for(engine, "connect")
-    def _set_role(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
+    def _set_role(dbapi_conn: psycopg.Connection[Any], _record: object) -> None:
         from psycopg import sql
 
         dbapi_conn.autocommit = True
@@ -151,9 +157,9 @@ def _rows(conn: Connection, table: Table) -> list[dict[str, Any]]:
     return [dict(r._mapping) for r in conn.execute(query)]
 
 
-def _copy_files(lib, local: Engine, server: Engine, tick: Progress) -> None:  # type: ignore[no-untyped-def]
+def _copy_files(lib: Library, local: Engine, server: Engine, tick: Progress) -> None:
     """Each file with its chunks in one transaction (the server checks the hash at COMMIT)."""
-    blobs = Blob.__table__
+    blobs = table_of(Blob)
     with local.connect() as conn:
         wanted = _rows(conn, blobs)
     with server.connect() as conn:
@@ -175,7 +181,7 @@ def _copy_catalog(local: Engine, server: Engine) -> None:
     with local.connect() as src, server.begin() as dst:
         merges: list[dict[str, Any]] = []
         for model in CATALOG:
-            table = model.__table__
+            table = table_of(model)
             rows = _rows(src, table)
             if model is User:
                 rows = [{**r, "login": None} for r in rows]
@@ -192,7 +198,7 @@ def _copy_history(local: Engine, server: Engine, tick: Progress) -> None:
     """Usage events and searches in batches (each its own transaction; UUIDs make reruns safe).
     Read in key order from the last key seen: no OFFSET scans over a million rows."""
     for model in HISTORY:
-        table = model.__table__
+        table = table_of(model)
         key = table.c.id
         with local.connect() as src:
             total = src.execute(select(text("count(*)")).select_from(table)).scalar_one()
@@ -224,9 +230,9 @@ def _make_logins(address: ServerAddress, server: Engine, suffix: str) -> list[tu
     with server.connect() as conn:
         todo = conn.execute(text("SELECT id, name, active FROM users WHERE login IS NULL ORDER BY id")).all()
     for user_id, name, active in todo:
-        conn = connect(address)
+        pg = connect(address)
         try:
-            with conn.cursor() as cur:
+            with pg.cursor() as cur:
                 login = login_for(name, suffix)
                 for n in range(2, 100):
                     cur.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (login,))
@@ -234,12 +240,12 @@ def _make_logins(address: ServerAddress, server: Engine, suffix: str) -> list[tu
                         break
                     login = login_for(name, f"_{n}{suffix}")
                 password = new_password()
-                cur.execute("SELECT app.link_user(%s, %s, %s)", (user_id, login, scram_verifier(conn, login, password)))
+                cur.execute("SELECT app.link_user(%s, %s, %s)", (user_id, login, scram_verifier(pg, login, password)))
                 if not active:
                     cur.execute("SELECT app.set_user_active(%s, false)", (login,))
-            conn.commit()
+            pg.commit()
         finally:
-            conn.close()
+            pg.close()
         made.append((name, login, password))
     return made
 
@@ -256,7 +262,7 @@ def _finish(server: Engine) -> None:
 def _verify_counts(local: Engine, server: Engine, report: PublishReport) -> None:
     with local.connect() as src, server.connect() as dst:
         for model in CATALOG + HISTORY + (Blob,):
-            name = model.__table__.name
+            name = table_of(model).name
             a = src.execute(text(f"SELECT count(*) FROM {name}")).scalar_one()
             b = dst.execute(text(f"SELECT count(*) FROM {name}")).scalar_one()
             report.counts[name] = (int(a), int(b))
@@ -275,7 +281,7 @@ def _verify_files(local: Engine, server: Engine, report: PublishReport) -> None:
                 report.files_wrong.append(sha[:12])
 
 
-def _verify_reports(lib, address: ServerAddress, names: RoleNames, report: PublishReport) -> None:  # type: ignore[no-untyped-def]
+def _verify_reports(lib: Library, address: ServerAddress, names: RoleNames, report: PublishReport) -> None:
     """Every report on both, the server's as the manager group sees it (RLS on)."""
     from enablement.models.dto import Actor
     from enablement.services.context import LibraryContext

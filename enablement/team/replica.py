@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import random
+import sqlite3
 import threading
 import uuid
 from contextlib import contextmanager
@@ -147,7 +148,7 @@ class Replica:
         self.engine = make_engine(sqlite_url(paths.database))
 
         @event.listens_for(self.engine, "connect")
-        def _no_foreign_keys(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
+        def _no_foreign_keys(dbapi_conn: sqlite3.Connection, _record: object) -> None:
             # The replica holds what this login may see: a use may name a piece that was
             # archived since. The server keeps the references whole.
             dbapi_conn.execute("PRAGMA foreign_keys=OFF")

@@ -11,13 +11,17 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from enablement.errors import Conflict, LibraryError, PermissionDenied
 from enablement.team import schema
 from enablement.team.accounts import new_password, scram_verifier
-from enablement.team.connection import ServerAddress, connect, parse_server_url
+from enablement.team.connection import ServerAddress, connect, parse_server_url, scalar
 from enablement.team.names import APP_ROLES, RoleNames, check_login, default_prefix
+
+if TYPE_CHECKING:
+    import psycopg
+    from sqlalchemy.engine import Connection, Engine
 
 
 @dataclass(frozen=True)
@@ -29,14 +33,24 @@ class InitResult:
     admin_password: str | None  # the one-time password when a new admin login was made
 
 
-def read_prefix(cur: Any) -> str | None:
+def read_prefix(cur: psycopg.Cursor[Any]) -> str | None:
     """The role prefix recorded by ``server init`` (None when the database is not a team library)."""
     cur.execute("SELECT to_regclass('app.meta') IS NOT NULL")
-    if not cur.fetchone()[0]:
+    if not scalar(cur):
         return None
     cur.execute("SELECT value FROM app.meta WHERE key = 'prefix'")
     row = cur.fetchone()
     return row[0] if row else None
+
+
+def _psycopg(sa_conn: Connection) -> psycopg.Connection[Any]:
+    """The psycopg connection under a SQLAlchemy one (for SQL composed with psycopg.sql)."""
+    import psycopg
+
+    raw = sa_conn.connection.dbapi_connection
+    if not isinstance(raw, psycopg.Connection):
+        raise TypeError("the team server is reached through psycopg")
+    return raw
 
 
 def init_server(url: str, admin_login: str | None, admin_name: str | None = None, *, prefix: str | None = None,
@@ -51,11 +65,14 @@ def init_server(url: str, admin_login: str | None, admin_name: str | None = None
     try:
         # one transaction: a failure anywhere leaves the database as it was
         with engine.begin() as sa_conn:
-            conn = sa_conn.connection.dbapi_connection
+            conn = _psycopg(sa_conn)
             with conn.cursor() as cur:
                 cur.execute("SELECT current_database(), current_user, rolsuper, rolcreaterole FROM pg_roles "
                             "WHERE rolname = current_user")
-                database, dba, is_super, can_create_roles = cur.fetchone()
+                row = cur.fetchone()
+                if row is None:
+                    raise LibraryError(f"The login '{address.user}' cannot see its own role at {address.where}.")
+                database, dba, is_super, can_create_roles = row
                 if not (is_super or can_create_roles):
                     raise PermissionDenied(f"'{dba}' may not create roles; run 'server init' as a DBA "
                                            "(a role with CREATEROLE).")
@@ -63,7 +80,7 @@ def init_server(url: str, admin_login: str | None, admin_name: str | None = None
                 if existing is None:
                     cur.execute("SELECT count(*) FROM pg_tables "
                                 "WHERE schemaname NOT IN ('pg_catalog', 'information_schema')")
-                    if cur.fetchone()[0]:
+                    if scalar(cur):
                         raise LibraryError(f"The database '{database}' at {address.where} is not empty and is not "
                                            "an Enablement team library; set up an empty database (to move an "
                                            "existing library there, use 'enablement team publish').")
@@ -78,7 +95,7 @@ def init_server(url: str, admin_login: str | None, admin_name: str | None = None
         engine.dispose()
 
 
-def team_admin_engine(address: ServerAddress):  # type: ignore[no-untyped-def]
+def team_admin_engine(address: ServerAddress) -> Engine:
     """A one-connection engine over ``connect(address)`` (timeouts, password sources, errors)."""
     from sqlalchemy import create_engine
     from sqlalchemy.pool import NullPool
@@ -86,13 +103,13 @@ def team_admin_engine(address: ServerAddress):  # type: ignore[no-untyped-def]
     return create_engine("postgresql+psycopg://", creator=lambda: connect(address), poolclass=NullPool)
 
 
-def _init_in_one_transaction(sa_conn, address: ServerAddress, names: RoleNames, dba: str, is_super: bool,  # type: ignore[no-untyped-def]
+def _init_in_one_transaction(sa_conn: Connection, address: ServerAddress, names: RoleNames, dba: str, is_super: bool,
                              fresh: bool, admin_login: str | None, admin_name: str | None,
                              admin_password: str | None, seed: bool) -> str | None:
     from psycopg import sql
 
     ident = sql.Identifier
-    conn = sa_conn.connection.dbapi_connection
+    conn = _psycopg(sa_conn)
     with conn.cursor() as cur:
         _create_roles(cur, names)
         if not is_super:
@@ -132,7 +149,7 @@ def _init_in_one_transaction(sa_conn, address: ServerAddress, names: RoleNames, 
     return None if admin_password else password
 
 
-def _create_roles(cur, names: RoleNames) -> None:  # type: ignore[no-untyped-def]
+def _create_roles(cur: psycopg.Cursor[Any], names: RoleNames) -> None:
     from psycopg import sql
 
     ident = sql.Identifier
@@ -146,7 +163,7 @@ def _create_roles(cur, names: RoleNames) -> None:  # type: ignore[no-untyped-def
         cur.execute(sql.SQL("GRANT {} TO {}").format(ident(names.user), ident(names.group(r))))
 
 
-def _migrate_and_seed(sa_conn, seed: bool) -> None:  # type: ignore[no-untyped-def]
+def _migrate_and_seed(sa_conn: Connection, seed: bool) -> None:
     """Alembic to head and the default taxonomy, in the caller's transaction (as the owner)."""
     from alembic import command
     from sqlmodel import Session, select

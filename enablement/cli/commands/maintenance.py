@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Mapping
 import os
 from pathlib import Path
 
@@ -47,9 +48,9 @@ def cmd_check(args: argparse.Namespace, lib: Library, actor: Actor) -> int:
         for p in report.problems:
             print(f"PROBLEM [{p.kind}] {p.detail}")
         facts = report.facts
-        print(f"{count(int(facts.get('pieces') or 0), 'piece')}, {count(int(facts.get('blobs') or 0), 'file')}, schema {facts.get('schema')}; "
-              f"collectable: {count(int(facts.get('collectable_blob_files') or 0), 'unused file')}, "
-              f"{count(int(facts.get('leftover_temp_files') or 0), 'temp file')}")
+        print(f"{count(_number(facts, 'pieces'), 'piece')}, {count(_number(facts, 'blobs'), 'file')}, schema {facts.get('schema')}; "
+              f"collectable: {count(_number(facts, 'collectable_blob_files'), 'unused file')}, "
+              f"{count(_number(facts, 'leftover_temp_files'), 'temp file')}")
         index = facts.get("index")
         if isinstance(index, dict) and index.get("problem"):
             print(f"note: {index['problem']}")
@@ -88,3 +89,9 @@ def cmd_reindex(args: argparse.Namespace, lib: Library, actor: Actor) -> int:
     bar.close()
     print(f"Search index rebuilt: {count(n, 'piece')} ({lib.search.index.current_engine()}).")
     return 0
+
+
+def _number(facts: Mapping[str, object], key: str) -> int:
+    """A count among check's facts (0 when it is not there)."""
+    value = facts.get(key)
+    return value if isinstance(value, int) else 0

@@ -19,7 +19,7 @@ from enablement.services.permissions import PUBLISH_FIELDS
 
 ORDER = 20
 
-OUTCOME_WORDS = {
+OUTCOME_WORDS: dict[str, str] = {
     Outcome.OK: "imported", Outcome.OK_NO_TEXT: "imported, no searchable text",
     Outcome.FAILED: "imported, but unreadable", Outcome.REJECTED: "rejected",
     Outcome.DUPLICATE: "duplicate", Outcome.CANCELLED: "not imported (cancelled)",
@@ -89,8 +89,8 @@ def cmd_import(args: argparse.Namespace, lib: Library, actor: Actor) -> int:
     if args.link:
         if not args.title:
             raise InvalidInput("A link needs --title.")
-        done = lib.importer.add_link(actor, args.link, args.title, tags=tags, source=source)
-        print(f"Added link {done.value}: {args.title}")
+        added = lib.importer.add_link(actor, args.link, args.title, tags=tags, source=source)
+        print(f"Added link {added.value}: {args.title}")
         return 0
     if not args.paths:
         raise InvalidInput("Name files or folders to import (or --link URL --title T).")
@@ -116,7 +116,7 @@ def cmd_import(args: argparse.Namespace, lib: Library, actor: Actor) -> int:
             extra = f": {o.detail}" if o.detail else ""
             ident = f" (piece {o.piece_id})" if o.piece_id else ""
             print(f"{word:<30} {shown(o.path)}{ident}{shown(extra)}")
-        counts = {}
+        counts: dict[str, int] = {}
         for o in summary.outcomes:
             counts[o.outcome] = counts.get(o.outcome, 0) + 1
         print("Summary: " + ", ".join(f"{n} {OUTCOME_WORDS.get(k, k)}" for k, n in sorted(counts.items())))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Union
+from typing import Iterator, Union
 
 # Query-language field name for each dimension, used when echoing a query back.
 ECHO_NAMES: dict[str, str] = {
@@ -104,7 +104,7 @@ def to_text(node: Node | None, top: bool = True) -> str:
     return text if top else f"({text})"
 
 
-def walk_positive(node: Node | None, negated: bool = False):
+def walk_positive(node: Node | None, negated: bool = False) -> Iterator[tuple[Node, bool]]:
     """Yield ``(leaf, negated)`` for every leaf; ``negated`` is True under an odd number of NOTs."""
     if node is None:
         return

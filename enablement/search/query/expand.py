@@ -64,9 +64,10 @@ def _expand_and(children: tuple[Node, ...], table: dict[str, tuple[str, ...]],
         matched = False
         for size in range(min(longest, len(children) - i), 1, -1):
             run = children[i:i + size]
-            if not all(isinstance(c, Term) and not c.prefix for c in run):
+            words = [c.text.lower() for c in run if isinstance(c, Term) and not c.prefix]
+            if len(words) != len(run):
                 continue
-            text = " ".join(c.text.lower() for c in run)  # type: ignore[union-attr]
+            text = " ".join(words)
             hit = next((v for v in _variants(text) if v in table), None)
             if hit is not None:
                 out.append(Or((Phrase(text),) + _alternatives(hit, table[hit])))

@@ -108,7 +108,8 @@ class _Parser:
                 self.hint("too many nested parentheses; the inner ones were ignored")
                 return None
             inner = self.expr(depth + 1)
-            if self.peek() is not None and self.peek().kind == "RPAREN":  # type: ignore[union-attr]
+            closing = self.peek()
+            if closing is not None and closing.kind == "RPAREN":
                 self.pos += 1
             else:
                 self.hint("a '(' was not closed; it was closed at the end of the query")

@@ -22,7 +22,7 @@ FIELD_NAMES: dict[str, str] = {
 }
 
 TokenKind = Literal["WORD", "PHRASE", "FIELD", "LPAREN", "RPAREN", "AND", "OR", "NOT"]
-_KEYWORDS = {"AND": "AND", "OR": "OR", "NOT": "NOT", "&&": "AND", "||": "OR"}
+_KEYWORDS: dict[str, TokenKind] = {"AND": "AND", "OR": "OR", "NOT": "NOT", "&&": "AND", "||": "OR"}
 _STOP_CHARS = set('()"') 
 
 
@@ -103,7 +103,7 @@ def tokenize(raw: str) -> tuple[list[Token], list[str], bool]:
 def _word_token(word: str, text: str, i: int, tokens: list[Token], hints: list[str]) -> int:
     """Classify one bare word (keyword, field filter or plain word); return the new index."""
     if word in _KEYWORDS:
-        tokens.append(Token(_KEYWORDS[word]))  # type: ignore[arg-type]
+        tokens.append(Token(_KEYWORDS[word]))
         return i
     name, colon, value = word.partition(":")
     field = FIELD_NAMES.get(name.lower()) if colon else None
