@@ -308,3 +308,23 @@ class UseRecord:
     comment: str = ""
     kit_id: Optional[int] = None
     version_id: Optional[int] = None
+
+
+@dataclass(frozen=True)
+class PageImage:
+    """One rendered page: ``width`` × ``height`` pixels, 4 bytes each (0xffRRGGBB, rows
+    packed), drawn on white. Plain pixels: the app shows them without decoding anything."""
+
+    width: int
+    height: int
+    pixels: bytes = field(repr=False)
+
+
+@dataclass(frozen=True)
+class PageImages:
+    """The first pages of a document, rendered in the sandbox; ``problem`` says why there
+    are none (damaged, timed out, needed too much memory, not a PDF...)."""
+
+    page_count: int
+    pages: tuple[PageImage, ...] = ()
+    problem: str = ""

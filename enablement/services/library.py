@@ -161,6 +161,7 @@ class Library:
         return self.meta("demo") == "true"
 
     def close(self) -> None:
+        self.files.close()
         if self.ctx.index is not None:
             self.ctx.index.close()
         self.ctx.engine.dispose()

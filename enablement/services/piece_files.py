@@ -1,5 +1,6 @@
 """A piece's stored file, handed out: a copy to open in the user's office app, a copy saved
-where the user chose, and the document's structure for a text preview.
+where the user chose, the document's structure for a text preview, and its first pages as
+pixels for a PDF preview or thumbnail (drawn in the sandbox, never in the app's process).
 
 The app calls these instead of reaching into the blob store or the extractors itself.
 """
@@ -7,11 +8,14 @@ The app calls these instead of reaching into the blob store or the extractors it
 from __future__ import annotations
 
 import shutil
+import threading
 import uuid
 from pathlib import Path
 
 from enablement.errors import InvalidInput
 from enablement.extract import Extracted, extract_file, sniff_file
+from enablement.extract.render import PageRenderer
+from enablement.models.dto import PageImages
 from enablement.services.context import LibraryContext
 from enablement.services.pieces import PieceService
 from enablement.services.safe_names import safe_file_name
@@ -21,9 +25,35 @@ OPENABLE_TYPES = frozenset({"pdf", "docx", "pptx", "xlsx"})
 
 
 class PieceFileService:
-    def __init__(self, ctx: LibraryContext, pieces: PieceService) -> None:
+    def __init__(self, ctx: LibraryContext, pieces: PieceService, *, renderer_override: str | None = None) -> None:
         self.ctx = ctx
         self.pieces = pieces
+        self._renderer_override = renderer_override  # tests only: a renderer that misbehaves
+        self._renderer: PageRenderer | None = None
+        self._renderer_lock = threading.Lock()
+        self._closed = False
+
+    def page_images(self, piece_id: int, pages: int, width: int) -> PageImages:
+        """The first ``pages`` pages of the current version, ``width`` pixels wide, drawn by
+        the sandboxed renderer under the import limits (time, memory). A file that is not a
+        PDF, or that cannot be drawn, comes back with no pages and the reason."""
+        blob, _name, file_type = self.pieces.version_file(piece_id)
+        if file_type != "pdf":
+            return PageImages(0, (), f"a {file_type.upper() or 'file'} has no pages to draw")
+        with self._renderer_lock:
+            if self._closed:  # a render asked for after the library closed (a late thumbnail)
+                return PageImages(0, (), "the library is closed")
+            if self._renderer is None:
+                self._renderer = PageRenderer(self.ctx.settings.limits, renderer_override=self._renderer_override)
+            renderer = self._renderer
+        return renderer.render(blob, pages, width)
+
+    def close(self) -> None:
+        """Stop the renderer's worker (the library is closing)."""
+        with self._renderer_lock:
+            renderer, self._renderer, self._closed = self._renderer, None, True
+        if renderer is not None:
+            renderer.close()
 
     def open_copy(self, piece_id: int, title: str) -> Path:
         """A private copy of the current version to open in the default app, named safely and

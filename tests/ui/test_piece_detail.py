@@ -195,3 +195,37 @@ def test_a_rep_does_not_see_the_title_source(demo_ctx, make_window, qtbot):
     detail = flows.open_piece(window, demo_ctx, piece.id)
     qtbot.waitUntil(lambda: detail.view is not None)
     assert detail.editor is None and "Title from" not in detail.info.text()
+
+
+def test_pdf_pages_are_drawn_by_the_sandbox_and_a_damaged_pdf_falls_back_to_text(make_app_ctx, make_window,
+                                                                                  qtbot, tmp_path):
+    """Issue 14 item 6: the preview's pages and the thumbnails come from the sandboxed renderer;
+    a PDF it cannot draw shows its text (if any) and says why, and the app carries on."""
+    from ui.widgets.thumbnails import load_or_render_thumbnail
+
+    ctx = make_app_ctx("marketing")
+    good = make_pdf(tmp_path / "battlecard.pdf", ["Battlecard: why we win\n" * 20, "Objections"])
+    damaged = tmp_path / "damaged.pdf"
+    damaged.write_bytes(good.read_bytes()[: len(good.read_bytes()) // 3])
+    done = ctx.library.importer.import_paths(ctx.actor, [good, damaged]).value
+    ids = {Path(o.path).name: o.piece_id for o in done.outcomes}
+    assert ids["damaged.pdf"] is not None  # kept as a piece whose file could not be read
+
+    window = make_window(ctx)
+    detail = flows.open_piece(window, ctx, ids["battlecard.pdf"])
+    qtbot.waitUntil(lambda: detail.preview.currentWidget() is detail.preview.pages_area)
+    assert detail.preview.page_count == 2 and len(detail.preview.page_labels) == 2
+    assert all(label.pixmap().width() == 620 for label in detail.preview.page_labels)
+    detail.close()
+
+    broken = flows.open_piece(window, ctx, ids["damaged.pdf"])
+    qtbot.waitUntil(lambda: broken.preview.currentWidget() is broken.preview.text)
+    assert "could not be drawn" in broken.preview.text.toPlainText()
+
+    summaries = {p.id: p for p in ctx.library.pieces.summaries(list(ids.values()))}
+    thumbnails: dict[str, object] = {}
+    for name in ("battlecard.pdf", "damaged.pdf"):  # the worker function, run as a task (sync runner)
+        ctx.runner.op(load_or_render_thumbnail, ctx.library, summaries[ids[name]]).success(
+            lambda image, n=name: thumbnails.__setitem__(n, image)).read()
+    assert thumbnails["battlecard.pdf"].width() == 120  # type: ignore[attr-defined]  # a QImage
+    assert thumbnails["damaged.pdf"] is None

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
-from typing import Optional
+from typing import Optional, Protocol, Sequence
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QDesktopServices, QImage, QPixmap
@@ -13,11 +13,24 @@ from PySide6.QtWidgets import (QLabel, QScrollArea, QStackedWidget, QTextBrowser
                                QWidget)
 
 from enablement.models.dto import PieceDetail
+from enablement.services.library import Library
+from enablement.services.library import Library
 from ..context import AppContext
-from .thumbnails import render_pdf_page
+from .thumbnails import page_image
 
 MAX_PAGES = 12
 PAGE_WIDTH = 620
+
+
+class TextBlock(Protocol):
+    """A heading, slide, sheet, table or paragraph of an extracted document."""
+
+    @property
+    def kind(self) -> str: ...
+    @property
+    def level(self) -> int: ...
+    @property
+    def text(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -31,34 +44,24 @@ class TextPreview:
     html: str
 
 
-def build_preview(library, detail: PieceDetail, max_pages: int = MAX_PAGES):  # type: ignore[no-untyped-def]
-    """Worker: images of the first PDF pages, or the document's structure as HTML."""
+def build_preview(library: Library, detail: PieceDetail, max_pages: int = MAX_PAGES) -> PdfPreview | TextPreview:
+    """Worker: images of the first PDF pages (drawn in the sandbox), or the document's structure
+    as HTML; a PDF the sandbox cannot draw falls back to its text, with the reason."""
     if detail.summary.kind == "link":
         return TextPreview(f"<p>This piece is a link:</p><p><a href=\"{html.escape(detail.url)}\">"
                            f"{html.escape(detail.url)}</a></p>")
-    blob, _name, file_type = library.pieces.version_file(detail.id)
-    if file_type == "pdf":
-        from PySide6.QtPdf import QPdfDocument
-
-        doc = QPdfDocument(None)
-        try:
-            doc.load(blob)
-            count = doc.pageCount()
-        finally:
-            doc.close()
-            doc.deleteLater()
-        pages = []
-        for n in range(min(count, max_pages)):
-            image = render_pdf_page(blob, n, PAGE_WIDTH)
-            if image is not None:
-                pages.append(image)
-        if pages:
-            return PdfPreview(tuple(pages), count)
+    problem = ""
+    if detail.summary.file_type == "pdf":
+        drawn = library.files.page_images(detail.id, max_pages, PAGE_WIDTH)
+        if drawn.pages:
+            return PdfPreview(tuple(page_image(p) for p in drawn.pages), drawn.page_count)
+        problem = drawn.problem
     file_type, extracted = library.files.structure(detail.id)
-    return TextPreview(blocks_html(extracted.blocks, file_type, extracted.detail))
+    note = f"<p><i>The pages could not be drawn: {html.escape(problem)}.</i></p>" if problem else ""
+    return TextPreview(note + blocks_html(extracted.blocks, file_type, extracted.detail))
 
 
-def blocks_html(blocks, file_type: str, detail: str = "") -> str:  # type: ignore[no-untyped-def]
+def blocks_html(blocks: Sequence[TextBlock], file_type: str, detail: str = "") -> str:
     parts: list[str] = []
     paged = 0  # pages and slides so far: each gets an anchor "page-N" the preview can open at
     for block in blocks:
@@ -119,7 +122,7 @@ class PreviewWidget(QStackedWidget):
         self.message.setText(f"No preview available: {exc}")
         self.setCurrentWidget(self.message)
 
-    def show_preview(self, preview) -> None:  # type: ignore[no-untyped-def]
+    def show_preview(self, preview: PdfPreview | TextPreview) -> None:
         if isinstance(preview, PdfPreview):
             body = QWidget()
             v = QVBoxLayout(body)

@@ -1,22 +1,27 @@
-"""First-page thumbnails of PDFs, rendered off the GUI thread and cached on disk.
+"""First-page thumbnails of PDFs, drawn by the sandboxed renderer and cached on disk.
 
-Workers render a QImage (allowed off the GUI thread); the GUI thread turns it into a
-QPixmap. The disk cache lives under the library's thumbnails folder, keyed by piece and
+A worker asks the library for the first page's pixels (drawn in a process of their own,
+with a time and memory limit: ``library.files.page_images``) and makes a QImage of them;
+the GUI thread turns it into a QPixmap. The disk cache lives under the library's thumbnails folder, keyed by piece and
 its last change, so a new version gets a new thumbnail.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 from pathlib import Path
 from typing import Optional
 
+import shiboken6
 from PySide6.QtCore import QObject, QSize, Qt, Signal
 from PySide6.QtGui import QGuiApplication, QImage, QPixmap
 
 from enablement.errors import NotFound
-from enablement.models.dto import PieceSummary
+from enablement.models.dto import PageImage, PieceSummary
+from enablement.services.library import Library
+from enablement.services.library import Library
 from ..context import AppContext
 
 THUMB_WIDTH = 120
@@ -27,55 +32,30 @@ def thumbnail_path(folder: Path, piece: PieceSummary) -> Path:
     return folder / f"piece-{piece.id}-{stamp}.png"
 
 
-def render_pdf_page(path: str, page: int, width: int) -> Optional[QImage]:
-    """Render one page of a PDF to an image ``width`` pixels wide (any thread)."""
-    from PySide6.QtPdf import QPdfDocument
-
-    doc = QPdfDocument(None)
-    try:
-        if doc.load(path) != QPdfDocument.Error.None_ or doc.pageCount() <= page:
-            return None
-        size = doc.pagePointSize(page)
-        if size.width() <= 0:
-            return None
-        height = max(1, int(width * size.height() / size.width()))
-        image = doc.render(page, QSize(width, height))
-        if image.isNull():
-            return None
-        # PDF pages are drawn on white paper whatever the app's palette.
-        out = QImage(image.size(), QImage.Format.Format_RGB32)
-        out.fill(0xFFFFFFFF)
-        from PySide6.QtGui import QPainter
-
-        painter = QPainter(out)
-        painter.drawImage(0, 0, image)
-        painter.end()
-        return out
-    finally:
-        doc.close()
-        doc.deleteLater()
+def page_image(page: PageImage) -> QImage:
+    """A page the sandbox drew, as an image (plain pixels: nothing of the file is decoded here)."""
+    return QImage(page.pixels, page.width, page.height, page.width * 4, QImage.Format.Format_RGB32).copy()
 
 
-def load_or_render_thumbnail(app_library, piece: PieceSummary, width: int = THUMB_WIDTH) -> Optional[QImage]:  # type: ignore[no-untyped-def]
-    """Worker: the cached thumbnail, or a fresh render of the first page (cached)."""
-    folder = Path(app_library.ctx.paths.thumbnails)
+def load_or_render_thumbnail(library: Library, piece: PieceSummary, width: int = THUMB_WIDTH) -> Optional[QImage]:
+    """Worker: the cached thumbnail, or the first page drawn by the sandboxed renderer (cached)."""
+    folder = Path(library.ctx.paths.thumbnails)
     target = thumbnail_path(folder, piece)
     if target.exists():
-        image = QImage(str(target))
+        image = QImage(str(target))  # written by this app from pixels the sandbox drew
         if not image.isNull():
             return image
     try:
-        blob, _name, file_type = app_library.pieces.version_file(piece.id)
+        drawn = library.files.page_images(piece.id, 1, width)
     except NotFound:  # no stored file behind this version: the row keeps its file-type tile
         return None
-    if file_type != "pdf":
+    if not drawn.pages:  # not drawable (damaged, too slow, too big): the row keeps its tile
         return None
-    image = render_pdf_page(blob, 0, width)
-    if image is not None:
-        folder.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_suffix(".tmp.png")
-        if image.save(str(tmp), "PNG"):
-            os.replace(tmp, target)
+    image = page_image(drawn.pages[0])
+    folder.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_suffix(".tmp.png")
+    if image.save(str(tmp)):  # PNG, from the name
+        os.replace(tmp, target)
     return image
 
 
@@ -102,16 +82,17 @@ class ThumbnailCache(QObject):
         if found is None and key not in self._asked:
             self._asked.add(key)
             self.app.runner.op(load_or_render_thumbnail, self.app.library, piece).success(
-                lambda image, k=key: self._arrived(k, image)).quiet(
+                functools.partial(self._arrived, key)).quiet(
                 "a missing thumbnail is not worth a dialog: the row shows a file-type tile instead").read()
         return found
 
     def _arrived(self, key: tuple[int, str], image: Optional[QImage]) -> None:
-        if image is None or image.isNull():
-            return
+        if image is None or image.isNull() or not shiboken6.isValid(self):
+            return  # nothing drawn, or the page this cache served is gone (a render outlived it)
         if self.size is not None:
             # Scaled for the screen's pixel ratio, so thumbnails stay sharp on high-DPI displays.
-            ratio = QGuiApplication.instance().devicePixelRatio() if QGuiApplication.instance() else 1.0
+            gui = QGuiApplication.instance()
+            ratio = gui.devicePixelRatio() if isinstance(gui, QGuiApplication) else 1.0
             image = image.scaled(self.size * ratio, Qt.AspectRatioMode.KeepAspectRatio,
                                  Qt.TransformationMode.SmoothTransformation)
             image.setDevicePixelRatio(ratio)
