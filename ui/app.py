@@ -13,19 +13,24 @@ import logging.handlers
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Optional
+from typing import TYPE_CHECKING, Callable, Optional
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
 
 from enablement.config import default_library_dir, default_state_dir
 from enablement.errors import UserFacingError
-from enablement.models.dto import Actor, TaxonomyInfo, UserInfo
+from enablement.models.dto import TaxonomyInfo, UserInfo
+from enablement.services.identity import LocalUser, UserContext
 from enablement.services.library import Library
 from . import startup_probe
 from .context import AppContext
-from .tasks import TaskRunner
+from .tasks import TaskRunner, traceback_text
 from .window_state import APPLICATION, ORGANIZATION, WindowState
+
+if TYPE_CHECKING:
+    from .dialogs.first_run import WhoAreYouDialog
+    from .main_window import MainWindow
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +61,8 @@ def create_qapplication(argv: list[str]) -> QApplication:
     return app
 
 
-def open_or_create(root: Path, demo: bool, progress=None) -> Library:  # type: ignore[no-untyped-def]
+def open_or_create(root: Path, demo: bool,
+                   progress: Optional[Callable[[int, int, str], None]] = None) -> Library:
     """Worker: open the library at ``root``; a new one becomes the demo library when asked."""
     if demo and not (root / "library.db").exists():
         from enablement.services.demo import create_demo_library
@@ -106,8 +112,8 @@ class Startup:
         self.runner = TaskRunner()
         self.library: Optional[Library] = None
         self.opened: Optional[OpenedLibrary] = None
-        self.window = None
-        self.dialog = None
+        self.window: Optional[MainWindow] = None
+        self.dialog: Optional[WhoAreYouDialog] = None
 
     def start(self) -> None:
         root, demo = choose_library(self.args, self.state)
@@ -134,7 +140,7 @@ class Startup:
         if isinstance(exc, UserFacingError):
             QMessageBox.critical(None, "Enablement", f"The library could not be opened.\n\n{exc}")
         else:
-            log.error("start-up failed:\n%s", getattr(exc, "__traceback_text__", repr(exc)))
+            log.error("start-up failed:\n%s", traceback_text(exc))
             QMessageBox.critical(None, "Enablement", f"Enablement could not start: {exc}\n\n"
                                  f"Details are in {self.log_file}.")
         self.qapp.exit(1)
@@ -145,7 +151,7 @@ class Startup:
         self.library = library = opened.library
         self.state.set(WindowState.LAST_LIBRARY, str(self.root))
         if self.args.user:
-            self.runner.read(library.users.actor, self._show, self._no_such_user, self.args.user)
+            self.runner.read(library.as_user, self._show, self._no_such_user, LocalUser(self.args.user))
             return
         self._pick_user(opened.users, self.state.text(WindowState.LAST_USER))
 
@@ -157,9 +163,9 @@ class Startup:
         self.qapp.exit(2)
 
     def _pick_user(self, users: list[UserInfo], last: str) -> None:
-        known = next((u for u in users if u.name == last), None)
+        known = next((u for u in users if u.name == last and u.active), None)
         if known is not None:
-            self._show(Actor(known.id, known.name, known.role))
+            self._act_as(known.name)
             return
         from .dialogs.first_run import WhoAreYouDialog
 
@@ -168,22 +174,34 @@ class Startup:
         self.dialog.rejected.connect(lambda: self.qapp.exit(0))
         self.dialog.show()
 
+    def _act_as(self, name: str) -> None:
+        """The identity seam names the user, on a worker (it reads the user directory)."""
+        if self.library is not None:
+            self.runner.read(self.library.as_user, self._show, self._fatal, LocalUser(name))
+
     def _user_chosen(self) -> None:
+        if self.dialog is None or self.library is None:
+            return
         user, name, role = self.dialog.choice()
         if user is not None:
-            self._show(Actor(user.id, user.name, user.role))
+            self._act_as(user.name)
             return
         library = self.library
-        self.runner.write(lambda: library.users.ensure(name, role), lambda u: self._show(Actor(u.id, u.name, u.role)),
-                          self._fatal)
 
-    def _show(self, actor: Actor) -> None:
+        def ensure_and_identify() -> UserContext:
+            library.users.ensure(name, role)
+            return library.as_user(LocalUser(name))
+
+        self.runner.write(ensure_and_identify, self._show, self._fatal)
+
+    def _show(self, user: UserContext) -> None:
         from .main_window import MainWindow
 
-        self.state.set(WindowState.LAST_USER, actor.name)
         opened = self.opened
-        context = AppContext(self.library, actor, self.runner, taxonomy=opened.taxonomy if opened else None,
-                             is_demo=opened.is_demo if opened else None)
+        if opened is None:
+            return
+        self.state.set(WindowState.LAST_USER, user.actor.name)
+        context = AppContext(user, self.runner, opened.taxonomy, is_demo=opened.is_demo)
         self.window = MainWindow(context, self.log_file, self.state)
         self.window.show()
         startup_probe.watch(self.window)  # benchmarks only: does nothing unless asked by the environment

@@ -10,6 +10,7 @@ from PySide6.QtCore import QObject, Signal
 
 from enablement.models.changes import Changes
 from enablement.models.dto import Actor, TaxonomyInfo
+from enablement.services.identity import UserContext
 from enablement.services.library import Library
 from enablement.services.permissions import Permission, can
 from .tasks import TaskRunner
@@ -27,14 +28,18 @@ class AppSignals(QObject):
 
 @dataclass
 class AppContext:
-    library: Library
-    actor: Actor
+    """One user's window on an open library: who acts (a ``UserContext`` from the identity
+    seam), the task runner, and the taxonomy as last read.
+
+    Switching user replaces ``user`` with a new ``UserContext`` (``switch_user``); the old
+    one is never changed, and work already submitted keeps the actor it was given."""
+
+    user: UserContext
     runner: TaskRunner
+    # The stages, gates and facets that forms and filters offer: read on a worker with the
+    # library (start-up) and again, before the views hear of it, after a taxonomy change.
+    taxonomy: TaxonomyInfo
     signals: AppSignals = field(default_factory=AppSignals)
-    # The stages, gates and facets that forms and filters offer, read on the read pool: start-up
-    # passes the one it read with the library, otherwise it is read when the context is made. It
-    # is read again before a taxonomy change reaches the views, so they never see an old one.
-    taxonomy: Optional[TaxonomyInfo] = None
     is_demo: Optional[bool] = None  # known at start-up; otherwise the window reads it
 
     def __post_init__(self) -> None:
@@ -43,18 +48,21 @@ class AppContext:
         from .undo import UndoStack
 
         self.undo = UndoStack(self)  # the session's undoable piece changes (Ctrl+Z), until the app closes
-        self._made = False
-        if self.taxonomy is None:
-            self.runner.op(self._read_taxonomy).success(self._first_taxonomy).read()
-        self._made = True
+
+    @property
+    def library(self) -> Library:
+        return self.user.library
+
+    @property
+    def actor(self) -> Actor:
+        return self.user.actor
+
+    def switch_user(self, user: UserContext) -> None:
+        """Act as another user from now on (``user`` comes from ``UserContext.switch``)."""
+        self.user = user
 
     def _read_taxonomy(self) -> TaxonomyInfo:
         return self.library.taxonomy.get()
-
-    def _first_taxonomy(self, taxonomy: TaxonomyInfo) -> None:
-        self.taxonomy = taxonomy
-        if self._made:  # it arrived after the views were built: let them fill their choices
-            self.signals.changed.emit(Changes(taxonomy=True))
 
     def can(self, permission: Permission) -> bool:
         """Whether the acting user may do this: the one role policy (``permissions.can``)."""

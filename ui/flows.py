@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import TYPE_CHECKING, Optional, Sequence, TypeVar
 
-from PySide6.QtWidgets import QDialog, QWidget
+from PySide6.QtWidgets import QDialog
 
 from enablement.models.vocab import Source
 from enablement.services.permissions import Permission
@@ -16,22 +16,27 @@ from .dialogs.request_dialog import RequestDialog
 from .dialogs.review_dialogs import ReviewQueueDialog, SubmissionsDialog
 from .pages.piece_detail import PieceDetailDialog
 
+if TYPE_CHECKING:
+    from .main_window import MainWindow
 
-def _keep(window: QWidget, dialog: QDialog) -> QDialog:
+DialogT = TypeVar("DialogT", bound=QDialog)
+
+
+def _keep(window: MainWindow, dialog: DialogT) -> DialogT:
     """Remember the open dialog on the window (tests and screenshots find it there)."""
-    window.last_dialog = dialog  # type: ignore[attr-defined]
+    window.last_dialog = dialog
     dialog.finished.connect(dialog.deleteLater)
     return dialog
 
 
-def open_piece(window: QWidget, app: AppContext, piece_id: int, page: int = 0) -> PieceDetailDialog:
+def open_piece(window: MainWindow, app: AppContext, piece_id: int, page: int = 0) -> PieceDetailDialog:
     """The piece's detail; ``page``: where its preview opens (a search hit's first page or slide)."""
     dialog = _keep(window, PieceDetailDialog(app, piece_id, window, page=page))
     dialog.show()
-    return dialog  # type: ignore[return-value]
+    return dialog
 
 
-def request_piece(window: QWidget, app: AppContext, title: str = "") -> RequestDialog:
+def request_piece(window: MainWindow, app: AppContext, title: str = "") -> RequestDialog:
     dialog = _keep(window, RequestDialog(app.taxonomy, title=title, parent=window))
 
     def send() -> None:
@@ -39,17 +44,17 @@ def request_piece(window: QWidget, app: AppContext, title: str = "") -> RequestD
             lambda _request_id: app.signals.status_message.emit("Request sent to marketing.")).write()
     dialog.accepted.connect(send)
     dialog.open()
-    return dialog  # type: ignore[return-value]
+    return dialog
 
 
-def import_paths(window: QWidget, app: AppContext, paths: Sequence[Path], source: str = Source.MARKETING) -> ImportDialog:
+def import_paths(window: MainWindow, app: AppContext, paths: Sequence[Path], source: str = Source.MARKETING) -> ImportDialog:
     dialog = _keep(window, ImportDialog(app, paths, source, window))
     dialog.open()
     dialog.start()
-    return dialog  # type: ignore[return-value]
+    return dialog
 
 
-def choose_and_import(window: QWidget, app: AppContext, folder: bool = False) -> Optional[ImportDialog]:
+def choose_and_import(window: MainWindow, app: AppContext, folder: bool = False) -> Optional[ImportDialog]:
     if folder:
         chosen = files.ask_folder(window, "Import a folder")
         paths = [chosen] if chosen else []
@@ -58,12 +63,12 @@ def choose_and_import(window: QWidget, app: AppContext, folder: bool = False) ->
     return import_paths(window, app, paths) if paths else None
 
 
-def choose_and_submit(window: QWidget, app: AppContext) -> Optional[ImportDialog]:
+def choose_and_submit(window: MainWindow, app: AppContext) -> Optional[ImportDialog]:
     paths = files.ask_open_files(window, "Share a piece you made")
     return import_paths(window, app, paths, Source.REP) if paths else None
 
 
-def import_dropped(window: QWidget, app: AppContext, paths: Sequence[Path]) -> Optional[ImportDialog]:
+def import_dropped(window: MainWindow, app: AppContext, paths: Sequence[Path]) -> Optional[ImportDialog]:
     """Files dropped on the window: marketing imports them, a rep shares them for review."""
     if app.can(Permission.IMPORT):
         return import_paths(window, app, paths)
@@ -73,13 +78,13 @@ def import_dropped(window: QWidget, app: AppContext, paths: Sequence[Path]) -> O
     return None
 
 
-def review_queue(window: QWidget, app: AppContext) -> ReviewQueueDialog:
+def review_queue(window: MainWindow, app: AppContext) -> ReviewQueueDialog:
     dialog = _keep(window, ReviewQueueDialog(app, window))
     dialog.show()
-    return dialog  # type: ignore[return-value]
+    return dialog
 
 
-def my_submissions(window: QWidget, app: AppContext) -> SubmissionsDialog:
+def my_submissions(window: MainWindow, app: AppContext) -> SubmissionsDialog:
     dialog = _keep(window, SubmissionsDialog(app, window))
     dialog.show()
-    return dialog  # type: ignore[return-value]
+    return dialog

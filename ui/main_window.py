@@ -11,18 +11,21 @@ from typing import Optional
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
-from PySide6.QtWidgets import (QLabel, QLineEdit, QListWidget, QListWidgetItem, QMainWindow, QProgressBar,
-                               QPushButton, QSizePolicy, QSplitter, QStackedWidget, QToolBar, QWidget)
+from PySide6.QtWidgets import (QDialog, QLabel, QLineEdit, QListWidget, QListWidgetItem, QMainWindow,
+                               QProgressBar, QPushButton, QSizePolicy, QSplitter, QStackedWidget, QToolBar,
+                               QWidget)
 
 from enablement.display import count
 from enablement.models.changes import Changes
-from enablement.models.dto import Actor, UserInfo
+from enablement.models.dto import UserInfo
+from enablement.services.identity import LocalUser, UserContext
 from enablement.services.permissions import Permission
 from . import flows
 from .context import AppContext
 from .dialogs.error_dialog import error_box
 from .pages.journey_map_page import JourneyMapPage
 from .pages.kits_page import KitsPage
+from .pages.lazy_page import Page
 from .pages.library_page import LibraryPage
 from .pages.reports_page import ReportsPage
 from .pages.requests_page import RequestsPage
@@ -32,10 +35,10 @@ from .window_state import WindowState
 
 log = logging.getLogger(__name__)
 
-def build_pages(app: AppContext) -> list[tuple[QWidget, Optional[Permission]]]:
+def build_pages(app: AppContext, library_page: LibraryPage) -> list[tuple[Page, Optional[Permission]]]:
     """Every page, with the permission it needs to be seen (None: everyone)."""
     return [
-        (LibraryPage(app), None),
+        (library_page, None),
         (JourneyMapPage(app), None),
         (KitsPage(app), None),
         (RequestsPage(app), None),
@@ -48,6 +51,7 @@ class MainWindow(QMainWindow):
     def __init__(self, app: AppContext, log_file: Optional[Path] = None, state: Optional[WindowState] = None) -> None:
         super().__init__()
         self.app = app
+        self.last_dialog: Optional[QDialog] = None  # what the last action opened (see flows)
         self.log_file = log_file
         self.state = state or WindowState()
         self.setWindowTitle("Enablement")
@@ -55,8 +59,8 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         self.resize(1280, 820)
 
-        self.pages = build_pages(app)
-        self.library_page: LibraryPage = self.pages[0][0]  # type: ignore[assignment]
+        self.library_page = LibraryPage(app)
+        self.pages = build_pages(app, self.library_page)
 
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
@@ -130,21 +134,19 @@ class MainWindow(QMainWindow):
         self.search_box.returnPressed.connect(self.library_page.run_query)
         bar.addWidget(self.search_box)
         for keys in ("Ctrl+K", QKeySequence.StandardKey.Find):
-            QShortcut(QKeySequence(keys), self, activated=self.focus_search)
+            QShortcut(QKeySequence(keys), self).activated.connect(self.focus_search)
         bar.addSeparator()
-        self.import_action = QAction("Import…", self, objectName="importAction",
-                                     toolTip="Import files or a folder (or drag them onto the window)")
+        self.import_action = self._action("Import…", "importAction",
+                                          "Import files or a folder (or drag them onto the window)")
         self.import_action.triggered.connect(lambda: flows.choose_and_import(self, self.app))
-        self.import_folder_action = QAction("Import folder…", self, objectName="importFolderAction",
-                                            toolTip="Import every file in a folder (a share drive, say)")
+        self.import_folder_action = self._action("Import folder…", "importFolderAction",
+                                                 "Import every file in a folder (a share drive, say)")
         self.import_folder_action.triggered.connect(lambda: flows.choose_and_import(self, self.app, folder=True))
-        self.submit_action = QAction("Add my piece…", self, objectName="submitAction",
-                                     toolTip="Share a piece you made; marketing reviews it")
+        self.submit_action = self._action("Add my piece…", "submitAction", "Share a piece you made; marketing reviews it")
         self.submit_action.triggered.connect(lambda: flows.choose_and_submit(self, self.app))
-        self.review_action = QAction("Review queue", self, objectName="reviewAction",
-                                     toolTip="Rep-made pieces waiting for marketing")
+        self.review_action = self._action("Review queue", "reviewAction", "Rep-made pieces waiting for marketing")
         self.review_action.triggered.connect(lambda: flows.review_queue(self, self.app))
-        self.submissions_action = QAction("My submissions", self, objectName="submissionsAction")
+        self.submissions_action = self._action("My submissions", "submissionsAction")
         self.submissions_action.triggered.connect(lambda: flows.my_submissions(self, self.app))
         for action in (self.import_action, self.import_folder_action, self.submit_action, self.review_action, self.submissions_action):
             bar.addAction(action)
@@ -179,7 +181,8 @@ class MainWindow(QMainWindow):
         self.undo_button.clicked.connect(self.app.undo.undo)
         self.undo_button.setVisible(False)
         self.app.undo.changed.connect(self._undo_changed)
-        self.undo_shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.Undo), self, activated=self.app.undo.undo)
+        self.undo_shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.Undo), self)
+        self.undo_shortcut.activated.connect(self.app.undo.undo)
         status.addPermanentWidget(self.undo_button)
         status.addPermanentWidget(self.busy_label)
         status.addPermanentWidget(self.busy_bar)
@@ -190,6 +193,13 @@ class MainWindow(QMainWindow):
             self.demo_label.setVisible(False)
             library = self.app.library
             self.app.runner.op(lambda: library.is_demo).success(self.demo_label.setVisible).read()
+
+    def _action(self, text: str, name: str, tip: str = "") -> QAction:
+        action = QAction(text, self)
+        action.setObjectName(name)
+        if tip:
+            action.setToolTip(tip)
+        return action
 
     # --- navigation ---------------------------------------------------------------------------
     def show_page_at(self, row: int) -> None:
@@ -242,19 +252,22 @@ class MainWindow(QMainWindow):
             lambda users: self.user_button.set_users(users, self.app.actor)).read()
 
     def switch_user(self, user: UserInfo) -> None:
-        actor = Actor(user.id, user.name, user.role)
-        if actor == self.app.actor:
+        """Act as ``user``: the identity seam opens a new user context (on a worker: it reads
+        the user directory, and refuses a user who has been disabled meanwhile)."""
+        if user.id == self.app.actor.user_id:
             return
-        self.app.actor = actor
-        self.state.set(WindowState.LAST_USER, user.name)
+        self.app.runner.op(self.app.user.switch, LocalUser(user.name)).success(self._switched).read()
+
+    def _switched(self, user: UserContext) -> None:
+        self.app.switch_user(user)
+        actor = user.actor
+        self.state.set(WindowState.LAST_USER, actor.name)
         self._apply_role()
         for page, _roles in self.pages:
             page.on_actor_changed(actor)
         self.app.signals.actor_changed.emit(actor)
-        current = self.stack.currentWidget()
-        if current is not None:
-            current.activate()
-        self.statusBar().showMessage(f"Now acting as {user.name} ({user.role}).", 5000)
+        self.pages[self.stack.currentIndex()][0].activate()
+        self.statusBar().showMessage(f"Now acting as {actor.name} ({actor.role}).", 5000)
 
     # --- routing ------------------------------------------------------------------------------
     def route_changes(self, changes: Changes) -> None:

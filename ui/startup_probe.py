@@ -40,10 +40,13 @@ def watch(window: Any) -> None:
     global _probe
     if not enabled() or _probe is not None:
         return
-    from PySide6.QtCore import QEvent, QObject, QTimer
+    from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
     from PySide6.QtWidgets import QApplication, QWidget
 
-    app = QApplication.instance()
+    instance = QApplication.instance()
+    if instance is None:
+        return
+    app: QCoreApplication = instance
 
     class _Probe(QObject):
         def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API

@@ -35,6 +35,20 @@ log = logging.getLogger(__name__)
 _task_state = threading.local()
 
 
+TRACEBACK_ATTRIBUTE = "__traceback_text__"  # what the error dialog and the log show for a bug
+
+
+def remember_traceback(exc: BaseException) -> None:
+    """Keep the traceback's text on the exception, for the GUI thread that reports it."""
+    setattr(exc, TRACEBACK_ATTRIBUTE, traceback.format_exc())  # an attribute of our own on any exception
+
+
+def traceback_text(exc: BaseException) -> str:
+    """The text kept by ``remember_traceback`` (the exception's repr when there is none)."""
+    text = getattr(exc, TRACEBACK_ATTRIBUTE, "")
+    return text if isinstance(text, str) and text else repr(exc)
+
+
 def in_task() -> bool:
     """True while this thread runs a task's function (a pool thread, or a synchronous runner)."""
     return getattr(_task_state, "depth", 0) > 0
@@ -65,7 +79,7 @@ class Task(QRunnable):
         try:
             result = _call_in_task(self.fn, self.args, self.kwargs)
         except BaseException as exc:  # every failure is reported, never swallowed
-            exc.__traceback_text__ = traceback.format_exc()  # type: ignore[attr-defined]
+            remember_traceback(exc)
             self.signals.failed.emit(exc)
         else:
             self.signals.finished.emit(result)
@@ -171,7 +185,7 @@ class TaskRunner(QObject):
                 return
             if failure is not None:
                 log.info("superseded %r task failed (not shown): %s", key,
-                         getattr(failure, "__traceback_text__", repr(failure)))
+                         traceback_text(failure))
             log.debug("dropped the stale result of %r (%d newer requests)", key, lane.superseded)
             self._start_latest(key, waiting)
 
@@ -251,7 +265,7 @@ class SyncTaskRunner(TaskRunner):
         try:
             result = _call_in_task(fn, args, kwargs)
         except BaseException as exc:
-            exc.__traceback_text__ = traceback.format_exc()  # type: ignore[attr-defined]
+            remember_traceback(exc)
             self._set_busy(-1)
             if on_error is not None:
                 on_error(exc)
@@ -353,7 +367,7 @@ class Op:
             self._failure(exc)
         if self._quiet_reason:
             log.warning("%s failed (%s): %s", getattr(self.fn, "__qualname__", self.fn), self._quiet_reason,
-                        getattr(exc, "__traceback_text__", repr(exc)))
+                        traceback_text(exc))
             return
         if user_error and self._failure is not None and self._failure_shows:
             return  # the handler showed it where the user is looking

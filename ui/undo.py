@@ -10,11 +10,15 @@ change went through, they are kept on the stack. ``undo`` puts the latest back
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Optional, Sequence
 
 from PySide6.QtCore import QObject, Signal
 
 from enablement.models.dto import Done, PieceState
+from enablement.services.library import Library
+
+if TYPE_CHECKING:
+    from .context import AppContext
 
 MAX_STEPS = 50
 
@@ -31,7 +35,7 @@ class _Recorded:
     before: tuple[PieceState, ...]
 
 
-def _with_states(library, piece_ids: Sequence[int], fn: Callable[..., Any], *args: Any,  # type: ignore[no-untyped-def]
+def _with_states(library: Library, piece_ids: Sequence[int], fn: Callable[..., Any], *args: Any,
                  **kwargs: Any) -> Done[_Recorded]:
     """Worker: the pieces' states, then the change (one write task: nothing runs between)."""
     before = library.pieces.states(piece_ids)
@@ -44,7 +48,7 @@ class UndoStack(QObject):
 
     changed = Signal()
 
-    def __init__(self, app, parent: Optional[QObject] = None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, app: AppContext, parent: Optional[QObject] = None) -> None:
         super().__init__(parent)
         self.app = app
         self.steps: list[UndoStep] = []

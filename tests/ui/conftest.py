@@ -34,7 +34,7 @@ from sqlalchemy import event  # noqa: E402
 from sqlalchemy.engine import Engine  # noqa: E402
 
 from enablement.services.library import Library  # noqa: E402
-from tests.ui.pages_support import actor  # noqa: E402
+from tests.ui.pages_support import actor, app_context  # noqa: E402
 from ui.context import AppContext  # noqa: E402
 from ui.tasks import SyncTaskRunner, in_task  # noqa: E402
 
@@ -87,7 +87,7 @@ class DemoContext(AppContext):
     """An AppContext that can also be called for another role over the same library."""
 
     def __call__(self, role: str = "rep") -> AppContext:
-        return AppContext(self.library, actor(self.library, role), SyncTaskRunner())
+        return app_context(self.library, role)
 
 
 @pytest.fixture
@@ -98,7 +98,7 @@ def make_app_ctx(qapp, tmp_path) -> Callable[..., AppContext]:  # type: ignore[n
         if library is None:
             library = Library.open(tmp_path / f"library-{len(opened)}")
             opened.append(library)
-        return AppContext(library, actor(library, role), SyncTaskRunner())
+        return app_context(library, role)
 
     yield make
     for library in opened:
@@ -125,7 +125,8 @@ def demo_library(demo_library_template, tmp_path) -> Library:  # type: ignore[no
 
 @pytest.fixture
 def demo_ctx(qapp, demo_library) -> DemoContext:  # type: ignore[no-untyped-def]
-    return DemoContext(demo_library, actor(demo_library, "rep"), SyncTaskRunner())
+    rep = app_context(demo_library, "rep")
+    return DemoContext(rep.user, rep.runner, rep.taxonomy)
 
 
 @pytest.fixture

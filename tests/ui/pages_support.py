@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from datetime import date, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING, Optional
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -15,6 +16,11 @@ from enablement.services.library import Library
 from enablement.models.dto import TagSelection
 from enablement.models.dto import UseRecord
 from tests.conftest import make_ready
+from enablement.services.identity import LocalUser
+
+if TYPE_CHECKING:
+    from ui.context import AppContext
+    from ui.tasks import TaskRunner
 
 
 def actor(library: Library, role: str) -> Actor:
@@ -25,6 +31,16 @@ def actor(library: Library, role: str) -> Actor:
         found = (library.users.create(None, f"Test {role.title()}", role).value if not users
                  else library.users.ensure(f"Test {role.title()}", role))
     return library.users.actor_for(found)
+
+
+def app_context(library: Library, role: str, runner: Optional[TaskRunner] = None) -> AppContext:
+    """An AppContext for the first user with ``role``, through the identity seam, as start-up
+    makes one (the taxonomy read with it)."""
+    from ui.context import AppContext
+    from ui.tasks import SyncTaskRunner
+
+    user = library.as_user(LocalUser(actor(library, role).name))
+    return AppContext(user, runner or SyncTaskRunner(), library.taxonomy.get())
 
 
 def click(qtbot, button) -> None:  # type: ignore[no-untyped-def]

@@ -13,7 +13,8 @@ import pytest
 from PySide6.QtCore import QSortFilterProxyModel, Qt
 from PySide6.QtGui import QImage
 
-from enablement.models.dto import Actor, PieceSummary, Tag
+from enablement.models.dto import Actor, PieceSummary, Tag, TaxonomyInfo
+from enablement.services.identity import LocalUser, UserContext
 from ui.context import AppContext
 from ui.models.piece_table_model import COL_TITLE, COL_USES, PieceRole
 from ui.models.row_table_model import SortRole
@@ -72,7 +73,8 @@ def pieces() -> list[PieceSummary]:
 
 @pytest.fixture
 def page(qtbot, pieces) -> LibraryPage:  # type: ignore[no-untyped-def]
-    app = AppContext(NoLibrary(), Actor(1, "Scale Rep", "rep"), RecordingRunner())  # type: ignore[arg-type]
+    user = UserContext(NoLibrary(), Actor(1, "Scale Rep", "rep"), LocalUser("Scale Rep"))  # type: ignore[arg-type]
+    app = AppContext(user, RecordingRunner(), TaxonomyInfo((), {}, ()))
     page = LibraryPage(app)
     qtbot.addWidget(page)
     page.resize(1280, 820)

@@ -9,8 +9,7 @@ import threading
 
 from PySide6.QtWidgets import QLineEdit
 
-from tests.ui.pages_support import actor
-from ui.context import AppContext
+from tests.ui.pages_support import app_context
 from ui.pages import library_page
 from ui.pages.library_page import LibraryPage
 from ui.tasks import TaskRunner
@@ -18,7 +17,7 @@ from ui.tasks import TaskRunner
 
 def test_typing_stays_responsive_and_only_the_latest_query_runs(demo_library, qtbot, monkeypatch):
     runner = TaskRunner()
-    ctx = AppContext(demo_library, actor(demo_library, "rep"), runner)
+    ctx = app_context(demo_library, "rep", runner)
     release = threading.Event()
     slow_started = threading.Event()
     events: list[tuple[str, str]] = []

@@ -9,6 +9,7 @@ from typing import Optional
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from enablement.errors import UserFacingError
+from ..tasks import traceback_text
 
 log = logging.getLogger(__name__)
 
@@ -22,7 +23,7 @@ def error_box(parent: Optional[QWidget], exc: BaseException, log_file: Optional[
         box.setWindowTitle("Enablement")
         box.setText(str(exc))
     else:
-        details = getattr(exc, "__traceback_text__", "") or repr(exc)
+        details = traceback_text(exc)
         log.error("unexpected error in a background task:\n%s", details)
         box.setIcon(QMessageBox.Icon.Critical)
         box.setWindowTitle("Something went wrong")

@@ -12,7 +12,7 @@ from enablement.models.vocab import Role
 from enablement.services.users import user_name
 from ..widgets.user_menu import ROLE_LABELS
 
-ROLE_HELP = {Role.REP: "find, preview, send and log collateral; build call kits; ask for what is missing",
+ROLE_HELP: dict[str, str] = {Role.REP: "find, preview, send and log collateral; build call kits; ask for what is missing",
              Role.MARKETING: "import, tag, publish and review collateral; answer requests",
              Role.MANAGER: "see what is used, what is ignored and where the buyer journey has gaps",
              Role.ADMIN: "everything, plus the taxonomy, users and backups"}
@@ -61,7 +61,7 @@ class WhoAreYouDialog(QDialog):
         self.role = QComboBox()
         self.role.setObjectName("newRole")
         for key, label in ROLE_LABELS.items():
-            self.role.addItem(label, key.value)
+            self.role.addItem(label, str(key))
         self.name.textEdited.connect(lambda _t: self.new.setChecked(True))
         form = QFormLayout()
         form.addRow("Name", self.name)

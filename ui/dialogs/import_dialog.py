@@ -10,6 +10,7 @@ to fit the columns cost the GUI thread ~90 ms for 150 files, and grows with the 
 from __future__ import annotations
 
 from pathlib import Path
+from datetime import date
 from typing import Optional, Sequence
 
 from PySide6.QtCore import QDate, QSortFilterProxyModel, Qt, QTimer
@@ -21,6 +22,9 @@ from enablement.display import count, listed
 from enablement.errors import UserFacingError
 from enablement.models.dto import Actor, Done, ImportSummary, TagSelection
 from enablement.models.vocab import Source
+from enablement.models.changes import Changes
+from enablement.services.library import Library
+from enablement.services.permissions import PublishPlan
 from ..context import AppContext
 from ..models.import_outcome_model import COL_DETAIL, COL_FILE, COL_OUTCOME, COL_PAGES, ImportOutcomeTableModel
 from ..models.piece_table_model import COL_GATES, COL_STAGES, COL_TITLE, COL_TYPE, PieceTableModel
@@ -28,6 +32,8 @@ from ..models.row_table_model import SortRole
 from ..widgets.piece_editor import SuggestionList, suggestions_for
 from ..text import shown
 from ..widgets.tag_editor import TagEditor
+from ..tasks import TaskHandle
+from ..text import shown
 
 PROGRESS_EVERY_MS = 100
 FIT_ROWS = 40  # a column fitted to its contents measures the rows on screen and this many more
@@ -44,8 +50,8 @@ def summary_line(summary: ImportSummary) -> str:
     return ", ".join(parts) or "No files found."
 
 
-def apply_to(library, actor: Actor, ids: Sequence[int], tags: TagSelection, owner: str | None,  # type: ignore[no-untyped-def]
-             review_by: object) -> Done[None]:
+def apply_to(library: Library, actor: Actor, ids: Sequence[int], tags: TagSelection, owner: str | None,
+             review_by: date | None | str) -> Done[None]:
     """Worker: the tagging page's "Apply": tags, then owner and review date when given."""
     changes = library.pieces.bulk_set_tags(actor, ids, tags, add_only=len(ids) > 1).changes
     if owner is not None or review_by != "keep":
@@ -53,7 +59,7 @@ def apply_to(library, actor: Actor, ids: Sequence[int], tags: TagSelection, owne
     return Done(None, changes)
 
 
-def publish_question(plan) -> str:  # type: ignore[no-untyped-def]
+def publish_question(plan: PublishPlan) -> str:
     """What a bulk publish will do, for the one question asked before it."""
     lines = [f"{count(len(plan.ready), 'piece')} will be published."]
     if plan.skipped:
@@ -66,7 +72,7 @@ def publish_question(plan) -> str:  # type: ignore[no-untyped-def]
     return "\n".join(lines)
 
 
-def publish_outcome(plan) -> str:  # type: ignore[no-untyped-def]
+def publish_outcome(plan: PublishPlan) -> str:
     """What a bulk publish did, said after it."""
     text = f"Published {count(len(plan.ready), 'piece')}."
     if plan.skipped:
@@ -76,7 +82,7 @@ def publish_outcome(plan) -> str:  # type: ignore[no-untyped-def]
     return text
 
 
-def lookalikes_for(library, piece_ids: Sequence[int]) -> dict[int, list]:  # type: ignore[no-untyped-def]
+def lookalikes_for(library: Library, piece_ids: Sequence[int]) -> dict[int, list]:
     return {pid: library.search.lookalikes(pid) for pid in piece_ids}
 
 
@@ -88,7 +94,7 @@ class ImportDialog(QDialog):
         self.paths = [Path(p) for p in paths]
         self.source = source
         self.summary: Optional[ImportSummary] = None
-        self.handle = None
+        self.handle: Optional[TaskHandle] = None
         self._latest_progress: Optional[tuple[int, int, str]] = None
         self.progress_timer = QTimer(self, singleShot=True, interval=PROGRESS_EVERY_MS)
         self.progress_timer.timeout.connect(self._show_progress)
@@ -240,7 +246,7 @@ class ImportDialog(QDialog):
     def _tagging_page(self) -> QWidget:
         page = QWidget()
         self.tag_pieces = PieceTableModel(self)
-        proxy = QSortFilterProxyModel(self)
+        self.tag_proxy = proxy = QSortFilterProxyModel(self)
         proxy.setSourceModel(self.tag_pieces)
         proxy.setSortRole(SortRole)
         self.tag_view = QTableView()
@@ -322,7 +328,7 @@ class ImportDialog(QDialog):
         self.app.runner.op(self.app.library.pieces.summaries, ids).success(self._tag_pieces_loaded).read()
         self.pages.setCurrentIndex(2)
 
-    def _tag_pieces_loaded(self, pieces) -> None:  # type: ignore[no-untyped-def]
+    def _tag_pieces_loaded(self, pieces) -> None:
         selected = self.selected_ids()
         self.tag_pieces.set_rows(pieces)
         self.tag_view.resizeColumnsToContents()
@@ -330,14 +336,13 @@ class ImportDialog(QDialog):
             self.select_ids(selected)
 
     def selected_ids(self) -> list[int]:
-        proxy = self.tag_view.model()
-        rows = {proxy.mapToSource(i).row() for i in self.tag_view.selectionModel().selectedRows()}
-        return [self.tag_pieces.row_at(r).id for r in sorted(rows)]
+        rows = {self.tag_proxy.mapToSource(i).row() for i in self.tag_view.selectionModel().selectedRows()}
+        return [piece.id for r in sorted(rows) if (piece := self.tag_pieces.row_at(r)) is not None]
 
     def select_ids(self, ids: Sequence[int]) -> None:
         from PySide6.QtCore import QItemSelection, QItemSelectionModel
 
-        proxy = self.tag_view.model()
+        proxy = self.tag_proxy
         selection = QItemSelection()
         for pid in ids:
             row = self.tag_pieces.row_of(pid)
@@ -349,13 +354,13 @@ class ImportDialog(QDialog):
 
     def _selection_changed(self) -> None:
         ids = self.selected_ids()
-        if len(ids) == 1:
-            self.selected_label.setText(f"Tags of “{self.tag_pieces.row_at(self.tag_pieces.row_of(ids[0])).title}”")
+        piece = self.tag_pieces.row_at(self.tag_pieces.row_of(ids[0])) if len(ids) == 1 else None
+        if piece is not None:
+            self.selected_label.setText(f"Tags of “{shown(piece.title)}”")
         else:
             self.selected_label.setText(f"{len(ids)} selected: ticked tags are added to all of them." if ids
                                         else "Select pieces on the left (Shift/Ctrl for several) to tag them.")
-        if len(ids) == 1:
-            piece = self.tag_pieces.row_at(self.tag_pieces.row_of(ids[0]))
+        if piece is not None:
             self.tag_editor.set_tags(piece.tags)
             self.app.runner.op(suggestions_for, self.app.library, ids[0]).success(
                 self.suggestions.set_suggestions).failure(self.suggestions.show_failure).read()
@@ -385,7 +390,7 @@ class ImportDialog(QDialog):
         ids = self.selected_ids() or [p.id for p in self.tag_pieces.rows]
         self.app.runner.op(self.app.library.pieces.publish_plan, ids).success(self._ask_publish).read()
 
-    def _ask_publish(self, plan) -> None:  # type: ignore[no-untyped-def]
+    def _ask_publish(self, plan: PublishPlan) -> None:
         from ..dialogs.text_prompt import confirm
 
         if not plan.ready:
@@ -411,12 +416,12 @@ class ImportDialog(QDialog):
         self.undo_button.setText(f"Undo {label}")
         self.undo_button.setVisible(bool(label))
 
-    def _pieces_changed(self, changes) -> None:  # type: ignore[no-untyped-def]
+    def _pieces_changed(self, changes: Changes) -> None:
         """An undo (or any edit elsewhere) of pieces shown for tagging: show them as they are now."""
         if self.pages.currentIndex() == 2 and set(changes.piece_ids) & {p.id for p in self.tag_pieces.rows}:
             self.show_tagging()
 
-    def _published(self, plan) -> None:  # type: ignore[no-untyped-def]
+    def _published(self, plan: PublishPlan) -> None:
         text = publish_outcome(plan)
         self.publish_label.setText(text)
         self.app.signals.status_message.emit(text)

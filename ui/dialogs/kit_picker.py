@@ -8,7 +8,8 @@ from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout,
 
 from enablement.display import count
 from enablement.models.changes import Changes
-from enablement.models.dto import Done, KitInfo
+from enablement.models.dto import Actor, Done, KitInfo
+from enablement.services.library import Library
 
 NEW_KIT = -1
 
@@ -55,7 +56,7 @@ class KitPickerDialog(QDialog):
         return kit_id, "", ""
 
 
-def add_to_kit(library, actor, piece_id: int, kit_id: Optional[int], name: str, account: str) -> Done[int]:  # type: ignore[no-untyped-def]
+def add_to_kit(library: Library, actor: Actor, piece_id: int, kit_id: Optional[int], name: str, account: str) -> Done[int]:
     """Worker: create the kit when asked, then add the piece (one write task); the kit's id."""
     changes = Changes()
     if kit_id is None:

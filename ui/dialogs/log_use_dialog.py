@@ -59,12 +59,13 @@ class LogUseDialog(QDialog):
     def records(self) -> list[UseRecord]:
         """The use, plus a feedback record when the rep answered 'did it help?'."""
         kind = UsageKind.USED_IN_CALL if self.used_in_call.isChecked() else UsageKind.SENT
-        context = dict(account=self.account.text().strip(), deal_stage_id=self.deal.stage_id(),
-                       gate_id=self.deal.gate_id())
-        out = [UseRecord(kind=kind.value, piece_id=self.piece_id, **context)]
+        account, stage_id, gate_id = self.account.text().strip(), self.deal.stage_id(), self.deal.gate_id()
+        out = [UseRecord(kind=kind.value, piece_id=self.piece_id, account=account, deal_stage_id=stage_id,
+                         gate_id=gate_id)]
         if not self.helped_unsure.isChecked() or self.comment.toPlainText().strip():
             helped = True if self.helped_yes.isChecked() else False if self.helped_no.isChecked() else None
             if helped is not None:
                 out.append(UseRecord(kind=UsageKind.FEEDBACK.value, piece_id=self.piece_id, helpful=helped,
-                                     comment=self.comment.toPlainText().strip(), **context))
+                                     comment=self.comment.toPlainText().strip(), account=account,
+                                     deal_stage_id=stage_id, gate_id=gate_id))
         return out

@@ -64,7 +64,7 @@ class PiecePickerDialog(QDialog):
         self.app.runner.op(self.app.library.search.search, self.app.actor, self.search_edit.text(), limit=100).success(
             lambda out: self._shown(seq, out)).failure(self._failed).read()
 
-    def _shown(self, seq: int, outcome) -> None:  # type: ignore[no-untyped-def]
+    def _shown(self, seq: int, outcome) -> None:
         if seq != self._seq:
             return
         self.results.table_model.set_rows(outcome.pieces)

@@ -17,6 +17,7 @@ from enablement.models.dto import TaxonomyInfo
 from ..context import AppContext
 from .stage_gate import StageGatePicker
 from ..widgets import tones
+from ..widgets.dates import as_date
 
 
 class RequestDialog(QDialog):
@@ -33,7 +34,7 @@ class RequestDialog(QDialog):
                  stage_id: Optional[int] = None, gate_id: Optional[int] = None, need: str = "") -> None:
         super().__init__(parent)
         self.app: Optional[AppContext] = app if isinstance(app, AppContext) else None
-        self.taxonomy: TaxonomyInfo = app.taxonomy if self.app else app  # type: ignore[union-attr,assignment]
+        self.taxonomy: TaxonomyInfo = app.taxonomy if isinstance(app, AppContext) else app
         self.request_id: Optional[int] = None
         self.setWindowTitle("Request a piece from marketing")
         self.setObjectName("requestDialog")
@@ -114,7 +115,7 @@ class RequestDialog(QDialog):
 
     def arguments(self) -> dict:
         """Keyword arguments for ``library.requests.create`` (after the actor)."""
-        due: Optional[date] = self.due_edit.date().toPython() if self.due_check.isChecked() else None  # type: ignore[assignment]
+        due: Optional[date] = as_date(self.due_edit.date()) if self.due_check.isChecked() else None
         return dict(title=self.title_edit.text().strip(), need=self.need_edit.toPlainText().strip(),
                     stage_id=self.deal.stage_id(), gate_id=self.deal.gate_id(),
                     persona_id=self.persona_combo.currentData(), industry_id=self.industry_combo.currentData(),

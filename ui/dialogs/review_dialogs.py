@@ -9,13 +9,14 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogBut
                                QHeaderView, QLabel, QLineEdit, QPushButton, QTableView, QVBoxLayout, QWidget)
 
 from enablement.models.vocab import Source, Status
+from enablement.services.library import Library
 from ..context import AppContext
 from ..models.piece_table_model import COL_OWNER, COL_STATUS, COL_TITLE, COL_TYPE, PieceTableModel
 from ..models.row_table_model import SortRole
 from ..models.submission_table_model import SubmissionTableModel
 
 
-def queue_with_lookalikes(library):  # type: ignore[no-untyped-def]
+def queue_with_lookalikes(library: Library):
     """Worker: the queue, each piece's official look-alikes, and every official published piece."""
     queue = library.pieces.review_queue()
     lookalikes = {p.id: library.search.lookalikes(p.id) for p in queue}
@@ -49,7 +50,7 @@ class ReviewQueueDialog(QDialog):
         self.lookalikes: dict[int, list] = {}
         self.sub_dialog: Optional[QDialog] = None
         self.model = PieceTableModel(self)
-        proxy = QSortFilterProxyModel(self)
+        self.proxy = proxy = QSortFilterProxyModel(self)
         proxy.setSourceModel(self.model)
         proxy.setSortRole(SortRole)
         self.view = QTableView()
@@ -88,7 +89,7 @@ class ReviewQueueDialog(QDialog):
     def reload(self) -> None:
         self.app.runner.op(queue_with_lookalikes, self.app.library).success(self._loaded).read()
 
-    def _loaded(self, result) -> None:  # type: ignore[no-untyped-def]
+    def _loaded(self, result) -> None:
         queue, self.lookalikes, official = result
         self.model.set_rows(queue)
         self.merge_target.clear()
@@ -103,7 +104,8 @@ class ReviewQueueDialog(QDialog):
         index = self.view.currentIndex()
         if not index.isValid():
             return None
-        return self.model.row_at(self.view.model().mapToSource(index).row()).id
+        piece = self.model.row_at(self.proxy.mapToSource(index).row())
+        return piece.id if piece is not None else None
 
     def _show_lookalike(self) -> None:
         pid = self.current()
@@ -120,7 +122,7 @@ class ReviewQueueDialog(QDialog):
         if pid is not None:
             self.app.signals.open_piece.emit(pid)
 
-    def _write(self, fn, *args) -> None:  # type: ignore[no-untyped-def]
+    def _write(self, fn, *args) -> None:
         """A review decision on the write lane; the queue reloads once it is stored."""
         self.app.runner.op(fn, self.app.actor, *args).success(lambda _value: self.reload()).write()
 
@@ -146,7 +148,7 @@ class ReviewQueueDialog(QDialog):
         dialog.open()
 
 
-def submissions_with_notes(library, user_id: int):  # type: ignore[no-untyped-def]
+def submissions_with_notes(library: Library, user_id: int):
     return [library.pieces.get(p.id) for p in library.pieces.submissions_by(user_id)]
 
 
@@ -174,7 +176,7 @@ class SubmissionsDialog(QDialog):
         v.addWidget(self.view, 1)
         app.runner.op(submissions_with_notes, app.library, app.actor.user_id).success(self._loaded).read()
 
-    def _loaded(self, details) -> None:  # type: ignore[no-untyped-def]
+    def _loaded(self, details) -> None:
         self.model.set_rows(details)
         self.view.resizeColumnsToContents()
         self.empty.setVisible(not details)

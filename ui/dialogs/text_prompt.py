@@ -3,13 +3,10 @@ reason, a note on a kit piece). Opened with ``open()``; the callback gets the te
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable, Optional
+from typing import Callable, Optional
 
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout,
-                               QWidget)
-
-if TYPE_CHECKING:
-    from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QLabel, QLineEdit, QMessageBox, QPlainTextEdit,
+                               QVBoxLayout, QWidget)
 
 
 class TextPromptDialog(QDialog):
@@ -66,15 +63,19 @@ def ask_text(parent: QWidget, title: str, label: str, on_ok: Callable[[str], Non
     return dialog
 
 
-def confirm(parent: QWidget, title: str, text: str, ok_label: str, on_ok: Callable[[], None]) -> "QMessageBox":
-    """A non-blocking yes/no question; ``on_ok()`` runs when the user confirms."""
-    from PySide6.QtWidgets import QMessageBox
+class ConfirmBox(QMessageBox):
+    """A yes/no question whose yes button is ``ok_button``."""
 
-    box = QMessageBox(QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.Cancel, parent)
-    ok = box.addButton(ok_label, QMessageBox.ButtonRole.AcceptRole)
-    box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-    box.buttonClicked.connect(lambda button: on_ok() if button is ok else None)
+    def __init__(self, parent: QWidget, title: str, text: str, ok_label: str) -> None:
+        super().__init__(QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.Cancel, parent)
+        self.ok_button = self.addButton(ok_label, QMessageBox.ButtonRole.AcceptRole)
+        self.setDefaultButton(QMessageBox.StandardButton.Cancel)
+
+
+def confirm(parent: QWidget, title: str, text: str, ok_label: str, on_ok: Callable[[], None]) -> ConfirmBox:
+    """A non-blocking yes/no question; ``on_ok()`` runs when the user confirms."""
+    box = ConfirmBox(parent, title, text, ok_label)
+    box.buttonClicked.connect(lambda button: on_ok() if button is box.ok_button else None)
     box.finished.connect(box.deleteLater)
-    box.ok_button = ok  # type: ignore[attr-defined]
     box.open()
     return box

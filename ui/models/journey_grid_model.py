@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt
 
 from enablement.display import count
 from enablement.models.journey import JourneyCell, JourneyMap
@@ -16,7 +16,7 @@ CellRole = RowRole  # the JourneyCell (None for a blank slot); SortRole: its pub
 class JourneyGridTableModel(QAbstractTableModel):
     """Thin adapter over a JourneyMap; a slot below a stage's last gate is blank."""
 
-    def __init__(self, parent=None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, parent: Optional[QObject] = None) -> None:
         super().__init__(parent)
         self._map: Optional[JourneyMap] = None
 

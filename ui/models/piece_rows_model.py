@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Mapping, Optional, Sequence
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QObject, Qt
 
 from enablement.models.dto import PieceSummary
 from .row_table_model import FIRST_CUSTOM_ROLE, ItemIdRole, RowRole, RowTableModel
@@ -42,7 +42,7 @@ class PieceRowsTableModel(RowTableModel[PieceSummary]):
     """``uses`` overrides the all-time use count (e.g. uses in the last 90 days) and
     ``uses_label`` names the Uses column."""
 
-    def __init__(self, parent=None, uses_label: str = "Uses") -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, parent: Optional[QObject] = None, uses_label: str = "Uses") -> None:
         super().__init__(parent)
         self._uses: Optional[Mapping[int, int]] = None
         self.headers = HEADERS

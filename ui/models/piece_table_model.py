@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Optional, Sequence
 
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QObject, Qt
 
 from enablement.models.dto import PieceSummary
 from .row_table_model import FIRST_CUSTOM_ROLE, ItemIdRole, RowRole, RowTableModel
@@ -21,7 +21,7 @@ SnippetRole = FIRST_CUSTOM_ROLE  # plain-text search snippet, "" when browsing
 class PieceTableModel(RowTableModel[PieceSummary]):
     headers = HEADERS
 
-    def __init__(self, parent=None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, parent: Optional[QObject] = None) -> None:
         super().__init__(parent)
         self._snippets: dict[int, str] = {}
 

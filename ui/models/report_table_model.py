@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, Optional
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QObject, Qt
 
 from enablement.reports.base import ReportTable
 from .row_table_model import ItemIdRole, RowTableModel
@@ -52,7 +52,7 @@ class ReportTableModel(RowTableModel[dict]):
     """Thin adapter over one ReportTable (shown columns only). Each row is held as a dict
     of column → value (RowRole); its ``piece_id``, when it has one, is under PieceIdRole."""
 
-    def __init__(self, parent=None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, parent: Optional[QObject] = None) -> None:
         super().__init__(parent)
         self._shown: list[str] = []
         self.action_label = ""  # an extra last column for a per-row button (e.g. "Request this")

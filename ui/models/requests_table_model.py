@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, Optional
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt
+from PySide6.QtCore import QObject, QSortFilterProxyModel, Qt
 
 from enablement.models.vocab import RequestStatus
 from enablement.models.dto import RequestInfo
@@ -17,7 +17,7 @@ RequestRole = RowRole  # the RequestInfo
 RequestIdRole = ItemIdRole
 StatusRole = FIRST_CUSTOM_ROLE  # the RequestStatus
 
-STATUS_LABELS = {RequestStatus.OPEN: "Open", RequestStatus.IN_PROGRESS: "In progress",
+STATUS_LABELS: dict[str, str] = {RequestStatus.OPEN: "Open", RequestStatus.IN_PROGRESS: "In progress",
                  RequestStatus.FULFILLED: "Fulfilled", RequestStatus.DECLINED: "Declined"}
 # The queue's tabs: which statuses each shows.
 GROUPS: dict[str, frozenset[str]] = {
@@ -26,7 +26,7 @@ GROUPS: dict[str, frozenset[str]] = {
     "done": frozenset({RequestStatus.FULFILLED, RequestStatus.DECLINED}),
     "all": frozenset(RequestStatus),
 }
-_STATUS_ORDER = {RequestStatus.OPEN: 0, RequestStatus.IN_PROGRESS: 1, RequestStatus.FULFILLED: 2,
+_STATUS_ORDER: dict[str, int] = {RequestStatus.OPEN: 0, RequestStatus.IN_PROGRESS: 1, RequestStatus.FULFILLED: 2,
                  RequestStatus.DECLINED: 3}
 
 
@@ -90,7 +90,7 @@ class RequestsTableModel(RowTableModel[RequestInfo]):
 class RequestsFilterProxyModel(QSortFilterProxyModel):
     """Shows one status group and rows whose title, need, requester or account match."""
 
-    def __init__(self, parent=None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, parent: Optional[QObject] = None) -> None:
         super().__init__(parent)
         self.group = "all"
         self.text = ""

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any, Generic, Optional, Sequence, TypeVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -29,7 +29,7 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
 
     headers: tuple[str, ...] = ()
 
-    def __init__(self, parent=None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, parent: Optional[QObject] = None) -> None:
         super().__init__(parent)
         self._rows: list[R] = []
 

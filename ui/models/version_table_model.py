@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Optional, Sequence
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QObject, Qt
 
 from enablement.models.dto import VersionInfo
 from .row_table_model import RowRole, RowTableModel
@@ -18,7 +18,7 @@ VersionRole = RowRole  # the VersionInfo
 class VersionTableModel(RowTableModel[VersionInfo]):
     headers = HEADERS
 
-    def __init__(self, parent=None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, parent: Optional[QObject] = None) -> None:
         super().__init__(parent)
         self.current_id: Optional[int] = None
 

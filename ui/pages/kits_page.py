@@ -6,19 +6,22 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Optional
 
-from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtWidgets import (QAbstractItemView, QFormLayout, QFrame, QHBoxLayout, QHeaderView, QLabel,
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtWidgets import (QAbstractItemView, QDialog, QFormLayout, QFrame, QHBoxLayout, QHeaderView, QLabel,
                                QLineEdit, QListView, QPlainTextEdit, QProgressBar, QPushButton, QSplitter,
-                               QStackedWidget, QStyle, QStyledItemDelegate, QTableView, QVBoxLayout, QWidget)
+                               QStackedWidget, QStyle, QStyleOptionViewItem, QStyledItemDelegate, QTableView,
+                               QVBoxLayout, QWidget)
 
 from enablement.errors import UserFacingError
 from enablement.models.changes import Changes
 from enablement.models.dto import Actor, KitExport, KitInfo
+from PySide6.QtGui import QDropEvent
 from ..context import AppContext
 from .lazy_page import LazyPage
 from ..dialogs import files
 from ..dialogs.piece_picker import PiecePickerDialog
 from ..dialogs.text_prompt import ask_text, confirm
+from ..tasks import TaskHandle
 from ..models.kit_items_model import (NOTE, POSITION, TITLE, TYPE, WARNINGS, ItemRole, KitItemsTableModel,
                                        KitListModel, KitRole, WarningRole)
 from ..widgets import tones
@@ -31,7 +34,7 @@ SUBTITLE = ("Gather the pieces for one call or deal, say why each matters, and e
 class _WarningDelegate(QStyledItemDelegate):
     """A warning icon (and amber text in the table) on rows that need a look."""
 
-    def initStyleOption(self, option, index) -> None:  # type: ignore[no-untyped-def]
+    def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
         super().initStyleOption(option, index)
         if index.data(WarningRole):
             option.palette.setColor(option.palette.ColorRole.Text, tones.accent(option.palette, "stale"))
@@ -45,6 +48,7 @@ class KitItemsView(QTableView):
 
     def __init__(self, model: KitItemsTableModel, parent: Optional[QWidget] = None) -> None:
         super().__init__(parent)
+        self.items = model
         self.setModel(model)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -69,11 +73,11 @@ class KitItemsView(QTableView):
         self.setColumnWidth(NOTE, 220)
         self.setColumnWidth(WARNINGS, 170)  # long warnings elide; the tooltip has them whole
 
-    def dropEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+    def dropEvent(self, event: QDropEvent) -> None:
         if event.source() is not self:
             event.ignore()
             return
-        model: KitItemsTableModel = self.model()  # type: ignore[assignment]
+        model = self.items
         source = self.currentIndex().row()
         pos = event.position().toPoint()
         over = self.indexAt(pos)
@@ -100,10 +104,10 @@ class KitsPage(LazyPage):
         self._seq = 0
         self._select_after_load: Optional[int] = None
         self.kit: Optional[KitInfo] = None
-        self.export_handle = None
+        self.export_handle: Optional[TaskHandle] = None
         self.last_export: Optional[KitExport] = None
         self.picker: Optional[PiecePickerDialog] = None
-        self.prompt = None
+        self.prompt: Optional[QDialog] = None  # the open prompt or question (kept alive)
 
         self.header = PageHeader(self.title, SUBTITLE)
         self.new_button = QPushButton("New kit…")
@@ -320,7 +324,7 @@ class KitsPage(LazyPage):
                    self.notes_edit.toPlainText()) != (self.kit.name, self.kit.account, self.kit.notes)
         self.save_button.setEnabled(changed and bool(self.name_edit.text().strip()))
 
-    def selected_item(self):  # type: ignore[no-untyped-def]
+    def selected_item(self):
         rows = self.items.selectionModel().selectedRows()
         return rows[0].data(ItemRole) if rows else None
 
@@ -338,7 +342,7 @@ class KitsPage(LazyPage):
         self.export_zip_button.setEnabled(has_items and not busy)
 
     # --- writes ----------------------------------------------------------------------------
-    def _write(self, fn, *args, on_done=None, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def _write(self, fn, *args, on_done=None, **kwargs) -> None:
         op = self.app.runner.op(fn, self.app.actor, *args, **kwargs)
         if on_done is not None:
             op.success(on_done)

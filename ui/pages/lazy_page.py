@@ -1,6 +1,6 @@
-"""The base of pages that load only when seen.
+"""The base of the main window's pages, and of pages that load only when seen.
 
-A change marks a page stale: a visible page reloads at once, a hidden one when it is next
+``Page`` is what the main window asks of every page. A change marks a page stale: a visible page reloads at once, a hidden one when it is next
 shown (``activate``). Subclasses implement ``reload`` (which clears ``_dirty``) and may
 override ``can_load`` (e.g. a role that may not see the page).
 """
@@ -9,8 +9,27 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QWidget
 
+from enablement.models.changes import Changes
+from enablement.models.dto import Actor
 
-class LazyPage(QWidget):
+
+class Page(QWidget):
+    """A page of the main window: its navigation title, and what it does when shown, when
+    a service call changed something, and when another user starts acting."""
+
+    title = ""
+
+    def activate(self) -> None:
+        raise NotImplementedError
+
+    def apply_changes(self, changes: Changes) -> None:
+        raise NotImplementedError
+
+    def on_actor_changed(self, actor: Actor) -> None:
+        raise NotImplementedError
+
+
+class LazyPage(Page):
     _dirty = True
 
     def can_load(self) -> bool:

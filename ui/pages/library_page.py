@@ -22,7 +22,9 @@ from enablement.models.changes import Changes
 from enablement.models.dto import Actor
 from enablement.services.permissions import Permission
 from enablement.services.search import SearchOutcome
+from enablement.services.library import Library
 from ..context import AppContext
+from .lazy_page import Page
 from ..models.piece_table_model import PieceIdRole, PieceTableModel
 from ..widgets.facet_panel import FacetPanel
 from ..widgets.piece_delegate import ROW_HEIGHT, THUMB, PieceDelegate
@@ -36,14 +38,14 @@ LOG_SEARCH_AFTER_MS = 1500
 SORTS = (("Best match", "relevance"), ("Newest", "newest"), ("Most used", "most_used"))
 
 
-def run_search(library, actor: Actor, text: str, sort: str, filters: dict, offset: int,  # type: ignore[no-untyped-def]
+def run_search(library: Library, actor: Actor, text: str, sort: str, filters: dict, offset: int,
                limit: int = PAGE_SIZE) -> SearchOutcome:
     """Worker: one page of results (module-level so tests can wrap it)."""
     return library.search.search(actor, text, sort=sort, filters=filters, limit=limit, offset=offset,
                                  as_you_type=True)
 
 
-class LibraryPage(QWidget):
+class LibraryPage(Page):
     title = "Library"
     query_suggested = Signal(str)  # "did you mean" picked: the window's search box takes it
     request_piece = Signal(str)  # "Request this piece" with the query as its title

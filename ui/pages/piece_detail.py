@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -15,11 +15,12 @@ from PySide6.QtWidgets import (QDialog, QHBoxLayout, QHeaderView, QLabel, QPushB
 from enablement.display import listed
 from enablement.errors import UserFacingError
 from enablement.models.changes import Changes
-from enablement.models.dto import PieceDetail, PieceSummary, UseRecord
+from enablement.models.dto import PieceDetail, PieceSummary, TagSelection, UseRecord
 from enablement.models.vocab import Source, Status, UsageKind
 from enablement.services.permissions import Permission, missing_for_publish
 from enablement.services.piece_files import OPENABLE_TYPES
 from enablement.services.safe_names import safe_file_name
+from enablement.services.library import Library
 from ..context import AppContext
 from ..dialogs import files
 from ..dialogs.kit_picker import KitPickerDialog, add_to_kit
@@ -39,7 +40,7 @@ class PieceView:
     stats: dict[str, Any]
 
 
-def load_piece_view(library, piece_id: int) -> PieceView:  # type: ignore[no-untyped-def]
+def load_piece_view(library: Library, piece_id: int) -> PieceView:
     return PieceView(library.pieces.get(piece_id), library.usage.piece_stats(piece_id))
 
 
@@ -140,7 +141,8 @@ class PieceDetailDialog(QDialog):
             app.undo.changed.connect(self._undo_changed)
             self._undo_changed()
             actions.addWidget(self.undo_button)
-            self.undo_shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.Undo), self, activated=app.undo.undo)
+            self.undo_shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.Undo), self)
+            self.undo_shortcut.activated.connect(app.undo.undo)
         close = QPushButton("Close")
         close.clicked.connect(self.close)
         actions.addWidget(close)
@@ -161,7 +163,7 @@ class PieceDetailDialog(QDialog):
         label.setFont(f)
         return label
 
-    def _button(self, key: str, text: str, slot) -> QPushButton:  # type: ignore[no-untyped-def]
+    def _button(self, key: str, text: str, slot) -> QPushButton:
         button = QPushButton(text)
         button.setObjectName(f"action_{key}")
         button.clicked.connect(slot)
@@ -272,7 +274,7 @@ class PieceDetailDialog(QDialog):
             self.load(with_preview=False)
 
     # --- actions ------------------------------------------------------------------------------
-    def _write(self, fn, *args, message: str = "", **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def _write(self, fn, *args, message: str = "", **kwargs) -> None:
         """Run a changing call on the write lane (it announces what changed), then say ``message``."""
         op = self.app.runner.op(fn, *args, **kwargs)
         if message:
@@ -305,7 +307,7 @@ class PieceDetailDialog(QDialog):
     def add_to_kit(self) -> None:
         self.app.runner.op(self.app.library.kits.list, self.app.actor).success(self._pick_kit).read()
 
-    def _pick_kit(self, kits) -> None:  # type: ignore[no-untyped-def]
+    def _pick_kit(self, kits) -> None:
         dialog = KitPickerDialog(kits, self.view.detail.title if self.view else "", self)
         self.sub_dialog = dialog
 
@@ -338,12 +340,12 @@ class PieceDetailDialog(QDialog):
         dialog.open()
 
     # --- marketing ----------------------------------------------------------------------------
-    def _undoable(self, label: str, fn, *args, message: str, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def _undoable(self, label: str, fn: Callable[..., Any], *args: Any, message: str, **kwargs: Any) -> None:
         """A change of this piece that Ctrl+Z (or "Undo") puts back."""
         self.app.undo.run(label, [self.piece_id], fn, *args,
                           on_done=lambda _value: self.app.signals.status_message.emit(message), **kwargs)
 
-    def save_edits(self, metadata: dict, tags) -> None:  # type: ignore[no-untyped-def]
+    def save_edits(self, metadata: dict, tags: TagSelection) -> None:
         self._undoable("edits", save_piece, self.app.library, self.app.actor, self.piece_id, metadata, tags,
                        message="Saved.")
 
@@ -352,7 +354,7 @@ class PieceDetailDialog(QDialog):
         if path is None:
             return
 
-        def replaced(_version) -> None:  # type: ignore[no-untyped-def]
+        def replaced(_version) -> None:
             self.app.signals.status_message.emit("New version stored; history, tags and usage stay with the piece.")
             self.load(with_preview=True)
         self.app.runner.op(self.app.library.importer.new_version, self.app.actor, self.piece_id, path).success(

@@ -30,6 +30,7 @@ from ..text import count_phrase
 from ..dialogs import files
 from ..dialogs.request_dialog import RequestDialog
 from ..widgets import report_views
+from ..widgets.dates import as_date
 from ..widgets.journey_grid import CARD_HEIGHT, JourneyGridView
 from ..widgets.page_header import Banner, PageHeader
 from ..widgets.piece_table import PieceTableView
@@ -337,7 +338,8 @@ class ReportsPage(LazyPage):
         for w in (self.csv_button, self.xlsx_button, self.pdf_button):
             w.setEnabled(self.allowed)
         for i in range(self.filter_row.count()):
-            item = self.filter_row.itemAt(i).widget()
+            entry = self.filter_row.itemAt(i)
+            item = entry.widget() if entry is not None else None
             if item is not None and item not in (self.since_edit, self.until_edit):
                 item.setVisible(self.allowed)
         if self.allowed:
@@ -357,7 +359,7 @@ class ReportsPage(LazyPage):
         if days:
             since, until = today - timedelta(days=days - 1), today
         else:
-            since, until = self.since_edit.date().toPython(), self.until_edit.date().toPython()  # type: ignore[assignment]
+            since, until = as_date(self.since_edit.date()), as_date(self.until_edit.date())
             if since > until:
                 since, until = until, since
         return ReportFilter(since=since, until=until, team=self.team_combo.currentData(),
@@ -491,12 +493,12 @@ class ReportsPage(LazyPage):
         self.app.runner.op(self.app.library.settings.set_hours_per_piece, self.app.actor, hours).success(
             self._hours_saved).failure(self._hours_failed).write()
 
-    def _hours_saved(self, settings) -> None:  # type: ignore[no-untyped-def]
+    def _hours_saved(self, settings) -> None:
         hours = settings.hours_to_build_piece  # the change is announced: a settings change reloads no page
         if self.bundle is None or hours == self.bundle.hours.hours_per_piece:
             return
 
-        def shown(report) -> None:  # type: ignore[no-untyped-def]
+        def shown(report) -> None:
             if self.bundle is not None:
                 from dataclasses import replace
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from typing import Optional
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (QButtonGroup, QFormLayout, QFrame, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
-                               QPushButton, QSplitter, QStyledItemDelegate, QTableView, QVBoxLayout, QWidget)
+                               QPushButton, QSplitter, QStyleOptionViewItem, QStyledItemDelegate, QTableView,
+                               QVBoxLayout, QWidget)
 
 from enablement.models.changes import Changes
 from enablement.models.dto import Actor, RequestInfo
@@ -25,7 +26,7 @@ from ..models.requests_table_model import (DUE, FILED, GROUPS, OUTCOME, REQUESTE
 from ..widgets import tones
 from ..widgets.page_header import PageHeader
 
-_STATUS_TONE = {RequestStatus.OPEN: "info", RequestStatus.IN_PROGRESS: "stale",
+_STATUS_TONE: dict[str, str] = {RequestStatus.OPEN: "info", RequestStatus.IN_PROGRESS: "stale",
                 RequestStatus.FULFILLED: "good", RequestStatus.DECLINED: "muted"}
 
 
@@ -106,9 +107,9 @@ class RequestsPage(LazyPage):
         self.status_chip.setAutoFillBackground(True)
         self.status_chip.setContentsMargins(8, 2, 8, 2)
         self.detail_fields = {name: QLabel() for name in ("requester", "where", "who", "account", "due", "filed")}
-        for label in self.detail_fields.values():
-            label.setWordWrap(True)
-            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        for field_label in self.detail_fields.values():
+            field_label.setWordWrap(True)
+            field_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.need_label = QLabel()
         self.need_label.setWordWrap(True)
         self.need_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -323,7 +324,7 @@ class RequestsPage(LazyPage):
         self.request_dialog.open()
         return self.request_dialog
 
-    def _write(self, fn, *args) -> None:  # type: ignore[no-untyped-def]
+    def _write(self, fn, *args) -> None:
         self.app.runner.op(fn, self.app.actor, *args).write()
 
     def start_selected(self) -> None:
@@ -367,7 +368,7 @@ class RequestsPage(LazyPage):
 class _StatusDelegate(QStyledItemDelegate):
     """Status text in its state's colour (palette-aware)."""
 
-    def initStyleOption(self, option, index) -> None:  # type: ignore[no-untyped-def]
+    def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
         super().initStyleOption(option, index)
         tone = _STATUS_TONE.get(index.data(StatusRole), "muted")
         option.palette.setColor(option.palette.ColorRole.Text, tones.accent(option.palette, tone))

@@ -21,7 +21,7 @@ from enablement.services.permissions import Permission
 from ..context import AppContext
 from ..pages.lazy_page import LazyPage
 from ..dialogs import files
-from ..dialogs.text_prompt import ask_text
+from ..dialogs.text_prompt import TextPromptDialog, ask_text
 from ..models.row_table_model import RowRole, RowTableModel
 from ..models.taxonomy_models import FacetValuesTableModel, GatesTableModel, StagesTableModel
 from ..widgets.page_header import Banner, PageHeader
@@ -47,7 +47,7 @@ def _table(model: RowTableModel, stretch: int) -> QTableView:
     return view
 
 
-def _selected(view: QTableView):  # type: ignore[no-untyped-def]
+def _selected(view: QTableView):
     rows = view.selectionModel().selectedRows()
     return rows[0].data(RowRole) if rows else None
 
@@ -68,7 +68,7 @@ class TaxonomyPage(LazyPage):
         self.app = app
         self.taxonomy: Optional[TaxonomyInfo] = None
         self._seq = 0
-        self.prompt = None
+        self.prompt: Optional[TextPromptDialog] = None
         self.edit_buttons: list[QWidget] = []
 
         self.header = PageHeader(self.title, "The shared language of sales and marketing: the buyer's stages, the "
@@ -300,7 +300,7 @@ class TaxonomyPage(LazyPage):
         self.value_retire_button.setText("Restore" if value and value.retired else "Retire")
 
     # --- writes ----------------------------------------------------------------------------
-    def _write(self, fn, *args, on_done=None, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def _write(self, fn, *args, on_done=None, **kwargs) -> None:
         self.banner.hide()
         op = self.app.runner.op(fn, self.app.actor, *args, **kwargs).failure(self._refused)
         if on_done is not None:

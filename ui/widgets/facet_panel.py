@@ -80,7 +80,8 @@ class FacetPanel(QScrollArea):
             order = [(dimension, fc.key) for fc in values]
             if self._order.get(dimension) != order:
                 while box.count():
-                    widget = box.takeAt(0).widget()
+                    taken = box.takeAt(0)
+                    widget = taken.widget() if taken is not None else None
                     if widget is not None:
                         widget.hide()
                 for key in order:

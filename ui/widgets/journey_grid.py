@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from typing import Optional
 
-from PySide6.QtCore import QModelIndex, QPoint, QRect, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPalette, QPen, QTextLayout, QTextOption
+from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, QPoint, QRect, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QFont, QFontMetrics, QColor, QPainter, QPalette, QPen, QTextLayout, QTextOption
 from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QMenu, QStyle, QStyledItemDelegate,
                                QStyleOptionViewItem, QTableView, QWidget)
 
-from enablement.models.journey import JourneyCell
+from enablement.models.journey import JourneyCell, JourneyMap
 from ..models.journey_grid_model import CellRole, JourneyGridTableModel, age_text
 from . import tones
 
@@ -39,12 +39,12 @@ class JourneyCellDelegate(QStyledItemDelegate):
     def __init__(self, parent: Optional[QWidget] = None, window_days: int = 90) -> None:
         super().__init__(parent)
         self.window_days = window_days
-        self.selection_color = None  # the view hides Qt's own selection fill and gives us its colour
+        self.selection_color: Optional[QColor] = None  # the view hides Qt's own selection fill and gives us its colour
 
-    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
         return QSize(CARD_MIN_WIDTH, CARD_HEIGHT)
 
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
         cell: Optional[JourneyCell] = index.data(CellRole)
         if cell is None:
             return
@@ -155,7 +155,7 @@ def _draw_wrapped(painter: QPainter, rect: QRect, text: str, font: QFont) -> Non
     option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
     layout.setTextOption(option)
     layout.beginLayout()
-    lines = []
+    lines: list[tuple[str, float]] = []
     y = 0.0
     while True:
         line = layout.createLine()
@@ -229,15 +229,14 @@ class JourneyGridView(QTableView):
         palette.setColor(QPalette.ColorRole.Highlight, Qt.GlobalColor.transparent)
         self.setPalette(palette)
 
-    def changeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+    def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
-        from PySide6.QtCore import QEvent
 
         if event.type() == QEvent.Type.ApplicationPaletteChange:
             self.setPalette(QApplication_palette())
             self._hide_selection_fill()
 
-    def set_map(self, journey) -> None:  # type: ignore[no-untyped-def]
+    def set_map(self, journey: Optional[JourneyMap]) -> None:
         selected = self.current_cell()
         self.grid_model.set_map(journey)
         if journey is not None:

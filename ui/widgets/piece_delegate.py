@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QRect, QRectF, QSize, Qt
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from enablement.models.dto import PieceSummary
 from enablement.models.vocab import Source
+from typing import Optional
 from ..models.piece_table_model import PieceRole, SnippetRole
 from ..text import file_type_label, plain, review_text, shown
 from ..widgets import tones
@@ -27,14 +28,14 @@ def chip_color(palette: QPalette, dimension: str) -> QColor:
 
 
 class PieceDelegate(QStyledItemDelegate):
-    def __init__(self, thumbnails: ThumbnailCache, parent=None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, thumbnails: ThumbnailCache, parent: Optional[QObject] = None) -> None:
         super().__init__(parent)
         self.thumbnails = thumbnails
 
-    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
         return QSize(max(400, option.rect.width()), ROW_HEIGHT)
 
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
         piece: PieceSummary | None = index.data(PieceRole)
         if piece is None:
             return super().paint(painter, option, index)

@@ -9,7 +9,8 @@ from PySide6.QtWidgets import (QCheckBox, QDateEdit, QFormLayout, QHBoxLayout, Q
                                QListWidgetItem, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget)
 
 from enablement.errors import UserFacingError
-from enablement.models.dto import Done, PieceDetail, TagSelection, TaxonomyInfo
+from enablement.models.dto import Actor, Done, PieceDetail, TagSelection, TaxonomyInfo
+from enablement.services.library import Library
 from .tag_editor import TagEditor
 
 DIMENSION_LABELS = {"stage": "Stage", "gate": "Gate", "persona": "Persona", "industry": "Industry",
@@ -24,7 +25,7 @@ class SuggestionList(QListWidget):
         self.setObjectName("suggestions")
         self.setWordWrap(True)
 
-    def set_suggestions(self, suggestions) -> None:  # type: ignore[no-untyped-def]
+    def set_suggestions(self, suggestions) -> None:
         self.clear()
         for s in suggestions:
             item = QListWidgetItem(f"{DIMENSION_LABELS.get(s.dimension, s.dimension)}: {s.label}\n   {s.reason}")
@@ -44,7 +45,7 @@ class SuggestionList(QListWidget):
         return [self.item(i).data(256) for i in range(self.count()) if self.item(i).data(256)]
 
 
-def suggestions_for(library, piece_id: int):  # type: ignore[no-untyped-def]
+def suggestions_for(library: Library, piece_id: int):
     """Worker: tag suggestions for a stored piece, from its title and text."""
     detail = library.pieces.get(piece_id)
     return library.search.suggest_tags(detail.title, detail.text_excerpt or detail.description,
@@ -140,7 +141,7 @@ class PieceEditor(QWidget):
         self.save_requested.emit(metadata, self.tags.selection())
 
 
-def save_piece(library, actor, piece_id: int, metadata: dict, tags: TagSelection):  # type: ignore[no-untyped-def]
+def save_piece(library: Library, actor: Actor, piece_id: int, metadata: dict, tags: TagSelection):
     """Worker: metadata and tags in one write task; returns the combined change-set."""
     first = library.pieces.update(actor, piece_id, **metadata)
     second = library.pieces.set_tags(actor, piece_id, tags)

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from typing import Optional
 
-from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QStyledItemDelegate, QTableView, QWidget
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QStyledItemDelegate, QStyleOptionViewItem, QTableView, QWidget
 
 from enablement.models.dto import PieceSummary
+from PySide6.QtGui import QKeyEvent
 from ..models.piece_rows_model import FRESHNESS, TITLE, PieceIdRole, PieceRole, PieceRowsTableModel, StaleRole
 from ..models.row_table_model import SortRole
 from . import tones
 
 
 class _FreshnessDelegate(QStyledItemDelegate):
-    def initStyleOption(self, option, index) -> None:  # type: ignore[no-untyped-def]
+    def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
         super().initStyleOption(option, index)
         if index.data(StaleRole):
             option.palette.setColor(option.palette.ColorRole.Text, tones.accent(option.palette, "stale"))
@@ -54,7 +55,7 @@ class PieceTableView(QTableView):
         if pid is not None:
             self.piece_opened.emit(int(pid))
 
-    def keyPressEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+    def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
             self._activated(self.currentIndex())
             return

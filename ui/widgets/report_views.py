@@ -7,7 +7,7 @@ from typing import Callable, Optional, Sequence
 from PySide6.QtCharts import (QBarCategoryAxis, QBarSet, QChart, QChartView, QHorizontalBarSeries,
                               QLineSeries, QPieSeries, QValueAxis)
 from PySide6.QtCore import QMargins, QModelIndex, QSortFilterProxyModel, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QPainter, QPalette
+from PySide6.QtGui import QColor, QFont, QKeyEvent, QPainter, QPalette
 from PySide6.QtWidgets import (QAbstractItemView, QFrame, QHeaderView, QLabel, QPushButton, QTableView,
                                QVBoxLayout, QWidget)
 
@@ -114,7 +114,7 @@ class ReportTableView(QTableView):
         widget = self.indexWidget(self.proxy.index(row, self.table_model.action_column))
         return widget if isinstance(widget, QPushButton) else None
 
-    def keyPressEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+    def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
             self._activated(self.currentIndex())
             return
@@ -142,7 +142,7 @@ def _styled_chart(title: str, palette: QPalette) -> QChart:
     return chart
 
 
-def _style_axis(axis, palette: QPalette) -> None:  # type: ignore[no-untyped-def]
+def _style_axis(axis, palette: QPalette) -> None:
     text = palette.color(QPalette.ColorRole.WindowText)
     axis.setLabelsColor(text)
     axis.setLinePenColor(palette.color(QPalette.ColorRole.Mid))

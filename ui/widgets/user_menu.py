@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QMenu, QToolButton, QWidget
 from enablement.models.dto import Actor, UserInfo
 from enablement.models.vocab import Role
 
-ROLE_LABELS = {Role.REP: "Rep", Role.MARKETING: "Marketing", Role.MANAGER: "Manager", Role.ADMIN: "Admin"}
+ROLE_LABELS: dict[str, str] = {Role.REP: "Rep", Role.MARKETING: "Marketing", Role.MANAGER: "Manager", Role.ADMIN: "Admin"}
 
 
 class UserButton(QToolButton):
