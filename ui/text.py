@@ -6,7 +6,7 @@ import html
 import re
 from datetime import date
 
-from enablement.display import escape_display
+from enablement.display import escape_display, escape_output
 from enablement.models.dto import PieceSummary
 
 _TYPE_LABELS = {"pdf": "PDF", "docx": "Word", "pptx": "PowerPoint", "xlsx": "Excel", "txt": "Text",
@@ -23,6 +23,26 @@ def shown(text: str) -> str:
     """A title or file name as drawn: control and bidi characters escaped (names are data
     from files and people: U+202E must not turn "gnp.pdf" into "fdp.png")."""
     return escape_display(text)
+
+
+def shown_lines(text: str) -> str:
+    """Text people wrote over several lines (a need, a comment, a description) as drawn:
+    its line breaks kept, every other control and bidi character escaped."""
+    return escape_output(text)
+
+
+def shown_html(text: str, multiline: bool = False) -> str:
+    """Data for a rich-text label: escaped for display, then as HTML (a title that reads
+    ``<img src=…>`` shows as those characters, never as markup)."""
+    if multiline:
+        return html.escape(shown_lines(text)).replace("\n", "<br>")
+    return html.escape(shown(text))
+
+
+def tooltip(text: str) -> str:
+    """A tooltip showing data: Qt draws a tooltip that looks like markup as rich text, so the
+    data is escaped inside a paragraph of its own (always rich, always inert)."""
+    return f"<p>{shown_html(text, multiline=True)}</p>" if text else ""
 
 
 def file_type_label(file_type: str, kind: str = "file") -> str:

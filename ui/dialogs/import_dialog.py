@@ -114,6 +114,7 @@ class ImportDialog(QDialog):
         v = QVBoxLayout(page)
         v.addStretch(1)
         self.progress_label = QLabel("Looking at the files…")
+        self.progress_label.setTextFormat(Qt.TextFormat.PlainText)  # file names and titles: never markup
         self.progress_label.setObjectName("progressLabel")
         self.progress = QProgressBar()
         self.progress.setObjectName("importProgress")
@@ -151,7 +152,7 @@ class ImportDialog(QDialog):
     def _set_progress(self, done: int, total: int, name: str) -> None:
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue(done)
-        self.progress_label.setText(f"{done} of {count(total, 'file')}: {name}")
+        self.progress_label.setText(f"{done} of {count(total, 'file')}: {shown(name)}")
 
     def cancel(self) -> None:
         if self.handle is not None:
@@ -164,6 +165,7 @@ class ImportDialog(QDialog):
         page = QWidget()
         v = QVBoxLayout(page)
         self.summary_label = QLabel("")
+        self.summary_label.setTextFormat(Qt.TextFormat.PlainText)  # file names and titles: never markup
         self.summary_label.setObjectName("importSummary")
         self.summary_label.setWordWrap(True)
         f = self.summary_label.font()
@@ -189,6 +191,7 @@ class ImportDialog(QDialog):
         header.setSectionResizeMode(COL_DETAIL, QHeaderView.ResizeMode.Stretch)
         self.outcome_view.setWordWrap(False)
         self.lookalike_label = QLabel("")
+        self.lookalike_label.setTextFormat(Qt.TextFormat.PlainText)  # file names and titles: never markup
         self.lookalike_label.setObjectName("lookalikes")
         self.lookalike_label.setWordWrap(True)
         self.lookalike_label.setVisible(False)
@@ -236,8 +239,8 @@ class ImportDialog(QDialog):
         lines = []
         for pid, similar in found.items():
             if similar:
-                lines.append("This looks like the official “" + similar[0].title + "”"
-                             + (f" (owner {similar[0].owner})" if similar[0].owner else "")
+                lines.append("This looks like the official “" + shown(similar[0].title) + "”"
+                             + (f" (owner {shown(similar[0].owner)})" if similar[0].owner else "")
                              + ". Check it first: it may already answer the buyer's question.")
         text = "Sent to marketing for review. You will see what happened under My submissions."
         self.lookalike_label.setText("\n".join(lines + [text]))
@@ -266,6 +269,7 @@ class ImportDialog(QDialog):
         self.suggestions.setMaximumHeight(150)
         self.suggestions.itemDoubleClicked.connect(lambda item: self.tag_editor.check(*item.data(256)))
         self.selected_label = QLabel("Select pieces on the left to tag them.")
+        self.selected_label.setTextFormat(Qt.TextFormat.PlainText)  # file names and titles: never markup
         self.owner_edit = QLineEdit()
         self.owner_edit.setObjectName("bulkOwner")
         self.owner_edit.setPlaceholderText("leave empty to keep each piece's owner")

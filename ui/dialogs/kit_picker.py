@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Optional
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QWidget
 
 from enablement.display import count
 from enablement.models.changes import Changes
 from enablement.models.dto import Actor, Done, KitInfo
+from ..text import shown
 from enablement.services.library import Library
 
 NEW_KIT = -1
@@ -32,7 +34,9 @@ class KitPickerDialog(QDialog):
         self.account.setObjectName("kitAccount")
         self.account.setPlaceholderText("Account (optional)")
         form = QFormLayout(self)
-        form.addRow(QLabel(f"Add “{piece_title}” to:"))
+        target = QLabel(f"Add “{shown(piece_title)}” to:")
+        target.setTextFormat(Qt.TextFormat.PlainText)
+        form.addRow(target)
         form.addRow("Kit", self.kit)
         form.addRow("New kit name", self.name)
         form.addRow("Account", self.account)

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (QButtonGroup, QDialog, QDialogButtonBox, QFormLay
 
 from enablement.models.dto import TaxonomyInfo, UseRecord
 from enablement.models.vocab import UsageKind
+from ..text import shown
 from .stage_gate import StageGatePicker
 
 
@@ -16,7 +17,7 @@ class LogUseDialog(QDialog):
     def __init__(self, piece_id: int, title: str, taxonomy: TaxonomyInfo, parent: Optional[QWidget] = None) -> None:
         super().__init__(parent)
         self.piece_id = piece_id
-        self.setWindowTitle(f"Log use — {title}")
+        self.setWindowTitle(f"Log use — {shown(title)}")
         self.setObjectName("logUseDialog")
         self.used_in_call = QRadioButton("Used in a call")
         self.used_in_call.setChecked(True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from PySide6.QtCore import QSortFilterProxyModel
+from PySide6.QtCore import QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout,
                                QHeaderView, QLabel, QLineEdit, QPushButton, QTableView, QVBoxLayout, QWidget)
 
@@ -14,6 +14,7 @@ from ..context import AppContext
 from ..models.piece_table_model import COL_OWNER, COL_STATUS, COL_TITLE, COL_TYPE, PieceTableModel
 from ..models.row_table_model import SortRole
 from ..models.submission_table_model import SubmissionTableModel
+from ..text import shown
 
 
 def queue_with_lookalikes(library: Library):
@@ -65,6 +66,7 @@ class ReviewQueueDialog(QDialog):
         self.view.selectionModel().currentRowChanged.connect(lambda *_: self._show_lookalike())
         self.hint = QLabel("")
         self.hint.setObjectName("lookalikeHint")
+        self.hint.setTextFormat(Qt.TextFormat.PlainText)  # titles: never markup
         self.hint.setWordWrap(True)
         self.merge_target = QComboBox()
         self.merge_target.setObjectName("mergeTarget")
@@ -111,7 +113,7 @@ class ReviewQueueDialog(QDialog):
         pid = self.current()
         similar = self.lookalikes.get(pid or -1) or []
         if similar:
-            self.hint.setText(f"This looks like the official “{similar[0].title}”. Merge it in as a new version "
+            self.hint.setText(f"This looks like the official “{shown(similar[0].title)}”. Merge it in as a new version "
                               "if it is better, or decline it and point the rep there.")
             self.merge_target.setCurrentIndex(max(0, self.merge_target.findData(similar[0].id)))
         else:

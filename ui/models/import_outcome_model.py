@@ -11,6 +11,7 @@ from PySide6.QtGui import QGuiApplication
 from enablement.models.dto import FileOutcome
 from .row_table_model import RowRole, RowTableModel
 from ..widgets import tones
+from ..text import shown, tooltip
 
 COL_FILE, COL_OUTCOME, COL_DETAIL, COL_PAGES = range(4)
 HEADERS = ("File", "Outcome", "Details", "Pages")
@@ -41,11 +42,11 @@ class ImportOutcomeTableModel(RowTableModel[FileOutcome]):
 
     def display(self, o: FileOutcome, column: int, position: int) -> Any:
         if column == COL_FILE:
-            return Path(o.path).name
+            return shown(Path(o.path).name)
         if column == COL_OUTCOME:
             return outcome_text(o)
         if column == COL_DETAIL:
-            return o.detail
+            return shown(o.detail)
         if column == COL_PAGES:
             return "" if o.pages is None else str(o.pages)
         return None
@@ -59,7 +60,7 @@ class ImportOutcomeTableModel(RowTableModel[FileOutcome]):
 
     def role_data(self, o: FileOutcome, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.ToolTipRole:
-            return o.path if column == COL_FILE else self.display(o, column, -1)
+            return tooltip(o.path if column == COL_FILE else self.display(o, column, -1))
         if role == Qt.ItemDataRole.ForegroundRole and column == COL_OUTCOME:
             # Colours from the palette, so they read on light and dark themes alike.
             if o.outcome in ("failed", "rejected"):

@@ -9,6 +9,7 @@ from PySide6.QtCore import QModelIndex, Qt, Signal
 from enablement.models.dto import KitInfo, KitItemInfo
 from .piece_rows_model import piece_type
 from .row_table_model import FIRST_CUSTOM_ROLE, Index, RowRole, RowTableModel
+from ..text import shown, tooltip
 
 KitRole = RowRole  # the KitInfo (kit list)
 ItemRole = RowRole  # the KitItemInfo (kit items); ItemIdRole is its piece's id
@@ -27,14 +28,14 @@ class KitListModel(RowTableModel[KitInfo]):
         size = f"{len(kit.items)} piece{'s' if len(kit.items) != 1 else ''}"
         second = " · ".join(x for x in (kit.account, size) if x)
         warn = f" · {len(kit.warnings)} to check" if kit.warnings else ""
-        return f"{kit.name}\n{second}{warn}"
+        return f"{shown(kit.name)}\n{shown(second)}{warn}"
 
     def sort_value(self, kit: KitInfo, column: int, position: int) -> Any:
         return kit.name.casefold()
 
     def role_data(self, kit: KitInfo, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.ToolTipRole:
-            return "\n".join(kit.warnings) if kit.warnings else kit.notes or kit.name
+            return tooltip("\n".join(kit.warnings) if kit.warnings else kit.notes or kit.name)
         if role == WarningRole:
             return bool(kit.warnings)
         return None
@@ -56,8 +57,8 @@ class KitItemsTableModel(RowTableModel[KitItemInfo]):
         return [i.piece.id for i in self._rows]
 
     def display(self, item: KitItemInfo, column: int, position: int) -> Any:
-        return (str(position + 1), item.piece.title, piece_type(item.piece), item.note or "—",
-                "; ".join(w[:1].upper() + w[1:] for w in item.warnings) or "OK")[column]
+        return (str(position + 1), shown(item.piece.title), piece_type(item.piece), shown(item.note) or "—",
+                shown("; ".join(w[:1].upper() + w[1:] for w in item.warnings)) or "OK")[column]
 
     def sort_value(self, item: KitItemInfo, column: int, position: int) -> Any:
         return (position, item.piece.title.casefold(), piece_type(item.piece).casefold(),
@@ -72,7 +73,7 @@ class KitItemsTableModel(RowTableModel[KitItemInfo]):
             if column == NOTE:
                 return "Double-click to edit the note"
             if column == WARNINGS and item.warnings:
-                return "\n".join(item.warnings)
+                return tooltip("\n".join(item.warnings))
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:

@@ -10,7 +10,7 @@ from PySide6.QtCore import QObject, Qt
 
 from enablement.models.dto import PieceSummary
 from .row_table_model import FIRST_CUSTOM_ROLE, ItemIdRole, RowRole, RowTableModel
-from ..text import shown
+from ..text import shown, tooltip
 
 TITLE, TYPE, OWNER, UPDATED, USES, FRESHNESS = range(6)
 HEADERS = ("Title", "Type", "Owner", "Updated", "Uses", "Freshness")
@@ -96,7 +96,7 @@ class PieceRowsTableModel(RowTableModel[PieceSummary]):
             return p.stale
         if role == Qt.ItemDataRole.ToolTipRole and column == TITLE:
             gates = p.labels("gate")
-            return p.title + (("\nGates: " + "; ".join(gates)) if gates else "")
+            return tooltip(p.title + (("\nGates: " + "; ".join(gates)) if gates else ""))
         if role == Qt.ItemDataRole.TextAlignmentRole and column == USES:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None

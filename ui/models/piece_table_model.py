@@ -8,7 +8,7 @@ from PySide6.QtCore import QModelIndex, QObject, Qt
 
 from enablement.models.dto import PieceSummary
 from .row_table_model import FIRST_CUSTOM_ROLE, ItemIdRole, RowRole, RowTableModel
-from ..text import file_type_label, review_text, shown
+from ..text import file_type_label, review_text, shown, tooltip
 
 COL_TITLE, COL_STAGES, COL_GATES, COL_TYPE, COL_OWNER, COL_REVIEW_BY, COL_USES, COL_STATUS = range(8)
 HEADERS = ("Title", "Stages", "Gates", "Type", "Owner", "Review by", "Uses", "Status")
@@ -69,7 +69,7 @@ class PieceTableModel(RowTableModel[PieceSummary]):
         if role == SnippetRole:
             return self._snippets.get(p.id, "")
         if role == Qt.ItemDataRole.ToolTipRole and column == COL_TITLE:
-            return f"{p.title}\n{review_text(p)}"
+            return tooltip(f"{p.title}\n{review_text(p)}")
         if role == Qt.ItemDataRole.TextAlignmentRole and column == COL_USES:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None

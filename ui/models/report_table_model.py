@@ -12,6 +12,7 @@ from PySide6.QtCore import QObject, Qt
 
 from enablement.reports.base import ReportTable
 from .row_table_model import ItemIdRole, RowTableModel
+from ..text import tooltip
 
 PieceIdRole = ItemIdRole  # the row's piece_id (None when the report row is not a piece)
 
@@ -92,5 +93,5 @@ class ReportTableModel(RowTableModel[dict]):
         if role == Qt.ItemDataRole.TextAlignmentRole and isinstance(value, _NUMERIC) and not isinstance(value, bool):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole and isinstance(value, str) and len(value) > 40:
-            return value
+            return tooltip(value)
         return None

@@ -10,6 +10,7 @@ from PySide6.QtCore import QObject, QSortFilterProxyModel, Qt
 from enablement.models.vocab import RequestStatus
 from enablement.models.dto import RequestInfo
 from .row_table_model import FIRST_CUSTOM_ROLE, Index, ItemIdRole, RowRole, RowTableModel, SortRole
+from ..text import shown, tooltip
 
 TITLE, WHERE, REQUESTER, STATUS, DUE, OUTCOME, FILED = range(7)
 HEADERS = ("Request", "Stage / gate", "Requested by", "Status", "Due", "What happened", "Filed")
@@ -53,11 +54,11 @@ class RequestsTableModel(RowTableModel[RequestInfo]):
 
     def display(self, r: RequestInfo, column: int, position: int) -> Any:
         if column == TITLE:
-            return r.title
+            return shown(r.title)
         if column == WHERE:
-            return where_text(r)
+            return shown(where_text(r))
         if column == REQUESTER:
-            return r.requester or "—"
+            return shown(r.requester) or "—"
         if column == STATUS:
             return STATUS_LABELS.get(r.status, r.status)
         if column == DUE:
@@ -83,7 +84,7 @@ class RequestsTableModel(RowTableModel[RequestInfo]):
         if role == StatusRole:
             return r.status
         if role == Qt.ItemDataRole.ToolTipRole:
-            return r.need or r.title
+            return tooltip(r.need or r.title)
         return None
 
 

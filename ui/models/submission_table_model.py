@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 
 from enablement.models.dto import PieceDetail
 from .row_table_model import RowRole, RowTableModel
+from ..text import shown, tooltip
 
 COL_TITLE, COL_SUBMITTED, COL_STATE, COL_NOTE = range(4)
 HEADERS = ("Piece", "Submitted", "What happened", "Marketing's note")
@@ -21,13 +22,13 @@ class SubmissionTableModel(RowTableModel[PieceDetail]):
 
     def display(self, d: PieceDetail, column: int, position: int) -> Any:
         if column == COL_TITLE:
-            return d.title
+            return shown(d.title)
         if column == COL_SUBMITTED:
             return d.created_at.strftime("%Y-%m-%d")
         if column == COL_STATE:
             return STATE_TEXT.get(d.summary.review_state, d.summary.review_state)
         if column == COL_NOTE:
-            return d.review_note
+            return shown(d.review_note)
         return None
 
     def sort_value(self, d: PieceDetail, column: int, position: int) -> Any:
@@ -37,5 +38,5 @@ class SubmissionTableModel(RowTableModel[PieceDetail]):
 
     def role_data(self, d: PieceDetail, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.ToolTipRole:
-            return self.display(d, column, -1)
+            return tooltip(str(self.display(d, column, -1) or ""))
         return None

@@ -8,7 +8,7 @@ from PySide6.QtCore import QObject, Qt
 
 from enablement.models.dto import VersionInfo
 from .row_table_model import RowRole, RowTableModel
-from ..text import file_type_label, outcome_label, shown
+from ..text import file_type_label, outcome_label, shown, tooltip
 
 COL_NUMBER, COL_FILE, COL_TYPE, COL_PAGES, COL_ADDED, COL_BY, COL_NOTE = range(7)
 HEADERS = ("Version", "File", "Type", "Pages", "Added", "By", "Note")
@@ -55,6 +55,6 @@ class VersionTableModel(RowTableModel[VersionInfo]):
     def role_data(self, v: VersionInfo, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.ToolTipRole:
             if column in (COL_FILE, COL_NOTE):  # both may be elided in the view
-                return self.display(v, column, -1) or v.outcome_detail or None
-            return v.outcome_detail or None
+                return tooltip(self.display(v, column, -1) or v.outcome_detail) or None
+            return tooltip(v.outcome_detail) or None
         return None

@@ -27,7 +27,7 @@ from ..dialogs.kit_picker import KitPickerDialog, add_to_kit
 from ..dialogs.log_use_dialog import LogUseDialog
 from ..dialogs.request_dialog import RequestDialog
 from ..models.version_table_model import COL_FILE, COL_NOTE, COL_PAGES, COL_TYPE, VersionTableModel
-from ..text import USE_KIND_LABELS, file_type_label, nice_date, review_text
+from ..text import USE_KIND_LABELS, file_type_label, nice_date, review_text, shown, shown_html
 from ..widgets.piece_editor import PieceEditor, save_piece, suggestions_for
 from ..widgets import tones
 from ..widgets.preview import PreviewWidget
@@ -61,6 +61,7 @@ class PieceDetailDialog(QDialog):
 
         self.heading = QLabel("Loading…")
         self.heading.setObjectName("pieceTitle")
+        self.heading.setTextFormat(Qt.TextFormat.PlainText)  # a title is data, never markup
         self.heading.setWordWrap(True)
         f = self.heading.font()
         f.setPointSizeF(f.pointSizeF() * 1.5)
@@ -185,29 +186,30 @@ class PieceDetailDialog(QDialog):
         first = self.view is None
         self.view = view
         d, s = view.detail, view.detail.summary
-        self.setWindowTitle(s.title)
-        self.heading.setText(s.title + ("" if s.status == "published" else f"  ({s.status})"))
+        self.setWindowTitle(shown(s.title))
+        self.heading.setText(shown(s.title) + ("" if s.status == "published" else f"  ({s.status})"))
         self.trust.setText(review_text(s) + (" — check with the owner before sending it." if s.stale else ""))
         red = tones.accent(self.palette(), "empty").name()
         self.trust.setStyleSheet(f"color: {red}; font-weight: bold;" if s.stale else "")
-        stages = ", ".join(s.labels("stage")) or "no stage"
-        gates = "; ".join(s.labels("gate")) or "no gate"
-        facets = ", ".join(t.label for t in s.tags if t.dimension not in ("stage", "gate"))
+        stages = ", ".join(shown_html(x) for x in s.labels("stage")) or "no stage"
+        gates = "; ".join(shown_html(x) for x in s.labels("gate")) or "no gate"
+        facets = ", ".join(shown_html(t.label) for t in s.tags if t.dimension not in ("stage", "gate"))
         self.tags_label.setText(f"<b>Stage:</b> {stages} &nbsp; <b>Gate:</b> {gates}"
                                 + (f" &nbsp; <b>Tags:</b> {facets}" if facets else ""))
         current = next((ver for ver in d.versions if ver.id == d.current_version_id), None)
         rows = [("Type", file_type_label(s.file_type, s.kind)),
                 ("Pages", str(s.page_count) if s.page_count else ""),
                 ("Source", "rep-made" if s.source == Source.REP else "marketing"),
-                ("Added", f"{nice_date(d.created_at.date())} by {d.created_by}"),
+                ("Added", f"{nice_date(d.created_at.date())} by {shown_html(d.created_by)}"),
                 ("Published", nice_date(d.published_at.date()) if d.published_at else "not yet"),
-                ("File", current.original_name if current else (d.url or "")),
+                ("File", shown_html(current.original_name if current else (d.url or ""))),
                 ("Title from", html.escape(d.title_source) if self.editor is not None else ""),
-                ("Text", "" if s.outcome == "ok" else f"{s.outcome}: {s.outcome_detail}")]
+                ("Text", "" if s.outcome == "ok" else f"{s.outcome}: {shown_html(s.outcome_detail)}")]
         if d.review_note:
-            rows.append(("Review note", d.review_note))
+            rows.append(("Review note", shown_html(d.review_note, multiline=True)))
         table = "".join(f"<tr><td><b>{k}</b>&nbsp;&nbsp;</td><td>{v}</td></tr>" for k, v in rows if v)
-        self.info.setText(f"<p>{d.description or '<i>No description.</i>'}</p><table>{table}</table>")
+        description = shown_html(d.description, multiline=True) if d.description else "<i>No description.</i>"
+        self.info.setText(f"<p>{description}</p><table>{table}</table>")
         st = view.stats
         by_kind = st.get("by_kind", {}) or {}
         counts = ", ".join(f"{USE_KIND_LABELS.get(k, k)} {n}×" for k, n in sorted(by_kind.items())) or "Not used yet."
@@ -226,12 +228,12 @@ class PieceDetailDialog(QDialog):
         self.buttons["save"].setEnabled(has_file)
         for key in ("kit", "log", "request"):
             self.buttons[key].setEnabled(True)
-        for key, shown in (("replace", True), ("publish", s.status == Status.DRAFT),
+        for key, visible in (("replace", True), ("publish", s.status == Status.DRAFT),
                            ("archive", s.status != Status.ARCHIVED), ("restore", s.status == Status.ARCHIVED)):
             button = self.buttons.get(key)  # only there when the actor may do it
             if button is not None:
-                button.setVisible(shown)
-                button.setEnabled(shown and (has_file or key != "replace"))
+                button.setVisible(visible)
+                button.setEnabled(visible and (has_file or key != "replace"))
         self._show_publish_rule(s)
         if self.editor is not None and not first:
             self.editor.show_title_source(d.title_source)

@@ -25,6 +25,7 @@ from ..models.requests_table_model import (DUE, FILED, GROUPS, OUTCOME, REQUESTE
                                             StatusRole, outcome_text, where_text)
 from ..widgets import tones
 from ..widgets.page_header import PageHeader
+from ..text import shown, shown_lines
 
 _STATUS_TONE: dict[str, str] = {RequestStatus.OPEN: "info", RequestStatus.IN_PROGRESS: "stale",
                 RequestStatus.FULFILLED: "good", RequestStatus.DECLINED: "muted"}
@@ -107,13 +108,15 @@ class RequestsPage(LazyPage):
         self.status_chip.setAutoFillBackground(True)
         self.status_chip.setContentsMargins(8, 2, 8, 2)
         self.detail_fields = {name: QLabel() for name in ("requester", "where", "who", "account", "due", "filed")}
+        self.need_label = QLabel()
+        self.outcome_label = QLabel()
+        for data_label in (self.detail_title, self.need_label, self.outcome_label, *self.detail_fields.values()):
+            data_label.setTextFormat(Qt.TextFormat.PlainText)  # what people typed: never markup
         for field_label in self.detail_fields.values():
             field_label.setWordWrap(True)
             field_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.need_label = QLabel()
         self.need_label.setWordWrap(True)
         self.need_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.outcome_label = QLabel()
         self.outcome_label.setWordWrap(True)
         self.open_piece_button = QPushButton("Open piece")
         self.open_piece_button.clicked.connect(self._open_result)
@@ -286,24 +289,24 @@ class RequestsPage(LazyPage):
         self.detail.setVisible(r is not None)
         if r is None:
             return
-        self.detail_title.setText(r.title)
+        self.detail_title.setText(shown(r.title))
         tone = _STATUS_TONE.get(r.status, "muted")
         palette = self.status_chip.palette()
         palette.setColor(palette.ColorRole.Window, tones.background(palette, tone))
         palette.setColor(palette.ColorRole.WindowText, tones.accent(palette, tone))
         self.status_chip.setPalette(palette)
         self.status_chip.setText(STATUS_LABELS.get(r.status, r.status))
-        self.detail_fields["requester"].setText(r.requester or "—")
-        self.detail_fields["where"].setText(where_text(r))
-        self.detail_fields["who"].setText(" / ".join(x for x in (r.persona, r.industry) if x) or "—")
-        self.detail_fields["account"].setText(r.account or "—")
+        self.detail_fields["requester"].setText(shown(r.requester) or "—")
+        self.detail_fields["where"].setText(shown(where_text(r)))
+        self.detail_fields["who"].setText(shown(" / ".join(x for x in (r.persona, r.industry) if x)) or "—")
+        self.detail_fields["account"].setText(shown(r.account) or "—")
         self.detail_fields["due"].setText(f"{r.due:%d %b %Y}" if r.due else "—")
         filed = f"{r.created_at:%d %b %Y}"
         if r.resolved_at:
-            filed += f"; answered {r.resolved_at:%d %b %Y}" + (f" by {r.resolved_by}" if r.resolved_by else "")
+            filed += f"; answered {r.resolved_at:%d %b %Y}" + (f" by {shown(r.resolved_by)}" if r.resolved_by else "")
         self.detail_fields["filed"].setText(filed)
-        self.need_label.setText(r.need or "—")
-        self.outcome_label.setText(outcome_text(r))
+        self.need_label.setText(shown_lines(r.need) or "—")
+        self.outcome_label.setText(shown_lines(outcome_text(r)))
         self.open_piece_button.setVisible(r.piece_id is not None)
         active = r.status in (RequestStatus.OPEN, RequestStatus.IN_PROGRESS)
         self.start_button.setEnabled(r.status == RequestStatus.OPEN)
