@@ -137,3 +137,45 @@ def test_parse_day() -> None:
     assert cli.parse_day("90d", TODAY, "--since") == date(2024, 4, 1)
     assert cli.parse_day("2w", TODAY, "--since") == date(2024, 6, 16)
     assert cli.parse_day("2024-01-02", TODAY, "--since") == date(2024, 1, 2)
+
+
+@pytest.mark.parametrize("fmt, names", [("csv", ["used"]), ("xlsx", ["used", "coverage"]), ("pdf", ["used"])])
+def test_a_failed_final_rename_leaves_no_part_file_and_says_so(world: Any, tmp_path: Path, fmt: str,
+                                                                names: list[str]) -> None:
+    """The export is written beside its target as ``.part`` and renamed over it; when the rename
+    fails (here, for real: the target is a folder that is not empty) the ``.part`` file is removed
+    and the error says what happened, in one line."""
+    from enablement.errors import StorageError
+
+    lib, boss = world
+    out = tmp_path / "out"
+    target = out / f"report.{fmt}"
+    (target / "keep").mkdir(parents=True)  # a folder, with something in it, where the file should go
+    with pytest.raises(StorageError, match=r"Could not save report\.\w+ in .*; the unfinished file was removed\.") as err:
+        lib.reports.export(boss, names, fmt, target, JUNE)
+    assert "\n" not in str(err.value)
+    assert sorted(p.name for p in out.iterdir()) == [f"report.{fmt}"]  # no report.*.part beside it
+    assert (target / "keep").is_dir()  # and what was there is untouched
+
+
+def test_a_failed_write_leaves_no_part_file(world: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    lib, boss = world
+    out = tmp_path / "out"
+    out.mkdir()
+    report = lib.reports.used_vs_ignored(boss, JUNE)
+
+    class Refuses(Exception):
+        pass
+
+    import enablement.reports.export as export
+
+    real = export.write_csv
+
+    def write_half(rep: Any, stream: Any) -> None:  # a real partial write, then the failure
+        real(rep, stream)
+        raise Refuses()
+
+    monkeypatch.setattr(export, "write_csv", write_half)  # fault injection: the writer fails half-way
+    with pytest.raises(Refuses):
+        to_csv(report, out / "used.csv")
+    assert list(out.iterdir()) == []

@@ -10,10 +10,12 @@ from __future__ import annotations
 import csv
 import io
 import os
+from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Iterable, Sequence, TextIO
+from typing import Any, Iterable, Iterator, Sequence, TextIO
 
+from enablement.errors import StorageError
 from enablement.reports.base import Report
 
 HEADLINE_SECTION = "Headline"
@@ -69,13 +71,33 @@ def csv_text(report: Report) -> str:
     return buf.getvalue()
 
 
+@contextmanager
+def written_whole(path: Path) -> Iterator[Path]:
+    """Write an export through a ``.part`` file beside ``path``: the body writes the file it is
+    given, which then replaces ``path``. Whatever fails, writing or the final rename, the
+    ``.part`` file is removed, so a failed export leaves nothing behind; a failed rename is
+    said in one line (the reader of a half-saved report deserves to know)."""
+    tmp = path.with_name(path.name + ".part")
+    try:
+        yield tmp
+        try:
+            os.replace(tmp, path)
+        except OSError as exc:
+            raise StorageError(f"Could not save {path.name} in {path.parent}: {exc.strerror or exc}; "
+                               "the unfinished file was removed.") from exc
+    except BaseException:
+        try:
+            tmp.unlink(missing_ok=True)
+        except OSError:
+            pass  # the folder went away or refuses: nothing of ours can be left in it then
+        raise
+
+
 def to_csv(report: Report, path: Path) -> Path:
     """Write one report to a CSV file (UTF-8 with BOM so Excel reads the accents)."""
     path = Path(path)
-    tmp = path.with_name(path.name + ".part")
-    with open(tmp, "w", encoding="utf-8-sig", newline="") as out:
+    with written_whole(path) as tmp, open(tmp, "w", encoding="utf-8-sig", newline="") as out:
         write_csv(report, out)
-    os.replace(tmp, path)
     return path
 
 
@@ -149,7 +171,6 @@ def to_xlsx(reports: Sequence[Report], path: Path) -> Path:
             for j, note in enumerate((table.title, *table.notes, *report.notes)):
                 ws.cell(row=note_row + j, column=1, value=note).font = Font(italic=True, color="555555")
     path = Path(path)
-    tmp = path.with_name(path.name + ".part")
-    wb.save(tmp)
-    os.replace(tmp, path)
+    with written_whole(path) as tmp:
+        wb.save(tmp)
     return path

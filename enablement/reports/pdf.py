@@ -3,7 +3,6 @@ per report with its charts, its tables (first rows) and its definitions."""
 
 from __future__ import annotations
 
-import os
 from datetime import date
 from pathlib import Path
 from typing import Any, Sequence
@@ -18,7 +17,7 @@ from reportlab.platypus import (KeepTogether, PageBreak, Paragraph, SimpleDocTem
 
 from enablement.reports import charts
 from enablement.reports.base import Report
-from enablement.reports.export import cell_text, percent
+from enablement.reports.export import cell_text, percent, written_whole
 from enablement.reports.trends import TrendsReport
 from enablement.reports.used import UsedVsIgnoredReport
 from enablement.reports.value import HoursSavedReport
@@ -170,7 +169,6 @@ def to_pdf(reports: Sequence[Report], path: Path) -> Path:
     if not reports:
         raise ValueError("no reports to write")
     path = Path(path)
-    tmp = path.with_name(path.name + ".part")
     today: date = reports[0].today
 
     def footer(canvas: Any, doc: Any) -> None:
@@ -181,6 +179,12 @@ def to_pdf(reports: Sequence[Report], path: Path) -> Path:
         canvas.drawRightString(PAGE[0] - MARGIN, 8 * mm, f"page {doc.page}")
         canvas.restoreState()
 
+    with written_whole(path) as tmp:
+        _build(reports, tmp, footer)
+    return path
+
+
+def _build(reports: Sequence[Report], tmp: Path, footer: Any) -> None:
     doc = SimpleDocTemplate(str(tmp), pagesize=PAGE, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
                             bottomMargin=MARGIN, title="Sales content report", author="Enablement")
     flow = _title_page(reports)
@@ -188,5 +192,3 @@ def to_pdf(reports: Sequence[Report], path: Path) -> Path:
         flow += _section(report)
     flow.pop()  # no blank page at the end
     doc.build(flow, onFirstPage=footer, onLaterPages=footer)
-    os.replace(tmp, path)
-    return path
