@@ -133,7 +133,7 @@ def exp_usage(cache: Path, n: int, events: int) -> dict[str, Any]:
     out["sayt"] = _measure(library, queries["sayt"])
     out["single"] = _measure(library, queries["single"])
     # A rep logs a use (as the app does when a piece is opened); the next search pays for it.
-    from enablement.services.usage import UseRecord
+    from enablement.models.dto import UseRecord
 
     rep = library.users.actor("Rita Rep")
     after_use = []

@@ -34,3 +34,24 @@ def test_ci_runs_exactly_the_readme_test_command() -> None:
     assert "enablement-app" in commands[0] and "pytest" in commands[1]
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
     assert commands[1] in [line.strip() for line in ci]
+
+
+def test_data_shapes_are_imported_from_models_never_through_a_service() -> None:
+    """DTOs live in enablement/models; a service module that happens to import one is not a
+    second place to get it from (no re-exports), so moving code never breaks an importer."""
+    import ast
+
+    import enablement.models.dto as dto
+    import enablement.models.journey as journey
+
+    shapes = {name for module in (dto, journey) for name, value in vars(module).items()
+              if isinstance(value, type) and value.__module__ == module.__name__}
+    found = []
+    for folder in ("enablement", "ui", "tests", "bench", "scripts"):
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            for node in ast.walk(tree):
+                if (isinstance(node, ast.ImportFrom) and (node.module or "").startswith("enablement.services")):
+                    found += [f"{path.relative_to(ROOT)}: {a.name} from {node.module}" for a in node.names
+                              if a.name in shapes]
+    assert not found, "import these from enablement.models:\n" + "\n".join(found)

@@ -10,7 +10,7 @@ from sqlmodel import select
 from enablement.errors import InvalidInput
 from enablement.models.tables import Blob, Piece
 from enablement.services.library import Library
-from enablement.services.maintenance import restore_backup
+from enablement.services.restore import restore_backup
 from enablement.storage.engine import write_session
 from tests.filemaker_docs import make_pdf
 

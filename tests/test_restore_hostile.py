@@ -20,7 +20,7 @@ from enablement.config import ImportLimits, Settings
 from enablement.errors import InvalidInput, LibraryError, StorageError
 from enablement.services import restore as restore_module
 from enablement.services.library import Library
-from enablement.services.maintenance import restore_backup
+from enablement.services.restore import restore_backup
 from enablement.services.restore import FILE_MISSING
 from tests.filemaker_docs import make_pdf
 

@@ -7,9 +7,9 @@ from datetime import date
 from typing import Literal
 
 from enablement.errors import InvalidInput
+from enablement.models.dto import TagSelection
 from enablement.models.vocab import FACETS
 from enablement.services.library import Library
-from enablement.services.pieces import TagSelection
 from enablement.services.taxonomy import resolve_tag
 
 FACET_FLAGS = (("persona", "--persona"), ("industry", "--industry"), ("product", "--product"),

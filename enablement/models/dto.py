@@ -328,3 +328,25 @@ class PageImages:
     page_count: int
     pages: tuple[PageImage, ...] = ()
     problem: str = ""
+
+
+@dataclass(frozen=True)
+class FacetCount:
+    """One value of a search facet and how many results carry it."""
+
+    dimension: str
+    key: str
+    label: str
+    count: int
+    id: int | None  # taxonomy id (stage, gate, facet value); None for status/type/none
+
+
+@dataclass(frozen=True)
+class TagSuggestion:
+    """A tag proposed for a piece, with how sure and why (from similar pieces)."""
+
+    dimension: str
+    id: int
+    label: str
+    score: float
+    reason: str

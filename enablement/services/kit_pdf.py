@@ -6,13 +6,9 @@ from __future__ import annotations
 import io
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from enablement.display import count
-from enablement.models.dto import TaxonomyInfo
-
-if TYPE_CHECKING:
-    from enablement.services.kits import KitInfo
+from enablement.models.dto import KitInfo, TaxonomyInfo
 
 
 SUMMARY_CHARS = 260

@@ -25,8 +25,7 @@ from enablement.models.dto import Actor, CheckProblem, CheckReport
 from enablement.models.tables import Blob, Piece, PieceVersion
 from enablement.models.vocab import Role
 from enablement.services.context import LibraryContext
-from enablement.services.restore import (BACKUP_FORMAT, LIBRARY_WIDE_SETTINGS, MissingFile,  # noqa: F401
-                                         RestoreReport, restore_backup)
+from enablement.services.restore import BACKUP_FORMAT, LIBRARY_WIDE_SETTINGS
 from enablement.storage.engine import is_sqlite
 from enablement.storage.migrate import backup_sqlite, current_revision, head_revision
 

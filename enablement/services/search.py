@@ -14,7 +14,7 @@ import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Sequence
 
-from enablement.models.dto import Actor, PieceSummary, TaxonomyInfo
+from enablement.models.dto import Actor, FacetCount, PieceSummary, TagSuggestion, TaxonomyInfo
 from enablement.models.tables import stored_id
 from enablement.models.vocab import Role
 from enablement.search.documents import (NONE_KEY, IndexDoc, SearchRequest, SearchResults, SimilarDoc,
@@ -364,15 +364,6 @@ class SearchIndex:
 
 
 @dataclass(frozen=True)
-class FacetCount:
-    dimension: str
-    key: str
-    label: str
-    count: int
-    id: int | None  # taxonomy id (stage, gate, facet value); None for status/type/none
-
-
-@dataclass(frozen=True)
 class SearchOutcome:
     """What the UI shows for a search: the page of pieces, their hits and the facet counts."""
 
@@ -380,15 +371,6 @@ class SearchOutcome:
     pieces: tuple[PieceSummary, ...]
     facets: tuple[FacetCount, ...]
     search_id: str | None
-
-
-@dataclass(frozen=True)
-class TagSuggestion:
-    dimension: str
-    id: int
-    label: str
-    score: float
-    reason: str
 
 
 class SearchService:
@@ -525,4 +507,4 @@ def _filters_text(filters: Mapping[str, Iterable[str]] | None) -> str:
     return " ".join(f"{k}:{','.join(sorted(v))}" for k, v in sorted(filters.items()) if v)
 
 
-__all__ = ["SearchIndex", "SearchService", "SearchOutcome", "FacetCount", "TagSuggestion", "IndexBusy"]
+__all__ = ["SearchIndex", "SearchService", "SearchOutcome"]

@@ -19,7 +19,7 @@ from typing import Iterator
 import pytest
 
 from enablement.errors import FileNotHere, Offline
-from enablement.services.usage import UseRecord
+from enablement.models.dto import UseRecord
 from enablement.team.blobs import CHUNK_BYTES, ServerBlobCache
 from enablement.team.library import open_team_library
 from tests.conftest import make_ready, settings_for_tests

@@ -17,7 +17,7 @@ from typing import Iterator
 import psycopg
 import pytest
 
-from enablement.services.usage import UseRecord
+from enablement.models.dto import UseRecord
 from enablement.team.library import open_team_library
 from enablement.team.sync import FAULT_ENV
 from tests.conftest import make_ready, settings_for_tests

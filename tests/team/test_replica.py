@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import create_engine
 
 from enablement.services.journey import journey_map
-from enablement.services.usage import UseRecord
+from enablement.models.dto import UseRecord
 from enablement.team.connection import ServerUnreachable
 from enablement.team.library import open_team_library
 from enablement.team.sync import prune_change_log

@@ -14,10 +14,8 @@ import psycopg
 import pytest
 
 from enablement.errors import PermissionDenied
-from enablement.models.dto import Actor
-from enablement.services.pieces import TagSelection
+from enablement.models.dto import Actor, TagSelection, UseRecord
 from enablement.services.reports_service import REPORTS
-from enablement.services.usage import UseRecord
 from enablement.team.library import open_team_library
 from tests.conftest import make_ready, settings_for_tests
 from tests.filemaker_docs import make_pdf

@@ -8,7 +8,7 @@ from typing import Iterable
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
 
-from enablement.services.search import FacetCount
+from enablement.models.dto import FacetCount
 
 DIMENSIONS: tuple[tuple[str, str], ...] = (
     ("stage", "Buyer stage"), ("gate", "Decision gate"), ("persona", "Persona"), ("industry", "Industry"),

@@ -65,7 +65,7 @@ def cmd_backup(args: argparse.Namespace, lib: Library, actor: Actor) -> int:
 
 
 def cmd_restore(args: argparse.Namespace, root: Path) -> int:
-    from enablement.services.maintenance import restore_backup
+    from enablement.services.restore import restore_backup
 
     report = restore_backup(args.archive, root, force=args.force)
     with Library.open(root) as lib:

@@ -7,9 +7,9 @@ from typing import Any
 
 from enablement.cli.arguments import optional_tag
 from enablement.cli.registry import Registry
-from enablement.models.dto import Actor
+from enablement.models.dto import Actor, UseRecord
 from enablement.services.library import Library
-from enablement.services.usage import KINDS, UseRecord
+from enablement.services.usage import KINDS
 
 ORDER = 70
 
