@@ -18,16 +18,14 @@ import zipfile
 from datetime import datetime, timezone
 from pathlib import Path
 
-from sqlmodel import select
-
 from enablement.errors import InvalidInput, PermissionDenied, StorageError
 from enablement.models.dto import Actor, CheckProblem, CheckReport
-from enablement.models.tables import Blob, Piece, PieceVersion
 from enablement.models.vocab import Role
 from enablement.services.context import LibraryContext
 from enablement.services.restore import BACKUP_FORMAT, LIBRARY_WIDE_SETTINGS
 from enablement.storage.engine import is_sqlite
-from enablement.storage.migrate import backup_sqlite, current_revision, head_revision
+from enablement.storage import maintenance_repo
+from enablement.storage.migrate import head_revision
 
 
 class MaintenanceService:
@@ -38,21 +36,14 @@ class MaintenanceService:
         """Every invariant, as problems (inconsistencies) and facts (counts, collectables)."""
         problems: list[CheckProblem] = []
         facts: dict[str, object] = {}
-        head, current = head_revision(), current_revision(self.ctx.engine)
+        head, current = head_revision(), maintenance_repo.schema_revision(self.ctx.engine)
         facts["schema"] = current
         if current != head:
             problems.append(CheckProblem("schema", f"schema is at {current}, expected {head}"))
-        if is_sqlite(self.ctx.engine):
-            with self.ctx.engine.connect() as conn:
-                result = conn.exec_driver_sql("PRAGMA quick_check").scalar()
-                if result != "ok":
-                    problems.append(CheckProblem("database", f"SQLite quick_check: {result}"))
-                for row in conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall():
-                    problems.append(CheckProblem("database", f"broken reference in {row[0]} row {row[1]} → {row[2]}"))
+        problems += [CheckProblem("database", text) for text in maintenance_repo.database_problems(self.ctx.engine)]
         with self.ctx.read() as s:
-            blobs = {b.sha256: b for b in s.exec(select(Blob))}
-            versions = list(s.exec(select(PieceVersion)))
-            pieces = list(s.exec(select(Piece)))
+            rows = maintenance_repo.catalog_rows(s)
+        blobs, versions, pieces = rows.blobs, rows.versions, rows.pieces
         by_id = {v.id: v for v in versions}
         used = set()
         for v in versions:
@@ -99,14 +90,9 @@ class MaintenanceService:
             raise PermissionDenied("Only an admin may remove unused files.")
         removed = {"blob_files": 0, "blob_rows": 0, "temp_files": 0}
         with self.ctx.write() as w:
-            s = w.session
-            used = {v for v in s.exec(select(PieceVersion.blob_sha256)) if v}
-            for blob in s.exec(select(Blob)):
-                if blob.sha256 not in used:
-                    s.delete(blob)
-                    removed["blob_rows"] += 1
+            removed["blob_rows"] = maintenance_repo.delete_unused_blob_rows(w.session)
         with self.ctx.read() as s:
-            known = set(s.exec(select(Blob.sha256)))
+            known = maintenance_repo.blob_hashes(s)
         for sha in set(self.ctx.blobs.all_hashes()) - known:
             self.ctx.blobs.remove(sha)
             removed["blob_files"] += 1
@@ -147,7 +133,7 @@ class MaintenanceService:
 
     def _write_backup(self, partial: Path) -> None:
         with tempfile.TemporaryDirectory(dir=self.ctx.paths.tmp) as tmp:
-            db_copy = backup_sqlite(self.ctx.engine, Path(tmp) / "library.db")
+            db_copy = maintenance_repo.copy_database(self.ctx.engine, Path(tmp) / "library.db")
             with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as zf:
                 zf.writestr("FORMAT", BACKUP_FORMAT)
                 zf.write(db_copy, "library.db")

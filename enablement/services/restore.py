@@ -20,7 +20,6 @@ import math
 import os
 import re
 import shutil
-import sqlite3
 import tempfile
 import zipfile
 import zlib
@@ -30,6 +29,7 @@ from pathlib import Path
 
 from enablement.config import ImportLimits, Settings
 from enablement.errors import InvalidInput, LibraryError, StorageError
+from enablement.storage import backup_repo
 
 BACKUP_FORMAT = "enablement-backup-1"
 FILE_MISSING = "file missing (not in the backup)"
@@ -202,7 +202,7 @@ def _restore_into(zf: zipfile.ZipFile, members: dict[str, zipfile.ZipInfo], arch
             raise LibraryError(f"The backup's file {sha[:12]}… is damaged (its hash differs); nothing was restored.")
     missing = _mark_missing(db_path, [sha for sha in blobs if sha not in present])
     taken, ignored = _merge_settings(zf, members.get("settings.json"), root, staging)
-    pieces = _count_pieces(db_path)
+    pieces = backup_repo.count_pieces(db_path)
     return RestoreReport(root, pieces, len(blobs) - len({m.sha256 for m in missing}), taken, ignored, missing)
 
 
@@ -224,22 +224,7 @@ def _copy_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path) -> st
 def _check_database(db_path: Path) -> dict[str, int]:
     """Integrity and schema version of the staged database; its blob rows (hash → size)."""
 
-    try:
-        con = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
-    except sqlite3.Error as exc:
-        raise LibraryError(f"The backup's database cannot be opened ({_short(exc)}); nothing was restored.") from exc
-    try:
-        if con.execute("PRAGMA integrity_check(1)").fetchone()[0] != "ok":
-            raise LibraryError("The backup's database is damaged; nothing was restored.")
-        try:
-            versions = [row[0] for row in con.execute("SELECT version_num FROM alembic_version")]
-            rows = con.execute("SELECT sha256, size FROM blobs").fetchall()
-        except sqlite3.Error as exc:
-            raise LibraryError("The backup's database is not an Enablement library; nothing was restored.") from exc
-    except sqlite3.DatabaseError as exc:
-        raise LibraryError(f"The backup's database is damaged ({_short(exc)}); nothing was restored.") from exc
-    finally:
-        con.close()
+    versions, rows = backup_repo.read_staged_database(db_path)
     if len(versions) != 1:
         raise LibraryError("The backup's database has no schema version; nothing was restored.")
     if not _is_known_revision(str(versions[0])):
@@ -270,20 +255,8 @@ def _mark_missing(db_path: Path, shas: list[str]) -> tuple[MissingFile, ...]:
     """Mark each version whose file is absent as "file missing"; list the pieces."""
     if not shas:
         return ()
-    missing: list[MissingFile] = []
-    con = sqlite3.connect(db_path)
-    try:
-        with con:
-            for sha in shas:
-                rows = con.execute("SELECT v.id, p.id, p.title FROM piece_versions v JOIN pieces p "
-                                   "ON p.id = v.piece_id WHERE v.blob_sha256 = ?", (sha,)).fetchall()
-                for version_id, piece_id, title in rows:
-                    con.execute("UPDATE piece_versions SET outcome_detail = substr(? || "
-                                "CASE WHEN outcome_detail = '' THEN '' ELSE '; ' || outcome_detail END, 1, 500) "
-                                "WHERE id = ?", (FILE_MISSING, version_id))
-                    missing.append(MissingFile(int(piece_id), str(title), sha))
-    finally:
-        con.close()
+    missing = [MissingFile(piece_id, title, sha)
+               for piece_id, title, sha in backup_repo.mark_versions_missing(db_path, shas, FILE_MISSING)]
     return tuple(sorted(set(missing), key=lambda m: m.piece_id))
 
 
@@ -309,16 +282,6 @@ def _merge_settings(zf: zipfile.ZipFile, info: zipfile.ZipInfo | None, root: Pat
     known = {f.name for f in fields(Settings)}
     Settings(**{**{f: getattr(base, f) for f in known}, **taken}).save(staging / "settings.json")
     return tuple(sorted(taken)), tuple(ignored)
-
-
-def _count_pieces(db_path: Path) -> int:
-    con = sqlite3.connect(db_path)
-    try:
-        return int(con.execute("SELECT count(*) FROM pieces WHERE status != 'purged'").fetchone()[0])
-    except sqlite3.Error:
-        return 0
-    finally:
-        con.close()
 
 
 def _swap_in(staging: Path, root: Path) -> None:
