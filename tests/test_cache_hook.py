@@ -139,6 +139,26 @@ def _kit_reorder(lib: Library) -> Done[Any]:
     return lib.kits.reorder(admin(lib), kit, [second, first])
 
 
+def _search_opened(lib: Library, via_search: bool) -> Done[Any]:
+    search_id = lib.usage.log_search(admin(lib), "security overview", "", 1, []).value
+    piece = new_link(lib, "Opened from a search")
+    return lib.search.opened(search_id, piece) if via_search else lib.usage.search_opened(search_id, piece)
+
+
+def _collect_garbage(lib: Library, tmp: Path) -> Done[Any]:
+    """A stored file no row names (an import killed between the file and its rows)."""
+    import hashlib
+
+    data = f"orphan {tmp}".encode()
+    sha = hashlib.sha256(data).hexdigest()
+    path = lib.ctx.blobs.path_for(sha)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    done = lib.maintenance.collect_garbage(admin(lib))
+    assert sha in done.changes.gone_blobs and not path.exists()
+    return done
+
+
 Case = Callable[[Library, Path], Done[Any]]
 
 CASES: dict[str, Case] = {
@@ -215,14 +235,20 @@ CASES: dict[str, Case] = {
     "settings.set_search_engine": lambda lib, tmp: lib.settings.set_search_engine(admin(lib), "whoosh"),
     "settings.set_publish_requires": lambda lib, tmp: lib.settings.set_publish_requires(
         admin(lib), lib.settings.get().publish_requires),
+    "users.ensure": lambda lib, tmp: lib.users.ensure(f"Ensured {abs(hash(tmp))}", "rep"),
+    "usage.log_search": lambda lib, tmp: lib.usage.log_search(admin(lib), "data residency", "", 0, []),
+    "usage.search_opened": lambda lib, tmp: _search_opened(lib, via_search=False),
+    "search.opened": lambda lib, tmp: _search_opened(lib, via_search=True),
+    "maintenance.collect_garbage": _collect_garbage,
+    "library.set_meta": lambda lib, tmp: lib.set_meta("welcome_seen", "true"),
 }
 
 
 def mutating_methods(lib: Library) -> set[str]:
     """Every public service method that returns ``Done`` (a changing call)."""
     names = set()
-    for attr in SERVICES:
-        service = getattr(lib, attr)
+    for attr in (*SERVICES, "library"):
+        service = lib if attr == "library" else getattr(lib, attr)
         for name, member in inspect.getmembers(type(service), inspect.isfunction):
             if name.startswith("_"):
                 continue

@@ -61,7 +61,7 @@ def test_orphans_are_collectable_not_problems(filled: Library, actors, tmp_path)
     report = filled.maintenance.check()
     assert report.ok
     assert report.facts["collectable_blob_files"] == 1 and report.facts["leftover_temp_files"] == 1
-    removed = filled.maintenance.collect_garbage(actors["admin"])
+    removed = filled.maintenance.collect_garbage(actors["admin"]).value
     assert removed == {"blob_files": 1, "blob_rows": 0, "temp_files": 1}
     assert not filled.ctx.blobs.exists(orphan.sha256)
     assert filled.maintenance.check().facts["collectable_blob_files"] == 0

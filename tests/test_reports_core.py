@@ -115,7 +115,7 @@ def build_world(root: Path, database_url: str | None = None) -> tuple[Library, d
     for user, piece, kind, when, helpful in USES:
         lib.usage.record(actors[user], UseRecord(kind, piece, occurred_at=at(when), helpful=helpful))
     for user, query, count, shown, opened, when in SEARCHES:
-        sid = lib.usage.log_search(actors[user], query, "", count, shown, occurred_at=at(when))
+        sid = lib.usage.log_search(actors[user], query, "", count, shown, occurred_at=at(when)).value
         if opened:
             lib.usage.search_opened(sid, opened)
     requests = [  # requester, title, stage, gate, created, status, resolved

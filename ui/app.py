@@ -189,7 +189,7 @@ class Startup:
         library = self.library
 
         def ensure_and_identify() -> UserContext:
-            library.users.ensure(name, role)
+            library.users.ensure(name, role)  # no window is open yet to hear of the new user
             return library.as_user(LocalUser(name))
 
         self.runner.write(ensure_and_identify, self._show, self._fatal)

@@ -18,6 +18,7 @@ class Changes:
     users: bool = False
     index: bool = False
     settings: bool = False
+    searches: bool = False  # searches logged or their opened result noted (the search-gap report)
     piece_ids: frozenset[int] = frozenset()
     # Each use recorded, as (piece id or None, kind), so the popularity cache can count it
     # instead of recounting every event. ``usage`` without ``uses``: recount.
@@ -36,6 +37,7 @@ class Changes:
             users=self.users or other.users,
             index=self.index or other.index,
             settings=self.settings or other.settings,
+            searches=self.searches or other.searches,
             piece_ids=self.piece_ids | other.piece_ids,
             uses=self.uses + other.uses,
             gone_blobs=self.gone_blobs | other.gone_blobs,

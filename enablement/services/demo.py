@@ -85,12 +85,12 @@ def create_demo_library(root: Path, progress: Progress | None = None, settings: 
 def _fill(library: Library, progress: Progress, today: date, flush: Callable[[], None]) -> None:
     entries = load_manifest()
     users = library.users
-    admin = users.ensure(*ADMIN, is_demo=True)
+    admin = users.ensure(*ADMIN, is_demo=True).value
     admin_actor = Actor(admin.id, admin.name, admin.role)
     owners = sorted({e.raw.get("owner", "") for e in entries} - {""})
-    marketers = [users.ensure(name, Role.MARKETING, "Marketing", is_demo=True) for name in owners]
-    manager = users.ensure(*MANAGER, is_demo=True)
-    reps = [users.ensure(name, Role.REP, team, is_demo=True) for name, team in REPS]
+    marketers = [users.ensure(name, Role.MARKETING, "Marketing", is_demo=True).value for name in owners]
+    manager = users.ensure(*MANAGER, is_demo=True).value
+    reps = [users.ensure(name, Role.REP, team, is_demo=True).value for name, team in REPS]
     taxonomy = library.ctx.taxonomy()
     total = len(entries) + 3
     step = 0

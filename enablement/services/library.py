@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 
 from enablement.config import LibraryPaths, Settings
 from enablement.errors import LibraryError, StorageError
+from enablement.models.changes import Changes
+from enablement.models.dto import Done
 from enablement.models.tables import LibraryMeta
 from enablement.services.context import LibraryContext
 from enablement.services.identity import IdentityProvider, UserContext
@@ -147,14 +149,17 @@ class Library:
             row = s.get(LibraryMeta, key)
             return row.value if row else default
 
-    def set_meta(self, key: str, value: str) -> None:
+    def set_meta(self, key: str, value: str) -> Done[None]:
+        """Set a library-wide fact (the demo flag...): reported as a settings change."""
         with self.ctx.write() as w:
+            w.record(Changes(settings=True))
             s = w.session
             row = s.get(LibraryMeta, key)
             if row is None:
                 w.session.add(LibraryMeta(key=key, value=value))
             else:
                 row.value = value
+        return Done(None, w.changes)
 
     @property
     def is_demo(self) -> bool:

@@ -19,7 +19,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from enablement.errors import InvalidInput, PermissionDenied, StorageError
-from enablement.models.dto import Actor, CheckProblem, CheckReport
+from enablement.models.changes import Changes
+from enablement.models.dto import Actor, CheckProblem, CheckReport, Done
 from enablement.models.vocab import Role
 from enablement.services.context import LibraryContext
 from enablement.services.restore import BACKUP_FORMAT, LIBRARY_WIDE_SETTINGS
@@ -84,22 +85,26 @@ class MaintenanceService:
             facts["index"] = self.ctx.index.check()
         return CheckReport(tuple(problems), facts)
 
-    def collect_garbage(self, actor: Actor) -> dict[str, int]:
-        """Remove blobs no version uses and temp files left by interrupted imports."""
+    def collect_garbage(self, actor: Actor) -> Done[dict[str, int]]:
+        """Remove blobs no version uses and temp files left by interrupted imports; the
+        change-set names the files that went (``gone_blobs``)."""
         if actor.role != Role.ADMIN:
             raise PermissionDenied("Only an admin may remove unused files.")
         removed = {"blob_files": 0, "blob_rows": 0, "temp_files": 0}
         with self.ctx.write() as w:
-            removed["blob_rows"] = maintenance_repo.delete_unused_blob_rows(w.session)
+            rows = maintenance_repo.delete_unused_blob_rows(w.session)
+            removed["blob_rows"] = len(rows)
+            w.record(Changes(gone_blobs=frozenset(rows)))
         with self.ctx.read() as s:
             known = maintenance_repo.blob_hashes(s)
-        for sha in set(self.ctx.blobs.all_hashes()) - known:
+        files = set(self.ctx.blobs.all_hashes()) - known
+        for sha in files:
             self.ctx.blobs.remove(sha)
             removed["blob_files"] += 1
         for tmp in self.ctx.blobs.leftover_temp_files():
             tmp.unlink(missing_ok=True)
             removed["temp_files"] += 1
-        return removed
+        return Done(removed, w.changes | Changes(gone_blobs=frozenset(files)))
 
     def backup(self, target: Path) -> Path:
         """A zip holding a consistent copy of the database and every blob (the index is

@@ -14,7 +14,7 @@ import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Sequence
 
-from enablement.models.dto import Actor, FacetCount, PieceSummary, TagSuggestion, TaxonomyInfo
+from enablement.models.dto import Actor, Done, FacetCount, PieceSummary, TagSuggestion, TaxonomyInfo
 from enablement.models.tables import stored_id
 from enablement.models.vocab import Role
 from enablement.search.documents import (NONE_KEY, IndexDoc, SearchRequest, SearchResults, SimilarDoc,
@@ -403,7 +403,7 @@ class SearchService:
         search_id = None
         if log_search and text.strip():
             search_id = self.usage.log_search(actor, text.strip(), _filters_text(filters), results.total,
-                                              [p.id for p in pieces])
+                                              [p.id for p in pieces]).value
         return SearchOutcome(results, pieces, self._facet_counts(results), search_id)
 
     def _facet_counts(self, results: SearchResults) -> tuple[FacetCount, ...]:
@@ -497,8 +497,9 @@ class SearchService:
             self.ctx.settings = settings
         return self.index.rebuild(progress, processes=processes, engine=engine)
 
-    def opened(self, search_id: str, piece_id: int) -> None:
-        self.usage.search_opened(search_id, piece_id)
+    def opened(self, search_id: str, piece_id: int) -> Done[None]:
+        """The result a search led to (see ``UsageService.search_opened``)."""
+        return self.usage.search_opened(search_id, piece_id)
 
 
 def _filters_text(filters: Mapping[str, Iterable[str]] | None) -> str:

@@ -22,6 +22,7 @@ from enablement.storage import usage_repo, users_repo
 from enablement.storage.source import retrying
 
 KINDS = tuple(k.value for k in UsageKind)
+SEARCHES_CHANGED = Changes(searches=True)
 
 
 class UsageService:
@@ -93,21 +94,24 @@ class UsageService:
 
     def log_search(self, actor: Actor, query: str, filters: str, result_count: int,
                    shown_piece_ids: list[int], search_id: str | None = None,
-                   occurred_at: datetime | None = None, is_demo: bool = False) -> str:
-        """Record a search (the raw data of the search-gap report); returns its id."""
+                   occurred_at: datetime | None = None, is_demo: bool = False) -> Done[str]:
+        """Record a search (the raw data of the search-gap report); its id."""
         search_id = search_id or str(uuid.uuid4())
         with self.ctx.queue() as w:
             s = w.session
             if s.get(SearchLog, search_id) is None:
+                w.record(SEARCHES_CHANGED)
                 s.add(SearchLog(id=search_id, user_id=actor.user_id, query=query[:500], filters=filters[:1000],
                                 result_count=result_count, shown_piece_ids=",".join(map(str, shown_piece_ids[:50])),
                                 occurred_at=occurred_at or utcnow(), is_demo=is_demo))
-        return search_id
+        return Done(search_id, w.changes)
 
-    def search_opened(self, search_id: str, piece_id: int) -> None:
+    def search_opened(self, search_id: str, piece_id: int) -> Done[None]:
         """Note which result a search led to (the first opened result is kept)."""
         with self.ctx.queue() as w:
             s = w.session
             row = s.get(SearchLog, search_id)
             if row is not None and row.opened_piece_id is None:
+                w.record(SEARCHES_CHANGED)
                 row.opened_piece_id = piece_id
+        return Done(None, w.changes)

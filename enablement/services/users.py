@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from enablement.errors import Conflict, InvalidInput, NotFound
-from enablement.models.changes import Changes
+from enablement.models.changes import NO_CHANGES, Changes
 from enablement.models.dto import Actor, Done, UserInfo
 from enablement.models.tables import User, stored_id
 from enablement.models.vocab import Role
@@ -90,19 +90,21 @@ class UserService:
             info = _info(user)
         return Done(info, USERS_CHANGED)
 
-    def ensure(self, name: str, role: str, team: str = "", is_demo: bool = False) -> UserInfo:
-        """The user called ``name``, created with ``role`` if missing (start-up and demo)."""
+    def ensure(self, name: str, role: str, team: str = "", is_demo: bool = False) -> Done[UserInfo]:
+        """The user called ``name``, created with ``role`` if missing (start-up and demo);
+        the change-set is empty when the user was already there."""
         name = _checked(name, role)
         existing = self.find(name)
         if existing is not None:
-            return existing
+            return Done(existing, NO_CHANGES)
         with self.ctx.write() as w:
             s = w.session
             w.record(USERS_CHANGED)
             user = User(name=name, role=role, team=team, is_demo=is_demo)
             s.add(user)
             s.flush()
-            return _info(user)
+            made = _info(user)
+        return Done(made, w.changes)
 
     def set_role(self, actor: Actor, user_id: int, role: str) -> Done[None]:
         require(actor, Permission.MANAGE_USERS)

@@ -48,13 +48,13 @@ def catalog_rows(session: Session) -> CatalogRows:
                        list(session.exec(select(PieceVersion))), list(session.exec(select(Piece))))
 
 
-def delete_unused_blob_rows(session: Session) -> int:
-    """Remove the blob rows no version names; how many."""
+def delete_unused_blob_rows(session: Session) -> list[str]:
+    """Remove the blob rows no version names; their hashes."""
     used = select(PieceVersion.blob_sha256).where(col(PieceVersion.blob_sha256).is_not(None))
     unused = list(session.exec(select(Blob).where(col(Blob.sha256).not_in(used))))
     for blob in unused:
         session.delete(blob)
-    return len(unused)
+    return [blob.sha256 for blob in unused]
 
 
 def blob_hashes(session: Session) -> set[str]:

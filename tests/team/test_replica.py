@@ -158,7 +158,7 @@ def test_every_kind_of_queued_entry_is_stored_once_however_often_it_is_sent(serv
     lib, rita = open_as(server, "Rita Rep", tmp_path / "laptop", with_index=False)
     try:
         use = lib.usage.record(rita, UseRecord(kind="sent", piece_id=pid, account="Echidna Ltd"))
-        search_id = lib.usage.log_search(rita, "echidna", "", 1, [pid])
+        search_id = lib.usage.log_search(rita, "echidna", "", 1, [pid]).value
         lib.usage.search_opened(search_id, pid)
         lib.requests.create(rita, "Echidna pricing sheet")
         with lib.replica.engine.connect() as conn:

@@ -29,7 +29,7 @@ def actor(library: Library, role: str) -> Actor:
     found = next((u for u in users if u.role == role), None)
     if found is None:
         found = (library.users.create(None, f"Test {role.title()}", role).value if not users
-                 else library.users.ensure(f"Test {role.title()}", role))
+                 else library.users.ensure(f"Test {role.title()}", role).value)
     return library.users.actor_for(found)
 
 

@@ -76,4 +76,4 @@ def test_no_service_path_adds_a_nameless_user(library):
             library.users.ensure(name, "rep")
         with pytest.raises(InvalidInput, match="A user needs a name"):
             library.users.create(library.users.default_actor(), name, "rep")
-    assert library.users.ensure("  Dana   New ", "rep").name == "Dana New"
+    assert library.users.ensure("  Dana   New ", "rep").value.name == "Dana New"

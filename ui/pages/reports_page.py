@@ -326,7 +326,8 @@ class ReportsPage(LazyPage):
         return self.allowed
 
     def apply_changes(self, changes: Changes) -> None:
-        if changes.usage or changes.pieces or changes.requests or changes.taxonomy or changes.users:
+        if (changes.usage or changes.searches or changes.pieces or changes.requests or changes.taxonomy
+                or changes.users):
             if changes.users or changes.taxonomy:
                 self._fill_filters()
             self.mark_stale()

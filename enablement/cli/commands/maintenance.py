@@ -38,7 +38,7 @@ def cmd_check(args: argparse.Namespace, lib: Library, actor: Actor) -> int:
     if args.repair:
         if lib.ctx.index is not None:
             lib.ctx.index.ensure_fresh()
-        removed = lib.maintenance.collect_garbage(actor)
+        removed = lib.maintenance.collect_garbage(actor).value
         print(f"Repaired: index in step; removed {removed['blob_files']} unused files, "
               f"{removed['blob_rows']} unused file rows, {removed['temp_files']} temp files.")
     report = lib.maintenance.check(verify_hashes=not args.quick)
