@@ -350,3 +350,13 @@ class TagSuggestion:
     label: str
     score: float
     reason: str
+
+
+@dataclass(frozen=True)
+class ReviewQueue:
+    """Rep-made pieces waiting for marketing, each with the official published pieces it looks
+    like, and every official published piece (what a submission may be merged into)."""
+
+    waiting: tuple[PieceSummary, ...]
+    lookalikes: Mapping[int, tuple[PieceSummary, ...]]
+    official: tuple[PieceSummary, ...]

@@ -59,7 +59,10 @@ class KitService:
                 infos.append(KitItemInfo(stored_id(item.id), summary, item.position, item.note, tuple(warnings)))
             return KitInfo(stored_id(kit.id), kit.name, kit.owner_id, kit.account, kit.notes, tuple(infos), kit.updated_at)
 
-    def create(self, actor: Actor, name: str, account: str = "", notes: str = "") -> Done[int]:
+    def create(self, actor: Actor, name: str, account: str = "", notes: str = "",
+               piece_ids: Sequence[int] = ()) -> Done[int]:
+        """A new kit of ``actor``'s, holding ``piece_ids`` in that order (one transaction:
+        "new kit with this piece" never leaves an empty kit behind); its id."""
         require(actor, Permission.KITS)
         if not name.strip():
             raise InvalidInput("A kit needs a name.")
@@ -70,6 +73,8 @@ class KitService:
             s.add(kit)
             s.flush()
             kit_id = stored_id(kit.id)
+            for piece_id in dict.fromkeys(piece_ids):
+                self._add_in(s, kit, piece_id)
         return Done(kit_id, KIT_CHANGED)
 
     def update(self, actor: Actor, kit_id: int, *, name: str | None = None, account: str | None = None,
@@ -104,30 +109,39 @@ class KitService:
             s = w.session
             w.record(KIT_CHANGED)
             kit = self._kit(s, actor, kit_id)
-            piece = s.get(Piece, piece_id)
-            if piece is None or piece.status == "purged":
-                raise NotFound(f"No piece with id {piece_id}.")
-            if kits_repo.item(s, kit_id, piece_id) is not None:
-                raise Conflict(f"'{piece.title}' is already in '{kit.name}'.")
-            item = KitItem(kit_id=kit_id, piece_id=piece_id, position=kits_repo.last_position(s, kit_id) + 1,
-                           note=note, version_id_at_add=piece.current_version_id)
-            s.add(item)
-            kit.updated_at = utcnow()
-            s.flush()
-            item_id = stored_id(item.id)
+            item_id = self._add_in(s, kit, piece_id, note)
         return Done(item_id, KIT_CHANGED)
 
     def add_many(self, actor: Actor, kit_id: int, piece_ids: Sequence[int]) -> Done[int]:
-        """Add pieces to the end of a kit in the order given; a piece already in the kit is
-        left where it is (adding it again is not an error). Returns how many were added."""
+        """Add pieces to the end of a kit in the order given, in one transaction; a piece
+        already in the kit is left where it is (adding it again is not an error). Returns
+        how many were added."""
         added = 0
-        for piece_id in piece_ids:
-            try:
-                self.add(actor, kit_id, piece_id)
-            except Conflict:
-                continue
-            added += 1
-        return Done(added, KIT_CHANGED if added else Changes())
+        with self.ctx.write() as w:
+            s = w.session
+            kit = self._kit(s, actor, kit_id)
+            for piece_id in dict.fromkeys(piece_ids):
+                if kits_repo.item(s, kit_id, piece_id) is None:
+                    self._add_in(s, kit, piece_id)
+                    added += 1
+            if added:
+                w.record(KIT_CHANGED)
+        return Done(added, w.changes)
+
+    def _add_in(self, s: Session, kit: Kit, piece_id: int, note: str = "") -> int:
+        """Append ``piece_id`` to ``kit`` in the caller's transaction; the item's id."""
+        kit_id = stored_id(kit.id)
+        piece = s.get(Piece, piece_id)
+        if piece is None or piece.status == "purged":
+            raise NotFound(f"No piece with id {piece_id}.")
+        if kits_repo.item(s, kit_id, piece_id) is not None:
+            raise Conflict(f"'{piece.title}' is already in '{kit.name}'.")
+        item = KitItem(kit_id=kit_id, piece_id=piece_id, position=kits_repo.last_position(s, kit_id) + 1,
+                       note=note, version_id_at_add=piece.current_version_id)
+        s.add(item)
+        kit.updated_at = utcnow()
+        s.flush()
+        return stored_id(item.id)
 
     def remove(self, actor: Actor, kit_id: int, piece_id: int) -> Done[None]:
         with self.ctx.write() as w:

@@ -63,6 +63,12 @@ class PieceService:
             ids = pieces_repo.submission_ids_by(s, user_id)
             return pieces_repo.summaries(s, ids, self.ctx.today())
 
+    def submission_details(self, user_id: int) -> builtins.list[PieceDetail]:
+        """``submissions_by`` with each piece's whole detail (review notes), in one read."""
+        with self.ctx.read() as s:
+            details = [pieces_repo.detail(s, pid, self.ctx.today()) for pid in pieces_repo.submission_ids_by(s, user_id)]
+        return [d for d in details if d is not None and d.summary.status != PURGED]
+
     def version_file(self, piece_id: int, version_id: int | None = None) -> tuple[str, str, str]:
         """(blob path, original name, file type) of the current or a given version."""
         with self.ctx.read() as s:
@@ -83,11 +89,15 @@ class PieceService:
     # --- editing ------------------------------------------------------------------------------
     def update(self, actor: Actor, piece_id: int, *, title: str | None = None,
                description: str | None = None, owner: str | None = None,
-               review_by: date | None | str = "keep", url: str | None = None) -> Done[None]:
-        """Edit metadata. ``review_by`` takes a date, None (clear) or "keep"."""
+               review_by: date | None | str = "keep", url: str | None = None,
+               tags: TagSelection | None = None) -> Done[None]:
+        """Edit metadata, and with ``tags`` replace the tags too, in one transaction (the
+        editor's Save). ``review_by`` takes a date, None (clear) or "keep"."""
         with self.ctx.write() as w:
             s = w.session
             piece = self._editable(s, actor, piece_id)
+            if tags is not None:
+                self.apply_tags_in(s, piece, tags)
             if title is not None:
                 if not title.strip():
                     raise InvalidInput("A piece needs a title.")
@@ -133,8 +143,11 @@ class PieceService:
         return Done(None, w.changes)
 
     def bulk_set_tags(self, actor: Actor, piece_ids: Sequence[int], tags: TagSelection,
-                      add_only: bool = True) -> Done[int]:
-        """Tag many pieces at once. With ``add_only`` the given tags are added to each piece."""
+                      add_only: bool = True, *, owner: str | None = None,
+                      review_by: date | None | str = "keep") -> Done[int]:
+        """Tag many pieces at once, and set their owner and review date when given, in one
+        transaction (the import dialog's Apply). With ``add_only`` the given tags are added
+        to each piece; ``None`` owner and "keep" leave those as they are."""
         with self.ctx.write() as w:
             s = w.session
             for pid in piece_ids:
@@ -143,6 +156,10 @@ class PieceService:
                 if add_only:
                     selection = _merged(self.ctx.taxonomy(), s, pid, tags)
                 self.apply_tags_in(s, piece, selection)
+                if owner is not None:
+                    piece.owner = owner.strip()[:120]
+                if not isinstance(review_by, str):  # a date, or None to clear it; "keep" leaves it
+                    piece.review_by = review_by
                 piece.updated_at = utcnow()
             w.record(piece_changes(*piece_ids))
         return Done(len(piece_ids), w.changes)

@@ -14,9 +14,9 @@ import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Sequence
 
-from enablement.models.dto import Actor, Done, FacetCount, PieceSummary, TagSuggestion, TaxonomyInfo
+from enablement.models.dto import Actor, Done, FacetCount, PieceSummary, ReviewQueue, TagSuggestion, TaxonomyInfo
 from enablement.models.tables import stored_id
-from enablement.models.vocab import Role
+from enablement.models.vocab import Role, Source, Status
 from enablement.search.documents import (NONE_KEY, IndexDoc, SearchRequest, SearchResults, SimilarDoc,
                                          Vocabulary, sort_order)
 from enablement.errors import InvalidInput, StorageError
@@ -436,6 +436,23 @@ class SearchService:
         """Official published pieces that look like this one (for rep-made submissions)."""
         return [p for p in self.more_like_this(piece_id, limit=limit + 5)
                 if p.source == "marketing" and p.status == "published"][:limit]
+
+    def lookalikes_of(self, piece_ids: Sequence[int], limit: int = 3) -> dict[int, list[PieceSummary]]:
+        """``lookalikes`` of each piece (a rep's batch of submissions), in one call."""
+        return {pid: self.lookalikes(pid, limit=limit) for pid in piece_ids}
+
+    def review_queue(self) -> ReviewQueue:
+        """The review queue as marketing sees it: what waits, what each looks like, and the
+        official pieces a submission may be merged into."""
+        waiting = self.pieces.review_queue()
+        official = [p for p in self.pieces.list((Status.PUBLISHED,)) if p.source == Source.MARKETING]
+        return ReviewQueue(tuple(waiting), {p.id: tuple(self.lookalikes(p.id)) for p in waiting}, tuple(official))
+
+    def suggest_tags_for(self, piece_id: int, limit: int = 5) -> list[TagSuggestion]:
+        """``suggest_tags`` for a stored piece, from its title and text."""
+        detail = self.pieces.get(piece_id)
+        return self.suggest_tags(detail.title, detail.text_excerpt or detail.description,
+                                 exclude_piece_id=piece_id, limit=limit)
 
     def suggest_tags(self, title: str, text: str, exclude_piece_id: int | None = None,
                      limit: int = 5) -> list[TagSuggestion]:

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QDateEdit, QDialog,
 
 from enablement.display import count, listed
 from enablement.errors import UserFacingError
-from enablement.models.dto import Actor, Done, ImportSummary, TagSelection
+from enablement.models.dto import Actor, Done, ImportSummary, PieceSummary, TagSelection
 from enablement.models.vocab import Source
 from enablement.models.changes import Changes
 from enablement.services.library import Library
@@ -29,8 +29,8 @@ from ..context import AppContext
 from ..models.import_outcome_model import COL_DETAIL, COL_FILE, COL_OUTCOME, COL_PAGES, ImportOutcomeTableModel
 from ..models.piece_table_model import COL_GATES, COL_STAGES, COL_TITLE, COL_TYPE, PieceTableModel
 from ..models.row_table_model import SortRole
-from ..widgets.piece_editor import SuggestionList, suggestions_for
-from ..text import shown
+from ..widgets.piece_editor import SuggestionList
+from ..widgets.dates import as_date
 from ..widgets.tag_editor import TagEditor
 from ..tasks import TaskHandle
 from ..text import shown
@@ -48,15 +48,6 @@ def summary_line(summary: ImportSummary) -> str:
         if n:
             parts.append(f"{n} {label}")
     return ", ".join(parts) or "No files found."
-
-
-def apply_to(library: Library, actor: Actor, ids: Sequence[int], tags: TagSelection, owner: str | None,
-             review_by: date | None | str) -> Done[None]:
-    """Worker: the tagging page's "Apply": tags, then owner and review date when given."""
-    changes = library.pieces.bulk_set_tags(actor, ids, tags, add_only=len(ids) > 1).changes
-    if owner is not None or review_by != "keep":
-        changes = changes | library.pieces.bulk_update(actor, ids, owner=owner, review_by=review_by).changes
-    return Done(None, changes)
 
 
 def publish_question(plan: PublishPlan) -> str:
@@ -80,10 +71,6 @@ def publish_outcome(plan: PublishPlan) -> str:
                  f"{'lacks' if len(plan.skipped) == 1 else 'lack'} required fields; select "
                  f"{'it' if len(plan.skipped) == 1 else 'them'} to fill them in.")
     return text
-
-
-def lookalikes_for(library: Library, piece_ids: Sequence[int]) -> dict[int, list]:
-    return {pid: library.search.lookalikes(pid) for pid in piece_ids}
 
 
 class ImportDialog(QDialog):
@@ -226,7 +213,7 @@ class ImportDialog(QDialog):
             self.lookalike_label.setText("Sent to marketing for review. You will see what happened under "
                                          "My submissions.")
             self.lookalike_label.setVisible(True)
-            self.app.runner.op(lookalikes_for, self.app.library, ids).success(self._show_lookalikes).failure(
+            self.app.runner.op(self.app.library.search.lookalikes_of, ids).success(self._show_lookalikes).failure(
                 self._no_lookalikes).read()
         self.pages.setCurrentIndex(1)
 
@@ -235,7 +222,7 @@ class ImportDialog(QDialog):
         self.lookalike_label.setText("Sent to marketing for review. (Similar official pieces could not be "
                                      f"looked up: {exc if isinstance(exc, UserFacingError) else 'an error'}.)")
 
-    def _show_lookalikes(self, found: dict) -> None:
+    def _show_lookalikes(self, found: dict[int, list[PieceSummary]]) -> None:
         lines = []
         for pid, similar in found.items():
             if similar:
@@ -366,7 +353,7 @@ class ImportDialog(QDialog):
                                         else "Select pieces on the left (Shift/Ctrl for several) to tag them.")
         if piece is not None:
             self.tag_editor.set_tags(piece.tags)
-            self.app.runner.op(suggestions_for, self.app.library, ids[0]).success(
+            self.app.runner.op(self.app.library.search.suggest_tags_for, ids[0]).success(
                 self.suggestions.set_suggestions).failure(self.suggestions.show_failure).read()
         else:
             self.tag_editor.set_tags(())
@@ -378,9 +365,11 @@ class ImportDialog(QDialog):
             return
         tags = self.tag_editor.selection(only_touched_facets=len(ids) > 1)
         owner = self.owner_edit.text().strip() or None
-        review = self.review_by.date().toPython() if self.has_review.isChecked() else "keep"
-        self.app.undo.run(f"tagging {count(len(ids), 'piece')}", ids, apply_to, self.app.library, self.app.actor,
-                          ids, tags, owner, review, on_done=lambda _none: self.show_tagging())
+        review: date | str = as_date(self.review_by.date()) if self.has_review.isChecked() else "keep"
+        # tags, owner and review date in one service call (one transaction), undoable
+        self.app.undo.run(f"tagging {count(len(ids), 'piece')}", ids, self.app.library.pieces.bulk_set_tags,
+                          self.app.actor, ids, tags, len(ids) > 1, owner=owner, review_by=review,
+                          on_done=lambda _count: self.show_tagging())
 
     def _rule_text(self) -> str:
         from enablement.services.permissions import PUBLISH_FIELDS

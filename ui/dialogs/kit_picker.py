@@ -8,10 +8,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QWidget
 
 from enablement.display import count
-from enablement.models.changes import Changes
-from enablement.models.dto import Actor, Done, KitInfo
+from enablement.models.dto import KitInfo
 from ..text import shown
-from enablement.services.library import Library
 
 NEW_KIT = -1
 
@@ -58,13 +56,3 @@ class KitPickerDialog(QDialog):
         if kit_id == NEW_KIT:
             return None, self.name.text().strip() or "New kit", self.account.text().strip()
         return kit_id, "", ""
-
-
-def add_to_kit(library: Library, actor: Actor, piece_id: int, kit_id: Optional[int], name: str, account: str) -> Done[int]:
-    """Worker: create the kit when asked, then add the piece (one write task); the kit's id."""
-    changes = Changes()
-    if kit_id is None:
-        done = library.kits.create(actor, name, account)
-        kit_id, changes = done.value, done.changes
-    added = library.kits.add(actor, kit_id, piece_id)
-    return Done(kit_id, changes | added.changes)

@@ -2,27 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Mapping, Optional
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout,
                                QHeaderView, QLabel, QLineEdit, QPushButton, QTableView, QVBoxLayout, QWidget)
 
-from enablement.models.vocab import Source, Status
-from enablement.services.library import Library
+from enablement.models.dto import PieceDetail, PieceSummary, ReviewQueue
 from ..context import AppContext
 from ..models.piece_table_model import COL_OWNER, COL_STATUS, COL_TITLE, COL_TYPE, PieceTableModel
 from ..models.row_table_model import SortRole
 from ..models.submission_table_model import SubmissionTableModel
 from ..text import shown
-
-
-def queue_with_lookalikes(library: Library):
-    """Worker: the queue, each piece's official look-alikes, and every official published piece."""
-    queue = library.pieces.review_queue()
-    lookalikes = {p.id: library.search.lookalikes(p.id) for p in queue}
-    official = [p for p in library.pieces.list((Status.PUBLISHED,)) if p.source == Source.MARKETING]
-    return queue, lookalikes, official
 
 
 class ReasonDialog(QDialog):
@@ -48,7 +39,7 @@ class ReviewQueueDialog(QDialog):
         self.setObjectName("reviewQueue")
         self.setWindowTitle("Review queue: pieces reps made")
         self.resize(980, 560)
-        self.lookalikes: dict[int, list] = {}
+        self.lookalikes: Mapping[int, tuple[PieceSummary, ...]] = {}
         self.sub_dialog: Optional[QDialog] = None
         self.model = PieceTableModel(self)
         self.proxy = proxy = QSortFilterProxyModel(self)
@@ -89,11 +80,11 @@ class ReviewQueueDialog(QDialog):
         self.reload()
 
     def reload(self) -> None:
-        self.app.runner.op(queue_with_lookalikes, self.app.library).success(self._loaded).read()
+        self.app.runner.op(self.app.library.search.review_queue).success(self._loaded).read()
 
-    def _loaded(self, result) -> None:
-        queue, self.lookalikes, official = result
-        self.model.set_rows(queue)
+    def _loaded(self, result: ReviewQueue) -> None:
+        queue, self.lookalikes, official = result.waiting, result.lookalikes, result.official
+        self.model.set_rows(list(queue))
         self.merge_target.clear()
         for p in official:
             self.merge_target.addItem(p.title, p.id)
@@ -111,7 +102,7 @@ class ReviewQueueDialog(QDialog):
 
     def _show_lookalike(self) -> None:
         pid = self.current()
-        similar = self.lookalikes.get(pid or -1) or []
+        similar = self.lookalikes.get(pid or -1, ())
         if similar:
             self.hint.setText(f"This looks like the official “{shown(similar[0].title)}”. Merge it in as a new version "
                               "if it is better, or decline it and point the rep there.")
@@ -150,10 +141,6 @@ class ReviewQueueDialog(QDialog):
         dialog.open()
 
 
-def submissions_with_notes(library: Library, user_id: int):
-    return [library.pieces.get(p.id) for p in library.pieces.submissions_by(user_id)]
-
-
 class SubmissionsDialog(QDialog):
     def __init__(self, app: AppContext, parent: Optional[QWidget] = None) -> None:
         super().__init__(parent)
@@ -176,9 +163,9 @@ class SubmissionsDialog(QDialog):
         v = QVBoxLayout(self)
         v.addWidget(self.empty)
         v.addWidget(self.view, 1)
-        app.runner.op(submissions_with_notes, app.library, app.actor.user_id).success(self._loaded).read()
+        app.runner.op(app.library.pieces.submission_details, app.actor.user_id).success(self._loaded).read()
 
-    def _loaded(self, details) -> None:
+    def _loaded(self, details: list[PieceDetail]) -> None:
         self.model.set_rows(details)
         self.view.resizeColumnsToContents()
         self.empty.setVisible(not details)

@@ -23,12 +23,12 @@ from enablement.services.safe_names import safe_file_name
 from enablement.services.library import Library
 from ..context import AppContext
 from ..dialogs import files
-from ..dialogs.kit_picker import KitPickerDialog, add_to_kit
+from ..dialogs.kit_picker import KitPickerDialog
 from ..dialogs.log_use_dialog import LogUseDialog
 from ..dialogs.request_dialog import RequestDialog
 from ..models.version_table_model import COL_FILE, COL_NOTE, COL_PAGES, COL_TYPE, VersionTableModel
 from ..text import USE_KIND_LABELS, file_type_label, nice_date, review_text, shown, shown_html
-from ..widgets.piece_editor import PieceEditor, save_piece, suggestions_for
+from ..widgets.piece_editor import PieceEditor
 from ..widgets import tones
 from ..widgets.preview import PreviewWidget
 
@@ -239,7 +239,7 @@ class PieceDetailDialog(QDialog):
             self.editor.show_title_source(d.title_source)
         if self.editor is not None and first:
             self.editor.show_detail(d)
-            self.app.runner.op(suggestions_for, self.app.library, self.piece_id).success(
+            self.app.runner.op(self.app.library.search.suggest_tags_for, self.piece_id).success(
                 self.editor.suggestions.set_suggestions).failure(self.editor.suggestions.show_failure).read()
         if with_preview:
             self.preview.load(d, page=self.start_page)
@@ -315,8 +315,12 @@ class PieceDetailDialog(QDialog):
 
         def chosen() -> None:
             kit_id, name, account = dialog.choice()
-            self._write(add_to_kit, self.app.library, self.app.actor, self.piece_id, kit_id, name, account,
-                        message="Added to the kit.")
+            kits = self.app.library.kits
+            if kit_id is None:  # a new kit, holding this piece: one service call, one transaction
+                self._write(kits.create, self.app.actor, name, account, piece_ids=[self.piece_id],
+                            message="Added to a new kit.")
+            else:
+                self._write(kits.add, self.app.actor, kit_id, self.piece_id, message="Added to the kit.")
         dialog.accepted.connect(chosen)
         dialog.open()
 
@@ -348,8 +352,9 @@ class PieceDetailDialog(QDialog):
                           on_done=lambda _value: self.app.signals.status_message.emit(message), **kwargs)
 
     def save_edits(self, metadata: dict, tags: TagSelection) -> None:
-        self._undoable("edits", save_piece, self.app.library, self.app.actor, self.piece_id, metadata, tags,
-                       message="Saved.")
+        """Metadata and tags in one service call (one transaction), undoable."""
+        self._undoable("edits", self.app.library.pieces.update, self.app.actor, self.piece_id, tags=tags,
+                       message="Saved.", **metadata)
 
     def replace_version(self) -> None:
         path = files.ask_open_file(self, "Replace with a new version")

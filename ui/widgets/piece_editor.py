@@ -9,8 +9,9 @@ from PySide6.QtWidgets import (QCheckBox, QDateEdit, QFormLayout, QHBoxLayout, Q
                                QListWidgetItem, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget)
 
 from enablement.errors import UserFacingError
-from enablement.models.dto import Actor, Done, PieceDetail, TagSelection, TaxonomyInfo
+from enablement.models.dto import PieceDetail, TagSelection, TaxonomyInfo
 from enablement.services.library import Library
+from .dates import as_date
 from .tag_editor import TagEditor
 
 DIMENSION_LABELS = {"stage": "Stage", "gate": "Gate", "persona": "Persona", "industry": "Industry",
@@ -43,13 +44,6 @@ class SuggestionList(QListWidget):
 
     def keys(self) -> list[tuple[str, int]]:
         return [self.item(i).data(256) for i in range(self.count()) if self.item(i).data(256)]
-
-
-def suggestions_for(library: Library, piece_id: int):
-    """Worker: tag suggestions for a stored piece, from its title and text."""
-    detail = library.pieces.get(piece_id)
-    return library.search.suggest_tags(detail.title, detail.text_excerpt or detail.description,
-                                       exclude_piece_id=piece_id)
 
 
 class PieceEditor(QWidget):
@@ -137,12 +131,5 @@ class PieceEditor(QWidget):
     def _save(self) -> None:
         metadata = dict(title=self.title.text(), description=self.description.toPlainText(),
                         owner=self.owner.text(),
-                        review_by=self.review_by.date().toPython() if self.has_review.isChecked() else None)
+                        review_by=as_date(self.review_by.date()) if self.has_review.isChecked() else None)
         self.save_requested.emit(metadata, self.tags.selection())
-
-
-def save_piece(library: Library, actor: Actor, piece_id: int, metadata: dict, tags: TagSelection):
-    """Worker: metadata and tags in one write task; returns the combined change-set."""
-    first = library.pieces.update(actor, piece_id, **metadata)
-    second = library.pieces.set_tags(actor, piece_id, tags)
-    return Done(None, first.changes | second.changes)
