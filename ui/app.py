@@ -1,8 +1,11 @@
 """Starting the desktop app: logging, QApplication, the library, who is acting, the window.
 
-Start-up is a chain of callbacks on one event loop: the library opens (or the demo is
-built) on the write lane while a progress dialog shows, then "who are you" if needed,
-then the main window. Nothing blocks the GUI thread, and there is no nested event loop.
+Start-up is a chain of callbacks on one event loop: the first run offers the demo, a new
+library or a team's library; a library of this computer opens (or the demo is built) on the
+write lane while a progress dialog shows, then "who are you" if needed; a team library is
+signed in to on a worker as the login (the person shown is that login: nobody picks a name),
+silently on later runs with the password from the keyring, asking when that is not enough.
+Then the main window. Nothing blocks the GUI thread, and there is no nested event loop.
 """
 
 from __future__ import annotations
@@ -23,12 +26,16 @@ from enablement.errors import UserFacingError
 from enablement.models.dto import TaxonomyInfo, UserInfo
 from enablement.services.identity import LocalUser, UserContext
 from enablement.services.library import Library
+from enablement.team.connection import LoginFailed, parse_server_url
+from enablement.team.signin import TeamLogin, sign_in
 from . import startup_probe
 from .context import AppContext
 from .tasks import TaskRunner, traceback_text
 from .window_state import APPLICATION, ORGANIZATION, WindowState
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QDialog
+
     from .dialogs.first_run import WhoAreYouDialog
     from .main_window import MainWindow
 
@@ -88,20 +95,65 @@ def open_for_the_app(root: Path, demo: bool,
     return OpenedLibrary(library, library.is_demo, library.taxonomy.get(), library.users.list())
 
 
-def choose_library(args: argparse.Namespace, state: WindowState) -> tuple[Path, bool]:
-    """(folder, make it a demo if new). A new default folder becomes the demo library."""
+@dataclass(frozen=True)
+class TeamOpened:
+    """A team library opened as a login, with what the first window shows."""
+
+    opened: OpenedLibrary
+    user: UserContext
+    login: TeamLogin
+
+
+def connect_for_the_app(url: str, password: Optional[str], remember: bool) -> TeamOpened:
+    """Worker: sign in to the team library at ``url`` and read what the first window shows."""
+    from enablement.team.library import DatabaseLogin
+
+    library, actor, login = sign_in(url, password, remember=remember)
+    try:
+        taxonomy = library.taxonomy.get()
+    except BaseException:
+        library.close()
+        raise
+    # the identity seam's context: the person is whoever the server said the login is
+    user = UserContext(library, actor, DatabaseLogin(login.address))
+    return TeamOpened(OpenedLibrary(library, False, taxonomy, []), user, login)
+
+
+@dataclass(frozen=True)
+class StartChoice:
+    """How this run starts: a library of this computer, a team library, or the welcome screen."""
+
+    kind: str  # "local", "team" or "welcome"
+    root: Optional[Path] = None
+    demo: bool = False
+    url: str = ""
+
+
+def choose_start(args: argparse.Namespace, state: WindowState) -> StartChoice:
+    """The command line first, then what the last run used; nothing known: the welcome screen."""
+    if getattr(args, "server", None):
+        return StartChoice("team", url=args.server)
     if args.library:
-        return Path(args.library).expanduser(), bool(args.demo)
+        return StartChoice("local", Path(args.library).expanduser(), bool(args.demo))
     if args.demo:
-        return default_library_dir().parent / "demo-library", True
+        return StartChoice("local", demo_library_dir(), True)
+    last_server = state.text(WindowState.LAST_SERVER)
+    if last_server:
+        return StartChoice("team", url=last_server)
     last = state.text(WindowState.LAST_LIBRARY)
     if last and (Path(last) / "library.db").exists():
-        return Path(last), False
-    return default_library_dir(), True
+        return StartChoice("local", Path(last))
+    if (default_library_dir() / "library.db").exists():
+        return StartChoice("local", default_library_dir())
+    return StartChoice("welcome")
+
+
+def demo_library_dir() -> Path:
+    return default_library_dir().parent / "demo-library"
 
 
 class Startup:
-    """The start-up chain: open → who are you → main window."""
+    """The start-up chain: welcome or open (or connect) → who are you → main window."""
 
     def __init__(self, qapp: QApplication, args: argparse.Namespace, log_file: Optional[Path],
                  state: Optional[WindowState] = None) -> None:
@@ -112,16 +164,51 @@ class Startup:
         self.runner = TaskRunner()
         self.library: Optional[Library] = None
         self.opened: Optional[OpenedLibrary] = None
+        self.team: Optional[TeamLogin] = None
         self.window: Optional[MainWindow] = None
-        self.dialog: Optional[WhoAreYouDialog] = None
+        self.dialog: Optional[QDialog] = None
+        self.progress: Optional[QProgressDialog] = None
 
     def start(self) -> None:
-        root, demo = choose_library(self.args, self.state)
-        self.progress = QProgressDialog("Opening the library…", "", 0, 0)
-        self.progress.setWindowTitle("Enablement")
-        self.progress.setCancelButton(None)
-        self.progress.setMinimumDuration(300)
-        self.progress.setWindowModality(Qt.WindowModality.ApplicationModal)
+        choice = choose_start(self.args, self.state)
+        if choice.kind == "team":
+            self.reconnect(choice.url)
+        elif choice.kind == "local":
+            assert choice.root is not None
+            self.open_local(choice.root, choice.demo)
+        else:
+            self.welcome()
+
+    # --- the welcome screen -------------------------------------------------------------------
+    def welcome(self) -> None:
+        from .dialogs.first_run import WelcomeDialog
+
+        self.dialog = dialog = WelcomeDialog()
+        dialog.accepted.connect(lambda: self._welcomed(dialog.choice))
+        dialog.rejected.connect(lambda: self.qapp.exit(0))
+        dialog.show()
+
+    def _welcomed(self, choice: str) -> None:
+        from .dialogs.first_run import WelcomeDialog
+
+        if choice == WelcomeDialog.DEMO:
+            self.open_local(demo_library_dir(), True)
+        elif choice == WelcomeDialog.OWN:
+            self.open_local(default_library_dir(), False)
+        else:
+            self.ask_to_connect(self.state.text(WindowState.LAST_SERVER))
+
+    # --- a library of this computer -----------------------------------------------------------
+    def _progress_dialog(self, text: str) -> QProgressDialog:
+        progress = QProgressDialog(text, "", 0, 0)
+        progress.setWindowTitle("Enablement")
+        progress.setCancelButton(None)
+        progress.setMinimumDuration(300)
+        progress.setWindowModality(Qt.WindowModality.ApplicationModal)
+        return progress
+
+    def open_local(self, root: Path, demo: bool) -> None:
+        self.progress = self._progress_dialog("Opening the library…")
         if demo and not (root / "library.db").exists():
             self.progress.setLabelText("Setting up the demo library with sample collateral…")
             self.progress.setMinimumDuration(0)
@@ -130,13 +217,20 @@ class Startup:
         self.runner.write(open_for_the_app, self._opened, self._fatal, root, demo, progress=self._progress)
 
     def _progress(self, done: int, total: int, text: str) -> None:
+        if self.progress is None:
+            return
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue(done)
         if text:
             self.progress.setLabelText(f"Setting up the demo library: {text}")
 
+    def _close_progress(self) -> None:
+        if self.progress is not None:
+            self.progress.close()
+            self.progress = None
+
     def _fatal(self, exc: BaseException) -> None:
-        self.progress.close()
+        self._close_progress()
         if isinstance(exc, UserFacingError):
             QMessageBox.critical(None, "Enablement", f"The library could not be opened.\n\n{exc}")
         else:
@@ -146,10 +240,11 @@ class Startup:
         self.qapp.exit(1)
 
     def _opened(self, opened: OpenedLibrary) -> None:
-        self.progress.close()
+        self._close_progress()
         self.opened = opened
         self.library = library = opened.library
         self.state.set(WindowState.LAST_LIBRARY, str(self.root))
+        self.state.set(WindowState.LAST_SERVER, "")  # the next run opens this library again
         if self.args.user:
             self.runner.read(library.as_user, self._show, self._no_such_user, LocalUser(self.args.user))
             return
@@ -169,20 +264,20 @@ class Startup:
             return
         from .dialogs.first_run import WhoAreYouDialog
 
-        self.dialog = WhoAreYouDialog(users, self.opened.is_demo if self.opened else False)
-        self.dialog.accepted.connect(self._user_chosen)
-        self.dialog.rejected.connect(lambda: self.qapp.exit(0))
-        self.dialog.show()
+        self.dialog = dialog = WhoAreYouDialog(users, self.opened.is_demo if self.opened else False)
+        dialog.accepted.connect(lambda: self._user_chosen(dialog))
+        dialog.rejected.connect(lambda: self.qapp.exit(0))
+        dialog.show()
 
     def _act_as(self, name: str) -> None:
         """The identity seam names the user, on a worker (it reads the user directory)."""
         if self.library is not None:
             self.runner.read(self.library.as_user, self._show, self._fatal, LocalUser(name))
 
-    def _user_chosen(self) -> None:
-        if self.dialog is None or self.library is None:
+    def _user_chosen(self, dialog: "WhoAreYouDialog") -> None:
+        if self.library is None:
             return
-        user, name, role = self.dialog.choice()
+        user, name, role = dialog.choice()
         if user is not None:
             self._act_as(user.name)
             return
@@ -194,15 +289,80 @@ class Startup:
 
         self.runner.write(ensure_and_identify, self._show, self._fatal)
 
-    def _show(self, user: UserContext) -> None:
+    # --- a team library -----------------------------------------------------------------------
+    def reconnect(self, url: str) -> None:
+        """Sign in again as the last login, with the password from the keyring (or libpq's own
+        sources); when that is not enough, ask."""
+        try:
+            where = parse_server_url(url)
+        except UserFacingError as exc:
+            self.ask_to_connect("", str(exc))
+            return
+        self.progress = self._progress_dialog(f"Connecting to the team library at {where.where}/{where.dbname} "
+                                              f"as {where.user}…")
+        self.runner.read(connect_for_the_app, self._team_opened, lambda exc: self._reconnect_failed(url, exc),
+                         url, None, False)
+
+    def _reconnect_failed(self, url: str, exc: BaseException) -> None:
+        self._close_progress()
+        if not isinstance(exc, UserFacingError):
+            log.error("connecting failed:\n%s", traceback_text(exc))
+        needs_password = isinstance(exc, LoginFailed) and "needs a password" in str(exc)
+        self.ask_to_connect(url, "" if needs_password else str(exc))
+
+    def ask_to_connect(self, url: str, message: str = "") -> None:
+        """The connect dialog at start-up; closing it goes back to the welcome screen."""
+        from .dialogs.connect_dialog import ConnectDialog
+
+        self.dialog = dialog = ConnectDialog(self.runner, connect_for_the_app, url, message)
+        dialog.signed_in.connect(self._team_opened)
+        dialog.abandoned.connect(self._close_quietly)
+        dialog.rejected.connect(self.welcome)
+        dialog.show()
+
+    def _close_quietly(self, opened: TeamOpened) -> None:
+        self.runner.op(opened.opened.library.close).quiet("a connection nobody waits for any more").read()
+
+    def _team_opened(self, result: TeamOpened) -> None:
+        self._close_progress()
+        self.state.set(WindowState.LAST_SERVER, result.login.url)
+        self.opened = result.opened
+        self.library = result.opened.library
+        self._show(result.user, result.login)
+
+    def sign_in_as_another(self) -> None:
+        """"Switch user" in team mode: sign in as another login; the window is rebuilt for it."""
+        from .dialogs.connect_dialog import ConnectDialog
+
+        assert self.team is not None
+        self.dialog = dialog = ConnectDialog(self.runner, connect_for_the_app, self.team.url, parent=self.window,
+                                             title="Sign in as another login", keep_login=False)
+        dialog.signed_in.connect(self._switched)
+        dialog.abandoned.connect(self._close_quietly)
+        dialog.open()
+
+    def _switched(self, result: TeamOpened) -> None:
+        old_window, old_library = self.window, self.library
+        if old_window is not None:
+            old_window.close()
+            old_window.deleteLater()
+        if old_library is not None:
+            self.runner.op(old_library.close).quiet("the library of the login signed out").write()
+        self._team_opened(result)
+
+    # --- the window ---------------------------------------------------------------------------
+    def _show(self, user: UserContext, team: Optional[TeamLogin] = None) -> None:
         from .main_window import MainWindow
 
         opened = self.opened
         if opened is None:
             return
-        self.state.set(WindowState.LAST_USER, user.actor.name)
-        context = AppContext(user, self.runner, opened.taxonomy, is_demo=opened.is_demo)
+        self.team = team
+        if team is None:
+            self.state.set(WindowState.LAST_USER, user.actor.name)
+        context = AppContext(user, self.runner, opened.taxonomy, is_demo=opened.is_demo, team=team)
         self.window = MainWindow(context, self.log_file, self.state)
+        self.window.sign_in_requested.connect(self.sign_in_as_another)
         self.window.show()
         startup_probe.watch(self.window)  # benchmarks only: does nothing unless asked by the environment
 

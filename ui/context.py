@@ -13,6 +13,7 @@ from enablement.models.dto import Actor, TaxonomyInfo
 from enablement.services.identity import UserContext
 from enablement.services.library import Library
 from enablement.services.permissions import Permission, can
+from enablement.team.signin import TeamLogin
 from .tasks import TaskRunner
 
 
@@ -41,6 +42,8 @@ class AppContext:
     taxonomy: TaxonomyInfo
     signals: AppSignals = field(default_factory=AppSignals)
     is_demo: Optional[bool] = None  # known at start-up; otherwise the window reads it
+    # Team mode: the login signed in to a team library (the actor is whoever that login is).
+    team: Optional[TeamLogin] = None
 
     def __post_init__(self) -> None:
         # What an operation on the runner changed reaches the views like any announcement.

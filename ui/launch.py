@@ -1,4 +1,4 @@
-"""Start the desktop app: ``enablement-app [--library DIR] [--user NAME] [--demo]``.
+"""Start the desktop app: ``enablement-app [--library DIR] [--user NAME] [--demo] [--server URL]``.
 
 The wheel's ``enablement-app`` command, the frozen app and ``main.py`` in a checkout all
 start here. Qt is imported only once we know a display is there.
@@ -22,8 +22,14 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     parser.add_argument("--library", metavar="DIR", help="the library folder (default: the last one, or your "
                         "data folder; ENABLEMENT_LIBRARY also sets it)")
     parser.add_argument("--user", metavar="NAME", help="act as this user of the library")
+    parser.add_argument("--server", metavar="URL", help="sign in to a team library: postgresql://LOGIN@HOST:PORT/"
+                        "DATABASE (the password comes from the keyring, PGPASSWORD or ~/.pgpass, or is asked)")
     parser.add_argument("--demo", action="store_true", help="open the demo library (created on first use)")
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if args.server and (args.user or args.library or args.demo):
+        parser.error("--server signs in as the login in the URL: the person is that login "
+                     "(no --user, --library or --demo with it)")
+    return args
 
 
 def display_available(environ: Optional[dict] = None, platform: str = sys.platform) -> bool:

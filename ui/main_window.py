@@ -9,7 +9,7 @@ import logging
 from pathlib import Path
 from typing import Optional
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (QDialog, QLabel, QLineEdit, QListWidget, QListWidgetItem, QMainWindow,
                                QProgressBar, QPushButton, QSizePolicy, QSplitter, QStackedWidget, QToolBar,
@@ -48,6 +48,8 @@ def build_pages(app: AppContext, library_page: LibraryPage) -> list[tuple[Page, 
 
 
 class MainWindow(QMainWindow):
+    sign_in_requested = Signal()  # team mode: sign in as another login (start-up rebuilds the window)
+
     def __init__(self, app: AppContext, log_file: Optional[Path] = None, state: Optional[WindowState] = None) -> None:
         super().__init__()
         self.app = app
@@ -155,7 +157,9 @@ class MainWindow(QMainWindow):
         bar.addWidget(spacer)
         self.user_button = UserButton()
         self.user_button.user_chosen.connect(self.switch_user)
-        self.user_button.menu_.aboutToShow.connect(self._refresh_users)
+        self.user_button.sign_in_requested.connect(self.sign_in_requested.emit)
+        if self.app.team is None:
+            self.user_button.menu_.aboutToShow.connect(self._refresh_users)
         bar.addWidget(self.user_button)
 
     def _undo_changed(self) -> None:
@@ -244,8 +248,13 @@ class MainWindow(QMainWindow):
         shares = can(Permission.SUBMIT_REP_PIECE) and not can(Permission.IMPORT)
         self.submit_action.setVisible(shares)
         self.submissions_action.setVisible(shares)
-        self.user_button.show_actor(self.app.actor)
-        self.setWindowTitle(f"Enablement — {self.app.actor.name}")
+        team = self.app.team
+        if team is None:
+            self.user_button.show_actor(self.app.actor)
+            self.setWindowTitle(f"Enablement — {self.app.actor.name}")
+        else:
+            self.user_button.show_login(self.app.actor, team.login, team.where)
+            self.setWindowTitle(f"Enablement — {self.app.actor.name} on {team.where}")
 
     def _refresh_users(self) -> None:
         self.app.runner.op(self.app.library.users.list).success(
@@ -253,8 +262,9 @@ class MainWindow(QMainWindow):
 
     def switch_user(self, user: UserInfo) -> None:
         """Act as ``user``: the identity seam opens a new user context (on a worker: it reads
-        the user directory, and refuses a user who has been disabled meanwhile)."""
-        if user.id == self.app.actor.user_id:
+        the user directory, and refuses a user who has been disabled meanwhile). On a team
+        library the person is the login: nobody switches by name there."""
+        if user.id == self.app.actor.user_id or self.app.team is not None:
             return
         self.app.runner.op(self.app.user.switch, LocalUser(user.name)).success(self._switched).read()
 
@@ -273,7 +283,7 @@ class MainWindow(QMainWindow):
     def route_changes(self, changes: Changes) -> None:
         for page, _roles in self.pages:
             page.apply_changes(changes)
-        if changes.users:
+        if changes.users and self.app.team is None:
             self._refresh_users()
 
     def show_error(self, exc: BaseException) -> None:

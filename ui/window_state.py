@@ -1,4 +1,5 @@
-"""Window state kept between runs (QSettings only holds window state and the last library/user).
+"""Window state kept between runs (QSettings only holds window state and the last library, user or
+team server; never a password).
 
 Every key is declared here once, with its type.
 """
@@ -20,6 +21,7 @@ class WindowState:
     SPLITTER = "window/splitter/"  # + object name
     LAST_LIBRARY = "session/last_library"
     LAST_USER = "session/last_user"
+    LAST_SERVER = "session/last_server"  # the team library's URL with the login: never a password
 
     def __init__(self, settings: Optional[QSettings] = None) -> None:
         self.settings = settings or QSettings(ORGANIZATION, APPLICATION)

@@ -108,13 +108,16 @@ class DatabaseLogin:
         return known if known is not None else login_actor(library.ctx.engine, self.address)
 
 
+def _require_team_library(conn, address: ServerAddress) -> None:  # type: ignore[no-untyped-def]
+    if not conn.execute(text("SELECT to_regclass('app.meta') IS NOT NULL")).scalar():
+        raise LibraryError(f"The database '{address.dbname}' at {address.where} is not set up as a team library "
+                           "(a DBA runs 'enablement server init').")
+
+
 def login_actor(engine: Engine, address: ServerAddress) -> Actor:
     """The person the login is (``app.me()``), with their role."""
     with engine.connect() as conn:
-        head = conn.execute(text("SELECT to_regclass('app.meta') IS NOT NULL")).scalar()
-        if not head:
-            raise LibraryError(f"The database '{address.dbname}' at {address.where} is not set up as a team library "
-                               "(a DBA runs 'enablement server init').")
+        _require_team_library(conn, address)
         row = conn.execute(text("SELECT id, name, role FROM users WHERE id = app.me()")).first()
     if row is None:
         raise LoginFailed(f"The login '{address.user}' is not a person of this team library, or is disabled.")
@@ -126,6 +129,7 @@ def check_schema(engine: Engine, address: ServerAddress) -> None:
     from enablement.storage.migrate import SCHEMA_HEAD
 
     with engine.connect() as conn:
+        _require_team_library(conn, address)  # a database of something else has no schema version either
         version = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
     if version != SCHEMA_HEAD:
         raise LibraryError(f"The team server at {address.where} has schema {version}, this app needs {SCHEMA_HEAD}: "

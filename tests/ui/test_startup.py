@@ -39,3 +39,28 @@ def test_later_runs_reopen_the_last_user(qapp, qtbot, demo_library, window_state
         assert startup.dialog is None
     finally:
         startup.shutdown()
+
+
+def test_the_welcome_screen_starts_my_own_library(qapp, qtbot, tmp_path, window_state, monkeypatch):
+    from ui.dialogs.first_run import WelcomeDialog
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.delenv("ENABLEMENT_LIBRARY", raising=False)
+    startup = Startup(qapp, parse_args([]), None, window_state)
+    try:
+        startup.start()
+        qtbot.waitUntil(lambda: isinstance(startup.dialog, WelcomeDialog))
+        startup.dialog.buttons["own"].click()
+        qtbot.waitUntil(lambda: isinstance(startup.dialog, WhoAreYouDialog), timeout=30_000)
+        assert not startup.library.is_demo and startup.dialog.new.isChecked()
+        startup.dialog.name.setText("Nora New")
+        startup.dialog.accept()
+        qtbot.waitUntil(lambda: startup.window is not None)
+        qtbot.addWidget(startup.window)
+        assert startup.window.app.actor.name == "Nora New"
+        from enablement.config import default_library_dir
+
+        assert window_state.text(WindowState.LAST_LIBRARY) == str(default_library_dir())
+        assert default_library_dir().is_relative_to(tmp_path / "data")
+    finally:
+        startup.shutdown()

@@ -1,11 +1,12 @@
-"""First run: build the demo library with a progress dialog, then "who are you"."""
+"""First run: the welcome screen (try the demo, start my own library, connect to my team's
+library), then, on a library of this computer, "who are you"."""
 
 from __future__ import annotations
 
 from typing import Optional
 
-from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QListWidget,
-                               QListWidgetItem, QRadioButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QComboBox, QCommandLinkButton, QDialog, QDialogButtonBox, QFormLayout, QLabel,
+                               QLineEdit, QListWidget, QListWidgetItem, QRadioButton, QVBoxLayout, QWidget)
 
 from enablement.models.dto import UserInfo
 from enablement.models.vocab import Role
@@ -16,6 +17,48 @@ ROLE_HELP: dict[str, str] = {Role.REP: "find, preview, send and log collateral; 
              Role.MARKETING: "import, tag, publish and review collateral; answer requests",
              Role.MANAGER: "see what is used, what is ignored and where the buyer journey has gaps",
              Role.ADMIN: "everything, plus the taxonomy, users and backups"}
+
+
+class WelcomeDialog(QDialog):
+    """The first screen: one of three ways to start. ``choice`` is ``DEMO``, ``OWN`` or ``TEAM``."""
+
+    DEMO, OWN, TEAM = "demo", "own", "team"
+
+    def __init__(self, parent: Optional[QWidget] = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("welcome")
+        self.setWindowTitle("Welcome to Enablement")
+        self.setMinimumWidth(560)
+        self.choice = ""
+        intro = QLabel("<h2>Welcome to Enablement</h2><p>The right piece of collateral for the buyer's next "
+                       "step, found before the call. How would you like to start?</p>")
+        intro.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        self.buttons: dict[str, QCommandLinkButton] = {}
+        for key, title, text in (
+                (self.DEMO, "Try the demo library",
+                 "Sample collateral and made-up usage, to see the library through a rep's, marketing's or a "
+                 "manager's eyes."),
+                (self.OWN, "Start my own library",
+                 "An empty library on this computer: import your collateral and tag it by buying stage."),
+                (self.TEAM, "Connect to my team's library",
+                 "Sign in to the library your team shares on a server, with the login your administrator "
+                 "gave you.")):
+            button = QCommandLinkButton(title, text)
+            button.setObjectName(f"welcome:{key}")
+            button.clicked.connect(lambda _=False, k=key: self._choose(k))
+            self.buttons[key] = button
+            layout.addWidget(button)
+        cancel = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        cancel.button(QDialogButtonBox.StandardButton.Cancel).setText("Quit")
+        cancel.rejected.connect(self.reject)
+        layout.addStretch(1)
+        layout.addWidget(cancel)
+
+    def _choose(self, key: str) -> None:
+        self.choice = key
+        self.accept()
 
 
 class WhoAreYouDialog(QDialog):

@@ -13,9 +13,11 @@ ROLE_LABELS: dict[str, str] = {Role.REP: "Rep", Role.MARKETING: "Marketing", Rol
 
 
 class UserButton(QToolButton):
-    """Shows the acting user; its menu lists the library's users."""
+    """Shows the acting user; its menu lists the library's users (on a team library: who is
+    signed in, and signing in as another login; nobody picks another name there)."""
 
     user_chosen = Signal(object)  # UserInfo
+    sign_in_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -41,3 +43,16 @@ class UserButton(QToolButton):
             action.triggered.connect(lambda _=False, u=user: self.user_chosen.emit(u))
             self._group.addAction(action)
             self.menu_.addAction(action)
+
+    def show_login(self, actor: Actor, login: str, where: str) -> None:
+        """Team mode: the person is the login; "switch user" means signing in as another login."""
+        self.show_actor(actor)
+        self.setToolTip(f"Signed in as {login} on {where}")
+        self.menu_.clear()
+        self.menu_.addSection(f"Signed in as {login}")
+        where_action = self.menu_.addAction(f"Team library: {where}")
+        where_action.setEnabled(False)
+        action = QAction("Sign in as another login…", self.menu_)
+        action.setObjectName("signInAsAnother")
+        action.triggered.connect(self.sign_in_requested.emit)
+        self.menu_.addAction(action)
