@@ -30,14 +30,16 @@ from .pages.library_page import LibraryPage
 from .pages.reports_page import ReportsPage
 from .pages.requests_page import RequestsPage
 from .pages.taxonomy_page import TaxonomyPage
+from .pages.users_page import UsersPage
 from .widgets.user_menu import UserButton
 from .window_state import WindowState
 
 log = logging.getLogger(__name__)
 
 def build_pages(app: AppContext, library_page: LibraryPage) -> list[tuple[Page, Optional[Permission]]]:
-    """Every page, with the permission it needs to be seen (None: everyone)."""
-    return [
+    """Every page, with the permission it needs to be seen (None: everyone). People are the
+    server's logins, so the Users page exists on a team library only."""
+    pages: list[tuple[Page, Optional[Permission]]] = [
         (library_page, None),
         (JourneyMapPage(app), None),
         (KitsPage(app), None),
@@ -45,6 +47,9 @@ def build_pages(app: AppContext, library_page: LibraryPage) -> list[tuple[Page, 
         (ReportsPage(app), Permission.VIEW_REPORTS),
         (TaxonomyPage(app), Permission.EDIT_TAXONOMY),
     ]
+    if app.team is not None:
+        pages.append((UsersPage(app), Permission.MANAGE_USERS))
+    return pages
 
 
 class MainWindow(QMainWindow):
