@@ -31,6 +31,7 @@ from .pages.reports_page import ReportsPage
 from .pages.requests_page import RequestsPage
 from .pages.taxonomy_page import TaxonomyPage
 from .pages.users_page import UsersPage
+from .team_link import TeamLink
 from .widgets.user_menu import UserButton
 from .window_state import WindowState
 
@@ -196,6 +197,10 @@ class MainWindow(QMainWindow):
         status.addPermanentWidget(self.busy_label)
         status.addPermanentWidget(self.busy_bar)
         status.addPermanentWidget(self.demo_label)
+        self.team_link: Optional[TeamLink] = None
+        if self.app.team is not None:  # a team library: its replica and the server
+            self.team_link = TeamLink(self.app, self)
+            status.addPermanentWidget(self.team_link.button)
         if self.app.is_demo is not None:
             self.demo_label.setVisible(self.app.is_demo)
         else:
@@ -341,6 +346,8 @@ class MainWindow(QMainWindow):
         return [s for s in self.findChildren(QSplitter) if s.objectName()]
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.team_link is not None:
+            self.team_link.stop()
         self.save_state()
         super().closeEvent(event)
 
