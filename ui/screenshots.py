@@ -2,6 +2,7 @@
 
     python -m ui.screenshots OUTDIR           # every page, light
     python -m ui.screenshots OUTDIR --dark    # dark-01-library.png, dark-03-journey-map.png
+    python -m ui.screenshots OUTDIR --team    # team-*.png against a throw-away database (ui/team_screenshots.py)
 
 The README shows these from docs/screenshots/. Runs without a display.
 """
@@ -67,6 +68,10 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                         help="render with a dark palette into dark-*.png (the library and journey map "
                              "unless --all)")
     parser.add_argument("--all", action="store_true", help="with --dark: every page, not just the main two")
+    parser.add_argument("--team", action="store_true",
+                        help="the team screens (team-*.png) against a throw-away database on a local PostgreSQL")
+    parser.add_argument("--pg", metavar="URL", default="postgresql://postgres@127.0.0.1:5432/postgres",
+                        help="with --team: a DBA's connection to the PostgreSQL that gets the throw-away database")
     return parser.parse_args(argv)
 
 
@@ -74,6 +79,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     out: Path = args.outdir
     out.mkdir(parents=True, exist_ok=True)
+    if args.team:
+        from .app import create_qapplication
+        from .team_screenshots import render_team
+
+        qapp = create_qapplication([sys.argv[0]])
+        code = render_team(out, args.pg)
+        del qapp
+        return code
     wanted = None if not args.dark or args.all else {"01-library", "03-journey-map"}
 
     def shot(key: str, light_name: str = "") -> Optional[Path]:
