@@ -156,7 +156,12 @@ class MainWindow(QMainWindow):
         self.review_action.triggered.connect(lambda: flows.review_queue(self, self.app))
         self.submissions_action = self._action("My submissions", "submissionsAction")
         self.submissions_action.triggered.connect(lambda: flows.my_submissions(self, self.app))
-        for action in (self.import_action, self.import_folder_action, self.submit_action, self.review_action, self.submissions_action):
+        self.publish_action = QAction("Publish to a team server…", self, objectName="publishAction",
+                                      toolTip="Copy this library to your team's PostgreSQL server, with a login "
+                                              "for everyone in it")
+        self.publish_action.triggered.connect(self.publish_to_team)
+        for action in (self.import_action, self.import_folder_action, self.submit_action, self.review_action,
+                       self.submissions_action, self.publish_action):
             bar.addAction(action)
         spacer = QWidget()
         spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
@@ -258,6 +263,8 @@ class MainWindow(QMainWindow):
         shares = can(Permission.SUBMIT_REP_PIECE) and not can(Permission.IMPORT)
         self.submit_action.setVisible(shares)
         self.submissions_action.setVisible(shares)
+        # a library of this computer becomes a team library; people are the admin's to give logins
+        self.publish_action.setVisible(self.app.team is None and can(Permission.MANAGE_USERS))
         team = self.app.team
         if team is None:
             self.user_button.show_actor(self.app.actor)
@@ -265,6 +272,12 @@ class MainWindow(QMainWindow):
         else:
             self.user_button.show_login(self.app.actor, team.login, team.where)
             self.setWindowTitle(f"Enablement — {self.app.actor.name} on {team.where}")
+
+    def publish_to_team(self) -> None:
+        from .dialogs.publish_dialog import PublishDialog
+
+        self.publish_dialog = PublishDialog(self.app.runner, self.app.library.ctx.paths.root, self)
+        self.publish_dialog.open()
 
     def _refresh_users(self) -> None:
         self.app.runner.op(self.app.library.users.list).success(

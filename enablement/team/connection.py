@@ -129,8 +129,11 @@ def store_in_keyring(address: ServerAddress, password: str) -> bool:
 
 
 def prompt_password(address: ServerAddress) -> str | None:
-    """Ask on the terminal (None when there is no terminal to ask on)."""
-    if not sys.stdin or not sys.stdin.isatty():
+    """Ask on the terminal (None when there is no terminal to ask on, or when a worker thread
+    asks: the desktop app's workers must never wait on a terminal nobody looks at)."""
+    import threading
+
+    if not sys.stdin or not sys.stdin.isatty() or threading.current_thread() is not threading.main_thread():
         return None
     return getpass.getpass(f"Password for {address.user} on {address.where}/{address.dbname}: ")
 

@@ -79,8 +79,12 @@ class PublishReport:
 
 
 def publish_library(root: Path, url: str, *, prefix: str | None = None, login_suffix: str = "",
-                    progress: Progress | None = None, verify_reports: bool = True) -> PublishReport:
-    """Copy the embedded library in ``root`` to the (empty, or half-published) server at ``url``."""
+                    progress: Progress | None = None, verify_reports: bool = True,
+                    password: str | None = None) -> PublishReport:
+    """Copy the embedded library in ``root`` to the (empty, or half-published) server at ``url``.
+
+    ``password`` is the DBA's (kept in memory for this run); without it libpq's own sources and
+    the keyring are asked, as for every connection."""
     from enablement.services.library import Library
 
     if not (Path(root) / "library.db").is_file():
@@ -89,28 +93,29 @@ def publish_library(root: Path, url: str, *, prefix: str | None = None, login_su
     tick = progress or (lambda done, total, label: None)
     with Library.open(Path(root), with_index=False) as lib:
         library_id = lib.meta("library_id")
-        names = _prepare_server(url, address, library_id, prefix)
-        server = _owner_engine(address, names.owner)
+        names = _prepare_server(url, address, library_id, prefix, password)
+        server = _owner_engine(address, names.owner, password)
         try:
             local = lib.ctx.engine
             _copy_files(lib, local, server, tick)
             _copy_catalog(local, server)
             _copy_history(local, server, tick)
             report = PublishReport()
-            report.logins = _make_logins(address, server, login_suffix)
+            report.logins = _make_logins(address, server, login_suffix, password)
             _finish(server)
             _verify_counts(local, server, report)
             _verify_files(local, server, report)
             if verify_reports:
-                _verify_reports(lib, address, names, report)
+                _verify_reports(lib, address, names, report, password)
             return report
         finally:
             server.dispose()
 
 
-def _prepare_server(url: str, address: ServerAddress, library_id: str, prefix: str | None) -> RoleNames:
+def _prepare_server(url: str, address: ServerAddress, library_id: str, prefix: str | None,
+                    password: str | None = None) -> RoleNames:
     """Set the server up on first run; on a later run, make sure it is our half-done copy."""
-    conn = connect(address)
+    conn = connect(address, password=password)
     try:
         with conn.cursor() as cur:
             existing = read_prefix(cur)
@@ -125,8 +130,8 @@ def _prepare_server(url: str, address: ServerAddress, library_id: str, prefix: s
         conn.rollback()
     finally:
         conn.close()
-    result = init_server(url, None, prefix=prefix, seed=False)
-    conn = connect(address)
+    result = init_server(url, None, prefix=prefix, seed=False, password=password)
+    conn = connect(address, password=password)
     try:
         with conn.cursor() as cur:
             cur.execute("INSERT INTO app.meta (key, value) VALUES ('published_from', %s) ON CONFLICT (key) DO NOTHING",
@@ -137,9 +142,10 @@ def _prepare_server(url: str, address: ServerAddress, library_id: str, prefix: s
     return RoleNames(result.prefix)
 
 
-def _owner_engine(address: ServerAddress, role: str) -> Engine:
+def _owner_engine(address: ServerAddress, role: str, password: str | None = None) -> Engine:
     """Connections as the DBA that act as ``role`` (the owner, or a group for checking)."""
-    engine = create_engine("postgresql+psycopg://", creator=lambda: connect(address), poolclass=NullPool)
+    engine = create_engine("postgresql+psycopg://", creator=lambda: connect(address, password=password),
+                           poolclass=NullPool)
 
     @event.listens_for(engine, "connect")
     def _set_role(dbapi_conn: psycopg.Connection[Any], _record: object) -> None:
@@ -224,13 +230,14 @@ def login_for(name: str, suffix: str = "") -> str:
     return (base[:50] + suffix)[:63]
 
 
-def _make_logins(address: ServerAddress, server: Engine, suffix: str) -> list[tuple[str, str, str]]:
+def _make_logins(address: ServerAddress, server: Engine, suffix: str,
+                 dba_password: str | None = None) -> list[tuple[str, str, str]]:
     """A login with a one-time password for every user that has none yet."""
     made: list[tuple[str, str, str]] = []
     with server.connect() as conn:
         todo = conn.execute(text("SELECT id, name, active FROM users WHERE login IS NULL ORDER BY id")).all()
     for user_id, name, active in todo:
-        pg = connect(address)
+        pg = connect(address, password=dba_password)
         try:
             with pg.cursor() as cur:
                 login = login_for(name, suffix)
@@ -281,13 +288,14 @@ def _verify_files(local: Engine, server: Engine, report: PublishReport) -> None:
                 report.files_wrong.append(sha[:12])
 
 
-def _verify_reports(lib: Library, address: ServerAddress, names: RoleNames, report: PublishReport) -> None:
+def _verify_reports(lib: Library, address: ServerAddress, names: RoleNames, report: PublishReport,
+                    password: str | None = None) -> None:
     """Every report on both, the server's as the manager group sees it (RLS on)."""
     from enablement.models.dto import Actor
     from enablement.services.context import LibraryContext
     from enablement.services.reports_service import REPORTS, ReportService
 
-    engine = _owner_engine(address, names.group("manager"))
+    engine = _owner_engine(address, names.group("manager"), password)
     try:
         ctx = LibraryContext(paths=lib.ctx.paths, settings=lib.ctx.settings, engine=engine, blobs=lib.ctx.blobs,
                              today=lib.ctx.today)

@@ -54,14 +54,16 @@ def _psycopg(sa_conn: Connection) -> psycopg.Connection[Any]:
 
 
 def init_server(url: str, admin_login: str | None, admin_name: str | None = None, *, prefix: str | None = None,
-                admin_password: str | None = None, seed: bool = True) -> InitResult:
+                admin_password: str | None = None, seed: bool = True,
+                password: str | None = None) -> InitResult:
     """Set up (or bring up to date) the team library in the database at ``url``.
 
     ``admin_login`` None makes no login and ``seed`` False no default taxonomy: what
-    ``team publish`` wants before it copies a library's own rows in."""
+    ``team publish`` wants before it copies a library's own rows in. ``password`` is the DBA's
+    (otherwise libpq's own sources and the keyring are asked)."""
     address = parse_server_url(url)
     admin_login = check_login(admin_login) if admin_login is not None else None
-    engine = team_admin_engine(address)
+    engine = team_admin_engine(address, password)
     try:
         # one transaction: a failure anywhere leaves the database as it was
         with engine.begin() as sa_conn:
@@ -95,12 +97,13 @@ def init_server(url: str, admin_login: str | None, admin_name: str | None = None
         engine.dispose()
 
 
-def team_admin_engine(address: ServerAddress) -> Engine:
+def team_admin_engine(address: ServerAddress, password: str | None = None) -> Engine:
     """A one-connection engine over ``connect(address)`` (timeouts, password sources, errors)."""
     from sqlalchemy import create_engine
     from sqlalchemy.pool import NullPool
 
-    return create_engine("postgresql+psycopg://", creator=lambda: connect(address), poolclass=NullPool)
+    return create_engine("postgresql+psycopg://", creator=lambda: connect(address, password=password),
+                         poolclass=NullPool)
 
 
 def _init_in_one_transaction(sa_conn: Connection, address: ServerAddress, names: RoleNames, dba: str, is_super: bool,
