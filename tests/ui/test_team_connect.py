@@ -307,3 +307,38 @@ def test_without_a_keyring_the_password_is_asked_and_written_nowhere(qapp, qtbot
         assert dialog.login.text() == "paula" and dialog.problem() == ""
     finally:
         again.close()
+
+
+def test_a_server_that_never_answers_at_start_opens_the_window_from_this_computers_copy(
+        qapp, qtbot, home, window_state, server, memory_keyring) -> None:
+    import socket
+
+    from tests.team.proxy import Proxy
+    from tests.team.server import HOST
+
+    pg_host, pg_port = HOST.split(":")
+    rep = server.add("Bea Blackhole", "bea", "rep")
+    with Proxy(pg_host, int(pg_port)) as proxy:
+        url = server.url(rep).replace(HOST, f"127.0.0.1:{proxy.port}")
+        first = Run(qapp, qtbot, window_state, "--server", url)  # online once: this computer gets its copy
+        try:
+            assert first.window().app.actor.name == "Bea Blackhole"
+        finally:
+            first.close()
+        proxy.kill()
+        hole = socket.socket()  # the same address now accepts and never says a word
+        hole.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        hole.bind(("127.0.0.1", proxy.port))
+        hole.listen(16)
+        try:
+            again = Run(qapp, qtbot, window_state)
+            try:
+                window = again.window()
+                assert window.app.actor.name == "Bea Blackhole"
+                assert not isinstance(again.startup.dialog, ConnectDialog)
+                link = window.team_link
+                qtbot.waitUntil(lambda: link.button.text().startswith("● Offline"), timeout=15_000)
+            finally:
+                again.close()
+        finally:
+            hole.close()
