@@ -11,13 +11,14 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout
                                QVBoxLayout, QWidget)
 
 from enablement.errors import UserFacingError
+from enablement.models.vocab import Role
 from ..context import AppContext
 from ..widgets import tones
 from ..widgets.user_menu import ROLE_LABELS
 from .first_run import ROLE_HELP
 
 
-def role_choice(current: str = "rep") -> QComboBox:
+def role_choice(current: str = Role.REP) -> QComboBox:
     box = QComboBox()
     box.setObjectName("roleChoice")
     for role, label in ROLE_LABELS.items():
