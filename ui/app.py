@@ -27,7 +27,7 @@ from enablement.models.dto import TaxonomyInfo, UserInfo
 from enablement.services.identity import LocalUser, UserContext
 from enablement.services.library import Library
 from enablement.team.connection import LoginFailed, parse_server_url
-from enablement.team.signin import TeamLogin, sign_in
+from enablement.team.signin import TeamLogin, login_context, sign_in
 from . import startup_probe
 from .context import AppContext
 from .tasks import TaskRunner, traceback_text
@@ -106,8 +106,6 @@ class TeamOpened:
 
 def connect_for_the_app(url: str, password: Optional[str], remember: bool) -> TeamOpened:
     """Worker: sign in to the team library at ``url`` and read what the first window shows."""
-    from enablement.team.library import DatabaseLogin
-
     library, actor, login = sign_in(url, password, remember=remember)
     try:
         taxonomy = library.taxonomy.get()
@@ -115,7 +113,7 @@ def connect_for_the_app(url: str, password: Optional[str], remember: bool) -> Te
         library.close()
         raise
     # the identity seam's context: the person is whoever the server said the login is
-    user = UserContext(library, actor, DatabaseLogin(login.address))
+    user = login_context(library, actor, login)
     return TeamOpened(OpenedLibrary(library, False, taxonomy, []), user, login)
 
 

@@ -156,9 +156,9 @@ class MainWindow(QMainWindow):
         self.review_action.triggered.connect(lambda: flows.review_queue(self, self.app))
         self.submissions_action = self._action("My submissions", "submissionsAction")
         self.submissions_action.triggered.connect(lambda: flows.my_submissions(self, self.app))
-        self.publish_action = QAction("Publish to a team server…", self, objectName="publishAction",
-                                      toolTip="Copy this library to your team's PostgreSQL server, with a login "
-                                              "for everyone in it")
+        self.publish_action = self._action("Publish to a team server…", "publishAction",
+                                           "Copy this library to your team's PostgreSQL server, with a login for "
+                                           "everyone in it")
         self.publish_action.triggered.connect(self.publish_to_team)
         for action in (self.import_action, self.import_folder_action, self.submit_action, self.review_action,
                        self.submissions_action, self.publish_action):

@@ -50,8 +50,9 @@ def throwaway_database(pg_url: str) -> Iterator[tuple[str, str]]:
 def render_team(out: Path, pg_url: str = DEFAULT_PG) -> int:
     from enablement.services.demo import create_demo_library
     from enablement.team.publish import publish_library
-    from enablement.team.signin import sign_in
+    from enablement.team.signin import login_context, sign_in
     from .app import connect_for_the_app
+    from .pages.users_page import UsersPage
     from .context import AppContext
     from .dialogs.connect_dialog import ConnectDialog
     from .main_window import MainWindow
@@ -98,7 +99,7 @@ def render_team(out: Path, pg_url: str = DEFAULT_PG) -> int:
         for name, page, shot in (("Sam Rivera", "Library", "team-03-rep-online.png"),
                                  ("Avery Admin", "Users", "team-04-users.png")):
             library, actor, team = sign_in(team_url(name), root=work / name.split()[0].lower())
-            app = AppContext(library, actor, runner, team=team)
+            app = AppContext(login_context(library, actor, team), runner, library.taxonomy.get(), team=team)
             window = MainWindow(app, None, state)
             window.resize(*SIZE)
             window.show()
@@ -106,7 +107,8 @@ def render_team(out: Path, pg_url: str = DEFAULT_PG) -> int:
             settle(300)
             if page == "Users":
                 users = window.page("Users")
-                users.select(login["Sam Rivera"])  # type: ignore[attr-defined]
+                if isinstance(users, UsersPage):
+                    users.select(login["Sam Rivera"])
             grab(window, out / shot)
             window.close()
             library.close()
@@ -120,7 +122,7 @@ def render_offline(out: Path, work: Path, state: "WindowState", url: str, host: 
     from datetime import datetime, timedelta, timezone
 
     from enablement.models.dto import UseRecord
-    from enablement.team.signin import sign_in
+    from enablement.team.signin import login_context, sign_in
     from tests.team.proxy import Proxy  # a checkout's test helper: the screenshots run from one
     from .context import AppContext
     from .main_window import MainWindow
@@ -131,7 +133,8 @@ def render_offline(out: Path, work: Path, state: "WindowState", url: str, host: 
     with Proxy(pg_host, int(pg_port)) as proxy:
         library, actor, team = sign_in(url.replace(host, f"127.0.0.1:{proxy.port}"), root=work / "sam-laptop")
         try:
-            window = MainWindow(AppContext(library, actor, SyncTaskRunner(), team=team), None, state)
+            window = MainWindow(AppContext(login_context(library, actor, team), SyncTaskRunner(),
+                                           library.taxonomy.get(), team=team), None, state)
             window.resize(*SIZE)
             window.show()
             link = window.team_link

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from enablement.config import LibraryPaths, Settings
 from enablement.errors import LibraryError, StorageError
@@ -108,7 +108,7 @@ class DatabaseLogin:
         return known if known is not None else login_actor(library.ctx.engine, self.address)
 
 
-def _require_team_library(conn, address: ServerAddress) -> None:  # type: ignore[no-untyped-def]
+def _require_team_library(conn: Connection, address: ServerAddress) -> None:
     if not conn.execute(text("SELECT to_regclass('app.meta') IS NOT NULL")).scalar():
         raise LibraryError(f"The database '{address.dbname}' at {address.where} is not set up as a team library "
                            "(a DBA runs 'enablement server init').")

@@ -20,6 +20,7 @@ from enablement.team.connection import (KEYRING_SERVICE, ServerAddress, keyring_
                                         store_in_keyring)
 
 if TYPE_CHECKING:
+    from enablement.services.identity import UserContext
     from enablement.services.library import Library
 
 DEFAULT_PORT = "5432"
@@ -92,6 +93,14 @@ def sign_in(url: str, password: str | None = None, *, remember: bool = False, ro
         forget_password(address)
         remembered = False
     return library, actor, TeamLogin(address, url, used, remembered)
+
+
+def login_context(library: "Library", actor: Actor, login: TeamLogin) -> "UserContext":
+    """The identity seam's context of a signed-in login (the person the server said it is)."""
+    from enablement.services.identity import UserContext
+    from enablement.team.library import DatabaseLogin
+
+    return UserContext(library, actor, DatabaseLogin(login.address))
 
 
 def forget_password(address: ServerAddress) -> None:

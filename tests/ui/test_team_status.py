@@ -13,7 +13,7 @@ import psycopg
 import pytest
 
 from enablement.models.dto import UseRecord
-from enablement.team.signin import sign_in
+from enablement.team.signin import login_context, sign_in
 from tests.team.proxy import Proxy
 from tests.team.server import HOST, TeamServer, team_server
 from ui.context import AppContext
@@ -42,7 +42,7 @@ def rep_window(make_window, server: TeamServer, proxy: Proxy, tmp_path: Path):
     url = server.url(server.logins["Rita Rep"]).replace(HOST, f"127.0.0.1:{proxy.port}")
     library, actor, team = sign_in(url, root=tmp_path / "laptop", with_index=False)
     runner = TaskRunner()
-    window = make_window(AppContext(library, actor, runner, team=team))
+    window = make_window(AppContext(login_context(library, actor, team), runner, library.taxonomy.get(), team=team))
     yield window
     window.close()
     runner.wait_idle()

@@ -11,7 +11,7 @@ import psycopg
 import pytest
 
 from enablement.team.connection import LoginFailed
-from enablement.team.signin import sign_in
+from enablement.team.signin import login_context, sign_in
 from tests.team.server import TeamServer, team_server
 from tests.ui.pages_support import click
 from ui.context import AppContext
@@ -36,7 +36,7 @@ def signed_in(qapp, server: TeamServer, tmp_path: Path):
     def make(login: str) -> AppContext:
         library, actor, team = sign_in(server.url(login), root=tmp_path / login, with_index=False)
         opened.append(library)
-        return AppContext(library, actor, SyncTaskRunner(), team=team)
+        return AppContext(login_context(library, actor, team), SyncTaskRunner(), library.taxonomy.get(), team=team)
 
     yield make
     for library in opened:
