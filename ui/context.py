@@ -23,7 +23,8 @@ class AppSignals(QObject):
     changed = Signal(object)  # a Changes set after a service call
     actor_changed = Signal(object)  # the new Actor
     open_piece = Signal(int)  # show a piece's detail
-    open_piece_at = Signal(int, int)  # show a piece's detail, its preview at this page or slide
+    # show a piece's detail, its preview at this page or slide with these words marked
+    open_piece_at = Signal(int, int, list)
     status_message = Signal(str)
 
 

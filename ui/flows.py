@@ -29,9 +29,11 @@ def _keep(window: MainWindow, dialog: DialogT) -> DialogT:
     return dialog
 
 
-def open_piece(window: MainWindow, app: AppContext, piece_id: int, page: int = 0) -> PieceDetailDialog:
-    """The piece's detail; ``page``: where its preview opens (a search hit's first page or slide)."""
-    dialog = _keep(window, PieceDetailDialog(app, piece_id, window, page=page))
+def open_piece(window: MainWindow, app: AppContext, piece_id: int, page: int = 0,
+               words: Sequence[str] = ()) -> PieceDetailDialog:
+    """The piece's detail; ``page``: where its preview opens (a search hit's first page or slide),
+    ``words``: what the preview marks (the words the hit matched)."""
+    dialog = _keep(window, PieceDetailDialog(app, piece_id, window, page=page, words=words))
     dialog.show()
     return dialog
 

@@ -98,7 +98,7 @@ class MainWindow(QMainWindow):
 
         app.signals.changed.connect(self.route_changes)
         app.signals.open_piece.connect(lambda pid: flows.open_piece(self, self.app, pid))
-        app.signals.open_piece_at.connect(lambda pid, page: flows.open_piece(self, self.app, pid, page))
+        app.signals.open_piece_at.connect(lambda pid, page, words: flows.open_piece(self, self.app, pid, page, words))
         app.signals.status_message.connect(lambda text: self.statusBar().showMessage(text, 6000))
         app.runner.task_failed.connect(self.show_error)
         app.runner.busy_changed.connect(self._busy)

@@ -138,7 +138,7 @@ def main(argv: list[str] | None = None) -> int:
         deck = max((p for p in window.library_page.model.rows if p.file_type == "pptx"),
                    key=lambda p: firsts.get(p.id, 0))  # a deck whose hit is past its first slide
         first = firsts.get(deck.id, 0)
-        slide = flows.open_piece(window, app, deck.id, first)
+        slide = flows.open_piece(window, app, deck.id, first, window.library_page.hit_words.get(deck.id, ()))
         settle(300)
         if path := shot("15-slide-preview"):
             grab(slide, path)

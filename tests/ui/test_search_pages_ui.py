@@ -29,6 +29,8 @@ def test_a_slide_hit_is_shown_and_the_preview_opens_at_that_slide(make_app_ctx, 
     slide5 = preview.text.cursorRect(preview.text.document().find("Slide 5: what is next")).top()
     slide1 = preview.text.cursorRect(preview.text.document().find("Slide 1: quarterly")).top()
     at_end = preview.text.verticalScrollBar().value() == preview.text.verticalScrollBar().maximum()
+    marked = [sel.cursor.selectedText() for sel in preview.text.extraSelections()]
+    assert marked == ["zanzibarite"]  # the hit's word, marked where it is
     assert (0 <= slide5 < viewport // 2) or (at_end and 0 <= slide5 < viewport)
     assert slide1 < 0
 

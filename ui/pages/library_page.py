@@ -9,7 +9,9 @@ so a slow search can never overwrite what the user typed after it.
 
 from __future__ import annotations
 
+import html
 import logging
+import re
 from typing import Optional
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
@@ -31,6 +33,7 @@ from ..widgets.piece_delegate import ROW_HEIGHT, THUMB, PieceDelegate
 from ..widgets.thumbnails import ThumbnailCache
 
 log = logging.getLogger(__name__)
+MARKED = re.compile(r"<b>(.*?)</b>")  # the words a hit's snippet and title mark
 DEBOUNCE_MS = 120
 PAGE_SIZE = 20  # the list shows about a dozen rows; more load as the user scrolls
 LOAD_MORE_MARGIN_PX = 200  # load the next page when fewer pixels than this remain below the view
@@ -60,6 +63,7 @@ class LibraryPage(Page):
         self.shown_seq = 0
         self.outcome: Optional[SearchOutcome] = None
         self.first_pages: dict[int, int] = {}  # piece id → the first page or slide its hit is on
+        self.hit_words: dict[int, list[str]] = {}  # piece id → the words its hit matched (marked in <b>)
         self.search_id: Optional[str] = None
         self.loaded = False
         self._loading_more = False
@@ -211,7 +215,7 @@ class LibraryPage(Page):
         self.shown_seq = seq
         self.outcome = outcome
         self.search_id = None
-        self.first_pages = {}
+        self.first_pages, self.hit_words = {}, {}
         self.model.set_rows(outcome.pieces, self._snippets(outcome))
         if position:
             self.view.verticalScrollBar().setValue(position)
@@ -321,6 +325,7 @@ class LibraryPage(Page):
             snippets[h.piece_id] = f"{where[:1].upper()}{where[1:]}: {h.snippet}" if where else h.snippet
             if h.pages:
                 self.first_pages[h.piece_id] = h.pages[0]
+            self.hit_words[h.piece_id] = sorted({html.unescape(w) for w in MARKED.findall(h.snippet + h.title_html)})
         return snippets
 
     def _open_index(self, index: QModelIndex) -> None:
@@ -331,8 +336,9 @@ class LibraryPage(Page):
             self.app.runner.op(self.app.library.search.opened, self.search_id, piece_id).failure(
                 self._not_recorded).write()
         page = self.first_pages.get(int(piece_id), 0)
-        if page:
-            self.app.signals.open_piece_at.emit(int(piece_id), page)
+        words = self.hit_words.get(int(piece_id), [])
+        if page or words:
+            self.app.signals.open_piece_at.emit(int(piece_id), page, words)
         else:
             self.app.signals.open_piece.emit(int(piece_id))
 

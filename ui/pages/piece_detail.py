@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Optional, Sequence
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -45,12 +45,15 @@ def load_piece_view(library: Library, piece_id: int) -> PieceView:
 
 
 class PieceDetailDialog(QDialog):
-    def __init__(self, app: AppContext, piece_id: int, parent: Optional[QWidget] = None, page: int = 0) -> None:
-        """``page``: the page or slide the preview opens at (a search hit's first), 0 for the start."""
+    def __init__(self, app: AppContext, piece_id: int, parent: Optional[QWidget] = None, page: int = 0,
+                 words: Sequence[str] = ()) -> None:
+        """``page``: the page or slide the preview opens at (a search hit's first), 0 for the start;
+        ``words``: the words the search hit matched, marked in the preview."""
         super().__init__(parent)
         self.app = app
         self.piece_id = piece_id
         self.start_page = page
+        self.words = tuple(words)
         self.view: Optional[PieceView] = None
         self.missing: tuple[str, ...] = ()  # required fields this draft lacks before it can be published
         self.sub_dialog: Optional[QDialog] = None
@@ -242,7 +245,7 @@ class PieceDetailDialog(QDialog):
             self.app.runner.op(self.app.library.search.suggest_tags_for, self.piece_id).success(
                 self.editor.suggestions.set_suggestions).failure(self.editor.suggestions.show_failure).read()
         if with_preview:
-            self.preview.load(d, page=self.start_page)
+            self.preview.load(d, page=self.start_page, words=self.words)
         if first:
             # Recording the view is bookkeeping for the reports: a user's error (a busy or full disk)
             # goes to the status bar, not a dialog over the piece; a bug is still reported.

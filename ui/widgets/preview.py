@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from typing import Optional, Protocol, Sequence
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QDesktopServices, QImage, QPixmap
-from PySide6.QtWidgets import (QLabel, QScrollArea, QStackedWidget, QTextBrowser, QVBoxLayout,
+from PySide6.QtGui import QColor, QDesktopServices, QImage, QPixmap, QTextCharFormat, QTextDocument
+from PySide6.QtWidgets import (QLabel, QScrollArea, QStackedWidget, QTextBrowser, QTextEdit, QVBoxLayout,
                                QWidget)
 
 from enablement.models.dto import PieceDetail
@@ -19,6 +19,7 @@ from ..context import AppContext
 from .thumbnails import page_image
 
 MAX_PAGES = 12
+MAX_MARKS = 500  # words marked in one preview
 PAGE_WIDTH = 620
 
 
@@ -108,10 +109,13 @@ class PreviewWidget(QStackedWidget):
         self.page_labels: list[QLabel] = []
         self.page_count = 0
         self.start_page = 0
+        self.words: tuple[str, ...] = ()
 
-    def load(self, detail: PieceDetail, page: int = 0) -> None:
-        """Show ``detail``'s preview, at ``page`` (1-based page or slide; 0: the start)."""
+    def load(self, detail: PieceDetail, page: int = 0, words: Sequence[str] = ()) -> None:
+        """Show ``detail``'s preview, at ``page`` (1-based page or slide; 0: the start), with
+        ``words`` marked in a text preview."""
         self.start_page = page
+        self.words = tuple(w for w in words if w.strip())
         self.setCurrentWidget(self.message)
         self.message.setText("Loading preview…")
         self.app.runner.op(build_preview, self.app.library, detail).success(self.show_preview).failure(
@@ -146,9 +150,26 @@ class PreviewWidget(QStackedWidget):
         else:
             self.page_labels = []
             self.text.setHtml(preview.html)
+            self.mark_words()
             self.setCurrentWidget(self.text)
         if self.start_page > 1:
             QTimer.singleShot(0, self, self.go_to_page)  # once the pages are laid out
+
+    def mark_words(self) -> None:
+        """Mark every occurrence of the hit's words in the text preview (whole words, any case)."""
+        marked = []
+        fmt = QTextCharFormat()
+        fmt.setBackground(QColor("#ffe58a"))
+        fmt.setForeground(QColor("#000000"))
+        flags = QTextDocument.FindFlag.FindWholeWords
+        for word in self.words:
+            cursor = self.text.document().find(word, 0, flags)
+            while not cursor.isNull() and len(marked) < MAX_MARKS:
+                selection = QTextEdit.ExtraSelection()
+                selection.cursor, selection.format = cursor, fmt
+                marked.append(selection)
+                cursor = self.text.document().find(word, cursor, flags)
+        self.text.setExtraSelections(marked)
 
     def go_to_page(self, page: int = 0) -> None:
         """Scroll to a page or slide (``start_page`` by default), if the preview shows it."""
