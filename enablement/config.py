@@ -137,6 +137,8 @@ class Settings:
     # file_cache_mb the least recently used other files are removed (they come back on demand).
     file_cache_mb: int = 2048
     prefetch_mb: int = 512
+    # What happens to a piece on its expiry date: "archive" (reps no longer see it) or "flag".
+    expiry_action: str = "archive"
     limits: ImportLimits = field(default_factory=ImportLimits)
 
     @classmethod

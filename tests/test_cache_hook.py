@@ -86,6 +86,13 @@ def _decline(lib: Library, tmp: Path) -> Done[Any]:
     return lib.pieces.decline_submission(marketing(lib), submission, "Use the official one.")
 
 
+def _expire(lib: Library) -> Done[Any]:
+    pid = ready_link(lib)
+    lib.pieces.update(marketing(lib), pid, expires_on=lib.ctx.today())
+    lib.pieces.publish(marketing(lib), pid)
+    return lib.pieces.expire_due(marketing(lib))
+
+
 def _put_back(lib: Library) -> Done[Any]:
     pid = ready_link(lib)
     before = lib.pieces.states([pid])
@@ -173,6 +180,7 @@ CASES: dict[str, Case] = {
     "pieces.publish": lambda lib, tmp: lib.pieces.publish(marketing(lib), ready_link(lib)),
     "pieces.publish_many": lambda lib, tmp: lib.pieces.publish_many(marketing(lib), [ready_link(lib), new_link(lib)]),
     "pieces.put_back": lambda lib, tmp: _put_back(lib),
+    "pieces.expire_due": lambda lib, tmp: _expire(lib),
     "pieces.archive": lambda lib, tmp: lib.pieces.archive(marketing(lib), new_link(lib)),
     "pieces.restore": lambda lib, tmp: _restore(lib),
     "pieces.decline_submission": _decline,
@@ -233,6 +241,7 @@ CASES: dict[str, Case] = {
     "settings.set_hours_per_piece": lambda lib, tmp: lib.settings.set_hours_per_piece(admin(lib), 6),
     "settings.set_review_period": lambda lib, tmp: lib.settings.set_review_period(admin(lib), 90),
     "settings.set_search_engine": lambda lib, tmp: lib.settings.set_search_engine(admin(lib), "whoosh"),
+    "settings.set_expiry_action": lambda lib, tmp: lib.settings.set_expiry_action(admin(lib), "archive"),
     "settings.set_publish_requires": lambda lib, tmp: lib.settings.set_publish_requires(
         admin(lib), lib.settings.get().publish_requires),
     "users.ensure": lambda lib, tmp: lib.users.ensure(f"Ensured {abs(hash(tmp))}", "rep"),

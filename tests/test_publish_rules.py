@@ -153,10 +153,11 @@ def test_cli_publish_of_several_reports_each_and_fails_when_any_is_skipped(cli):
 
 
 def test_cli_rules_shows_and_sets_the_required_fields(cli):
-    assert cli("rules")[1] == "A piece needs stage, gate, owner and review date before it is published.\n"
+    assert cli("rules")[1].startswith("A piece needs stage, gate, owner and review date before it is published.\n")
     code, _, err = cli("--user", "Maya", "rules", "--require", "stage")
     assert code == 1 and "may not change the library's publishing rules" in err
-    assert cli("rules", "--require", "stage", "persona")[1] == "A piece needs stage and persona before it is published.\n"
+    said = cli("rules", "--require", "stage", "persona")[1]
+    assert said.startswith("A piece needs stage and persona before it is published.\n")
     code, _, err = cli("rules", "--require", "stage", "mood")
     assert code == 1 and "Unknown field 'mood'" in err
-    assert cli("rules", "--require")[1] == "Any piece can be published.\n"
+    assert cli("rules", "--require")[1].startswith("Any piece can be published.\n")

@@ -109,6 +109,19 @@ class MainWindow(QMainWindow):
         self._apply_role()
         self.restore_state()
         self.check_search_index()
+        self.archive_expired()
+
+    def archive_expired(self) -> None:
+        """Marketing and admins opening the app archive the pieces whose expiry date has come
+        (when the library archives rather than flags them), in the background."""
+        if not self.app.can(Permission.EDIT_PIECES):
+            return
+
+        def done(archived: int) -> None:
+            if archived:
+                self.statusBar().showMessage(f"Archived {count(archived, 'expired piece')}.", 8000)
+        self.app.runner.op(self.app.library.pieces.expire_due, self.app.actor).success(done).failure(
+            lambda exc: self.statusBar().showMessage(f"Expired pieces were not archived: {exc}", 8000)).write()
 
     def check_search_index(self) -> None:
         """Compare the derived search index with the database in the background; a missing,

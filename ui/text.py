@@ -62,11 +62,15 @@ def nice_date(d: date | None) -> str:
 def review_text(p: PieceSummary) -> str:
     """The trust line: who owns it and whether it is still fresh."""
     owner = f"Owner: {p.owner}" if p.owner else "No owner"
+    if p.expired:
+        expiry = f" · EXPIRED {nice_date(p.expires_on)}"
+    else:
+        expiry = f" · expires {nice_date(p.expires_on)}" if p.expires_on else ""
     if p.stale:
-        return f"{owner} · STALE: review was due {nice_date(p.review_by)}"
+        return f"{owner} · STALE: review was due {nice_date(p.review_by)}{expiry}"
     if p.review_by:
-        return f"{owner} · reviewed, next review {nice_date(p.review_by)}"
-    return f"{owner} · no review date"
+        return f"{owner} · reviewed, next review {nice_date(p.review_by)}{expiry}"
+    return f"{owner} · no review date{expiry}"
 
 
 def plain(html_text: str) -> str:

@@ -135,6 +135,8 @@ class PieceSummary:
     use_count: int
     tags: tuple[Tag, ...] = ()
     is_demo: bool = False
+    expires_on: Optional[date] = None
+    expired: bool = False  # its expiry date has come (and it is not archived)
 
     def labels(self, dimension: str) -> tuple[str, ...]:
         return tuple(t.label for t in self.tags if t.dimension == dimension)
@@ -176,6 +178,7 @@ class PieceState:
     description: str
     owner: str
     review_by: Optional[date]
+    expires_on: Optional[date]
     url: str
     status: str
     published_at: Optional[datetime]

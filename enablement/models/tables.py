@@ -141,6 +141,7 @@ class Piece(SQLModel, table=True):
     merged_into_id: Optional[int] = Field(default=None, foreign_key="pieces.id")
     owner: str = Field(default="", max_length=120)
     review_by: Optional[date] = Field(default=None)
+    expires_on: Optional[date] = Field(default=None)  # archived (or flagged) on this date; None: never
     current_version_id: Optional[int] = Field(default=None)
     created_by_id: Optional[int] = Field(default=None, foreign_key="users.id")
     created_at: datetime = Field(sa_type=DateTime, default_factory=utcnow)

@@ -90,9 +90,9 @@ class PieceService:
     def update(self, actor: Actor, piece_id: int, *, title: str | None = None,
                description: str | None = None, owner: str | None = None,
                review_by: date | None | str = "keep", url: str | None = None,
-               tags: TagSelection | None = None) -> Done[None]:
+               expires_on: date | None | str = "keep", tags: TagSelection | None = None) -> Done[None]:
         """Edit metadata, and with ``tags`` replace the tags too, in one transaction (the
-        editor's Save). ``review_by`` takes a date, None (clear) or "keep"."""
+        editor's Save). ``review_by`` and ``expires_on`` take a date, None (clear) or "keep"."""
         with self.ctx.write() as w:
             s = w.session
             piece = self._editable(s, actor, piece_id)
@@ -108,6 +108,8 @@ class PieceService:
                 piece.owner = owner.strip()[:120]
             if not isinstance(review_by, str):  # a date, or None to clear it; "keep" leaves it
                 piece.review_by = review_by
+            if not isinstance(expires_on, str):  # likewise
+                piece.expires_on = expires_on
             if url is not None:
                 if piece.kind != "link":
                     raise InvalidInput("Only a link has a URL.")
@@ -238,6 +240,23 @@ class PieceService:
             piece.review_by = date.fromordinal(self.ctx.today().toordinal() + self.ctx.settings.review_period_days)
         piece.updated_at = utcnow()
 
+    def expire_due(self, actor: Actor) -> Done[int]:
+        """Archive the pieces whose expiry date has come, when the library's ``expiry_action`` is
+        "archive" (with "flag" they stay, shown as expired). Returns how many were archived."""
+        if self.ctx.settings.expiry_action != "archive":
+            return Done(0, Changes())
+        require(actor, Permission.EDIT_PIECES)
+        with self.ctx.write() as w:
+            s = w.session
+            due = pieces_repo.expired_ids(s, self.ctx.today())
+            for pid in due:
+                piece = self._row(s, pid)
+                piece.status = Status.ARCHIVED
+                piece.updated_at = utcnow()
+            if due:
+                w.record(piece_changes(*due))
+        return Done(len(due), w.changes)
+
     def archive(self, actor: Actor, piece_id: int) -> Done[None]:
         """Archive (the only "delete" short of an admin's purge)."""
         require(actor, Permission.EDIT_PIECES)
@@ -334,7 +353,8 @@ class PieceService:
             out = []
             for pid in dict.fromkeys(piece_ids):
                 piece = self._row(s, pid)
-                out.append(PieceState(pid, piece.title, piece.description, piece.owner, piece.review_by, piece.url,
+                out.append(PieceState(pid, piece.title, piece.description, piece.owner, piece.review_by,
+                                      piece.expires_on, piece.url,
                                       piece.status, piece.published_at, piece.review_state, piece.review_note,
                                       tuple(sorted(pieces_repo.stage_ids(s, pid))),
                                       tuple(sorted(pieces_repo.gate_ids(s, pid))),
@@ -353,6 +373,7 @@ class PieceService:
                     require(actor, Permission.PUBLISH)
                 piece.title, piece.description, piece.owner = state.title, state.description, state.owner
                 piece.review_by, piece.url, piece.status = state.review_by, state.url, state.status
+                piece.expires_on = state.expires_on
                 piece.published_at, piece.review_state = state.published_at, state.review_state
                 piece.review_note = state.review_note
                 pieces_repo.set_tags(s, state.piece_id, state.stage_ids, state.gate_ids, state.facet_value_ids)

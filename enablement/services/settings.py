@@ -48,6 +48,13 @@ class SettingsService:
         require(actor, Permission.LIBRARY_RULES)
         return self._save(replace(self.ctx.settings, publish_requires=check_publish_fields(fields)))
 
+    def set_expiry_action(self, actor: Actor, action: str) -> Done[Settings]:
+        """What a piece's expiry date does (admins only): "archive" it, or "flag" it as expired."""
+        require(actor, Permission.LIBRARY_RULES)
+        if action not in ("archive", "flag"):
+            raise InvalidInput("On its expiry date a piece is either archived ('archive') or flagged ('flag').")
+        return self._save(replace(self.ctx.settings, expiry_action=action))
+
     def _save(self, settings: Settings) -> Done[Settings]:
         settings.save(self.ctx.paths.settings_file)
         self.ctx.settings = settings

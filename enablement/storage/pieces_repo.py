@@ -108,7 +108,20 @@ def to_summary(p: Piece, v: PieceVersion | None, tags: list[Tag], uses: int, tod
         file_type=v.file_type if v else ("link" if p.kind == "link" else ""),
         page_count=v.page_count if v else None,
         outcome=v.outcome if v else "ok", outcome_detail=v.outcome_detail if v else "",
-        updated_at=p.updated_at, use_count=uses, tags=tuple(tags), is_demo=p.is_demo)
+        updated_at=p.updated_at, use_count=uses, tags=tuple(tags), is_demo=p.is_demo,
+        expires_on=p.expires_on, expired=is_expired(p.expires_on, p.status, today))
+
+
+def is_expired(expires_on: date | None, status: str, today: date) -> bool:
+    """A piece whose expiry date has come (archived pieces are not flagged)."""
+    return expires_on is not None and expires_on <= today and status != "archived"
+
+
+def expired_ids(session: Session, today: date) -> list[int]:
+    """Pieces past their expiry date that are not archived (nor purged)."""
+    return list(session.exec(select(Piece.id).where(col(Piece.expires_on).is_not(None),
+                                                    col(Piece.expires_on) <= today,
+                                                    col(Piece.status).in_(["draft", "published"]))))
 
 
 def is_stale(review_by: date | None, status: str, today: date) -> bool:

@@ -118,10 +118,11 @@ class PieceDelegate(QStyledItemDelegate):
         # Trust line: owner, review state, STALE flag; then type.
         painter.setFont(chip_font)
         x = left
-        if piece.stale:
-            x += self._badge(painter, QRect(x, y, 0, cfm.height() + 2), "STALE", tones.accent(palette, "empty"),
-                             palette, chip_font) + 6
-        painter.setPen(tones.accent(palette, "empty") if piece.stale and not selected else muted)
+        for flag, raised in (("EXPIRED", piece.expired), ("STALE", piece.stale)):
+            if raised:
+                x += self._badge(painter, QRect(x, y, 0, cfm.height() + 2), flag, tones.accent(palette, "empty"),
+                                 palette, chip_font) + 6
+        painter.setPen(tones.accent(palette, "empty") if (piece.stale or piece.expired) and not selected else muted)
         kind = ", ".join(piece.labels("content_type")) or file_type_label(piece.file_type, piece.kind)
         trust = f"{review_text(piece)} · {kind}"
         if piece.source == Source.REP:

@@ -68,9 +68,20 @@ class PieceEditor(QWidget):
         self.review_by.setCalendarPopup(True)
         self.review_by.setDisplayFormat("d MMM yyyy")
         self.has_review.toggled.connect(self.review_by.setEnabled)
+        self.has_expiry = QCheckBox("Expires on")
+        self.has_expiry.setObjectName("editHasExpiry")
+        self.has_expiry.setToolTip("On this date the piece is archived (or flagged, as the library's rules say)")
+        self.expires_on = QDateEdit()
+        self.expires_on.setObjectName("editExpiresOn")
+        self.expires_on.setCalendarPopup(True)
+        self.expires_on.setDisplayFormat("d MMM yyyy")
+        self.has_expiry.toggled.connect(self.expires_on.setEnabled)
         review_row = QHBoxLayout()
         review_row.addWidget(self.has_review)
         review_row.addWidget(self.review_by)
+        review_row.addSpacing(16)
+        review_row.addWidget(self.has_expiry)
+        review_row.addWidget(self.expires_on)
         review_row.addStretch(1)
         self.tags = TagEditor(taxonomy)
         self.tags.setMinimumHeight(200)
@@ -112,6 +123,9 @@ class PieceEditor(QWidget):
         self.has_review.setChecked(s.review_by is not None)
         self.review_by.setEnabled(s.review_by is not None)
         self.review_by.setDate(QDate(s.review_by) if s.review_by else QDate.currentDate().addMonths(6))
+        self.has_expiry.setChecked(s.expires_on is not None)
+        self.expires_on.setEnabled(s.expires_on is not None)
+        self.expires_on.setDate(QDate(s.expires_on) if s.expires_on else QDate.currentDate().addMonths(3))
         self.tags.set_tags(s.tags)
         self.show_title_source(detail.title_source)
 
@@ -131,5 +145,6 @@ class PieceEditor(QWidget):
     def _save(self) -> None:
         metadata = dict(title=self.title.text(), description=self.description.toPlainText(),
                         owner=self.owner.text(),
-                        review_by=as_date(self.review_by.date()) if self.has_review.isChecked() else None)
+                        review_by=as_date(self.review_by.date()) if self.has_review.isChecked() else None,
+                        expires_on=as_date(self.expires_on.date()) if self.has_expiry.isChecked() else None)
         self.save_requested.emit(metadata, self.tags.selection())

@@ -30,6 +30,8 @@ def piece_line(p: PieceSummary) -> str:
     flags = []
     if p.stale:
         flags.append("STALE")
+    if p.expired:
+        flags.append("EXPIRED")
     if p.outcome not in ("ok",):
         flags.append(p.outcome)
     if p.source == "rep":
@@ -66,6 +68,7 @@ def register(registry: Registry) -> None:
     sp.add_argument("--description")
     sp.add_argument("--owner")
     sp.add_argument("--review-by", help="YYYY-MM-DD, or 'none'")
+    sp.add_argument("--expires", help="YYYY-MM-DD (archived or flagged on that date, see 'rules'), or 'none'")
     sp = registry.add("publish", cmd_publish,
                       help="publish pieces that carry the library's required fields (see 'rules')")
     sp.add_argument("ids", type=int, nargs="+", metavar="id")
@@ -73,6 +76,8 @@ def register(registry: Registry) -> None:
     sp = registry.add("rules", cmd_rules, help="show or set (admins) what a piece needs before it is published")
     sp.add_argument("--require", nargs="*", metavar="FIELD", default=None,
                     help=f"the fields a piece must have: any of {', '.join(PUBLISH_FIELDS)} (none lifts the rule)")
+    sp.add_argument("--on-expiry", choices=["archive", "flag"], help="what a piece's expiry date does")
+    registry.add("expire", cmd_expire, help="archive the pieces whose expiry date has come")
     for name, action, helptext in (("archive", "archive", "archive a piece"),
                                    ("unarchive", "restore", "bring an archived piece back"),
                                    ("purge", "purge", "erase a piece (admin)")):
@@ -148,6 +153,8 @@ def cmd_show(args: argparse.Namespace, lib: Library, actor: Actor) -> int:
     if d.title_source:
         print(f"  title:     from {shown(d.title_source)}")
     print(f"  owner:     {shown(s.owner) or '-'}   review by: {s.review_by or '-'}{'  STALE' if s.stale else ''}")
+    if s.expires_on:
+        print(f"  expires:   {s.expires_on}{'  EXPIRED' if s.expired else ''}")
     for dim in ("stage", "gate", *FACETS):
         labels = s.labels(dim)
         if labels:
@@ -167,17 +174,21 @@ def cmd_tag(args: argparse.Namespace, lib: Library, actor: Actor) -> int:
     ids = list(dict.fromkeys(args.ids))  # a repeated id is tagged once
     tags = tag_selection(lib, args)
     review = parse_date_arg(args.review_by)
-    metadata = any(v is not None for v in (args.title, args.description, args.owner)) or review != "keep"
+    expires = parse_date_arg(args.expires)
+    metadata = (any(v is not None for v in (args.title, args.description, args.owner))
+                or review != "keep" or expires != "keep")
     if tags is None and not metadata:
-        raise InvalidInput("Nothing to change: give --stage/--gate/--persona/... or --title/--owner/--review-by.")
+        raise InvalidInput("Nothing to change: give --stage/--gate/--persona/... or "
+                           "--title/--owner/--review-by/--expires.")
     if metadata and len(ids) > 1:
-        raise InvalidInput("--title, --description, --owner and --review-by change one piece: give one id.")
+        raise InvalidInput("--title, --description, --owner, --review-by and --expires change one piece: "
+                           "give one id.")
     if tags is not None:
         # One transaction for all the pieces, the path the app's bulk tagging takes.
         lib.pieces.bulk_set_tags(actor, ids, tags, add_only=args.add)
     if metadata:
         lib.pieces.update(actor, ids[0], title=args.title, description=args.description, owner=args.owner,
-                          review_by=review)
+                          review_by=review, expires_on=expires)
     print(f"Updated piece {ids[0]}." if len(ids) == 1 else f"Updated {len(ids)} pieces: {', '.join(map(str, ids))}.")
     return 0
 
@@ -205,9 +216,22 @@ def cmd_publish(args: argparse.Namespace, lib: Library, actor: Actor) -> int:
 def cmd_rules(args: argparse.Namespace, lib: Library, actor: Actor) -> int:
     if args.require is not None:
         lib.settings.set_publish_requires(actor, args.require)
-    required = lib.settings.get().publish_requires
-    words = listed([PUBLISH_FIELDS[f] for f in required if f in PUBLISH_FIELDS])
+    if args.on_expiry is not None:
+        lib.settings.set_expiry_action(actor, args.on_expiry)
+    settings = lib.settings.get()
+    words = listed([PUBLISH_FIELDS[f] for f in settings.publish_requires if f in PUBLISH_FIELDS])
     print(f"A piece needs {words} before it is published." if words else "Any piece can be published.")
+    print("On its expiry date a piece is " + ("archived." if settings.expiry_action == "archive"
+                                               else "flagged as expired (it stays published)."))
+    return 0
+
+
+def cmd_expire(args: argparse.Namespace, lib: Library, actor: Actor) -> int:
+    done = lib.pieces.expire_due(actor)
+    if lib.settings.get().expiry_action != "archive":
+        print("Nothing archived: this library flags expired pieces instead (see 'rules').")
+    else:
+        print(f"Archived {count(done.value, 'expired piece')}.")
     return 0
 
 
