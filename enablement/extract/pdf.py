@@ -151,7 +151,7 @@ def _parse(path: Path, limits: ImportLimits, out: Collector,
             raise _limit_problem(budget.limit_reached, limits, budget)
         out.add("page", text)
     if unreadable:
-        out.notes.append(f"{unreadable:,} page(s) could not be read")
+        out.notes.append(f"{unreadable:,} {'page' if unreadable == 1 else 'pages'} could not be read")
     return title, author, page_count
 
 

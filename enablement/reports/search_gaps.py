@@ -13,6 +13,7 @@ from typing import Any, Optional
 
 from sqlalchemy import and_, func, select
 
+from enablement.display import count
 from enablement.models.dto import TaxonomyInfo
 from enablement.reports.base import (all_of, SEARCHES, Report, ReportFilter, ReportTable, count_if, fetch, ratio,
                                      search_conditions)
@@ -124,7 +125,8 @@ def search_gaps(ctx: ReadContext, f: ReportFilter) -> SearchGapsReport:
 def gap_request(row: dict[str, Any]) -> GapRequest:
     """Pre-fill a content request from a gap row (a dict of the gaps table's columns)."""
     query = str(row["query"])
-    need = (f"Reps searched for '{query}' {row['searches']} time(s) without finding a piece: "
-            f"{row['zero_results']} search(es) had no results and {row['no_open']} had results nobody opened.")
+    need = (f"Reps searched for '{query}' {count(row['searches'], 'time')} without finding a piece: "
+            f"{count(row['zero_results'], 'search', 'searches')} had no results and {row['no_open']} had results "
+            "nobody opened.")
     return GapRequest(title=f"Content for: {query}"[:300], need=need, stage_id=row.get("stage_id"),
                       gate_id=row.get("gate_id"))

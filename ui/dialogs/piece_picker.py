@@ -7,6 +7,7 @@ from typing import Optional
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout, QWidget
 
+from enablement.display import count
 from enablement.models.dto import PieceSummary
 from ..context import AppContext
 from ..widgets.piece_table import PieceTableView
@@ -69,7 +70,7 @@ class PiecePickerDialog(QDialog):
             return
         self.results.table_model.set_rows(outcome.pieces)
         total = outcome.results.total
-        self.count_label.setText(f"{total} piece{'s' if total != 1 else ''} found"
+        self.count_label.setText(f"{count(total, 'piece')} found"
                                  + (f", showing the first {len(outcome.pieces)}" if total > len(outcome.pieces) else ""))
         if len(outcome.pieces) == 1:
             self.results.selectRow(0)

@@ -6,6 +6,7 @@ from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
 
+from enablement.display import count
 from enablement.models.dto import KitInfo, KitItemInfo
 from .piece_rows_model import piece_type
 from .row_table_model import FIRST_CUSTOM_ROLE, Index, RowRole, RowTableModel
@@ -25,7 +26,7 @@ class KitListModel(RowTableModel[KitInfo]):
     headers = ("Kit",)
 
     def display(self, kit: KitInfo, column: int, position: int) -> Any:
-        size = f"{len(kit.items)} piece{'s' if len(kit.items) != 1 else ''}"
+        size = count(len(kit.items), "piece")
         second = " · ".join(x for x in (kit.account, size) if x)
         warn = f" · {len(kit.warnings)} to check" if kit.warnings else ""
         return f"{shown(kit.name)}\n{shown(second)}{warn}"

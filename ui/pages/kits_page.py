@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QDialog, QFormLayout, QFrame, 
                                QStackedWidget, QStyle, QStyleOptionViewItem, QStyledItemDelegate, QTableView,
                                QVBoxLayout, QWidget)
 
+from enablement.display import count
 from enablement.errors import UserFacingError
 from enablement.models.changes import Changes
 from enablement.models.dto import Actor, KitExport, KitInfo
@@ -470,7 +471,7 @@ class KitsPage(LazyPage):
         self._export_finished()
         self.last_export = result
         where = result.zip_path or result.folder
-        text = (f"<b>Exported {len(result.files)} file{'s' if len(result.files) != 1 else ''}</b>"
+        text = (f"<b>Exported {count(len(result.files), 'file')}</b>"
                 + (f" and a {result.merged_pages}-page merged PDF" if result.merged_pdf else "")
                 + f" to {where}")
         if result.skipped:

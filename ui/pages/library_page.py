@@ -18,7 +18,7 @@ from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QListView, QPushButton, QSplitter,
                                QStackedWidget, QVBoxLayout, QWidget)
 
-from enablement.display import pages_phrase
+from enablement.display import pages_phrase, count
 from enablement.errors import UserFacingError
 from enablement.models.changes import Changes
 from enablement.models.dto import Actor
@@ -284,9 +284,9 @@ class LibraryPage(Page):
         total = out.results.total
         query = self.text.strip()
         if query:
-            self.summary.setText(f"{total} piece{'s' if total != 1 else ''} for “{query}”")
+            self.summary.setText(f"{count(total, 'piece')} for “{query}”")
         else:
-            self.summary.setText(f"{total} piece{'s' if total != 1 else ''} in the library"
+            self.summary.setText(f"{count(total, 'piece')} in the library"
                                  + (" (filtered)" if self.facets.filters() else ""))
         dym = out.results.did_you_mean
         self.did_you_mean.setText(f"Did you mean <a href=\"{dym}\">{dym}</a>?" if dym else "")

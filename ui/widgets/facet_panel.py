@@ -8,6 +8,7 @@ from typing import Iterable
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
 
+from enablement.display import count
 from enablement.models.dto import FacetCount
 
 DIMENSIONS: tuple[tuple[str, str], ...] = (
@@ -113,7 +114,7 @@ class FacetPanel(QScrollArea):
     def _show_count(button: QPushButton, fc: FacetCount, checked: bool) -> None:
         text = fc.label if len(fc.label) <= _MAX_LABEL else fc.label[:_MAX_LABEL - 1].rstrip() + "…"
         button.setText(f"{'✓ ' if checked else ''}{text}  ({fc.count})")
-        button.setToolTip(f"{fc.label}: {fc.count} piece(s). Click to {'remove' if checked else 'add'} this filter.")
+        button.setToolTip(f"{fc.label}: {count(fc.count, 'piece')}. Click to {'remove' if checked else 'add'} this filter.")
         button.setChecked(checked)
         button.setFlat(not checked)
 

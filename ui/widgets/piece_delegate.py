@@ -6,6 +6,7 @@ from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QRect, Q
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
+from enablement.display import count
 from enablement.models.dto import PieceSummary
 from enablement.models.vocab import Source
 from typing import Optional
@@ -63,7 +64,7 @@ class PieceDelegate(QStyledItemDelegate):
         count_font.setPointSizeF(font.pointSizeF() * 0.9)
         painter.setFont(count_font)
         painter.setPen(muted)
-        uses = f"{piece.use_count} use" + ("" if piece.use_count == 1 else "s")
+        uses = count(piece.use_count, "use")
         uses_w = QFontMetrics(count_font).horizontalAdvance(uses) + 4
         painter.drawText(QRect(right - uses_w, rect.top() + 10, uses_w, 20), Qt.AlignmentFlag.AlignRight, uses)
 
