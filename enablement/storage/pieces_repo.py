@@ -119,9 +119,9 @@ def is_expired(expires_on: date | None, status: str, today: date) -> bool:
 
 def expired_ids(session: Session, today: date) -> list[int]:
     """Pieces past their expiry date that are not archived (nor purged)."""
-    return list(session.exec(select(Piece.id).where(col(Piece.expires_on).is_not(None),
-                                                    col(Piece.expires_on) <= today,
-                                                    col(Piece.status).in_(["draft", "published"]))))
+    query = select(col(Piece.id)).where(col(Piece.expires_on).is_not(None), col(Piece.expires_on) <= today,
+                                        col(Piece.status).in_(["draft", "published"]))
+    return [pid for pid in session.exec(query) if pid is not None]
 
 
 def is_stale(review_by: date | None, status: str, today: date) -> bool:

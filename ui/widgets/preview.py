@@ -157,7 +157,7 @@ class PreviewWidget(QStackedWidget):
 
     def mark_words(self) -> None:
         """Mark every occurrence of the hit's words in the text preview (whole words, any case)."""
-        marked = []
+        marked: list[QTextEdit.ExtraSelection] = []
         fmt = QTextCharFormat()
         fmt.setBackground(QColor("#ffe58a"))
         fmt.setForeground(QColor("#000000"))
