@@ -215,10 +215,12 @@ class Replica:
         st = self.state()
         failures = int(st.get("failures", "0")) + 1
         wait = min(MAX_BACKOFF_S, FIRST_BACKOFF_S * 2 ** (failures - 1)) * random.uniform(0.8, 1.2)
-        self.status = OFFLINE
         self.failed = exc if isinstance(exc, ServerUnreachable) else ServerUnreachable(str(exc))
         self._set_state(failures=failures, retry_at=_stamp(_now() + timedelta(seconds=wait)),
                         offline_since=st.get("offline_since") or _stamp(), last_error=str(exc))
+        # Only now: whoever reads "offline" (the app's status bar, on another thread) also finds
+        # since when, why and the next try in the state.
+        self.status = OFFLINE
 
     def outbox_size(self) -> int:
         with self.engine.connect() as conn:
