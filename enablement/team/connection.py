@@ -21,6 +21,9 @@ if TYPE_CHECKING:
 
 SERVER_ENV = "ENABLEMENT_SERVER"
 CONNECT_TIMEOUT_S = 5
+# Opening a laptop's library that has a copy to work from: a silent server gets this long (libpq's
+# minimum) before the library opens offline; 'sync' and the change listener keep the full timeout.
+OPEN_TIMEOUT_S = 2
 KEYRING_SERVICE = "enablement"
 
 
@@ -32,10 +35,10 @@ class LoginFailed(UserFacingError):
     """The server answered but refused this login (wrong password, unknown or disabled login)."""
 
 
-def connect_options() -> dict[str, Any]:
+def connect_options(timeout: int = CONNECT_TIMEOUT_S) -> dict[str, Any]:
     """libpq parameters for every connection to a team server."""
     return {
-        "connect_timeout": CONNECT_TIMEOUT_S,
+        "connect_timeout": timeout,
         "keepalives": 1,
         "keepalives_idle": 30,
         "keepalives_interval": 10,
@@ -143,23 +146,25 @@ def default_password_sources() -> list[PasswordSource]:
 
 
 def connect(address: ServerAddress, *, password: str | None = None, autocommit: bool = False,
-            password_sources: list[PasswordSource] | None = None) -> psycopg.Connection[Any]:
+            password_sources: list[PasswordSource] | None = None,
+            timeout: int = CONNECT_TIMEOUT_S) -> psycopg.Connection[Any]:
     """A psycopg connection as ``address.user``. Without a password libpq's own sources
     (PGPASSWORD, .pgpass) are tried first, then ``password_sources`` in order."""
     import psycopg
 
     try:
         return psycopg.connect(address.conninfo, autocommit=autocommit, password=password,
-                               **connect_options())
+                               **connect_options(timeout))
     except psycopg.Error as exc:
         if password is None and needs_password(exc):
             for source in (default_password_sources() if password_sources is None else password_sources):
                 found = source(address)
                 if found:
-                    return connect(address, password=found, autocommit=autocommit, password_sources=[])
+                    return connect(address, password=found, autocommit=autocommit, password_sources=[],
+                                   timeout=timeout)
             raise LoginFailed(f"The team server at {address.where} needs a password for '{address.user}': "
                               "store it with 'enablement team login', or set PGPASSWORD or ~/.pgpass.") from None
-        raise translate_connect_error(exc, address) from None
+        raise translate_connect_error(exc, address, timeout) from None
 
 
 def needs_password(exc: BaseException) -> bool:
@@ -167,7 +172,8 @@ def needs_password(exc: BaseException) -> bool:
     return "no password supplied" in text or "password is required" in text
 
 
-def translate_connect_error(exc: BaseException, address: ServerAddress) -> UserFacingError:
+def translate_connect_error(exc: BaseException, address: ServerAddress,
+                            timeout: int = CONNECT_TIMEOUT_S) -> UserFacingError:
     """One clear line for a failed connection (never the driver's text alone)."""
     text = " ".join(str(exc).split()).lower()
     if "password authentication failed" in text or "authentication failed" in text:
@@ -189,7 +195,7 @@ def translate_connect_error(exc: BaseException, address: ServerAddress) -> UserF
                            f"{address.where}.")
     if "timeout expired" in text or "timed out" in text:
         return ServerUnreachable(f"cannot reach the team server at {address.where} (no answer within "
-                                 f"{CONNECT_TIMEOUT_S} s)")
+                                 f"{timeout} s)")
     if "connection refused" in text:
         return ServerUnreachable(f"cannot reach the team server at {address.where} (connection refused)")
     if "could not translate host name" in text or "name or service not known" in text:

@@ -23,8 +23,8 @@ from enablement.errors import LibraryError, StorageError
 from enablement.models.dto import Actor
 from enablement.team import errors as team_errors
 from enablement.team.blobs import MB, ServerBlobCache
-from enablement.team.connection import (LoginFailed, PasswordSource, ServerAddress, connect,
-                                        default_password_sources, parse_server_url)
+from enablement.team.connection import (CONNECT_TIMEOUT_S, OPEN_TIMEOUT_S, LoginFailed, PasswordSource,
+                                        ServerAddress, connect, default_password_sources, parse_server_url)
 
 if TYPE_CHECKING:
     import psycopg
@@ -45,6 +45,7 @@ class _Connector:
         # When set, says why not to try now (the server just failed to answer in this
         # process): a command then fails at once instead of waiting a connect timeout again.
         self.gate: Callable[[], BaseException | None] | None = None
+        self.timeout = CONNECT_TIMEOUT_S  # OPEN_TIMEOUT_S while a laptop with a copy opens
 
     def _remember(self, source: PasswordSource) -> PasswordSource:
         def found(address: ServerAddress) -> str | None:
@@ -59,7 +60,7 @@ class _Connector:
         if refused is not None:
             raise refused
         return connect(self.address, password=self.password, autocommit=autocommit,
-                       password_sources=[self._remember(s) for s in self.sources])
+                       password_sources=[self._remember(s) for s in self.sources], timeout=self.timeout)
 
 
 _CONNECTORS: "weakref.WeakKeyDictionary[Engine, _Connector]" = weakref.WeakKeyDictionary()
@@ -195,7 +196,13 @@ def open_team_library(url: str, root: Path | None = None, *, settings: Settings 
 
             ctx.index = SearchIndex(ctx)
         if not replica.has_copy or (sync and not replica.in_backoff()):
-            library.connect(sync=sync or not replica.has_copy)
+            connector = _CONNECTORS[engine]
+            if replica.has_copy:  # there is a copy to work from: do not wait long for a silent server
+                connector.timeout = OPEN_TIMEOUT_S
+            try:
+                library.connect(sync=sync or not replica.has_copy)
+            finally:
+                connector.timeout = CONNECT_TIMEOUT_S
         elif replica.in_backoff():
             replica.hold_off()
         actor = replica.actor()
