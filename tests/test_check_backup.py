@@ -34,6 +34,13 @@ def test_a_healthy_library_checks_ok(filled: Library):
     assert report.ok and report.facts["pieces"] == 3 and report.facts["blobs"] == 3
 
 
+def test_an_empty_library_checks_ok_with_its_index_ok(library: Library, actors):
+    """A new library's index holds no documents: that is a healthy index, not a damaged one."""
+    library.search.search(actors["rep"], "pricing")  # builds the (empty) index
+    index = library.maintenance.check().facts["index"]
+    assert index["state"] == "ok" and index["documents"] == 0 and "problem" not in index
+
+
 def test_missing_and_damaged_blobs_are_problems(filled: Library):
     hashes = sorted(filled.ctx.blobs.all_hashes())
     filled.ctx.blobs.path_for(hashes[0]).unlink()

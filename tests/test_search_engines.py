@@ -521,6 +521,7 @@ def test_an_empty_library_searches_without_error(tmp_path, engine):
 
     backend = open_backend(tmp_path / "ix", engine=engine)
     backend.rebuild([])
+    assert backend.status().state == "ok" and backend.stamps() == {}  # empty, not damaged
     results = backend.search(SearchRequest(text="pricing"), Vocabulary.from_lists())
     assert results.total == 0 and results.hits == ()
     backend.upsert([IndexDoc(piece_id=1, title="Pricing one-pager")])

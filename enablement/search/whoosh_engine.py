@@ -162,8 +162,15 @@ class WhooshReader:
             return 0
         return self.reader.doc_frequency(field_name, term)
 
+    def _column(self, name: str) -> list[Any]:
+        """A column's values; an index with no segment yet (a new, empty library) has none,
+        and Whoosh's empty reader raises instead of returning nothing."""
+        if self.reader.doc_count_all() == 0:
+            return []
+        return list(self.reader.column_reader(name))
+
     def stamps(self) -> dict[int, str]:
-        column = list(self.reader.column_reader("stamp"))
+        column = self._column("stamp")
         return {self.cache.piece_ids[d]: column[d].decode("utf-8") for d in self.cache.live_ids}
 
     def verify(self) -> int:
@@ -172,7 +179,7 @@ class WhooshReader:
         for name in ("content", "title", "tags", "owner", "words"):
             for term in list(reader.lexicon(name))[:1]:
                 list(reader.postings(name, term).all_ids())
-        list(reader.column_reader("stamp"))
+        self._column("stamp")
         live = self.cache.live_ids
         if live:
             self.searcher.stored_fields(live[0])
