@@ -110,16 +110,40 @@ def test_ambiguous_prefix_is_dropped_with_the_candidates(vocab):
 
 
 def test_field_without_value_is_a_hint(vocab):
+    assert parse_query("stage:", vocab).hints == ("stage: needs a value",)
+    assert parse_query("pricing stage: OR roi", vocab).hints[0] == "stage: needs a value"
+    assert parse_query("stage: (roi)", vocab).hints[0] == "stage: needs a value"
+
+
+def test_a_space_after_the_colon_is_read_as_the_value_when_it_is_one(vocab):
+    parsed = parse_query("pricing stage: evaluation", vocab)
+    assert parsed.node == And((Term("pricing"), FieldFilter("stage", ("evaluation",))))
+    assert parsed.hints == ("read 'stage: evaluation' as stage:evaluation "
+                            "(a field's value goes right after the colon)",)
+    quoted = parse_query('gate: "worth the investment"', vocab)
+    assert isinstance(quoted.node, FieldFilter) and quoted.node.field == "gate"
+
+
+def test_a_space_after_the_colon_and_no_such_value_searches_the_word_and_says_so(vocab):
     parsed = parse_query("stage: pricing", vocab)
     assert parsed.node == Term("pricing")
-    assert parsed.hints == ("stage: needs a value",)
-    assert parse_query("stage:", vocab).hints == ("stage: needs a value",)
+    assert parsed.hints[0] == ("'stage:' needs its value right after the colon; 'pricing' is not a "
+                               "stage, so it was searched as text")
+    assert "stages are: " in parsed.hints[1] and "Awareness" in parsed.hints[1]
+    phrase = parse_query('persona: "price list"', vocab)
+    assert phrase.node == Phrase("price list") and "not a persona" in phrase.hints[0]
 
 
-def test_unknown_field_name_is_plain_text(vocab):
-    parsed = parse_query("http://example.com color:red", vocab)
+def test_unknown_field_name_is_plain_text_with_a_hint(vocab):
+    parsed = parse_query("http://example.com nosuchfield:x", vocab)
     assert Term("http://example.com") in leaves(parsed.node)
-    assert parsed.hints == ()
+    assert Term("nosuchfield:x") in leaves(parsed.node)
+    assert parsed.hints == ("'nosuchfield' is not a field, so 'nosuchfield:x' was searched as text; "
+                            "fields are: stage, gate, persona, industry, product, type, owner, status, "
+                            "source, lang, file, kind",)
+    assert parse_query("stge:evaluation", vocab).hints[0].startswith(
+        "'stge' is not a field (did you mean stage:?)")
+    assert parse_query("meet at 10:30 https://x.example/a", vocab).hints == ()
 
 
 def test_phrase_prefix_and_operators(vocab):

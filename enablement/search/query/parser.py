@@ -117,12 +117,35 @@ class _Parser:
         if token.kind == "WORD":
             return self.word(token.text, last=self.pos == len(self.tokens))
         if token.kind == "PHRASE":
-            text = " ".join(token.text.split())
-            return Phrase(text) if _HAS_WORD.search(text) else None
+            return self.unary_phrase(token.text)
         if token.kind == "FIELD":
+            if token.spaced:
+                return self.spaced_field(token)
             values = [token.text] if token.quoted else token.text.split(",")
             return resolve_filter(token.field, token.name, values, self.vocabulary, self.hints)
         return None  # unreachable: operators are consumed by expr()
+
+    def spaced_field(self, token: Token) -> Node | None:
+        """``stage: evaluation`` (a space after the colon): the value is used when it is one
+        of the field's values; otherwise it is searched as text. Either way a hint says so."""
+        values = [token.text] if token.quoted else token.text.split(",")
+        problems: list[str] = []
+        node = resolve_filter(token.field, token.name, values, self.vocabulary, problems)
+        shown = f'"{token.text}"' if token.quoted else token.text
+        if node is not None and not problems:
+            self.hint(f"read '{token.name}: {shown}' as {token.name}:{shown} "
+                      "(a field's value goes right after the colon)")
+            return node
+        self.hint(f"'{token.name}:' needs its value right after the colon; '{token.text}' is not a "
+                  f"{token.field.replace('_', ' ')}, so it was searched as text")
+        self.hints.extend(problems)
+        if token.quoted:
+            return self.unary_phrase(token.text)
+        return self.word(token.text, last=self.pos == len(self.tokens))
+
+    def unary_phrase(self, text: str) -> Node | None:
+        text = " ".join(text.split())
+        return Phrase(text) if _HAS_WORD.search(text) else None
 
     def word(self, text: str, last: bool) -> Node | None:
         prefix = text.endswith("*")

@@ -6,6 +6,8 @@ then the number of terms is capped, so the parser only ever sees a small, sane t
 
 from __future__ import annotations
 
+import difflib
+import re
 import unicodedata
 from dataclasses import dataclass
 from typing import Literal
@@ -23,7 +25,11 @@ FIELD_NAMES: dict[str, str] = {
 
 TokenKind = Literal["WORD", "PHRASE", "FIELD", "LPAREN", "RPAREN", "AND", "OR", "NOT"]
 _KEYWORDS: dict[str, TokenKind] = {"AND": "AND", "OR": "OR", "NOT": "NOT", "&&": "AND", "||": "OR"}
-_STOP_CHARS = set('()"') 
+_STOP_CHARS = set('()"')
+# The field names a hint lists (aliases left out).
+_LISTED_FIELDS = ("stage", "gate", "persona", "industry", "product", "type", "owner", "status",
+                  "source", "lang", "file", "kind")
+_FIELD_LIKE = re.compile(r"[^\W\d]\w*")  # letters first: ``nosuchfield:x``, not ``10:30``
 
 
 @dataclass(frozen=True)
@@ -33,6 +39,7 @@ class Token:
     field: str = ""          # FIELD: the dimension (``content_type``...)
     name: str = ""           # FIELD: the field name as typed (for hints)
     quoted: bool = False     # FIELD: the value was quoted (never split on commas)
+    spaced: bool = False     # FIELD: typed with a space after the colon (``stage: evaluation``)
 
 
 def clean(text: str) -> tuple[str, list[str]]:
@@ -108,18 +115,54 @@ def _word_token(word: str, text: str, i: int, tokens: list[Token], hints: list[s
     name, colon, value = word.partition(":")
     field = FIELD_NAMES.get(name.lower()) if colon else None
     if field is None:
+        if colon and value and not value.startswith("/") and _FIELD_LIKE.fullmatch(name):
+            hints.append(_not_a_field(name, word))
         tokens.append(Token("WORD", word))
         return i
-    quoted = False
+    quoted = spaced = False
     if not value and i < len(text) and text[i] == '"':
         value, i = _read_quoted(text, i + 1, hints)
         quoted = True
+    elif not value:
+        value, quoted, i = _value_after_space(text, i, hints)
+        spaced = bool(value)
     value = value.strip()
     if not value:
         hints.append(f"{name.lower()}: needs a value")
         return i
-    tokens.append(Token("FIELD", value, field=field, name=name.lower(), quoted=quoted))
+    tokens.append(Token("FIELD", value, field=field, name=name.lower(), quoted=quoted, spaced=spaced))
     return i
+
+
+def _not_a_field(name: str, word: str) -> str:
+    """The hint for ``nosuchfield:x``: searched as text, with the fields that exist."""
+    close = difflib.get_close_matches(name.lower(), list(FIELD_NAMES), n=1, cutoff=0.75)
+    guess = f" (did you mean {close[0]}:?)" if close else ""
+    return (f"'{name}' is not a field{guess}, so '{word}' was searched as text; "
+            f"fields are: {', '.join(_LISTED_FIELDS)}")
+
+
+def _value_after_space(text: str, i: int, hints: list[str]) -> tuple[str, bool, int]:
+    """``stage: evaluation``: the word (or quoted phrase) after the space, as the field's value.
+
+    Returns ``(value, quoted, new index)``; no value when the field ends the query or an
+    operator, a parenthesis or another field follows (then the index is left where it was).
+    """
+    j = i
+    while j < len(text) and text[j].isspace():
+        j += 1
+    if j == i or j >= len(text) or text[j] in "()-":
+        return "", False, i
+    if text[j] == '"':
+        value, end = _read_quoted(text, j + 1, hints)
+        return value, True, end
+    end = j
+    while end < len(text) and not text[end].isspace() and text[end] not in _STOP_CHARS:
+        end += 1
+    word = text[j:end]
+    if word in _KEYWORDS or ":" in word:
+        return "", False, i
+    return word, False, end
 
 
 def _cap_terms(tokens: list[Token]) -> tuple[list[Token], bool]:
