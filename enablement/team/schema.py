@@ -351,10 +351,12 @@ GRANT SELECT ON app.change_log, app.blob_chunks, app.meta TO @user@;
 GRANT INSERT ON usage_events, search_log, content_requests, kits, kit_items TO @user@;
 GRANT UPDATE (opened_piece_id) ON search_log TO @user@;
 GRANT UPDATE, DELETE ON kits, kit_items TO @user@;
--- reps: their own submissions (the piece, its first version, tags and bytes); the only column
--- of a piece they may set afterwards is its current version
+-- reps: their own submissions (the piece, its first version, tags and bytes); while one is
+-- pending review they may edit its metadata and tags (RLS: their own pending drafts only),
+-- never its status, source, review state or author
 GRANT INSERT ON pieces, piece_versions, piece_stages, piece_gates, piece_facets, blobs, app.blob_chunks TO @rep@;
-GRANT UPDATE (current_version_id) ON pieces TO @rep@;
+GRANT UPDATE (current_version_id, title, description, owner, review_by, url, updated_at) ON pieces TO @rep@;
+GRANT DELETE ON piece_stages, piece_gates, piece_facets TO @rep@;
 GRANT UPDATE (status, decline_reason, resolved_at, resolved_by_id) ON content_requests TO @rep@;
 -- marketing and admins: the catalog and the taxonomy (no DELETE of pieces: archive, or purge by an admin)
 GRANT INSERT, UPDATE ON pieces, piece_versions TO @marketing@, @admin@;
@@ -391,8 +393,11 @@ ROW_POLICIES: dict[str, list[str]] = {
         "USING (status = 'published' OR created_by_id = (SELECT app.me()))",
         "CREATE POLICY submit ON pieces FOR INSERT TO @rep@ WITH CHECK (source = 'rep' AND status = 'draft' "
         "AND review_state = 'pending' AND created_by_id = (SELECT app.me()))",
-        "CREATE POLICY submit_file ON pieces FOR UPDATE TO @rep@ USING (source = 'rep' AND status = 'draft' "
-        "AND review_state = 'pending' AND created_by_id = (SELECT app.me())) WITH CHECK (source = 'rep' "
+        # A rep edits their own pending submission. The row found is only what they can read
+        # (published pieces and their own), and the row written must still be their own pending
+        # draft; since they cannot set source, status, review state or author, any other row
+        # fails that check: an error, not a silent "0 rows".
+        "CREATE POLICY edit_own_pending ON pieces FOR UPDATE TO @rep@ USING (true) WITH CHECK (source = 'rep' "
         "AND status = 'draft' AND review_state = 'pending' AND created_by_id = (SELECT app.me()))",
         "CREATE POLICY add ON pieces FOR INSERT TO @marketing@, @admin@ WITH CHECK (status <> 'purged')",
         # only an admin purges (a purged piece is a tombstone row)
@@ -483,6 +488,9 @@ for _tag_table in ("piece_stages", "piece_gates", "piece_facets"):
         "USING (EXISTS (SELECT 1 FROM pieces p WHERE p.id = piece_id))",
         f"CREATE POLICY submit ON {_tag_table} FOR INSERT TO @rep@ WITH CHECK (EXISTS (SELECT 1 FROM pieces p "
         "WHERE p.id = piece_id AND p.source = 'rep' AND p.review_state = 'pending' "
+        "AND p.created_by_id = (SELECT app.me())))",
+        f"CREATE POLICY retag_own_pending ON {_tag_table} FOR DELETE TO @rep@ USING (EXISTS (SELECT 1 FROM pieces p "
+        "WHERE p.id = piece_id AND p.source = 'rep' AND p.status = 'draft' AND p.review_state = 'pending' "
         "AND p.created_by_id = (SELECT app.me())))",
         f"CREATE POLICY write ON {_tag_table} FOR ALL TO @marketing@, @admin@ USING (true) WITH CHECK (true)",
     ]

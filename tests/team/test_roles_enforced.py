@@ -75,14 +75,15 @@ REP_FORBIDDEN = [
     "UPDATE piece_versions SET note = 'x'",
     "DELETE FROM piece_versions",
     "UPDATE piece_stages SET stage_id = stage_id",
-    "DELETE FROM piece_stages",
-    "DELETE FROM piece_facets",
     "UPDATE usage_events SET kind = 'sent'",
     "DELETE FROM usage_events",
     "UPDATE search_log SET query = 'x'",
     "DELETE FROM search_log",
-    # publishing is a status change
+    # publishing is a status change; a submission's review state and author are not theirs to set
     "UPDATE pieces SET status = 'published'",
+    "UPDATE pieces SET review_state = 'published'",
+    "UPDATE pieces SET created_by_id = created_by_id",
+    "UPDATE pieces SET source = 'rep'",
     "UPDATE pieces SET status = 'published', published_at = now() WHERE id = 2",
     # the taxonomy and the users
     "UPDATE stages SET name = 'x'",
@@ -161,6 +162,47 @@ def test_a_rep_reads_only_their_own_events_and_published_pieces(server: TeamServ
     with as_login(server, "Morgan Manager") as conn:
         assert conn.execute("SELECT count(*) FROM usage_events").fetchone()[0] == total
         assert conn.execute("SELECT count(*) FROM pieces").fetchone()[0] == 2
+
+
+def _submit(conn: psycopg.Connection, title: str) -> int:
+    """As a rep: a piece of their own, pending review, with one stage."""
+    pid = conn.execute(
+        "INSERT INTO pieces (title, description, kind, url, status, source, review_state, review_note, owner,"
+        " created_by_id, created_at, updated_at, is_demo) VALUES (%s, '', 'link', 'https://example.com', 'draft',"
+        " 'rep', 'pending', '', '', app.me(), now(), now(), false) RETURNING id", (title,)).fetchone()[0]
+    conn.execute("INSERT INTO piece_stages (piece_id, stage_id) SELECT %s, min(id) FROM stages", (pid,))
+    return pid
+
+
+def test_a_rep_edits_their_own_pending_submission_and_nothing_else(server: TeamServer) -> None:
+    with as_login(server, "Rita Rep") as rita, as_login(server, "Ravi Rep") as ravi:
+        mine = _submit(rita, "Rita's battlecard")
+        theirs = _submit(ravi, "Ravi's battlecard")
+        # their own pending submission: metadata and tags
+        assert rita.execute("UPDATE pieces SET title = 'Rita''s battlecard v2', description = 'x', "
+                            "updated_at = now() WHERE id = %s", (mine,)).rowcount == 1
+        assert rita.execute("DELETE FROM piece_stages WHERE piece_id = %s", (mine,)).rowcount == 1
+        rita.execute("INSERT INTO piece_stages (piece_id, stage_id) SELECT %s, max(id) FROM stages", (mine,))
+        # anyone else's piece, published or another rep's submission: refused or out of reach
+        refused(rita, "UPDATE pieces SET title = 'mine now' WHERE id = 1")
+        assert rita.execute("UPDATE pieces SET title = 'mine now' WHERE id = %s", (theirs,)).rowcount == 0
+        assert rita.execute("DELETE FROM piece_stages").rowcount == 1  # only their own submission's tag
+        assert rita.execute("DELETE FROM piece_facets").rowcount == 0
+        # their own submission may not publish itself or change hands
+        refused(rita, "UPDATE pieces SET status = 'published' WHERE id = %s", (mine,))
+        refused(rita, "UPDATE pieces SET created_by_id = %s WHERE id = %s", (1, mine))
+    with psycopg.connect(server.dba_url, autocommit=True) as dba:
+        assert dba.execute("SELECT title FROM pieces WHERE id = %s", (mine,)).fetchone()[0] == "Rita's battlecard v2"
+        assert dba.execute("SELECT count(*) FROM piece_stages WHERE piece_id IN (1, 2, %s)",
+                           (theirs,)).fetchone()[0] == 3
+        # once reviewed it is marketing's: the rep's edits are refused
+        dba.execute("UPDATE pieces SET review_state = 'published', status = 'published' WHERE id = %s", (mine,))
+    with as_login(server, "Rita Rep") as rita:
+        refused(rita, "UPDATE pieces SET title = 'late edit' WHERE id = %s", (mine,))
+        assert rita.execute("DELETE FROM piece_stages WHERE piece_id = %s", (mine,)).rowcount == 0
+    with psycopg.connect(server.dba_url, autocommit=True) as dba:
+        dba.execute("DELETE FROM piece_stages WHERE piece_id IN (%s, %s)", (mine, theirs))
+        dba.execute("DELETE FROM pieces WHERE id IN (%s, %s)", (mine, theirs))
 
 
 @pytest.mark.parametrize("group", ["marketing", "manager", "admin", "owner"])

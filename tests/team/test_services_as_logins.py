@@ -95,6 +95,13 @@ def test_the_whole_flow_across_machines_and_roles(server: TeamServer, tmp_path: 
         mine = lib.importer.import_paths(rita, [make_pdf(tmp_path / "in" / "my-deck.pdf", ["Rita's own deck"])],
                                          source="rep").value
         assert mine.piece_ids and lib.pieces.get(mine.piece_ids[0]).summary.review_state == "pending"
+        # while it waits for review, the rep edits their own submission's metadata and tags
+        sub, first_stage = mine.piece_ids[0], lib.taxonomy.get().stages[0]
+        lib.pieces.update(rita, sub, title="Rita's own deck, v2", description="For Acme")
+        lib.pieces.set_tags(rita, sub, TagSelection(stages=[first_stage.id]))
+        edited = lib.pieces.get(sub)
+        assert edited.summary.title == "Rita's own deck, v2"
+        assert [t.label for t in edited.summary.tags if t.dimension == "stage"] == [first_stage.name]
         # what a rep may not do ends as "not allowed", whichever layer says it first
         with pytest.raises(PermissionDenied, match=r"\(rep\) may not publish"):
             lib.pieces.publish(rita, pid)
@@ -114,7 +121,8 @@ def test_the_whole_flow_across_machines_and_roles(server: TeamServer, tmp_path: 
         assert lib.replica.sync().refused == ["You (rep) may not add these usage records."]
         with pytest.raises(PermissionDenied, match=r"^You \(rep\) may not change pieces\.$"):
             lib.pieces.archive(Actor(rita.user_id, rita.name, "marketing"), pid)
-        with pytest.raises(PermissionDenied, match=r"^You \(rep\) may not change pieces\.$"):
+        # (the title column is theirs to edit on their own submission: row-level security refuses it)
+        with pytest.raises(PermissionDenied, match=r"^You \(rep\) may not change these pieces\.$"):
             lib.pieces.update(Actor(rita.user_id, rita.name, "admin"), pid, title="Mine now")
     finally:
         lib.close()
@@ -130,3 +138,4 @@ def test_the_whole_flow_across_machines_and_roles(server: TeamServer, tmp_path: 
             boss_lib.pieces.update(Actor(boss.user_id, boss.name, "marketing"), pid, title="x")
     finally:
         boss_lib.close()
+
