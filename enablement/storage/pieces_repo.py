@@ -55,14 +55,39 @@ def tags_for(session: Session, piece_ids: Sequence[int]) -> dict[int, list[Tag]]
     return tags
 
 
+def _team_popularity(session: Session) -> bool:
+    """A team server counts uses team-wide in ``app.popularity()`` (counts only, no events):
+    a rep, who may read only their own events, still ranks by what the whole team uses.
+    Asked once per pooled connection."""
+    conn = session.connection()
+    if conn.dialect.name != "postgresql":
+        return False
+    known = conn.info.get("team_popularity")
+    if known is None:
+        known = conn.info["team_popularity"] = bool(conn.execute(text(
+            "SELECT to_regprocedure('app.popularity()') IS NOT NULL "
+            "AND has_function_privilege('app.popularity()', 'EXECUTE')")).scalar())
+    return known
+
+
 def use_counts(session: Session, piece_ids: Sequence[int] | None = None) -> dict[int, int]:
-    """How often each piece was used (opened, exported, sent, used in a call, in a kit); on a
-    team replica, by the whole team (as of the last pull) plus this laptop's waiting uses."""
+    """How often each piece was used (opened, exported, sent, used in a call, in a kit), by the
+    whole team: on a team replica as of the last pull plus this laptop's waiting uses; on the
+    team server from its counts-only app.popularity(), whatever the login may read."""
     from enablement.storage import replica_repo
 
     if replica_repo.is_replica(session.connection()):
         team = replica_repo.replica_use_counts(session.connection())
         return team if piece_ids is None else {p: team[p] for p in piece_ids if p in team}
+    if _team_popularity(session):
+        server = "SELECT piece_id, uses FROM app.popularity()"
+        if piece_ids is None:
+            return {int(pid): int(n) for pid, n in session.execute(text(server)) if pid is not None}
+        team_counts: dict[int, int] = {}
+        for chunk in _chunks(piece_ids):
+            rows = session.execute(text(server + " WHERE piece_id = ANY(:ids)"), {"ids": list(chunk)})
+            team_counts.update({int(pid): int(n) for pid, n in rows})
+        return team_counts
     query = (select(UsageEvent.piece_id, func.count()).where(col(UsageEvent.kind).in_(USE_KINDS))
              .group_by(col(UsageEvent.piece_id)))
     if piece_ids is None:

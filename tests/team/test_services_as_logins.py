@@ -139,3 +139,36 @@ def test_the_whole_flow_across_machines_and_roles(server: TeamServer, tmp_path: 
     finally:
         boss_lib.close()
 
+
+def test_a_rep_reads_the_whole_teams_use_counts_from_the_server(server: TeamServer, tmp_path: Path) -> None:
+    """A rep may read only their own usage events, yet use counts read on the server as their
+    login (storage.pieces_repo.use_counts over the server engine) are the whole team's: the
+    server's counts-only app.popularity(). (The laptop replica carries these counts for ranking.)"""
+    import uuid
+
+    from sqlmodel import Session
+
+    from enablement.storage import pieces_repo
+
+    mk, maya = open_as(server, "Maya Marketing", tmp_path / "desk")
+    try:
+        doc = make_pdf(tmp_path / "objections.pdf", ["Objection handling for security reviews"])
+        pid = mk.importer.import_paths(maya, [doc]).value.piece_ids[0]
+        mk.pieces.publish(maya, make_ready(mk, maya, pid))
+    finally:
+        mk.close()
+    with psycopg.connect(server.dba_url) as dba:  # two uses by Ravi, one by Rita
+        uid = dict(dba.execute("SELECT login, id FROM users").fetchall())
+        for login, kind in (("Ravi Rep", "used_in_call"), ("Ravi Rep", "sent"), ("Rita Rep", "opened")):
+            dba.execute("INSERT INTO usage_events (id, kind, user_id, piece_id, occurred_at, account, comment, "
+                        "is_demo) VALUES (%s, %s, %s, %s, now() AT TIME ZONE 'utc', '', '', false)",
+                        (str(uuid.uuid4()), kind, uid[server.logins[login]], pid))
+    lib, rita = open_as(server, "Rita Rep", tmp_path / "rita")
+    try:
+        with psycopg.connect(server.url(server.logins["Rita Rep"])) as conn:  # her own events only
+            assert conn.execute("SELECT count(*) FROM usage_events WHERE piece_id = %s", (pid,)).fetchone()[0] == 1
+        with Session(lib.ctx.engine) as s:  # the server, as Rita's login
+            assert pieces_repo.use_counts(s)[pid] == 3
+            assert pieces_repo.use_counts(s, [pid]) == {pid: 3}
+    finally:
+        lib.close()
