@@ -269,6 +269,9 @@ def test_did_you_mean_for_a_misspelling(backend):
     assert results.did_you_mean == "security" and results.showing_results_for == "security"
     assert ids(results) == {2} and "Showing results for security" in results.hints
     assert find(backend, "security").did_you_mean is None
+    # "Search instead for securty": the query as typed, the correction only offered
+    as_typed = find(backend, "securty", autocorrect=False)
+    assert as_typed.total == 0 and as_typed.showing_results_for is None and as_typed.did_you_mean == "security"
 
 
 def test_as_you_type_matches_the_word_being_typed(backend):

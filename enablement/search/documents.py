@@ -199,6 +199,8 @@ class SearchRequest:
     ``status:`` filter in the query text overrides that default. ``filters`` come from the
     facet panel: dimension → keys, AND across dimensions, OR within one (``NONE_KEY`` = no value).
     ``as_you_type`` also matches the last bare word as a prefix (the word being typed).
+    ``autocorrect``: when nothing matches but a confident correction does, answer with the
+    corrected query's results (off: the query exactly as typed, "search instead for …").
     """
 
     text: str = ""
@@ -212,6 +214,7 @@ class SearchRequest:
     today: date = field(default_factory=date.today)
     snippets: bool = True
     as_you_type: bool = False
+    autocorrect: bool = True
 
     def effective_statuses(self, query_sets_status: bool) -> frozenset[str] | None:
         """Statuses to restrict to, or None when the query text chose them itself."""

@@ -428,7 +428,7 @@ def run_search(reader: EngineReader, request: SearchRequest, vocabulary: Vocabul
         return results
     node, confident = corrected
     search_node = drop_stopwords(expand_synonyms(node, vocabulary.synonyms))
-    if results.total == 0 and confident:
+    if results.total == 0 and confident and request.autocorrect:
         better = _run(reader, request, parsed, search_node)
         if better.total > 0:
             text = to_text(node)

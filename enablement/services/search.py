@@ -388,16 +388,18 @@ class SearchService:
     def search(self, actor: Actor, text: str = "", *, sort: str = "relevance",
                filters: Mapping[str, Iterable[str]] | None = None, include_archived: bool = False,
                limit: int = 50, offset: int = 0, log_search: bool = False,
-               as_you_type: bool = False) -> SearchOutcome:
+               as_you_type: bool = False, autocorrect: bool = True) -> SearchOutcome:
         """Search as ``actor``: reps and managers see published pieces, marketing and admins
-        drafts too. ``log_search`` records it for the search-gap report."""
+        drafts too. ``log_search`` records it for the search-gap report. ``autocorrect=False``
+        searches the text exactly as typed even when a correction would find something."""
         statuses = None
         if actor.role in (Role.REP, Role.MANAGER):
             statuses = frozenset({"published"})
         request = SearchRequest(
             text=text, sort=sort_order(sort), include_archived=include_archived, statuses=statuses,
             filters={k: frozenset(v) for k, v in (filters or {}).items()}, limit=limit, offset=offset,
-            popularity=self.index.popularity(), today=self.ctx.today(), as_you_type=as_you_type)
+            popularity=self.index.popularity(), today=self.ctx.today(), as_you_type=as_you_type,
+            autocorrect=autocorrect)
         results = self.index.search(request)
         pieces = tuple(self.pieces.summaries([h.piece_id for h in results.hits]))
         search_id = None

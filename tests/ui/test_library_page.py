@@ -60,6 +60,26 @@ def test_did_you_mean(demo_ctx, make_window, qtbot):
         assert window.search_box.text() == page.outcome.results.did_you_mean
 
 
+def test_a_corrected_query_says_so_and_offers_the_query_as_typed(demo_ctx, make_window, qtbot):
+    window = make_window(demo_ctx)
+    page = search(window, qtbot, "securty")
+    assert page.outcome.results.showing_results_for == "security" and page.outcome.results.total > 0
+    assert page.did_you_mean.isVisibleTo(window)
+    assert page.did_you_mean.text() == ('Showing results for <b>security</b>. '
+                                        '<a href="#as-typed">Search instead for securty</a>')
+    assert not any("Showing results for" in h for h in page.hints.text().split("  "))
+    seq = page.seq
+    page.did_you_mean.linkActivated.emit("#as-typed")
+    qtbot.waitUntil(lambda: page.shown_seq == page.seq > seq)
+    assert page.outcome.results.total == 0 and page.outcome.results.showing_results_for is None
+    assert page.stack.currentWidget() is page.empty
+    assert page.did_you_mean.text() == 'Did you mean <a href="security">security</a>?'
+    assert window.search_box.text() == "securty"  # the box still holds what was typed
+    # a new query corrects again
+    page = search(window, qtbot, "onbaording")
+    assert page.outcome.results.showing_results_for == "onboarding"
+
+
 def test_nothing_found_offers_a_request_with_the_query(demo_ctx, make_window, qtbot):
     window = make_window(demo_ctx)
     page = search(window, qtbot, "hipaa baa template for zeppelins")

@@ -28,6 +28,7 @@ from enablement.services.library import Library
 from ..context import AppContext
 from .lazy_page import Page
 from ..models.piece_table_model import PieceIdRole, PieceTableModel
+from ..text import shown
 from ..widgets.facet_panel import FacetPanel
 from ..widgets.piece_delegate import ROW_HEIGHT, THUMB, PieceDelegate
 from ..widgets.thumbnails import ThumbnailCache
@@ -41,11 +42,14 @@ LOG_SEARCH_AFTER_MS = 1500
 SORTS = (("Best match", "relevance"), ("Newest", "newest"), ("Most used", "most_used"))
 
 
+AS_TYPED_LINK = "#as-typed"  # "Search instead for …": the query exactly as typed, no correction
+
+
 def run_search(library: Library, actor: Actor, text: str, sort: str, filters: dict, offset: int,
-               limit: int = PAGE_SIZE) -> SearchOutcome:
+               limit: int = PAGE_SIZE, autocorrect: bool = True) -> SearchOutcome:
     """Worker: one page of results (module-level so tests can wrap it)."""
     return library.search.search(actor, text, sort=sort, filters=filters, limit=limit, offset=offset,
-                                 as_you_type=True)
+                                 as_you_type=True, autocorrect=autocorrect)
 
 
 class LibraryPage(Page):
@@ -59,6 +63,7 @@ class LibraryPage(Page):
         self.app = app
         self.text = ""
         self.sort = "relevance"
+        self.autocorrect = True  # off after "Search instead for …", until the text changes
         self.seq = 0  # the latest query's number; older results are dropped
         self.shown_seq = 0
         self.outcome: Optional[SearchOutcome] = None
@@ -96,7 +101,7 @@ class LibraryPage(Page):
         self.did_you_mean = QLabel("")
         self.did_you_mean.setObjectName("didYouMean")
         self.did_you_mean.setTextFormat(Qt.TextFormat.RichText)
-        self.did_you_mean.linkActivated.connect(lambda q: self.query_suggested.emit(q))
+        self.did_you_mean.linkActivated.connect(self._correction_link)
         self.hints = QLabel("")
         self.hints.setObjectName("hints")
         self.hints.setWordWrap(True)
@@ -188,8 +193,19 @@ class LibraryPage(Page):
     # --- querying -----------------------------------------------------------------------------
     def set_query(self, text: str) -> None:
         """Called on every keystroke of the search box: restart the debounce."""
+        if text != self.text:
+            self.autocorrect = True
         self.text = text
         self.debounce.start()
+
+    def _correction_link(self, link: str) -> None:
+        """"Did you mean …" puts the correction in the search box; "Search instead for …"
+        runs the query exactly as typed."""
+        if link == AS_TYPED_LINK:
+            self.autocorrect = False
+            self.run_query()
+        else:
+            self.query_suggested.emit(link)
 
     def _sort_changed(self) -> None:
         self.sort = self.sort_box.currentData()
@@ -205,7 +221,7 @@ class LibraryPage(Page):
         # A refresh keeps as many rows as are loaded, so the position still points at them.
         limit = max(PAGE_SIZE, self.model.rowCount()) if keep_position else PAGE_SIZE
         self.app.runner.op(run_search, self.app.library, self.app.actor, self.text, self.sort, self.facets.filters(),
-                           0, limit).success(lambda out: self._arrived(seq, out, position)).failure(
+                           0, limit, self.autocorrect).success(lambda out: self._arrived(seq, out, position)).failure(
             lambda exc: self._failed(seq, exc)).latest(self._lane)
 
     def _arrived(self, seq: int, outcome: SearchOutcome, position: int = 0) -> None:
@@ -247,7 +263,7 @@ class LibraryPage(Page):
         seq = self.seq
         # The same lane as the queries: a keystroke supersedes a page nobody will see.
         self.app.runner.op(run_search, self.app.library, self.app.actor, self.text, self.sort, self.facets.filters(),
-                           rows, PAGE_SIZE).success(lambda o: self._more_arrived(seq, o)).failure(
+                           rows, PAGE_SIZE, self.autocorrect).success(lambda o: self._more_arrived(seq, o)).failure(
             lambda exc: self._failed(seq, exc)).latest(self._lane)
 
     def _more_arrived(self, seq: int, outcome: SearchOutcome) -> None:
@@ -288,11 +304,11 @@ class LibraryPage(Page):
         else:
             self.summary.setText(f"{count(total, 'piece')} in the library"
                                  + (" (filtered)" if self.facets.filters() else ""))
-        dym = out.results.did_you_mean
-        self.did_you_mean.setText(f"Did you mean <a href=\"{dym}\">{dym}</a>?" if dym else "")
-        self.did_you_mean.setVisible(bool(dym))
-        self.hints.setText(" ".join(out.results.hints))
-        self.hints.setVisible(bool(out.results.hints))
+        self.did_you_mean.setText(correction_text(out, query))
+        self.did_you_mean.setVisible(bool(self.did_you_mean.text()))
+        hints = [h for h in out.results.hints if not h.startswith("Showing results for ")]  # said above
+        self.hints.setText(" ".join(hints))
+        self.hints.setVisible(bool(hints))
         if total:
             self.stack.setCurrentWidget(self.view)
             return
@@ -345,3 +361,15 @@ class LibraryPage(Page):
     def current_piece_id(self) -> Optional[int]:
         index = self.view.currentIndex()
         return index.data(PieceIdRole) if index.isValid() else None
+
+
+def correction_text(out: SearchOutcome, query: str) -> str:
+    """The line above the results when the spelling may be off: "Showing results for …" with a
+    link back to the query as typed, or "Did you mean …?" with a link that takes it."""
+    fixed, dym = out.results.showing_results_for, out.results.did_you_mean
+    if fixed:
+        return (f"Showing results for <b>{html.escape(shown(fixed))}</b>. "
+                f"<a href=\"{AS_TYPED_LINK}\">Search instead for {html.escape(shown(query))}</a>")
+    if dym:
+        return f"Did you mean <a href=\"{html.escape(dym, quote=True)}\">{html.escape(shown(dym))}</a>?"
+    return ""
