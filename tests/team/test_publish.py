@@ -60,6 +60,10 @@ def test_publish_copies_everything_and_verifies(demo: Path, tmp_path: Path) -> N
         assert report.files_checked == report.counts["blobs"][0] > 0
         assert report.counts["usage_events"][0] > 100
         assert all(a == b for a, b in report.counts.values())
+        with psycopg.connect(url) as dba:  # planner statistics exist, or reports crawl (bench reports)
+            unanalyzed = dba.execute("SELECT relname FROM pg_stat_user_tables WHERE last_analyze IS NULL "
+                                     "AND last_autoanalyze IS NULL AND schemaname IN ('public', 'app')").fetchall()
+            assert unanalyzed == []
         logins = {name: login for name, login, _ in report.logins}
         assert len(logins) == report.counts["users"][0]
         assert all(len(password) >= 16 for _, _, password in report.logins)
