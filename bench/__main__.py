@@ -1,4 +1,4 @@
-"""``python -m bench [all|corpus|import|search|reports|app|team] [--quick] [--sizes 1000,10000] [--out DIR]``
+"""``python -m bench [all|corpus|import|search|relevance|reports|app|team] [--quick] [--sizes 1000,10000] [--out DIR]``
 
 Without ``--out`` a full run's results go to bench/RESULTS.md and bench/results.json (merged
 with the sections of an earlier full run), a quick run's to bench/out/quick/ (git-ignored), so a
@@ -20,7 +20,7 @@ from pathlib import Path
 
 from bench.common import REPO, Config, machine, say
 
-SECTIONS = ("corpus", "import", "search", "reports", "app", "team")
+SECTIONS = ("corpus", "import", "search", "relevance", "reports", "app", "team")
 
 
 def parse(argv: list[str]) -> argparse.Namespace:

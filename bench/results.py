@@ -99,6 +99,16 @@ def checks(results: dict[str, Any]) -> list[dict[str, Any]]:
         out.append(_check("every manager report over 1M events (team server, manager login, RLS on)",
                           worst["median_ms"], 1000, "ms",
                           where=f"{events:,} events; worst: {name} (median of 3)" if events else name))
+    relevance = results.get("relevance") or {}
+    for name, data in (relevance.get("sets") or {}).items():
+        engines = data.get("engines", {})
+        baseline = engines.get("fts5", {}).get("ndcg10")
+        for engine in ("whoosh", "tantivy"):
+            if engine in engines and baseline is not None:
+                out.append(_check(f"relevance nDCG@10, {engine} (≥ FTS5 BM25)", engines[engine]["ndcg10"], baseline,
+                                  "nDCG", True, where=f"{data.get('queries')} graded queries over {data.get('corpus')}",
+                                  note=f"FTS5 BM25 baseline {baseline}; MRR {engines[engine]['mrr']} vs "
+                                       f"{engines.get('fts5', {}).get('mrr')}"))
     app = results.get("app") or {}
     if app.get("warm"):
         cold = [c["to_paint_s"] for c in app.get("cold", []) if "to_paint_s" in c]
@@ -235,14 +245,15 @@ def markdown(r: dict[str, Any]) -> str:
     rows = []
     for c in r.get("targets", []):
         status = "—" if c["met"] is None else ("**met**" if c["met"] else "**MISSED**")
-        cmp = "≥" if "pages/s" in c["unit"] else "≤"
-        rows.append([c["target"], f"{cmp} {_f(c['limit'], 0)} {c['unit']}",
-                     f"{_f(c['measured'], 1)} {c['unit']}" if c["measured"] is not None else "—",
+        cmp = "≥" if c["unit"] in ("pages/s", "nDCG") else "≤"
+        digits = 3 if c["unit"] == "nDCG" else None
+        rows.append([c["target"], f"{cmp} {_f(c['limit'], digits or 0)} {c['unit']}",
+                     f"{_f(c['measured'], digits or 1)} {c['unit']}" if c["measured"] is not None else "—",
                      status, c["margin"], (c.get("where") or "") + (f"; {c['note']}" if c.get("note") else "")])
     lines += _table(["target", "limit", "measured", "", "margin", "how / note"], rows) + [""]
 
-    for name, render in (("corpus", _corpus_md), ("search", _search_md), ("import", _import_md),
-                         ("reports", _reports_md), ("app", _app_md), ("team", _team_md)):
+    for name, render in (("corpus", _corpus_md), ("search", _search_md), ("relevance", _relevance_md),
+                         ("import", _import_md), ("reports", _reports_md), ("app", _app_md), ("team", _team_md)):
         if isinstance(r.get(name), dict) and "error" not in r[name]:
             lines += render(r[name])
     return "\n".join(lines) + "\n"
@@ -329,6 +340,28 @@ def _search_md(s: dict) -> list[str]:
         skipped = {e: v.get("skipped") for e, v in b.items() if v.get("skipped")}
         if errs or skipped:
             lines += [f"Baseline notes: {errs or ''} {skipped or ''}", ""]
+    return lines
+
+
+def _relevance_md(r: dict) -> list[str]:
+    lines = ["## Relevance", "", "Graded judgements in bench/relevance/ (grades 0–3); every engine indexes the same "
+             "documents and answers each query's top 10 (ours through the search pipeline, ranked by text alone; "
+             "FTS5: the words ANDed, porter stemming, bm25 with the title weighted 2). nDCG@10 with gain 2^grade − 1; "
+             "MRR of the first piece graded ≥ 2. Definitions: bench/relevance_bench.py.", ""]
+    for name, data in (r.get("sets") or {}).items():
+        engines = data.get("engines", {})
+        lines += [f"**{name}** — {data.get('queries')} queries over {data.get('corpus')} "
+                  f"({data.get('pieces')} documents), searched as {data.get('searched_as')}; "
+                  f"judged by {data.get('judged_by')}.", ""]
+        rows = [[engine, _f(v.get("ndcg10"), 3), _f(v.get("mrr"), 3)] for engine, v in engines.items()]
+        lines += _table(["engine", "nDCG@10", "MRR"], rows) + [""]
+        fts = {q["query"]: q["ndcg10"] for q in engines.get("fts5", {}).get("queries", [])}
+        for engine in ("whoosh", "tantivy"):
+            worse = [f"{q['query']!r} ({q['ndcg10']:.2f} vs {fts[q['query']]:.2f})"
+                     for q in engines.get(engine, {}).get("queries", [])
+                     if q["query"] in fts and q["ndcg10"] < fts[q["query"]] - 1e-9]
+            if worse:
+                lines += [f"Queries where {engine} ranks below FTS5: " + ", ".join(worse) + ".", ""]
     return lines
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from bench import baselines, corpus, results, search_bench
+from bench import baselines, corpus, relevance_bench, results, search_bench
 from bench.common import summarize_ms
 
 
@@ -69,3 +69,33 @@ def test_a_quick_run_never_writes_over_the_recorded_full_results(tmp_path: Path)
     (tmp_path / "results.json").write_text(json.dumps(full))
     assert main(["corpus", "--quick", "--out", str(tmp_path)]) == 2
     assert json.loads((tmp_path / "results.json").read_text()) == full
+
+
+def test_relevance_measures_and_judgements():
+    grades = {1: 3, 2: 1, 3: 2}
+    assert relevance_bench.ndcg([1, 3, 2], grades) == 1.0           # the ideal order
+    assert 0 < relevance_bench.ndcg([2, 3, 1], grades) < 1
+    assert relevance_bench.ndcg([9, 8], grades) == 0.0
+    assert relevance_bench.reciprocal_rank([2, 9, 3, 1], grades) == 1 / 3   # first graded >= 2
+    from enablement.services.demo import load_manifest
+
+    titles = {e.raw["title"] for e in load_manifest()}
+    sets = relevance_bench.load_judgements()
+    queries = [q for data in sets.values() for q in data["queries"]]
+    assert len(queries) >= 40
+    for q in queries:  # every judged piece is a demo piece; every query has something highly relevant
+        assert set(q["judgments"]) <= titles, q["query"]
+        assert max(q["judgments"].values()) >= 2 and all(0 < g <= 3 for g in q["judgments"].values())
+
+
+def test_relevance_results_are_rendered_with_the_baseline_as_the_target(tmp_path: Path):
+    per = {"ndcg10": 0.9, "mrr": 0.95, "queries": [{"query": "roi", "ndcg10": 0.5, "rr": 1.0}]}
+    fts = {"ndcg10": 0.8, "mrr": 0.9, "queries": [{"query": "roi", "ndcg10": 0.7, "rr": 1.0}]}
+    run = {"meta": {"date": "today", "command": "python -m bench relevance", "quick": True, "machine": {}},
+           "relevance": {"sets": {"demo": {"corpus": "the demo", "queries": 1, "pieces": 35,
+                                           "engines": {"whoosh": per, "tantivy": per, "fts5": fts}}}}}
+    merged = results.merge(tmp_path, run)
+    targets = {c["target"]: c for c in merged["targets"]}
+    assert targets["relevance nDCG@10, whoosh (≥ FTS5 BM25)"]["met"] is True
+    text = results.markdown(merged)
+    assert "## Relevance" in text and "Queries where whoosh ranks below FTS5: 'roi' (0.50 vs 0.70)" in text
