@@ -531,3 +531,31 @@ def test_an_empty_library_searches_without_error(tmp_path, engine):
     backend.delete([1])
     assert backend.search(SearchRequest(text=""), Vocabulary.from_lists()).total == 0
     backend.close()
+
+
+def test_writes_in_a_child_process_reach_the_readers(tmp_path, engine):
+    """The desktop app's index writes run in a spawned child (write_in_child): what it writes
+    is searchable here, deletes too, and a child that dies fails one write, not the next."""
+    import os
+    import signal
+
+    from enablement.search.errors import IndexWriteFailed
+
+    backend = build(tmp_path / "ix", engine=engine, write_in_child=True)
+    try:
+        assert ids(find(backend, "zebra")) == {9, 10}
+        backend.upsert([IndexDoc(piece_id=40, title="Zebra crossing guide", body="zebra crossings",
+                                 updated_at=datetime(2024, 1, 1), stamp="s40")])
+        assert ids(find(backend, "zebra")) == {9, 10, 40}
+        backend.delete([9])
+        assert ids(find(backend, "zebra")) == {10, 40}
+        child = backend._child._pool._processes  # the one writer process
+        assert len(child) == 1 and next(iter(child)) != os.getpid()
+        os.kill(next(iter(child)), signal.SIGKILL)
+        with pytest.raises(IndexWriteFailed, match="writer stopped unexpectedly"):
+            backend.delete([10])
+        backend.delete([10])  # a new child
+        assert ids(find(backend, "zebra")) == {40}
+    finally:
+        backend.close()
+    assert backend._child._pool is None  # closing ends the child

@@ -92,6 +92,9 @@ def open_for_the_app(root: Path, demo: bool,
                      progress: Optional[Callable[[int, int, str], None]] = None) -> OpenedLibrary:
     """Worker: open (or create) the library and read what the first windows show."""
     library = open_or_create(root, demo, progress=progress)
+    # Index writes after an import run in a child process: Whoosh holds the interpreter lock
+    # for hundreds of ms per commit, which would stall the GUI thread (bench/index_stall.py).
+    library.search.index.write_in_child()
     return OpenedLibrary(library, library.is_demo, library.taxonomy.get(), library.users.list())
 
 

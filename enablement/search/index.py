@@ -13,6 +13,13 @@ backoff); a rebuild also takes ``REBUILDLOCK`` for its whole run, and ``WRITELOC
 its start and for the swap, so upserts go on during a long rebuild (the service re-syncs
 stamps after the swap).
 
+Writes in a child process (``write_in_child=True``, what the desktop app uses): Whoosh is pure
+Python, and an upsert holds the interpreter lock for long stretches (its segment sort and
+commit), which stalls the GUI thread even from another thread. With this option upserts and
+deletes run in one spawned child process that lives as long as the index object; the calling
+thread only waits on a pipe. Readers notice the new segments as they notice any other
+process's writes.
+
 Error policy: every exception from an engine (or from unreadable files) becomes an
 ``enablement.search.errors`` type. Exceptions raised by the caller's own doc iterator or
 progress callback pass through unchanged.
@@ -21,8 +28,11 @@ progress callback pass through unchanged.
 from __future__ import annotations
 
 import errno
+import multiprocessing
 import shutil
 import threading
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -88,13 +98,15 @@ class LibraryIndex:
     """A ``SearchBackend`` storing its index under ``index_dir`` (created on first write)."""
 
     def __init__(self, index_dir: Path, *, engine: str = "whoosh", busy_timeout: float = 2.0,
-                 bulk_limitmb: int = 256, bulk_procs: int = 1, use_mmap: bool = False) -> None:
+                 bulk_limitmb: int = 256, bulk_procs: int = 1, use_mmap: bool = False,
+                 write_in_child: bool = False) -> None:
         """``engine``: the engine a missing index is created with, and the default of
         ``rebuild``; an existing index is read with whichever engine wrote it.
         ``busy_timeout``: how long a writer retries a held lock before ``IndexBusy``.
         ``bulk_limitmb``/``bulk_procs``: Whoosh's rebuild buffer and processes (one by
         default: forking a process that runs Qt threads is unsafe). ``use_mmap``: map Whoosh
-        files into memory (a truncated file then crashes with SIGBUS)."""
+        files into memory (a truncated file then crashes with SIGBUS). ``write_in_child``:
+        upserts and deletes run in a child process (see the module notes)."""
         engine_module(engine)  # an unknown name is a caller bug: say so now
         self._dir = Path(index_dir)
         self.engine = engine
@@ -106,6 +118,7 @@ class LibraryIndex:
         self._handle: Any = None
         self._handle_engine: str | None = None
         self._signature: tuple[int, int, int] | None = None
+        self._child = _ChildWriter() if write_in_child else None
 
     # --- opening ------------------------------------------------------------------------------
 
@@ -215,9 +228,11 @@ class LibraryIndex:
         return self._read(lambda r: pipeline.suggest(r, prefix, limit))
 
     def close(self) -> None:
-        """Close the open reader; the next call reopens it."""
+        """Close the open reader and end the child writer; the next call reopens them."""
         with self._lock:
             self._close_reader()
+        if self._child is not None:
+            self._child.stop()
 
     # --- writing --------------------------------------------------------------------------------
 
@@ -270,6 +285,9 @@ class LibraryIndex:
     def upsert(self, docs: Iterable[IndexDoc]) -> int:
         """Add or replace docs (by piece_id) in one commit. Creates the index if missing;
         raises ``IndexDamaged`` if it is damaged or outdated (rebuild instead)."""
+        if self._child is not None:
+            batch = list(docs)  # the caller's iterator runs here: its errors stay the caller's
+            return self._child.run(_child_upsert, self._child_options(), batch)
         with self._writing():
             handle = self._write_handle(create=True)
             try:
@@ -281,6 +299,9 @@ class LibraryIndex:
         """Remove docs by piece id; unknown ids and a missing index are fine."""
         ids = [int(p) for p in piece_ids]
         if not ids:
+            return
+        if self._child is not None:
+            self._child.run(_child_delete, self._child_options(), ids)
             return
         with self._writing():
             handle = self._write_handle(create=False)
@@ -335,6 +356,62 @@ class LibraryIndex:
         if progress is not None:
             progress(count)  # after the swap: an exception here is the caller's own
         return count
+
+
+    def use_child_writer(self) -> None:
+        """Write in a child process from now on (as if made with ``write_in_child=True``)."""
+        if self._child is None:
+            self._child = _ChildWriter()
+
+    def _child_options(self) -> dict[str, Any]:
+        return {"index_dir": str(self._dir), "engine": self.engine, "busy_timeout": self._busy_timeout,
+                "use_mmap": self._use_mmap}
+
+
+class _ChildWriter:
+    """One spawned process that performs index writes; started on the first write.
+
+    Spawned, not forked: the app runs Qt and thread pools, which a fork would copy half-locked.
+    If the child dies (killed, out of memory), that write fails as ``IndexWriteFailed`` and
+    the next one starts a new child."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._pool: ProcessPoolExecutor | None = None
+
+    def run(self, fn: Callable[..., T], *args: Any) -> T:
+        with self._lock:
+            if self._pool is None:
+                self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+            pool = self._pool
+        try:
+            return pool.submit(fn, *args).result()
+        except BrokenProcessPool as exc:
+            with self._lock:
+                if self._pool is pool:
+                    self._pool = None
+            raise IndexWriteFailed("the search index writer stopped unexpectedly; the next change retries") from exc
+
+    def stop(self) -> None:
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _child_index(options: dict[str, Any]) -> LibraryIndex:
+    return LibraryIndex(Path(options["index_dir"]), engine=options["engine"], busy_timeout=options["busy_timeout"],
+                        use_mmap=options["use_mmap"])
+
+
+def _child_upsert(options: dict[str, Any], docs: list[IndexDoc]) -> int:
+    """In the child writer: one upsert, as the parent would have done it."""
+    return _child_index(options).upsert(docs)
+
+
+def _child_delete(options: dict[str, Any], piece_ids: list[int]) -> None:
+    """In the child writer: one delete."""
+    _child_index(options).delete(piece_ids)
 
 
 def read_pointer_quietly(index_dir: Path) -> str | None:

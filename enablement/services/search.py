@@ -74,6 +74,7 @@ class SearchIndex:
         self._switch: threading.Thread | None = None
         self.switch_progress: tuple[str, int, int] | None = None  # (engine, done, total) while switching
         self.switch_error: str | None = None
+        self._write_in_child = False
 
     # --- backend ------------------------------------------------------------------------------
     @property
@@ -84,8 +85,21 @@ class SearchIndex:
             else:
                 from enablement.search import open_backend
 
-                self._backend = open_backend(self.ctx.paths.index, engine=self.wanted_engine())
+                self._backend = open_backend(self.ctx.paths.index, engine=self.wanted_engine(),
+                                             write_in_child=self._write_in_child)
         return self._backend
+
+    @property
+    def writes_in_child(self) -> bool:
+        return self._write_in_child
+
+    def write_in_child(self) -> None:
+        """From now on index upserts and deletes run in a child process, so they never hold
+        the interpreter lock of a process that draws a window (the desktop app asks for this;
+        bench/index_stall.py measures why)."""
+        self._write_in_child = True
+        if self._backend is not None and hasattr(self._backend, "use_child_writer"):
+            self._backend.use_child_writer()
 
     # --- engine choice -------------------------------------------------------------------------
     def wanted_engine(self, pieces: int | None = None) -> str:

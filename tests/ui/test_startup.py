@@ -37,6 +37,7 @@ def test_later_runs_reopen_the_last_user(qapp, qtbot, demo_library, window_state
         qtbot.addWidget(startup.window)
         assert startup.window.app.actor.name == "Morgan Lee"
         assert startup.dialog is None
+        assert startup.library.search.index.writes_in_child  # the GUI process never writes the index
     finally:
         startup.shutdown()
 
