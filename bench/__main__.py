@@ -1,4 +1,5 @@
-"""``python -m bench [all|corpus|import|search|relevance|reports|app|team] [--quick] [--sizes 1000,10000] [--out DIR]``
+"""``python -m bench [all|corpus|import|search|relevance|reports|app|team] [--quick] [--sizes 1000,10000]
+[--engine auto|whoosh|tantivy] [--out DIR]``
 
 Without ``--out`` a full run's results go to bench/RESULTS.md and bench/results.json (merged
 with the sections of an earlier full run), a quick run's to bench/out/quick/ (git-ignored), so a
@@ -29,6 +30,8 @@ def parse(argv: list[str]) -> argparse.Namespace:
     p.add_argument("command", nargs="?", default="all", choices=("all",) + SECTIONS)
     p.add_argument("--quick", action="store_true", help="small sizes (≈3 minutes): what CI runs")
     p.add_argument("--sizes", help="search sizes, comma-separated (default 1000,10000,50000; quick 300)")
+    p.add_argument("--engine", choices=("auto", "whoosh", "tantivy"), default="auto",
+                   help="search: the search engine the libraries use (default auto: by size, as the app)")
     p.add_argument("--out", type=Path, help="folder for RESULTS.md, results.json and the cache "
                    "(default: bench/, or bench/out/quick/ with --quick)")
     p.add_argument("--cache", type=Path, help="folder for generated corpora (default: OUT/cache or bench/out/cache)")
@@ -54,6 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     cache = args.cache or ((out / "cache") if args.out else REPO / "bench" / "out" / "cache")
     sizes = tuple(int(s) for s in args.sizes.split(",")) if args.sizes else None
     cfg = Config.make(args.quick, out, cache.resolve(), sizes)
+    cfg.engine = args.engine
     cfg.cache.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     results: dict = {"meta": {"date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),

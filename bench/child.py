@@ -24,6 +24,7 @@ TASKS = {
     "team_push": ("bench.team_bench", "child_push"),
     "team_black_hole": ("bench.team_bench", "child_black_hole"),
     "team_laptops": ("bench.team_bench", "child_laptops"),
+    "index_stall": ("bench.index_stall", "child_stall"),
 }
 
 

@@ -36,6 +36,7 @@ class Config:
     queries_per_kind: int
     seed: int = 20261101
     postgres_url: str = "postgresql://postgres@127.0.0.1:5432/postgres"
+    engine: str = "auto"           # search: the library's search_engine setting (auto picks by size)
     log: list[str] = field(default_factory=list)
 
     @classmethod

@@ -82,21 +82,24 @@ One folder holding both commands: **{size / 1e6:.0f} MB** in {count:,} files ({i
 """
 
 
-def write_section(results_md: Path, text: str) -> None:
+def write_section(results_md: Path, text: str, begin: str = BEGIN, end: str = END) -> None:
+    """Put ``text`` (which starts with ``begin`` and ends with ``end``) at the end of
+    ``results_md``, replacing the block it had between those markers."""
     current = results_md.read_text(encoding="utf-8") if results_md.exists() else ""
-    if BEGIN in current and END in current:
-        current = current[:current.index(BEGIN)] + current[current.index(END) + len(END):].lstrip("\n")
+    if begin in current and end in current:
+        current = current[:current.index(begin)] + current[current.index(end) + len(end):].lstrip("\n")
     results_md.write_text(current.rstrip("\n") + "\n\n" + text, encoding="utf-8")
 
 
-def kept_section(results_md: Path) -> str:
-    """The frozen-build section of ``results_md`` (empty when there is none): re-renders keep it."""
+def kept_section(results_md: Path, begin: str = BEGIN, end: str = END) -> str:
+    """The block of ``results_md`` between the markers (default: the frozen build's; empty
+    when there is none): sections measured apart, which re-renders keep."""
     if not results_md.exists():
         return ""
     text = results_md.read_text(encoding="utf-8")
-    if BEGIN not in text or END not in text:
+    if begin not in text or end not in text:
         return ""
-    return "\n" + text[text.index(BEGIN):text.index(END) + len(END)] + "\n"
+    return "\n" + text[text.index(begin):text.index(end) + len(end)] + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:

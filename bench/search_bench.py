@@ -89,17 +89,17 @@ def make_queries(taxo: corpus.Taxo, n: int, seed: int) -> dict[str, list[dict[st
 
 # --- children -------------------------------------------------------------------------------------
 
-def _open(root: str):  # type: ignore[no-untyped-def]
+def _open(root: str, engine: str = "auto"):  # type: ignore[no-untyped-def]
     from enablement.config import Settings
     from enablement.services.library import Library
 
-    return Library.open(Path(root), settings=Settings(workers=2))
+    return Library.open(Path(root), settings=Settings(workers=2, search_engine=engine))
 
 
 def child_reindex(args: dict) -> dict:
     """Full reindex of a library from stored text: seconds, docs/s, peak memory, index size."""
     started = time.perf_counter()
-    library = _open(args["root"])
+    library = _open(args["root"], args.get("engine", "auto"))
     opened = time.perf_counter() - started
     base_rss = rss_mb()
     t0 = time.perf_counter()
@@ -111,9 +111,10 @@ def child_reindex(args: dict) -> dict:
     t0 = time.perf_counter()
     library.search.reindex(processes=os.cpu_count() or 1)
     seconds = time.perf_counter() - t0
+    engine = library.search.index.current_engine()
     library.close()
     index_bytes = dir_bytes(Path(args["root"]) / "index")
-    return {"docs": count, "seconds": round(seconds, 2), "docs_per_s": round(count / seconds, 1),
+    return {"engine": engine, "docs": count, "seconds": round(seconds, 2), "docs_per_s": round(count / seconds, 1),
             "single_process_seconds": round(single, 2), "single_process_peak_mb": peak_single,
             "open_seconds": round(opened, 3), "rss_before_mb": base_rss, "peak_mb": peak_mb(),
             "index_bytes": index_bytes}
@@ -139,7 +140,7 @@ def _engine_call(library, q: dict, popularity, statuses):  # type: ignore[no-unt
 def child_search(args: dict) -> dict:
     """Warm latency per kind (service path and engine only), memory, then commit latency."""
     t0 = time.perf_counter()
-    library = _open(args["root"])
+    library = _open(args["root"], args.get("engine", "auto"))
     rep = library.users.actor("Rita Rep")
     open_s = time.perf_counter() - t0
     t0 = time.perf_counter()
@@ -179,7 +180,7 @@ def child_search(args: dict) -> dict:
 
 def child_commit(args: dict) -> dict:
     """Commit latency on a warm library: add a piece, search until it is found."""
-    library = _open(args["root"])
+    library = _open(args["root"], args.get("engine", "auto"))
     marketing = library.users.actor("Maya Marketing")
     _service_call(library, marketing, {"text": "warm up"})
     result = _commit_latency(library, marketing, args)
@@ -251,7 +252,7 @@ def child_cold(args: dict) -> dict:
     """A fresh process (library files evicted from the page cache by the parent): open, first
     search, a second search of another kind."""
     t0 = time.perf_counter()
-    library = _open(args["root"])
+    library = _open(args["root"], args.get("engine", "auto"))
     rep = library.users.actor("Rita Rep")
     t1 = time.perf_counter()
     _service_call(library, rep, args["first"])
@@ -293,23 +294,25 @@ def run(cfg: Config) -> dict:
         size: dict[str, Any] = {"pieces": n, "words": marker.get("words"), "text_bytes": marker.get("text_bytes"),
                                 "build_seconds": marker.get("build_seconds"),
                                 "queries": {k: len(v) for k, v in queries.items()}}
-        say(f"search {n}: full reindex")
-        size["reindex"] = run_child("reindex", {"root": str(work)})
+        say(f"search {n}: full reindex (engine setting: {cfg.engine})")
+        size["reindex"] = run_child("reindex", {"root": str(work), "engine": cfg.engine})
+        size["engine"] = size["reindex"].get("engine")
         size["reindex"]["index_to_text"] = round(size["reindex"]["index_bytes"] / max(1, marker.get("text_bytes", 1)), 2)
         say(f"search {n}: reindex {size['reindex']['seconds']}s, peak {size['reindex']['peak_mb']} MB; warm queries")
-        size["whoosh"] = run_child("search", {"root": str(work), "queries": str(qfile)})
+        size["service"] = run_child("search", {"root": str(work), "queries": str(qfile), "engine": cfg.engine})
         say(f"search {n}: cold starts")
         colds = []
         rng = random.Random(n)
         for i in range(2 if cfg.quick else 3):
             evict_from_page_cache(work)
             colds.append(run_child("cold", {"root": str(work), "first": rng.choice(queries["single"]),
-                                            "second": rng.choice(queries["sayt"])}))
+                                            "second": rng.choice(queries["sayt"]), "engine": cfg.engine}))
         size["cold"] = colds
         say(f"search {n}: baselines")
         size["baselines"] = baselines.run_all(cfg, work, qfile, n)
         say(f"search {n}: commit latency")
         size["commit"] = run_child("commit", {"root": str(work), "links": 5 if cfg.quick else 20,
+                                              "engine": cfg.engine,
                                               "files": 2 if cfg.quick else 5,
                                               "scratch": str(work.parent / f"scratch-{n}")})
         out["sizes"][str(n)] = size

@@ -1,0 +1,150 @@
+"""``python -m bench.index_stall [--pieces 1500] [--batches 10] [--batch 50]``: does writing the
+search index hold up the GUI thread?
+
+The app indexes on its write thread after each import's commit. Python code on the GUI thread
+(every slot, every model call) needs the interpreter lock, so an index write that holds it for
+long stalls the window even though it runs on another thread. This measures exactly that: a
+5 ms heartbeat on the main thread (the GUI thread's stand-in: a Python loop that needs the lock
+to run) while another thread upserts ``batches`` × ``batch`` documents into an index that
+already holds ``pieces``, as a run of imports does. The stall is how late a beat came, minus
+5 ms. Each mode runs in a fresh process; "idle" is the same heartbeat with no writes, for the
+machine's own noise.
+
+Modes: each engine written in the app process (the old way) and by the index's child process
+(``LibraryIndex(write_in_child=True)``, what the desktop app uses).
+Prints a Markdown table (and JSON with ``--json``); records nothing by itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from bench.common import machine, run_child, say
+
+HEARTBEAT_S = 0.005
+BEGIN = "<!-- index-stall: written by python -m bench.index_stall --record -->"
+END = "<!-- /index-stall -->"
+MODES = {
+    "idle (no writes)": {"engine": "whoosh", "child": False, "idle": True},
+    "Whoosh, written in the app process": {"engine": "whoosh", "child": False},
+    "Whoosh, written by the index's child process": {"engine": "whoosh", "child": True},
+    "tantivy, written in the app process": {"engine": "tantivy", "child": False},
+    "tantivy, written by the index's child process": {"engine": "tantivy", "child": True},
+}
+
+
+def _docs(first: int, n: int, seed: int) -> list:  # type: ignore[type-arg]
+    from bench import corpus
+    from enablement.search.documents import IndexDoc
+
+    taxo = corpus.default_taxo()
+    out = []
+    for number in range(first, first + n):
+        sp = corpus.piece_spec(number, taxo, seed)
+        out.append(IndexDoc(piece_id=number, title=sp.title, description=sp.description, body=sp.body,
+                            owner=sp.owner, status=sp.status, file_type=sp.file_type,
+                            updated_at=sp.updated_at, stamp=f"s{number}"))
+    return out
+
+
+def child_stall(args: dict) -> dict:
+    """One mode: build the base index, then heartbeat while a thread writes (or idles)."""
+    from enablement.search import open_backend
+
+    folder = Path(tempfile.mkdtemp(prefix="bench-stall-"))
+    try:
+        backend = open_backend(folder / "index", engine=args["engine"], write_in_child=args["child"])
+        backend.rebuild(_docs(1, args["pieces"], args["seed"]))
+        batches = [_docs(args["pieces"] + 1 + i * args["batch"], args["batch"], args["seed"])
+                   for i in range(args["batches"])]
+        backend.upsert(batches[0][:1])  # starts the child writer (once per app) before timing
+        done = threading.Event()
+        write_s: list[float] = []
+
+        def write() -> None:
+            for batch in batches:
+                t0 = time.perf_counter()
+                if not args.get("idle"):
+                    backend.upsert(batch)
+                else:
+                    time.sleep(1.0)  # as long as a slow write: enough beats to see the noise
+                write_s.append(time.perf_counter() - t0)
+            done.set()
+
+        gaps: list[float] = []
+        writer = threading.Thread(target=write)
+        last = time.perf_counter()
+        writer.start()
+        while not done.is_set():
+            time.sleep(HEARTBEAT_S)
+            now = time.perf_counter()
+            gaps.append((now - last - HEARTBEAT_S) * 1000)
+            last = now
+        writer.join()
+        count = backend.status().doc_count
+        backend.close()
+        ordered = sorted(gaps)
+        return {"beats": len(gaps), "max_stall_ms": round(ordered[-1], 1),
+                "p99_stall_ms": round(ordered[int(0.99 * (len(ordered) - 1))], 1),
+                "over_50ms": sum(1 for g in gaps if g > 50), "over_16ms": sum(1 for g in gaps if g > 16.7),
+                "write_ms_median": round(sorted(write_s)[len(write_s) // 2] * 1000, 1), "docs": count}
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m bench.index_stall", description=__doc__.splitlines()[0])
+    p.add_argument("--pieces", type=int, default=1500, help="documents already in the index (Whoosh serves "
+                   "libraries below 2,000 pieces)")
+    p.add_argument("--batches", type=int, default=10, help="upserts (one per import commit)")
+    p.add_argument("--batch", type=int, default=50, help="documents per upsert")
+    p.add_argument("--seed", type=int, default=20261101)
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--record", action="store_true", help="also write the table into bench/RESULTS.md "
+                   "(its own section, kept by later bench runs)")
+    args = p.parse_args(argv)
+    results: dict[str, Any] = {}
+    for label, mode in MODES.items():
+        say(f"index stall: {label}")
+        results[label] = run_child("index_stall", {**mode, "pieces": args.pieces, "batches": args.batches,
+                                                   "batch": args.batch, "seed": args.seed})
+    if args.json:
+        print(json.dumps({"results": results, "machine": machine()}, indent=2))
+        return 0
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    command = "python -m bench.index_stall " + " ".join(argv if argv is not None else sys.argv[1:])
+    rows = "\n".join(f"| {label} | {r['beats']:,} | {r['max_stall_ms']} | {r['p99_stall_ms']} | {r['over_16ms']} | "
+                     f"{r['over_50ms']} | {r['write_ms_median']} |" for label, r in results.items())
+    text = f"""{BEGIN}
+## Index writes and the GUI thread
+
+`{command.strip()}` ({time.strftime('%Y-%m-%d %H:%M')}, load average {load} on {os.cpu_count()} CPUs):
+{args.pieces:,} documents in the index, {args.batches} upserts of {args.batch} documents on another thread, a
+5 ms heartbeat on the main thread (a Python loop, as every slot of the GUI thread is). Stall = how late a
+beat came, minus 5 ms. Each mode in a fresh process; *idle* is the heartbeat alone (the machine's own noise).
+
+| mode | beats | max stall ms | p99 ms | > 16.7 ms | > 50 ms | upsert median ms |
+|---|---:|---:|---:|---:|---:|---:|
+{rows}
+{END}
+"""
+    print(text)
+    if args.record:
+        from bench.common import REPO
+        from bench.frozen import write_section
+
+        write_section(REPO / "bench" / "RESULTS.md", text, BEGIN, END)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
