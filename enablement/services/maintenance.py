@@ -21,6 +21,7 @@ from pathlib import Path
 from enablement.errors import InvalidInput, PermissionDenied, StorageError
 from enablement.models.changes import Changes
 from enablement.models.dto import Actor, CheckProblem, CheckReport, Done
+from enablement.models.tables import Blob
 from enablement.models.vocab import Role
 from enablement.services.context import LibraryContext
 from enablement.services.restore import BACKUP_FORMAT, LIBRARY_WIDE_SETTINGS
@@ -54,15 +55,10 @@ class MaintenanceService:
             if v.blob_sha256 not in blobs:
                 problems.append(CheckProblem("blob", f"version {v.id} of piece {v.piece_id} names blob "
                                                      f"{v.blob_sha256[:12]}… that has no row"))
-        for sha, blob in blobs.items():
-            path = self.ctx.blobs.path_for(sha)
-            if not path.is_file():
-                problems.append(CheckProblem("blob", f"blob {sha[:12]}… is missing from {self.ctx.blobs.root}"))
-            elif path.stat().st_size != blob.size:
-                problems.append(CheckProblem("blob", f"blob {sha[:12]}… has {path.stat().st_size} bytes, "
-                                                     f"expected {blob.size}"))
-            elif verify_hashes and not self.ctx.blobs.verify(sha):
-                problems.append(CheckProblem("blob", f"blob {sha[:12]}… no longer matches its hash (damaged)"))
+        if self.ctx.blobs.on_server:
+            self._check_team_files(blobs, used, verify_hashes, problems, facts)
+        else:
+            self._check_local_files(blobs, verify_hashes, problems)
         for p in pieces:
             if p.status == "purged":
                 continue
@@ -73,17 +69,52 @@ class MaintenanceService:
                 elif now_version.piece_id != p.id:
                     problems.append(CheckProblem("piece", f"piece {p.id} points at a version of piece "
                                                           f"{now_version.piece_id}"))
-        on_disk = set(self.ctx.blobs.all_hashes())
         facts["pieces"] = sum(1 for p in pieces if p.status != "purged")
-        facts["blobs"] = len(blobs)
-        facts["collectable_blob_files"] = len(on_disk - set(blobs))
-        facts["collectable_blob_rows"] = len(set(blobs) - used)
+        if self.ctx.blobs.on_server:
+            facts["blobs"] = len(used & set(blobs))
+        else:
+            on_disk = set(self.ctx.blobs.all_hashes())
+            facts["blobs"] = len(blobs)
+            facts["collectable_blob_files"] = len(on_disk - set(blobs))
+            facts["collectable_blob_rows"] = len(set(blobs) - used)
         facts["leftover_temp_files"] = len(self.ctx.blobs.leftover_temp_files())
         if self.ctx.index is not None:
             # The index is a derived cache that repairs itself on the next search (or with
             # --repair / reindex): its state is reported, but it is not an inconsistency.
             facts["index"] = self.ctx.index.check()
         return CheckReport(tuple(problems), facts)
+
+    def _check_local_files(self, blobs: dict[str, Blob], verify_hashes: bool, problems: list[CheckProblem]) -> None:
+        """Every file of the library is in this folder, whole and unchanged."""
+        for sha, blob in blobs.items():
+            path = self.ctx.blobs.path_for(sha)
+            if not path.is_file():
+                problems.append(CheckProblem("blob", f"blob {sha[:12]}… is missing from {self.ctx.blobs.root}"))
+            elif path.stat().st_size != blob.size:
+                problems.append(CheckProblem("blob", f"blob {sha[:12]}… has {path.stat().st_size} bytes, "
+                                                     f"expected {blob.size}"))
+            elif verify_hashes and not self.ctx.blobs.verify(sha):
+                problems.append(CheckProblem("blob", f"blob {sha[:12]}… no longer matches its hash (damaged)"))
+
+    def _check_team_files(self, blobs: dict[str, Blob], used: set[str], verify_hashes: bool,
+                          problems: list[CheckProblem], facts: dict[str, object]) -> None:
+        """A team library: the rows are the ones this login may read (row-level security), so
+        only the files of the versions it sees are checked, on the server (their chunks) and
+        in this machine's cache (copies here are optional: a missing one is fetched on demand)."""
+        sizes = {sha: blobs[sha].size for sha in used if sha in blobs}
+        for _sha, detail in self.ctx.blobs.server_problems(sizes):
+            problems.append(CheckProblem("blob", detail))
+        cached = 0
+        for sha, size in sizes.items():
+            path = self.ctx.blobs.path_for(sha)
+            if not path.is_file():
+                continue
+            cached += 1
+            if path.stat().st_size != size or (verify_hashes and not self.ctx.blobs.verify(sha)):
+                problems.append(CheckProblem("blob", f"the copy of file {sha[:12]}… cached in {self.ctx.blobs.root} "
+                                                     "is damaged: delete it and it is fetched again"))
+        facts["team_server"] = True
+        facts["cached_files"] = cached
 
     def collect_garbage(self, actor: Actor) -> Done[dict[str, int]]:
         """Remove blobs no version uses and temp files left by interrupted imports; the
@@ -109,8 +140,13 @@ class MaintenanceService:
     def backup(self, target: Path) -> Path:
         """A zip holding a consistent copy of the database and every blob (the index is
         derived and rebuilt on restore)."""
+        if self.ctx.blobs.on_server:
+            raise InvalidInput("'backup' copies an embedded library. A team library lives on its server: its DBA "
+                               "backs up the database there (pg_dump), files included; nothing on this machine "
+                               "needs a backup (it holds caches only).")
         if not is_sqlite(self.ctx.engine):
-            raise InvalidInput("A team library is backed up on its server (pg_dump), not from a laptop.")
+            raise InvalidInput("A library on PostgreSQL is backed up on its server (pg_dump of its database), "
+                               f"with the files in {self.ctx.blobs.root}.")
         target = Path(target)
         if target.exists() and not target.is_dir():
             raise InvalidInput(f"{target} is an existing file; name a folder or a new .zip file.")

@@ -53,8 +53,16 @@ class StagedBlob:
 class BlobStore:
     """Blobs under ``root/ab/abcdef…`` (two-level fan-out keeps folders small)."""
 
+    # True when the bytes live on a team server and this folder only caches some of them.
+    on_server = False
+
     def __init__(self, root: Path) -> None:
         self.root = root
+
+    def server_problems(self, sizes: dict[str, int]) -> list[tuple[str, str]]:
+        """(sha256, what is wrong) for the files whose bytes the server holds badly; a store
+        with no server has none."""
+        return []
 
     def path_for(self, sha256: str) -> Path:
         if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):

@@ -99,6 +99,8 @@ class ServerBlobCache(BlobStore):
     (the files of the person's kits); the library sets it once its data source exists.
     """
 
+    on_server = True
+
     def __init__(self, root: Path, engine: Engine, *, cache_bytes: int = 2048 * MB,
                  prefetch_bytes: int = 512 * MB, pinned: Callable[[], set[str]] | None = None) -> None:
         super().__init__(root)
@@ -110,6 +112,28 @@ class ServerBlobCache(BlobStore):
         self._offline_until = 0.0
         self._locks: dict[str, threading.Lock] = {}  # one download per file at a time (its .partial)
         self._locks_guard = threading.Lock()
+
+    def server_problems(self, sizes: dict[str, int]) -> list[tuple[str, str]]:
+        """Each file's chunks on the server must be numbered 0..n-1 and add up to its size.
+        (Their SHA-256 was checked when they arrived, and no login may change a chunk.)
+        ``sizes``: sha256 → size of files this login may read."""
+        found: dict[str, tuple[int, int, int]] = {}
+        shas = sorted(sizes)
+        with self.engine.connect() as conn:
+            for i in range(0, len(shas), 1000):
+                rows = conn.execute(text("SELECT sha256, count(*), coalesce(sum(length(data)), 0), max(n) "
+                                         "FROM app.blob_chunks WHERE sha256 = ANY(:shas) GROUP BY sha256"),
+                                    {"shas": shas[i:i + 1000]})
+                found.update({r[0]: (int(r[1]), int(r[2]), int(r[3])) for r in rows})
+        problems = []
+        for sha in shas:
+            parts, total, top = found.get(sha, (0, 0, -1))
+            if parts == 0 and sizes[sha]:
+                problems.append((sha, f"file {sha[:12]}… has no bytes on the team server"))
+            elif total != sizes[sha] or parts != top + 1:
+                problems.append((sha, f"file {sha[:12]}… has {total} bytes in {parts} chunks on the team server, "
+                                      f"expected {sizes[sha]}"))
+        return problems
 
     # --- using files --------------------------------------------------------------------------
     def send_in(self, session: Any, sha256: str) -> None:

@@ -48,9 +48,15 @@ def cmd_check(args: argparse.Namespace, lib: Library, actor: Actor) -> int:
         for p in report.problems:
             print(f"PROBLEM [{p.kind}] {p.detail}")
         facts = report.facts
-        print(f"{count(_number(facts, 'pieces'), 'piece')}, {count(_number(facts, 'blobs'), 'file')}, schema {facts.get('schema')}; "
-              f"collectable: {count(_number(facts, 'collectable_blob_files'), 'unused file')}, "
-              f"{count(_number(facts, 'leftover_temp_files'), 'temp file')}")
+        if facts.get("team_server"):
+            print(f"Team server, as {escape_display(actor.name)} ({actor.role}): the "
+                  f"{count(_number(facts, 'pieces'), 'piece')} and {count(_number(facts, 'blobs'), 'file')} "
+                  f"you may see, schema {facts.get('schema')}; file bytes checked on the server, "
+                  f"{count(_number(facts, 'cached_files'), 'cached copy', 'cached copies')} here checked too")
+        else:
+            print(f"{count(_number(facts, 'pieces'), 'piece')}, {count(_number(facts, 'blobs'), 'file')}, schema {facts.get('schema')}; "
+                  f"collectable: {count(_number(facts, 'collectable_blob_files'), 'unused file')}, "
+                  f"{count(_number(facts, 'leftover_temp_files'), 'temp file')}")
         index = facts.get("index")
         if isinstance(index, dict) and index.get("problem"):
             print(f"note: {index['problem']}")
