@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
-from typing import Any, Iterable, Sequence
+from typing import Iterable, Sequence
 
 from sqlalchemy import func, text
-from sqlalchemy.orm import QueryableAttribute, defer
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from enablement.models.dto import PieceDetail, PieceSummary, Tag, VersionInfo
@@ -16,17 +16,6 @@ from enablement.models.tables import (FacetValue, Gate, Piece, PieceFacet, Piece
 from enablement.models.vocab import USE_KINDS, ReviewState, Source
 
 _CHUNK = 500
-
-
-def _mapped(attribute: object) -> QueryableAttribute[Any]:
-    """A model's class attribute as the mapped attribute it is (SQLModel types it as the
-    field's value type)."""
-    if not isinstance(attribute, QueryableAttribute):
-        raise TypeError(f"{attribute!r} is not a mapped attribute")
-    return attribute
-
-
-_TEXT = _mapped(PieceVersion.text)  # the extracted text: megabytes, loaded only when asked for
 
 
 def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
@@ -99,29 +88,42 @@ def use_counts(session: Session, piece_ids: Sequence[int] | None = None) -> dict
     return counts
 
 
+_SUMMARY_COLUMNS = tuple(col(c) for c in (
+    Piece.id, Piece.title, Piece.kind, Piece.status, Piece.source, Piece.review_state, Piece.owner,
+    Piece.review_by, Piece.updated_at, Piece.is_demo, PieceVersion.file_type, PieceVersion.page_count,
+    PieceVersion.outcome, PieceVersion.outcome_detail, PieceVersion.id, Piece.expires_on))
+
+
 def summaries(session: Session, piece_ids: Sequence[int], today: date) -> list[PieceSummary]:
-    """Summaries in the order of ``piece_ids`` (unknown ids are skipped)."""
+    """Summaries in the order of ``piece_ids`` (unknown ids are skipped).
+
+    The columns a summary shows, in one query (loading whole ORM rows cost as much as the
+    search itself on a result page: 15 of ~60 ms at 10k pieces)."""
     ids = list(dict.fromkeys(piece_ids))
-    pieces: dict[int, Piece] = {}
-    versions: dict[int, PieceVersion] = {}
+    rows = {}
     for chunk in _chunks(ids):
-        for p in session.exec(select(Piece).where(col(Piece.id).in_(chunk))):
-            pieces[stored_id(p.id)] = p
-        vids = [p.current_version_id for p in pieces.values() if p.current_version_id]
-        # Summaries never show the extracted text: do not load it (it can be megabytes).
-        for v in session.exec(select(PieceVersion).options(defer(_TEXT))
-                              .where(col(PieceVersion.id).in_(vids))):
-            versions[stored_id(v.id)] = v
+        query = (sa_select(*_SUMMARY_COLUMNS)
+                 .outerjoin(PieceVersion, col(PieceVersion.id) == col(Piece.current_version_id))
+                 .where(col(Piece.id).in_(chunk)))
+        rows.update({int(r[0]): r for r in session.execute(query)})
     tags = tags_for(session, ids)
     counts = use_counts(session, ids)
     out = []
     for pid in ids:
-        found = pieces.get(pid)
-        if found is None:
+        r = rows.get(pid)
+        if r is None:
             continue
-        p = found
-        out.append(to_summary(p, versions.get(p.current_version_id or -1), tags.get(pid, []),
-                              counts.get(pid, 0), today))
+        (_, title, kind, status, source, review_state, owner, review_by, updated_at, is_demo,
+         file_type, page_count, outcome, outcome_detail, version_id, expires_on) = r
+        has_version = version_id is not None
+        out.append(PieceSummary(
+            id=pid, title=title, kind=kind, status=status, source=source, review_state=review_state, owner=owner,
+            review_by=review_by, stale=is_stale(review_by, status, today),
+            file_type=file_type if has_version else ("link" if kind == "link" else ""),
+            page_count=page_count if has_version else None,
+            outcome=outcome if has_version else "ok", outcome_detail=outcome_detail if has_version else "",
+            updated_at=updated_at, use_count=counts.get(pid, 0), tags=tuple(tags.get(pid, [])),
+            is_demo=bool(is_demo), expires_on=expires_on, expired=is_expired(expires_on, status, today)))
     return out
 
 
