@@ -153,14 +153,18 @@ def _run_team(cfg: Config, sqlite_root: Path) -> dict[str, Any]:
         host = base.split("@", 1)[1]
         for root in roots:
             shutil.rmtree(root, ignore_errors=True)
-        say(f"reports: team server as the manager login {login} (RLS on)")
-        manager = run_child("reports", {"root": str(roots[0]), "url": f"postgresql://{login}@{host}/{name}",
-                                        "team": True})
-        say("reports: team server as the superuser (no RLS)")
-        superuser = run_child("reports", {"root": str(roots[1]), "url": url})
+        # Two rounds, the logins taking turns, so both share whatever else the machine does;
+        # each report keeps the lower of its two medians per login.
+        rounds: dict[str, list[dict]] = {"manager": [], "superuser": []}
+        for turn in range(2):
+            say(f"reports: team server as the manager login {login} (RLS on), round {turn + 1}")
+            rounds["manager"].append(run_child("reports", {"root": str(roots[0]), "team": True,
+                                                           "url": f"postgresql://{login}@{host}/{name}"}))
+            say(f"reports: team server as the superuser (no RLS), round {turn + 1}")
+            rounds["superuser"].append(run_child("reports", {"root": str(roots[1]), "url": url}))
         return {"data": {"events": report.counts["usage_events"][1], "pieces": report.counts["pieces"][1],
-                         "verified": report.verified, "publish_seconds": published},
-                "manager_login": manager, "superuser": superuser}
+                         "verified": report.verified, "publish_seconds": published, "rounds": 2},
+                "manager_login": _best_of(rounds["manager"]), "superuser": _best_of(rounds["superuser"])}
     finally:
         admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", (name,))
         admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
@@ -170,6 +174,15 @@ def _run_team(cfg: Config, sqlite_root: Path) -> dict[str, Any]:
         admin.close()
         for root in roots:
             shutil.rmtree(root, ignore_errors=True)
+
+
+def _best_of(runs: list[dict]) -> dict:
+    """One run's shape, each report with the run whose median was lowest."""
+    best = dict(runs[0])
+    best["reports"] = {name: min((r["reports"][name] for r in runs), key=lambda v: v["median_ms"])
+                       for name in runs[0]["reports"]}
+    best["peak_mb"] = max(r.get("peak_mb") or 0 for r in runs)
+    return best
 
 
 def _run_postgres(cfg: Config) -> dict[str, Any]:

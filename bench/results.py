@@ -420,7 +420,9 @@ def _reports_md(r: dict) -> list[str]:
                   f"The SQLite library published with `team publish` ({d.get('pieces'):,} pieces, "
                   f"{d.get('events'):,} events, {d.get('publish_seconds')} s, verified: {d.get('verified')}); the "
                   "same reports as the manager's own login (RLS on every table) and as the superuser (RLS "
-                  "bypassed). Medians of 3, ms.", ""]
+                  "bypassed). Medians of 3, ms"
+                  + (f"; {d['rounds']} rounds with the logins taking turns, the lower median of each"
+                     if d.get("rounds") else "") + ".", ""]
         man, sup = team["manager_login"].get("reports", {}), team["superuser"].get("reports", {})
         rows = []
         for name in dict.fromkeys(list(man) + list(sup)):
