@@ -295,6 +295,9 @@ class SearchIndex:
 
     def _sync(self) -> int:
         wanted = self.db_stamps()
+        digest = _stamps_digest(wanted)
+        if hasattr(self.backend, "synced_with") and self.backend.synced_with(digest):
+            return 0  # nothing changed on either side since they last matched
         have = self.backend.stamps()
         stale = [pid for pid, stamp in wanted.items() if have.get(pid) != stamp]
         extra = [pid for pid in have if pid not in wanted]
@@ -302,7 +305,12 @@ class SearchIndex:
             self.backend.upsert(self.documents(stale))
         if extra:
             self.backend.delete(extra)
+        self._mark_synced(digest)
         return len(stale) + len(extra)
+
+    def _mark_synced(self, digest: str) -> None:
+        if hasattr(self.backend, "mark_synced"):
+            self.backend.mark_synced(digest)
 
     def rebuild(self, progress: Callable[[int, int], None] | None = None, processes: int = 1,
                 engine: str | None = None) -> int:
@@ -313,7 +321,8 @@ class SearchIndex:
         ``processes`` > 1 lets Whoosh index in parallel worker processes; only the command
         line asks for it (forking is unsafe inside the threaded app). tantivy indexes in its
         own native threads either way."""
-        ids = sorted(self.db_stamps())
+        wanted = self.db_stamps()
+        ids = sorted(wanted)
         total = len(ids)
         engine = engine or self.wanted_engine(total)
         counted = (lambda done: progress(done, total)) if progress is not None else None
@@ -329,6 +338,7 @@ class SearchIndex:
             self.backend.rebuild(self.documents(ids), progress=counted, engine=engine)
         else:
             self.backend.rebuild(self.documents(ids), progress=counted)
+        self._mark_synced(_stamps_digest(wanted))
         self._fresh = True
         return len(ids)
 
@@ -542,3 +552,11 @@ def _filters_text(filters: Mapping[str, Iterable[str]] | None) -> str:
 
 
 __all__ = ["SearchIndex", "SearchService", "SearchOutcome"]
+
+
+def _stamps_digest(stamps: dict[int, str]) -> str:
+    """One value for the database's side of the index: every piece's id and stamp."""
+    digest = hashlib.sha256()
+    for pid in sorted(stamps):
+        digest.update(f"{pid}={stamps[pid]}\n".encode("utf-8"))
+    return digest.hexdigest()
