@@ -96,6 +96,7 @@ def child_drive(args: dict) -> dict:
     from PySide6.QtCore import QElapsedTimer, QEventLoop, Qt, QTimer
     from PySide6.QtTest import QTest
 
+    from enablement.services.identity import LocalUser
     from enablement.services.library import Library
     from ui import flows
     from ui.app import create_qapplication
@@ -105,9 +106,9 @@ def child_drive(args: dict) -> dict:
 
     qapp = create_qapplication(["bench"])
     library = Library.open(Path(args["root"]))
-    actor = library.users.actor("Maya Marketing")
     runner = TaskRunner()
-    ctx = AppContext(library, actor, runner)
+    # as start-up makes it: the person through the identity seam, the taxonomy read with the library
+    ctx = AppContext(library.as_user(LocalUser("Maya Marketing")), runner, library.taxonomy.get())
     window = MainWindow(ctx)
     window.show()
 
