@@ -96,6 +96,12 @@ def outbox_size(conn: Connection) -> int:
     return int(conn.execute(select(func.count()).select_from(OUTBOX)).scalar_one())
 
 
+def outbox_counts(conn: Connection) -> dict[str, int]:
+    """Entries waiting in the outbox by kind (usage, search, opened, request)."""
+    rows = conn.execute(select(OUTBOX.c.kind, func.count()).group_by(OUTBOX.c.kind)).all()
+    return {str(kind): int(n) for kind, n in rows}
+
+
 def settle(conn: Connection, sent: Iterable[int], refused: Sequence[tuple[dict[str, Any], str]], at: str) -> None:
     """After the server committed: sent entries leave the outbox, refused ones move to the
     dead letters with the server's reason (one local transaction)."""

@@ -226,6 +226,11 @@ class Replica:
         with self.engine.connect() as conn:
             return rr.outbox_size(conn)
 
+    def outbox_counts(self) -> dict[str, int]:
+        """What waits to be sent, by kind: {'usage': 3, 'request': 1, ...}."""
+        with self.engine.connect() as conn:
+            return rr.outbox_counts(conn)
+
     def dead_letters(self) -> list[dict[str, Any]]:
         with self.engine.connect() as conn:
             return rr.dead_letters(conn)

@@ -1,5 +1,5 @@
 """The status bar of a team window, against the real PostgreSQL through a real TCP proxy the
-test kills: online with the last sync, offline with what waits ("3 changes waiting to sync"),
+test kills: online with the last sync, offline with what waits ("3 uses waiting to sync"),
 back online by itself with everything sent; a change the server refuses shows as a sync problem
 with the server's reason, and stays until it is dealt with."""
 
@@ -65,7 +65,7 @@ def test_online_offline_with_what_waits_and_back(qtbot, rep_window, server: Team
     library, rita = rep_window.app.library, rep_window.app.actor
     for _ in range(3):
         library.usage.record(rita, UseRecord(kind="sent", piece_id=None))
-    qtbot.waitUntil(lambda: link.button.text() == "● Offline · 3 changes waiting to sync", timeout=20_000)
+    qtbot.waitUntil(lambda: link.button.text() == "● Offline · 3 uses waiting to sync", timeout=20_000)
     assert "does not answer" in link.button.toolTip() and "Next try at" in link.button.toolTip()
     assert events_on_server(server, "sent") == 0
 
@@ -98,3 +98,16 @@ def test_a_refused_change_is_a_sync_problem_with_the_servers_reason(qtbot, rep_w
     qtbot.waitUntil(lambda: dialog.model.rowCount() == 1 and dialog.retry_button.isEnabled(), timeout=10_000)
     assert events_on_server(server, "used_in_call") == 0
     dialog.close()
+
+
+def test_what_waits_is_named_by_kind() -> None:
+    from ui.widgets.team_status import LinkStatus, waiting_words
+
+    assert waiting_words(LinkStatus("offline", 3, waiting_by_kind=(("usage", 3),))) == "3 uses waiting to sync"
+    assert waiting_words(LinkStatus("offline", 4, waiting_by_kind=(("usage", 3), ("request", 1)))) == \
+        "3 uses and 1 request waiting to sync"
+    assert waiting_words(LinkStatus("offline", 3, waiting_by_kind=(("usage", 1), ("search", 1), ("opened", 1)))) == \
+        "1 use, 1 search and 1 opened result waiting to sync"
+    # a kind the bar has no word for: it still counts everything, in the general word
+    assert waiting_words(LinkStatus("offline", 2, waiting_by_kind=(("usage", 1), ("other", 1)))) == \
+        "2 changes waiting to sync"

@@ -14,6 +14,8 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QToolButton, QWidget
 
+from enablement.display import count, listed
+
 from . import tones
 
 if TYPE_CHECKING:
@@ -43,6 +45,7 @@ class LinkStatus:
     last_error: str = ""
     next_try: str = ""
     problems: tuple[SyncProblem, ...] = field(default_factory=tuple)
+    waiting_by_kind: tuple[tuple[str, int], ...] = ()  # (outbox kind, entries), for the words
 
 
 def read_link(library: "TeamLibrary") -> LinkStatus:
@@ -52,9 +55,10 @@ def read_link(library: "TeamLibrary") -> LinkStatus:
     problems = tuple(SyncProblem(int(d["id"]), str(d["kind"]), str(d["key"]), str(d["reason"]), str(d["refused_at"]),
                                  _detail(d.get("payload")))
                      for d in replica.dead_letters())
-    return LinkStatus(str(replica.status), replica.outbox_size(), state.get("last_sync_at") or "",
+    by_kind = replica.outbox_counts()
+    return LinkStatus(str(replica.status), sum(by_kind.values()), state.get("last_sync_at") or "",
                       state.get("offline_since") or "", state.get("last_error") or "", state.get("retry_at") or "",
-                      problems)
+                      problems, tuple(sorted(by_kind.items(), key=lambda kv: _KIND_ORDER.get(kv[0], 9))))
 
 
 def _detail(payload: object) -> str:
@@ -91,8 +95,19 @@ def local_time(stamp: str) -> str:
     return at.strftime("%H:%M") if at.date() == now.date() else f"{at.day} {at.strftime('%b %H:%M')}"
 
 
-def waiting_words(count: int) -> str:
-    return f"{count} change{'s' if count != 1 else ''} waiting to sync"
+# What a person calls each kind of waiting entry (singular, plural), most telling first.
+_KIND_WORDS = {"usage": ("use", "uses"), "request": ("request", "requests"), "search": ("search", "searches"),
+               "opened": ("opened result", "opened results")}
+_KIND_ORDER = {kind: i for i, kind in enumerate(_KIND_WORDS)}
+
+
+def waiting_words(status: LinkStatus) -> str:
+    """'3 uses waiting to sync', '3 uses and 1 request waiting to sync' (kinds it cannot name: 'changes')."""
+    parts = [count(n, *_KIND_WORDS[kind]) for kind, n in status.waiting_by_kind if kind in _KIND_WORDS and n]
+    named = sum(n for kind, n in status.waiting_by_kind if kind in _KIND_WORDS)
+    if not parts or named != status.waiting:
+        return f"{count(status.waiting, 'change')} waiting to sync"
+    return f"{listed(parts)} waiting to sync"
 
 
 def describe(status: LinkStatus) -> tuple[str, str, str]:
@@ -104,7 +119,7 @@ def describe(status: LinkStatus) -> tuple[str, str, str]:
     if status.connection == SYNCING:
         return f"Syncing…{problems}", "Sending what waits on this computer, then fetching changes.", "info"
     if status.connection == OFFLINE:
-        text = "Offline" + (f" · {waiting_words(status.waiting)}" if status.waiting else f" · {synced}")
+        text = "Offline" + (f" · {waiting_words(status)}" if status.waiting else f" · {synced}")
         tip = ["The team server does not answer; you work from this computer's copy."]
         if status.offline_since:
             tip.append(f"Offline since {local_time(status.offline_since)}.")
@@ -113,9 +128,9 @@ def describe(status: LinkStatus) -> tuple[str, str, str]:
         if status.next_try:
             tip.append(f"Next try at {local_time(status.next_try)}, or choose Sync now.")
         if status.waiting:
-            tip.append(f"{waiting_words(status.waiting).capitalize()}: sent when the server answers again.")
+            tip.append(f"{waiting_words(status).capitalize()}: sent when the server answers again.")
         return text + problems, "\n".join(tip), "stale"
-    text = "Online · " + (waiting_words(status.waiting) if status.waiting else synced)
+    text = "Online · " + (waiting_words(status) if status.waiting else synced)
     return text + problems, "Connected to the team server.", "empty" if status.problems else "good"
 
 
