@@ -70,3 +70,7 @@ class FileNotHere(Offline):
 
 class LibraryError(UserFacingError):
     """The library cannot be opened or is inconsistent."""
+
+
+class PageDrawingFailed(Exception):
+    """A page drawer's verdict on a file it could not draw (raised inside the render worker)."""

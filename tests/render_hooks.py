@@ -12,7 +12,7 @@ import os
 import time
 from pathlib import Path
 
-from enablement.extract.render import draw_pages
+from ui.pdf_pages import draw_pages
 
 
 def by_name(path: str, pages: int, width: int) -> tuple[int, list[tuple[int, int, bytes]]]:

@@ -12,6 +12,7 @@ import pytest
 
 from enablement.config import ImportLimits
 from enablement.extract.render import DAMAGED, MALFORMED, PageRenderer
+from ui.pdf_pages import DRAWER
 from enablement.extract.sandbox import CRASHED
 from tests.filemaker_docs import make_pdf
 from tests.filemaker_hostile import make_flate_bomb_pdf, make_many_pages_pdf
@@ -104,9 +105,9 @@ def test_the_library_draws_a_pieces_pages_through_its_renderer(library, actors, 
     doc = make_docx(tmp_path / "notes.docx", ["Talk track"])
     ids = library.importer.import_paths(actors["marketing"], [pdf, doc]).value.piece_ids
     by_type = {s.file_type: s.id for s in library.pieces.summaries(ids)}
-    drawn = library.files.page_images(by_type["pdf"], 3, 200)
+    drawn = library.files.page_images(by_type["pdf"], 3, 200, drawer=DRAWER)
     assert drawn.page_count == 1 and len(drawn.pages) == 1 and drawn.pages[0].width == 200
-    word = library.files.page_images(by_type["docx"], 1, 200)
+    word = library.files.page_images(by_type["docx"], 1, 200, drawer=DRAWER)
     assert word.pages == () and word.problem == "a DOCX has no pages to draw"
     worker = library.files._renderer._process  # type: ignore[union-attr]  # the live worker, to see it stop
     assert worker is not None and worker.is_alive()

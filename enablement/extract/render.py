@@ -12,8 +12,9 @@ costs that worker, which is killed and replaced, and the app is told why in one 
   width × height × 4 bytes of plain pixels (no image format for the app to decode), each
   page at the asked width and at most ``MAX_ASPECT`` times as tall.
 
-``renderer_override`` ("package.module:function") swaps the drawing function for tests that
-need a renderer to hang, allocate, crash or lie; only ever set explicitly by the caller.
+``renderer_override`` ("package.module:function") names the drawing function the worker
+imports: the desktop app's QtPdf drawer (``ui/pdf_pages.py``: the core imports no Qt), or
+for tests a renderer that hangs, allocates, crashes or lies.
 """
 
 from __future__ import annotations
@@ -33,57 +34,22 @@ from typing import Any
 from enablement.config import ImportLimits
 from enablement.extract import memcap
 from enablement.extract.sandbox import CRASHED, out_of_memory, timed_out
+from enablement.errors import PageDrawingFailed as RenderFailed
+from enablement.models.dto import PAGE_MAX_ASPECT as MAX_ASPECT
+from enablement.models.dto import PAGE_UNDRAWABLE as DAMAGED
 from enablement.models.dto import PageImage, PageImages
 
 _CTX = get_context("spawn")
 _STARTUP_SECONDS = 60.0  # a fresh interpreter importing Qt, on a busy machine
 MAX_PAGES = 50  # pages one request may ask for
 MAX_WIDTH = 4096  # pixels
-MAX_ASPECT = 20  # a page at most this many times as tall as wide (a strip, not a bomb)
-DAMAGED = "the PDF could not be drawn (damaged or protected)"
 MALFORMED = "the renderer returned malformed data"
 
 # (path, pages wanted, width) -> (page count, [(width, height, pixels)]); raises on a bad file
 DrawFunc = Callable[[str, int, int], tuple[int, list[tuple[int, int, bytes]]]]
 
 
-class RenderFailed(Exception):
-    """The worker's own verdict on a file it could not draw."""
-
-
-def draw_pages(path: str, pages: int, width: int) -> tuple[int, list[tuple[int, int, bytes]]]:
-    """In the worker: the first ``pages`` pages of the PDF at ``path``, ``width`` pixels wide,
-    on white, as 0xffRRGGBB pixels."""
-    from PySide6.QtCore import QSize
-    from PySide6.QtGui import QImage, QPainter
-    from PySide6.QtPdf import QPdfDocument
-
-    doc = QPdfDocument()
-    try:
-        if doc.load(path) != QPdfDocument.Error.None_:
-            raise RenderFailed(DAMAGED)
-        count = doc.pageCount()
-        out: list[tuple[int, int, bytes]] = []
-        for n in range(min(count, pages)):
-            size = doc.pagePointSize(n)
-            if size.width() <= 0 or size.height() <= 0:
-                break
-            height = min(max(1, int(width * size.height() / size.width())), width * MAX_ASPECT)
-            drawn = doc.render(n, QSize(width, height))
-            if drawn.isNull():
-                break
-            page = QImage(width, height, QImage.Format.Format_RGB32)
-            page.fill(0xFFFFFFFF)  # paper is white whatever the app's palette
-            painter = QPainter(page)
-            painter.drawImage(0, 0, drawn)
-            painter.end()
-            out.append((width, height, bytes(page.constBits())))
-        return count, out
-    finally:
-        doc.close()
-
-
-def render_worker_main(conn: Connection, renderer_override: str | None) -> None:
+def render_worker_main(conn: Connection, renderer_override: str) -> None:
     """Serve render requests on ``conn`` until told to stop (None) or the parent goes away."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the parent's to handle
     draw = _load_drawer(renderer_override)
@@ -111,14 +77,12 @@ def render_worker_main(conn: Connection, renderer_override: str | None) -> None:
             conn.send_bytes(pixels)
 
 
-def _load_drawer(renderer_override: str | None) -> DrawFunc:
-    if renderer_override:
-        module_name, _, func_name = renderer_override.partition(":")
-        drawer: DrawFunc = getattr(importlib.import_module(module_name), func_name)
-        return drawer
-    import PySide6.QtPdf  # noqa: F401 - warm up before "ready": the time limit measures drawing
-
-    return draw_pages
+def _load_drawer(renderer_override: str) -> DrawFunc:
+    # Importing the drawer's module (Qt, for the app's drawer) happens before "ready": the
+    # time limit measures drawing, not start-up.
+    module_name, _, func_name = renderer_override.partition(":")
+    drawer: DrawFunc = getattr(importlib.import_module(module_name), func_name)
+    return drawer
 
 
 class PageRenderer:
@@ -127,7 +91,7 @@ class PageRenderer:
     Thread-safe (requests queue on a lock). The worker is started on first use, reused while
     it behaves, and killed and replaced after a timeout, a memory breach or a crash."""
 
-    def __init__(self, limits: ImportLimits, *, renderer_override: str | None = None) -> None:
+    def __init__(self, limits: ImportLimits, *, renderer_override: str) -> None:
         self._limits = limits
         self._override = renderer_override
         self._lock = threading.Lock()

@@ -313,6 +313,10 @@ class UseRecord:
     version_id: Optional[int] = None
 
 
+PAGE_MAX_ASPECT = 20  # a drawn page at most this many times as tall as wide (a strip, not a bomb)
+PAGE_UNDRAWABLE = "the PDF could not be drawn (damaged or protected)"
+
+
 @dataclass(frozen=True)
 class PageImage:
     """One rendered page: ``width`` × ``height`` pixels, 4 bytes each (0xffRRGGBB, rows

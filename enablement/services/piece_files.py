@@ -33,10 +33,11 @@ class PieceFileService:
         self._renderer_lock = threading.Lock()
         self._closed = False
 
-    def page_images(self, piece_id: int, pages: int, width: int) -> PageImages:
+    def page_images(self, piece_id: int, pages: int, width: int, *, drawer: str) -> PageImages:
         """The first ``pages`` pages of the current version, ``width`` pixels wide, drawn by
         the sandboxed renderer under the import limits (time, memory). A file that is not a
-        PDF, or that cannot be drawn, comes back with no pages and the reason."""
+        PDF, or that cannot be drawn, comes back with no pages and the reason. ``drawer`` names the
+        drawing function ("module:function", the app's ``ui/pdf_pages.DRAWER``): the core draws nothing itself."""
         blob, _name, file_type = self.pieces.version_file(piece_id)
         if file_type != "pdf":
             return PageImages(0, (), f"a {file_type.upper() or 'file'} has no pages to draw")
@@ -44,7 +45,7 @@ class PieceFileService:
             if self._closed:  # a render asked for after the library closed (a late thumbnail)
                 return PageImages(0, (), "the library is closed")
             if self._renderer is None:
-                self._renderer = PageRenderer(self.ctx.settings.limits, renderer_override=self._renderer_override)
+                self._renderer = PageRenderer(self.ctx.settings.limits, renderer_override=self._renderer_override or drawer)
             renderer = self._renderer
         return renderer.render(blob, pages, width)
 

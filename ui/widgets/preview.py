@@ -17,6 +17,7 @@ from enablement.services.library import Library
 from enablement.services.library import Library
 from ..context import AppContext
 from .thumbnails import page_image
+from ..pdf_pages import DRAWER
 
 MAX_PAGES = 12
 MAX_MARKS = 500  # words marked in one preview
@@ -53,7 +54,7 @@ def build_preview(library: Library, detail: PieceDetail, max_pages: int = MAX_PA
                            f"{html.escape(detail.url)}</a></p>")
     problem = ""
     if detail.summary.file_type == "pdf":
-        drawn = library.files.page_images(detail.id, max_pages, PAGE_WIDTH)
+        drawn = library.files.page_images(detail.id, max_pages, PAGE_WIDTH, drawer=DRAWER)
         if drawn.pages:
             return PdfPreview(tuple(page_image(p) for p in drawn.pages), drawn.page_count)
         problem = drawn.problem

@@ -23,6 +23,7 @@ from enablement.models.dto import PageImage, PieceSummary
 from enablement.services.library import Library
 from enablement.services.library import Library
 from ..context import AppContext
+from ..pdf_pages import DRAWER
 
 THUMB_WIDTH = 120
 
@@ -46,7 +47,7 @@ def load_or_render_thumbnail(library: Library, piece: PieceSummary, width: int =
         if not image.isNull():
             return image
     try:
-        drawn = library.files.page_images(piece.id, 1, width)
+        drawn = library.files.page_images(piece.id, 1, width, drawer=DRAWER)
     except NotFound:  # no stored file behind this version: the row keeps its file-type tile
         return None
     if not drawn.pages:  # not drawable (damaged, too slow, too big): the row keeps its tile
