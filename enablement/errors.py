@@ -7,6 +7,10 @@ bug: it is logged with its traceback and shown with a report dialog.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Sequence
+
 
 class UserFacingError(Exception):
     """An error whose message is written for the user and needs no traceback."""
@@ -37,6 +41,59 @@ class InvalidInput(UserFacingError):
 
 class Conflict(UserFacingError):
     """The change clashes with the current state (a duplicate, a stale edit...)."""
+
+
+@dataclass(frozen=True)
+class ChangedMeanwhile:
+    """A piece someone changed after the editor read it: who (a name, "" when unknown) and
+    when (naive UTC, as stored)."""
+
+    piece_id: int
+    title: str
+    by: str
+    at: datetime | None
+    by_you: bool = False  # the same person, in another window or on another computer
+
+
+def when_text(at: datetime | None) -> str:
+    """A stored (naive UTC) time as the reader's local clock shows it: "14:32 on 1 Dec 2026"."""
+    if at is None:
+        return "an unknown time"
+    local = at.replace(tzinfo=timezone.utc).astimezone()
+    return f"{local:%H:%M} on {local.day} {local:%b %Y}"
+
+
+def _who(change: ChangedMeanwhile) -> str:
+    if change.by_you:
+        return "you elsewhere (another window or computer)"
+    return change.by or "someone else"
+
+
+class EditConflict(Conflict):
+    """The piece (or pieces) changed after the editor read it: the edit was refused whole, so
+    nothing anyone else saved is overwritten. ``changed`` says which, by whom and when;
+    ``changed`` is empty when the clash was only noticed by the database (a service then
+    reads who and when and raises a complete one)."""
+
+    def __init__(self, changed: Sequence[ChangedMeanwhile] = (), of: int = 1) -> None:
+        self.changed = tuple(changed)
+        self.of = of  # how many pieces the refused edit was for
+        super().__init__(conflict_message(self.changed, of))
+
+
+def conflict_message(changed: Sequence[ChangedMeanwhile], of: int = 1) -> str:
+    """ "Changed by <who> at <when> while you were editing — your change was not saved." """
+    if not changed:
+        return "Changed by someone else while you were editing — your change was not saved."
+    if len(changed) == 1 and of <= 1:
+        c = changed[0]
+        return f"Changed by {_who(c)} at {when_text(c.at)} while you were editing — your change was not saved."
+    shown = changed[:5]
+    which = "; ".join(f"'{c.title}' by {_who(c)} at {when_text(c.at)}" for c in shown)
+    more = f"; and {len(changed) - len(shown)} more" if len(changed) > len(shown) else ""
+    verb = "was" if len(changed) == 1 else "were"
+    return (f"{len(changed)} of the {max(of, len(changed))} pieces {verb} changed while you were editing "
+            f"({which}{more}) — none of your changes was saved.")
 
 
 class StorageError(UserFacingError):

@@ -137,6 +137,7 @@ class PieceSummary:
     is_demo: bool = False
     expires_on: Optional[date] = None
     expired: bool = False  # its expiry date has come (and it is not archived)
+    row_version: int = 0  # the version read: an edit carries it back (0: not known)
 
     def labels(self, dimension: str) -> tuple[str, ...]:
         return tuple(t.label for t in self.tags if t.dimension == dimension)
@@ -159,6 +160,7 @@ class PieceDetail:
     current_version_id: Optional[int]
     text_excerpt: str = ""
     title_source: str = ""  # where the title came from (services.titles), for marketing
+    updated_by: str = ""  # who changed it last ("" when not known)
 
     @property
     def id(self) -> int:

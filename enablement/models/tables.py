@@ -10,7 +10,7 @@ import uuid
 from datetime import date, datetime, timezone
 from typing import Optional
 
-from sqlalchemy import Column, DateTime, Index, Table, Text, UniqueConstraint
+from sqlalchemy import Column, DateTime, Index, Integer, Table, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -126,8 +126,17 @@ class Blob(SQLModel, table=True):
 
 # --- pieces -----------------------------------------------------------------------------
 
+# A piece's version is the ORM's version counter: every UPDATE of a piece row says
+# ``WHERE id = ? AND row_version = <as read>`` and sets it one higher (SQLite and PostgreSQL
+# alike; a team server's trigger sets the same value), so a write that lost a race changes no
+# row and fails instead of overwriting. Services also compare it with the version the editor
+# saw (``PieceService`` ``seen=``).
+_PIECE_ROW_VERSION = Column("row_version", Integer, nullable=False, server_default="1", default=1)
+
+
 class Piece(SQLModel, table=True):
     __tablename__ = "pieces"
+    __mapper_args__ = {"version_id_col": _PIECE_ROW_VERSION}
     id: Optional[int] = Field(default=None, primary_key=True)
     title: str = Field(max_length=300)
     description: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
@@ -148,7 +157,9 @@ class Piece(SQLModel, table=True):
     updated_at: datetime = Field(sa_type=DateTime, default_factory=utcnow, index=True)
     published_at: Optional[datetime] = Field(sa_type=DateTime, default=None)
     is_demo: bool = Field(default=False)
-    row_version: int = row_version_field()
+    row_version: int = Field(default=1, sa_column=_PIECE_ROW_VERSION)
+    # who changed it last (with updated_at: when); a team server sets it from the login
+    updated_by_id: Optional[int] = Field(default=None)
 
 
 class PieceVersion(SQLModel, table=True):

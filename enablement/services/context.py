@@ -65,6 +65,11 @@ class LibraryContext:
         assert self.source is not None
         return self.source.queue()
 
+    def catch_up(self) -> None:
+        """Reads catch up with the write side (team mode: a pull); see ``DataSource.catch_up``."""
+        assert self.source is not None
+        self.source.catch_up()
+
     def taxonomy(self) -> TaxonomyInfo:
         """The taxonomy, read once and cached until it changes."""
         with self._lock:

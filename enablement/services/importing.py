@@ -322,7 +322,7 @@ class ImportService:
             s.add(version)
             s.flush()
             piece.current_version_id = version.id
-            piece.updated_at = utcnow()
+            piece.updated_at, piece.updated_by_id = utcnow(), actor.user_id
             outcome = FileOutcome(str(path), extracted.outcome, detail, piece_id=piece_id,
                                   pages=extracted.page_count)
             w.record(piece_changes(piece_id))

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import builtins
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date
-from typing import Iterable, Sequence
+from typing import Iterable, Iterator, Mapping, Sequence
 
 from sqlmodel import Session
 
-from enablement.errors import Conflict, FileNotHere, InvalidInput, NotFound, PermissionDenied
+from enablement.errors import Conflict, EditConflict, FileNotHere, InvalidInput, NotFound, PermissionDenied
 from enablement.models.changes import Changes
 from enablement.models.dto import Actor, Done, PieceDetail, PieceState, PieceSummary, TagSelection, TaxonomyInfo
 from enablement.models.tables import Piece, PieceVersion, stored_id, utcnow
@@ -18,6 +19,7 @@ from enablement.services.context import LibraryContext
 from enablement.services.permissions import Permission, PublishPlan, can, plan_publish, publish_check, require
 from enablement.services.titles import BY_HAND, title_source
 from enablement.storage import pieces_repo
+from enablement.storage.source import UnitOfWork
 
 PURGED = "purged"
 
@@ -90,14 +92,18 @@ class PieceService:
     def update(self, actor: Actor, piece_id: int, *, title: str | None = None,
                description: str | None = None, owner: str | None = None,
                review_by: date | None | str = "keep", url: str | None = None,
-               expires_on: date | None | str = "keep", tags: TagSelection | None = None) -> Done[None]:
-        """Edit metadata, and with ``tags`` replace the tags too, in one transaction (the
-        editor's Save). ``review_by`` and ``expires_on`` take a date, None (clear) or "keep"."""
-        with self.ctx.write() as w:
+               expires_on: date | None | str = "keep", tags: TagSelection | None = None,
+               add_tags: bool = False, seen: int | None = None) -> Done[None]:
+        """Edit metadata, and with ``tags`` replace the tags too (``add_tags``: add them to the
+        piece's), in one transaction (the editor's Save). ``review_by`` and ``expires_on`` take
+        a date, None (clear) or "keep".
+        ``seen``: the piece's ``row_version`` when the editor read it; if anyone changed the
+        piece since, nothing is saved and ``EditConflict`` says who and when."""
+        with self._edit(actor, _one(piece_id, seen)) as w:
             s = w.session
             piece = self._editable(s, actor, piece_id)
             if tags is not None:
-                self.apply_tags_in(s, piece, tags)
+                self.apply_tags_in(s, piece, _merged(self.ctx.taxonomy(), s, piece_id, tags) if add_tags else tags)
             if title is not None:
                 if not title.strip():
                     raise InvalidInput("A piece needs a title.")
@@ -114,15 +120,16 @@ class PieceService:
                 if piece.kind != "link":
                     raise InvalidInput("Only a link has a URL.")
                 piece.url = _check_url(url)
-            piece.updated_at = utcnow()
+            _touch(piece, actor)
             w.record(piece_changes(piece_id))
         return Done(None, w.changes)
 
     def bulk_update(self, actor: Actor, piece_ids: Sequence[int], *, owner: str | None = None,
-                    review_by: date | None | str = "keep") -> Done[int]:
+                    review_by: date | None | str = "keep", seen: Mapping[int, int] | None = None) -> Done[int]:
         """Set the owner and/or the review date of many pieces in one transaction (``None``
-        owner and "keep" leave them as they are)."""
-        with self.ctx.write() as w:
+        owner and "keep" leave them as they are). ``seen``: piece id → the version the user
+        saw; if any of them changed since, none is changed (``EditConflict`` names them)."""
+        with self._edit(actor, seen, len(piece_ids)) as w:
             s = w.session
             for pid in piece_ids:
                 piece = self._editable(s, actor, pid)
@@ -130,27 +137,28 @@ class PieceService:
                     piece.owner = owner.strip()[:120]
                 if not isinstance(review_by, str):  # a date, or None to clear it; "keep" leaves it
                     piece.review_by = review_by
-                piece.updated_at = utcnow()
+                _touch(piece, actor)
             w.record(piece_changes(*piece_ids))
         return Done(len(piece_ids), w.changes)
 
-    def set_tags(self, actor: Actor, piece_id: int, tags: TagSelection) -> Done[None]:
+    def set_tags(self, actor: Actor, piece_id: int, tags: TagSelection, seen: int | None = None) -> Done[None]:
         """Replace tags; a gate also tags its stage, so the map never shows a gate orphaned."""
-        with self.ctx.write() as w:
+        with self._edit(actor, _one(piece_id, seen)) as w:
             s = w.session
             piece = self._editable(s, actor, piece_id)
             self.apply_tags_in(s, piece, tags)
-            piece.updated_at = utcnow()
+            _touch(piece, actor)
             w.record(piece_changes(piece_id))
         return Done(None, w.changes)
 
     def bulk_set_tags(self, actor: Actor, piece_ids: Sequence[int], tags: TagSelection,
                       add_only: bool = True, *, owner: str | None = None,
-                      review_by: date | None | str = "keep") -> Done[int]:
+                      review_by: date | None | str = "keep", seen: Mapping[int, int] | None = None) -> Done[int]:
         """Tag many pieces at once, and set their owner and review date when given, in one
         transaction (the import dialog's Apply). With ``add_only`` the given tags are added
-        to each piece; ``None`` owner and "keep" leave those as they are."""
-        with self.ctx.write() as w:
+        to each piece; ``None`` owner and "keep" leave those as they are. ``seen`` as for
+        ``bulk_update``: one piece changed meanwhile and none is tagged."""
+        with self._edit(actor, seen, len(piece_ids)) as w:
             s = w.session
             for pid in piece_ids:
                 piece = self._editable(s, actor, pid)
@@ -162,7 +170,7 @@ class PieceService:
                     piece.owner = owner.strip()[:120]
                 if not isinstance(review_by, str):  # a date, or None to clear it; "keep" leaves it
                     piece.review_by = review_by
-                piece.updated_at = utcnow()
+                _touch(piece, actor)
             w.record(piece_changes(*piece_ids))
         return Done(len(piece_ids), w.changes)
 
@@ -197,11 +205,11 @@ class PieceService:
             facet_ids = keep + [vid for ids in tags.facets.values() for vid in ids]
         pieces_repo.set_tags(s, stored_id(piece.id), stages, tags.gates, facet_ids)
 
-    def publish(self, actor: Actor, piece_id: int, force: bool = False) -> Done[None]:
+    def publish(self, actor: Actor, piece_id: int, force: bool = False, seen: int | None = None) -> Done[None]:
         """Publish a piece that carries the library's required fields (``force``: an admin
-        publishes it without them)."""
+        publishes it without them). ``seen``: publish it only as the user saw it."""
         require(actor, Permission.PUBLISH)
-        with self.ctx.write() as w:
+        with self._edit(actor, _one(piece_id, seen)) as w:
             s = w.session
             piece = self._row(s, piece_id)
             if piece.status == Status.PUBLISHED:
@@ -214,12 +222,13 @@ class PieceService:
         """What publishing these pieces would do: ready, skipped (and why), already published."""
         return plan_publish(self.summaries(piece_ids), self.ctx.settings.publish_requires)
 
-    def publish_many(self, actor: Actor, piece_ids: Sequence[int]) -> Done[PublishPlan]:
+    def publish_many(self, actor: Actor, piece_ids: Sequence[int],
+                     seen: Mapping[int, int] | None = None) -> Done[PublishPlan]:
         """Publish the pieces that are ready, in one transaction; the rest are skipped with the
-        fields they lack. Returns the plan as it was carried out."""
+        fields they lack. Returns the plan as it was carried out. ``seen`` as for ``bulk_update``."""
         require(actor, Permission.PUBLISH)
         required = self.ctx.settings.publish_requires
-        with self.ctx.write() as w:
+        with self._edit(actor, seen, len(piece_ids)) as w:
             s = w.session
             plan = plan_publish(pieces_repo.summaries(s, piece_ids, self.ctx.today()), required)
             for summary in plan.ready:
@@ -238,7 +247,7 @@ class PieceService:
             piece.review_state = ReviewState.PUBLISHED
         if piece.review_by is None:  # not required by this library: the usual period applies
             piece.review_by = date.fromordinal(self.ctx.today().toordinal() + self.ctx.settings.review_period_days)
-        piece.updated_at = utcnow()
+        _touch(piece, actor)
 
     def expire_due(self, actor: Actor) -> Done[int]:
         """Archive the pieces whose expiry date has come, when the library's ``expiry_action`` is
@@ -252,32 +261,32 @@ class PieceService:
             for pid in due:
                 piece = self._row(s, pid)
                 piece.status = Status.ARCHIVED
-                piece.updated_at = utcnow()
+                _touch(piece, actor)
             if due:
                 w.record(piece_changes(*due))
         return Done(len(due), w.changes)
 
-    def archive(self, actor: Actor, piece_id: int) -> Done[None]:
+    def archive(self, actor: Actor, piece_id: int, seen: int | None = None) -> Done[None]:
         """Archive (the only "delete" short of an admin's purge)."""
         require(actor, Permission.EDIT_PIECES)
-        with self.ctx.write() as w:
+        with self._edit(actor, _one(piece_id, seen)) as w:
             s = w.session
             piece = self._row(s, piece_id)
             piece.status = Status.ARCHIVED
-            piece.updated_at = utcnow()
+            _touch(piece, actor)
             w.record(piece_changes(piece_id))
         return Done(None, w.changes)
 
-    def restore(self, actor: Actor, piece_id: int) -> Done[None]:
+    def restore(self, actor: Actor, piece_id: int, seen: int | None = None) -> Done[None]:
         """Bring an archived piece back: published again if it had been published."""
         require(actor, Permission.EDIT_PIECES)
-        with self.ctx.write() as w:
+        with self._edit(actor, _one(piece_id, seen)) as w:
             s = w.session
             piece = self._row(s, piece_id)
             if piece.status != Status.ARCHIVED:
                 raise Conflict(f"'{piece.title}' is not archived.")
             piece.status = Status.PUBLISHED if piece.published_at else Status.DRAFT
-            piece.updated_at = utcnow()
+            _touch(piece, actor)
             w.record(piece_changes(piece_id))
         return Done(None, w.changes)
 
@@ -294,7 +303,7 @@ class PieceService:
             piece.review_state = ReviewState.DECLINED
             piece.review_note = reason.strip()
             piece.status = Status.ARCHIVED
-            piece.updated_at = utcnow()
+            _touch(piece, actor)
             w.record(piece_changes(piece_id))
         return Done(None, w.changes)
 
@@ -320,12 +329,12 @@ class PieceService:
             s.add(new)
             s.flush()
             target.current_version_id = new.id
-            target.updated_at = utcnow()
+            _touch(target, actor)
             sub.review_state = ReviewState.MERGED
             sub.merged_into_id = target.id
             sub.status = Status.ARCHIVED
             sub.review_note = f"Merged into '{target.title}' as version {new.number}."
-            sub.updated_at = utcnow()
+            _touch(sub, actor)
             version_id = stored_id(new.id)
             w.record(piece_changes(piece_id, into_piece_id))
         return Done(version_id, w.changes)
@@ -339,7 +348,7 @@ class PieceService:
             s = w.session
             piece = self._row(s, piece_id)
             piece.title, piece.description, piece.url, piece.status = "(purged)", "", "", PURGED
-            piece.updated_at = utcnow()
+            _touch(piece, actor)
             orphaned = pieces_repo.erase(s, piece_id)
             w.record(piece_changes(piece_id))
         for sha in orphaned:
@@ -361,11 +370,13 @@ class PieceService:
                                       tuple(sorted(pieces_repo.facet_value_ids(s, pid)))))
             return tuple(out)
 
-    def put_back(self, actor: Actor, states: Sequence[PieceState]) -> Done[int]:
+    def put_back(self, actor: Actor, states: Sequence[PieceState],
+                 seen: Mapping[int, int] | None = None) -> Done[int]:
         """Undo: return pieces to states taken by ``states`` before a change, in one transaction.
-        Changing whether a piece is published needs the right to publish."""
+        Changing whether a piece is published needs the right to publish. ``seen``: the
+        versions the change left; a piece someone changed after it is not put back (none is)."""
         require(actor, Permission.EDIT_PIECES)
-        with self.ctx.write() as w:
+        with self._edit(actor, seen, len(states)) as w:
             s = w.session
             for state in states:
                 piece = self._row(s, state.piece_id)
@@ -377,11 +388,42 @@ class PieceService:
                 piece.published_at, piece.review_state = state.published_at, state.review_state
                 piece.review_note = state.review_note
                 pieces_repo.set_tags(s, state.piece_id, state.stage_ids, state.gate_ids, state.facet_value_ids)
-                piece.updated_at = utcnow()
+                _touch(piece, actor)
             w.record(piece_changes(*(state.piece_id for state in states)))
         return Done(len(states), w.changes)
 
+    def versions_of(self, piece_ids: Sequence[int]) -> dict[int, int]:
+        """Each piece's current ``row_version`` (what an edit made now would carry as ``seen``)."""
+        with self.ctx.read() as s:
+            return pieces_repo.row_versions(s, piece_ids)
+
     # --- helpers ------------------------------------------------------------------------------
+    @contextmanager
+    def _edit(self, actor: Actor, seen: Mapping[int, int] | None, of: int = 1) -> Iterator[UnitOfWork]:
+        """A write of pieces that overwrites nobody: with ``seen`` (piece id → the version the
+        user read), a piece changed since refuses the whole write, naming who changed it and
+        when. Without ``seen`` the write still never lands on a row that changed between this
+        transaction's read and its UPDATE (the version counter); that clash is refused too."""
+        expected = {pid: v for pid, v in (seen or {}).items() if v}
+        try:
+            with self.ctx.write() as w:
+                if expected:
+                    changed = pieces_repo.changed_meanwhile(w.session, expected, actor.user_id)
+                    if changed:
+                        raise EditConflict(changed, of)
+                yield w
+        except EditConflict as exc:
+            changed = list(exc.changed)
+            if not changed and expected:
+                # the race was lost between this transaction's read and its write: who won it
+                # (asked where the write went: the team server, not the replica)
+                with self.ctx.write() as again:
+                    changed = pieces_repo.changed_meanwhile(again.session, expected, actor.user_id)
+            self.ctx.catch_up()  # a reload now shows what the other person saved
+            if changed == list(exc.changed):
+                raise
+            raise EditConflict(changed, of) from exc
+
     def _row(self, s: Session, piece_id: int) -> Piece:
         piece = s.get(Piece, piece_id)
         if piece is None or piece.status == PURGED:
@@ -397,6 +439,16 @@ class PieceService:
                 and piece.review_state == ReviewState.PENDING):
             return piece
         raise PermissionDenied(f"{actor.name} ({actor.role}) may not edit pieces.")
+
+
+def _one(piece_id: int, seen: int | None) -> dict[int, int] | None:
+    return None if seen is None else {piece_id: seen}
+
+
+def _touch(piece: Piece, actor: Actor) -> None:
+    """The piece changed now, by ``actor`` (a team server sets the person from the login)."""
+    piece.updated_at = utcnow()
+    piece.updated_by_id = actor.user_id
 
 
 def _merged(taxonomy: TaxonomyInfo, s: Session, piece_id: int, tags: TagSelection) -> TagSelection:

@@ -16,9 +16,10 @@ from contextlib import contextmanager
 from typing import Iterator
 
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm.exc import StaleDataError
 
-from enablement.errors import (Busy, DiskFull, LibraryError, Offline, PermissionDenied, StorageError,
-                               UserFacingError)
+from enablement.errors import (Busy, DiskFull, EditConflict, LibraryError, Offline, PermissionDenied,
+                               StorageError, UserFacingError)
 
 DISK_FULL = "The disk holding the library is full; free some space and try again."
 BUSY = "The library is busy (another program is writing to it); try again in a moment."
@@ -33,6 +34,10 @@ def translate(exc: BaseException) -> UserFacingError | None:
     """The user-facing error for ``exc``, or None when it is not a storage condition (a bug)."""
     if isinstance(exc, UserFacingError):
         return exc
+    if isinstance(exc, StaleDataError):
+        # a versioned row (a piece) changed between this transaction's read and its write:
+        # the UPDATE ... WHERE row_version = <as read> matched nothing, so nothing was overwritten
+        return EditConflict()
     if isinstance(exc, DBAPIError):
         orig = exc.orig
         if isinstance(orig, sqlite3.Error):
@@ -58,7 +63,7 @@ def storage_errors() -> Iterator[None]:
     """Re-raise storage failures inside the block as their user-facing error."""
     try:
         yield
-    except (DBAPIError, sqlite3.Error, OSError) as exc:
+    except (DBAPIError, StaleDataError, sqlite3.Error, OSError) as exc:
         translated = translate(exc)
         if translated is None:
             raise

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
-from typing import Iterable, Sequence
+from typing import Iterable, Mapping, Sequence
 
 from sqlalchemy import func, text
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
+from enablement.errors import ChangedMeanwhile
 from enablement.models.dto import PieceDetail, PieceSummary, Tag, VersionInfo
 from enablement.models.tables import (FacetValue, Gate, Piece, PieceFacet, PieceGate, PieceStage,
                                       PieceVersion, Stage, UsageEvent, User, stored_id)
@@ -91,7 +92,7 @@ def use_counts(session: Session, piece_ids: Sequence[int] | None = None) -> dict
 _SUMMARY_COLUMNS = tuple(col(c) for c in (
     Piece.id, Piece.title, Piece.kind, Piece.status, Piece.source, Piece.review_state, Piece.owner,
     Piece.review_by, Piece.updated_at, Piece.is_demo, PieceVersion.file_type, PieceVersion.page_count,
-    PieceVersion.outcome, PieceVersion.outcome_detail, PieceVersion.id, Piece.expires_on))
+    PieceVersion.outcome, PieceVersion.outcome_detail, PieceVersion.id, Piece.expires_on, Piece.row_version))
 
 
 def summaries(session: Session, piece_ids: Sequence[int], today: date) -> list[PieceSummary]:
@@ -114,7 +115,7 @@ def summaries(session: Session, piece_ids: Sequence[int], today: date) -> list[P
         if r is None:
             continue
         (_, title, kind, status, source, review_state, owner, review_by, updated_at, is_demo,
-         file_type, page_count, outcome, outcome_detail, version_id, expires_on) = r
+         file_type, page_count, outcome, outcome_detail, version_id, expires_on, row_version) = r
         has_version = version_id is not None
         out.append(PieceSummary(
             id=pid, title=title, kind=kind, status=status, source=source, review_state=review_state, owner=owner,
@@ -123,7 +124,8 @@ def summaries(session: Session, piece_ids: Sequence[int], today: date) -> list[P
             page_count=page_count if has_version else None,
             outcome=outcome if has_version else "ok", outcome_detail=outcome_detail if has_version else "",
             updated_at=updated_at, use_count=counts.get(pid, 0), tags=tuple(tags.get(pid, [])),
-            is_demo=bool(is_demo), expires_on=expires_on, expired=is_expired(expires_on, status, today)))
+            is_demo=bool(is_demo), expires_on=expires_on, expired=is_expired(expires_on, status, today),
+            row_version=int(row_version or 0)))
     return out
 
 
@@ -136,7 +138,7 @@ def to_summary(p: Piece, v: PieceVersion | None, tags: list[Tag], uses: int, tod
         page_count=v.page_count if v else None,
         outcome=v.outcome if v else "ok", outcome_detail=v.outcome_detail if v else "",
         updated_at=p.updated_at, use_count=uses, tags=tuple(tags), is_demo=p.is_demo,
-        expires_on=p.expires_on, expired=is_expired(p.expires_on, p.status, today))
+        expires_on=p.expires_on, expired=is_expired(p.expires_on, p.status, today), row_version=p.row_version)
 
 
 def is_expired(expires_on: date | None, status: str, today: date) -> bool:
@@ -176,7 +178,34 @@ def detail(session: Session, piece_id: int, today: date) -> PieceDetail | None:
     return PieceDetail(summary=summary, description=p.description, url=p.url, review_note=p.review_note,
                        merged_into_id=p.merged_into_id, created_at=p.created_at,
                        created_by=names.get(p.created_by_id or -1, ""), published_at=p.published_at,
-                       versions=versions, current_version_id=p.current_version_id, text_excerpt=excerpt)
+                       versions=versions, current_version_id=p.current_version_id, text_excerpt=excerpt,
+                       updated_by=names.get(p.updated_by_id or -1, ""))
+
+
+def changed_meanwhile(session: Session, seen: Mapping[int, int], actor_id: int | None) -> list[ChangedMeanwhile]:
+    """The pieces whose version is no longer the one seen: who changed each last and when."""
+    out: list[ChangedMeanwhile] = []
+    ids = list(seen)
+    for chunk in _chunks(ids):
+        rows = session.execute(sa_select(col(Piece.id), col(Piece.title), col(Piece.row_version),
+                                         col(Piece.updated_at), col(Piece.updated_by_id), col(User.name))
+                               .outerjoin(User, col(User.id) == col(Piece.updated_by_id))
+                               .where(col(Piece.id).in_(chunk)))
+        for pid, title, version, at, by_id, name in rows:
+            if version != seen[pid]:
+                out.append(ChangedMeanwhile(int(pid), title, name or "", at,
+                                            by_you=by_id is not None and by_id == actor_id))
+    order = {pid: i for i, pid in enumerate(ids)}
+    return sorted(out, key=lambda c: order[c.piece_id])
+
+
+def row_versions(session: Session, piece_ids: Sequence[int]) -> dict[int, int]:
+    """The current version of each piece."""
+    out: dict[int, int] = {}
+    for chunk in _chunks(list(piece_ids)):
+        out.update({int(pid): int(v) for pid, v in session.execute(
+            sa_select(col(Piece.id), col(Piece.row_version)).where(col(Piece.id).in_(chunk)))})
+    return out
 
 
 def set_tags(session: Session, piece_id: int, stage_ids: Iterable[int] | None = None,

@@ -65,6 +65,12 @@ class DataSource(Protocol):
         entry in one local transaction; embedded mode simply writes it."""
         ...
 
+    def catch_up(self) -> None:
+        """Bring what ``read()`` sees up to what ``write()`` writes to (after an edit was refused
+        because someone else changed the row, the reload must show their change). Embedded:
+        one database, nothing to do; team: pull from the server now (quietly when offline)."""
+        ...
+
 
 class ReadContext(Protocol):
     """What read-only aggregations (reports, the journey map) need from an open library."""
@@ -105,6 +111,9 @@ class EngineSource:
 
     def queue(self) -> ContextManager[UnitOfWork]:
         return self._write()
+
+    def catch_up(self) -> None:
+        """Reads and writes are the same database."""
 
 
 class Attempt:

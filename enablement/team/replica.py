@@ -346,6 +346,15 @@ class TeamSource:
     def queue(self) -> ContextManager[UnitOfWork]:
         return self._queue()
 
+    def catch_up(self) -> None:
+        """Pull now, so the replica shows what the server holds (an unreachable server leaves
+        the replica as it is; the status bar says offline)."""
+        try:
+            pulled = self.replica.pull_quietly()
+        except ServerUnreachable:
+            return
+        self._hook(pulled)
+
 
 class TeamLibrary(Library):
     """A Library over a replica: ``replica`` syncs, ``offline`` says whether the server answered."""

@@ -126,6 +126,10 @@ END $$;
 -- optimistic concurrency ------------------------------------------------------------------
 CREATE OR REPLACE FUNCTION app.bump_row_version() RETURNS trigger LANGUAGE plpgsql AS
 $$ BEGIN NEW.row_version := OLD.row_version + 1; RETURN NEW; END $$;
+-- who changed a piece last is the login's person, whatever the client sent (the DBA and the
+-- owner, who are nobody in users, keep what was written: a published library's history)
+CREATE OR REPLACE FUNCTION app.stamp_editor() RETURNS trigger LANGUAGE plpgsql AS
+$$ BEGIN NEW.updated_by_id := coalesce((SELECT app.me()), NEW.updated_by_id); RETURN NEW; END $$;
 
 -- file bytes ------------------------------------------------------------------------------
 CREATE TABLE IF NOT EXISTS app.blob_chunks (
@@ -355,7 +359,8 @@ GRANT UPDATE, DELETE ON kits, kit_items TO @user@;
 -- pending review they may edit its metadata and tags (RLS: their own pending drafts only),
 -- never its status, source, review state or author
 GRANT INSERT ON pieces, piece_versions, piece_stages, piece_gates, piece_facets, blobs, app.blob_chunks TO @rep@;
-GRANT UPDATE (current_version_id, title, description, owner, review_by, url, updated_at) ON pieces TO @rep@;
+GRANT UPDATE (current_version_id, title, description, owner, review_by, url, updated_at, updated_by_id,
+  row_version) ON pieces TO @rep@;
 GRANT DELETE ON piece_stages, piece_gates, piece_facets TO @rep@;
 GRANT UPDATE (status, decline_reason, resolved_at, resolved_by_id) ON content_requests TO @rep@;
 -- marketing and admins: the catalog and the taxonomy (no DELETE of pieces: archive, or purge by an admin)
@@ -550,6 +555,9 @@ def trigger_statements() -> list[str]:
         out.append(f"DROP TRIGGER IF EXISTS bump_row_version ON public.{table}")
         out.append(f"CREATE TRIGGER bump_row_version BEFORE UPDATE ON public.{table} "
                    "FOR EACH ROW EXECUTE FUNCTION app.bump_row_version()")
+    out.append("DROP TRIGGER IF EXISTS stamp_editor ON public.pieces")
+    out.append("CREATE TRIGGER stamp_editor BEFORE UPDATE ON public.pieces "
+               "FOR EACH ROW EXECUTE FUNCTION app.stamp_editor()")
     return out
 
 

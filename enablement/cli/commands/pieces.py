@@ -11,7 +11,7 @@ from enablement.cli.arguments import add_tag_args, parse_date_arg, tag_selection
 from enablement.cli.output import ProgressBar, print_json
 from enablement.cli.registry import LibraryHandler, Registry
 from enablement.display import escape_display as shown, listed, count
-from enablement.errors import InvalidInput, NotFound
+from enablement.errors import InvalidInput, NotFound, when_text
 from enablement.models.dto import Actor, PieceSummary
 from enablement.models.vocab import FACETS, Outcome
 from enablement.services.library import Library
@@ -69,6 +69,9 @@ def register(registry: Registry) -> None:
     sp.add_argument("--owner")
     sp.add_argument("--review-by", help="YYYY-MM-DD, or 'none'")
     sp.add_argument("--expires", help="YYYY-MM-DD (archived or flagged on that date, see 'rules'), or 'none'")
+    sp.add_argument("--if-version", type=int, metavar="N",
+                    help="change the piece only if it is still at version N (see 'show'): if anyone changed "
+                         "it since, nothing is saved and the command says who and when (exit 1)")
     sp = registry.add("publish", cmd_publish,
                       help="publish pieces that carry the library's required fields (see 'rules')")
     sp.add_argument("ids", type=int, nargs="+", metavar="id")
@@ -160,6 +163,8 @@ def cmd_show(args: argparse.Namespace, lib: Library, actor: Actor) -> int:
         if labels:
             name = "type" if dim == "content_type" else dim
             print(f"  {name + ':':<11}{shown('; '.join(labels))}")
+    print(f"  changed:   {when_text(s.updated_at)}{' by ' + shown(d.updated_by) if d.updated_by else ''}"
+          f"   version: {s.row_version}")
     print(f"  uses:      {s.use_count}")
     if d.description:
         print(f"  about:     {shown(d.description)}")
@@ -183,12 +188,15 @@ def cmd_tag(args: argparse.Namespace, lib: Library, actor: Actor) -> int:
     if metadata and len(ids) > 1:
         raise InvalidInput("--title, --description, --owner, --review-by and --expires change one piece: "
                            "give one id.")
-    if tags is not None:
+    if args.if_version is not None and len(ids) > 1:
+        raise InvalidInput("--if-version checks one piece: give one id.")
+    if len(ids) == 1:
+        # Tags and metadata of one piece in one transaction, refused whole if it changed since --if-version.
+        lib.pieces.update(actor, ids[0], title=args.title, description=args.description, owner=args.owner,
+                          review_by=review, expires_on=expires, tags=tags, add_tags=args.add, seen=args.if_version)
+    elif tags is not None:  # (several ids carry tags only: metadata changes one piece)
         # One transaction for all the pieces, the path the app's bulk tagging takes.
         lib.pieces.bulk_set_tags(actor, ids, tags, add_only=args.add)
-    if metadata:
-        lib.pieces.update(actor, ids[0], title=args.title, description=args.description, owner=args.owner,
-                          review_by=review, expires_on=expires)
     print(f"Updated piece {ids[0]}." if len(ids) == 1 else f"Updated {len(ids)} pieces: {', '.join(map(str, ids))}.")
     return 0
 
