@@ -93,12 +93,13 @@ class PieceService:
                description: str | None = None, owner: str | None = None,
                review_by: date | None | str = "keep", url: str | None = None,
                expires_on: date | None | str = "keep", tags: TagSelection | None = None,
-               add_tags: bool = False, seen: int | None = None) -> Done[None]:
+               add_tags: bool = False, seen: int | None = None) -> Done[int]:
         """Edit metadata, and with ``tags`` replace the tags too (``add_tags``: add them to the
         piece's), in one transaction (the editor's Save). ``review_by`` and ``expires_on`` take
         a date, None (clear) or "keep".
         ``seen``: the piece's ``row_version`` when the editor read it; if anyone changed the
-        piece since, nothing is saved and ``EditConflict`` says who and when."""
+        piece since, nothing is saved and ``EditConflict`` says who and when. Returns the
+        piece's version after the edit."""
         with self._edit(actor, _one(piece_id, seen)) as w:
             s = w.session
             piece = self._editable(s, actor, piece_id)
@@ -121,8 +122,10 @@ class PieceService:
                     raise InvalidInput("Only a link has a URL.")
                 piece.url = _check_url(url)
             _touch(piece, actor)
+            s.flush()
+            version = piece.row_version  # what the editor carries as ``seen`` for its next save
             w.record(piece_changes(piece_id))
-        return Done(None, w.changes)
+        return Done(version, w.changes)
 
     def bulk_update(self, actor: Actor, piece_ids: Sequence[int], *, owner: str | None = None,
                     review_by: date | None | str = "keep", seen: Mapping[int, int] | None = None) -> Done[int]:

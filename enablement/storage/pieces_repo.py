@@ -183,14 +183,15 @@ def detail(session: Session, piece_id: int, today: date) -> PieceDetail | None:
 
 
 def changed_meanwhile(session: Session, seen: Mapping[int, int], actor_id: int | None) -> list[ChangedMeanwhile]:
-    """The pieces whose version is no longer the one seen: who changed each last and when."""
+    """The pieces whose version is no longer the one seen: who changed each last and when
+    (a purged piece is not among them: it is gone, which its own error says)."""
     out: list[ChangedMeanwhile] = []
     ids = list(seen)
     for chunk in _chunks(ids):
         rows = session.execute(sa_select(col(Piece.id), col(Piece.title), col(Piece.row_version),
                                          col(Piece.updated_at), col(Piece.updated_by_id), col(User.name))
                                .outerjoin(User, col(User.id) == col(Piece.updated_by_id))
-                               .where(col(Piece.id).in_(chunk)))
+                               .where(col(Piece.id).in_(chunk), col(Piece.status) != "purged"))
         for pid, title, version, at, by_id, name in rows:
             if version != seen[pid]:
                 out.append(ChangedMeanwhile(int(pid), title, name or "", at,

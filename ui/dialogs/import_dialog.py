@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QDateEdit, QDialog,
                                QStackedWidget, QTableView, QVBoxLayout, QWidget)
 
 from enablement.display import count, listed
-from enablement.errors import UserFacingError
+from enablement.errors import EditConflict, UserFacingError
 from enablement.models.dto import Actor, Done, ImportSummary, PieceSummary, TagSelection
 from enablement.models.vocab import Source
 from enablement.models.changes import Changes
@@ -366,10 +366,17 @@ class ImportDialog(QDialog):
         tags = self.tag_editor.selection(only_touched_facets=len(ids) > 1)
         owner = self.owner_edit.text().strip() or None
         review: date | str = as_date(self.review_by.date()) if self.has_review.isChecked() else "keep"
-        # tags, owner and review date in one service call (one transaction), undoable
+        # tags, owner and review date in one service call (one transaction), undoable; if someone
+        # changed one of the pieces since they were shown, none is changed (the window names them)
+        seen = {p.id: p.row_version for p in self.tag_pieces.rows if p.id in set(ids)}
         self.app.undo.run(f"tagging {count(len(ids), 'piece')}", ids, self.app.library.pieces.bulk_set_tags,
-                          self.app.actor, ids, tags, len(ids) > 1, owner=owner, review_by=review,
-                          on_done=lambda _count: self.show_tagging())
+                          self.app.actor, ids, tags, len(ids) > 1, owner=owner, review_by=review, seen=seen,
+                          on_done=lambda _count: self.show_tagging(), on_failed=self._refused)
+
+    def _refused(self, exc: BaseException) -> None:
+        """Someone changed a piece meanwhile: show the pieces as they are now (the selection stays)."""
+        if isinstance(exc, EditConflict):
+            self.show_tagging()
 
     def _rule_text(self) -> str:
         from enablement.services.permissions import PUBLISH_FIELDS
@@ -394,15 +401,17 @@ class ImportDialog(QDialog):
             box.open()
             self.publish_box = box
             return
-        # Publishing is asked for every piece shown: the result then says what happened to each,
-        # even if one changed between the question and the answer.
-        ids = [p.id for p in (*plan.ready, *(p for p, _ in plan.skipped), *plan.already)]
+        # Publishing is asked for every piece shown, as it was when asked: if someone changed one
+        # between the question and the answer, nothing is published and the window names it.
+        asked = (*plan.ready, *(p for p, _ in plan.skipped), *plan.already)
+        ids = [p.id for p in asked]
+        seen = {p.id: p.row_version for p in asked}
         self.publish_box = confirm(self, "Publish pieces", publish_question(plan),
-                                   f"Publish {count(len(plan.ready), 'piece')}", lambda: self._publish(ids))
+                                   f"Publish {count(len(plan.ready), 'piece')}", lambda: self._publish(ids, seen))
 
-    def _publish(self, ids: Sequence[int]) -> None:
-        self.app.undo.run("publishing", ids, self.app.library.pieces.publish_many, self.app.actor, ids,
-                          on_done=self._published)
+    def _publish(self, ids: Sequence[int], seen: dict[int, int]) -> None:
+        self.app.undo.run("publishing", ids, self.app.library.pieces.publish_many, self.app.actor, ids, seen=seen,
+                          on_done=self._published, on_failed=self._refused)
 
     def _undo_changed(self) -> None:
         label = self.app.undo.label

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (QDialog, QHBoxLayout, QHeaderView, QLabel, QPushB
                                QVBoxLayout, QWidget)
 
 from enablement.display import listed
-from enablement.errors import UserFacingError
+from enablement.errors import EditConflict, UserFacingError
 from enablement.models.changes import Changes
 from enablement.models.dto import PieceDetail, PieceSummary, TagSelection, UseRecord
 from enablement.models.vocab import Source, Status, UsageKind
@@ -112,6 +112,7 @@ class PieceDetailDialog(QDialog):
         self.tabs = QTabWidget()
         self.tabs.addTab(about, "About")
         self.editor: Optional[PieceEditor] = None
+        self._refill_editor = False  # after a refused save: the editor shows the reloaded piece
         if app.can(Permission.EDIT_PIECES):
             self.editor = PieceEditor(app.taxonomy)
             self.editor.save_requested.connect(self.save_edits)
@@ -240,6 +241,9 @@ class PieceDetailDialog(QDialog):
         self._show_publish_rule(s)
         if self.editor is not None and not first:
             self.editor.show_title_source(d.title_source)
+            if self._refill_editor or not self.editor.is_edited():  # untouched, saved or refused: as it is now
+                self._refill_editor = False
+                self.editor.show_detail(d)
         if self.editor is not None and first:
             self.editor.show_detail(d)
             self.app.runner.op(self.app.library.search.suggest_tags_for, self.piece_id).success(
@@ -350,14 +354,38 @@ class PieceDetailDialog(QDialog):
 
     # --- marketing ----------------------------------------------------------------------------
     def _undoable(self, label: str, fn: Callable[..., Any], *args: Any, message: str, **kwargs: Any) -> None:
-        """A change of this piece that Ctrl+Z (or "Undo") puts back."""
+        """A change of this piece that Ctrl+Z (or "Undo") puts back. Refused because someone
+        changed the piece meanwhile, it is said by the window and the piece reloads."""
+        def refused(exc: BaseException) -> None:
+            if isinstance(exc, EditConflict):
+                self.load(with_preview=False)
         self.app.undo.run(label, [self.piece_id], fn, *args,
-                          on_done=lambda _value: self.app.signals.status_message.emit(message), **kwargs)
+                          on_done=lambda _value: self.app.signals.status_message.emit(message),
+                          on_failed=refused, **kwargs)
 
     def save_edits(self, metadata: dict, tags: TagSelection) -> None:
-        """Metadata and tags in one service call (one transaction), undoable."""
-        self._undoable("edits", self.app.library.pieces.update, self.app.actor, self.piece_id, tags=tags,
-                       message="Saved.", **metadata)
+        """Metadata and tags in one service call (one transaction), undoable. It carries the
+        version the fields were filled from: if someone changed the piece meanwhile, nothing is
+        saved, the editor says who and when, shows the piece as it is now and offers to put the
+        refused changes back."""
+        editor = self.editor
+        assert editor is not None
+        attempted = editor.state()
+
+        def saved(version: int) -> None:
+            editor.saved(version, attempted)
+            self.app.signals.status_message.emit("Saved.")
+
+        def refused(exc: BaseException) -> None:
+            if isinstance(exc, EditConflict):
+                editor.show_refused(str(exc), attempted)
+                self._refill_editor = True
+                self.load(with_preview=False)
+            elif isinstance(exc, UserFacingError):
+                self.app.runner.task_failed.emit(exc)  # the window's message, as for any other edit
+        self.app.undo.run("edits", [self.piece_id], self.app.library.pieces.update, self.app.actor, self.piece_id,
+                          tags=tags, seen=editor.seen, on_done=saved, on_failed=refused,
+                          failure_shows_user_errors=True, **metadata)
 
     def replace_version(self) -> None:
         path = files.ask_open_file(self, "Replace with a new version")
@@ -370,15 +398,21 @@ class PieceDetailDialog(QDialog):
         self.app.runner.op(self.app.library.importer.new_version, self.app.actor, self.piece_id, path).success(
             replaced).write()
 
+    def _seen(self) -> Optional[int]:
+        """The version of the piece as shown (an action on it is refused if it changed since)."""
+        return self.view.detail.summary.row_version or None if self.view is not None else None
+
     def publish(self) -> None:
         self._undoable("publish", self.app.library.pieces.publish, self.app.actor, self.piece_id,
-                       force=bool(self.missing), message="Published.")
+                       force=bool(self.missing), seen=self._seen(), message="Published.")
 
     def archive(self) -> None:
-        self._undoable("archive", self.app.library.pieces.archive, self.app.actor, self.piece_id, message="Archived.")
+        self._undoable("archive", self.app.library.pieces.archive, self.app.actor, self.piece_id, seen=self._seen(),
+                       message="Archived.")
 
     def restore(self) -> None:
-        self._undoable("restore", self.app.library.pieces.restore, self.app.actor, self.piece_id, message="Restored.")
+        self._undoable("restore", self.app.library.pieces.restore, self.app.actor, self.piece_id, seen=self._seen(),
+                       message="Restored.")
 
     def done(self, result: int) -> None:  # noqa: D401 - Qt API
         try:
