@@ -3,7 +3,9 @@
     python -m ui.screenshots OUTDIR --team [--pg postgresql://postgres@127.0.0.1:5432/postgres]
 
 The demo library is published to a new database (``team publish``, the same code as the
-command line), the app signs in as its people, and the screens are saved as ``team-*.png``.
+command line), the app signs in as its people, and the screens are saved as ``team-*.png``
+(connect, online, users, offline, sync problems, publish, and an edit refused because another
+person changed the piece meanwhile).
 The database and every role made for it are dropped afterwards. Needs a PostgreSQL role that
 may create databases and roles (the DBA's).
 """
@@ -61,7 +63,9 @@ def render_team(out: Path, pg_url: str = DEFAULT_PG) -> int:
     from .window_state import WindowState
 
     work = Path(tempfile.mkdtemp(prefix="enablement-team-shots-"))
-    create_demo_library(work / "demo").close()
+    demo = create_demo_library(work / "demo")
+    marketers = [u.name for u in demo.users.list() if u.role == "marketing"]
+    demo.close()
     with throwaway_database(pg_url) as (url, suffix):
         report = publish_library(work / "demo", url, prefix=f"shots{suffix}", login_suffix=f"_{suffix}")
         login = {name: person_login for name, person_login, _password in report.logins}
@@ -113,6 +117,7 @@ def render_team(out: Path, pg_url: str = DEFAULT_PG) -> int:
             window.close()
             library.close()
         render_offline(out, work, state, team_url("Sam Rivera"), host)
+        render_conflict(out, work, state, team_url(marketers[0]), team_url("Avery Admin"))
     return 0
 
 
@@ -159,3 +164,40 @@ def render_offline(out: Path, work: Path, state: "WindowState", url: str, host: 
             window.close()
         finally:
             library.close()
+
+
+def render_conflict(out: Path, work: Path, state: "WindowState", editor_url: str, other_url: str) -> None:
+    """A marketer edits a piece in its window while another person saves a change to it on
+    their own computer: the save is refused with who and when, and the piece reloads."""
+    from enablement.models.vocab import Status
+    from enablement.team.signin import login_context, sign_in
+    from . import flows
+    from .context import AppContext
+    from .main_window import MainWindow
+    from .screenshots import SIZE, grab, settle
+    from .tasks import SyncTaskRunner
+
+    library, actor, team = sign_in(editor_url, root=work / "marketing-desk")
+    other, other_actor, _team = sign_in(other_url, root=work / "other-desk")
+    try:
+        app = AppContext(login_context(library, actor, team), SyncTaskRunner(), library.taxonomy.get(), team=team)
+        window = MainWindow(app, None, state)
+        window.resize(*SIZE)
+        window.show()
+        piece = next(p for p in library.pieces.list() if p.status == Status.PUBLISHED and p.kind == "file")
+        detail = flows.open_piece(window, app, piece.id)
+        settle(300)
+        editor = detail.editor
+        assert editor is not None
+        detail.tabs.setCurrentWidget(editor)
+        other.pieces.update(other_actor, piece.id, title=f"{piece.title} (2027 prices)")  # saved first, elsewhere
+        editor.title.setText(f"{piece.title} — EMEA edition")
+        editor.owner.setText(actor.name)
+        editor.save_button.click()
+        settle(300)
+        grab(detail, out / "team-08-conflict.png")
+        detail.close()
+        window.close()
+    finally:
+        other.close()
+        library.close()
