@@ -64,7 +64,9 @@ def render_team(out: Path, pg_url: str = DEFAULT_PG) -> int:
 
     work = Path(tempfile.mkdtemp(prefix="enablement-team-shots-"))
     demo = create_demo_library(work / "demo")
-    marketers = [u.name for u in demo.users.list() if u.role == "marketing"]
+    from enablement.models.vocab import Role
+
+    marketers = [u.name for u in demo.users.list() if u.role == Role.MARKETING]  # who signs in for the shot
     demo.close()
     with throwaway_database(pg_url) as (url, suffix):
         report = publish_library(work / "demo", url, prefix=f"shots{suffix}", login_suffix=f"_{suffix}")
