@@ -103,6 +103,9 @@ class ImportLimits:
     max_pages: int = 2_000
     max_text_chars: int = 2_000_000
     timeout_seconds: float = 30.0
+    # An office renderer drawing a Word/PowerPoint/Excel file as PDF pages (a cold start of
+    # LibreOffice alone takes seconds on a busy machine).
+    render_timeout_seconds: float = 120.0
     memory_bytes: int = 1024 * 1024 * 1024
     zip_max_members: int = 10_000
     zip_max_member_bytes: int = 256 * 1024 * 1024
@@ -139,6 +142,10 @@ class Settings:
     prefetch_mb: int = 512
     # What happens to a piece on its expiry date: "archive" (reps no longer see it) or "flag".
     expiry_action: str = "archive"
+    # Word, PowerPoint and Excel files drawn as PDF pages at import ("renditions") where an
+    # office renderer is installed: ``office_command`` names it, empty finds soffice/libreoffice.
+    renditions: bool = True
+    office_command: str = ""
     limits: ImportLimits = field(default_factory=ImportLimits)
 
     @classmethod

@@ -11,6 +11,9 @@ import pytest
 
 # Qt must never need a display in tests; set before anything imports PySide6.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# No office renderer unless a test asks for one (tests/office.py): drawing a Word or
+# PowerPoint file takes LibreOffice seconds, and most tests are about something else.
+os.environ["ENABLEMENT_OFFICE"] = "none"
 
 from enablement.config import ImportLimits, Settings  # noqa: E402
 from enablement.models.dto import Actor, TagSelection  # noqa: E402

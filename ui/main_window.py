@@ -29,6 +29,7 @@ from .pages.lazy_page import Page
 from .pages.library_page import LibraryPage
 from .pages.reports_page import ReportsPage
 from .pages.requests_page import RequestsPage
+from .renditions import RenditionMaker
 from .pages.taxonomy_page import TaxonomyPage
 from .pages.users_page import UsersPage
 from .team_link import TeamLink
@@ -110,6 +111,8 @@ class MainWindow(QMainWindow):
         self.restore_state()
         self.check_search_index()
         self.archive_expired()
+        self.renditions = RenditionMaker(app, self)  # Word/PowerPoint pages drawn in the background
+        self.renditions.start()
 
     def archive_expired(self) -> None:
         """Marketing and admins opening the app archive the pieces whose expiry date has come

@@ -1,10 +1,11 @@
 """The desktop app's PDF page drawer (QtPdf, i.e. pdfium), run only inside the core's
 sandboxed render worker (``enablement/extract/render.py``), which imports it by name: the
-core itself never imports Qt."""
+core itself never imports Qt. It also decodes the one picture a Word or PowerPoint file
+carries as its thumbnail (PNG or JPEG), so that too is decoded only in the sandbox."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QImage, QPainter
 from PySide6.QtPdf import QPdfDocument
 
@@ -14,7 +15,11 @@ from enablement.models.dto import PAGE_MAX_ASPECT, PAGE_UNDRAWABLE
 
 def draw_pages(path: str, pages: int, width: int) -> tuple[int, list[tuple[int, int, bytes]]]:
     """In the worker: the first ``pages`` pages of the PDF at ``path``, ``width`` pixels wide,
-    on white, as 0xffRRGGBB pixels."""
+    on white, as 0xffRRGGBB pixels (a PNG or JPEG picture: itself, as one page)."""
+    with open(path, "rb") as handle:
+        magic = handle.read(8)
+    if magic.startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")):
+        return 1, [_picture(path, width)]
     doc = QPdfDocument()
     try:
         if doc.load(path) != QPdfDocument.Error.None_:
@@ -38,6 +43,21 @@ def draw_pages(path: str, pages: int, width: int) -> tuple[int, list[tuple[int, 
         return count, out
     finally:
         doc.close()
+
+
+def _picture(path: str, width: int) -> tuple[int, int, bytes]:
+    picture = QImage(path)
+    if picture.isNull() or picture.width() <= 0 or picture.height() <= 0:
+        raise PageDrawingFailed(PAGE_UNDRAWABLE)
+    height = min(max(1, int(width * picture.height() / picture.width())), width * PAGE_MAX_ASPECT)
+    scaled = picture.scaled(QSize(width, height), Qt.AspectRatioMode.IgnoreAspectRatio,
+                            Qt.TransformationMode.SmoothTransformation)
+    page = QImage(width, height, QImage.Format.Format_RGB32)
+    page.fill(0xFFFFFFFF)
+    painter = QPainter(page)
+    painter.drawImage(0, 0, scaled)
+    painter.end()
+    return width, height, bytes(page.constBits())
 
 
 # What the app hands the core's renderer: this drawer, by its importable name.

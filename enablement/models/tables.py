@@ -298,9 +298,29 @@ class ContentRequest(SQLModel, table=True):
     client_uuid: Optional[str] = Field(default=None, max_length=36, unique=True, index=True)
 
 
+class Rendition(SQLModel, table=True):
+    """A version's pages as a PDF made from it (a Word, PowerPoint or Excel file drawn by an
+    office renderer), so every machine previews real pages without a renderer of its own.
+
+    Derived: made again when missing or damaged, never the only copy of anything. One row per
+    version that was tried: ``outcome`` "ok" with the PDF's blob, or "failed" with why (then
+    previews fall back to the file's own thumbnail and text). ``text`` is the PDF's text with
+    page breaks, for page hits in documents that have no pages of their own (Word)."""
+
+    __tablename__ = "renditions"
+    version_id: int = Field(foreign_key="piece_versions.id", primary_key=True)
+    blob_sha256: Optional[str] = Field(default=None, foreign_key="blobs.sha256", index=True)
+    outcome: str = Field(default="ok", max_length=16)  # ok | failed
+    detail: str = Field(default="", max_length=500)
+    page_count: Optional[int] = Field(default=None)
+    text: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    renderer: str = Field(default="", max_length=120)  # e.g. "LibreOffice 7.4.7.2"
+    created_at: datetime = Field(sa_type=DateTime, default_factory=utcnow)
+
+
 ALL_TABLES = [
     LibraryMeta, User, Stage, Gate, FacetValue, Synonym, Blob, Piece, PieceVersion,
-    PieceStage, PieceGate, PieceFacet, UsageEvent, SearchLog, Kit, KitItem, ContentRequest,
+    PieceStage, PieceGate, PieceFacet, UsageEvent, SearchLog, Kit, KitItem, ContentRequest, Rendition,
 ]
 
 

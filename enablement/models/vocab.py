@@ -89,3 +89,7 @@ USE_KINDS: frozenset[str] = frozenset({UsageKind.OPENED, UsageKind.EXPORTED, Usa
 # every page after the first, so the page of any passage is 1 + the form feeds before it. Other
 # documents (and texts stored before pages were kept) have none.
 PAGE_BREAK = "\f"
+
+# Files an office renderer draws as PDF pages (a "rendition"): Word, PowerPoint and Excel
+# (sheets print as pages; sensible for price lists and small tables).
+RENDERED_TYPES = frozenset({"docx", "pptx", "xlsx"})

@@ -25,6 +25,7 @@ from enablement.services.kits import KitService
 from enablement.services.maintenance import MaintenanceService
 from enablement.services.piece_files import PieceFileService
 from enablement.services.pieces import PieceService
+from enablement.services.renditions import RenditionService
 from enablement.services.requests import RequestService
 from enablement.services.settings import SettingsService
 from enablement.services.taxonomy import TaxonomyService
@@ -74,7 +75,8 @@ class Library:
         self.taxonomy = TaxonomyService(ctx)
         self.pieces = PieceService(ctx)
         self.importer = ImportService(ctx, self.pieces)
-        self.files = PieceFileService(ctx, self.pieces)
+        self.renditions = RenditionService(ctx)
+        self.files = PieceFileService(ctx, self.pieces, self.renditions)
         self.usage = UsageService(ctx)
         self.kits = KitService(ctx, self.usage)
         self.requests = RequestService(ctx)

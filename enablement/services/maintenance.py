@@ -5,7 +5,9 @@ a blob that exists and still hashes to its name, no piece points at a missing ve
 and the database itself is sound. The derived search index is compared with the database
 and its state reported; it repairs itself, so lag there is a note, not an inconsistency.
 Blobs that no row uses (an import killed between writing the blob and the rows) are not
-an inconsistency: they are collectable and listed as such.
+an inconsistency: they are collectable and listed as such. Renditions (a Word, PowerPoint or
+Excel version's pages drawn as a PDF) are derived too: a missing or damaged one, or one not
+made yet, is listed as "will be made" (``repair`` makes it), never as a problem.
 """
 
 from __future__ import annotations
@@ -21,7 +23,8 @@ from pathlib import Path
 from enablement.errors import InvalidInput, PermissionDenied, StorageError
 from enablement.models.changes import Changes
 from enablement.models.dto import Actor, CheckProblem, CheckReport, Done
-from enablement.models.tables import Blob
+from enablement.extract.convert import RENDERED_TYPES, find_office
+from enablement.models.tables import Blob, Piece, PieceVersion
 from enablement.models.vocab import Role
 from enablement.services.context import LibraryContext
 from enablement.services.restore import BACKUP_FORMAT, LIBRARY_WIDE_SETTINGS
@@ -47,6 +50,8 @@ class MaintenanceService:
             rows = maintenance_repo.catalog_rows(s)
         blobs, versions, pieces = rows.blobs, rows.versions, rows.pieces
         by_id = {v.id: v for v in versions}
+        facts["renditions"] = self._renditions(rows, pieces, by_id, verify_hashes)
+        drawn_only = {r.blob_sha256 for r in rows.renditions if r.blob_sha256} - {v.blob_sha256 for v in versions}
         used = set()
         for v in versions:
             if not v.blob_sha256:
@@ -58,7 +63,8 @@ class MaintenanceService:
         if self.ctx.blobs.on_server:
             self._check_team_files(blobs, used, verify_hashes, problems, facts)
         else:
-            self._check_local_files(blobs, verify_hashes, problems)
+            self._check_local_files({sha: b for sha, b in blobs.items() if sha not in drawn_only}, verify_hashes,
+                                    problems)
         for p in pieces:
             if p.status == "purged":
                 continue
@@ -76,13 +82,41 @@ class MaintenanceService:
             on_disk = set(self.ctx.blobs.all_hashes())
             facts["blobs"] = len(blobs)
             facts["collectable_blob_files"] = len(on_disk - set(blobs))
-            facts["collectable_blob_rows"] = len(set(blobs) - used)
+            facts["collectable_blob_rows"] = len(set(blobs) - used - drawn_only)
         facts["leftover_temp_files"] = len(self.ctx.blobs.leftover_temp_files())
         if self.ctx.index is not None:
             # The index is a derived cache that repairs itself on the next search (or with
             # --repair / reindex): its state is reported, but it is not an inconsistency.
             facts["index"] = self.ctx.index.check()
         return CheckReport(tuple(problems), facts)
+
+    def _renditions(self, rows: maintenance_repo.CatalogRows, pieces: list[Piece], by_id: dict[int | None, PieceVersion],
+                    verify_hashes: bool) -> dict[str, object]:
+        """Made, failed (kept with the reason) and to be made: current Word/PowerPoint/Excel
+        versions without one, and ones whose PDF is missing or damaged on this machine (a team
+        laptop's cache may simply not hold it: that is fetched when needed, not remade)."""
+        made = failed = 0
+        damaged: list[int] = []
+        have = {r.version_id: r for r in rows.renditions}
+        for r in rows.renditions:
+            if r.outcome != "ok":
+                failed += 1
+                continue
+            sha = r.blob_sha256 or ""
+            blob = rows.blobs.get(sha)
+            path = self.ctx.blobs.path_for(sha) if sha else None
+            whole = (blob is not None and path is not None and path.is_file() and path.stat().st_size == blob.size
+                     and (not verify_hashes or self.ctx.blobs.verify(sha)))
+            if whole or (self.ctx.blobs.on_server and blob is not None and path is not None and not path.is_file()):
+                made += 1
+            else:
+                damaged.append(r.version_id)
+        missing = [v.id for p in pieces if p.status != "purged" and p.kind == "file"
+                   for v in [by_id.get(p.current_version_id or -1)]
+                   if v is not None and v.id is not None and v.file_type in RENDERED_TYPES and v.blob_sha256
+                   and v.id not in have]
+        return {"made": made, "failed": failed, "damaged": sorted(damaged), "will_be_made": len(missing) + len(damaged),
+                "renderer": self.ctx.settings.renditions and find_office(self.ctx.settings.office_command) is not None}
 
     def _check_local_files(self, blobs: dict[str, Blob], verify_hashes: bool, problems: list[CheckProblem]) -> None:
         """Every file of the library is in this folder, whole and unchanged."""

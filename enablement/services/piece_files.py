@@ -8,26 +8,37 @@ The app calls these instead of reaching into the blob store or the extractors it
 from __future__ import annotations
 
 import shutil
+import tempfile
 import threading
 import uuid
+import zipfile
+import zlib
 from pathlib import Path
 
 from enablement.errors import InvalidInput
 from enablement.extract import Extracted, extract_file, sniff_file
+from enablement.extract.convert import RENDERED_TYPES
 from enablement.extract.render import PageRenderer
 from enablement.models.dto import PageImages
 from enablement.services.context import LibraryContext
 from enablement.services.pieces import PieceService
+from enablement.services.renditions import RenditionService
 from enablement.services.safe_names import safe_file_name
 
 # Documents that open in office apps; anything else (scripts, HTML, archives...) is only saved.
 OPENABLE_TYPES = frozenset({"pdf", "docx", "pptx", "xlsx"})
+# The picture an office app saves inside a Word/PowerPoint/Excel file (OOXML), for its card
+# when it has no rendition; anything larger is not a thumbnail.
+EMBEDDED_THUMBNAILS = ("docProps/thumbnail.jpeg", "docProps/thumbnail.jpg", "docProps/thumbnail.png")
+MAX_THUMBNAIL_BYTES = 4 * 1024 * 1024
 
 
 class PieceFileService:
-    def __init__(self, ctx: LibraryContext, pieces: PieceService, *, renderer_override: str | None = None) -> None:
+    def __init__(self, ctx: LibraryContext, pieces: PieceService, renditions: RenditionService | None = None, *,
+                 renderer_override: str | None = None) -> None:
         self.ctx = ctx
         self.pieces = pieces
+        self.renditions = renditions or RenditionService(ctx)
         self._renderer_override = renderer_override  # tests only: a renderer that misbehaves
         self._renderer: PageRenderer | None = None
         self._renderer_lock = threading.Lock()
@@ -35,19 +46,47 @@ class PieceFileService:
 
     def page_images(self, piece_id: int, pages: int, width: int, *, drawer: str) -> PageImages:
         """The first ``pages`` pages of the current version, ``width`` pixels wide, drawn by
-        the sandboxed renderer under the import limits (time, memory). A file that is not a
-        PDF, or that cannot be drawn, comes back with no pages and the reason. ``drawer`` names the
-        drawing function ("module:function", the app's ``ui/pdf_pages.DRAWER``): the core draws nothing itself."""
+        the sandboxed renderer under the import limits (time, memory): a PDF's own pages, a
+        Word/PowerPoint/Excel file's rendition (its pages drawn as a PDF at import). A file
+        without pages, or that cannot be drawn, comes back with no pages and the reason.
+        ``drawer`` names the drawing function ("module:function", the app's
+        ``ui/pdf_pages.DRAWER``): the core draws nothing itself."""
         blob, _name, file_type = self.pieces.version_file(piece_id)
-        if file_type != "pdf":
+        if file_type in RENDERED_TYPES:
+            rendition = self.renditions.for_piece(piece_id)
+            if rendition is None:
+                return PageImages(0, (), f"the {file_type.upper()} file's pages have not been drawn")
+            blob = rendition.path
+        elif file_type != "pdf":
             return PageImages(0, (), f"a {file_type.upper() or 'file'} has no pages to draw")
+        return self._draw(blob, pages, width, drawer)
+
+    def thumbnail(self, piece_id: int, width: int, *, drawer: str) -> PageImages:
+        """The piece's card picture: its first page (a PDF's, or a rendition's), else the
+        picture the office app saved inside a Word/PowerPoint/Excel file (decoded by the
+        sandboxed renderer too); no pages, and why, when there is neither."""
+        drawn = self.page_images(piece_id, 1, width, drawer=drawer)
+        if drawn.pages:
+            return drawn
+        blob, _name, file_type = self.pieces.version_file(piece_id)
+        if file_type not in RENDERED_TYPES:
+            return drawn
+        folder = Path(self.ctx.paths.tmp) / "thumbnails"
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(dir=folder) as tmp:
+            picture = embedded_thumbnail(Path(blob), Path(tmp))
+            if picture is None:
+                return drawn
+            return self._draw(str(picture), 1, width, drawer)
+
+    def _draw(self, path: str, pages: int, width: int, drawer: str) -> PageImages:
         with self._renderer_lock:
             if self._closed:  # a render asked for after the library closed (a late thumbnail)
                 return PageImages(0, (), "the library is closed")
             if self._renderer is None:
                 self._renderer = PageRenderer(self.ctx.settings.limits, renderer_override=self._renderer_override or drawer)
             renderer = self._renderer
-        return renderer.render(blob, pages, width)
+        return renderer.render(path, pages, width)
 
     def close(self) -> None:
         """Stop the renderer's worker (the library is closing)."""
@@ -83,3 +122,27 @@ class PieceFileService:
         sheets, tables and paragraphs, for a preview of documents that are not PDFs."""
         blob, _name, file_type = self.pieces.version_file(piece_id)
         return file_type, extract_file(blob, self.ctx.settings.limits)
+
+
+def embedded_thumbnail(document: Path, folder: Path) -> Path | None:
+    """The thumbnail an office app saved in an OOXML file, copied into ``folder`` (a bounded
+    read of one zip member: nothing is decoded here), or None when there is none."""
+    try:
+        with zipfile.ZipFile(document) as archive:
+            for name in EMBEDDED_THUMBNAILS:
+                try:
+                    info = archive.getinfo(name)
+                except KeyError:
+                    continue
+                if info.file_size > MAX_THUMBNAIL_BYTES:
+                    return None
+                with archive.open(info) as member:
+                    data = member.read(MAX_THUMBNAIL_BYTES + 1)
+                if not data or len(data) > MAX_THUMBNAIL_BYTES:
+                    return None
+                target = folder / ("thumbnail.png" if name.endswith(".png") else "thumbnail.jpeg")
+                target.write_bytes(data)
+                return target
+    except (OSError, zipfile.BadZipFile, zlib.error, RuntimeError, ValueError, NotImplementedError, EOFError):
+        return None
+    return None

@@ -206,7 +206,9 @@ class SearchIndex:
         """piece id → the stamp its document should carry (purged pieces left out)."""
         fp = self.fingerprint()
         with self.ctx.read() as s:
-            return {pid: f"{updated.isoformat()}|{vid}|{fp}" for pid, updated, vid in search_repo.stamp_rows(s)}
+            paged = search_repo.versions_paged_by_rendition(s)
+            return {pid: f"{updated.isoformat()}|{vid}|{fp}{'|r' if vid in paged else ''}"
+                    for pid, updated, vid in search_repo.stamp_rows(s)}
 
     def documents(self, piece_ids: Sequence[int]) -> Iterator[IndexDoc]:
         """Index documents for these pieces, built in batches."""
@@ -232,6 +234,9 @@ class SearchIndex:
                         by_facet.setdefault(value.facet, []).append(value.key)
                         labels.append(value.label)
                 body = v.text if v else ""
+                paged = rows.paged.get(p.current_version_id or -1, "")
+                if paged:
+                    body = paged  # a Word file's text as its rendition pages it
                 if p.kind == "link":
                     body = f"{p.url}\n{body}"
                 yield IndexDoc(
@@ -246,7 +251,7 @@ class SearchIndex:
                     owner=p.owner, status=p.status, source=p.source,
                     file_type=(v.file_type if v else ("link" if p.kind == "link" else "")), kind=p.kind,
                     updated_at=p.updated_at, review_by=p.review_by,
-                    stamp=f"{p.updated_at.isoformat()}|{p.current_version_id}|{fp}")
+                    stamp=f"{p.updated_at.isoformat()}|{p.current_version_id}|{fp}{'|r' if paged else ''}")
 
     # --- keeping in step ----------------------------------------------------------------------
     def refresh(self, piece_ids: Iterable[int]) -> None:

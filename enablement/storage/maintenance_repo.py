@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from enablement.models.tables import Blob, Piece, PieceVersion
+from enablement.models.tables import Blob, Piece, PieceVersion, Rendition
 from enablement.storage.engine import is_sqlite
 from enablement.storage.errors import storage_errors
 from enablement.storage.migrate import backup_sqlite, current_revision
@@ -22,6 +22,7 @@ class CatalogRows:
     blobs: dict[str, Blob]
     versions: list[PieceVersion]
     pieces: list[Piece]
+    renditions: list[Rendition]
 
 
 def schema_revision(engine: Engine) -> str | None:
@@ -45,13 +46,15 @@ def database_problems(engine: Engine) -> list[str]:
 
 def catalog_rows(session: Session) -> CatalogRows:
     return CatalogRows({b.sha256: b for b in session.exec(select(Blob))},
-                       list(session.exec(select(PieceVersion))), list(session.exec(select(Piece))))
+                       list(session.exec(select(PieceVersion))), list(session.exec(select(Piece))),
+                       list(session.exec(select(Rendition))))
 
 
 def delete_unused_blob_rows(session: Session) -> list[str]:
-    """Remove the blob rows no version names; their hashes."""
+    """Remove the blob rows no version nor rendition names; their hashes."""
     used = select(PieceVersion.blob_sha256).where(col(PieceVersion.blob_sha256).is_not(None))
-    unused = list(session.exec(select(Blob).where(col(Blob.sha256).not_in(used))))
+    drawn = select(Rendition.blob_sha256).where(col(Rendition.blob_sha256).is_not(None))
+    unused = list(session.exec(select(Blob).where(col(Blob.sha256).not_in(used), col(Blob.sha256).not_in(drawn))))
     for blob in unused:
         session.delete(blob)
     return [blob.sha256 for blob in unused]

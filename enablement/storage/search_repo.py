@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Sequence
+from typing import Any, Sequence
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from enablement.models.tables import Piece, PieceFacet, PieceGate, PieceStage, PieceVersion
+from enablement.models.tables import Piece, PieceFacet, PieceGate, PieceStage, PieceVersion, Rendition
 
 PURGED = "purged"
 
@@ -18,6 +18,31 @@ def stamp_rows(session: Session) -> list[tuple[int, datetime, int | None]]:
     """(piece id, last change, current version id) of every piece not purged."""
     rows = session.exec(select(Piece.id, Piece.updated_at, Piece.current_version_id).where(Piece.status != PURGED))
     return [(pid, updated, vid) for pid, updated, vid in rows if pid is not None]
+
+
+# Files whose own text has no pages (Word): their rendition's text, page by page, is indexed
+# instead, so a hit says which page it is on.
+PAGED_BY_RENDITION = ("docx",)
+
+
+def _paged() -> tuple[Any, ...]:
+    """Where a rendition's text is a version's indexed text (joined to its version)."""
+    return (col(PieceVersion.id) == Rendition.version_id, col(PieceVersion.file_type).in_(PAGED_BY_RENDITION),
+            Rendition.outcome == "ok", Rendition.text != "")
+
+
+def paged_by_rendition(session: Session, version_ids: Sequence[int]) -> dict[int, str]:
+    """version id → its rendition's paged text, for these versions whose own text has no
+    pages (``PAGED_BY_RENDITION``) and whose rendition has text."""
+    if not version_ids:
+        return {}
+    query = select(Rendition.version_id, Rendition.text).where(*_paged(), col(Rendition.version_id).in_(list(version_ids)))
+    return {vid: text for vid, text in session.exec(query)}
+
+
+def versions_paged_by_rendition(session: Session) -> set[int]:
+    """Every version whose indexed text is its rendition's (the index's stamps say so)."""
+    return set(session.exec(select(Rendition.version_id).where(*_paged())))
 
 
 @dataclass
@@ -29,6 +54,7 @@ class DocumentRows:
     stages: dict[int, list[int]] = field(default_factory=dict)
     gates: dict[int, list[int]] = field(default_factory=dict)
     facets: dict[int, list[int]] = field(default_factory=dict)
+    paged: dict[int, str] = field(default_factory=dict)  # version id → rendition text (see above)
 
 
 def document_rows(session: Session, piece_ids: Sequence[int]) -> DocumentRows:
@@ -38,7 +64,7 @@ def document_rows(session: Session, piece_ids: Sequence[int]) -> DocumentRows:
     vids = [p.current_version_id for p in pieces if p.current_version_id]
     versions = {v.id: v for v in session.exec(select(PieceVersion).where(col(PieceVersion.id).in_(vids)))
                 if v.id is not None}
-    rows = DocumentRows(pieces, versions)
+    rows = DocumentRows(pieces, versions, paged=paged_by_rendition(session, [v for v in vids if v]))
     for pid, sid in session.exec(select(PieceStage.piece_id, PieceStage.stage_id)
                                  .where(col(PieceStage.piece_id).in_(chunk))):
         rows.stages.setdefault(pid, []).append(sid)

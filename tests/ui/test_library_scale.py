@@ -131,6 +131,7 @@ def test_scrolling_to_the_end_paints_only_what_is_on_screen(page) -> None:  # ty
     delegate = CountingDelegate(page.thumbnails, view)
     view.setItemDelegate(delegate)
     hints, paints = delegate.hints, delegate.paints
+    page.app.runner.tasks.clear()  # what the first screen asked for (before this delegate counted) is not counted
     view.scrollToBottom()
     view.viewport().grab()  # paint now
     bar = view.verticalScrollBar()

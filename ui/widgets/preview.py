@@ -1,5 +1,6 @@
-"""A piece's preview: PDF pages rendered to images in a worker, Office files and text as
-structured text (headings, slides, sheets) from the extractor's blocks."""
+"""A piece's preview: pages drawn to images in a worker (a PDF's own, or a Word/PowerPoint/Excel
+file's rendition), else the document's structure from the extractor's blocks, laid out as
+pages: each slide a card with its title and bullets, a Word file on paper, sheets as tables."""
 
 from __future__ import annotations
 
@@ -14,9 +15,8 @@ from PySide6.QtWidgets import (QLabel, QScrollArea, QStackedWidget, QTextBrowser
 
 from enablement.models.dto import PieceDetail
 from enablement.services.library import Library
-from enablement.services.library import Library
 from ..context import AppContext
-from .thumbnails import page_image
+from .thumbnails import DRAWN_TYPES, page_image
 from ..pdf_pages import DRAWER
 
 MAX_PAGES = 12
@@ -53,42 +53,89 @@ def build_preview(library: Library, detail: PieceDetail, max_pages: int = MAX_PA
         return TextPreview(f"<p>This piece is a link:</p><p><a href=\"{html.escape(detail.url)}\">"
                            f"{html.escape(detail.url)}</a></p>")
     problem = ""
-    if detail.summary.file_type == "pdf":
+    if detail.summary.file_type in DRAWN_TYPES:
         drawn = library.files.page_images(detail.id, max_pages, PAGE_WIDTH, drawer=DRAWER)
         if drawn.pages:
             return PdfPreview(tuple(page_image(p) for p in drawn.pages), drawn.page_count)
-        problem = drawn.problem
+        if detail.summary.file_type == "pdf":
+            problem = drawn.problem  # an office file without a rendition is no problem: it is laid out
     file_type, extracted = library.files.structure(detail.id)
     note = f"<p><i>The pages could not be drawn: {html.escape(problem)}.</i></p>" if problem else ""
     return TextPreview(note + blocks_html(extracted.blocks, file_type, extracted.detail))
 
 
+# The text layout's paper: cards on a grey desk, as the pages would be.
+_DESK = "#eef0f3"
+_CARD = ("width=\"100%\" cellspacing=\"0\" cellpadding=\"22\" border=\"1\" "
+         "style=\"border-color:#c9ced6; border-style:solid; background-color:#ffffff; color:#1f2328;\"")
+_CAPTION = "style=\"color:#5b6472; font-size:small; margin:0;\""
+
+
 def blocks_html(blocks: Sequence[TextBlock], file_type: str, detail: str = "") -> str:
+    """The blocks as pages: a slide per card (number, title, bullets, speaker notes), a Word
+    file's headings and paragraphs on one sheet of paper, a workbook's sheets as tables.
+    Every page or slide gets an anchor ``page-N`` the preview can open at."""
+    slides = sum(1 for b in blocks if b.kind == "slide")
     parts: list[str] = []
-    paged = 0  # pages and slides so far: each gets an anchor "page-N" the preview can open at
+    paper: list[str] = []  # the running sheet of paper for headings, paragraphs and tables
+    paged = 0
+
+    def close_paper() -> None:
+        if paper:
+            parts.append(f"<table {_CARD}><tr><td>{''.join(paper)}</td></tr></table><p></p>")
+            paper.clear()
+
     for block in blocks:
         text = html.escape(block.text).replace("\n", "<br>")
         if block.kind == "heading":
             level = min(max(block.level, 0) + 1, 4)
-            parts.append(f"<h{level}>{text}</h{level}>")
+            paper.append(f"<h{level}>{text}</h{level}>")
         elif block.kind == "slide":
+            close_paper()
             paged += 1
-            parts.append(f"<hr><a name=\"page-{paged}\"></a><h3>{text}</h3>")
+            parts.append(f"<a name=\"page-{paged}\"></a>" + _slide_card(block.text, paged, slides))
         elif block.kind == "page":
+            close_paper()
             paged += 1
-            parts.append(f"<hr><a name=\"page-{paged}\"></a><h4>{text}</h4>")
+            parts.append(f"<a name=\"page-{paged}\"></a><table {_CARD}><tr><td><p {_CAPTION}>Page {paged}</p>"
+                         f"<p>{text}</p></td></tr></table><p></p>")
         elif block.kind == "sheet":
-            parts.append(f"<hr><h4>{text}</h4>")
+            close_paper()
+            parts.append(_sheet_card(block.text))
         elif block.kind == "table":
             rows = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in line.split("\t")) + "</tr>"
                            for line in block.text.splitlines())
-            parts.append(f"<table border='1' cellspacing='0' cellpadding='3'>{rows}</table>")
+            paper.append(f"<table border='1' cellspacing='0' cellpadding='3'>{rows}</table>")
         else:
-            parts.append(f"<p>{text}</p>")
+            paper.append(f"<p>{text}</p>")
+    close_paper()
     if not parts:
         why = html.escape(detail) if detail else "this file has no text to show"
         return f"<p><i>No preview: {why}.</i></p>"
-    return "".join(parts)
+    return f"<div style=\"background-color:{_DESK};\">{''.join(parts)}</div>"
+
+
+def _slide_card(text: str, number: int, count: int) -> str:
+    """One slide as a card: its number, its title large, its other lines as bullets and its
+    speaker notes in small print below."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    notes = [line[len("Notes:"):].strip() for line in lines if line.startswith("Notes:")]
+    lines = [line for line in lines if not line.startswith("Notes:")]
+    title = html.escape(lines[0]) if lines else "<i>(no title)</i>"
+    bullets = "".join(f"<li>{html.escape(line)}</li>" for line in lines[1:])
+    body = f"<ul style=\"font-size:large;\">{bullets}</ul>" if bullets else "<p></p>"
+    said = "".join(f"<p {_CAPTION}><i>Notes: {html.escape(n)}</i></p>" for n in notes)
+    return (f"<table {_CARD}><tr><td><p {_CAPTION}>Slide {number} of {count}</p>"
+            f"<h2 style=\"color:#14305a;\">{title}</h2>{body}{said}</td></tr></table><p></p>")
+
+
+def _sheet_card(text: str) -> str:
+    lines = text.splitlines()
+    name = html.escape(lines[0]) if lines else ""
+    rows = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in line.split("\t")) + "</tr>"
+                   for line in lines[1:])
+    table = f"<table border='1' cellspacing='0' cellpadding='3'>{rows}</table>" if rows else "<p><i>(empty)</i></p>"
+    return f"<table {_CARD}><tr><td><p {_CAPTION}>Sheet</p><h3>{name}</h3>{table}</td></tr></table><p></p>"
 
 
 class PreviewWidget(QStackedWidget):

@@ -1,9 +1,12 @@
-"""First-page thumbnails of PDFs, drawn by the sandboxed renderer and cached on disk.
+"""First-page thumbnails, drawn by the sandboxed renderer and cached on disk.
 
-A worker asks the library for the first page's pixels (drawn in a process of their own,
-with a time and memory limit: ``library.files.page_images``) and makes a QImage of them;
-the GUI thread turns it into a QPixmap. The disk cache lives under the library's thumbnails folder, keyed by piece and
-its last change, so a new version gets a new thumbnail.
+A PDF's first page; a Word/PowerPoint/Excel file's first page from its rendition (its pages
+drawn as a PDF at import), else the picture the office app saved inside the file. A worker
+asks the library for the pixels (drawn or decoded in a process of their own, with a time and
+memory limit: ``library.files.thumbnail``) and makes a QImage of them; the GUI thread turns
+it into a QPixmap. The disk cache lives under the library's thumbnails folder, keyed by piece
+and its last change, so a new version gets a new thumbnail; a piece's change-set (a rendition
+made, a new version) drops its cached thumbnails, on disk (the core's cache hook) and here.
 """
 
 from __future__ import annotations
@@ -19,13 +22,15 @@ from PySide6.QtCore import QObject, QSize, Qt, Signal
 from PySide6.QtGui import QGuiApplication, QImage, QPixmap
 
 from enablement.errors import NotFound
+from enablement.models.changes import Changes
 from enablement.models.dto import PageImage, PieceSummary
-from enablement.services.library import Library
+from enablement.models.vocab import RENDERED_TYPES
 from enablement.services.library import Library
 from ..context import AppContext
 from ..pdf_pages import DRAWER
 
 THUMB_WIDTH = 120
+DRAWN_TYPES = frozenset({"pdf"}) | RENDERED_TYPES  # files whose cards show a picture of their own
 
 
 def thumbnail_path(folder: Path, piece: PieceSummary) -> Path:
@@ -39,7 +44,8 @@ def page_image(page: PageImage) -> QImage:
 
 
 def load_or_render_thumbnail(library: Library, piece: PieceSummary, width: int = THUMB_WIDTH) -> Optional[QImage]:
-    """Worker: the cached thumbnail, or the first page drawn by the sandboxed renderer (cached)."""
+    """Worker: the cached thumbnail, or the first page (or an office file's own picture) drawn
+    by the sandboxed renderer (cached)."""
     folder = Path(library.ctx.paths.thumbnails)
     target = thumbnail_path(folder, piece)
     if target.exists():
@@ -47,7 +53,7 @@ def load_or_render_thumbnail(library: Library, piece: PieceSummary, width: int =
         if not image.isNull():
             return image
     try:
-        drawn = library.files.page_images(piece.id, 1, width, drawer=DRAWER)
+        drawn = library.files.thumbnail(piece.id, width, drawer=DRAWER)
     except NotFound:  # no stored file behind this version: the row keeps its file-type tile
         return None
     if not drawn.pages:  # not drawable (damaged, too slow, too big): the row keeps its tile
@@ -74,9 +80,19 @@ class ThumbnailCache(QObject):
         self.size = size
         self._pixmaps: dict[tuple[int, str], QPixmap] = {}
         self._asked: set[tuple[int, str]] = set()
+        app.signals.changed.connect(self.forget)
+
+    def forget(self, changes: Changes) -> None:
+        """Drop the thumbnails of the pieces a change-set names (a rendition was made, a new
+        version came): the next paint asks for them again."""
+        if not changes.piece_ids:
+            return
+        for key in [k for k in (*self._pixmaps, *self._asked) if k[0] in changes.piece_ids]:
+            self._pixmaps.pop(key, None)
+            self._asked.discard(key)
 
     def pixmap(self, piece: PieceSummary) -> Optional[QPixmap]:
-        if piece.file_type != "pdf" or piece.kind == "link":
+        if piece.file_type not in DRAWN_TYPES or piece.kind == "link":
             return None
         key = (piece.id, piece.updated_at.isoformat())
         found = self._pixmaps.get(key)
@@ -88,8 +104,8 @@ class ThumbnailCache(QObject):
         return found
 
     def _arrived(self, key: tuple[int, str], image: Optional[QImage]) -> None:
-        if image is None or image.isNull() or not shiboken6.isValid(self):
-            return  # nothing drawn, or the page this cache served is gone (a render outlived it)
+        if image is None or image.isNull() or not shiboken6.isValid(self) or key not in self._asked:
+            return  # nothing drawn, the page this cache served is gone, or the piece changed meanwhile
         if self.size is not None:
             # Scaled for the screen's pixel ratio, so thumbnails stay sharp on high-DPI displays.
             gui = QGuiApplication.instance()

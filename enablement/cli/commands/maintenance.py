@@ -7,6 +7,7 @@ from collections.abc import Mapping
 import os
 from pathlib import Path
 
+from enablement.cli.commands.pieces import make_renditions
 from enablement.cli.output import ProgressBar, print_json
 from enablement.cli.registry import Registry
 from enablement.display import escape_display, count
@@ -23,6 +24,9 @@ def register(registry: Registry) -> None:
     sp.add_argument("--quick", action="store_true", help="skip re-hashing every file")
     sp.add_argument("--repair", action="store_true", help="repair the index and remove collectable files")
     sp.add_argument("--json", action="store_true")
+    sp = registry.add("renditions", cmd_renditions,
+                      help="draw the pages of Word/PowerPoint/Excel files that wait for it (LibreOffice)")
+    sp.add_argument("--retry-failed", action="store_true", help="try again the files whose pages could not be drawn")
     sp = registry.add("backup", cmd_backup, help="write a backup zip of the library")
     sp.add_argument("target", type=Path)
     sp = registry.add_folder_command("restore", cmd_restore, help="restore a backup zip into the library folder")
@@ -38,9 +42,14 @@ def cmd_check(args: argparse.Namespace, lib: Library, actor: Actor) -> int:
     if args.repair:
         if lib.ctx.index is not None:
             lib.ctx.index.ensure_fresh()
+        damaged = lib.maintenance.check(verify_hashes=not args.quick).facts.get("renditions")
+        if isinstance(damaged, dict) and damaged.get("damaged"):
+            lib.renditions.retry(list(damaged["damaged"]))
+        drawn = make_renditions(lib, None, quiet=args.json)
         removed = lib.maintenance.collect_garbage(actor).value
         print(f"Repaired: index in step; removed {removed['blob_files']} unused files, "
-              f"{removed['blob_rows']} unused file rows, {removed['temp_files']} temp files.")
+              f"{removed['blob_rows']} unused file rows, {removed['temp_files']} temp files"
+              + (f"; drew the pages of {count(drawn, 'file')}." if drawn else "."))
     report = lib.maintenance.check(verify_hashes=not args.quick)
     if args.json:
         print_json({"ok": report.ok, "problems": report.problems, "facts": report.facts})
@@ -57,11 +66,41 @@ def cmd_check(args: argparse.Namespace, lib: Library, actor: Actor) -> int:
             print(f"{count(_number(facts, 'pieces'), 'piece')}, {count(_number(facts, 'blobs'), 'file')}, schema {facts.get('schema')}; "
                   f"collectable: {count(_number(facts, 'collectable_blob_files'), 'unused file')}, "
                   f"{count(_number(facts, 'leftover_temp_files'), 'temp file')}")
+        print(_renditions_line(facts.get("renditions")))
         index = facts.get("index")
         if isinstance(index, dict) and index.get("problem"):
             print(f"note: {index['problem']}")
         print("Library is consistent." if report.ok else f"{count(len(report.problems), 'problem')} found.")
     return 0 if report.ok else 1
+
+
+def _renditions_line(facts: object) -> str:
+    """check's line on renditions (derived: waiting ones are a note, never a problem)."""
+    if not isinstance(facts, dict):
+        return ""
+    waiting = int(facts.get("will_be_made") or 0)
+    line = (f"renditions: {count(int(facts.get('made') or 0), 'file')} with drawn pages, "
+            f"{int(facts.get('failed') or 0)} could not be drawn")
+    if waiting:
+        how = ("will be made ('check --repair', 'renditions' or the app)" if facts.get("renderer")
+               else "will be made where LibreOffice is installed")
+        line += f"; {count(waiting, 'file')} {how}"
+    return line
+
+
+def cmd_renditions(args: argparse.Namespace, lib: Library, actor: Actor) -> int:
+    if lib.renditions.office() is None:
+        print("No office renderer here (LibreOffice: soffice or libreoffice on PATH, or the 'office_command' "
+              "setting; the 'renditions' setting may be off): previews use each file's own thumbnail and text.")
+        return 0
+    if args.retry_failed:
+        lib.renditions.retry(lib.renditions.failed())
+    facts = lib.maintenance.check(verify_hashes=False).facts.get("renditions")
+    if isinstance(facts, dict) and facts.get("damaged"):
+        lib.renditions.retry(list(facts["damaged"]))
+    if not make_renditions(lib, None) and not lib.renditions.pending():
+        print("Every Word/PowerPoint/Excel file has its pages drawn (or a reason why not).")
+    return 0
 
 
 def cmd_backup(args: argparse.Namespace, lib: Library, actor: Actor) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 
 from enablement.cli.arguments import add_tag_args, parse_date_arg, tag_selection
@@ -51,6 +52,8 @@ def register(registry: Registry) -> None:
     sp.add_argument("--owner", default="")
     add_tag_args(sp)
     sp.add_argument("--json", action="store_true")
+    sp.add_argument("--no-renditions", action="store_true",
+                    help="do not draw Word/PowerPoint/Excel pages now (the app or 'renditions' does it later)")
 
     sp = registry.add("list", cmd_list, help="list pieces")
     sp.add_argument("--status", choices=["draft", "published", "archived", "all"], default=None)
@@ -89,6 +92,7 @@ def register(registry: Registry) -> None:
     sp.add_argument("id", type=int)
     sp.add_argument("path", type=Path)
     sp.add_argument("--note", default="")
+    sp.add_argument("--no-renditions", action="store_true", help="do not draw the new version's pages now")
 
 
 def cmd_import(args: argparse.Namespace, lib: Library, actor: Actor) -> int:
@@ -128,8 +132,33 @@ def cmd_import(args: argparse.Namespace, lib: Library, actor: Actor) -> int:
         for o in summary.outcomes:
             counts[o.outcome] = counts.get(o.outcome, 0) + 1
         print("Summary: " + ", ".join(f"{n} {OUTCOME_WORDS.get(k, k)}" for k, n in sorted(counts.items())))
+    if not args.no_renditions:
+        make_renditions(lib, summary.piece_ids, quiet=args.json)
     failed = summary.count(Outcome.FAILED) + summary.count(Outcome.REJECTED)
     return 0 if not failed else 3
+
+
+def make_renditions(lib: Library, piece_ids: Sequence[int] | None, quiet: bool = False) -> int:
+    """Draw the pages of these pieces' Word/PowerPoint/Excel files (all that wait when None)
+    where an office renderer is installed; says what came of it unless ``quiet``."""
+    if lib.renditions.office() is None:
+        return 0
+    waiting = lib.renditions.pending(piece_ids)
+    if not waiting:
+        return 0
+    bar = ProgressBar("Drawing pages")
+    try:
+        drawn = lib.renditions.draw(waiting, progress=bar)
+    finally:
+        bar.close()
+    made = lib.renditions.store(drawn).value
+    if not quiet:
+        for d in drawn:
+            if d.outcome != "ok":
+                title = next((w.title for w in waiting if w.version_id == d.version_id), "")
+                print(f"Pages not drawn for '{shown(title)}': {shown(d.detail)} (its preview shows its text)")
+        print(f"Pages drawn for {count(made, 'Word/PowerPoint/Excel file')}.")
+    return made
 
 
 def cmd_list(args: argparse.Namespace, lib: Library, actor: Actor) -> int:
@@ -259,4 +288,6 @@ def cmd_new_version(args: argparse.Namespace, lib: Library, actor: Actor) -> int
     o = done.value
     extra = f" ({o.detail})" if o.detail else ""
     print(f"New version of piece {args.id}: {o.outcome}{extra}")
+    if not args.no_renditions:
+        make_renditions(lib, [args.id])
     return 0

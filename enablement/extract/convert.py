@@ -1,0 +1,174 @@
+"""Word, PowerPoint and Excel files drawn as PDF by an office renderer (LibreOffice), sandboxed.
+
+The renderer is an untrusted-input parser like any other: every run gets a time limit and a
+memory cap, and a run past either is killed with everything it started.
+
+- One run per file, in a private folder holding a copy of the file under a plain name and a
+  private LibreOffice profile (``-env:UserInstallation``), so runs never share state, never
+  touch the user's own office settings, and two runs never wait on each other's profile lock.
+- Its own session (``start_new_session``): ``soffice`` starts ``oosplash`` which starts
+  ``soffice.bin``; a kill goes to the whole process group.
+- Time: ``limits.render_timeout_seconds`` of wall clock (a cold start alone takes seconds).
+- Memory: the resident memory of every process in the group, sampled by ``memcap``'s
+  watchdog, against ``limits.memory_bytes`` (an address-space cap breaks LibreOffice at start).
+- What comes back is checked: one PDF, starting ``%PDF-``, at most ``limits.max_file_bytes``.
+
+``office`` names the renderer's command; tests pass a script that hangs, crashes or lies.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from enablement.config import ImportLimits
+from enablement.extract import memcap
+from enablement.models.vocab import RENDERED_TYPES
+
+COMMANDS = ("soffice", "libreoffice")
+# The environment may name the renderer for every library on this machine, or say "none".
+OFFICE_ENV = "ENABLEMENT_OFFICE"
+_POLL_SECONDS = 0.05
+
+
+@dataclass(frozen=True)
+class Converted:
+    """A run's outcome: ``pdf`` (a file in the run's folder, the caller moves it) or ``problem``."""
+
+    pdf: Path | None
+    problem: str = ""
+
+
+def find_office(explicit: str = "") -> str | None:
+    """The renderer's command: ``explicit`` (a setting) when given, else $ENABLEMENT_OFFICE
+    ("none": no renderer), else ``soffice`` or ``libreoffice`` found on PATH; None when there
+    is none (previews then fall back)."""
+    if not explicit:
+        explicit = os.environ.get(OFFICE_ENV, "").strip()
+        if explicit.lower() == "none":
+            return None
+    if explicit:
+        return shutil.which(explicit) or (explicit if os.access(explicit, os.X_OK) else None)
+    for name in COMMANDS:
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def office_version(office: str, timeout: float = 30.0) -> str:
+    """``LibreOffice 7.4.7.2`` (what ``--version`` says, first words), or the command's name."""
+    with tempfile.TemporaryDirectory(prefix="enablement-office-") as tmp:
+        try:
+            out = subprocess.run([office, f"-env:UserInstallation={Path(tmp).as_uri()}", "--version"],
+                                 capture_output=True, text=True, timeout=timeout, start_new_session=True)
+            words = out.stdout.split()
+        except (OSError, subprocess.SubprocessError):
+            words = []
+    return " ".join(words[:2])[:120] if words else Path(office).name[:120]
+
+
+def convert_to_pdf(source: Path, file_type: str, work: Path, limits: ImportLimits, office: str) -> Converted:
+    """Draw ``source`` (a ``file_type`` document) as a PDF inside ``work`` (an empty private
+    folder the caller removes), under the limits."""
+    if file_type not in RENDERED_TYPES:
+        return Converted(None, f"a {file_type.upper() or 'file'} is not drawn as pages")
+    document = work / f"document.{file_type}"  # a plain name: the original's name is never a path here
+    out = work / "out"
+    profile = work / "profile"
+    home = work / "home"
+    for folder in (out, profile, home):
+        folder.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(source, document)
+    env = {key: value for key, value in os.environ.items() if key in ("PATH", "LANG", "LC_ALL", "TZ")}
+    env.update(HOME=str(home), TMPDIR=str(home), SAL_USE_VCLPLUGIN="svp")
+    command = [office, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--invisible",
+               "--nologo", "--nodefault", "--norestore", "--nolockcheck", "--convert-to", "pdf",
+               "--outdir", str(out), str(document)]
+    try:
+        process = subprocess.Popen(command, cwd=work, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL, start_new_session=True)
+    except OSError as exc:
+        return Converted(None, f"the office renderer did not start ({exc.strerror or exc})")
+    problem = _wait(process, limits)
+    if problem:
+        return Converted(None, problem)
+    return _checked(out / "document.pdf", process.returncode, limits)
+
+
+def _wait(process: subprocess.Popen[bytes], limits: ImportLimits) -> str:
+    """Wait for the run; kill its process group past the time limit or the memory cap."""
+    over_memory = threading.Event()
+
+    def kill(_key: object, _pid: int) -> None:
+        over_memory.set()
+        _kill_group(process)
+
+    watchdog = None
+    if limits.memory_bytes:
+        watchdog = memcap.RssWatchdog(limits.memory_bytes, lambda: _group_members(process.pid), kill)
+        watchdog.start()
+    deadline = time.monotonic() + limits.render_timeout_seconds
+    try:
+        while process.poll() is None:
+            if time.monotonic() >= deadline:
+                _kill_group(process)
+                return f"the office renderer timed out after {limits.render_timeout_seconds:g} s"
+            time.sleep(_POLL_SECONDS)
+    finally:
+        if watchdog is not None:
+            watchdog.stop()
+        _kill_group(process)  # whatever the run left behind in its group goes too
+        process.wait()
+    if over_memory.is_set():
+        return f"the office renderer needed more than {limits.memory_bytes // (1024 * 1024):,} MB of memory"
+    return ""
+
+
+def _checked(pdf: Path, returncode: int | None, limits: ImportLimits) -> Converted:
+    crashed = returncode is not None and returncode < 0
+    if not pdf.is_file():
+        if crashed:
+            return Converted(None, f"the office renderer crashed (signal {-returncode})")  # type: ignore[operator]
+        return Converted(None, "the office renderer could not read the file")
+    size = pdf.stat().st_size
+    if size > limits.max_file_bytes:
+        return Converted(None, "the office renderer made a PDF larger than the file size limit")
+    with open(pdf, "rb") as handle:
+        if not handle.read(5) == b"%PDF-":
+            return Converted(None, "the office renderer returned something that is not a PDF")
+    return Converted(pdf)
+
+
+def _group_members(pgid: int) -> list[tuple[object, int]]:
+    """(pid, pid) of every process in the run's process group (Linux: /proc; elsewhere the
+    leader only)."""
+    proc = Path("/proc")
+    if not proc.is_dir():
+        return [(pgid, pgid)]
+    members: list[tuple[object, int]] = []
+    for entry in proc.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        fields = stat[stat.rfind(")") + 2:].split()  # after "pid (name) "
+        if len(fields) > 2 and fields[2] == str(pgid):
+            members.append((int(entry.name), int(entry.name)))
+    return members
+
+
+def _kill_group(process: subprocess.Popen[bytes]) -> None:
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError, OSError):
+        pass
