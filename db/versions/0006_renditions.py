@@ -24,6 +24,7 @@ def upgrade() -> None:
     op.create_table(
         "renditions",
         sa.Column("version_id", sa.Integer(), sa.ForeignKey("piece_versions.id"), primary_key=True),
+        sa.Column("piece_id", sa.Integer(), sa.ForeignKey("pieces.id"), nullable=False),
         sa.Column("blob_sha256", sa.String(length=64), sa.ForeignKey("blobs.sha256"), nullable=True),
         sa.Column("outcome", sa.String(length=16), nullable=False),
         sa.Column("detail", sa.String(length=500), nullable=False),
@@ -33,8 +34,10 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(), nullable=False),
     )
     op.create_index("ix_renditions_blob_sha256", "renditions", ["blob_sha256"])
+    op.create_index("ix_renditions_piece_id", "renditions", ["piece_id"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_renditions_piece_id", table_name="renditions")
     op.drop_index("ix_renditions_blob_sha256", table_name="renditions")
     op.drop_table("renditions")

@@ -309,6 +309,7 @@ class Rendition(SQLModel, table=True):
 
     __tablename__ = "renditions"
     version_id: int = Field(foreign_key="piece_versions.id", primary_key=True)
+    piece_id: int = Field(foreign_key="pieces.id", index=True)  # the version's piece (a team's change feed names it)
     blob_sha256: Optional[str] = Field(default=None, foreign_key="blobs.sha256", index=True)
     outcome: str = Field(default="ok", max_length=16)  # ok | failed
     detail: str = Field(default="", max_length=500)

@@ -71,7 +71,11 @@ class RenditionService:
 
     # --- the renderer -------------------------------------------------------------------------
     def office(self) -> str | None:
-        """The renderer's command, or None when renditions are off or none is installed."""
+        """The renderer's command, or None when renditions are off or none is installed. A
+        team library draws none yet: its laptops would each have to publish what they drew
+        (the server's schema already holds and shares renditions; the replica does not pull them)."""
+        if self.ctx.blobs.on_server:
+            return None
         return self._renderer()[0]
 
     def _renderer(self) -> tuple[str | None, str]:
@@ -96,7 +100,7 @@ class RenditionService:
         Nothing is written to the database here (see ``store``); nothing at all without a
         renderer."""
         office, renderer = self._renderer()
-        if office is None or not items:
+        if office is None or self.ctx.blobs.on_server or not items:
             return []
         work_root = Path(self.ctx.paths.tmp) / "renditions"
         work_root.mkdir(parents=True, exist_ok=True)

@@ -51,7 +51,7 @@ def store(session: Session, version_id: int, *, sha256: str | None, size: int, o
         session.flush()
     row = session.get(Rendition, version_id)
     if row is None:
-        row = Rendition(version_id=version_id)
+        row = Rendition(version_id=version_id, piece_id=version.piece_id)
         session.add(row)
     row.blob_sha256, row.outcome, row.detail = sha256, outcome, detail[:500]
     row.page_count, row.text, row.renderer = page_count, text, renderer[:120]

@@ -29,7 +29,7 @@ TEAM_SCHEMA_VERSION = "1"
 PUBLIC_TABLES = (
     "library_meta", "users", "stages", "gates", "facet_values", "synonyms", "blobs", "pieces",
     "piece_versions", "piece_stages", "piece_gates", "piece_facets", "usage_events", "search_log",
-    "kits", "kit_items", "content_requests", "alembic_version",
+    "kits", "kit_items", "content_requests", "renditions", "alembic_version",
 )
 APP_TABLES = ("change_log", "audit_log", "blob_chunks", "piece_uses", "piece_uses_delta")
 
@@ -39,7 +39,7 @@ CHANGE_FEED = (
     ("piece_gates", "piece", "piece_id"), ("piece_facets", "piece", "piece_id"),
     ("stages", "taxonomy", "id"), ("gates", "taxonomy", "id"), ("facet_values", "taxonomy", "id"),
     ("synonyms", "taxonomy", "id"), ("users", "user", "id"), ("content_requests", "request", "id"),
-    ("blobs", "blob", None), ("library_meta", "meta", None),
+    ("blobs", "blob", None), ("library_meta", "meta", None), ("renditions", "piece", "piece_id"),
 )
 AUDITED = ("library_meta", "users", "stages", "gates", "facet_values", "synonyms", "blobs", "pieces",
            "piece_versions", "piece_stages", "piece_gates", "piece_facets", "kits", "content_requests")
@@ -349,7 +349,7 @@ REVOKE ALL ON ALL TABLES IN SCHEMA app FROM @user@, @rep@, @marketing@, @manager
 -- everyone reads what RLS lets them see
 GRANT SELECT ON library_meta, users, stages, gates, facet_values, synonyms, blobs, pieces, piece_versions,
   piece_stages, piece_gates, piece_facets, usage_events, search_log, kits, kit_items, content_requests,
-  alembic_version TO @user@;
+  renditions, alembic_version TO @user@;
 GRANT SELECT ON app.change_log, app.blob_chunks, app.meta TO @user@;
 -- everyone logs their own use, searches, requests and builds their own kits
 GRANT INSERT ON usage_events, search_log, content_requests, kits, kit_items TO @user@;
@@ -365,6 +365,7 @@ GRANT DELETE ON piece_stages, piece_gates, piece_facets TO @rep@;
 GRANT UPDATE (status, decline_reason, resolved_at, resolved_by_id) ON content_requests TO @rep@;
 -- marketing and admins: the catalog and the taxonomy (no DELETE of pieces: archive, or purge by an admin)
 GRANT INSERT, UPDATE ON pieces, piece_versions TO @marketing@, @admin@;
+GRANT INSERT, UPDATE, DELETE ON renditions TO @marketing@, @admin@;
 GRANT INSERT, DELETE ON piece_stages, piece_gates, piece_facets TO @marketing@, @admin@;
 GRANT INSERT, UPDATE, DELETE ON stages, gates, facet_values, synonyms TO @marketing@, @admin@;
 GRANT INSERT ON blobs, app.blob_chunks TO @marketing@, @admin@;
@@ -418,6 +419,12 @@ ROW_POLICIES: dict[str, list[str]] = {
         "AND p.created_by_id = (SELECT app.me())))",
         "CREATE POLICY write ON piece_versions FOR ALL TO @marketing@, @admin@ USING (true) WITH CHECK (true)",
     ],
+    "renditions": [
+        # a version's drawn pages: seen with the version, made by whoever may write the catalog
+        "CREATE POLICY read ON renditions FOR SELECT TO @user@ "
+        "USING (EXISTS (SELECT 1 FROM piece_versions v WHERE v.id = version_id))",
+        "CREATE POLICY write ON renditions FOR ALL TO @marketing@, @admin@ USING (true) WITH CHECK (true)",
+    ],
     "blobs": [
         "CREATE POLICY read ON blobs FOR SELECT TO @user@ USING (true)",
         "CREATE POLICY add ON blobs FOR INSERT TO @rep@, @marketing@, @admin@ WITH CHECK (true)",
@@ -426,7 +433,8 @@ ROW_POLICIES: dict[str, list[str]] = {
     "app.blob_chunks": [
         # only the bytes of versions this login may see
         "CREATE POLICY read ON app.blob_chunks FOR SELECT TO @user@ "
-        "USING (EXISTS (SELECT 1 FROM piece_versions v WHERE v.blob_sha256 = blob_chunks.sha256))",
+        "USING (EXISTS (SELECT 1 FROM piece_versions v WHERE v.blob_sha256 = blob_chunks.sha256) "
+        "OR EXISTS (SELECT 1 FROM renditions r WHERE r.blob_sha256 = blob_chunks.sha256))",
         # content-addressed and checked against the hash at commit (app.check_blob_bytes)
         "CREATE POLICY add ON app.blob_chunks FOR INSERT TO @rep@, @marketing@, @admin@ WITH CHECK (true)",
         "CREATE POLICY purge ON app.blob_chunks FOR DELETE TO @admin@ USING (true)",
@@ -508,7 +516,7 @@ for _tax_table in ("stages", "gates", "facet_values", "synonyms"):
 # The owner's own rows (migrations, seeding, publishing run as the owner): it may write the
 # catalog, never rewrite history (no UPDATE/DELETE of usage events or searches).
 for _cat_table in ("pieces", "piece_versions", "piece_stages", "piece_gates", "piece_facets", "blobs",
-                   "app.blob_chunks"):
+                   "app.blob_chunks", "renditions"):
     ROW_POLICIES[_cat_table].append(
         f"CREATE POLICY owner_write ON {_cat_table} FOR ALL TO @owner@ USING (true) WITH CHECK (true)")
 
