@@ -14,7 +14,7 @@ import os
 import sys
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, Callable, Optional
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -24,6 +24,8 @@ from PySide6.QtWidgets import QWidget  # noqa: E402
 if TYPE_CHECKING:
     from enablement.models.dto import Actor
     from enablement.services.library import Library
+    from .context import AppContext
+    from .main_window import MainWindow
 
 SIZE = (1280, 820)  # the main window's default size; dialogs keep their own
 
@@ -147,6 +149,9 @@ def main(argv: list[str] | None = None) -> int:
         window.library_page.run_query()
         settle(300)
 
+    if wanted is None:
+        office_shots(window, app, shot)
+
     piece = next(p for p in window.library_page.model.rows if "Security" in p.title)
     window.library_page.view.setCurrentIndex(window.library_page.model.index(window.library_page.model.row_of(piece.id), 0))
     if path := shot("02-piece-detail"):
@@ -221,6 +226,45 @@ def main(argv: list[str] | None = None) -> int:
     library.close()
     del qapp
     return 0
+
+
+def office_shots(window: "MainWindow", app: "AppContext", shot: Callable[[str], Optional[Path]]) -> None:
+    """Word and PowerPoint files as themselves: their cards' first pages and their previews'
+    real pages (drawn by LibreOffice when the window opened, where it is installed), and a
+    deck's text layout as it shows where no renderer ever drew it."""
+    from . import flows
+    from .widgets.preview import PreviewWidget, TextPreview, blocks_html
+
+    window.search_box.setText("onboarding plan")
+    window.library_page.run_query()
+    settle(300)
+    window.library_page.view.viewport().update()
+    settle(300)
+    if path := shot("16-office-thumbnails"):
+        grab(window, path)
+    library = app.library
+    everything = library.pieces.list()
+    doc = next((p for p in everything if p.file_type == "docx" and "onboarding" in p.title.lower()), None)
+    deck = next((p for p in everything if p.file_type == "pptx" and "executive" in p.title.lower()), None)
+    for key, piece in (("17-docx-preview", doc), ("18-pptx-preview", deck)):
+        if piece is None or not (path := shot(key)):
+            continue
+        detail = flows.open_piece(window, app, piece.id)
+        settle(300)
+        grab(detail, path)
+        detail.close()
+    if deck is not None and (path := shot("19-deck-text-layout")):
+        file_type, extracted = library.files.structure(deck.id)
+        fallback = PreviewWidget(app)
+        fallback.resize(700, 760)
+        fallback.show_preview(TextPreview(blocks_html(extracted.blocks, file_type, extracted.detail)))
+        fallback.show()
+        settle(300)
+        grab(fallback, path)
+        fallback.close()
+    window.search_box.setText("security")
+    window.library_page.run_query()
+    settle(300)
 
 
 def render_kit_cover(library: Library, actor: Actor, folder: Path, path: Path) -> Path:

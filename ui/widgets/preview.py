@@ -5,6 +5,7 @@ pages: each slide a card with its title and bullets, a Word file on paper, sheet
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass
 from typing import Optional, Protocol, Sequence
 
@@ -68,6 +69,7 @@ def build_preview(library: Library, detail: PieceDetail, max_pages: int = MAX_PA
 _DESK = "#eef0f3"
 _CARD = ("width=\"100%\" cellspacing=\"0\" cellpadding=\"22\" border=\"1\" "
          "style=\"border-color:#c9ced6; border-style:solid; background-color:#ffffff; color:#1f2328;\"")
+_FURNITURE = re.compile(r"^(?:\w{1,2}|\d+\s*(?:/|of)\s*\d+)$")
 _CAPTION = "style=\"color:#5b6472; font-size:small; margin:0;\""
 
 
@@ -120,8 +122,10 @@ def _slide_card(text: str, number: int, count: int) -> str:
     speaker notes in small print below."""
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     notes = [line[len("Notes:"):].strip() for line in lines if line.startswith("Notes:")]
-    lines = [line for line in lines if not line.startswith("Notes:")]
-    title = html.escape(lines[0]) if lines else "<i>(no title)</i>"
+    title = lines[0] if lines else ""
+    # The master's furniture repeated on every slide (a logo's letters, "2 / 10") is not content.
+    lines = [title] + [line for line in lines[1:] if not line.startswith("Notes:") and not _FURNITURE.match(line)]
+    title = html.escape(title) if title else "<i>(no title)</i>"
     bullets = "".join(f"<li>{html.escape(line)}</li>" for line in lines[1:])
     body = f"<ul style=\"font-size:large;\">{bullets}</ul>" if bullets else "<p></p>"
     said = "".join(f"<p {_CAPTION}><i>Notes: {html.escape(n)}</i></p>" for n in notes)
