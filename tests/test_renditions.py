@@ -201,3 +201,28 @@ def test_the_setting_turns_renditions_off(office, tmp_path: Path) -> None:  # no
         assert lib.renditions.office() is None
     finally:
         lib.close()
+
+
+def test_purging_a_piece_erases_its_rendition_too(tmp_path: Path) -> None:
+    lib = open_library(tmp_path / "lib")
+    pdf = tmp_path / "drawn.pdf"
+    from tests.filemaker_docs import make_pdf
+
+    make_pdf(pdf, ["Slide one of the drawn deck"])
+    # A renderer that "draws" by handing back a prepared PDF (the real one is tested above).
+    lib.renditions._office_override = script(  # noqa: SLF001 - the renderer this test runs
+        tmp_path / "draw.sh", f'for a in "$@"; do last="$a"; done; cp {pdf} "$(dirname "$last")/out/document.pdf"')
+    try:
+        admin = lib.users.default_actor()
+        pid = lib.importer.import_paths(admin, [make_pptx(tmp_path / "deck.pptx", [("Pricing", "Tiers")])]
+                                        ).value.piece_ids[0]
+        assert lib.renditions.make_pending().value == 1
+        row = rendition_of(lib, pid)
+        assert row is not None and row.outcome == "ok" and row.page_count == 1 and "drawn deck" in row.text
+        drawn = lib.ctx.blobs.path_for(row.blob_sha256 or "")
+        assert drawn.is_file()
+        lib.pieces.purge(admin, pid)
+        assert rendition_of(lib, pid) is None and not drawn.exists()
+        assert lib.maintenance.check().ok
+    finally:
+        lib.close()

@@ -80,6 +80,7 @@ def convert_to_pdf(source: Path, file_type: str, work: Path, limits: ImportLimit
     folder the caller removes), under the limits."""
     if file_type not in RENDERED_TYPES:
         return Converted(None, f"a {file_type.upper() or 'file'} is not drawn as pages")
+    work = Path(work).resolve()  # the profile is named by a file URI: an absolute path
     document = work / f"document.{file_type}"  # a plain name: the original's name is never a path here
     out = work / "out"
     profile = work / "profile"

@@ -80,7 +80,7 @@ class MaintenanceService:
             facts["blobs"] = len(used & set(blobs))
         else:
             on_disk = set(self.ctx.blobs.all_hashes())
-            facts["blobs"] = len(blobs)
+            facts["blobs"] = len(set(blobs) - drawn_only)  # renditions are counted under "renditions"
             facts["collectable_blob_files"] = len(on_disk - set(blobs))
             facts["collectable_blob_rows"] = len(set(blobs) - used - drawn_only)
         facts["leftover_temp_files"] = len(self.ctx.blobs.leftover_temp_files())

@@ -302,14 +302,19 @@ def facet_value_ids(session: Session, piece_id: int) -> list[int]:
 def erase(session: Session, piece_id: int) -> set[str]:
     """Purge a piece's content, keeping a tombstone row (usage history stays consistent):
     tags and kit items go, version text and file names are blanked. Returns the blob hashes
-    no other version uses any more (their rows are deleted; the caller removes the files)."""
-    from enablement.models.tables import Blob, KitItem
+    no other version uses any more (their rows are deleted; the caller removes the files).
+    The versions' renditions (their pages drawn as PDFs) go too."""
+    from enablement.models.tables import Blob, KitItem, Rendition
 
     rows = versions(session, piece_id)
     hashes: set[str] = set()
     for v in rows:
         if v.blob_sha256:
             hashes.add(v.blob_sha256)
+    for drawn in session.exec(select(Rendition).where(Rendition.piece_id == piece_id)):
+        if drawn.blob_sha256:
+            hashes.add(drawn.blob_sha256)
+        session.delete(drawn)
     tag_rows = [*session.exec(select(PieceStage).where(PieceStage.piece_id == piece_id)),
                 *session.exec(select(PieceGate).where(PieceGate.piece_id == piece_id)),
                 *session.exec(select(PieceFacet).where(PieceFacet.piece_id == piece_id)),
@@ -321,6 +326,8 @@ def erase(session: Session, piece_id: int) -> set[str]:
     session.flush()
     still_used = {sha for sha in session.exec(select(PieceVersion.blob_sha256)
                                              .where(col(PieceVersion.blob_sha256).in_(list(hashes)))) if sha}
+    still_used |= {sha for sha in session.exec(select(Rendition.blob_sha256)
+                                               .where(col(Rendition.blob_sha256).in_(list(hashes)))) if sha}
     orphaned = hashes - still_used
     for sha in orphaned:
         blob = session.get(Blob, sha)
