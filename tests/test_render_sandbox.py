@@ -108,7 +108,8 @@ def test_the_library_draws_a_pieces_pages_through_its_renderer(library, actors, 
     drawn = library.files.page_images(by_type["pdf"], 3, 200, drawer=DRAWER)
     assert drawn.page_count == 1 and len(drawn.pages) == 1 and drawn.pages[0].width == 200
     word = library.files.page_images(by_type["docx"], 1, 200, drawer=DRAWER)
-    assert word.pages == () and word.problem == "a DOCX has no pages to draw"
+    # Without a rendition (no office renderer in this test) a Word file has no pages to draw yet.
+    assert word.pages == () and word.problem == "the DOCX file's pages have not been drawn"
     worker = library.files._renderer._process  # type: ignore[union-attr]  # the live worker, to see it stop
     assert worker is not None and worker.is_alive()
     library.files.close()

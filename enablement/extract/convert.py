@@ -134,10 +134,9 @@ def _wait(process: subprocess.Popen[bytes], limits: ImportLimits) -> str:
 
 
 def _checked(pdf: Path, returncode: int | None, limits: ImportLimits) -> Converted:
-    crashed = returncode is not None and returncode < 0
     if not pdf.is_file():
-        if crashed:
-            return Converted(None, f"the office renderer crashed (signal {-returncode})")  # type: ignore[operator]
+        if returncode is not None and returncode < 0:
+            return Converted(None, f"the office renderer crashed (signal {-returncode})")
         return Converted(None, "the office renderer could not read the file")
     size = pdf.stat().st_size
     if size > limits.max_file_bytes:
