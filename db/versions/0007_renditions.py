@@ -1,7 +1,7 @@
 """renditions: a Word, PowerPoint or Excel version's pages as a PDF made from it
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-12-01
 
 An office renderer (LibreOffice, where installed) draws each new DOCX/PPTX/XLSX version as a
@@ -14,8 +14,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006"
-down_revision = "0005"
+revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
