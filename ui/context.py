@@ -52,6 +52,11 @@ class AppContext:
         from .undo import UndoStack
 
         self.undo = UndoStack(self)  # the session's undoable piece changes (Ctrl+Z), until the app closes
+        from .actions import ActionPolicy
+
+        # Which actions are available now (role × the team server answering), and why not.
+        self.actions = ActionPolicy(self.actor, self.team is not None,
+                                    online=not bool(getattr(self.library, "offline", False)))
 
     @property
     def library(self) -> Library:
@@ -64,6 +69,7 @@ class AppContext:
     def switch_user(self, user: UserContext) -> None:
         """Act as another user from now on (``user`` comes from ``UserContext.switch``)."""
         self.user = user
+        self.actions.set_actor(user.actor)
 
     def _read_taxonomy(self) -> TaxonomyInfo:
         return self.library.taxonomy.get()

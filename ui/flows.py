@@ -72,6 +72,11 @@ def choose_and_submit(window: MainWindow, app: AppContext) -> Optional[ImportDia
 
 def import_dropped(window: MainWindow, app: AppContext, paths: Sequence[Path]) -> Optional[ImportDialog]:
     """Files dropped on the window: marketing imports them, a rep shares them for review."""
+    adding = next((p for p in (Permission.IMPORT, Permission.SUBMIT_REP_PIECE) if app.can(p)), None)
+    why = app.actions.reason(adding) if adding is not None else ""
+    if why:  # the role may add them, the team server does not answer
+        app.signals.status_message.emit(f"Not added: {why}")
+        return None
     if app.can(Permission.IMPORT):
         return import_paths(window, app, paths)
     if app.can(Permission.SUBMIT_REP_PIECE):

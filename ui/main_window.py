@@ -97,6 +97,7 @@ class MainWindow(QMainWindow):
         self._build_toolbar()
         self._build_status_bar()
 
+        app.actions.changed.connect(self._apply_availability)
         app.signals.changed.connect(self.route_changes)
         app.signals.open_piece.connect(lambda pid: flows.open_piece(self, self.app, pid))
         app.signals.open_piece_at.connect(lambda pid, page, words: flows.open_piece(self, self.app, pid, page, words))
@@ -281,6 +282,7 @@ class MainWindow(QMainWindow):
         self.submissions_action.setVisible(shares)
         # a library of this computer becomes a team library; people are the admin's to give logins
         self.publish_action.setVisible(self.app.team is None and can(Permission.MANAGE_USERS))
+        self._apply_availability()
         team = self.app.team
         if team is None:
             self.user_button.show_actor(self.app.actor)
@@ -288,6 +290,25 @@ class MainWindow(QMainWindow):
         else:
             self.user_button.show_login(self.app.actor, team.login, team.where)
             self.setWindowTitle(f"Enablement — {self.app.actor.name} on {team.where}")
+
+    def _apply_availability(self) -> None:
+        """What needs the team server waits while it does not answer (the policy says why)."""
+        actions = self.app.actions
+        for action, permission in ((self.import_action, Permission.IMPORT), (self.import_folder_action, Permission.IMPORT),
+                                   (self.submit_action, Permission.SUBMIT_REP_PIECE),
+                                   (self.review_action, Permission.PUBLISH)):
+            actions.govern(action, permission, enabled=True)
+        actions.govern(self.undo_button, Permission.EDIT_PIECES, enabled=True)  # an undo is a marketing edit
+        for row, (page, needs) in enumerate(self.pages):
+            if needs is None:
+                continue
+            actions.govern(page, needs, enabled=True)
+            item = self.nav.item(row)
+            why = actions.reason(needs)
+            item.setToolTip(why)
+            flags = item.flags()
+            item.setFlags(flags & ~Qt.ItemFlag.ItemIsEnabled if why and row != self.nav.currentRow()
+                          else flags | Qt.ItemFlag.ItemIsEnabled)
 
     def publish_to_team(self) -> None:
         from .dialogs.publish_dialog import PublishDialog

@@ -76,6 +76,7 @@ class TeamLink(QObject):
     def _show(self, status: LinkStatus) -> None:
         self.status = status
         self.button.show_status(status)
+        self.app.actions.set_online(status.connection != OFFLINE)  # what needs the server follows the link
         if self.dialog is not None and self.dialog.isVisible():
             self.dialog.show_problems(status.problems)
         if self.syncing:

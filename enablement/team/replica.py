@@ -368,6 +368,11 @@ class TeamLibrary(Library):
     def offline(self) -> bool:
         return self.replica.status == OFFLINE
 
+    @property
+    def is_demo(self) -> bool:
+        """A team's library is its own, even when it began as the demo library that was published."""
+        return False
+
     def connect(self, sync: bool = True, raise_offline: bool = False) -> SyncReport | None:
         """Ask the server who the login is (schema, person) and sync; an unreachable server
         marks the replica offline and is raised when the replica was never filled (or when

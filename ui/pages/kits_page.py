@@ -17,6 +17,7 @@ from enablement.errors import UserFacingError
 from enablement.models.changes import Changes
 from enablement.models.dto import Actor, KitExport, KitInfo
 from PySide6.QtGui import QDropEvent
+from enablement.services.permissions import Permission
 from ..context import AppContext
 from .lazy_page import LazyPage
 from ..dialogs import files
@@ -245,6 +246,11 @@ class KitsPage(LazyPage):
         layout = QVBoxLayout(self)
         layout.addWidget(self.header)
         layout.addWidget(self.splitter, 1)
+        # Kits are kept on the team server: changing one waits for it (the action policy says so);
+        # opening and exporting work from this computer's copy.
+        for button in (self.new_button, self.delete_button, self.save_button, self.add_button, self.up_button,
+                       self.down_button, self.note_button, self.latest_button, self.remove_button):
+            app.actions.govern(button, Permission.KITS)
         self._show_kit(None)
 
     # --- page contract ---------------------------------------------------------------------
@@ -292,7 +298,7 @@ class KitsPage(LazyPage):
         previous = self.kit
         self.kit = kit
         self.right.setCurrentIndex(1 if kit else 0)
-        self.delete_button.setEnabled(kit is not None)
+        self.app.actions.enable(self.delete_button, kit is not None)
         if kit is None:
             self.items_model.set_rows([])
             return
@@ -304,7 +310,7 @@ class KitsPage(LazyPage):
             self.notes_edit.blockSignals(True)
             self.notes_edit.setPlainText(kit.notes)
             self.notes_edit.blockSignals(False)
-            self.save_button.setEnabled(False)
+            self.app.actions.enable(self.save_button, False)
         self.items_model.set_rows(kit.items)
         if selected_piece is not None and selected_piece in self.items_model.piece_ids():
             self.items.selectRow(self.items_model.piece_ids().index(selected_piece))
@@ -323,7 +329,7 @@ class KitsPage(LazyPage):
             return
         changed = (self.name_edit.text().strip(), self.account_edit.text().strip(),
                    self.notes_edit.toPlainText()) != (self.kit.name, self.kit.account, self.kit.notes)
-        self.save_button.setEnabled(changed and bool(self.name_edit.text().strip()))
+        self.app.actions.enable(self.save_button, changed and bool(self.name_edit.text().strip()))
 
     def selected_item(self):
         rows = self.items.selectionModel().selectedRows()
@@ -333,11 +339,12 @@ class KitsPage(LazyPage):
         item = self.selected_item()
         row = self.items.selectionModel().selectedRows()[0].row() if item else -1
         has_items = self.items_model.rowCount() > 0
-        self.up_button.setEnabled(item is not None and row > 0)
-        self.down_button.setEnabled(item is not None and row < self.items_model.rowCount() - 1)
+        enable = self.app.actions.enable
+        enable(self.up_button, item is not None and row > 0)
+        enable(self.down_button, item is not None and row < self.items_model.rowCount() - 1)
         for button in (self.note_button, self.remove_button, self.open_button):
-            button.setEnabled(item is not None)
-        self.latest_button.setEnabled(item is not None and any("new version" in w for w in item.warnings))
+            enable(button, item is not None)
+        enable(self.latest_button, item is not None and any("new version" in w for w in item.warnings))
         busy = self.export_handle is not None
         self.export_folder_button.setEnabled(has_items and not busy)
         self.export_zip_button.setEnabled(has_items and not busy)
@@ -370,7 +377,7 @@ class KitsPage(LazyPage):
     def save_details(self) -> None:
         if self.kit is None:
             return
-        self.save_button.setEnabled(False)
+        self.app.actions.enable(self.save_button, False)
         self._write(self.app.library.kits.update, self.kit.id, name=self.name_edit.text(),
                     account=self.account_edit.text(), notes=self.notes_edit.toPlainText())
 

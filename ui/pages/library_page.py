@@ -89,6 +89,8 @@ class LibraryPage(Page):
         self.view.setItemDelegate(PieceDelegate(self.thumbnails, self.view))
         self.view.setUniformItemSizes(True)
         self.view.setVerticalScrollMode(QListView.ScrollMode.ScrollPerPixel)
+        self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # rows fit the width
+        self.view.setResizeMode(QListView.ResizeMode.Adjust)
         self.view.setSelectionMode(QListView.SelectionMode.SingleSelection)
         self.view.activated.connect(self._open_index)
         self.view.doubleClicked.connect(self._open_index)

@@ -148,6 +148,16 @@ class PieceDetailDialog(QDialog):
             actions.addWidget(self.undo_button)
             self.undo_shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.Undo), self)
             self.undo_shortcut.activated.connect(app.undo.undo)
+        # Whether each may be done now (the role, and the team server for what only it takes)
+        # is the one action policy's to say; the piece's state says the rest (``enable``).
+        for key, permission in (("kit", Permission.KITS), ("log", Permission.LOG_USE), ("request", Permission.REQUEST),
+                                ("replace", Permission.EDIT_PIECES), ("publish", Permission.PUBLISH),
+                                ("archive", Permission.EDIT_PIECES), ("restore", Permission.EDIT_PIECES)):
+            if key in self.buttons:
+                app.actions.govern(self.buttons[key], permission, enabled=False)
+        if self.editor is not None:
+            app.actions.govern(self.editor, Permission.EDIT_PIECES, enabled=True)
+            app.actions.govern(self.undo_button, Permission.EDIT_PIECES, enabled=True)
         close = QPushButton("Close")
         close.clicked.connect(self.close)
         actions.addWidget(close)
@@ -231,13 +241,13 @@ class PieceDetailDialog(QDialog):
         self.buttons["open"].setEnabled(has_file and s.file_type in OPENABLE_TYPES)
         self.buttons["save"].setEnabled(has_file)
         for key in ("kit", "log", "request"):
-            self.buttons[key].setEnabled(True)
+            self.app.actions.enable(self.buttons[key], True)
         for key, visible in (("replace", True), ("publish", s.status == Status.DRAFT),
                            ("archive", s.status != Status.ARCHIVED), ("restore", s.status == Status.ARCHIVED)):
             button = self.buttons.get(key)  # only there when the actor may do it
             if button is not None:
                 button.setVisible(visible)
-                button.setEnabled(visible and (has_file or key != "replace"))
+                self.app.actions.enable(button, visible and (has_file or key != "replace"))
         self._show_publish_rule(s)
         if self.editor is not None and not first:
             self.editor.show_title_source(d.title_source)
@@ -269,9 +279,9 @@ class PieceDetailDialog(QDialog):
             return
         force = bool(self.missing) and self.app.can(Permission.FORCE_PUBLISH)
         button.setText("Publish anyway" if force else "Publish")
-        button.setToolTip(f"It has no {listed(self.missing, 'or')}." if self.missing else "")
+        self.app.actions.set_tip(button, f"It has no {listed(self.missing, 'or')}." if self.missing else "")
         if self.missing and not force:
-            button.setEnabled(False)
+            self.app.actions.enable(button, False)
 
     def _undo_changed(self) -> None:
         label = self.app.undo.label

@@ -130,6 +130,10 @@ class RequestsPage(LazyPage):
         self.withdraw_button = QPushButton("Withdraw")
         self.withdraw_button.setToolTip("You no longer need this piece")
         self.withdraw_button.clicked.connect(self.withdraw_selected)
+        # Asking works offline (sent at the next sync); answering or withdrawing one is the server's.
+        for button in (self.start_button, self.fulfil_button, self.decline_button):
+            app.actions.govern(button, Permission.TRIAGE_REQUESTS)
+        app.actions.govern(self.withdraw_button, Permission.REQUEST, server=True)
 
         form = QFormLayout()
         form.addRow("Requested by", self.detail_fields["requester"])
@@ -309,9 +313,9 @@ class RequestsPage(LazyPage):
         self.outcome_label.setText(shown_lines(outcome_text(r)))
         self.open_piece_button.setVisible(r.piece_id is not None)
         active = r.status in (RequestStatus.OPEN, RequestStatus.IN_PROGRESS)
-        self.start_button.setEnabled(r.status == RequestStatus.OPEN)
-        self.fulfil_button.setEnabled(active)
-        self.decline_button.setEnabled(active)
+        self.app.actions.enable(self.start_button, r.status == RequestStatus.OPEN)
+        self.app.actions.enable(self.fulfil_button, active)
+        self.app.actions.enable(self.decline_button, active)
         self.withdraw_button.setVisible(active and r.requester_id == self.app.actor.user_id)
 
     def _open_result(self) -> None:

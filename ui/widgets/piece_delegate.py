@@ -34,7 +34,8 @@ class PieceDelegate(QStyledItemDelegate):
         self.thumbnails = thumbnails
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
-        return QSize(max(400, option.rect.width()), ROW_HEIGHT)
+        # The view gives each row its whole width; a wider hint would only add a horizontal scroll bar.
+        return QSize(400, ROW_HEIGHT)
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
         piece: PieceSummary | None = index.data(PieceRole)
@@ -154,13 +155,29 @@ class PieceDelegate(QStyledItemDelegate):
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawRect(target.adjusted(0, 0, -1, -1))
             return
-        painter.setPen(palette.color(QPalette.ColorRole.Mid))
-        painter.setBrush(palette.color(QPalette.ColorRole.Button))
+        not_here = self.thumbnails.not_here(piece)
+        border = QPen(palette.color(QPalette.ColorRole.Mid))
+        if not_here:  # offline and the file is not on this laptop: a dashed outline and a caption
+            border.setStyle(Qt.PenStyle.DashLine)
+        painter.setPen(border)
+        painter.setBrush(palette.color(QPalette.ColorRole.Window if not_here else QPalette.ColorRole.Button))
         painter.drawRoundedRect(r, 4, 4)
         label = "LINK" if piece.kind == "link" else (piece.file_type or "file").upper()
         color = {"PDF": QColor(200, 60, 50), "DOCX": QColor(45, 95, 185), "PPTX": QColor(205, 90, 40),
                  "XLSX": QColor(30, 130, 70), "LINK": QColor(110, 90, 190)}.get(label, palette.color(QPalette.ColorRole.Dark))
         band = QRect(r.left() + 6, r.center().y() - 11, r.width() - 12, 22)
+        if not_here:
+            color.setAlpha(110)
+            band.moveTop(r.top() + 10)
+            base = QFont(painter.font())
+            caption = QFont(base)
+            caption.setPointSizeF(max(6.0, caption.pointSizeF() * 0.72))
+            painter.setFont(caption)
+            painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
+            painter.drawText(QRect(r.left() + 3, band.bottom() + 4, r.width() - 6, r.bottom() - band.bottom() - 6),
+                             Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap,
+                             "Not on this laptop")
+            painter.setFont(base)
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(color)
         painter.drawRoundedRect(band, 3, 3)

@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Optional
 
-from PySide6.QtCore import Signal
-from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QMenu, QToolButton, QWidget
+from PySide6.QtCore import QSize, Signal
+from PySide6.QtGui import QAction, QPalette
+from PySide6.QtWidgets import QMenu, QStyle, QToolButton, QWidget
 
 from enablement.display import count, listed
 
@@ -158,12 +158,21 @@ class TeamStatusButton(QToolButton):
         self.status: Optional[LinkStatus] = None
         self.setText("Connecting…")
 
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
+        # The menu's arrow is drawn in the button's corner, over centred text: room for it.
+        hint = super().sizeHint()
+        return QSize(hint.width() + 2 * self.style().pixelMetric(QStyle.PixelMetric.PM_MenuButtonIndicator), hint.height())
+
     def show_status(self, status: LinkStatus) -> None:
         self.status = status
         text, tip, tone = describe(status)
         self.setText(f"● {text}")
         self.setToolTip(tip)
-        self.setStyleSheet(f"QToolButton#teamStatus {{ color: {tones.accent(self.palette(), tone).name()}; }}")
+        # The tone through the palette, not a style sheet: a style sheet's box would leave the
+        # menu arrow no room and cut the end of the text.
+        palette = self.palette()
+        palette.setColor(QPalette.ColorRole.ButtonText, tones.accent(palette, tone))
+        self.setPalette(palette)
         self.sync_action.setEnabled(status.connection != SYNCING)
         self.problems_action.setText(f"Sync problems ({len(status.problems)})…" if status.problems
                                      else "Sync problems…")

@@ -21,7 +21,7 @@ import shiboken6
 from PySide6.QtCore import QObject, QSize, Qt, Signal
 from PySide6.QtGui import QGuiApplication, QImage, QPixmap
 
-from enablement.errors import NotFound
+from enablement.errors import FileNotHere, NotFound
 from enablement.models.changes import Changes
 from enablement.models.dto import PageImage, PieceSummary
 from enablement.models.vocab import RENDERED_TYPES
@@ -31,6 +31,14 @@ from ..pdf_pages import DRAWER
 
 THUMB_WIDTH = 120
 DRAWN_TYPES = frozenset({"pdf"}) | RENDERED_TYPES  # files whose cards show a picture of their own
+
+
+class NotHere:
+    """A thumbnail's answer when the piece's file is not on this laptop and the team server
+    does not answer: the row draws its "not on this laptop" tile (the file is queued)."""
+
+
+NOT_HERE = NotHere()
 
 
 def thumbnail_path(folder: Path, piece: PieceSummary) -> Path:
@@ -43,9 +51,11 @@ def page_image(page: PageImage) -> QImage:
     return QImage(page.pixels, page.width, page.height, page.width * 4, QImage.Format.Format_RGB32).copy()
 
 
-def load_or_render_thumbnail(library: Library, piece: PieceSummary, width: int = THUMB_WIDTH) -> Optional[QImage]:
+def load_or_render_thumbnail(library: Library, piece: PieceSummary,
+                             width: int = THUMB_WIDTH) -> Optional[QImage] | NotHere:
     """Worker: the cached thumbnail, or the first page (or an office file's own picture) drawn
-    by the sandboxed renderer (cached)."""
+    by the sandboxed renderer (cached); ``NOT_HERE`` when the file is not on this laptop and the
+    team server does not answer."""
     folder = Path(library.ctx.paths.thumbnails)
     target = thumbnail_path(folder, piece)
     if target.exists():
@@ -54,6 +64,8 @@ def load_or_render_thumbnail(library: Library, piece: PieceSummary, width: int =
             return image
     try:
         drawn = library.files.thumbnail(piece.id, width, drawer=DRAWER)
+    except FileNotHere:  # offline, and this laptop lacks the file: the row says so
+        return NOT_HERE
     except NotFound:  # no stored file behind this version: the row keeps its file-type tile
         return None
     if not drawn.pages:  # not drawable (damaged, too slow, too big): the row keeps its tile
@@ -80,7 +92,9 @@ class ThumbnailCache(QObject):
         self.size = size
         self._pixmaps: dict[tuple[int, str], QPixmap] = {}
         self._asked: set[tuple[int, str]] = set()
+        self._not_here: set[tuple[int, str]] = set()  # files not on this laptop (asked again once online)
         app.signals.changed.connect(self.forget)
+        app.actions.changed.connect(self._link_changed)
 
     def forget(self, changes: Changes) -> None:
         """Drop the thumbnails of the pieces a change-set names (a rendition was made, a new
@@ -103,9 +117,32 @@ class ThumbnailCache(QObject):
                 "a missing thumbnail is not worth a dialog: the row shows a file-type tile instead").read()
         return found
 
-    def _arrived(self, key: tuple[int, str], image: Optional[QImage]) -> None:
-        if image is None or image.isNull() or not shiboken6.isValid(self) or key not in self._asked:
-            return  # nothing drawn, the page this cache served is gone, or the piece changed meanwhile
+    def not_here(self, piece: PieceSummary) -> bool:
+        """Whether the piece's file was found missing from this laptop while offline."""
+        return (piece.id, piece.updated_at.isoformat()) in self._not_here
+
+    def retry_missing(self) -> None:
+        """Ask again for the thumbnails whose files were not here (back online, or downloaded)."""
+        if not self._not_here:
+            return
+        missing, self._not_here = self._not_here, set()
+        self._asked -= missing
+        for piece_id, _stamp in missing:
+            self.ready.emit(piece_id)  # repainted: the row asks again
+
+    def _link_changed(self) -> None:
+        if self.app.actions.online:
+            self.retry_missing()
+
+    def _arrived(self, key: tuple[int, str], image: Optional[QImage] | NotHere) -> None:
+        if not shiboken6.isValid(self) or key not in self._asked:
+            return  # the page this cache served is gone, or the piece changed meanwhile
+        if isinstance(image, NotHere):
+            self._not_here.add(key)
+            self.ready.emit(key[0])
+            return
+        if image is None or image.isNull():
+            return  # nothing drawn: the row keeps its file-type tile
         if self.size is not None:
             # Scaled for the screen's pixel ratio, so thumbnails stay sharp on high-DPI displays.
             gui = QGuiApplication.instance()

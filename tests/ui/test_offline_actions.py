@@ -1,0 +1,148 @@
+"""Offline in the app, against the real PostgreSQL through a real TCP proxy the test kills.
+
+What a rep does before a call keeps working from the laptop's copy (search, a piece's detail,
+log a use, ask for a piece); what only the team server takes (marketing edits, publishing,
+imports, kits, reports, taxonomy, adding a piece) is disabled with the reason on hover, by the
+one action policy, and comes back when the server answers again."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterator
+
+import psycopg
+import pytest
+
+from enablement.models.dto import UseRecord
+from enablement.team.library import open_team_library
+from enablement.team.signin import login_context, sign_in
+from tests.conftest import make_ready, settings_for_tests
+from tests.team.proxy import Proxy
+from tests.team.server import HOST, TeamServer, team_server
+from ui import flows
+from ui.actions import OFFLINE_REASON
+from ui.context import AppContext
+from ui.pages.kits_page import KitsPage
+from ui.pages.piece_detail import PieceDetailDialog
+from ui.tasks import TaskRunner
+
+pytestmark = [pytest.mark.postgres, pytest.mark.ui, pytest.mark.slow]
+PG_HOST, PG_PORT = HOST.split(":")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TeamServer]:
+    with team_server() as srv:
+        srv.add("Maya Marketing", "maya", "marketing")
+        srv.add("Rita Rep", "rita", "rep")
+        lib, maya = open_team_library(srv.url(srv.logins["Maya Marketing"]), tmp_path_factory.mktemp("desk"),
+                                      settings=settings_for_tests(), with_index=False)
+        try:
+            pid = lib.importer.add_link(maya, "https://example.com/q", "Quokka onboarding guide").value
+            lib.pieces.publish(maya, make_ready(lib, maya, pid))
+        finally:
+            lib.close()
+        yield srv
+
+
+@pytest.fixture
+def proxy() -> Iterator[Proxy]:
+    with Proxy(PG_HOST, int(PG_PORT)) as p:
+        yield p
+
+
+@pytest.fixture
+def windows(make_window, server: TeamServer, proxy: Proxy, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """Rita's (rep) and Maya's (marketing) windows, each on its own laptop copy, both through the proxy."""
+    opened = []
+    for name in ("Rita Rep", "Maya Marketing"):
+        url = server.url(server.logins[name]).replace(HOST, f"127.0.0.1:{proxy.port}")
+        library, actor, team = sign_in(url, root=tmp_path / name.split()[0].lower(), with_index=True)
+        runner = TaskRunner()
+        window = make_window(AppContext(login_context(library, actor, team), runner, library.taxonomy.get(),
+                                        team=team))
+        opened.append((window, runner, library))
+    yield [w for w, _r, _l in opened]
+    for window, runner, library in opened:
+        for dialog in window.findChildren(PieceDetailDialog):
+            dialog.close()
+        window.close()
+        runner.wait_idle()
+        library.close()
+
+
+def requests_on_server(server: TeamServer, title: str) -> int:
+    with psycopg.connect(server.dba_url) as dba:
+        row = dba.execute("SELECT count(*) FROM content_requests WHERE title = %s", (title,)).fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+def wait_link(qtbot, window, connection: str, timeout: int = 30_000) -> None:  # type: ignore[no-untyped-def]
+    link = window.team_link
+    qtbot.waitUntil(lambda: link.status is not None and link.status.connection == connection, timeout=timeout)
+
+
+def test_offline_server_actions_wait_with_the_reason_and_rep_actions_work(qtbot, windows, server: TeamServer,
+                                                                          proxy: Proxy) -> None:
+    rita_w, maya_w = windows
+    for window in windows:
+        wait_link(qtbot, window, "online")
+    rita_kits = rita_w.page("Kits")
+    assert isinstance(rita_kits, KitsPage)
+    assert rita_w.submit_action.isEnabled() and rita_kits.new_button.isEnabled()
+    assert maya_w.import_action.isEnabled()
+
+    proxy.kill()  # the network goes
+    # Rita logs a use: it waits on the laptop, and the link finds the server gone
+    rita = rita_w.app.actor
+    piece = rita_w.app.library.search.search(rita, "quokka").pieces[0].id
+    rita_w.app.library.usage.record(rita, UseRecord(kind="sent", piece_id=piece))
+    maya_w.team_link.sync_now()
+    for window in windows:
+        wait_link(qtbot, window, "offline")
+
+    # Rep: adding a piece and kit changes need the server and say so; search, detail, log use, request work
+    assert not rita_w.submit_action.isEnabled() and rita_w.submit_action.toolTip() == OFFLINE_REASON
+    assert not rita_kits.new_button.isEnabled() and rita_kits.new_button.toolTip() == OFFLINE_REASON
+    rita_w.search_box.setText("quokka")
+    rita_w.library_page.run_query()
+    qtbot.waitUntil(lambda: rita_w.library_page.model.rowCount() == 1, timeout=10_000)
+    detail = flows.open_piece(rita_w, rita_w.app, piece)
+    qtbot.waitUntil(lambda: detail.buttons["log"].isEnabled(), timeout=10_000)
+    assert detail.buttons["request"].isEnabled()
+    assert not detail.buttons["kit"].isEnabled() and detail.buttons["kit"].toolTip() == OFFLINE_REASON
+    request = flows.request_piece(rita_w, rita_w.app, "Quokka pricing sheet")
+    request.accept()
+    qtbot.waitUntil(lambda: rita_w.team_link.status is not None and rita_w.team_link.status.waiting >= 3,
+                    timeout=10_000)  # the use, the view, the request: on the laptop, sent later
+    assert requests_on_server(server, "Quokka pricing sheet") == 0
+    detail.close()
+
+    # Marketing: imports, edits, publishing, reports and the taxonomy wait for the server
+    assert not maya_w.import_action.isEnabled() and maya_w.import_action.toolTip() == OFFLINE_REASON
+    maya_detail = flows.open_piece(maya_w, maya_w.app, piece)
+    qtbot.waitUntil(lambda: maya_detail.view is not None, timeout=10_000)
+    assert maya_detail.editor is not None and not maya_detail.editor.isEnabled()
+    assert maya_detail.editor.toolTip() == OFFLINE_REASON
+    archive = maya_detail.buttons["archive"]
+    assert archive.isVisible() and not archive.isEnabled() and archive.toolTip() == OFFLINE_REASON
+    assert maya_detail.buttons["log"].isEnabled()
+    for title in ("Reports", "Taxonomy"):
+        row = next(r for r, (p, _n) in enumerate(maya_w.pages) if p.title == title)
+        assert maya_w.nav.item(row).toolTip() == OFFLINE_REASON
+        assert not maya_w.page(title).isEnabled()
+
+    # back: the link finds the server, the actions come back, what waited is sent
+    proxy.start()
+    for window in windows:
+        window.team_link.sync_now()
+    for window in windows:
+        wait_link(qtbot, window, "online", timeout=60_000)
+    assert rita_w.submit_action.isEnabled() and rita_w.submit_action.toolTip() != OFFLINE_REASON
+    assert rita_kits.new_button.isEnabled()
+    assert maya_w.import_action.isEnabled()
+    assert maya_detail.editor.isEnabled() and archive.isEnabled() and archive.toolTip() == ""
+    assert maya_w.page("Reports").isEnabled()
+    qtbot.waitUntil(lambda: requests_on_server(server, "Quokka pricing sheet") == 1, timeout=30_000)
+    maya_detail.close()

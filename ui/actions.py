@@ -1,0 +1,139 @@
+"""Which actions are available now, and why not: the one policy the window's actions follow.
+
+An action is available when the acting person's role allows it (``permissions.can``, the one
+role policy) and, on a team library, when what it changes can be written now: a rep's own
+use and requests go to the laptop's copy and its outbox and work offline; everything else
+(marketing edits, imports, tagging, publishing, kits, reports, user admin) is the team
+server's, so while the server does not answer those actions are disabled and say why on
+hover, and they come back by themselves when it answers again.
+
+Pages do not decide this themselves: they hand their buttons and actions to ``govern`` with
+the permission they need, and set what their own state allows through ``enable`` instead of
+``setEnabled``. The team link tells the policy when the server answers (``set_online``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional, Union
+
+import shiboken6
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QWidget
+
+from enablement.models.dto import Actor
+from enablement.services.permissions import Permission, can
+
+OFFLINE_REASON = "Needs the team server — you are offline."
+
+# What a laptop's copy takes while the server does not answer (written with an outbox entry,
+# sent at the next sync). Reading, searching, previewing cached files and exporting need no
+# permission and are never governed.
+WORKS_OFFLINE: frozenset[Permission] = frozenset({Permission.LOG_USE, Permission.REQUEST})
+
+Target = Union[QAction, QWidget]
+
+
+def needs_server(permission: Optional[Permission]) -> bool:
+    """Whether an action needing ``permission`` can only be done with the team server."""
+    return permission not in WORKS_OFFLINE
+
+
+@dataclass
+class _Governed:
+    target: Target
+    permission: Optional[Permission]
+    server: bool  # needs the team server
+    wanted: bool  # what the page's own state allows
+    tip: str  # the target's own tooltip, shown while it is available
+
+
+class ActionPolicy(QObject):
+    """The availability of every governed action, for one window's acting person and link."""
+
+    changed = Signal()  # the link or the person changed: ``allowed``/``reason`` may answer otherwise
+
+    def __init__(self, actor: Actor, team: bool, online: bool = True, parent: Optional[QObject] = None) -> None:
+        super().__init__(parent)
+        self.actor = actor
+        self.team = team
+        self.online = online or not team
+        self._governed: list[_Governed] = []
+
+    # --- the decision -------------------------------------------------------------------------
+    def reason(self, permission: Optional[Permission], server: Optional[bool] = None) -> str:
+        """Why an action needing ``permission`` is not available now ('' when it is)."""
+        if permission is not None and not can(self.actor, permission):
+            return f"Your role ({self.actor.role}) may not {permission.value}."
+        if server is None:
+            server = needs_server(permission)
+        if server and not self.online:
+            return OFFLINE_REASON
+        return ""
+
+    def allowed(self, permission: Optional[Permission], server: Optional[bool] = None) -> bool:
+        return not self.reason(permission, server)
+
+    # --- what changes it ----------------------------------------------------------------------
+    def set_online(self, online: bool) -> None:
+        online = online or not self.team
+        if online != self.online:
+            self.online = online
+            self._apply_all()
+
+    def set_actor(self, actor: Actor) -> None:
+        self.actor = actor
+        self._apply_all()
+
+    # --- the governed actions -----------------------------------------------------------------
+    def govern(self, target: Target, permission: Optional[Permission], *, server: Optional[bool] = None,
+               enabled: Optional[bool] = None) -> Target:
+        """Keep ``target`` available only while the policy allows ``permission`` (and the
+        server when the action needs it: by default every permission but the rep's own
+        use and requests). ``enabled``: what the page's state allows (default: as it is)."""
+        entry = self._entry(target)
+        if entry is None:
+            self._governed = [e for e in self._governed if shiboken6.isValid(e.target)]
+            entry = _Governed(target, permission, needs_server(permission) if server is None else server,
+                              target.isEnabled() if enabled is None else enabled, target.toolTip())
+            self._governed.append(entry)
+        else:
+            entry.permission = permission
+            entry.server = needs_server(permission) if server is None else server
+            if enabled is not None:
+                entry.wanted = enabled
+        self._apply(entry)
+        return target
+
+    def enable(self, target: Target, enabled: bool) -> None:
+        """What the page's own state allows for a governed target (its ``setEnabled``)."""
+        entry = self._entry(target)
+        if entry is None:
+            target.setEnabled(enabled)
+            return
+        entry.wanted = enabled
+        self._apply(entry)
+
+    def set_tip(self, target: Target, tip: str) -> None:
+        """The target's own tooltip (shown while the policy allows it)."""
+        entry = self._entry(target)
+        if entry is None:
+            target.setToolTip(tip)
+            return
+        entry.tip = tip
+        self._apply(entry)
+
+    def _entry(self, target: Target) -> Optional[_Governed]:
+        return next((e for e in self._governed if e.target is target), None)
+
+    def _apply(self, entry: _Governed) -> None:
+        why = self.reason(entry.permission, entry.server)
+        entry.target.setEnabled(entry.wanted and not why)
+        entry.target.setToolTip(why or entry.tip)
+
+    def _apply_all(self) -> None:
+        self._governed = [e for e in self._governed if shiboken6.isValid(e.target)]  # closed dialogs' buttons go
+        for entry in self._governed:
+            self._apply(entry)
+        self.changed.emit()
