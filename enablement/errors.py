@@ -125,6 +125,10 @@ class FileNotHere(Offline):
     file is queued and downloads at the next sync)."""
 
 
+class Cancelled(UserFacingError):
+    """The person stopped a long task (a download: what came so far is kept and resumes)."""
+
+
 class LibraryError(UserFacingError):
     """The library cannot be opened or is inconsistent."""
 

@@ -55,8 +55,9 @@ class AppContext:
         from .actions import ActionPolicy
 
         # Which actions are available now (role × the team server answering), and why not.
+        # (a team library's link as its replica last knew it: a flag in memory, no I/O)
         self.actions = ActionPolicy(self.actor, self.team is not None,
-                                    online=not bool(getattr(self.library, "offline", False)))
+                                    online=self.team is None or not getattr(self.library, "offline", False))
 
     @property
     def library(self) -> Library:

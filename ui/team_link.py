@@ -44,6 +44,14 @@ def sync(library: "TeamLibrary") -> Changes:
     return report.changes if report is not None else Changes()
 
 
+def sync_files(library: "TeamLibrary") -> int:
+    """Worker, after a sync: download the files asked for offline, the ones kept for offline use
+    and for the kits, and the most used ones within the quota; returns how many came."""
+    files = library.ctx.blobs
+    moved = getattr(files, "sync_files", None)
+    return int(moved().downloaded) if moved is not None else 0
+
+
 def retry(library: "TeamLibrary", ids: list[int]) -> Changes:
     """Worker: put refused changes back in the outbox and sync."""
     library.replica.retry_dead_letters(ids)
@@ -61,6 +69,7 @@ class TeamLink(QObject):
         self.button.problems_requested.connect(self.show_problems)
         self.status: Optional[LinkStatus] = None
         self.syncing = False
+        self.fetching = False  # files download after a sync, on the read pool, one run at a time
         self.dialog: Optional[SyncProblemsDialog] = None
         self.timer = QTimer(self)
         self.timer.setInterval(POLL_MS)
@@ -98,6 +107,13 @@ class TeamLink(QObject):
     def _synced(self, _value: object) -> None:
         self.syncing = False
         self.refresh()
+        if not self.fetching:
+            self.fetching = True
+            self.app.runner.op(sync_files, self.library).success(self._files_done).failure(
+                self._files_done).quiet("files come at the next sync; a preview still downloads its own").read()
+
+    def _files_done(self, _value: object) -> None:
+        self.fetching = False
 
     def _sync_failed(self, exc: BaseException, quiet: bool) -> None:
         self.syncing = False

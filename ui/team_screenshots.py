@@ -154,6 +154,21 @@ def render_offline(out: Path, work: Path, state: "WindowState", url: str, host: 
             link.refresh()
             settle(300)
             grab(window, out / "team-05-offline.png")
+            # a piece whose file is not on this laptop: the preview says so and offers to keep it;
+            # what needs the server (kits) waits, logging a use and asking for an update work
+            from . import flows
+
+            def not_here(piece_id: int) -> bool:
+                d = library.pieces.get(piece_id)
+                sha = next((v.blob_sha256 for v in d.versions if v.id == d.current_version_id), None)
+                return bool(sha) and not library.ctx.blobs.exists(sha or "")
+
+            pdf = next(p for p in library.pieces.list() if p.file_type == "pdf" and not_here(p.id))
+            detail = flows.open_piece(window, window.app, pdf.id)
+            detail.resize(1100, 700)
+            settle(300)
+            grab(detail, out / "team-09-offline-piece.png")
+            detail.close()
             proxy.start()
             library.usage.record(actor, UseRecord(kind="used_in_call", piece_id=piece,
                                                   occurred_at=datetime.now(timezone.utc) + timedelta(days=1)))

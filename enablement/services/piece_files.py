@@ -13,9 +13,12 @@ import threading
 import uuid
 import zipfile
 import zlib
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable, Sequence
 
-from enablement.errors import InvalidInput
+from enablement.display import count, listed
+from enablement.errors import Cancelled, FileNotHere, InvalidInput, NotFound
 from enablement.extract import Extracted, extract_file, sniff_file
 from enablement.extract.convert import RENDERED_TYPES
 from enablement.extract.render import PageRenderer
@@ -24,6 +27,38 @@ from enablement.services.context import LibraryContext
 from enablement.services.pieces import PieceService
 from enablement.services.renditions import RenditionService
 from enablement.services.safe_names import safe_file_name
+from enablement.storage import pieces_repo
+
+CHUNK = 1024 * 1024  # a download's progress step (the team server's chunk)
+
+
+@dataclass(frozen=True)
+class FilesHere:
+    """What ``bring_here`` did: files downloaded, files already on this computer, and the
+    titles of those that could not come (the team server did not answer; they are queued)."""
+
+    pieces: int  # pieces with a file among those asked
+    downloaded: int = 0
+    downloaded_bytes: int = 0
+    already: int = 0
+    not_here: tuple[str, ...] = ()
+    kept: bool = False
+
+    @property
+    def complete(self) -> bool:
+        return not self.not_here
+
+    def message(self) -> str:
+        """One line for the status bar."""
+        if not self.pieces:
+            return "Nothing to download: these pieces are links."
+        if self.not_here:
+            titles = listed([f"'{t}'" for t in self.not_here[:3]]) + (" and more" if len(self.not_here) > 3 else "")
+            return (f"{count(len(self.not_here), 'file')} not on this laptop ({titles}) and the team server does not "
+                    "answer: queued to download when it answers again.")
+        what = "available offline" if self.kept else "on this laptop"
+        done = f"{count(self.downloaded, 'file')} downloaded" if self.downloaded else "nothing to download"
+        return f"{count(self.pieces, 'piece')} {what} ({done})."
 
 # Documents that open in office apps; anything else (scripts, HTML, archives...) is only saved.
 OPENABLE_TYPES = frozenset({"pdf", "docx", "pptx", "xlsx"})
@@ -94,6 +129,46 @@ class PieceFileService:
             renderer, self._renderer, self._closed = self._renderer, None, True
         if renderer is not None:
             renderer.close()
+
+    def bring_here(self, piece_ids: Sequence[int], *, keep: bool = False,
+                   progress: Callable[[int, int, str], None] | None = None,
+                   cancel: threading.Event | None = None) -> FilesHere:
+        """Make the current files of these pieces be on this computer: a team library's laptop
+        downloads the ones it lacks (``progress(bytes done, bytes in all, title)``; a set
+        ``cancel`` stops between chunks with ``Cancelled``, keeping what came for a resume).
+        With ``keep`` they stay for offline use ("make available offline"). A file that cannot
+        come now (the server does not answer) is queued and named in the result."""
+        blobs = self.ctx.blobs
+        with self.ctx.read() as s:
+            wanted = pieces_repo.current_files(s, piece_ids)
+        if keep:
+            blobs.keep(pid for pid, _t, _sha, _size in wanted)
+        missing = [(title, sha, size) for _pid, title, sha, size in wanted if not blobs.exists(sha)]
+        total = sum(size for _t, _sha, size in missing) or 1
+        done = downloaded = 0
+        not_here: list[str] = []
+        for title, sha, size in missing:
+            if cancel is not None and cancel.is_set():
+                raise Cancelled("Download cancelled; what came so far is kept and the next try continues from there.")
+            base = done
+
+            def step(chunks: int, chunks_all: int, base: int = base, size: int = size, title: str = title) -> None:
+                if progress is not None:
+                    progress(base + min(chunks * CHUNK, size), total, title)
+            if progress is not None:
+                progress(base, total, title)
+            try:
+                blobs.download(sha, step, cancel)
+            except FileNotHere:
+                not_here.append(title)
+                continue
+            except NotFound:  # gone from the server meanwhile (archived): nothing to bring
+                continue
+            done += size
+            downloaded += 1
+        if progress is not None:
+            progress(total, total, "")
+        return FilesHere(len(wanted), downloaded, done, len(wanted) - len(missing), tuple(not_here), keep)
 
     def open_copy(self, piece_id: int, title: str) -> Path:
         """A private copy of the current version to open in the default app, named safely and

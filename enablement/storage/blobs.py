@@ -11,9 +11,10 @@ import errno
 import hashlib
 import os
 import tempfile
+import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from enablement.errors import StorageError
 
@@ -76,6 +77,20 @@ class BlobStore:
         """Where to read a blob's bytes on this machine (a team library's store fetches them
         from the server first when they are not cached here)."""
         return self.path_for(sha256)
+
+    def download(self, sha256: str, progress: Callable[[int, int], None] | None = None,
+                 cancel: threading.Event | None = None) -> Path:
+        """``local_path`` with the download's progress (chunks done, chunks in all) and a way
+        to stop it; this store holds every file already."""
+        return self.local_path(sha256)
+
+    def keep(self, piece_ids: Iterable[int]) -> None:
+        """Keep these pieces' files on this computer ("make available offline"); this store
+        holds every file already."""
+
+    def kept(self) -> set[int]:
+        """The pieces kept for offline use (``keep``)."""
+        return set()
 
     def send_in(self, session: object, sha256: str) -> None:
         """Called in the write transaction that adds a blob's row: a team library's store

@@ -261,6 +261,20 @@ def versions(session: Session, piece_id: int) -> list[PieceVersion]:
     return list(session.exec(select(PieceVersion).where(PieceVersion.piece_id == piece_id)))
 
 
+def current_files(session: Session, piece_ids: Sequence[int]) -> list[tuple[int, str, str, int]]:
+    """(piece id, title, SHA-256, size) of the current files of these pieces (links have none),
+    in the order asked."""
+    found: dict[int, tuple[int, str, str, int]] = {}
+    for chunk in _chunks(list(piece_ids)):
+        rows = session.exec(select(Piece.id, Piece.title, PieceVersion.blob_sha256, PieceVersion.size)
+                            .join(PieceVersion, col(PieceVersion.id) == col(Piece.current_version_id))
+                            .where(col(Piece.id).in_(chunk), col(PieceVersion.blob_sha256).is_not(None)))
+        for pid, title, sha, size in rows:
+            if pid is not None and sha:
+                found[int(pid)] = (int(pid), str(title), str(sha), int(size or 0))
+    return [found[pid] for pid in dict.fromkeys(piece_ids) if pid in found]
+
+
 def blob_titles(session: Session) -> dict[str, str]:
     """Hash → title of every piece version's bytes already in the library."""
     rows = session.exec(select(PieceVersion.blob_sha256, Piece.title)

@@ -31,7 +31,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
 
 from enablement.display import count
-from enablement.errors import FileNotHere, NotFound, Offline, StorageError
+from enablement.errors import Cancelled, FileNotHere, NotFound, Offline, StorageError
 from enablement.storage.blobs import CHUNK, BlobStore, _fsync_dir, sha256_file
 
 log = logging.getLogger(__name__)
@@ -41,6 +41,7 @@ assert CHUNK == CHUNK_BYTES
 MB = 1024 * 1024
 OFFLINE_RETRY_S = 15.0  # after a failed attempt, misses fail at once for this long (no 5 s waits each)
 QUEUE_FILE = "queued"
+KEPT_FILE = "kept-pieces"  # pieces made available offline (their current files are pinned)
 
 Progress = Callable[[int, int], None]  # (chunks done, chunks in all)
 
@@ -145,6 +146,12 @@ class ServerBlobCache(BlobStore):
         """The cached file, fetched from the server first when this laptop lacks it; its use
         is recorded (least recently used files are evicted first). Offline and missing:
         ``FileNotHere``, and the file is queued for the next sync."""
+        return self.download(sha256)
+
+    def download(self, sha256: str, progress: Progress | None = None,
+                 cancel: threading.Event | None = None) -> Path:
+        """``local_path`` with the download's progress and a way to stop it: a set ``cancel``
+        raises ``Cancelled`` between chunks, the ``.partial`` kept for a resume."""
         path = self.path_for(sha256)
         if path.is_file():
             _touch(path)
@@ -153,7 +160,7 @@ class ServerBlobCache(BlobStore):
             self.queue(sha256)
             raise FileNotHere(_not_here_message())
         try:
-            self.fetch(sha256)
+            self.fetch(sha256, progress, cancel)
         except Offline as exc:
             self._offline_until = time.monotonic() + OFFLINE_RETRY_S
             self.queue(sha256)
@@ -175,10 +182,10 @@ class ServerBlobCache(BlobStore):
         self._offline_until = 0.0
 
     # --- downloading --------------------------------------------------------------------------
-    def fetch(self, sha256: str, progress: Progress | None = None) -> Path:
+    def fetch(self, sha256: str, progress: Progress | None = None, cancel: threading.Event | None = None) -> Path:
         """Download the file into the cache (resuming a ``.partial``), check its SHA-256,
-        and move it into place. Raises ``Offline`` (the partial kept for a resume),
-        ``NotFound`` (not on the server, or not visible to this login) or ``StorageError``."""
+        and move it into place. Raises ``Offline`` or ``Cancelled`` (the partial kept for a
+        resume), ``NotFound`` (not on the server, or not visible to this login) or ``StorageError``."""
         final = self.path_for(sha256)
         with self._locks_guard:
             lock = self._locks.setdefault(sha256, threading.Lock())
@@ -189,7 +196,7 @@ class ServerBlobCache(BlobStore):
             partial = final.with_name(final.name + ".partial")
             with self.engine.connect() as conn:
                 count = self._chunk_count(conn, sha256)
-                digest = self._download(conn, sha256, partial, count, progress)
+                digest = self._download(conn, sha256, partial, count, progress, cancel)
                 if digest.hexdigest() != sha256:
                     bad = self._repair(conn, sha256, partial, count)
                     log.warning("file %s…: %d chunk(s) did not match their hash and were fetched again",
@@ -212,7 +219,7 @@ class ServerBlobCache(BlobStore):
         return int(count)
 
     def _download(self, conn: Connection, sha256: str, partial: Path, count: int,
-                  progress: Progress | None) -> Any:
+                  progress: Progress | None, cancel: threading.Event | None = None) -> Any:
         """Fetch chunks from the last whole one in ``partial`` on; the running SHA-256."""
         have = partial.stat().st_size if partial.exists() else 0
         start = min(have // CHUNK_BYTES, count)
@@ -224,6 +231,10 @@ class ServerBlobCache(BlobStore):
                 out.seek(start * CHUNK_BYTES)
                 out.truncate()
                 for n in range(start, count):
+                    if cancel is not None and cancel.is_set():  # whole chunks stay: the next try resumes
+                        os.fsync(out.fileno())
+                        raise Cancelled("Download cancelled; what came so far is kept and the next try "
+                                        "continues from there.")
                     data = self._chunk(conn, sha256, n)
                     digest.update(data)
                     out.write(data)
@@ -279,11 +290,30 @@ class ServerBlobCache(BlobStore):
         if sha256 not in wanted:
             self._write_queue([*wanted, sha256])
 
-    def _write_queue(self, hashes: Iterable[str]) -> None:
+    def keep(self, piece_ids: Iterable[int]) -> None:
+        """Keep these pieces' current files on this laptop (pinned: never evicted, fetched at
+        each sync), besides the files of the person's kits."""
+        kept = self.kept()
+        more = [int(p) for p in piece_ids if int(p) not in kept]
+        if more:
+            self._write_lines(KEPT_FILE, [str(p) for p in sorted(kept | set(more))])
+
+    def kept(self) -> set[int]:
+        try:
+            lines = (self.root / KEPT_FILE).read_text(encoding="ascii").split()
+        except FileNotFoundError:
+            return set()
+        return {int(line) for line in lines if line.isdigit()}
+
+    def _write_lines(self, name: str, lines: Iterable[str]) -> None:
         self.root.mkdir(parents=True, exist_ok=True)
-        tmp = self._queue_path.with_suffix(".tmp")
-        tmp.write_text("".join(f"{s}\n" for s in hashes), encoding="ascii")
-        os.replace(tmp, self._queue_path)
+        target = self.root / name
+        tmp = target.with_suffix(".tmp")
+        tmp.write_text("".join(f"{line}\n" for line in lines), encoding="ascii")
+        os.replace(tmp, target)
+
+    def _write_queue(self, hashes: Iterable[str]) -> None:
+        self._write_lines(QUEUE_FILE, hashes)
 
     def popular(self, conn: Connection) -> list[tuple[str, int]]:
         """(hash, size) of the current files of published pieces, most used first."""

@@ -22,7 +22,8 @@ from enablement.errors import FileNotHere, Offline
 from enablement.models.dto import UseRecord
 from enablement.team.blobs import CHUNK_BYTES, ServerBlobCache
 from enablement.team.library import open_team_library
-from tests.conftest import make_ready, settings_for_tests
+from tests.conftest import settings_for_tests
+from tests.team.files_support import publish_files
 from tests.team.proxy import Proxy
 from tests.team.server import TeamServer, team_server
 
@@ -56,17 +57,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TeamServe
                    "a": words_file(folder / "a.txt", 300_000, 2),
                    "b": words_file(folder / "b.txt", 300_000, 3),
                    "c": words_file(folder / "c.txt", 300_000, 4)}
-        lib, maya = open_team_library(srv.url(srv.logins["Maya Marketing"]), folder / "desk",
-                                      settings=settings_for_tests(), with_index=False)
-        pieces: dict[str, tuple[int, bytes]] = {}
-        try:
-            for name, path in sources.items():
-                pid = lib.importer.import_paths(maya, [path]).value.piece_ids[0]
-                lib.pieces.publish(maya, make_ready(lib, maya, pid))
-                pieces[name] = (pid, path.read_bytes())
-        finally:
-            lib.close()
-        yield srv, pieces
+        yield srv, publish_files(srv, folder / "desk", sources)
 
 
 def open_rep(srv: TeamServer, folder: Path, name: str = "Rita Rep"):  # type: ignore[no-untyped-def]

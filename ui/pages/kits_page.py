@@ -27,6 +27,7 @@ from ..tasks import TaskHandle
 from ..models.kit_items_model import (NOTE, POSITION, TITLE, TYPE, WARNINGS, ItemRole, KitItemsTableModel,
                                        KitListModel, KitRole, WarningRole)
 from ..widgets import tones
+from ..widgets.download_bar import DownloadBar
 from ..widgets.page_header import Banner, PageHeader
 
 SUBTITLE = ("Gather the pieces for one call or deal, say why each matters, and export them as one merged PDF "
@@ -212,6 +213,14 @@ class KitsPage(LazyPage):
         export_row.addWidget(self.cancel_button)
         export_row.addWidget(self.export_folder_button)
         export_row.addWidget(self.export_zip_button)
+        # A team library: the kit's files onto this laptop now, to work from it offline.
+        self.offline_button = QPushButton("Make available offline")
+        self.offline_button.setObjectName("kitAvailableOffline")
+        self.offline_button.setToolTip("Download the files of this kit's pieces to this laptop and keep them there")
+        self.offline_button.clicked.connect(self.make_available_offline)
+        self.offline_button.setVisible(app.team is not None)
+        item_buttons.insertWidget(item_buttons.count() - 1, self.offline_button)
+        self.download = DownloadBar(app)
         self.result = Banner()
         self.result.action_clicked.connect(self.open_export_folder)
 
@@ -225,6 +234,7 @@ class KitsPage(LazyPage):
         editor_layout.addWidget(self.items, 1)
         editor_layout.addLayout(item_buttons)
         editor_layout.addLayout(export_row)
+        editor_layout.addWidget(self.download)
         editor_layout.addWidget(self.result)
 
         self.empty_label = QLabel("No kits yet.\nA kit gathers the pieces for one call or deal: create one, add pieces "
@@ -446,6 +456,24 @@ class KitsPage(LazyPage):
         if target is None:
             return
         self.result.hide()
+        kit_id = self.kit.id
+        # Files the laptop lacks come first, with their own progress and Cancel; what cannot
+        # come (offline) is named by the export itself.
+        self.download.bring_here(self.kit_piece_ids(), lambda _r: self._export_now(kit_id, as_zip, Path(target)),
+                                 what="the kit's files")
+
+    def kit_piece_ids(self) -> list[int]:
+        return [item.piece.id for item in self.kit.items] if self.kit is not None else []
+
+    def make_available_offline(self) -> None:
+        if self.kit is None:
+            return
+        self.download.bring_here(self.kit_piece_ids(), lambda result: self.app.signals.status_message.emit(
+            result.message()), keep=True, what="the kit's files")
+
+    def _export_now(self, kit_id: int, as_zip: bool, target: Path) -> None:
+        if self.kit is None or self.kit.id != kit_id:
+            return
         self.progress.setRange(0, max(len(self.kit.items) + 1, 1))
         self.progress.setValue(0)
         self.progress.setFormat("Preparing…")

@@ -14,8 +14,8 @@ import logging
 import re
 from typing import Optional
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
-from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QListView, QPushButton, QSplitter,
+from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, Signal
+from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QListView, QMenu, QPushButton, QSplitter,
                                QStackedWidget, QVBoxLayout, QWidget)
 
 from enablement.display import pages_phrase, count
@@ -23,12 +23,14 @@ from enablement.errors import UserFacingError
 from enablement.models.changes import Changes
 from enablement.models.dto import Actor
 from enablement.services.permissions import Permission
+from enablement.services.piece_files import FilesHere
 from enablement.services.search import SearchOutcome
 from enablement.services.library import Library
 from ..context import AppContext
 from .lazy_page import Page
 from ..models.piece_table_model import PieceIdRole, PieceTableModel
 from ..text import shown
+from ..widgets.download_bar import DownloadBar
 from ..widgets.facet_panel import FacetPanel
 from ..widgets.piece_delegate import ROW_HEIGHT, THUMB, PieceDelegate
 from ..widgets.thumbnails import ThumbnailCache
@@ -91,7 +93,10 @@ class LibraryPage(Page):
         self.view.setVerticalScrollMode(QListView.ScrollMode.ScrollPerPixel)
         self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # rows fit the width
         self.view.setResizeMode(QListView.ResizeMode.Adjust)
-        self.view.setSelectionMode(QListView.SelectionMode.SingleSelection)
+        # Several results may be chosen at once (Ctrl/Shift-click) to make them available offline.
+        self.view.setSelectionMode(QListView.SelectionMode.ExtendedSelection)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view.customContextMenuRequested.connect(self._context_menu)
         self.view.activated.connect(self._open_index)
         self.view.doubleClicked.connect(self._open_index)
         self.view.verticalScrollBar().valueChanged.connect(self._maybe_load_more)
@@ -113,8 +118,17 @@ class LibraryPage(Page):
             self.sort_box.addItem(label, key)
         self.sort_box.currentIndexChanged.connect(self._sort_changed)
 
+        self.offline_button = QPushButton("Make available offline")
+        self.offline_button.setObjectName("availableOffline")
+        self.offline_button.setToolTip("Download the files of the chosen pieces to this laptop and keep them there")
+        self.offline_button.clicked.connect(self.make_selected_available)
+        self.offline_button.setVisible(app.team is not None)
+        self.offline_button.setEnabled(False)
+        self.download = DownloadBar(app)
+
         top = QHBoxLayout()
         top.addWidget(self.summary, 1)
+        top.addWidget(self.offline_button)
         top.addWidget(QLabel("Sort:"))
         top.addWidget(self.sort_box)
 
@@ -127,6 +141,7 @@ class LibraryPage(Page):
         col = QVBoxLayout(results)
         col.setContentsMargins(8, 6, 8, 0)
         col.addLayout(top)
+        col.addWidget(self.download)
         col.addWidget(self.did_you_mean)
         col.addWidget(self.hints)
         col.addWidget(self.stack, 1)
@@ -140,6 +155,8 @@ class LibraryPage(Page):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.splitter)
+        self.view.selectionModel().selectionChanged.connect(
+            lambda *_: self.offline_button.setEnabled(bool(self.selected_piece_ids())))
         self._update_chrome()
 
     def _empty_state(self) -> QWidget:
@@ -359,6 +376,35 @@ class LibraryPage(Page):
             self.app.signals.open_piece_at.emit(int(piece_id), page, words)
         else:
             self.app.signals.open_piece.emit(int(piece_id))
+
+    def selected_piece_ids(self) -> list[int]:
+        """The chosen results, in the list's order."""
+        rows = sorted(self.view.selectionModel().selectedIndexes(), key=lambda i: i.row())
+        return [int(i.data(PieceIdRole)) for i in rows if i.data(PieceIdRole) is not None]
+
+    def make_selected_available(self) -> None:
+        """Download the chosen pieces' files to this laptop in the background and keep them."""
+        ids = self.selected_piece_ids()
+        if ids:
+            what = "the file" if len(ids) == 1 else f"the files of {count(len(ids), 'piece')}"
+            self.download.bring_here(ids, self._made_available, keep=True, what=what)
+
+    def _made_available(self, result: FilesHere) -> None:
+        self.app.signals.status_message.emit(result.message())
+        if result.downloaded:
+            self.thumbnails.retry_missing()  # tiles that said "not on this laptop" draw the page now
+
+    def _context_menu(self, at: QPoint) -> None:
+        index = self.view.indexAt(at)
+        if not index.isValid():
+            return
+        if not self.view.selectionModel().isSelected(index):
+            self.view.setCurrentIndex(index)
+        self.menu = QMenu(self)
+        self.menu.addAction("Open", lambda: self._open_index(index))
+        if self.app.team is not None:
+            self.menu.addAction("Make available offline", self.make_selected_available)
+        self.menu.popup(self.view.viewport().mapToGlobal(at))
 
     def current_piece_id(self) -> Optional[int]:
         index = self.view.currentIndex()

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Optional, Sequence
 
+import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QDialog, QHBoxLayout, QHeaderView, QLabel, QPushButton, QSplitter, QTableView, QTabWidget,
@@ -18,7 +19,7 @@ from enablement.models.changes import Changes
 from enablement.models.dto import PieceDetail, PieceSummary, TagSelection, UseRecord
 from enablement.models.vocab import Source, Status, UsageKind
 from enablement.services.permissions import Permission, missing_for_publish
-from enablement.services.piece_files import OPENABLE_TYPES
+from enablement.services.piece_files import OPENABLE_TYPES, FilesHere
 from enablement.services.safe_names import safe_file_name
 from enablement.services.library import Library
 from ..context import AppContext
@@ -30,6 +31,7 @@ from ..models.version_table_model import COL_FILE, COL_NOTE, COL_PAGES, COL_TYPE
 from ..text import USE_KIND_LABELS, file_type_label, nice_date, review_text, shown, shown_html
 from ..widgets.piece_editor import PieceEditor
 from ..widgets import tones
+from ..widgets.download_bar import DownloadBar
 from ..widgets.preview import PreviewWidget
 
 
@@ -167,6 +169,8 @@ class PieceDetailDialog(QDialog):
         v.addWidget(self.trust)
         v.addWidget(self.tags_label)
         v.addWidget(split, 1)
+        self.download = DownloadBar(app)  # open and save a copy: the file from the team server first
+        v.addWidget(self.download)
         v.addLayout(actions)
         app.signals.changed.connect(self._changed)
         self.load()
@@ -188,8 +192,10 @@ class PieceDetailDialog(QDialog):
 
     # --- loading ------------------------------------------------------------------------------
     def load(self, with_preview: bool = True) -> None:
+        # (a read under way when the dialog closes finds it gone and draws nothing)
         self.app.runner.op(load_piece_view, self.app.library, self.piece_id).success(
-            lambda view: self._loaded(view, with_preview)).failure(self._failed).read()
+            lambda view: self._loaded(view, with_preview) if shiboken6.isValid(self) else None).failure(
+            lambda exc: self._failed(exc) if shiboken6.isValid(self) else None).read()
 
     def _failed(self, exc: BaseException) -> None:
         """A user's error (the piece was purged, say) is the heading; a bug is reported by the operation."""
@@ -300,7 +306,21 @@ class PieceDetailDialog(QDialog):
             op.success(lambda _value: self.app.signals.status_message.emit(message))
         op.write()
 
+    def _with_file(self, then: Callable[[], None]) -> None:
+        """Run ``then`` once the piece's file is on this computer (downloaded with progress and
+        Cancel when a team library's laptop lacks it); offline and missing, say so instead."""
+        def here(result: FilesHere) -> None:
+            if result.not_here:
+                self.app.signals.status_message.emit(result.message())
+            else:
+                then()
+        self.download.bring_here([self.piece_id], here, what="the file", on_cancel=lambda: self.app.signals.
+                                 status_message.emit("Download cancelled; the next try continues where it stopped."))
+
     def open_in_app(self) -> None:
+        self._with_file(self._open_here)
+
+    def _open_here(self) -> None:
         title = self.view.detail.title if self.view else "piece"
 
         def opened(path: Path) -> None:
@@ -316,7 +336,9 @@ class PieceDetailDialog(QDialog):
         target = files.ask_save_file(self, "Save a copy", safe_file_name(f"{s.title}.{s.file_type}"))
         if target is None:
             return
+        self._with_file(lambda: self._save_here(target))
 
+    def _save_here(self, target: Path) -> None:
         def saved(path: Path) -> None:
             self.app.signals.status_message.emit(f"Saved a copy to {path}")
             self._write(self.app.library.usage.record, self.app.actor,

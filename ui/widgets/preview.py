@@ -9,14 +9,17 @@ import re
 from dataclasses import dataclass
 from typing import Optional, Protocol, Sequence
 
+import shiboken6
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QColor, QDesktopServices, QImage, QPixmap, QTextCharFormat, QTextDocument
-from PySide6.QtWidgets import (QLabel, QScrollArea, QStackedWidget, QTextBrowser, QTextEdit, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (QLabel, QPushButton, QScrollArea, QStackedWidget, QTextBrowser, QTextEdit,
+                               QVBoxLayout, QWidget)
 
 from enablement.models.dto import PieceDetail
 from enablement.services.library import Library
+from enablement.services.piece_files import FilesHere
 from ..context import AppContext
+from .download_bar import DownloadBar
 from .thumbnails import DRAWN_TYPES, page_image
 from ..pdf_pages import DRAWER
 
@@ -147,8 +150,22 @@ class PreviewWidget(QStackedWidget):
         super().__init__(parent)
         self.app = app
         self.message = QLabel("Loading preview…")
+        self.message.setObjectName("previewMessage")
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.message.setWordWrap(True)
+        # A team library's file may have to come from the server first: how far, and Cancel.
+        self.download = DownloadBar(app)
+        self.message_button = QPushButton("")
+        self.message_button.setObjectName("previewAction")
+        self.message_button.clicked.connect(self._message_action)
+        self.message_button.hide()
+        self.message_page = QWidget()
+        column = QVBoxLayout(self.message_page)
+        column.addStretch(1)
+        column.addWidget(self.message)
+        column.addWidget(self.download)
+        column.addWidget(self.message_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        column.addStretch(1)
         self.pages_area = QScrollArea()
         self.pages_area.setObjectName("pdfPages")
         self.pages_area.setWidgetResizable(True)
@@ -156,27 +173,74 @@ class PreviewWidget(QStackedWidget):
         self.text.setObjectName("textPreview")
         self.text.setOpenLinks(False)
         self.text.anchorClicked.connect(lambda url: QDesktopServices.openUrl(url) if url.scheme() in ("http", "https") else None)
-        for w in (self.message, self.pages_area, self.text):
+        for w in (self.message_page, self.pages_area, self.text):
             self.addWidget(w)
         self.page_labels: list[QLabel] = []
         self.page_count = 0
         self.start_page = 0
         self.words: tuple[str, ...] = ()
+        self.detail: Optional[PieceDetail] = None
+        self._action = ""  # what the message's button does: "retry" or "keep"
 
     def load(self, detail: PieceDetail, page: int = 0, words: Sequence[str] = ()) -> None:
         """Show ``detail``'s preview, at ``page`` (1-based page or slide; 0: the start), with
         ``words`` marked in a text preview."""
         self.start_page = page
         self.words = tuple(w for w in words if w.strip())
-        self.setCurrentWidget(self.message)
-        self.message.setText("Loading preview…")
-        self.app.runner.op(build_preview, self.app.library, detail).success(self.show_preview).failure(
-            self._failed).read()
+        self.detail = detail
+        self._say("Loading preview…")
+        if detail.summary.kind == "link" or self.app.team is None:  # nothing to download
+            self._build(detail)
+            return
+        self.download.bring_here([detail.id], lambda result: self._here(detail, result), what="the file",
+                                 on_cancel=lambda: self._say("Download cancelled. What came so far is kept: "
+                                                             "the next try continues from there.", "retry"))
+
+    def _here(self, detail: PieceDetail, result: FilesHere) -> None:
+        if detail is not self.detail:
+            return  # another piece's preview was asked for meanwhile
+        if result.not_here:
+            self._say("This file is not on this laptop, and the team server does not answer. It is queued: it "
+                      "downloads when the server answers again.", "keep")
+            return
+        self._build(detail)
+
+    def _build(self, detail: PieceDetail) -> None:
+        self.app.runner.op(build_preview, self.app.library, detail).success(
+            lambda preview: self.show_preview(preview) if shiboken6.isValid(self) else None).failure(
+            lambda exc: self._failed(exc) if shiboken6.isValid(self) else None).read()
+
+    def _say(self, text: str, action: str = "") -> None:
+        """A message in place of the preview, with a button when there is something to do."""
+        self.message.setText(text)
+        self._action = action
+        self.message_button.setText({"retry": "Download again", "keep": "Keep it on this laptop"}.get(action, ""))
+        self.message_button.setVisible(bool(action))
+        self.message_button.setEnabled(True)
+        self.setCurrentWidget(self.message_page)
+
+    def _message_action(self) -> None:
+        detail = self.detail
+        if detail is None:
+            return
+        if self._action == "retry":
+            self.load(detail, self.start_page, self.words)
+        elif self._action == "keep":  # kept: downloaded at the next sync and never evicted after
+            self.message_button.setEnabled(False)
+            self.app.runner.op(self.app.library.files.bring_here, [detail.id], keep=True).success(
+                lambda result: self._kept(detail, result) if shiboken6.isValid(self) else None).read()
+
+    def _kept(self, detail: PieceDetail, result: FilesHere) -> None:
+        if detail is not self.detail:
+            return
+        if result.not_here:
+            self._say("Kept for this laptop: it downloads when the team server answers again, and stays.")
+        else:
+            self._build(detail)
 
     def _failed(self, exc: BaseException) -> None:
         """Said in place of the preview; a bug is also reported by the operation."""
-        self.message.setText(f"No preview available: {exc}")
-        self.setCurrentWidget(self.message)
+        self._say(f"No preview available: {exc}")
 
     def show_preview(self, preview: PdfPreview | TextPreview) -> None:
         if isinstance(preview, PdfPreview):
