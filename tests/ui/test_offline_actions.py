@@ -105,6 +105,7 @@ def test_offline_server_actions_wait_with_the_reason_and_rep_actions_work(qtbot,
     # Rep: adding a piece and kit changes need the server and say so; search, detail, log use, request work
     assert not rita_w.submit_action.isEnabled() and rita_w.submit_action.toolTip() == OFFLINE_REASON
     assert not rita_kits.new_button.isEnabled() and rita_kits.new_button.toolTip() == OFFLINE_REASON
+    assert not rita_kits.items.dragEnabled()  # no reordering by drag either
     rita_w.search_box.setText("quokka")
     rita_w.library_page.run_query()
     qtbot.waitUntil(lambda: rita_w.library_page.model.rowCount() == 1, timeout=10_000)
@@ -140,7 +141,7 @@ def test_offline_server_actions_wait_with_the_reason_and_rep_actions_work(qtbot,
     for window in windows:
         wait_link(qtbot, window, "online", timeout=60_000)
     assert rita_w.submit_action.isEnabled() and rita_w.submit_action.toolTip() != OFFLINE_REASON
-    assert rita_kits.new_button.isEnabled()
+    assert rita_kits.new_button.isEnabled() and rita_kits.items.dragEnabled()
     assert maya_w.import_action.isEnabled()
     assert maya_detail.editor.isEnabled() and archive.isEnabled() and archive.toolTip() == ""
     assert maya_w.page("Reports").isEnabled()

@@ -261,6 +261,9 @@ class KitsPage(LazyPage):
         for button in (self.new_button, self.delete_button, self.save_button, self.add_button, self.up_button,
                        self.down_button, self.note_button, self.latest_button, self.remove_button):
             app.actions.govern(button, Permission.KITS)
+        self._edit_triggers = self.items.editTriggers()
+        app.actions.changed.connect(self._changes_allowed)
+        self._changes_allowed()
         self._show_kit(None)
 
     # --- page contract ---------------------------------------------------------------------
@@ -411,6 +414,13 @@ class KitsPage(LazyPage):
         rows = self.items.selectionModel().selectedRows()
         if rows and self.items_model.move_row(rows[0].row(), rows[0].row() + step):
             self.items.selectRow(rows[0].row() + step)
+
+    def _changes_allowed(self) -> None:
+        """Dragging rows and editing notes in place follow the action policy like the buttons."""
+        allowed = self.app.actions.allowed(Permission.KITS)
+        self.items.setDragEnabled(allowed)
+        self.items.setAcceptDrops(allowed)
+        self.items.setEditTriggers(self._edit_triggers if allowed else QAbstractItemView.EditTrigger.NoEditTriggers)
 
     def _reorder(self, piece_ids: list[int]) -> None:
         if self.kit is not None:
