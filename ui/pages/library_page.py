@@ -155,8 +155,9 @@ class LibraryPage(Page):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.splitter)
-        self.view.selectionModel().selectionChanged.connect(
-            lambda *_: self.offline_button.setEnabled(bool(self.selected_piece_ids())))
+        chosen = lambda *_: self.offline_button.setEnabled(bool(self.selected_piece_ids()))  # noqa: E731
+        self.view.selectionModel().selectionChanged.connect(chosen)
+        self.model.modelReset.connect(chosen)  # new results: nothing chosen (no signal says so otherwise)
         self._update_chrome()
 
     def _empty_state(self) -> QWidget:
