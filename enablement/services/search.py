@@ -430,7 +430,7 @@ class SearchService:
             popularity=self.index.popularity(), today=self.ctx.today(), as_you_type=as_you_type,
             autocorrect=autocorrect)
         results = self.index.search(request)
-        pieces = tuple(self.pieces.summaries([h.piece_id for h in results.hits]))
+        pieces = tuple(self.pieces.summaries([h.piece_id for h in results.hits], uses=request.popularity))
         search_id = None
         if log_search and text.strip():
             search_id = self.usage.log_search(actor, text.strip(), _filters_text(filters), results.total,
