@@ -18,7 +18,7 @@ from enablement.search.query.expand import STOPWORDS
 SNIPPET_WIDTH = 200
 _LEAD = 60  # characters of context shown before the first match
 _ELLIPSIS = "…"
-_WORD_TAIL = re.compile(r"\w*")
+_WORD_TAIL = re.compile(r"[^\W_]*")  # words as the index splits them: letters and digits
 
 
 class Highlighter:
@@ -37,7 +37,7 @@ class Highlighter:
         self._candidates = None
         if starts:
             alternation = "|".join(re.escape(s) for s in sorted(starts, key=len, reverse=True))
-            self._candidates = re.compile(rf"\b(?:{alternation})\w*", re.IGNORECASE)
+            self._candidates = re.compile(rf"(?<![^\W_])(?:{alternation})[^\W_]*", re.IGNORECASE)
 
     def _matches(self, text: str, scan: int | None = None) -> Iterator[tuple[int, int]]:
         """``(start, end)`` of each match; with ``scan``, only matches starting before it."""
