@@ -160,6 +160,8 @@ class Piece(SQLModel, table=True):
     row_version: int = Field(default=1, sa_column=_PIECE_ROW_VERSION)
     # who changed it last (with updated_at: when); a team server sets it from the login
     updated_by_id: Optional[int] = Field(default=None)
+    # team mode: a rep's submission made on the laptop carries the id the laptop gave it
+    client_uuid: Optional[str] = Field(default=None, max_length=36, unique=True, index=True)
 
 
 class PieceVersion(SQLModel, table=True):

@@ -33,9 +33,12 @@ class UnitOfWork:
     """One open write transaction. ``session`` is for repositories; ``record`` adds to the
     change-set that the commit hook receives once the transaction has committed."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, deferred: bool = False) -> None:
         self.session = session
         self.changes = Changes()
+        # The rows wait in a team laptop's outbox: a new file's bytes travel with them at the
+        # next sync, not now (``BlobStore.send_in`` is not called).
+        self.deferred = deferred
 
     def record(self, changes: Changes) -> Changes:
         """Add ``changes`` to this unit's change-set; returns the whole change-set so far."""

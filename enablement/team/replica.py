@@ -31,13 +31,16 @@ from enablement.config import LibraryPaths
 from enablement.errors import InvalidInput, NotFound, PermissionDenied, UserFacingError
 from enablement.models.changes import Changes
 from enablement.models.dto import Actor
-from enablement.models.tables import ContentRequest, SearchLog, UsageEvent
+from enablement.models.tables import (Blob, ContentRequest, Piece, PieceFacet, PieceGate, PieceStage, PieceVersion,
+                                      SearchLog, UsageEvent)
+from enablement.models.vocab import ReviewState, Source
 from enablement.storage import replica_repo as rr
+from enablement.storage.blobs import BlobStore
 from enablement.storage.engine import make_engine, read_session, sqlite_url, write_session
 from enablement.storage.errors import storage_errors
 from enablement.storage.migrate import migrate
 from enablement.storage.source import CommitHook, UnitOfWork
-from enablement.team.sync import PullResult, apply_snapshot, push, read_snapshot
+from enablement.team.sync import SUBMISSION, PullResult, apply_snapshot, push, read_snapshot
 from enablement.services.context import LibraryContext
 from enablement.services.library import Library
 from enablement.team.connection import ServerAddress, ServerUnreachable
@@ -100,43 +103,76 @@ class SyncReport:
 
 class _OutboxRecorder:
     """Watches one local write transaction: every row it adds must be one that may wait for
-    the server, and each gets an outbox entry before the transaction commits."""
+    the server, and each gets an outbox entry before the transaction commits.
+
+    A rep's own piece (a pending rep-made submission) with its versions, tags and blob rows
+    becomes one ``submission`` entry, built by ``finish()`` from the rows as committed; the
+    piece and its versions get provisional (negative) ids and the piece a client UUID."""
 
     KINDS: dict[type[Any], str] = {UsageEvent: "usage", SearchLog: "search", ContentRequest: "request"}
+    PIECE_ROWS: tuple[type[Any], ...] = (PieceVersion, PieceStage, PieceGate, PieceFacet)
 
     def __init__(self, session: Session) -> None:
         self.session = session
         self.entries: list[tuple[str, str, dict[str, Any]]] = []
-        self._next_request_id: int | None = None
+        self.submissions: dict[int, None] = {}  # provisional piece ids made in this unit, in order
+        self._next_id: dict[Any, int] = {}
         event.listen(session, "before_flush", self._before)
         event.listen(session, "after_flush", self._after)
+
+    def _provisional_id(self, session: Session, table: Any) -> int:
+        if table not in self._next_id:
+            self._next_id[table] = rr.next_local_id(session.connection(), table)
+        value = self._next_id[table]
+        self._next_id[table] = value - 1
+        return value
 
     def _before(self, session: Session, _ctx: object, _instances: object) -> None:
         for obj in session.new:
             if isinstance(obj, ContentRequest) and obj.id is None:
-                if self._next_request_id is None:
-                    self._next_request_id = rr.next_local_request_id(session.connection())
-                obj.id, self._next_request_id = self._next_request_id, self._next_request_id - 1
+                obj.id = self._provisional_id(session, rr.REQUESTS)
                 obj.client_uuid = obj.client_uuid or str(uuid.uuid4())
+            elif isinstance(obj, Piece) and obj.id is None:
+                obj.id = self._provisional_id(session, rr.PIECES)
+                obj.client_uuid = obj.client_uuid or str(uuid.uuid4())
+            elif isinstance(obj, PieceVersion) and obj.id is None:
+                obj.id = self._provisional_id(session, rr.VERSIONS)
+
+    def _submission_row(self, obj: Any) -> bool:
+        """Whether ``obj`` belongs to a rep's own submission made in this unit."""
+        if isinstance(obj, Piece):
+            if obj.source != Source.REP or obj.review_state != ReviewState.PENDING or obj.id is None or obj.id >= 0:
+                return False
+            self.submissions[obj.id] = None
+            return True
+        return isinstance(obj, self.PIECE_ROWS) and obj.piece_id in self.submissions
 
     def _after(self, session: Session, _ctx: object) -> None:
         for obj in session.new:
             kind = self.KINDS.get(type(obj))
             if kind is None:
+                if isinstance(obj, Blob) or self._submission_row(obj):
+                    continue  # sent with its submission (``finish``)
                 raise NeedsServer(f"Adding {type(obj).__name__} needs the team server.")
             row = {c.name: getattr(obj, c.key) for c in obj.__table__.columns}
             key = str(row["client_uuid"] if kind == "request" else row["id"])
             self.entries.append((kind, key, row))
         for obj in session.dirty:
             changed = [a.key for a in inspect(obj).attrs if a.history.has_changes()]
-            if not changed:
+            if not changed or self._submission_row(obj):
                 continue
             if isinstance(obj, SearchLog) and changed == ["opened_piece_id"]:
                 self.entries.append(("opened", obj.id, {"id": obj.id, "opened_piece_id": obj.opened_piece_id}))
                 continue
             raise NeedsServer(f"Changing {type(obj).__name__} needs the team server.")
-        if session.deleted:
+        if any(not self._submission_row(obj) for obj in session.deleted):
             raise NeedsServer("Deleting needs the team server.")
+
+    def finish(self) -> list[tuple[str, str, dict[str, Any]]]:
+        """Every entry of the unit, submissions built from their rows as they now stand."""
+        conn = self.session.connection()
+        submissions = [rr.submission_payload(conn, piece_id) for piece_id in self.submissions]
+        return self.entries + [(SUBMISSION, str(p["piece"]["client_uuid"]), p) for p in submissions]
 
 
 class Replica:
@@ -241,6 +277,11 @@ class Replica:
         with self.engine.begin() as conn:
             return rr.retry_dead_letters(conn, ids)
 
+    def server_piece_ids(self) -> dict[int, int]:
+        """Provisional id → the server's id, of the person's submissions the server stored."""
+        with self.engine.connect() as conn:
+            return {local: server for (entity, local), server in rr.id_map(conn).items() if entity == "piece"}
+
     def team_popularity(self) -> dict[int, int]:
         with self.engine.connect() as conn:
             return rr.team_popularity(conn)
@@ -252,7 +293,7 @@ class Replica:
         with self._sync_lock:
             self.status = SYNCING
             try:
-                pushed = push(self.server, self.engine, refusal=refusal_reason)
+                pushed = push(self.server, self.engine, refusal=refusal_reason, files=BlobStore(self.paths.blobs).path_for)
                 pulled = self._pull()
             except ServerUnreachable as exc:
                 self.mark_offline(exc)
@@ -262,11 +303,14 @@ class Replica:
                     self.status = ONLINE
             self.mark_online()
         self._set_state(last_sync_at=_stamp())
-        if self.on_commit is not None and not pulled.changes.empty:
-            self.on_commit(pulled.changes)
+        # submissions the server stored took its ids: the provisional ones leave the index
+        mapped = frozenset(i for local_id, server_id, _ in pushed.mapped for i in (local_id, server_id))
+        changes = pulled.changes | Changes(pieces=True, piece_ids=mapped) if mapped else pulled.changes
+        if self.on_commit is not None and not changes.empty:
+            self.on_commit(changes)
         return SyncReport(pushed=pushed.sent, refused=[reason for _, reason in pushed.refused],
                           pulled=pulled.pieces, gone=pulled.gone, full=pulled.full, seq=pulled.hi,
-                          changes=pulled.changes)
+                          changes=changes)
 
     def pull(self) -> Changes:
         """Pull only (the live listener's poke): the change-set goes to the commit hook."""
@@ -336,11 +380,11 @@ class TeamSource:
     @contextmanager
     def _queue(self) -> Iterator[UnitOfWork]:
         with write_session(self.replica.engine) as session:
-            unit = UnitOfWork(session)
+            unit = UnitOfWork(session, deferred=True)
             recorder = _OutboxRecorder(session)
             yield unit
             session.flush()
-            rr.queue(session.connection(), recorder.entries, _stamp())
+            rr.queue(session.connection(), recorder.finish(), _stamp())
         self._hook(unit.changes)
 
     def queue(self) -> ContextManager[UnitOfWork]:
