@@ -13,7 +13,7 @@ use, searches, requests) to the replica and its outbox (``enablement.team.replic
 from __future__ import annotations
 
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from datetime import date
 from types import TracebackType
 from typing import Callable, ContextManager, Iterator, Protocol
@@ -74,6 +74,13 @@ class DataSource(Protocol):
         one database, nothing to do; team: pull from the server now (quietly when offline)."""
         ...
 
+    def batch(self) -> ContextManager[Callable[[], None]]:
+        """Bulk work of this thread (many write transactions, e.g. an import): a team replica
+        pulls the server's rows back once at the end, not after each write. Yields a
+        ``settle`` that brings what was written so far in now (a no-op in embedded mode,
+        where every write is already local)."""
+        ...
+
 
 class ReadContext(Protocol):
     """What read-only aggregations (reports, the journey map) need from an open library."""
@@ -117,6 +124,13 @@ class EngineSource:
 
     def catch_up(self) -> None:
         """Reads and writes are the same database."""
+
+    def batch(self) -> ContextManager[Callable[[], None]]:
+        return nullcontext(_nothing)
+
+
+def _nothing() -> None:
+    pass
 
 
 class Attempt:

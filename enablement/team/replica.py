@@ -21,7 +21,7 @@ import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import Any, ContextManager, Iterator
+from typing import Any, Callable, ContextManager, Iterator
 
 from sqlalchemy import event, inspect
 from sqlalchemy.engine import Engine
@@ -344,12 +344,22 @@ class Replica:
         self.engine.dispose()
 
 
+class _Batch:
+    """The server writes of one thread's bulk work, not pulled back yet."""
+
+    def __init__(self) -> None:
+        self.wrote = False
+        self.changes = Changes()
+
+
 class TeamSource:
     """The data source of a team library: reads from the replica, ``write()`` to the server
-    (then pulled back), ``queue()`` to the replica and its outbox."""
+    (then pulled back: once per write, or once per ``batch()``), ``queue()`` to the replica
+    and its outbox."""
 
     def __init__(self, replica: Replica) -> None:
         self.replica = replica
+        self._local = threading.local()  # .batch: this thread's open _Batch
 
     @property
     def engine(self) -> Engine:
@@ -367,12 +377,39 @@ class TeamSource:
         with write_session(self.replica.server) as session:
             unit = UnitOfWork(session)
             yield unit
+        batch: _Batch | None = getattr(self._local, "batch", None)
+        if batch is not None:  # pulled once when the bulk work ends
+            batch.wrote, batch.changes = True, batch.changes | unit.changes
+            return
         # The server took it: bring the replica (and through the hook the index) up to date.
+        self._pull_back(unit.changes)
+
+    def _pull_back(self, written: Changes) -> None:
         try:
             pulled = self.replica.pull_quietly()
         except ServerUnreachable:
             pulled = Changes()
-        self._hook(unit.changes | pulled)
+        self._hook(written | pulled)
+
+    def _settle(self, batch: _Batch) -> None:
+        if batch.wrote:
+            written, batch.wrote, batch.changes = batch.changes, False, Changes()
+            self._pull_back(written)
+
+    @contextmanager
+    def _batched(self) -> Iterator[Callable[[], None]]:
+        if getattr(self._local, "batch", None) is not None:  # inside an outer batch, which settles
+            yield lambda: None
+            return
+        batch = self._local.batch = _Batch()
+        try:
+            yield lambda: self._settle(batch)
+        finally:
+            self._local.batch = None
+            self._settle(batch)
+
+    def batch(self) -> ContextManager[Callable[[], None]]:
+        return self._batched()
 
     def write(self) -> ContextManager[UnitOfWork]:
         return self._write()

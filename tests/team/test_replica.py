@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import create_engine
 
 from enablement.services.journey import journey_map
-from enablement.models.dto import UseRecord
+from enablement.models.dto import TagSelection, UseRecord
 from enablement.team.connection import ServerUnreachable
 from enablement.team.library import open_team_library
 from enablement.team.sync import prune_change_log
@@ -210,3 +210,35 @@ def test_a_rep_ranks_by_the_whole_teams_use_as_of_the_last_pull(server: TeamServ
     finally:
         ravi.close()
         lib.close()
+
+
+def test_a_server_write_pulls_once_however_many_transactions_it_takes(server: TeamServer, tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    import enablement.services.importing as importing
+    import enablement.team.replica as replica_module
+
+    docs = [make_pdf(tmp_path / f"bulk{i}.pdf", [f"Kangaroo onboarding part {i}"], title=f"Kangaroo {i}")
+            for i in range(3)]
+    mk, maya = open_as(server, "Maya Marketing", tmp_path / "desk")
+    try:
+        pulls: list[int] = []
+        real = replica_module.read_snapshot
+
+        def counted(engine, last):  # type: ignore[no-untyped-def]
+            pulls.append(last)
+            return real(engine, last)
+
+        monkeypatch.setattr(replica_module, "read_snapshot", counted)
+        # the import's own flush (pieces searchable while a long import runs) pulls too: not here
+        monkeypatch.setattr(importing, "_INDEX_BATCH_SECONDS", 3600.0)
+        ids = mk.importer.import_paths(maya, docs).value.piece_ids  # three server transactions
+        assert len(ids) == 3
+        assert len(pulls) == 1
+        assert sorted(_found(mk, maya, "kangaroo")) == sorted(ids)  # pulled and indexed
+        pulls.clear()
+        mk.pieces.bulk_set_tags(maya, ids, TagSelection(stages=[mk.taxonomy.get().stages[0].id]))
+        mk.pieces.archive(maya, ids[0])
+        assert len(pulls) == 2  # one per write
+        assert sorted(_found(mk, maya, "kangaroo")) == sorted(ids[1:])
+    finally:
+        mk.close()
