@@ -260,6 +260,8 @@ class Kit(SQLModel, table=True):
     created_at: datetime = Field(sa_type=DateTime, default_factory=utcnow)
     updated_at: datetime = Field(sa_type=DateTime, default_factory=utcnow)
     row_version: int = row_version_field()
+    # team mode: a kit made or changed on the laptop is named by this id on both sides
+    client_uuid: Optional[str] = Field(default=None, max_length=36, unique=True, index=True)
 
 
 class KitItem(SQLModel, table=True):

@@ -178,6 +178,53 @@ def _drop_pieces(conn: Connection, ids: Sequence[int]) -> None:
         conn.execute(delete(PIECES).where(PIECES.c.id.in_(chunk)))
 
 
+# --- a person's own kits, made or changed on this laptop ----------------------------------------------
+def kit_payload(conn: Connection, kit_id: int) -> dict[str, Any] | None:
+    """A kit as this laptop has it now (row and items in order), or None when it is gone."""
+    kit = conn.execute(select(KITS).where(KITS.c.id == kit_id)).mappings().first()
+    if kit is None:
+        return None
+    items = [dict(r) for r in conn.execute(select(KIT_ITEMS).where(KIT_ITEMS.c.kit_id == kit_id)
+                                           .order_by(KIT_ITEMS.c.position, KIT_ITEMS.c.id)).mappings()]
+    return {"kit": dict(kit), "items": items}
+
+
+def name_kit(conn: Connection, kit_id: int, client_uuid: str) -> None:
+    """Give a kit made before kits carried one its laptop-side name."""
+    conn.execute(update(KITS).where(KITS.c.id == kit_id, KITS.c.client_uuid.is_(None)).values(client_uuid=client_uuid))
+
+
+def pending_kits(conn: Connection) -> set[str]:
+    """The client UUIDs of kits whose changes wait in the outbox."""
+    return {str(k) for k in conn.execute(select(OUTBOX.c.key).where(OUTBOX.c.kind == "kit")).scalars()}
+
+
+def replace_kits(conn: Connection, kits: Sequence[Mapping[str, Any]], items: Sequence[Mapping[str, Any]]) -> None:
+    """The person's kits as the server has them, except those whose changes still wait in the
+    outbox (this laptop's state wins until it is sent) and kits made here that the server has
+    not stored (a refused one stays, beside its dead letter)."""
+    pending = pending_kits(conn)
+    on_server = {str(k["client_uuid"]) for k in kits if k.get("client_uuid")}
+    local = conn.execute(select(KITS.c.id, KITS.c.client_uuid)).all()
+    keep = {int(i) for i, u in local if u in pending or (i < 0 and u not in on_server)}
+    kept_uuids = {str(u) for i, u in local if int(i) in keep and u}
+    conn.execute(delete(KIT_ITEMS).where(KIT_ITEMS.c.kit_id.not_in(keep)))
+    conn.execute(delete(KITS).where(KITS.c.id.not_in(keep)))
+    taken = [k for k in kits if int(k["id"]) not in keep and k.get("client_uuid") not in kept_uuids]
+    ids = {int(k["id"]) for k in taken}
+    _put(conn, KITS, taken)
+    _put(conn, KIT_ITEMS, [i for i in items if int(i["kit_id"]) in ids])
+
+
+def map_kit(conn: Connection, local_id: int, server_id: int) -> None:
+    """The server stored the kit made here as ``server_id``: what waits and names it (an
+    export's uses) is sent with the server's id; the next pull brings the kit itself."""
+    conn.execute(delete(ID_MAP).where(ID_MAP.c.entity == "kit", ID_MAP.c.local_id == local_id))
+    conn.execute(insert(ID_MAP).values(entity="kit", local_id=local_id, server_id=server_id))
+    events = model_table(UsageEvent)
+    conn.execute(update(events).where(events.c.kit_id == local_id).values(kit_id=server_id))
+
+
 def map_submission(conn: Connection, local_id: int, server_id: int, versions: Mapping[int, int]) -> None:
     """The server stored the provisional piece ``local_id`` as ``server_id`` (its versions as
     ``versions``): the local rows take the server's ids, and so does everything naming them

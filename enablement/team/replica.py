@@ -31,8 +31,8 @@ from enablement.config import LibraryPaths
 from enablement.errors import InvalidInput, NotFound, PermissionDenied, UserFacingError
 from enablement.models.changes import Changes
 from enablement.models.dto import Actor
-from enablement.models.tables import (Blob, ContentRequest, Piece, PieceFacet, PieceGate, PieceStage, PieceVersion,
-                                      SearchLog, UsageEvent)
+from enablement.models.tables import (Blob, ContentRequest, Kit, KitItem, Piece, PieceFacet, PieceGate, PieceStage,
+                                      PieceVersion, SearchLog, UsageEvent)
 from enablement.models.vocab import ReviewState, Source
 from enablement.storage import replica_repo as rr
 from enablement.storage.blobs import BlobStore
@@ -40,7 +40,7 @@ from enablement.storage.engine import make_engine, read_session, sqlite_url, wri
 from enablement.storage.errors import storage_errors
 from enablement.storage.migrate import migrate
 from enablement.storage.source import CommitHook, UnitOfWork
-from enablement.team.sync import SUBMISSION, PullResult, apply_snapshot, push, read_snapshot
+from enablement.team.sync import KIT, SUBMISSION, PullResult, apply_snapshot, push, read_snapshot
 from enablement.services.context import LibraryContext
 from enablement.services.library import Library
 from enablement.team.connection import ServerAddress, ServerUnreachable
@@ -116,6 +116,7 @@ class _OutboxRecorder:
         self.session = session
         self.entries: list[tuple[str, str, dict[str, Any]]] = []
         self.submissions: dict[int, None] = {}  # provisional piece ids made in this unit, in order
+        self.kits: dict[int, str | None] = {}  # kits this unit touched: id → client UUID (when known)
         self._next_id: dict[Any, int] = {}
         event.listen(session, "before_flush", self._before)
         event.listen(session, "after_flush", self._after)
@@ -137,6 +138,11 @@ class _OutboxRecorder:
                 obj.client_uuid = obj.client_uuid or str(uuid.uuid4())
             elif isinstance(obj, PieceVersion) and obj.id is None:
                 obj.id = self._provisional_id(session, rr.VERSIONS)
+            elif isinstance(obj, Kit) and obj.id is None:
+                obj.id = self._provisional_id(session, rr.KITS)
+                obj.client_uuid = obj.client_uuid or str(uuid.uuid4())
+            elif isinstance(obj, KitItem) and obj.id is None:
+                obj.id = self._provisional_id(session, rr.KIT_ITEMS)
 
     def _submission_row(self, obj: Any) -> bool:
         """Whether ``obj`` belongs to a rep's own submission made in this unit."""
@@ -147,32 +153,52 @@ class _OutboxRecorder:
             return True
         return isinstance(obj, self.PIECE_ROWS) and obj.piece_id in self.submissions
 
+    def _kit_row(self, obj: Any) -> bool:
+        """Whether ``obj`` is a row of one of the person's kits (noted: the kit is sent whole)."""
+        if isinstance(obj, Kit) and obj.id is not None:
+            self.kits[obj.id] = obj.client_uuid or self.kits.get(obj.id)
+            return True
+        if isinstance(obj, KitItem):
+            self.kits.setdefault(obj.kit_id, None)
+            return True
+        return False
+
     def _after(self, session: Session, _ctx: object) -> None:
         for obj in session.new:
             kind = self.KINDS.get(type(obj))
             if kind is None:
-                if isinstance(obj, Blob) or self._submission_row(obj):
-                    continue  # sent with its submission (``finish``)
+                if isinstance(obj, Blob) or self._submission_row(obj) or self._kit_row(obj):
+                    continue  # sent with its submission or kit (``finish``)
                 raise NeedsServer(f"Adding {type(obj).__name__} needs the team server.")
             row = {c.name: getattr(obj, c.key) for c in obj.__table__.columns}
             key = str(row["client_uuid"] if kind == "request" else row["id"])
             self.entries.append((kind, key, row))
         for obj in session.dirty:
             changed = [a.key for a in inspect(obj).attrs if a.history.has_changes()]
-            if not changed or self._submission_row(obj):
+            if not changed or self._submission_row(obj) or self._kit_row(obj):
                 continue
             if isinstance(obj, SearchLog) and changed == ["opened_piece_id"]:
                 self.entries.append(("opened", obj.id, {"id": obj.id, "opened_piece_id": obj.opened_piece_id}))
                 continue
             raise NeedsServer(f"Changing {type(obj).__name__} needs the team server.")
-        if any(not self._submission_row(obj) for obj in session.deleted):
+        if any(not (self._submission_row(obj) or self._kit_row(obj)) for obj in session.deleted):
             raise NeedsServer("Deleting needs the team server.")
 
     def finish(self) -> list[tuple[str, str, dict[str, Any]]]:
         """Every entry of the unit, submissions built from their rows as they now stand."""
         conn = self.session.connection()
         submissions = [rr.submission_payload(conn, piece_id) for piece_id in self.submissions]
-        return self.entries + [(SUBMISSION, str(p["piece"]["client_uuid"]), p) for p in submissions]
+        kits: list[tuple[str, str, dict[str, Any]]] = []
+        for kit_id, client_uuid in self.kits.items():
+            payload = rr.kit_payload(conn, kit_id)
+            if payload is None:  # deleted: its id and name are enough
+                payload = {"kit": {"id": kit_id, "client_uuid": client_uuid}, "deleted": True}
+            elif payload["kit"]["client_uuid"] is None:  # a kit made before kits carried one
+                named = payload["kit"]["client_uuid"] = str(uuid.uuid4())
+                rr.name_kit(conn, kit_id, named)
+            key = payload["kit"]["client_uuid"] or f"kit {kit_id}"
+            kits.append((KIT, str(key), payload))
+        return self.entries + [(SUBMISSION, str(p["piece"]["client_uuid"]), p) for p in submissions] + kits
 
 
 class Replica:
@@ -277,10 +303,11 @@ class Replica:
         with self.engine.begin() as conn:
             return rr.retry_dead_letters(conn, ids)
 
-    def server_piece_ids(self) -> dict[int, int]:
-        """Provisional id → the server's id, of the person's submissions the server stored."""
+    def server_piece_ids(self, entity: str = "piece") -> dict[int, int]:
+        """Provisional id → the server's id, of the person's submissions (``entity`` "kit":
+        kits) the server stored."""
         with self.engine.connect() as conn:
-            return {local: server for (entity, local), server in rr.id_map(conn).items() if entity == "piece"}
+            return {local: server for (kind, local), server in rr.id_map(conn).items() if kind == entity}
 
     def team_popularity(self) -> dict[int, int]:
         with self.engine.connect() as conn:

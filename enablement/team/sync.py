@@ -94,17 +94,23 @@ def _typed(table: Any, payload: Mapping[str, Any], skip: tuple[str, ...] = ()) -
 
 
 # columns naming a piece or a version, which may hold a provisional id made on this laptop
-_REFERENCES = {"piece_id": "piece", "opened_piece_id": "piece", "version_id": "version"}
+_REFERENCES = {"piece_id": "piece", "opened_piece_id": "piece", "version_id": "version", "kit_id": "kit",
+               "version_id_at_add": "version"}
+
+
+def _mapped(row: Mapping[str, Any], ids: Mapping[tuple[str, int], int]) -> dict[str, Any]:
+    """``row`` with the provisional ids of what the server has stored since made the server's."""
+    out = dict(row)
+    for column, entity in _REFERENCES.items():
+        value = out.get(column)
+        if isinstance(value, int) and value < 0 and (entity, value) in ids:
+            out[column] = ids[(entity, value)]
+    return out
 
 
 def _params(entry: Mapping[str, Any], ids: Mapping[tuple[str, int], int]) -> dict[str, Any]:
-    """The entry's row, typed as the server's columns want it; provisional ids of what the
-    server has stored since become the server's."""
-    payload = dict(entry["payload"])
-    for column, entity in _REFERENCES.items():
-        value = payload.get(column)
-        if isinstance(value, int) and value < 0 and (entity, value) in ids:
-            payload[column] = ids[(entity, value)]
+    """The entry's row, typed as the server's columns want it (provisional ids mapped)."""
+    payload = _mapped(entry["payload"], ids)
     table = _TABLE_OF.get(entry["kind"])
     return payload if table is None else _typed(table, payload)
 
@@ -112,26 +118,83 @@ def _params(entry: Mapping[str, Any], ids: Mapping[tuple[str, int], int]) -> dic
 Files = Callable[[str], Path]  # a blob's hash → its file on this laptop
 # (provisional piece id, server piece id, {provisional version id: server version id})
 Mapped = tuple[int, int, dict[int, int]]
-SUBMISSION = "submission"
+SUBMISSION, KIT = "submission", "kit"
+
+
+@dataclass
+class Sent:
+    """The server's ids of what a batch stored that the laptop had given provisional ids."""
+
+    submissions: list[Mapped] = field(default_factory=list)
+    kits: list[tuple[int, int]] = field(default_factory=list)  # (provisional kit id, server kit id)
+
+    def __iadd__(self, other: "Sent") -> "Sent":
+        self.submissions += other.submissions
+        self.kits += other.kits
+        return self
 
 
 def _send(conn: Connection, entries: Sequence[Mapping[str, Any]], ids: Mapping[tuple[str, int], int],
-          files: Files) -> list[Mapped]:
+          files: Files) -> Sent:
     """Send entries in order, grouping neighbours of one kind into one multi-row statement;
-    returns the server's ids of the submissions sent."""
-    mapped: list[Mapped] = []
+    returns the server's ids of the submissions and new kits sent."""
+    sent = Sent()
+    known = dict(ids)
     start = 0
     while start < len(entries):
         kind = entries[start]["kind"]
         end = start
         while end < len(entries) and entries[end]["kind"] == kind:
             end += 1
-        if kind == SUBMISSION:
-            mapped += [send_submission(conn, e["payload"], files) for e in entries[start:end]]
-        else:
-            conn.execute(_STATEMENTS[kind], [_params(e, ids) for e in entries[start:end]])
+        for entry in entries[start:end] if kind in (SUBMISSION, KIT) else ():
+            if kind == SUBMISSION:
+                sent.submissions.append(send_submission(conn, entry["payload"], files))
+            else:
+                kit = send_kit(conn, entry["payload"], known)
+                sent.kits += [kit] if kit is not None else []
+            known.update(_known(sent))
+        if kind not in (SUBMISSION, KIT):
+            conn.execute(_STATEMENTS[kind], [_params(e, known) for e in entries[start:end]])
         start = end
-    return mapped
+    return sent
+
+
+# --- a person's own kit -------------------------------------------------------------------------------
+_KIT_COLUMNS = ("name", "account", "notes", "created_at", "updated_at", "client_uuid")
+
+
+def send_kit(conn: Connection, payload: Mapping[str, Any], ids: Mapping[tuple[str, int], int]) -> tuple[int, int] | None:
+    """Make the server's copy of one kit what the laptop had when the entry was queued (its
+    row and every item, or its absence), in the caller's server transaction. Sending the same
+    entry twice gives the same kit: it is found by its client UUID (or, for a kit made before
+    kits carried one, by its id). Kits are their owner's alone (row-level security), so the
+    laptop's latest state is the kit. Returns (provisional id, server id) of a kit made here."""
+    kit = payload["kit"]
+    local_id, client_uuid = int(kit["id"]), kit.get("client_uuid")
+    if client_uuid:
+        conn.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:u, 0))"), {"u": client_uuid})
+    found = conn.execute(text("SELECT id FROM kits WHERE client_uuid = :u OR (id = :id AND :id > 0) "
+                              "ORDER BY client_uuid = :u DESC LIMIT 1"), {"u": client_uuid, "id": local_id}).scalar()
+    if payload.get("deleted"):
+        if found is not None:
+            conn.execute(text("DELETE FROM kit_items WHERE kit_id = :k"), {"k": found})
+            conn.execute(text("DELETE FROM kits WHERE id = :k"), {"k": found})
+        return None
+    row = _typed(rr.KITS, {k: kit.get(k) for k in _KIT_COLUMNS})
+    if found is None:
+        server_id = _insert_returning(conn, rr.KITS, dict(row, owner_id=kit["owner_id"]))
+    else:
+        server_id = int(found)
+        conn.execute(text("UPDATE kits SET name = :name, account = :account, notes = :notes, "
+                          "updated_at = :updated_at, client_uuid = :client_uuid WHERE id = :id"),
+                     dict(row, id=server_id))
+        conn.execute(text("DELETE FROM kit_items WHERE kit_id = :k"), {"k": server_id})
+    items = [dict(_typed(rr.KIT_ITEMS, _mapped(i, ids), ("id",)), kit_id=server_id) for i in payload["items"]]
+    if items:
+        cols = list(items[0])
+        conn.execute(text(f"INSERT INTO kit_items ({', '.join(cols)}) VALUES ({', '.join(':' + c for c in cols)})"),
+                     items)
+    return (local_id, server_id) if local_id < 0 else None
 
 
 # --- a rep's own submission ---------------------------------------------------------------------------
@@ -204,6 +267,7 @@ class PushResult:
     sent: int = 0
     refused: list[tuple[dict[str, Any], str]] = field(default_factory=list)
     mapped: list[Mapped] = field(default_factory=list)  # submissions the server stored
+    kits: list[tuple[int, int]] = field(default_factory=list)  # kits made here the server stored
 
 
 def _next_batch(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -231,19 +295,19 @@ def push(server: Engine, replica: Engine, *, batch: int = BATCH,
         refused: list[tuple[dict[str, Any], str]] = []
         try:
             with server.begin() as conn:
-                mapped = _send(conn, entries, ids, find)
+                sent = _send(conn, entries, ids, find)
                 fault_point("push_before_commit")
         except Exception as exc:  # noqa: BLE001 - sorted below: a refusal, or the link
             if refusal(exc) is None:
                 raise
             # Something in the batch is refused: send one by one (each in a savepoint) to
             # find which, in one transaction.
-            refused, mapped = [], []
+            refused, sent = [], Sent()
             with server.begin() as conn:
                 for entry in entries:
                     try:
                         with conn.begin_nested():
-                            mapped += _send(conn, [entry], ids, find)
+                            sent += _send(conn, [entry], {**ids, **_known(sent)}, find)
                     except Exception as one:  # noqa: BLE001
                         reason = refusal(one)
                         if reason is None:
@@ -252,12 +316,23 @@ def push(server: Engine, replica: Engine, *, batch: int = BATCH,
         fault_point("push_after_commit")
         refused_ids = {e["id"] for e, _ in refused}
         with replica.begin() as local:
-            for local_id, server_id, versions in mapped:
+            for local_id, server_id, versions in sent.submissions:
                 rr.map_submission(local, local_id, server_id, versions)
+            for local_id, server_id in sent.kits:
+                rr.map_kit(local, local_id, server_id)
             rr.settle(local, [e["id"] for e in entries if e["id"] not in refused_ids], refused, _now())
         result.sent += len(entries) - len(refused)
         result.refused.extend(refused)
-        result.mapped.extend(mapped)
+        result.mapped.extend(sent.submissions)
+        result.kits.extend(sent.kits)
+
+
+def _known(sent: Sent) -> dict[tuple[str, int], int]:
+    out = {("kit", a): b for a, b in sent.kits}
+    for local_id, server_id, versions in sent.submissions:
+        out[("piece", local_id)] = server_id
+        out.update({("version", a): b for a, b in versions.items()})
+    return out
 
 
 def _no_files(sha256: str) -> Path:
@@ -398,8 +473,7 @@ def apply_snapshot(replica: Engine, snap: Snapshot, last: int) -> PullResult:
             rr.replace_all(local, rr.META, snap.meta)
         if snap.request_ids is None or snap.request_ids or snap.requests:
             rr.replace_requests(local, snap.request_ids, snap.requests)
-        rr.replace_all(local, rr.KITS, snap.kits)
-        rr.replace_all(local, rr.KIT_ITEMS, snap.kit_items)
+        rr.replace_kits(local, snap.kits, snap.kit_items)
         rr.replace_popularity(local, snap.popularity)
         rr.set_state(local, {"last_seq": snap.hi, "last_pull_at": _now()})
     present = {int(p["id"]) for p in snap.pieces}

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import create_engine
 
 from enablement.services.journey import journey_map
-from enablement.models.dto import TagSelection, UseRecord
+from enablement.models.dto import Actor, TagSelection, UseRecord
 from enablement.team.connection import ServerUnreachable
 from enablement.team.library import open_team_library
 from enablement.team.sync import prune_change_log
@@ -118,6 +118,8 @@ def test_offline_every_read_works_and_server_writes_say_so(server: TeamServer, t
         lib, rita = open_as(server, "Rita Rep", tmp_path / "laptop", port=proxy.port)
         kit = lib.kits.create(rita, "Wombat call").value
         lib.kits.add(rita, kit, pid)
+        lib.replica.sync()  # the kit made on the laptop goes to the server and takes its id
+        kit = lib.replica.server_piece_ids("kit")[kit]
         lib.close()
         proxy.kill()
         lib, rita = open_as(server, "Rita Rep", tmp_path / "laptop", port=proxy.port)
@@ -131,12 +133,15 @@ def test_offline_every_read_works_and_server_writes_say_so(server: TeamServer, t
             # a rep's own use waits in the outbox
             assert lib.usage.record(rita, UseRecord(kind="used_in_call", piece_id=pid)).value
             assert lib.replica.outbox_size() == 1
+            # so do changes to the rep's own kits
+            assert lib.kits.create(rita, "Another call").value < 0
+            assert lib.replica.outbox_counts() == {"usage": 1, "kit": 1}
             # what needs the server says so at once (no second connect timeout)
             with pytest.raises(ServerUnreachable, match="cannot reach the team server"):
-                lib.kits.create(rita, "Another call")
+                lib.pieces.archive(Actor(rita.user_id, rita.name, "marketing"), pid)
             proxy.start()
             report = lib.connect(sync=True, raise_offline=True)
-            assert report is not None and report.pushed == 1 and not lib.offline
+            assert report is not None and report.pushed == 2 and not lib.offline
             assert lib.replica.outbox_size() == 0
         finally:
             lib.close()

@@ -26,23 +26,12 @@ from enablement.team.library import open_team_library
 from tests.conftest import settings_for_tests
 from tests.filemaker_docs import make_pdf
 from tests.team.proxy import Proxy
-from tests.team.server import HOST, TeamServer, team_server
-from tests.team.test_outbox import _cli, _sync_process, _wait_for
+from tests.team.server import HOST, TeamServer
+from tests.team.test_outbox import _cli, _sync_process, _wait_for, rep, server  # noqa: F401 (fixtures)
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
 PG_HOST, PG_PORT = HOST.split(":")
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[TeamServer]:
-    with team_server() as srv:
-        yield srv
-
-
-@pytest.fixture
-def rep(server: TeamServer) -> str:
-    return server.add(f"Rep {uuid.uuid4().hex[:6]}", f"r{uuid.uuid4().hex[:6]}", "rep")
 
 
 @pytest.fixture

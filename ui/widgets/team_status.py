@@ -99,8 +99,8 @@ def local_time(stamp: str) -> str:
 
 # What a person calls each kind of waiting entry (singular, plural), most telling first.
 _KIND_WORDS = {"submission": ("shared piece", "shared pieces"), "usage": ("use", "uses"),
-               "request": ("request", "requests"), "search": ("search", "searches"),
-               "opened": ("opened result", "opened results")}
+               "request": ("request", "requests"), "kit": ("kit change", "kit changes"),
+               "search": ("search", "searches"), "opened": ("opened result", "opened results")}
 _KIND_ORDER = {kind: i for i, kind in enumerate(_KIND_WORDS)}
 
 
