@@ -12,6 +12,7 @@ team's use counts from the last pull.
 from __future__ import annotations
 
 import json
+import threading
 from datetime import date, datetime
 from typing import Any, Iterable, Mapping, Sequence
 
@@ -55,8 +56,12 @@ KITS, KIT_ITEMS = model_table(Kit), model_table(KitItem)
 REQUESTS = model_table(ContentRequest)
 
 
+_CREATING = threading.Lock()  # two threads opening one new replica: one creates, the other finds
+
+
 def create_local_tables(engine: Engine) -> None:
-    LOCAL.create_all(engine)
+    with _CREATING:
+        LOCAL.create_all(engine)
 
 
 # --- state --------------------------------------------------------------------------------------

@@ -247,3 +247,41 @@ def test_a_server_write_pulls_once_however_many_transactions_it_takes(server: Te
         assert sorted(_found(mk, maya, "kangaroo")) == sorted(ids[1:])
     finally:
         mk.close()
+
+
+def test_new_replicas_opened_by_many_threads_at_once_all_open_at_the_current_schema(tmp_path: Path) -> None:
+    import threading
+
+    from enablement.config import LibraryPaths
+    from enablement.storage.migrate import SCHEMA_HEAD, current_revision
+    from enablement.team.replica import Replica
+
+    never_asked = create_engine("postgresql+psycopg://nobody@127.0.0.1:1/none")  # opening asks no server
+    folders = [tmp_path / f"laptop{i % 4}" for i in range(8)]  # four new replicas, two threads each
+    start = threading.Barrier(len(folders))
+    opened: list[Replica] = []
+    errors: list[BaseException] = []
+
+    def open_one(folder: Path) -> None:
+        paths = LibraryPaths(folder)
+        paths.ensure()
+        start.wait()
+        try:
+            opened.append(Replica(paths, never_asked))
+        except BaseException as exc:  # noqa: BLE001 - collected for the assertion
+            errors.append(exc)
+
+    threads = [threading.Thread(target=open_one, args=(f,)) for f in folders]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    try:
+        assert errors == []
+        assert len(opened) == len(folders)
+        for replica in opened:
+            assert current_revision(replica.engine) == SCHEMA_HEAD
+            assert replica.outbox_size() == 0 and replica.state() == {}
+    finally:
+        for replica in opened:
+            replica.close()
