@@ -168,7 +168,7 @@ def _piece_ref(lib: Library, piece_id: int) -> str:
         return f" (piece {piece_id})"
     replica = getattr(lib, "replica", None)
     if replica is not None and replica.outbox_size():
-        lib.push_quietly()  # type: ignore[attr-defined]
+        getattr(lib, "push_quietly")()  # a team library (it has a replica)
     server_id = replica.server_piece_ids().get(piece_id) if replica is not None else None
     return f" (piece {server_id}, sent for review)" if server_id else " (waiting on this computer to be sent for review)"
 
