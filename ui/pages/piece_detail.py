@@ -14,11 +14,10 @@ from PySide6.QtWidgets import (QDialog, QHBoxLayout, QHeaderView, QLabel, QPushB
                                QVBoxLayout, QWidget)
 
 from enablement.display import listed
-from enablement.errors import EditConflict, UserFacingError
+from enablement.errors import EditConflict, NotFound, UserFacingError
 from enablement.models.changes import Changes
 from enablement.models.dto import PieceDetail, PieceSummary, TagSelection, UseRecord
 from enablement.models.vocab import Source, Status, UsageKind
-from enablement.errors import NotFound  # a piece that left the library while shown
 from enablement.services.permissions import Permission, missing_for_publish
 from enablement.services.piece_files import OPENABLE_TYPES, FilesHere
 from enablement.services.safe_names import safe_file_name
