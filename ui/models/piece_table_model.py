@@ -20,6 +20,7 @@ SnippetRole = FIRST_CUSTOM_ROLE  # plain-text search snippet, "" when browsing
 
 class PieceTableModel(RowTableModel[PieceSummary]):
     headers = HEADERS
+    drags_out = True
 
     def __init__(self, parent: Optional[QObject] = None) -> None:
         super().__init__(parent)

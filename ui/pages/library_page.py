@@ -15,6 +15,7 @@ import re
 from typing import Optional
 
 from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QListView, QMenu, QPushButton, QSplitter,
                                QStackedWidget, QVBoxLayout, QWidget)
 
@@ -27,8 +28,9 @@ from enablement.services.piece_files import FilesHere
 from enablement.services.search import SearchOutcome
 from enablement.services.library import Library
 from ..context import AppContext
+from ..drag_out import DragOutList, Handout, Handouts, piece_handout
 from .lazy_page import Page
-from ..models.piece_table_model import PieceIdRole, PieceTableModel
+from ..models.piece_table_model import PieceIdRole, PieceRole, PieceTableModel
 from ..text import shown
 from ..widgets.download_bar import DownloadBar
 from ..widgets.facet_panel import FacetPanel
@@ -85,7 +87,8 @@ class LibraryPage(Page):
         self.facets.filters_changed.connect(lambda _f: self.run_query())
         self.model = PieceTableModel(self)
         self.thumbnails = ThumbnailCache(app, self, size=THUMB)
-        self.view = QListView()
+        self.handouts = Handouts(app, self)
+        self.view = DragOutList()
         self.view.setObjectName("results")
         self.view.setModel(self.model)
         self.view.setItemDelegate(PieceDelegate(self.thumbnails, self.view))
@@ -95,10 +98,9 @@ class LibraryPage(Page):
         self.view.setResizeMode(QListView.ResizeMode.Adjust)
         # Several results may be chosen at once (Ctrl/Shift-click) to make them available offline.
         self.view.setSelectionMode(QListView.SelectionMode.ExtendedSelection)
-        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.view.customContextMenuRequested.connect(self._context_menu)
         self.view.activated.connect(self._open_index)
         self.view.doubleClicked.connect(self._open_index)
+        self._drag_out_from(self.view)
         self.view.verticalScrollBar().valueChanged.connect(self._maybe_load_more)
         self.view.verticalScrollBar().rangeChanged.connect(lambda _lo, _hi: self._maybe_load_more())
         self.thumbnails.ready.connect(lambda _pid: self.view.viewport().update())
@@ -194,12 +196,64 @@ class LibraryPage(Page):
         v.addStretch(2)
         return box
 
+    def _drag_out_from(self, view: DragOutList) -> None:
+        """A piece's file leaves the app from ``view``: dragged out, or "Copy file" (Ctrl+C);
+        its copy is made ready when it becomes the current row."""
+        view.drag_requested.connect(lambda: self._drag_current(view))
+        view.selectionModel().currentChanged.connect(lambda cur, _prev: self._prepare(cur))
+        view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        view.customContextMenuRequested.connect(lambda pos: self._context_menu(view, pos))
+        copy = QAction("Copy file", view)
+        copy.setShortcut(QKeySequence(QKeySequence.StandardKey.Copy))
+        copy.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        copy.triggered.connect(lambda: self.copy_file(view.currentIndex()))
+        view.addAction(copy)
+
+    def _handout(self, index: QModelIndex) -> Optional[Handout]:
+        piece = index.data(PieceRole) if index.isValid() else None
+        return piece_handout(self.app, piece.id, piece.title) if piece is not None else None
+
+    def _prepare(self, index: QModelIndex) -> None:
+        handout = self._handout(index)
+        if handout is not None:
+            self.handouts.prepare(handout)
+
+    def _drag_current(self, view: DragOutList) -> None:
+        handout = self._handout(view.currentIndex())
+        if handout is not None:
+            self.handouts.drag(view, handout)
+
+    def copy_file(self, index: QModelIndex) -> None:
+        """The piece's file on the clipboard, to paste into an email, a chat or a folder."""
+        handout = self._handout(index)
+        if handout is not None:
+            self.handouts.copy(handout)
+
+    def _context_menu(self, view: DragOutList, pos: QPoint) -> None:
+        index = view.indexAt(pos)
+        if index.isValid():
+            if not view.selectionModel().isSelected(index):
+                view.setCurrentIndex(index)
+            self.results_menu(view, index).popup(view.viewport().mapToGlobal(pos))
+
+    def results_menu(self, view: DragOutList, index: QModelIndex) -> QMenu:
+        """What a right-click on a result offers."""
+        menu = QMenu(view)
+        menu.addAction("Open", lambda: self._open_index(index))
+        menu.addAction("Copy file", lambda: self.copy_file(index))
+        if self.app.team is not None:
+            menu.addAction("Make available offline", self.make_selected_available)
+        menu.aboutToHide.connect(menu.deleteLater)
+        return menu
+
     # --- page contract ------------------------------------------------------------------------
     def activate(self) -> None:
         if not self.loaded:
             self.run_query()
 
     def apply_changes(self, changes: Changes) -> None:
+        if changes.pieces:
+            self.handouts.forget()  # a new version or title: the next drag takes a fresh copy
         if changes.pieces or changes.index or changes.taxonomy or changes.usage:
             if self.loaded:
                 self.run_query(keep_position=True)
@@ -394,18 +448,6 @@ class LibraryPage(Page):
         self.app.signals.status_message.emit(result.message())
         if result.downloaded:
             self.thumbnails.retry_missing()  # tiles that said "not on this laptop" draw the page now
-
-    def _context_menu(self, at: QPoint) -> None:
-        index = self.view.indexAt(at)
-        if not index.isValid():
-            return
-        if not self.view.selectionModel().isSelected(index):
-            self.view.setCurrentIndex(index)
-        self.menu = QMenu(self)
-        self.menu.addAction("Open", lambda: self._open_index(index))
-        if self.app.team is not None:
-            self.menu.addAction("Make available offline", self.make_selected_available)
-        self.menu.popup(self.view.viewport().mapToGlobal(at))
 
     def current_piece_id(self) -> Optional[int]:
         index = self.view.currentIndex()
