@@ -19,7 +19,7 @@ from typing import Any, Callable, Optional
 
 from PySide6.QtCore import QMimeData, QObject, Qt, QUrl, Signal
 from PySide6.QtGui import QDrag, QGuiApplication
-from PySide6.QtWidgets import QAbstractItemView, QListView, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QListView, QTableView, QWidget
 
 from enablement.errors import UserFacingError
 from enablement.models.dto import UseRecord
@@ -148,6 +148,20 @@ class Handouts(QObject):
 class DragOutList(QListView):
     """A list whose drag asks its owner for the file (``drag_requested``) instead of dragging
     the model's rows."""
+
+    drag_requested = Signal()
+
+    def __init__(self, parent: Optional[QWidget] = None) -> None:
+        super().__init__(parent)
+        self.setDragEnabled(True)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
+
+    def startDrag(self, supportedActions: Qt.DropAction) -> None:
+        self.drag_requested.emit()
+
+
+class DragOutTable(QTableView):
+    """A table whose drag asks its owner for the file (``drag_requested``)."""
 
     drag_requested = Signal()
 
