@@ -30,7 +30,8 @@ OFFLINE_REASON = "Needs the team server — you are offline."
 # What a laptop's copy takes while the server does not answer (written with an outbox entry,
 # sent at the next sync). Reading, searching, previewing cached files and exporting need no
 # permission and are never governed.
-WORKS_OFFLINE: frozenset[Permission] = frozenset({Permission.LOG_USE, Permission.REQUEST})
+WORKS_OFFLINE: frozenset[Permission] = frozenset({Permission.LOG_USE, Permission.REQUEST, Permission.KITS,
+                                                 Permission.SUBMIT_REP_PIECE})
 
 Target = Union[QAction, QWidget]
 

@@ -218,12 +218,13 @@ class Startup:
         self.runner.write(open_for_the_app, self._opened, self._fatal, root, demo, progress=self._progress)
 
     def _progress(self, done: int, total: int, text: str) -> None:
-        if self.progress is None:
+        progress = self.progress  # setValue of a modal dialog runs events: the library may open meanwhile
+        if progress is None:
             return
-        self.progress.setRange(0, max(total, 1))
-        self.progress.setValue(done)
         if text:
-            self.progress.setLabelText(f"Setting up the demo library: {text}")
+            progress.setLabelText(f"Setting up the demo library: {text}")
+        progress.setRange(0, max(total, 1))
+        progress.setValue(done)
 
     def _close_progress(self) -> None:
         if self.progress is not None:

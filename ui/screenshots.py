@@ -117,6 +117,7 @@ def main(argv: list[str] | None = None) -> int:
     rep = library.users.list()
     actor_of = {u.role: library.users.actor_for(u) for u in reversed(rep)}
     app = AppContext(library.as_user(LocalUser("Sam Rivera")), SyncTaskRunner(), library.taxonomy.get())
+    first_rep = app.actor  # the rep whose kits the demo made
     window = MainWindow(app, None, state)
     window.resize(*SIZE)
     window.show()
@@ -223,7 +224,7 @@ def main(argv: list[str] | None = None) -> int:
         dialog.close()
 
         if path := shot("12-kit-cover"):
-            render_kit_cover(library, app.actor, work / "kit", path)
+            render_kit_cover(library, first_rep, work / "kit", path)
 
         from .dialogs.first_run import WhoAreYouDialog
 

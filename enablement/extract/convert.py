@@ -128,6 +128,7 @@ def _wait(process: subprocess.Popen[bytes], limits: ImportLimits) -> str:
             watchdog.stop()
         _kill_group(process)  # whatever the run left behind in its group goes too
         process.wait()
+        _gone(process.pid)
     if over_memory.is_set():
         return f"the office renderer needed more than {limits.memory_bytes // (1024 * 1024):,} MB of memory"
     return ""
@@ -165,6 +166,31 @@ def _group_members(pgid: int) -> list[tuple[object, int]]:
         if len(fields) > 2 and fields[2] == str(pgid):
             members.append((int(entry.name), int(entry.name)))
     return members
+
+
+def _gone(pgid: int, patience: float = 10.0) -> None:
+    """Return once no process of the run's group is alive any more (a SIGKILLed process may
+    still run for a moment on a busy machine; a zombie is dead). Bounded: never hangs."""
+    deadline = time.monotonic() + patience
+    while time.monotonic() < deadline:
+        alive = [pid for _key, pid in _group_members(pgid) if _state(pid) not in ("Z", "X", "")]
+        if not alive:
+            return
+        try:
+            os.killpg(pgid, signal.SIGKILL)
+        except OSError:
+            pass
+        time.sleep(_POLL_SECONDS)
+
+
+def _state(pid: int) -> str:
+    """A process's state letter from /proc ('' when it is gone)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return ""
+    fields = stat[stat.rfind(")") + 2:].split()
+    return fields[0] if fields else ""
 
 
 def _kill_group(process: subprocess.Popen[bytes]) -> None:

@@ -160,6 +160,8 @@ class Piece(SQLModel, table=True):
     row_version: int = Field(default=1, sa_column=_PIECE_ROW_VERSION)
     # who changed it last (with updated_at: when); a team server sets it from the login
     updated_by_id: Optional[int] = Field(default=None)
+    # team mode: a rep's submission made on the laptop carries the id the laptop gave it
+    client_uuid: Optional[str] = Field(default=None, max_length=36, unique=True, index=True)
 
 
 class PieceVersion(SQLModel, table=True):
@@ -258,6 +260,8 @@ class Kit(SQLModel, table=True):
     created_at: datetime = Field(sa_type=DateTime, default_factory=utcnow)
     updated_at: datetime = Field(sa_type=DateTime, default_factory=utcnow)
     row_version: int = row_version_field()
+    # team mode: a kit made or changed on the laptop is named by this id on both sides
+    client_uuid: Optional[str] = Field(default=None, max_length=36, unique=True, index=True)
 
 
 class KitItem(SQLModel, table=True):

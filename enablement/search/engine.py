@@ -138,7 +138,10 @@ class EngineReader(Protocol):
         """Which of ``piece_ids`` match ``plan``."""
         ...
 
-    def stored(self, piece_id: int) -> StoredDoc | None: ...
+    def stored(self, piece_id: int, keys: bool = True) -> StoredDoc | None:
+        """The stored fields of one document; ``keys=False`` leaves ``keys`` empty (a hit row
+        does not show them, and reading them is a good part of a hit's cost)."""
+        ...
 
     def terms_with_prefix(self, field_name: str, prefix: str, limit: int) -> list[tuple[str, int]]:
         """Up to ``limit`` ``(term, document frequency)`` of ``field_name`` starting with

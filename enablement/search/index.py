@@ -224,8 +224,10 @@ class LibraryIndex:
             pointer = read_pointer(self._dir)
         except PointerError:
             return None
-        if pointer is None:
+        if pointer is None or pointer.format != FORMAT or pointer.engine not in ENGINES:
             return None
+        if pointer.schema != engine_module(pointer.engine).SCHEMA_VERSION:
+            return None  # outdated: never "as it was when synced", it must be rebuilt
         try:
             files = sorted((e.name, e.stat().st_size, e.stat().st_mtime_ns)
                            for e in os.scandir(self._dir / pointer.generation)

@@ -331,7 +331,7 @@ def _hits(reader: EngineReader, page: list[tuple[int, float]], node: Node | None
         marker = Highlighter(words, prefixes, reader.stem, _typing_stems(node, reader))
     hits = []
     for piece_id, score in page:
-        stored = reader.stored(piece_id)
+        stored = reader.stored(piece_id, keys=False)
         if stored is None:
             continue
         title, body, description = stored.title, stored.snippet_text, stored.description
@@ -486,8 +486,9 @@ def _run(reader: EngineReader, request: SearchRequest, parsed: ParsedQuery,
     statuses = request.effective_statuses(parsed.sets_status)
     panel = _panel(request)
     matched = plan_and(query_plan, _allow(panel, statuses))
-    total = reader.count(matched)
+    # Facets first: an engine may count the matches in the same pass (tantivy does).
     facet_counts = reader.facet_counts(matched, COUNTED_DIMENSIONS)
+    total = reader.count(matched)
     for dimension in panel:
         # A panel dimension counts as if it were not filtered, so the other keys stay visible.
         others = plan_and(query_plan, _allow(panel, statuses, leave_out=dimension))

@@ -9,7 +9,7 @@ matches wrapped in ``<b>…</b>``.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from html import escape
 
 from enablement.models.vocab import PAGE_BREAK
@@ -18,7 +18,7 @@ from enablement.search.query.expand import STOPWORDS
 SNIPPET_WIDTH = 200
 _LEAD = 60  # characters of context shown before the first match
 _ELLIPSIS = "…"
-_WORD_TAIL = re.compile(r"\w*")
+_WORD_TAIL = re.compile(r"[^\W_]*")  # words as the index splits them: letters and digits
 
 
 class Highlighter:
@@ -33,11 +33,11 @@ class Highlighter:
         self._stems = frozenset(stem(w) for w in words) | stems
         self._prefixes = prefixes
         starts = {s[:-1] if len(s) > 3 else s for s in self._stems} | set(words) | set(prefixes)
-        starts = {s for s in starts if s}
         self._candidates = None
-        if starts:
-            alternation = "|".join(re.escape(s) for s in sorted(starts, key=len, reverse=True))
-            self._candidates = re.compile(rf"\b(?:{alternation})\w*", re.IGNORECASE)
+        shortest = _shortest_starts(s for s in starts if s)
+        if shortest:
+            alternation = "|".join(re.escape(s) for s in shortest)
+            self._candidates = re.compile(rf"(?<![^\W_])(?:{alternation})[^\W_]*", re.IGNORECASE)
 
     def _matches(self, text: str, scan: int | None = None) -> Iterator[tuple[int, int]]:
         """``(start, end)`` of each match; with ``scan``, only matches starting before it."""
@@ -95,6 +95,18 @@ class Highlighter:
             space = text.find(" ", start, first[0])
             start = space + 1 if space >= 0 else start
         return _window(text, start, width, self.mark)
+
+
+def _shortest_starts(starts: Iterable[str]) -> list[str]:
+    """The starts no other start is a prefix of: a candidate runs to the end of its word
+    anyway, so "integ" finds every word "integr" would. A word being typed expands to dozens
+    of stems sharing its first letters; Python's regex engine tries each alternative at
+    every position, so the scan for the first match got that many times slower."""
+    kept: list[str] = []
+    for start in sorted(set(starts), key=lambda s: (len(s), s)):
+        if not any(start.startswith(k) for k in kept):
+            kept.append(start)
+    return kept
 
 
 def _window(text: str, start: int, width: int, render: Callable[[str], str]) -> str:

@@ -26,12 +26,12 @@ from enablement.search.documents import COUNTED_DIMENSIONS, NONE_KEY, IndexDoc, 
 from enablement.search.engine import MAll, MAnd, MNot, MOr, MPhrase, MTerms, Plan, ScoreTerm, StoredDoc
 
 NAME = "tantivy"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 SNIPPET_CHARS = 30_000
 MAX_BODY_CHARS = 2_000_000
 SPELLING_CHARS = 1_000
-TOKEN_PATTERN = r"\w+(?:\.?\w+)*"   # the same words as Whoosh's RegexTokenizer
 _KEYS = tuple(COUNTED_DIMENSIONS)
+_COUNT = "__matches"
 _STEMMED = "enablement_text"
 _WORDS = "enablement_words"
 WRITER_HEAP = 32_000_000
@@ -40,7 +40,9 @@ PROGRESS_EVERY = 200
 
 
 def _analyzer(stemmed: bool) -> Any:
-    builder = (tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.regex(TOKEN_PATTERN))
+    # Words are runs of letters and digits, as in Whoosh (whoosh_schema.WORD_PATTERN). The
+    # simple tokenizer splits so natively; a regex tokenizer took most of a rebuild's time.
+    builder = (tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
                .filter(tantivy.Filter.lowercase()).filter(tantivy.Filter.ascii_fold())
                .filter(tantivy.Filter.remove_long(41)))
     if stemmed:
@@ -121,6 +123,9 @@ class TantivyReader:
         self.generation = generation
         self._queries: dict[Plan, Any] = {}
         self._addresses: dict[int, Any] = {}
+        # Match counts that a facet count already found (same pass over the matches): the
+        # pipeline counts facets first, so a search walks its matches once less.
+        self._counts: dict[Plan, int] = {}
 
     def analyze(self, text: str) -> list[str]:
         return _TEXT.analyze(text)
@@ -173,11 +178,18 @@ class TantivyReader:
         return Query.boolean_query([(Occur.Should, self.query(c)) for c in plan.children])
 
     def count(self, plan: Plan) -> int:
+        known = self._counts.get(plan)
+        if known is not None:
+            return known
         return self.searcher.search(self.query(plan), limit=1, count=True).count
 
     def facet_counts(self, plan: Plan, dimensions: Sequence[str]) -> dict[str, dict[str, int]]:
-        spec = {d: {"terms": {"field": d, "size": 10_000}} for d in dimensions}
+        spec: dict[str, Any] = {d: {"terms": {"field": d, "size": 10_000}} for d in dimensions}
+        spec[_COUNT] = {"value_count": {"field": "pid"}}  # one pid per document: the match count
         found = self.searcher.aggregate(self.query(plan), spec)
+        if len(self._counts) > 512:
+            self._counts.clear()
+        self._counts[plan] = int((found.get(_COUNT) or {}).get("value") or 0)
         out: dict[str, dict[str, int]] = {}
         for dimension in dimensions:
             buckets = (found.get(dimension) or {}).get("buckets", [])
@@ -232,18 +244,19 @@ class TantivyReader:
             self._addresses[piece_id] = address
         return address
 
-    def stored(self, piece_id: int) -> StoredDoc | None:
+    def stored(self, piece_id: int, keys: bool = True) -> StoredDoc | None:
         address = self._address(piece_id)
         if address is None:
             return None
         raw = self.searcher.doc(address).to_dict()
         extra = json.loads(bytes(raw.get("extra", [b"{}"])[0]).decode("utf-8"))
-        keys = {d: tuple(sorted(k for k in raw.get(d, []) if k != NONE_KEY)) for d in _KEYS}
+        found = ({d: tuple(sorted(k for k in raw.get(d, []) if k != NONE_KEY)) for d in _KEYS}
+                 if keys else {})
         title = raw.get("title", [""])
         return StoredDoc(piece_id=piece_id, title=title[0] if title else "",
                          description=extra.get("description") or "",
                          snippet_text=extra.get("snippet_text") or "",
-                         review_by=extra.get("review_by"), keys=keys)
+                         review_by=extra.get("review_by"), keys=found)
 
     # lexicon
     def terms_with_prefix(self, field_name: str, prefix: str, limit: int) -> list[tuple[str, int]]:
@@ -271,14 +284,16 @@ class TantivyReader:
         for name in ("content", "title", "tags", "owner", "words"):
             for term, _ in searcher.terms_with_prefix(name, "", limit=1):
                 searcher.search(Query.term_query(self.schema, name, term), limit=1)
-        self.facet_counts(MAll(), _KEYS)
+        self.facet_counts(MAll(), _KEYS)  # every key column, and the pid column (the count)
         n = searcher.num_docs
         if n:
-            first = searcher.search(Query.all_query(), limit=n, count=False,
-                                    order_by_field="updated", order=Order.Desc).hits
-            self._pids(first)
-            for _, address in (first[0], first[-1]):
-                searcher.doc(address)
+            # The newest and the oldest document: the update-time column of every segment is
+            # read to find them (collecting every document took seconds at 100k pieces).
+            for order in (Order.Desc, Order.Asc):
+                hits = searcher.search(Query.all_query(), limit=1, count=False,
+                                       order_by_field="updated", order=order).hits
+                self._pids(hits)
+                searcher.doc(hits[0][1])
         return n
 
 

@@ -134,16 +134,16 @@ class WhooshReader:
         docnum_of = self.cache.docnum_of
         return {p for p in piece_ids if p in docnum_of and member(docnum_of[p])}
 
-    def stored(self, piece_id: int) -> StoredDoc | None:
+    def stored(self, piece_id: int, keys: bool = True) -> StoredDoc | None:
         docnum = self.cache.docnum_of.get(piece_id)
         if docnum is None:
             return None
         stored = self.searcher.stored_fields(docnum)
-        keys = {d: self.cache.keys_of(docnum, d) for d in COUNTED_DIMENSIONS}
+        found = {d: self.cache.keys_of(docnum, d) for d in COUNTED_DIMENSIONS} if keys else {}
         return StoredDoc(piece_id=piece_id, title=stored.get("title") or "",
                          description=stored.get("description") or "",
                          snippet_text=stored.get("snippet_text") or "",
-                         review_by=stored.get("review_by"), keys=keys)
+                         review_by=stored.get("review_by"), keys=found)
 
     # lexicon
     def terms_with_prefix(self, field_name: str, prefix: str, limit: int) -> list[tuple[str, int]]:

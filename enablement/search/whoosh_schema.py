@@ -36,7 +36,11 @@ from whoosh.support.charset import accent_map
 
 from enablement.search.documents import FACET_DIMENSIONS, NONE_KEY, IndexDoc, normalized
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
+# A word is a run of letters and digits; anything else separates words ("v1.2" is "v1" "2",
+# "api_key" is "api" "key"; a query for "v1.2" is the phrase "v1 2"). tantivy's simple
+# tokenizer splits the same way, natively and ~7x faster than a regex tokenizer.
+WORD_PATTERN = r"[^\W_]+"
 SNIPPET_CHARS = 30_000
 MAX_BODY_CHARS = 2_000_000
 SPELLING_CHARS = 1_000
@@ -56,13 +60,13 @@ def stem(word: str) -> str:
 
 def text_analyzer() -> Analyzer:
     """English analysis for free text: words, lower case, Porter stems, no stoplist."""
-    return (RegexTokenizer() | LowercaseFilter() | CharsetFilter(accent_map)
+    return (RegexTokenizer(WORD_PATTERN) | LowercaseFilter() | CharsetFilter(accent_map)
             | StopFilter(stoplist=(), minsize=1, maxsize=40) | StemFilter(stemfn=stem, cachesize=None))
 
 
 def name_analyzer() -> Analyzer:
     """Names and unstemmed words: words in lower case, accents folded, no stemming."""
-    return (RegexTokenizer() | LowercaseFilter() | CharsetFilter(accent_map)
+    return (RegexTokenizer(WORD_PATTERN) | LowercaseFilter() | CharsetFilter(accent_map)
             | StopFilter(stoplist=(), minsize=1, maxsize=40))
 
 

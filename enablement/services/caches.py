@@ -100,8 +100,15 @@ class CacheHook:
         if outer:
             yield lambda: None
             return
+        assert self.ctx.source is not None
         try:
-            yield self._flush
+            # A team library's writes in here are pulled back from the server once, at the
+            # end (or at a flush), and their change-sets join the held ones.
+            with self.ctx.source.batch() as settle:
+                def flush() -> None:
+                    settle()
+                    self._flush()
+                yield flush
         finally:
             with self._lock:
                 pending, self._held = self._held, None

@@ -241,8 +241,9 @@ class ImportService:
                       file_type: str, title: str, tags: TagSelection | None, source: str,
                       owner: str) -> FileOutcome:
         """The piece and version rows of one stored file, in one transaction (or the
-        duplicate it turned out to be)."""
-        with self.ctx.write() as w:
+        duplicate it turned out to be). A rep's own piece is a write that may wait (team
+        mode: stored on the laptop with its file and sent at the next sync)."""
+        with (self.ctx.queue() if source == Source.REP else self.ctx.write()) as w:
             s = w.session
             # Another import of the same bytes (team mode: another machine) waits here until
             # this transaction ends, then finds this piece: the check below is only sound
@@ -255,7 +256,8 @@ class ImportService:
             if s.get(Blob, stored.sha256) is None:
                 s.add(Blob(sha256=stored.sha256, size=stored.size, file_type=file_type))
                 s.flush()  # should another writer still have added it, this fails (see _land)
-                self.ctx.blobs.send_in(s, stored.sha256)
+                if not w.deferred:
+                    self.ctx.blobs.send_in(s, stored.sha256)
             piece = Piece(title=title, status=Status.DRAFT, source=source, owner=owner or "",
                           review_state=ReviewState.PENDING if source == Source.REP else ReviewState.NONE,
                           created_by_id=actor.user_id)
@@ -335,7 +337,7 @@ class ImportService:
         url = _check_url(url)
         if not title.strip():
             raise InvalidInput("A link needs a title.")
-        with self.ctx.write() as w:
+        with (self.ctx.queue() if source == Source.REP else self.ctx.write()) as w:
             s = w.session
             piece = Piece(title=title.strip()[:300], description=description, kind="link", url=url,
                           status=Status.DRAFT, source=source, created_by_id=actor.user_id,

@@ -28,6 +28,9 @@ KIT_CHANGED = Changes(kits=True)
 
 
 class KitService:
+    """A person's kits are theirs alone: every change is a write that may wait (a team laptop
+    keeps it with an outbox entry and sends the kit whole at the next sync)."""
+
     def __init__(self, ctx: LibraryContext, usage: UsageService) -> None:
         self.ctx = ctx
         self.usage = usage
@@ -66,7 +69,7 @@ class KitService:
         require(actor, Permission.KITS)
         if not name.strip():
             raise InvalidInput("A kit needs a name.")
-        with self.ctx.write() as w:
+        with self.ctx.queue() as w:
             s = w.session
             w.record(KIT_CHANGED)
             kit = Kit(name=name.strip()[:200], owner_id=actor.user_id, account=account.strip()[:200], notes=notes)
@@ -79,7 +82,7 @@ class KitService:
 
     def update(self, actor: Actor, kit_id: int, *, name: str | None = None, account: str | None = None,
                notes: str | None = None) -> Done[None]:
-        with self.ctx.write() as w:
+        with self.ctx.queue() as w:
             s = w.session
             w.record(KIT_CHANGED)
             kit = self._kit(s, actor, kit_id)
@@ -95,7 +98,7 @@ class KitService:
         return Done(None, KIT_CHANGED)
 
     def delete(self, actor: Actor, kit_id: int) -> Done[None]:
-        with self.ctx.write() as w:
+        with self.ctx.queue() as w:
             s = w.session
             w.record(KIT_CHANGED)
             kit = self._kit(s, actor, kit_id)
@@ -105,7 +108,7 @@ class KitService:
         return Done(None, KIT_CHANGED)
 
     def add(self, actor: Actor, kit_id: int, piece_id: int, note: str = "") -> Done[int]:
-        with self.ctx.write() as w:
+        with self.ctx.queue() as w:
             s = w.session
             w.record(KIT_CHANGED)
             kit = self._kit(s, actor, kit_id)
@@ -117,7 +120,7 @@ class KitService:
         already in the kit is left where it is (adding it again is not an error). Returns
         how many were added."""
         added = 0
-        with self.ctx.write() as w:
+        with self.ctx.queue() as w:
             s = w.session
             kit = self._kit(s, actor, kit_id)
             for piece_id in dict.fromkeys(piece_ids):
@@ -144,7 +147,7 @@ class KitService:
         return stored_id(item.id)
 
     def remove(self, actor: Actor, kit_id: int, piece_id: int) -> Done[None]:
-        with self.ctx.write() as w:
+        with self.ctx.queue() as w:
             s = w.session
             w.record(KIT_CHANGED)
             kit = self._kit(s, actor, kit_id)
@@ -156,7 +159,7 @@ class KitService:
         return Done(None, KIT_CHANGED)
 
     def reorder(self, actor: Actor, kit_id: int, piece_ids: builtins.list[int]) -> Done[None]:
-        with self.ctx.write() as w:
+        with self.ctx.queue() as w:
             s = w.session
             w.record(KIT_CHANGED)
             kit = self._kit(s, actor, kit_id)
@@ -169,7 +172,7 @@ class KitService:
         return Done(None, KIT_CHANGED)
 
     def annotate(self, actor: Actor, kit_id: int, piece_id: int, note: str) -> Done[None]:
-        with self.ctx.write() as w:
+        with self.ctx.queue() as w:
             s = w.session
             w.record(KIT_CHANGED)
             self._kit(s, actor, kit_id)
@@ -181,7 +184,7 @@ class KitService:
 
     def refresh_item(self, actor: Actor, kit_id: int, piece_id: int) -> Done[None]:
         """Accept the piece's current version (clears the "new version" warning)."""
-        with self.ctx.write() as w:
+        with self.ctx.queue() as w:
             s = w.session
             w.record(KIT_CHANGED)
             self._kit(s, actor, kit_id)

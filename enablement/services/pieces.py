@@ -40,9 +40,12 @@ class PieceService:
             ids = pieces_repo.all_piece_ids(s, wanted)
             return pieces_repo.summaries(s, ids, self.ctx.today())
 
-    def summaries(self, piece_ids: Sequence[int]) -> builtins.list[PieceSummary]:
+    def summaries(self, piece_ids: Sequence[int],
+                  uses: Mapping[int, int] | None = None) -> builtins.list[PieceSummary]:
+        """Summaries in the order of ``piece_ids``; ``uses``: every piece's current use count
+        when the caller keeps them (search does), so they are not counted again."""
         with self.ctx.read() as s:
-            return pieces_repo.summaries(s, piece_ids, self.ctx.today())
+            return pieces_repo.summaries(s, piece_ids, self.ctx.today(), uses)
 
     def get(self, piece_id: int) -> PieceDetail:
         with self.ctx.read() as s:

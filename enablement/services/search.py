@@ -230,7 +230,7 @@ class SearchIndex:
         fp = self.fingerprint()
         with self.ctx.read() as s:
             paged = search_repo.versions_paged_by_rendition(s)
-            return {pid: f"{updated.isoformat()}|{vid}|{fp}{'|r' if vid in paged else ''}"
+            return {pid: f"{updated}|{vid}|{fp}{'|r' if vid in paged else ''}"
                     for pid, updated, vid in search_repo.stamp_rows(s)}
 
     def documents(self, piece_ids: Sequence[int]) -> Iterator[IndexDoc]:
@@ -274,7 +274,7 @@ class SearchIndex:
                     owner=p.owner, status=p.status, source=p.source,
                     file_type=(v.file_type if v else ("link" if p.kind == "link" else "")), kind=p.kind,
                     updated_at=p.updated_at, review_by=p.review_by,
-                    stamp=f"{p.updated_at.isoformat()}|{p.current_version_id}|{fp}{'|r' if paged else ''}")
+                    stamp=f"{p.updated_text}|{p.current_version_id}|{fp}{'|r' if paged else ''}")
 
     # --- keeping in step ----------------------------------------------------------------------
     def refresh(self, piece_ids: Iterable[int]) -> None:
@@ -308,13 +308,22 @@ class SearchIndex:
         with self._write_lock:
             if self._fresh or self.switching():
                 return 0
-            status = self.backend.status()
-            if status.state != "ok":
+            stamps = self.db_stamps()
+            digest = _stamps_digest(stamps)
+            if self._synced(digest):
+                # The index files are exactly as they were when they last matched this very
+                # database state (after a check and a sync, or a rebuild): no need to read
+                # every column again on open. Damage that changes a file changes its size or
+                # time, and a search that meets damage anyway rebuilds (``search``).
+                status = None
+            else:
+                status = self.backend.status()
+            if status is not None and status.state != "ok":
                 log.info("search index %s (%s): rebuilding", status.state, status.detail)
                 fixed = self.rebuild(progress, engine=self.wanted_engine())
             else:
-                fixed = self._sync()
-                wanted = self.wanted_engine()
+                fixed = 0 if status is None else self._sync(stamps, digest)
+                wanted = self.wanted_engine(len(stamps))
                 if self.backend.current_engine() != wanted:
                     log.info("search engine: switching to %s in the background", wanted)
                     self.switch_engine(wanted)
@@ -322,10 +331,15 @@ class SearchIndex:
             self.repaired += fixed
             return fixed
 
-    def _sync(self) -> int:
-        wanted = self.db_stamps()
-        digest = _stamps_digest(wanted)
-        if hasattr(self.backend, "synced_with") and self.backend.synced_with(digest):
+    def _synced(self, digest: str) -> bool:
+        return bool(hasattr(self.backend, "synced_with") and self.backend.synced_with(digest))
+
+    def _sync(self, wanted: dict[int, str] | None = None, digest: str | None = None) -> int:
+        if wanted is None:
+            wanted = self.db_stamps()
+        if digest is None:
+            digest = _stamps_digest(wanted)
+        if self._synced(digest):
             return 0  # nothing changed on either side since they last matched
         have = self.backend.stamps()
         stale = [pid for pid, stamp in wanted.items() if have.get(pid) != stamp]
@@ -455,7 +469,7 @@ class SearchService:
             as_you_type=as_you_type,
             autocorrect=autocorrect)
         results = self.index.search(request)
-        pieces = tuple(self.pieces.summaries([h.piece_id for h in results.hits]))
+        pieces = tuple(self.pieces.summaries([h.piece_id for h in results.hits], uses=request.popularity))
         search_id = None
         if log_search and text.strip():
             search_id = self.usage.log_search(actor, text.strip(), _filters_text(filters), results.total,
@@ -586,7 +600,4 @@ __all__ = ["SearchIndex", "SearchService", "SearchOutcome"]
 
 def _stamps_digest(stamps: dict[int, str]) -> str:
     """One value for the database's side of the index: every piece's id and stamp."""
-    digest = hashlib.sha256()
-    for pid in sorted(stamps):
-        digest.update(f"{pid}={stamps[pid]}\n".encode("utf-8"))
-    return digest.hexdigest()
+    return hashlib.sha256("".join([f"{pid}={stamps[pid]}\n" for pid in sorted(stamps)]).encode("utf-8")).hexdigest()

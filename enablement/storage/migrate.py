@@ -7,6 +7,7 @@ behind is backed up first (SQLite) and then upgraded through the Alembic migrati
 from __future__ import annotations
 
 import sqlite3
+import threading
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -28,7 +29,7 @@ MIGRATIONS_DIR = shipped_folder("enablement.db")  # the repository's db/ (Alembi
 # The newest migration in db/versions (a test keeps it equal to Alembic's head). Opening a
 # library that is already current then costs one SELECT, and Alembic (~75 ms of imports) is
 # loaded only to create or upgrade a schema.
-SCHEMA_HEAD = "0007"
+SCHEMA_HEAD = "0009"
 
 
 def alembic_config() -> "Config":
@@ -64,10 +65,23 @@ def _stored_revision(engine: Engine) -> str | None:
     return rows[0][0] if len(rows) == 1 else None
 
 
+# Alembic's migration context is one per process (``alembic.context``), and two threads
+# opening one new database would both create it: one schema change at a time per process.
+_SCHEMA_CHANGE = threading.Lock()
+
+
 def migrate(engine: Engine, backup_dir: Path | None = None) -> str:
-    """Create or upgrade the schema; returns what was done: created, upgraded or current."""
+    """Create or upgrade the schema; returns what was done: created, upgraded or current.
+    Safe to call from several threads at once (for one database or several)."""
     if _stored_revision(engine) == SCHEMA_HEAD:
         return "current"
+    with _SCHEMA_CHANGE:
+        if _stored_revision(engine) == SCHEMA_HEAD:  # another thread just did it
+            return "current"
+        return _migrate(engine, backup_dir)
+
+
+def _migrate(engine: Engine, backup_dir: Path | None) -> str:
     from alembic import command
     from alembic.script import ScriptDirectory
     from alembic.util import CommandError

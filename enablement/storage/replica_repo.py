@@ -12,6 +12,7 @@ team's use counts from the last pull.
 from __future__ import annotations
 
 import json
+import threading
 from datetime import date, datetime
 from typing import Any, Iterable, Mapping, Sequence
 
@@ -20,8 +21,8 @@ from sqlalchemy import (Column, Integer, MetaData, String, Table, Text, delete, 
 from sqlalchemy.engine import Connection, Engine
 
 from enablement.models.tables import (Blob, ContentRequest, FacetValue, Gate, Kit, KitItem, LibraryMeta,
-                                      Piece, PieceFacet, PieceGate, PieceStage, PieceVersion, Stage,
-                                      Synonym, UsageEvent, User)
+                                      Piece, PieceFacet, PieceGate, PieceStage, PieceVersion, SearchLog,
+                                      Stage, Synonym, UsageEvent, User)
 from enablement.models.vocab import USE_KINDS
 
 LOCAL = MetaData()
@@ -36,6 +37,10 @@ DEAD = Table("replica_dead_letters", LOCAL, Column("id", Integer, primary_key=Tr
              Column("queued_at", String(40), nullable=False), Column("refused_at", String(40), nullable=False))
 POPULARITY = Table("replica_popularity", LOCAL, Column("piece_id", Integer, primary_key=True),
                    Column("uses", Integer, nullable=False))
+# Rows made on this laptop get provisional (negative) ids; once the server stored them, their
+# server ids: entries still waiting in the outbox that name a provisional id are sent with it.
+ID_MAP = Table("replica_id_map", LOCAL, Column("entity", String(20), primary_key=True),
+               Column("local_id", Integer, primary_key=True), Column("server_id", Integer, nullable=False))
 
 def model_table(model: Any) -> Table:
     """The Core table behind a table model."""
@@ -51,8 +56,12 @@ KITS, KIT_ITEMS = model_table(Kit), model_table(KitItem)
 REQUESTS = model_table(ContentRequest)
 
 
+_CREATING = threading.Lock()  # two threads opening one new replica: one creates, the other finds
+
+
 def create_local_tables(engine: Engine) -> None:
-    LOCAL.create_all(engine)
+    with _CREATING:
+        LOCAL.create_all(engine)
 
 
 # --- state --------------------------------------------------------------------------------------
@@ -72,11 +81,13 @@ def set_state(conn: Connection, values: Mapping[str, object]) -> None:
 
 # --- outbox ---------------------------------------------------------------------------------------
 def _plain(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, (datetime, date)) else value
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    raise TypeError(f"cannot queue a {type(value).__name__}")
 
 
 def row_payload(row: Mapping[str, Any]) -> str:
-    return json.dumps({k: _plain(v) for k, v in row.items()}, sort_keys=True)
+    return json.dumps(row, sort_keys=True, default=_plain)
 
 
 def queue(conn: Connection, entries: Sequence[tuple[str, str, Mapping[str, Any]]], at: str) -> None:
@@ -130,11 +141,123 @@ def retry_dead_letters(conn: Connection, ids: Sequence[int]) -> int:
     return len(rows)
 
 
-def next_local_request_id(conn: Connection) -> int:
-    """Requests made on this laptop and not yet stored by the server get negative ids, so they
-    never collide with the server's ids that a pull brings."""
-    low = conn.execute(select(func.min(REQUESTS.c.id))).scalar()
+def next_local_id(conn: Connection, table: Table) -> int:
+    """Rows made on this laptop and not yet stored by the server (requests, a rep's own
+    pieces and their versions) get negative ids, so they never collide with the server's ids
+    that a pull brings."""
+    low = conn.execute(select(func.min(table.c.id))).scalar()
     return min(0, int(low or 0)) - 1
+
+
+# --- a rep's own submissions made on this laptop ----------------------------------------------------
+def submission_payload(conn: Connection, piece_id: int) -> dict[str, Any]:
+    """Everything the server needs to store one provisional piece: its row, versions, tags
+    and the blob rows of its files (the bytes stay in the file cache, named by their hash)."""
+    piece = dict(conn.execute(select(PIECES).where(PIECES.c.id == piece_id)).mappings().one())
+    versions = [dict(r) for r in conn.execute(select(VERSIONS).where(VERSIONS.c.piece_id == piece_id)
+                                              .order_by(VERSIONS.c.number)).mappings()]
+    shas = sorted({v["blob_sha256"] for v in versions if v["blob_sha256"]})
+    blobs = [dict(r) for r in conn.execute(select(BLOBS).where(BLOBS.c.sha256.in_(shas))).mappings()]
+    tags = {t.name: [dict(r) for r in conn.execute(select(t).where(t.c.piece_id == piece_id)).mappings()]
+            for t in PIECE_TAGS}
+    return {"piece": piece, "versions": versions, "blobs": blobs, "tags": tags}
+
+
+def provisional_blobs(conn: Connection) -> set[str]:
+    """The files of submissions not yet on the server (kept in the file cache until sent)."""
+    return {str(s) for s in conn.execute(select(VERSIONS.c.blob_sha256).where(
+        VERSIONS.c.piece_id < 0, VERSIONS.c.blob_sha256.is_not(None))).scalars()}
+
+
+def id_map(conn: Connection) -> dict[tuple[str, int], int]:
+    """(entity, provisional id) → the server's id, for what the server already stored."""
+    return {(str(e), int(a)): int(b) for e, a, b in conn.execute(select(ID_MAP.c.entity, ID_MAP.c.local_id,
+                                                                         ID_MAP.c.server_id))}
+
+
+def _drop_pieces(conn: Connection, ids: Sequence[int]) -> None:
+    for chunk in chunks(list(ids)):
+        for table in PIECE_TAGS:
+            conn.execute(delete(table).where(table.c.piece_id.in_(chunk)))
+        conn.execute(delete(VERSIONS).where(VERSIONS.c.piece_id.in_(chunk)))
+        conn.execute(delete(PIECES).where(PIECES.c.id.in_(chunk)))
+
+
+# --- a person's own kits, made or changed on this laptop ----------------------------------------------
+def kit_payload(conn: Connection, kit_id: int) -> dict[str, Any] | None:
+    """A kit as this laptop has it now (row and items in order), or None when it is gone."""
+    kit = conn.execute(select(KITS).where(KITS.c.id == kit_id)).mappings().first()
+    if kit is None:
+        return None
+    items = [dict(r) for r in conn.execute(select(KIT_ITEMS).where(KIT_ITEMS.c.kit_id == kit_id)
+                                           .order_by(KIT_ITEMS.c.position, KIT_ITEMS.c.id)).mappings()]
+    return {"kit": dict(kit), "items": items}
+
+
+def name_kit(conn: Connection, kit_id: int, client_uuid: str) -> None:
+    """Give a kit made before kits carried one its laptop-side name."""
+    conn.execute(update(KITS).where(KITS.c.id == kit_id, KITS.c.client_uuid.is_(None)).values(client_uuid=client_uuid))
+
+
+def pending_kits(conn: Connection) -> set[str]:
+    """The client UUIDs of kits whose changes wait in the outbox."""
+    return {str(k) for k in conn.execute(select(OUTBOX.c.key).where(OUTBOX.c.kind == "kit")).scalars()}
+
+
+def replace_kits(conn: Connection, kits: Sequence[Mapping[str, Any]], items: Sequence[Mapping[str, Any]]) -> None:
+    """The person's kits as the server has them, except those whose changes still wait in the
+    outbox (this laptop's state wins until it is sent) and kits made here that the server has
+    not stored (a refused one stays, beside its dead letter)."""
+    pending = pending_kits(conn)
+    on_server = {str(k["client_uuid"]) for k in kits if k.get("client_uuid")}
+    local = conn.execute(select(KITS.c.id, KITS.c.client_uuid)).all()
+    keep = {int(i) for i, u in local if u in pending or (i < 0 and u not in on_server)}
+    kept_uuids = {str(u) for i, u in local if int(i) in keep and u}
+    conn.execute(delete(KIT_ITEMS).where(KIT_ITEMS.c.kit_id.not_in(keep)))
+    conn.execute(delete(KITS).where(KITS.c.id.not_in(keep)))
+    taken = [k for k in kits if int(k["id"]) not in keep and k.get("client_uuid") not in kept_uuids]
+    ids = {int(k["id"]) for k in taken}
+    _put(conn, KITS, taken)
+    _put(conn, KIT_ITEMS, [i for i in items if int(i["kit_id"]) in ids])
+
+
+def map_kit(conn: Connection, local_id: int, server_id: int) -> None:
+    """The server stored the kit made here as ``server_id``: what waits and names it (an
+    export's uses) is sent with the server's id; the next pull brings the kit itself."""
+    conn.execute(delete(ID_MAP).where(ID_MAP.c.entity == "kit", ID_MAP.c.local_id == local_id))
+    conn.execute(insert(ID_MAP).values(entity="kit", local_id=local_id, server_id=server_id))
+    events = model_table(UsageEvent)
+    conn.execute(update(events).where(events.c.kit_id == local_id).values(kit_id=server_id))
+
+
+def map_submission(conn: Connection, local_id: int, server_id: int, versions: Mapping[int, int]) -> None:
+    """The server stored the provisional piece ``local_id`` as ``server_id`` (its versions as
+    ``versions``): the local rows take the server's ids, and so does everything naming them
+    (own uses, searches, kit items, requests). When a pull already brought the server's row,
+    the provisional copy goes."""
+    rows = [{"entity": "piece", "local_id": local_id, "server_id": server_id}]
+    rows += [{"entity": "version", "local_id": a, "server_id": b} for a, b in versions.items()]
+    conn.execute(delete(ID_MAP).where(ID_MAP.c.entity == "piece", ID_MAP.c.local_id == local_id))
+    conn.execute(delete(ID_MAP).where(ID_MAP.c.entity == "version", ID_MAP.c.local_id.in_(list(versions))))
+    conn.execute(insert(ID_MAP), rows)
+    if conn.execute(select(PIECES.c.id).where(PIECES.c.id == server_id)).first() is not None:
+        _drop_pieces(conn, [local_id])
+    else:
+        for table in PIECE_TAGS:
+            conn.execute(update(table).where(table.c.piece_id == local_id).values(piece_id=server_id))
+        for old, new in versions.items():
+            conn.execute(update(VERSIONS).where(VERSIONS.c.id == old).values(id=new, piece_id=server_id))
+        conn.execute(update(VERSIONS).where(VERSIONS.c.piece_id == local_id).values(piece_id=server_id))
+        current = conn.execute(select(PIECES.c.current_version_id).where(PIECES.c.id == local_id)).scalar()
+        conn.execute(update(PIECES).where(PIECES.c.id == local_id)
+                     .values(id=server_id, current_version_id=versions.get(current, current) if current else None))
+    events, searches = model_table(UsageEvent), model_table(SearchLog)
+    conn.execute(update(events).where(events.c.piece_id == local_id).values(piece_id=server_id))
+    for old, new in versions.items():
+        conn.execute(update(events).where(events.c.version_id == old).values(version_id=new))
+    conn.execute(update(searches).where(searches.c.opened_piece_id == local_id).values(opened_piece_id=server_id))
+    conn.execute(update(KIT_ITEMS).where(KIT_ITEMS.c.piece_id == local_id).values(piece_id=server_id))
+    conn.execute(update(REQUESTS).where(REQUESTS.c.piece_id == local_id).values(piece_id=server_id))
 
 
 # --- applying a pull ------------------------------------------------------------------------------
@@ -155,7 +278,8 @@ def replace_all(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]
 
 
 def local_piece_ids(conn: Connection) -> set[int]:
-    return {int(i) for i in conn.execute(select(PIECES.c.id)).scalars()}
+    """The pieces this replica holds from the server (not its own submissions still waiting)."""
+    return {int(i) for i in conn.execute(select(PIECES.c.id).where(PIECES.c.id > 0)).scalars()}
 
 
 def referenced_blobs(conn: Connection) -> set[str]:
@@ -168,12 +292,12 @@ def replace_pieces(conn: Connection, piece_ids: Iterable[int], pieces: Sequence[
                    blobs: Sequence[Mapping[str, Any]]) -> None:
     """The given pieces take exactly the server's state: those not in ``pieces`` are gone
     (archived, purged or no longer visible), with their versions and tags."""
-    ids = list(piece_ids)
-    for chunk in chunks(ids):
-        for table in PIECE_TAGS:
-            conn.execute(delete(table).where(table.c.piece_id.in_(chunk)))
-        conn.execute(delete(VERSIONS).where(VERSIONS.c.piece_id.in_(chunk)))
-        conn.execute(delete(PIECES).where(PIECES.c.id.in_(chunk)))
+    _drop_pieces(conn, list(piece_ids))
+    # a submission of this laptop that the server now holds: its provisional copy goes
+    uuids = [p["client_uuid"] for p in pieces if p.get("client_uuid")]
+    for chunk in chunks(uuids):
+        _drop_pieces(conn, [int(i) for i in conn.execute(select(PIECES.c.id).where(
+            PIECES.c.id < 0, PIECES.c.client_uuid.in_(chunk))).scalars()])
     _put(conn, PIECES, pieces)
     _put(conn, VERSIONS, versions)
     for table, rows in zip(PIECE_TAGS, tags):

@@ -13,7 +13,7 @@ use, searches, requests) to the replica and its outbox (``enablement.team.replic
 from __future__ import annotations
 
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from datetime import date
 from types import TracebackType
 from typing import Callable, ContextManager, Iterator, Protocol
@@ -33,9 +33,12 @@ class UnitOfWork:
     """One open write transaction. ``session`` is for repositories; ``record`` adds to the
     change-set that the commit hook receives once the transaction has committed."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, deferred: bool = False) -> None:
         self.session = session
         self.changes = Changes()
+        # The rows wait in a team laptop's outbox: a new file's bytes travel with them at the
+        # next sync, not now (``BlobStore.send_in`` is not called).
+        self.deferred = deferred
 
     def record(self, changes: Changes) -> Changes:
         """Add ``changes`` to this unit's change-set; returns the whole change-set so far."""
@@ -69,6 +72,13 @@ class DataSource(Protocol):
         """Bring what ``read()`` sees up to what ``write()`` writes to (after an edit was refused
         because someone else changed the row, the reload must show their change). Embedded:
         one database, nothing to do; team: pull from the server now (quietly when offline)."""
+        ...
+
+    def batch(self) -> ContextManager[Callable[[], None]]:
+        """Bulk work of this thread (many write transactions, e.g. an import): a team replica
+        pulls the server's rows back once at the end, not after each write. Yields a
+        ``settle`` that brings what was written so far in now (a no-op in embedded mode,
+        where every write is already local)."""
         ...
 
 
@@ -114,6 +124,13 @@ class EngineSource:
 
     def catch_up(self) -> None:
         """Reads and writes are the same database."""
+
+    def batch(self) -> ContextManager[Callable[[], None]]:
+        return nullcontext(_nothing)
+
+
+def _nothing() -> None:
+    pass
 
 
 class Attempt:

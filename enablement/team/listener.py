@@ -203,17 +203,50 @@ def _cut(conn: Any) -> None:
         dup.close()
 
 
-def live_changes(library: Any, on_state: Callable[[str], None] | None = None, **options: Any) -> ChangeListener:
-    """A started listener for a team library (``TeamLibrary``): each burst of changes (and each
-    reconnect) pulls into the replica, whose change-set reaches the commit hook (index, caches,
-    the pages). A pull that finds the server gone is left to the next reconnect."""
+SYNCING = "syncing"
+
+
+def live_changes(library: Any, on_state: Callable[[str], None] | None = None,
+                 on_changes: Callable[[Any], None] | None = None, **options: Any) -> ChangeListener:
+    """A started listener for a team library (``TeamLibrary``).
+
+    Each burst of changes pulls into the replica; each (re)connect syncs (push what waits in
+    the outbox, then pull: the server answers again). The change-set reaches the commit hook
+    (index, caches) and then ``on_changes`` (the app's views). ``on_state`` hears "online" and
+    "offline" from the line, and "syncing" while a pull or sync runs; a line that was online
+    and is lost marks the replica offline at once (its status and the reason), so nobody waits
+    for a command's time-out to find out. A sync that finds the server gone is left to the
+    next reconnect. Every call comes from the listener's threads, never the caller's."""
     from enablement.errors import Offline
+    from enablement.team.connection import ServerUnreachable
     from enablement.team.library import listen_connect
 
-    def pull(reason: str) -> None:
-        try:
-            library.replica.pull()
-        except Offline:
-            log.info("pull after a change notice: the team server went away")
+    def tell(state: str) -> None:
+        if on_state is not None:
+            on_state(state)
 
-    return ChangeListener(listen_connect(library.ctx.engine), pull, on_state=on_state, **options).start()
+    def line(state: str) -> None:
+        if state == OFFLINE:
+            library.replica.mark_offline(ServerUnreachable("the connection to the team server was lost"))
+        tell(state)
+
+    def pull(reason: str) -> None:
+        tell(SYNCING)
+        try:
+            if reason == RECONNECT:  # push before pull: the rep's own writes reach the server first
+                report = library.connect(sync=True, raise_offline=True)
+                changes = report.changes if report is not None else None
+            else:
+                changes = library.replica.pull()
+        except Offline:
+            log.info("sync after a change notice: the team server went away")
+            tell(OFFLINE)
+            return
+        except BaseException:
+            tell(ONLINE if library.replica.status != OFFLINE else OFFLINE)
+            raise
+        tell(OFFLINE if library.replica.status == OFFLINE else ONLINE)
+        if on_changes is not None and changes is not None and not changes.empty:
+            on_changes(changes)
+
+    return ChangeListener(listen_connect(library.ctx.engine), pull, on_state=line, **options).start()

@@ -7,11 +7,17 @@ then the sequences. Every step skips what is already there (rows keep their ids,
 events their UUIDs), so a run killed anywhere completes on the next run without
 duplicates. Last, it verifies: row counts, each file's SHA-256 on the server, and every
 report equal on both (the server's run as the manager group, row-level security on).
+
+A run may be stopped (``cancel``): it stops between two transactions (after the file being
+sent, or the batch of uses being copied), so the server holds only whole steps and the next
+run completes it. Once logins are being made it runs to its end: their one-time passwords
+exist only in this run's report.
 """
 
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
@@ -57,13 +63,17 @@ class PublishReport:
     reports_differing: list[str] = field(default_factory=list)
     reports_checked: int = 0
     logins: list[tuple[str, str, str]] = field(default_factory=list)  # (name, login, one-time password)
+    stopped: bool = False  # cancelled before the end: publish again to complete it
 
     @property
     def verified(self) -> bool:
-        return (all(a == b for a, b in self.counts.values()) and not self.files_wrong
+        return (not self.stopped and all(a == b for a, b in self.counts.values()) and not self.files_wrong
                 and not self.reports_differing)
 
     def lines(self) -> list[str]:
+        if self.stopped:
+            return ["Stopped before the end. The server keeps what was copied; publish again to complete it "
+                    "(nothing is copied twice)."]
         out = [f"One-time password for '{login}' ({name}): {password}" for name, login, password in self.logins]
         if self.logins:
             out.append("These passwords are shown only now: hand each over in person.")
@@ -81,26 +91,34 @@ class PublishReport:
 
 def publish_library(root: Path, url: str, *, prefix: str | None = None, login_suffix: str = "",
                     progress: Progress | None = None, verify_reports: bool = True,
-                    password: str | None = None) -> PublishReport:
+                    password: str | None = None, cancel: threading.Event | None = None) -> PublishReport:
     """Copy the embedded library in ``root`` to the (empty, or half-published) server at ``url``.
 
     ``password`` is the DBA's (kept in memory for this run); without it libpq's own sources and
-    the keyring are asked, as for every connection."""
+    the keyring are asked, as for every connection. ``cancel`` set: the run stops at the next
+    step's end and the report says ``stopped`` (see the module's note)."""
     from enablement.services.library import Library
 
     if not (Path(root) / "library.db").is_file():
         raise LibraryError(f"There is no embedded library in {root}.")
     address = parse_server_url(url)
     tick = progress or (lambda done, total, label: None)
+
+    def stop() -> bool:
+        return cancel is not None and cancel.is_set()
     with Library.open(Path(root), with_index=False) as lib:
         library_id = lib.meta("library_id")
         names = _prepare_server(url, address, library_id, prefix, password)
         server = _owner_engine(address, names.owner, password)
         try:
             local = lib.ctx.engine
-            _copy_files(lib, local, server, tick)
-            _copy_catalog(local, server)
-            _copy_history(local, server, tick)
+            for step in (lambda: _copy_files(lib, local, server, tick, stop), lambda: _copy_catalog(local, server),
+                         lambda: _copy_history(local, server, tick, stop)):
+                if stop():
+                    return PublishReport(stopped=True)
+                step()
+            if stop():
+                return PublishReport(stopped=True)
             report = PublishReport()
             report.logins = _make_logins(address, server, login_suffix, password)
             _finish(server)
@@ -164,7 +182,7 @@ def _rows(conn: Connection, table: Table) -> list[dict[str, Any]]:
     return [dict(r._mapping) for r in conn.execute(query)]
 
 
-def _copy_files(lib: Library, local: Engine, server: Engine, tick: Progress) -> None:
+def _copy_files(lib: Library, local: Engine, server: Engine, tick: Progress, stop: Callable[[], bool]) -> None:
     """Each file with its chunks in one transaction (the server checks the hash at COMMIT)."""
     blobs = table_of(Blob)
     with local.connect() as conn:
@@ -173,6 +191,8 @@ def _copy_files(lib: Library, local: Engine, server: Engine, tick: Progress) -> 
         have = {r[0] for r in conn.execute(text("SELECT sha256 FROM blobs"))}
     todo = [b for b in wanted if b["sha256"] not in have]
     for i, blob in enumerate(todo, 1):
+        if stop():
+            return
         path = lib.ctx.blobs.path_for(blob["sha256"])
         if not path.is_file():
             raise LibraryError(f"The file {blob['sha256'][:12]}… is missing from the library folder; "
@@ -201,7 +221,7 @@ def _copy_catalog(local: Engine, server: Engine) -> None:
             dst.execute(text("UPDATE pieces SET merged_into_id = :m WHERE id = :id AND merged_into_id IS NULL"), merge)
 
 
-def _copy_history(local: Engine, server: Engine, tick: Progress) -> None:
+def _copy_history(local: Engine, server: Engine, tick: Progress, stop: Callable[[], bool]) -> None:
     """Usage events and searches in batches (each its own transaction; UUIDs make reruns safe).
     Read in key order from the last key seen: no OFFSET scans over a million rows."""
     for model in HISTORY:
@@ -210,7 +230,7 @@ def _copy_history(local: Engine, server: Engine, tick: Progress) -> None:
         with local.connect() as src:
             total = src.execute(select(text("count(*)")).select_from(table)).scalar_one()
             done, last = 0, None
-            while True:
+            while not stop():
                 query = select(table).order_by(key).limit(BATCH)
                 if last is not None:
                     query = query.where(key > last)

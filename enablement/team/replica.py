@@ -21,7 +21,7 @@ import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import Any, ContextManager, Iterator
+from typing import Any, Callable, ContextManager, Iterator
 
 from sqlalchemy import event, inspect
 from sqlalchemy.engine import Engine
@@ -31,13 +31,16 @@ from enablement.config import LibraryPaths
 from enablement.errors import InvalidInput, NotFound, PermissionDenied, UserFacingError
 from enablement.models.changes import Changes
 from enablement.models.dto import Actor
-from enablement.models.tables import ContentRequest, SearchLog, UsageEvent
+from enablement.models.tables import (Blob, ContentRequest, Kit, KitItem, Piece, PieceFacet, PieceGate, PieceStage,
+                                      PieceVersion, SearchLog, UsageEvent)
+from enablement.models.vocab import ReviewState, Source
 from enablement.storage import replica_repo as rr
+from enablement.storage.blobs import BlobStore
 from enablement.storage.engine import make_engine, read_session, sqlite_url, write_session
 from enablement.storage.errors import storage_errors
 from enablement.storage.migrate import migrate
 from enablement.storage.source import CommitHook, UnitOfWork
-from enablement.team.sync import PullResult, apply_snapshot, push, read_snapshot
+from enablement.team.sync import KIT, SUBMISSION, PullResult, apply_snapshot, push, read_snapshot
 from enablement.services.context import LibraryContext
 from enablement.services.library import Library
 from enablement.team.connection import ServerAddress, ServerUnreachable
@@ -100,43 +103,102 @@ class SyncReport:
 
 class _OutboxRecorder:
     """Watches one local write transaction: every row it adds must be one that may wait for
-    the server, and each gets an outbox entry before the transaction commits."""
+    the server, and each gets an outbox entry before the transaction commits.
+
+    A rep's own piece (a pending rep-made submission) with its versions, tags and blob rows
+    becomes one ``submission`` entry, built by ``finish()`` from the rows as committed; the
+    piece and its versions get provisional (negative) ids and the piece a client UUID."""
 
     KINDS: dict[type[Any], str] = {UsageEvent: "usage", SearchLog: "search", ContentRequest: "request"}
+    PIECE_ROWS: tuple[type[Any], ...] = (PieceVersion, PieceStage, PieceGate, PieceFacet)
 
     def __init__(self, session: Session) -> None:
         self.session = session
         self.entries: list[tuple[str, str, dict[str, Any]]] = []
-        self._next_request_id: int | None = None
+        self.submissions: dict[int, None] = {}  # provisional piece ids made in this unit, in order
+        self.kits: dict[int, str | None] = {}  # kits this unit touched: id → client UUID (when known)
+        self._next_id: dict[Any, int] = {}
         event.listen(session, "before_flush", self._before)
         event.listen(session, "after_flush", self._after)
+
+    def _provisional_id(self, session: Session, table: Any) -> int:
+        if table not in self._next_id:
+            self._next_id[table] = rr.next_local_id(session.connection(), table)
+        value = self._next_id[table]
+        self._next_id[table] = value - 1
+        return value
 
     def _before(self, session: Session, _ctx: object, _instances: object) -> None:
         for obj in session.new:
             if isinstance(obj, ContentRequest) and obj.id is None:
-                if self._next_request_id is None:
-                    self._next_request_id = rr.next_local_request_id(session.connection())
-                obj.id, self._next_request_id = self._next_request_id, self._next_request_id - 1
+                obj.id = self._provisional_id(session, rr.REQUESTS)
                 obj.client_uuid = obj.client_uuid or str(uuid.uuid4())
+            elif isinstance(obj, Piece) and obj.id is None:
+                obj.id = self._provisional_id(session, rr.PIECES)
+                obj.client_uuid = obj.client_uuid or str(uuid.uuid4())
+            elif isinstance(obj, PieceVersion) and obj.id is None:
+                obj.id = self._provisional_id(session, rr.VERSIONS)
+            elif isinstance(obj, Kit) and obj.id is None:
+                obj.id = self._provisional_id(session, rr.KITS)
+                obj.client_uuid = obj.client_uuid or str(uuid.uuid4())
+            elif isinstance(obj, KitItem) and obj.id is None:
+                obj.id = self._provisional_id(session, rr.KIT_ITEMS)
+
+    def _submission_row(self, obj: Any) -> bool:
+        """Whether ``obj`` belongs to a rep's own submission made in this unit."""
+        if isinstance(obj, Piece):
+            if obj.source != Source.REP or obj.review_state != ReviewState.PENDING or obj.id is None or obj.id >= 0:
+                return False
+            self.submissions[obj.id] = None
+            return True
+        return isinstance(obj, self.PIECE_ROWS) and obj.piece_id in self.submissions
+
+    def _kit_row(self, obj: Any) -> bool:
+        """Whether ``obj`` is a row of one of the person's kits (noted: the kit is sent whole)."""
+        if isinstance(obj, Kit) and obj.id is not None:
+            self.kits[obj.id] = obj.client_uuid or self.kits.get(obj.id)
+            return True
+        if isinstance(obj, KitItem):
+            self.kits.setdefault(obj.kit_id, None)
+            return True
+        return False
 
     def _after(self, session: Session, _ctx: object) -> None:
         for obj in session.new:
             kind = self.KINDS.get(type(obj))
             if kind is None:
+                if isinstance(obj, Blob) or self._submission_row(obj) or self._kit_row(obj):
+                    continue  # sent with its submission or kit (``finish``)
                 raise NeedsServer(f"Adding {type(obj).__name__} needs the team server.")
             row = {c.name: getattr(obj, c.key) for c in obj.__table__.columns}
             key = str(row["client_uuid"] if kind == "request" else row["id"])
             self.entries.append((kind, key, row))
         for obj in session.dirty:
             changed = [a.key for a in inspect(obj).attrs if a.history.has_changes()]
-            if not changed:
+            if not changed or self._submission_row(obj) or self._kit_row(obj):
                 continue
             if isinstance(obj, SearchLog) and changed == ["opened_piece_id"]:
                 self.entries.append(("opened", obj.id, {"id": obj.id, "opened_piece_id": obj.opened_piece_id}))
                 continue
             raise NeedsServer(f"Changing {type(obj).__name__} needs the team server.")
-        if session.deleted:
+        if any(not (self._submission_row(obj) or self._kit_row(obj)) for obj in session.deleted):
             raise NeedsServer("Deleting needs the team server.")
+
+    def finish(self) -> list[tuple[str, str, dict[str, Any]]]:
+        """Every entry of the unit, submissions built from their rows as they now stand."""
+        conn = self.session.connection()
+        submissions = [rr.submission_payload(conn, piece_id) for piece_id in self.submissions]
+        kits: list[tuple[str, str, dict[str, Any]]] = []
+        for kit_id, client_uuid in self.kits.items():
+            payload = rr.kit_payload(conn, kit_id)
+            if payload is None:  # deleted: its id and name are enough
+                payload = {"kit": {"id": kit_id, "client_uuid": client_uuid}, "deleted": True}
+            elif payload["kit"]["client_uuid"] is None:  # a kit made before kits carried one
+                named = payload["kit"]["client_uuid"] = str(uuid.uuid4())
+                rr.name_kit(conn, kit_id, named)
+            key = payload["kit"]["client_uuid"] or f"kit {kit_id}"
+            kits.append((KIT, str(key), payload))
+        return self.entries + [(SUBMISSION, str(p["piece"]["client_uuid"]), p) for p in submissions] + kits
 
 
 class Replica:
@@ -241,6 +303,12 @@ class Replica:
         with self.engine.begin() as conn:
             return rr.retry_dead_letters(conn, ids)
 
+    def server_piece_ids(self, entity: str = "piece") -> dict[int, int]:
+        """Provisional id → the server's id, of the person's submissions (``entity`` "kit":
+        kits) the server stored."""
+        with self.engine.connect() as conn:
+            return {local: server for (kind, local), server in rr.id_map(conn).items() if kind == entity}
+
     def team_popularity(self) -> dict[int, int]:
         with self.engine.connect() as conn:
             return rr.team_popularity(conn)
@@ -252,7 +320,7 @@ class Replica:
         with self._sync_lock:
             self.status = SYNCING
             try:
-                pushed = push(self.server, self.engine, refusal=refusal_reason)
+                pushed = push(self.server, self.engine, refusal=refusal_reason, files=BlobStore(self.paths.blobs).path_for)
                 pulled = self._pull()
             except ServerUnreachable as exc:
                 self.mark_offline(exc)
@@ -262,11 +330,14 @@ class Replica:
                     self.status = ONLINE
             self.mark_online()
         self._set_state(last_sync_at=_stamp())
-        if self.on_commit is not None and not pulled.changes.empty:
-            self.on_commit(pulled.changes)
+        # submissions the server stored took its ids: the provisional ones leave the index
+        mapped = frozenset(i for local_id, server_id, _ in pushed.mapped for i in (local_id, server_id))
+        changes = pulled.changes | Changes(pieces=True, piece_ids=mapped) if mapped else pulled.changes
+        if self.on_commit is not None and not changes.empty:
+            self.on_commit(changes)
         return SyncReport(pushed=pushed.sent, refused=[reason for _, reason in pushed.refused],
                           pulled=pulled.pieces, gone=pulled.gone, full=pulled.full, seq=pulled.hi,
-                          changes=pulled.changes)
+                          changes=changes)
 
     def pull(self) -> Changes:
         """Pull only (the live listener's poke): the change-set goes to the commit hook."""
@@ -300,12 +371,22 @@ class Replica:
         self.engine.dispose()
 
 
+class _Batch:
+    """The server writes of one thread's bulk work, not pulled back yet."""
+
+    def __init__(self) -> None:
+        self.wrote = False
+        self.changes = Changes()
+
+
 class TeamSource:
     """The data source of a team library: reads from the replica, ``write()`` to the server
-    (then pulled back), ``queue()`` to the replica and its outbox."""
+    (then pulled back: once per write, or once per ``batch()``), ``queue()`` to the replica
+    and its outbox."""
 
     def __init__(self, replica: Replica) -> None:
         self.replica = replica
+        self._local = threading.local()  # .batch: this thread's open _Batch
 
     @property
     def engine(self) -> Engine:
@@ -323,12 +404,39 @@ class TeamSource:
         with write_session(self.replica.server) as session:
             unit = UnitOfWork(session)
             yield unit
+        batch: _Batch | None = getattr(self._local, "batch", None)
+        if batch is not None:  # pulled once when the bulk work ends
+            batch.wrote, batch.changes = True, batch.changes | unit.changes
+            return
         # The server took it: bring the replica (and through the hook the index) up to date.
+        self._pull_back(unit.changes)
+
+    def _pull_back(self, written: Changes) -> None:
         try:
             pulled = self.replica.pull_quietly()
         except ServerUnreachable:
             pulled = Changes()
-        self._hook(unit.changes | pulled)
+        self._hook(written | pulled)
+
+    def _settle(self, batch: _Batch) -> None:
+        if batch.wrote:
+            written, batch.wrote, batch.changes = batch.changes, False, Changes()
+            self._pull_back(written)
+
+    @contextmanager
+    def _batched(self) -> Iterator[Callable[[], None]]:
+        if getattr(self._local, "batch", None) is not None:  # inside an outer batch, which settles
+            yield lambda: None
+            return
+        batch = self._local.batch = _Batch()
+        try:
+            yield lambda: self._settle(batch)
+        finally:
+            self._local.batch = None
+            self._settle(batch)
+
+    def batch(self) -> ContextManager[Callable[[], None]]:
+        return self._batched()
 
     def write(self) -> ContextManager[UnitOfWork]:
         return self._write()
@@ -336,11 +444,11 @@ class TeamSource:
     @contextmanager
     def _queue(self) -> Iterator[UnitOfWork]:
         with write_session(self.replica.engine) as session:
-            unit = UnitOfWork(session)
+            unit = UnitOfWork(session, deferred=True)
             recorder = _OutboxRecorder(session)
             yield unit
             session.flush()
-            rr.queue(session.connection(), recorder.entries, _stamp())
+            rr.queue(session.connection(), recorder.finish(), _stamp())
         self._hook(unit.changes)
 
     def queue(self) -> ContextManager[UnitOfWork]:

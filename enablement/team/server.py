@@ -187,3 +187,53 @@ def _migrate_and_seed(sa_conn: Connection, seed: bool) -> None:
         if s.exec(select(Stage.id).limit(1)).first() is None:
             apply_taxonomy(s, default_taxonomy(), retire_missing=False)
         s.commit()
+
+
+@dataclass(frozen=True)
+class PruneResult:
+    forgotten: int  # change-log rows removed
+    upto: int  # the highest change number forgotten (0: nothing was)
+    latest: int  # the newest change number on the server
+
+
+def prune_server(url: str, keep_days: int, password: str | None = None) -> PruneResult:
+    """Forget the change log's entries older than ``keep_days`` days (run by the DBA, as the
+    owner). A laptop that last synced before the newest forgotten change takes a full copy at
+    its next sync; every other laptop goes on with changes only."""
+    from psycopg import sql
+
+    from enablement.errors import InvalidInput
+    from enablement.team.sync import PRUNED, prune_change_log
+
+    if keep_days < 0:
+        raise InvalidInput("--keep-days cannot be negative.")
+    address = parse_server_url(url)
+    engine = team_admin_engine(address, password)
+    try:
+        with engine.begin() as sa_conn:
+            conn = _psycopg(sa_conn)
+            with conn.cursor() as cur:
+                prefix = read_prefix(cur)
+                if prefix is None:
+                    raise LibraryError(f"The database '{address.dbname}' at {address.where} is not set up as a team "
+                                       "library.")
+                names = RoleNames(prefix)
+                cur.execute("SELECT rolsuper OR pg_has_role(current_user, %s, 'MEMBER') FROM pg_roles "
+                            "WHERE rolname = current_user", (names.owner,))
+                if not scalar(cur):
+                    raise PermissionDenied(f"'{address.user}' may not prune the change log; run it as the DBA who "
+                                           "set the server up.")
+                cur.execute(sql.SQL("SET LOCAL ROLE {}").format(sql.Identifier(names.owner)))
+                cur.execute("SELECT coalesce(max(seq), 0) FROM app.change_log WHERE entity <> %s "
+                            "AND at < now() - make_interval(days => %s)", (PRUNED, keep_days))
+                upto = int(scalar(cur))
+                cur.execute("SELECT count(*) FROM app.change_log WHERE entity <> %s AND seq <= %s", (PRUNED, upto))
+                forgotten = int(scalar(cur))
+            if upto:
+                prune_change_log(sa_conn, upto)
+            with conn.cursor() as cur:
+                cur.execute("SELECT coalesce(max(seq), 0) FROM app.change_log")
+                latest = int(scalar(cur))
+        return PruneResult(forgotten, upto, latest)
+    finally:
+        engine.dispose()

@@ -74,21 +74,17 @@ _STATEMENTS = {
 _TABLE_OF = {"usage": USAGE, "search": SEARCHES, "request": rr.REQUESTS}
 
 
-def _params(entry: Mapping[str, Any]) -> dict[str, Any]:
-    """The entry's row, typed as the server's columns want it."""
-    payload = dict(entry["payload"])
-    table = _TABLE_OF.get(entry["kind"])
-    if table is None:
-        return payload
+def _typed(table: Any, payload: Mapping[str, Any], skip: tuple[str, ...] = ()) -> dict[str, Any]:
+    """A row from an outbox payload, typed as the server's columns want it."""
+    from datetime import date, datetime
+
     out: dict[str, Any] = {}
     for column in table.columns:
-        if column.name not in payload:
+        if column.name not in payload or column.name in skip:
             continue
         value = payload[column.name]
         kind = column.type.python_type if hasattr(column.type, "python_type") else None
         if value is not None and isinstance(value, str) and kind is not None and kind is not str:
-            from datetime import date, datetime
-
             if kind is datetime:
                 value = datetime.fromisoformat(value)
             elif kind is date:
@@ -97,50 +93,221 @@ def _params(entry: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _send(conn: Connection, entries: Sequence[Mapping[str, Any]]) -> None:
-    """Send entries in order, grouping neighbours of one kind into one multi-row statement."""
+# columns naming a piece or a version, which may hold a provisional id made on this laptop
+_REFERENCES = {"piece_id": "piece", "opened_piece_id": "piece", "version_id": "version", "kit_id": "kit",
+               "version_id_at_add": "version"}
+
+
+def _mapped(row: Mapping[str, Any], ids: Mapping[tuple[str, int], int]) -> dict[str, Any]:
+    """``row`` with the provisional ids of what the server has stored since made the server's."""
+    out = dict(row)
+    for column, entity in _REFERENCES.items():
+        value = out.get(column)
+        if isinstance(value, int) and value < 0 and (entity, value) in ids:
+            out[column] = ids[(entity, value)]
+    return out
+
+
+def _params(entry: Mapping[str, Any], ids: Mapping[tuple[str, int], int]) -> dict[str, Any]:
+    """The entry's row, typed as the server's columns want it (provisional ids mapped)."""
+    payload = _mapped(entry["payload"], ids)
+    table = _TABLE_OF.get(entry["kind"])
+    return payload if table is None else _typed(table, payload)
+
+
+Files = Callable[[str], Path]  # a blob's hash → its file on this laptop
+# (provisional piece id, server piece id, {provisional version id: server version id})
+Mapped = tuple[int, int, dict[int, int]]
+SUBMISSION, KIT = "submission", "kit"
+
+
+@dataclass
+class Sent:
+    """The server's ids of what a batch stored that the laptop had given provisional ids."""
+
+    submissions: list[Mapped] = field(default_factory=list)
+    kits: list[tuple[int, int]] = field(default_factory=list)  # (provisional kit id, server kit id)
+
+    def __iadd__(self, other: "Sent") -> "Sent":
+        self.submissions += other.submissions
+        self.kits += other.kits
+        return self
+
+
+def _send(conn: Connection, entries: Sequence[Mapping[str, Any]], ids: Mapping[tuple[str, int], int],
+          files: Files) -> Sent:
+    """Send entries in order, grouping neighbours of one kind into one multi-row statement;
+    returns the server's ids of the submissions and new kits sent."""
+    sent = Sent()
+    known = dict(ids)
     start = 0
     while start < len(entries):
         kind = entries[start]["kind"]
         end = start
         while end < len(entries) and entries[end]["kind"] == kind:
             end += 1
-        conn.execute(_STATEMENTS[kind], [_params(e) for e in entries[start:end]])
+        for entry in entries[start:end] if kind in (SUBMISSION, KIT) else ():
+            if kind == SUBMISSION:
+                sent.submissions.append(send_submission(conn, entry["payload"], files))
+            else:
+                kit = send_kit(conn, entry["payload"], known)
+                sent.kits += [kit] if kit is not None else []
+            known.update(_known(sent))
+        if kind not in (SUBMISSION, KIT):
+            conn.execute(_STATEMENTS[kind], [_params(e, known) for e in entries[start:end]])
         start = end
+    return sent
+
+
+# --- a person's own kit -------------------------------------------------------------------------------
+_KIT_COLUMNS = ("name", "account", "notes", "created_at", "updated_at", "client_uuid")
+
+
+def send_kit(conn: Connection, payload: Mapping[str, Any], ids: Mapping[tuple[str, int], int]) -> tuple[int, int] | None:
+    """Make the server's copy of one kit what the laptop had when the entry was queued (its
+    row and every item, or its absence), in the caller's server transaction. Sending the same
+    entry twice gives the same kit: it is found by its client UUID (or, for a kit made before
+    kits carried one, by its id). Kits are their owner's alone (row-level security), so the
+    laptop's latest state is the kit. Returns (provisional id, server id) of a kit made here."""
+    kit = payload["kit"]
+    local_id, client_uuid = int(kit["id"]), kit.get("client_uuid")
+    if client_uuid:
+        conn.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:u, 0))"), {"u": client_uuid})
+    found = conn.execute(text("SELECT id FROM kits WHERE client_uuid = :u OR (id = :id AND :id > 0) "
+                              "ORDER BY client_uuid = :u DESC LIMIT 1"), {"u": client_uuid, "id": local_id}).scalar()
+    if payload.get("deleted"):
+        if found is not None:
+            conn.execute(text("DELETE FROM kit_items WHERE kit_id = :k"), {"k": found})
+            conn.execute(text("DELETE FROM kits WHERE id = :k"), {"k": found})
+        return None
+    row = _typed(rr.KITS, {k: kit.get(k) for k in _KIT_COLUMNS})
+    if found is None:
+        server_id = _insert_returning(conn, rr.KITS, dict(row, owner_id=kit["owner_id"]))
+    else:
+        server_id = int(found)
+        conn.execute(text("UPDATE kits SET name = :name, account = :account, notes = :notes, "
+                          "updated_at = :updated_at, client_uuid = :client_uuid WHERE id = :id"),
+                     dict(row, id=server_id))
+        conn.execute(text("DELETE FROM kit_items WHERE kit_id = :k"), {"k": server_id})
+    items = [dict(_typed(rr.KIT_ITEMS, _mapped(i, ids), ("id",)), kit_id=server_id) for i in payload["items"]]
+    if items:
+        cols = list(items[0])
+        conn.execute(text(f"INSERT INTO kit_items ({', '.join(cols)}) VALUES ({', '.join(':' + c for c in cols)})"),
+                     items)
+    return (local_id, server_id) if local_id < 0 else None
+
+
+# --- a rep's own submission ---------------------------------------------------------------------------
+_PIECE_SKIP = ("id", "row_version", "current_version_id")
+
+
+def _insert_returning(conn: Connection, table: Any, row: Mapping[str, Any]) -> int:
+    cols = list(row)
+    sql = text(f"INSERT INTO {table.name} ({', '.join(cols)}) VALUES ({', '.join(':' + c for c in cols)}) "
+               "RETURNING id")
+    return int(conn.execute(sql, dict(row)).scalar_one())
+
+
+def send_submission(conn: Connection, payload: Mapping[str, Any], files: Files) -> Mapped:
+    """Store one submission made on the laptop, in the caller's server transaction, once:
+    a transaction-level lock on its client UUID serialises two laptops' (or processes')
+    sends, and a piece that already carries the UUID is the one stored before (the link
+    died after the COMMIT). File bytes go in 1 MiB chunks read from the local file (its hash
+    checked first; the server checks it again at COMMIT), unless the server has them."""
+    from enablement.errors import InvalidInput
+    from enablement.storage.blobs import sha256_file
+    from enablement.team.blobs import send_chunks
+
+    piece = payload["piece"]
+    local_id, client_uuid = int(piece["id"]), str(piece["client_uuid"])
+    conn.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:u, 0))"), {"u": client_uuid})
+    found = conn.execute(text("SELECT id FROM pieces WHERE client_uuid = :u"), {"u": client_uuid}).scalar()
+    if found is not None:
+        by_number = {int(a): int(b) for a, b in conn.execute(
+            text("SELECT number, id FROM piece_versions WHERE piece_id = :p"), {"p": found})}
+        return local_id, int(found), {int(v["id"]): by_number[int(v["number"])] for v in payload["versions"]
+                                      if int(v["number"]) in by_number}
+    for blob in payload["blobs"]:
+        sha = str(blob["sha256"])
+        # the same bytes from two senders: one at a time (as an import on the server does)
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": int(sha[:15], 16)})
+        holder = conn.execute(text("SELECT p.title FROM pieces p JOIN piece_versions v ON v.piece_id = p.id "
+                                   "WHERE v.blob_sha256 = :sha LIMIT 1"), {"sha": sha}).scalar()
+        if holder is not None:
+            raise InvalidInput(f"the same file is already in the library as '{holder}'")
+        added = conn.execute(text("INSERT INTO blobs (sha256, size, file_type, created_at) "
+                                  "VALUES (:sha256, :size, :file_type, :created_at) ON CONFLICT (sha256) DO NOTHING"),
+                             _typed(rr.BLOBS, blob)).rowcount
+        if added:
+            path = files(sha)
+            if not path.is_file() or sha256_file(path) != sha:
+                raise InvalidInput(f"the file of '{piece['title']}' is no longer on this computer as it was added "
+                                   "(its bytes changed or it was removed)")
+            send_chunks(conn, sha, path)
+    server_id = _insert_returning(conn, rr.PIECES, _typed(rr.PIECES, piece, _PIECE_SKIP))
+    versions: dict[int, int] = {}
+    for version in payload["versions"]:
+        row = _typed(rr.VERSIONS, version, ("id",))
+        versions[int(version["id"])] = _insert_returning(conn, rr.VERSIONS, dict(row, piece_id=server_id))
+    current = piece.get("current_version_id")
+    if current is not None and int(current) in versions:
+        conn.execute(text("UPDATE pieces SET current_version_id = :v WHERE id = :p"),
+                     {"v": versions[int(current)], "p": server_id})
+    for table in rr.PIECE_TAGS:
+        rows = [dict(_typed(table, r), piece_id=server_id) for r in payload["tags"].get(table.name, [])]
+        if rows:
+            cols = list(rows[0])
+            conn.execute(text(f"INSERT INTO {table.name} ({', '.join(cols)}) "
+                              f"VALUES ({', '.join(':' + c for c in cols)})"), rows)
+    return local_id, server_id, versions
 
 
 @dataclass
 class PushResult:
     sent: int = 0
     refused: list[tuple[dict[str, Any], str]] = field(default_factory=list)
+    mapped: list[Mapped] = field(default_factory=list)  # submissions the server stored
+    kits: list[tuple[int, int]] = field(default_factory=list)  # kits made here the server stored
+
+
+def _next_batch(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A submission (its file may be large) travels in a server transaction of its own."""
+    kinds = [e["kind"] for e in entries]
+    if SUBMISSION not in kinds:
+        return entries
+    first = kinds.index(SUBMISSION)
+    return entries[:1] if first == 0 else entries[:first]
 
 
 def push(server: Engine, replica: Engine, *, batch: int = BATCH,
-         refusal: Callable[[BaseException], str | None]) -> PushResult:
+         refusal: Callable[[BaseException], str | None], files: Files | None = None) -> PushResult:
     """Send the whole outbox, ``batch`` entries per server transaction. ``refusal`` names a
-    permanent refusal (the reason) or None (the link failed: stop, keep the entries)."""
+    permanent refusal (the reason) or None (the link failed: stop, keep the entries);
+    ``files`` finds the local file of a submission's bytes."""
     result = PushResult()
+    find: Files = files or _no_files
     while True:
         with replica.connect() as local:
-            entries = rr.outbox_batch(local, batch)
+            entries = _next_batch(rr.outbox_batch(local, batch))
+            ids = rr.id_map(local)
         if not entries:
             return result
         refused: list[tuple[dict[str, Any], str]] = []
         try:
             with server.begin() as conn:
-                _send(conn, entries)
+                sent = _send(conn, entries, ids, find)
                 fault_point("push_before_commit")
         except Exception as exc:  # noqa: BLE001 - sorted below: a refusal, or the link
             if refusal(exc) is None:
                 raise
             # Something in the batch is refused: send one by one (each in a savepoint) to
             # find which, in one transaction.
-            refused = []
+            refused, sent = [], Sent()
             with server.begin() as conn:
                 for entry in entries:
                     try:
                         with conn.begin_nested():
-                            _send(conn, [entry])
+                            sent += _send(conn, [entry], {**ids, **_known(sent)}, find)
                     except Exception as one:  # noqa: BLE001
                         reason = refusal(one)
                         if reason is None:
@@ -149,9 +316,27 @@ def push(server: Engine, replica: Engine, *, batch: int = BATCH,
         fault_point("push_after_commit")
         refused_ids = {e["id"] for e, _ in refused}
         with replica.begin() as local:
+            for local_id, server_id, versions in sent.submissions:
+                rr.map_submission(local, local_id, server_id, versions)
+            for local_id, server_id in sent.kits:
+                rr.map_kit(local, local_id, server_id)
             rr.settle(local, [e["id"] for e in entries if e["id"] not in refused_ids], refused, _now())
         result.sent += len(entries) - len(refused)
         result.refused.extend(refused)
+        result.mapped.extend(sent.submissions)
+        result.kits.extend(sent.kits)
+
+
+def _known(sent: Sent) -> dict[tuple[str, int], int]:
+    out = {("kit", a): b for a, b in sent.kits}
+    for local_id, server_id, versions in sent.submissions:
+        out[("piece", local_id)] = server_id
+        out.update({("version", a): b for a, b in versions.items()})
+    return out
+
+
+def _no_files(sha256: str) -> Path:
+    raise FileNotFoundError(sha256)
 
 
 # --- the kept change log ------------------------------------------------------------------------------
@@ -288,8 +473,7 @@ def apply_snapshot(replica: Engine, snap: Snapshot, last: int) -> PullResult:
             rr.replace_all(local, rr.META, snap.meta)
         if snap.request_ids is None or snap.request_ids or snap.requests:
             rr.replace_requests(local, snap.request_ids, snap.requests)
-        rr.replace_all(local, rr.KITS, snap.kits)
-        rr.replace_all(local, rr.KIT_ITEMS, snap.kit_items)
+        rr.replace_kits(local, snap.kits, snap.kit_items)
         rr.replace_popularity(local, snap.popularity)
         rr.set_state(local, {"last_seq": snap.hi, "last_pull_at": _now()})
     present = {int(p["id"]) for p in snap.pieces}

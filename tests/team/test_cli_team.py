@@ -96,3 +96,40 @@ def test_commands_on_the_server_act_as_the_login(server: TeamServer, cli, tmp_pa
     assert code == 1 and err.splitlines() == ["enablement: Rene Rep (rep) may not edit pieces."]
     code, _, err = cli("--server", server.url(rep), "--library", str(tmp_path / "rene"), "report", "adoption")
     assert code == 1 and len(err.splitlines()) == 1 and "(rep) may not view reports" in err
+
+
+def test_server_prune_forgets_old_changes_and_a_laptop_behind_them_takes_a_full_copy(  # type: ignore[no-untyped-def]
+        server: TeamServer, cli, tmp_path: Path) -> None:
+    from enablement.team.library import open_team_library
+    from tests.conftest import make_ready, settings_for_tests
+
+    maya, rosa = server.add("Maya Prune", "mayap", "marketing"), server.add("Rosa Prune", "rosap", "rep")
+    desk, maya_actor = open_team_library(server.url(maya), tmp_path / "desk", settings=settings_for_tests(),
+                                         with_index=False)
+    try:
+        first = desk.importer.add_link(maya_actor, "https://example.com/n1", "Narwhal pricing").value
+        desk.pieces.publish(maya_actor, make_ready(desk, maya_actor, first))
+        laptop = ("--server", server.url(rosa), "--library", str(tmp_path / "laptop"))
+        code, out, err = cli(*laptop, "sync")  # the laptop has a copy, then falls behind
+        assert code == 0 and "Received changes" in out, err
+        second = desk.importer.add_link(maya_actor, "https://example.com/n2", "Narwhal renewal plays").value
+        desk.pieces.publish(maya_actor, make_ready(desk, maya_actor, second))
+    finally:
+        desk.close()
+    # a login that is not the DBA may not; the answer is one line
+    code, _, err = cli("server", "prune", "--keep-days", "0", "--url", server.url(rosa))
+    assert code == 1 and len(err.splitlines()) == 1 and "may not prune the change log" in err
+    code, out, err = cli("server", "prune", "--keep-days", "0", "--url", server.dba_url)
+    assert code == 0, err
+    assert out.startswith("Pruned the change log: forgot ") and "take a full copy at their next sync" in out
+    with psycopg.connect(server.dba_url) as dba:
+        rows = dba.execute("SELECT entity FROM app.change_log").fetchall()
+    assert rows == [("pruned",)]
+    code, out, err = cli(*laptop, "sync")
+    assert code == 0 and "Received full copy: " in out, (out, err)
+    code, out, _ = cli(*laptop, "search", "narwhal")
+    assert code == 0 and "Narwhal renewal plays" in out and "Narwhal pricing" in out
+    code, out, err = cli(*laptop, "sync")  # caught up: changes only from now on
+    assert code == 0 and "Received changes" in out, err
+    code, out, err = cli("server", "prune", "--url", server.dba_url)
+    assert code == 0 and out.startswith("Nothing to prune: the change log holds no change older than 90 days"), err

@@ -131,3 +131,30 @@ def test_a_publish_killed_in_the_middle_completes_on_the_next_run(demo: Path, tm
             dupes = conn.execute("SELECT count(*) - count(DISTINCT (sha256, n)) FROM app.blob_chunks").fetchone()[0]
             assert dupes == 0
             assert conn.execute("SELECT count(*) FROM users WHERE login IS NULL").fetchone()[0] == 0
+
+
+def test_a_stopped_publish_keeps_whole_steps_and_completes_on_the_next_run(demo: Path) -> None:
+    import threading
+
+    with empty_server() as (url, suffix):
+        cancel = threading.Event()
+        seen: list[str] = []
+
+        def progress(done: int, total: int, label: str) -> None:
+            seen.append(label)
+            if done == 2:
+                cancel.set()  # the person clicks Stop while the second file goes up
+        report = publish_library(demo, url, prefix=f"t{suffix}", login_suffix=f"_{suffix}", progress=progress,
+                                 cancel=cancel)
+        assert report.stopped and not report.verified and report.logins == []
+        assert report.lines()[0].startswith("Stopped before the end.")
+        assert seen[-1].startswith("file 2 of ")  # stopped after the file under way, not later
+        assert _server_count(url, "blobs") == 2
+        with psycopg.connect(url) as conn:
+            assert conn.execute("SELECT count(*) FROM pieces").fetchone()[0] == 0  # the catalog never started
+        again = publish_library(demo, url, prefix=f"t{suffix}", login_suffix=f"_{suffix}")
+        assert again.verified, again.lines()
+        with psycopg.connect(url) as conn:
+            dupes = conn.execute("SELECT count(*) - count(DISTINCT (sha256, n)) FROM app.blob_chunks").fetchone()[0]
+            assert dupes == 0
+            assert conn.execute("SELECT count(*) FROM users WHERE login IS NULL").fetchone()[0] == 0

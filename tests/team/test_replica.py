@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import create_engine
 
 from enablement.services.journey import journey_map
-from enablement.models.dto import UseRecord
+from enablement.models.dto import Actor, TagSelection, UseRecord
 from enablement.team.connection import ServerUnreachable
 from enablement.team.library import open_team_library
 from enablement.team.sync import prune_change_log
@@ -118,6 +118,8 @@ def test_offline_every_read_works_and_server_writes_say_so(server: TeamServer, t
         lib, rita = open_as(server, "Rita Rep", tmp_path / "laptop", port=proxy.port)
         kit = lib.kits.create(rita, "Wombat call").value
         lib.kits.add(rita, kit, pid)
+        lib.replica.sync()  # the kit made on the laptop goes to the server and takes its id
+        kit = lib.replica.server_piece_ids("kit")[kit]
         lib.close()
         proxy.kill()
         lib, rita = open_as(server, "Rita Rep", tmp_path / "laptop", port=proxy.port)
@@ -131,12 +133,15 @@ def test_offline_every_read_works_and_server_writes_say_so(server: TeamServer, t
             # a rep's own use waits in the outbox
             assert lib.usage.record(rita, UseRecord(kind="used_in_call", piece_id=pid)).value
             assert lib.replica.outbox_size() == 1
+            # so do changes to the rep's own kits
+            assert lib.kits.create(rita, "Another call").value < 0
+            assert lib.replica.outbox_counts() == {"usage": 1, "kit": 1}
             # what needs the server says so at once (no second connect timeout)
             with pytest.raises(ServerUnreachable, match="cannot reach the team server"):
-                lib.kits.create(rita, "Another call")
+                lib.pieces.archive(Actor(rita.user_id, rita.name, "marketing"), pid)
             proxy.start()
             report = lib.connect(sync=True, raise_offline=True)
-            assert report is not None and report.pushed == 1 and not lib.offline
+            assert report is not None and report.pushed == 2 and not lib.offline
             assert lib.replica.outbox_size() == 0
         finally:
             lib.close()
@@ -210,3 +215,73 @@ def test_a_rep_ranks_by_the_whole_teams_use_as_of_the_last_pull(server: TeamServ
     finally:
         ravi.close()
         lib.close()
+
+
+def test_a_server_write_pulls_once_however_many_transactions_it_takes(server: TeamServer, tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    import enablement.services.importing as importing
+    import enablement.team.replica as replica_module
+
+    docs = [make_pdf(tmp_path / f"bulk{i}.pdf", [f"Kangaroo onboarding part {i}"], title=f"Kangaroo {i}")
+            for i in range(3)]
+    mk, maya = open_as(server, "Maya Marketing", tmp_path / "desk")
+    try:
+        pulls: list[int] = []
+        real = replica_module.read_snapshot
+
+        def counted(engine, last):  # type: ignore[no-untyped-def]
+            pulls.append(last)
+            return real(engine, last)
+
+        monkeypatch.setattr(replica_module, "read_snapshot", counted)
+        # the import's own flush (pieces searchable while a long import runs) pulls too: not here
+        monkeypatch.setattr(importing, "_INDEX_BATCH_SECONDS", 3600.0)
+        ids = mk.importer.import_paths(maya, docs).value.piece_ids  # three server transactions
+        assert len(ids) == 3
+        assert len(pulls) == 1
+        assert sorted(_found(mk, maya, "kangaroo")) == sorted(ids)  # pulled and indexed
+        pulls.clear()
+        mk.pieces.bulk_set_tags(maya, ids, TagSelection(stages=[mk.taxonomy.get().stages[0].id]))
+        mk.pieces.archive(maya, ids[0])
+        assert len(pulls) == 2  # one per write
+        assert sorted(_found(mk, maya, "kangaroo")) == sorted(ids[1:])
+    finally:
+        mk.close()
+
+
+def test_new_replicas_opened_by_many_threads_at_once_all_open_at_the_current_schema(tmp_path: Path) -> None:
+    import threading
+
+    from enablement.config import LibraryPaths
+    from enablement.storage.migrate import SCHEMA_HEAD, current_revision
+    from enablement.team.replica import Replica
+
+    never_asked = create_engine("postgresql+psycopg://nobody@127.0.0.1:1/none")  # opening asks no server
+    folders = [tmp_path / f"laptop{i % 4}" for i in range(8)]  # four new replicas, two threads each
+    start = threading.Barrier(len(folders))
+    opened: list[Replica] = []
+    errors: list[BaseException] = []
+
+    def open_one(folder: Path) -> None:
+        paths = LibraryPaths(folder)
+        paths.ensure()
+        start.wait()
+        try:
+            opened.append(Replica(paths, never_asked))
+        except BaseException as exc:  # noqa: BLE001 - collected for the assertion
+            errors.append(exc)
+
+    threads = [threading.Thread(target=open_one, args=(f,)) for f in folders]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    try:
+        assert errors == []
+        assert len(opened) == len(folders)
+        for replica in opened:
+            assert current_revision(replica.engine) == SCHEMA_HEAD
+            assert replica.outbox_size() == 0 and replica.state() == {}
+    finally:
+        for replica in opened:
+            replica.close()

@@ -95,8 +95,14 @@ def test_the_whole_flow_across_machines_and_roles(server: TeamServer, tmp_path: 
         mine = lib.importer.import_paths(rita, [make_pdf(tmp_path / "in" / "my-deck.pdf", ["Rita's own deck"])],
                                          source="rep").value
         assert mine.piece_ids and lib.pieces.get(mine.piece_ids[0]).summary.review_state == "pending"
+        # made on the laptop (file kept there) until the sync stores it on the server: it
+        # then has the server's id
+        assert mine.piece_ids[0] < 0 and lib.replica.outbox_counts() == {"submission": 1}
+        assert lib.replica.sync().pushed == 1
+        sub = lib.replica.server_piece_ids()[mine.piece_ids[0]]
+        assert lib.pieces.get(sub).summary.review_state == "pending"
         # while it waits for review, the rep edits their own submission's metadata and tags
-        sub, first_stage = mine.piece_ids[0], lib.taxonomy.get().stages[0]
+        first_stage = lib.taxonomy.get().stages[0]
         lib.pieces.update(rita, sub, title="Rita's own deck, v2", description="For Acme")
         lib.pieces.set_tags(rita, sub, TagSelection(stages=[first_stage.id]))
         edited = lib.pieces.get(sub)

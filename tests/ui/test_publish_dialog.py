@@ -66,3 +66,34 @@ def test_an_admin_publishes_the_library_and_people_sign_in(qtbot, make_window, d
         assert len(library.pieces.list()) > 0
     finally:
         library.close()
+
+
+def test_publishing_can_be_stopped_and_started_again(qtbot, make_window, demo_ctx, cluster: Cluster,
+                                                     tmp_path: Path, monkeypatch) -> None:
+    with psycopg.connect(cluster.url("postgres"), password=SUPERUSER_PASSWORD, autocommit=True) as conn:
+        conn.execute("CREATE DATABASE team_stopped")
+    window = make_window(demo_ctx("admin"))
+    window.publish_action.trigger()
+    dialog = window.publish_dialog
+    assert isinstance(dialog, PublishDialog)
+    dialog.server.setText(f"127.0.0.1:{cluster.port}")
+    dialog.database.setText("team_stopped")
+    dialog.login.setText("postgres")
+    dialog.password.setText(SUPERUSER_PASSWORD)
+    assert not dialog.stop_button.isVisible()
+
+    def stop_at_the_first_file(value: int) -> None:
+        if value == 1 and dialog.stop_button.isEnabled():
+            click(qtbot, dialog.stop_button)  # visible and enabled while publishing
+    dialog.progress_bar.valueChanged.connect(stop_at_the_first_file)
+    click(qtbot, dialog.start_button)
+    assert dialog.status.text().startswith("Stopped. The server keeps what was copied; Publish again completes it")
+    assert dialog.report is None and not dialog.stop_button.isVisible() and dialog.start_button.isEnabled()
+    assert dialog.password.text() == SUPERUSER_PASSWORD  # kept for the next try
+    with psycopg.connect(cluster.url("postgres", "team_stopped"), password=SUPERUSER_PASSWORD) as conn:
+        assert conn.execute("SELECT count(*) FROM blobs").fetchone()[0] == 1
+        assert conn.execute("SELECT count(*) FROM pieces").fetchone()[0] == 0
+    dialog.progress_bar.valueChanged.disconnect(stop_at_the_first_file)
+    click(qtbot, dialog.start_button)
+    assert dialog.report is not None and dialog.report.verified, dialog.report_view.toPlainText()
+    assert "Published and verified." in dialog.report_view.toPlainText()

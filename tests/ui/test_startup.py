@@ -13,7 +13,7 @@ def test_first_run_builds_the_demo_and_asks_who_you_are(qapp, qtbot, tmp_path, w
     startup = Startup(qapp, args, None, window_state)
     try:
         startup.start()
-        qtbot.waitUntil(lambda: isinstance(startup.dialog, WhoAreYouDialog), timeout=60_000)
+        qtbot.waitUntil(lambda: isinstance(startup.dialog, WhoAreYouDialog), timeout=180_000)
         assert startup.library.is_demo
         startup.dialog.users.setCurrentRow(0)
         startup.dialog.accept()

@@ -123,6 +123,13 @@ def wait_problem(qtbot, dialog: ConnectDialog) -> str:  # type: ignore[no-untype
     return dialog.problem()
 
 
+def listening() -> list[str]:
+    """The live listeners' threads of this process (each team window has one listener and one debounce)."""
+    import threading
+
+    return sorted(t.name for t in threading.enumerate() if t.name in ("enablement-listener", "enablement-debounce"))
+
+
 def files_containing(folder: Path, secret: str) -> list[Path]:
     return [p for p in folder.rglob("*") if p.is_file() and secret.encode() in p.read_bytes()]
 
@@ -176,8 +183,11 @@ def test_first_run_connects_as_a_login_and_shows_that_person(qapp, qtbot, home, 
         assert admin_window.app.actor.name == "Ada Admin" and admin_window.app.team.login == server.admin_login
         qtbot.waitUntil(lambda: not shiboken6.isValid(window))  # the old login's window is gone
         assert window_state.text(WindowState.LAST_SERVER) == server.url(server.admin_login)
+        # and so is its listener: only the new login's listens for the server's changes
+        qtbot.waitUntil(lambda: listening() == ["enablement-debounce", "enablement-listener"], timeout=30_000)
     finally:
         again.close()
+    assert listening() == []  # closing the app leaves no listener thread
 
 
 def test_connect_says_clearly_what_is_wrong(qapp, qtbot, home, window_state, server, memory_keyring) -> None:
@@ -333,6 +343,7 @@ def test_a_server_that_never_answers_at_start_opens_the_window_from_this_compute
         try:
             again = Run(qapp, qtbot, window_state)
             try:
+                qtbot.waitUntil(lambda: again.startup.window is not None, timeout=5_000)  # from the copy, at once
                 window = again.window()
                 assert window.app.actor.name == "Bea Blackhole"
                 assert not isinstance(again.startup.dialog, ConnectDialog)

@@ -108,6 +108,10 @@ def test_what_waits_is_named_by_kind() -> None:
         "3 uses and 1 request waiting to sync"
     assert waiting_words(LinkStatus("offline", 3, waiting_by_kind=(("usage", 1), ("search", 1), ("opened", 1)))) == \
         "1 use, 1 search and 1 opened result waiting to sync"
+    assert waiting_words(LinkStatus("offline", 3, waiting_by_kind=(("submission", 1), ("usage", 2)))) == \
+        "1 shared piece and 2 uses waiting to sync"
+    assert waiting_words(LinkStatus("offline", 3, waiting_by_kind=(("usage", 1), ("kit", 2)))) == \
+        "1 use and 2 kit changes waiting to sync"
     # a kind the bar has no word for: it still counts everything, in the general word
     assert waiting_words(LinkStatus("offline", 2, waiting_by_kind=(("usage", 1), ("other", 1)))) == \
         "2 changes waiting to sync"

@@ -5,6 +5,7 @@ report: rows, files and reports compared, and each person's one-time password, s
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Any, Optional
 
@@ -19,9 +20,10 @@ from ..tasks import TaskRunner
 from ..widgets import tones
 
 
-def publish(root: Path, url: str, password: Optional[str], progress: Any = None) -> PublishReport:
+def publish(root: Path, url: str, password: Optional[str], progress: Any = None,
+            cancel: Optional[threading.Event] = None) -> PublishReport:
     """Worker: copy and verify (resumable: a run that stopped completes on the next one)."""
-    return publish_library(root, url, password=password, progress=progress)
+    return publish_library(root, url, password=password, progress=progress, cancel=cancel)
 
 
 class PublishDialog(QDialog):
@@ -34,6 +36,7 @@ class PublishDialog(QDialog):
         self.runner = runner
         self.root = root
         self.busy = False
+        self.cancel = threading.Event()
         self.report: Optional[PublishReport] = None
         intro = QLabel("<p>Copy this library — pieces, files, tags, kits, requests and all use — to an empty "
                        "database on your team's PostgreSQL server. Everyone in it gets a login and a one-time "
@@ -75,6 +78,11 @@ class PublishDialog(QDialog):
         self.start_button: QPushButton = self.buttons.addButton("Publish", QDialogButtonBox.ButtonRole.AcceptRole)
         self.start_button.setObjectName("publishButton")
         self.start_button.setDefault(True)
+        self.stop_button: QPushButton = self.buttons.addButton("Stop", QDialogButtonBox.ButtonRole.ActionRole)
+        self.stop_button.setObjectName("publishStop")
+        self.stop_button.setToolTip("Stop after the file or batch being copied; publishing again completes it")
+        self.stop_button.clicked.connect(self.stop)
+        self.stop_button.setVisible(False)
         self.buttons.accepted.connect(self.start)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -94,13 +102,27 @@ class PublishDialog(QDialog):
             self._say(str(exc), "empty")
             return
         self.busy = True
+        self.cancel = threading.Event()
+        self.stop_button.setText("Stop")
+        self.stop_button.setEnabled(True)
+        self.stop_button.setVisible(True)
         self.start_button.setEnabled(False)
         self.buttons.button(QDialogButtonBox.StandardButton.Close).setEnabled(False)
         self.progress_bar.setRange(0, 0)
         self.progress_bar.setVisible(True)
         self._say(f"Publishing to {self.server.text().strip()}/{self.database.text().strip()}…", "info")
-        self.runner.op(publish, self.root, url, self.password.text() or None).progress(self._progress).success(
-            self._done).failure(self._failed).write()
+        self.runner.op(publish, self.root, url, self.password.text() or None, cancel=self.cancel).progress(
+            self._progress).success(self._done).failure(self._failed).write()
+
+    def stop(self) -> None:
+        """Stop at the end of the step under way: the server keeps only whole steps, and the next
+        Publish completes it (once logins are being made, it finishes: their passwords are shown once)."""
+        if not self.busy:
+            return
+        self.cancel.set()
+        self.stop_button.setEnabled(False)
+        self.stop_button.setText("Stopping…")
+        self._say("Stopping after the step under way…", "info")
 
     def _progress(self, done: int, total: int, text: str) -> None:
         self.progress_bar.setRange(0, max(total, 1))
@@ -110,6 +132,11 @@ class PublishDialog(QDialog):
 
     def _done(self, report: PublishReport) -> None:
         self._stop()
+        if report.stopped:
+            self.progress_bar.setVisible(False)
+            self._say("Stopped. The server keeps what was copied; Publish again completes it without copying "
+                      "anything twice.", "empty")
+            return
         self.password.clear()
         self.report = report
         self.progress_bar.setVisible(False)
@@ -128,6 +155,7 @@ class PublishDialog(QDialog):
 
     def _stop(self) -> None:
         self.busy = False
+        self.stop_button.setVisible(False)
         self.start_button.setEnabled(True)
         self.buttons.button(QDialogButtonBox.StandardButton.Close).setEnabled(True)
 

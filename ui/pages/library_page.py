@@ -474,10 +474,11 @@ class LibraryPage(Page):
         # A refresh keeps as many rows as are loaded, so the position still points at them.
         limit = max(PAGE_SIZE, self.model.rowCount()) if keep_position else PAGE_SIZE
         self.app.runner.op(run_search, self.app.library, self.app.actor, self.text, self.sort, self.facets.filters(),
-                           0, limit, self.autocorrect).success(lambda out: self._arrived(seq, out, position)).failure(
+                           0, limit, self.autocorrect).success(
+            lambda out: self._arrived(seq, out, position, keep_position)).failure(
             lambda exc: self._failed(seq, exc)).latest(self._lane)
 
-    def _arrived(self, seq: int, outcome: SearchOutcome, position: int = 0) -> None:
+    def _arrived(self, seq: int, outcome: SearchOutcome, position: int = 0, keep: bool = False) -> None:
         if seq != self.seq:
             log.debug("dropped stale search result %s (latest %s)", seq, self.seq)
             return
@@ -485,12 +486,16 @@ class LibraryPage(Page):
         self.outcome = outcome
         self.search_id = None
         self.first_pages, self.hit_words = {}, {}
+        current = self.current_piece_id() if keep else None  # a refresh keeps the piece the person is on
         self.model.set_rows(outcome.pieces, self._snippets(outcome))
+        row = self.model.row_of(current) if current is not None else -1
+        if row >= 0:
+            self.view.setCurrentIndex(self.model.index(row, 0))
         if position:
             self.current_view().verticalScrollBar().setValue(position)
         self.facets.set_counts(outcome.facets)
         self._show_outcome(outcome)
-        if self.text.strip():
+        if self.text.strip() and not keep:  # a refresh after a change is no new search of the person's
             self.log_timer.start()
         self._maybe_load_more()  # a page that does not fill the view has no scroll bar to move
 

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (QDialog, QHBoxLayout, QHeaderView, QLabel, QPushB
                                QVBoxLayout, QWidget)
 
 from enablement.display import listed
-from enablement.errors import EditConflict, UserFacingError
+from enablement.errors import EditConflict, NotFound, UserFacingError
 from enablement.models.changes import Changes
 from enablement.models.dto import PieceDetail, PieceSummary, TagSelection, UseRecord
 from enablement.models.vocab import Source, Status, UsageKind
@@ -72,6 +72,10 @@ class PieceDetailDialog(QDialog):
         f.setPointSizeF(f.pointSizeF() * 1.5)
         f.setBold(True)
         self.heading.setFont(f)
+        self.gone = QLabel("")  # the piece left the library while this window was open
+        self.gone.setObjectName("pieceGone")
+        self.gone.setWordWrap(True)
+        self.gone.setVisible(False)
         self.trust = QLabel("")
         self.trust.setObjectName("trust")
         self.trust.setWordWrap(True)
@@ -166,6 +170,7 @@ class PieceDetailDialog(QDialog):
 
         v = QVBoxLayout(self)
         v.addWidget(self.heading)
+        v.addWidget(self.gone)
         v.addWidget(self.trust)
         v.addWidget(self.tags_label)
         v.addWidget(split, 1)
@@ -198,13 +203,27 @@ class PieceDetailDialog(QDialog):
             lambda exc: self._failed(exc) if shiboken6.isValid(self) else None).read()
 
     def _failed(self, exc: BaseException) -> None:
-        """A user's error (the piece was purged, say) is the heading; a bug is reported by the operation."""
-        if isinstance(exc, UserFacingError):
+        """A user's error (the piece was purged, say) is the heading; a bug is reported by the operation.
+        A piece shown here that leaves the library meanwhile (on a team library: archived or
+        withdrawn on the server) stays as it was, and the window says so."""
+        if isinstance(exc, NotFound) and self.view is not None:
+            self._show_gone()
+        elif isinstance(exc, UserFacingError):
             self.heading.setText(str(exc))
+
+    def _show_gone(self) -> None:
+        where = " on the team server" if self.app.team is not None else ""
+        self.gone.setText(f"No longer in the library: it was archived or withdrawn{where}. "
+                          "What you see is how it was; it cannot be sent, added to a kit or logged.")
+        self.gone.setStyleSheet(f"color: {tones.accent(self.palette(), 'stale').name()}; font-weight: bold;")
+        self.gone.setVisible(True)
+        for button in self.buttons.values():
+            button.setEnabled(False)
 
     def _loaded(self, view: PieceView, with_preview: bool) -> None:
         first = self.view is None
         self.view = view
+        self.gone.setVisible(False)  # back in the library (restored, published again)
         d, s = view.detail, view.detail.summary
         self.setWindowTitle(shown(s.title))
         self.heading.setText(shown(s.title) + ("" if s.status == "published" else f"  ({s.status})"))

@@ -62,7 +62,7 @@ def read_link(library: "TeamLibrary") -> LinkStatus:
 
 
 def _detail(payload: object) -> str:
-    """A use's kind or a request's title from a refused entry's row."""
+    """A use's kind, a request's or a shared piece's title from a refused entry's row."""
     row = payload
     if isinstance(payload, str):
         import json
@@ -73,6 +73,8 @@ def _detail(payload: object) -> str:
             return ""
     if not isinstance(row, dict):
         return ""
+    if isinstance(row.get("piece"), dict):  # a piece of the person's own: its title
+        row = row["piece"]
     if row.get("title"):
         return str(row["title"])
     if row.get("kind"):
@@ -96,8 +98,9 @@ def local_time(stamp: str) -> str:
 
 
 # What a person calls each kind of waiting entry (singular, plural), most telling first.
-_KIND_WORDS = {"usage": ("use", "uses"), "request": ("request", "requests"), "search": ("search", "searches"),
-               "opened": ("opened result", "opened results")}
+_KIND_WORDS = {"submission": ("shared piece", "shared pieces"), "usage": ("use", "uses"),
+               "request": ("request", "requests"), "kit": ("kit change", "kit changes"),
+               "search": ("search", "searches"), "opened": ("opened result", "opened results")}
 _KIND_ORDER = {kind: i for i, kind in enumerate(_KIND_WORDS)}
 
 

@@ -36,6 +36,10 @@ def register(registry: Registry) -> None:
 def cmd_kit(args: argparse.Namespace, lib: Library, actor: Actor) -> int:
     if args.action == "create":
         kit_id = lib.kits.create(actor, args.name, args.account, args.notes).value
+        replica = getattr(lib, "replica", None)
+        if kit_id < 0 and replica is not None:  # made on a team laptop: sent now when the server answers
+            getattr(lib, "push_quietly")()  # a team library (it has a replica)
+            kit_id = replica.server_piece_ids("kit").get(kit_id, kit_id)
         print(f"Created kit {kit_id}: {args.name}")
     elif args.action == "add":
         for pid in args.pieces:

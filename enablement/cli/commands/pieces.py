@@ -102,7 +102,7 @@ def cmd_import(args: argparse.Namespace, lib: Library, actor: Actor) -> int:
         if not args.title:
             raise InvalidInput("A link needs --title.")
         added = lib.importer.add_link(actor, args.link, args.title, tags=tags, source=source)
-        print(f"Added link {added.value}: {args.title}")
+        print(f"Added link{_piece_ref(lib, added.value)}: {args.title}")
         return 0
     if not args.paths:
         raise InvalidInput("Name files or folders to import (or --link URL --title T).")
@@ -126,7 +126,7 @@ def cmd_import(args: argparse.Namespace, lib: Library, actor: Actor) -> int:
         for o in summary.outcomes:
             word = OUTCOME_WORDS.get(o.outcome, o.outcome)
             extra = f": {o.detail}" if o.detail else ""
-            ident = f" (piece {o.piece_id})" if o.piece_id else ""
+            ident = _piece_ref(lib, o.piece_id) if o.piece_id else ""
             print(f"{word:<30} {shown(o.path)}{ident}{shown(extra)}")
         counts: dict[str, int] = {}
         for o in summary.outcomes:
@@ -159,6 +159,18 @@ def make_renditions(lib: Library, piece_ids: Sequence[int] | None, quiet: bool =
                 print(f"Pages not drawn for '{shown(title)}': {shown(d.detail)} (its preview shows its text)")
         print(f"Pages drawn for {count(made, 'Word/PowerPoint/Excel file')}.")
     return made
+
+
+def _piece_ref(lib: Library, piece_id: int) -> str:
+    """' (piece 12)'; a rep's submission made on a team laptop is sent first when the server
+    answers (then it has the server's id), else it says it waits."""
+    if piece_id > 0:
+        return f" (piece {piece_id})"
+    replica = getattr(lib, "replica", None)
+    if replica is not None and replica.outbox_size():
+        getattr(lib, "push_quietly")()  # a team library (it has a replica)
+    server_id = replica.server_piece_ids().get(piece_id) if replica is not None else None
+    return f" (piece {server_id}, sent for review)" if server_id else " (waiting on this computer to be sent for review)"
 
 
 def cmd_list(args: argparse.Namespace, lib: Library, actor: Actor) -> int:

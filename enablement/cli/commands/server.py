@@ -1,5 +1,6 @@
-"""``server init|add-user|set-role|disable-user|enable-user|reset-password|users``: setting up a
-team server and its people (run by a DBA, or for users also by an admin login)."""
+"""``server init|add-user|set-role|disable-user|enable-user|reset-password|users|prune``: setting
+up a team server and its people (run by a DBA, or for users also by an admin login), and
+keeping its change log short."""
 
 from __future__ import annotations
 
@@ -47,6 +48,11 @@ def register(registry: Registry) -> None:
     _url(reset)
     _password_stdin(reset)
     _url(sub.add_parser("users", help="list the library's people and logins"))
+    prune = sub.add_parser("prune", help="forget old entries of the change log that laptops sync from (run as the "
+                                         "DBA); a laptop not synced since then takes a full copy")
+    prune.add_argument("--keep-days", type=int, default=90, metavar="N",
+                       help="keep the changes of the last N days (default 90)")
+    _url(prune)
 
 
 def _url(p: argparse.ArgumentParser) -> None:
@@ -93,6 +99,18 @@ def cmd_server(args: argparse.Namespace, root: Path) -> int:
         print(f"{what} the team library in '{result.database}' (roles {result.prefix}_*).")
         if result.admin_password:
             _shown_once(result.admin_login, result.admin_password)
+        return 0
+    if args.action == "prune":
+        from enablement.team.server import prune_server
+
+        pruned = prune_server(_server_url(args), args.keep_days)
+        if not pruned.upto:
+            print(f"Nothing to prune: the change log holds no change older than {args.keep_days} days "
+                  f"(latest change {pruned.latest}).")
+        else:
+            print(f"Pruned the change log: forgot {pruned.forgotten} entries older than {args.keep_days} days, up to "
+                  f"change {pruned.upto} (latest change {pruned.latest}). Laptops last synced before change "
+                  f"{pruned.upto} take a full copy at their next sync.")
         return 0
     accounts = Accounts(parse_server_url(_server_url(args)))
     if args.action == "add-user":
