@@ -207,6 +207,7 @@ CASES: dict[str, Case] = {
     "kits.annotate": lambda lib, tmp: lib.kits.annotate(admin(lib), *new_kit(lib), "Open with this"),
     "kits.refresh_item": lambda lib, tmp: lib.kits.refresh_item(admin(lib), *new_kit(lib)),
     "kits.export": _kit_export,
+    "kits.record_handout": lambda lib, tmp: lib.kits.record_handout(admin(lib), new_kit(lib)[0]),
     "requests.create": lambda lib, tmp: lib.requests.create(actor(lib, "Rita Rep"), "Case study for banks"),
     "requests.start": lambda lib, tmp: lib.requests.start(marketing(lib), new_request(lib)),
     "requests.fulfil": lambda lib, tmp: lib.requests.fulfil(marketing(lib), new_request(lib), new_link(lib)),

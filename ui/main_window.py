@@ -377,6 +377,7 @@ class MainWindow(QMainWindow):
             saved = self.state.bytes(WindowState.SPLITTER + splitter.objectName())
             if saved is not None:
                 splitter.restoreState(saved)
+        self.library_page.restore_view_state(self.state)
         last = self.state.text(WindowState.LAST_PAGE, "Library")
         row = next((r for r, (p, _x) in enumerate(self.pages) if p.title == last), 0)
         if self.nav.isRowHidden(row):
@@ -388,6 +389,7 @@ class MainWindow(QMainWindow):
         self.state.set(WindowState.STATE, self.saveState())
         for splitter in self._splitters():
             self.state.set(WindowState.SPLITTER + splitter.objectName(), splitter.saveState())
+        self.library_page.save_view_state(self.state)
         current = self.stack.currentWidget()
         self.state.set(WindowState.LAST_PAGE, getattr(current, "title", "Library"))
         self.state.sync()

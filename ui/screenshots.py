@@ -130,6 +130,23 @@ def main(argv: list[str] | None = None) -> int:
     window.library_page.view.viewport().update()
     if path := shot("01-library", "01-library-search"):
         grab(window, path)
+    if wanted is None:  # the same results as a grid of cards, then as a table sorted by use
+        window.search_box.setText("")
+        window.library_page.run_query()
+        window.library_page.set_view("grid")
+        settle(300)
+        if path := shot("20-library-grid"):
+            grab(window, path)
+        window.library_page.set_view("table")
+        window.library_page.set_sort("most_used")
+        settle(300)
+        if path := shot("21-library-table"):
+            grab(window, path)
+        window.library_page.set_sort("relevance")
+        window.library_page.set_view("list")
+        window.search_box.setText("security")
+        window.library_page.run_query()
+        settle(300)
 
     if wanted is None:
         window.search_box.setText("governance")

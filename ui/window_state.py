@@ -19,6 +19,9 @@ class WindowState:
     STATE = "window/state"
     LAST_PAGE = "window/last_page"
     SPLITTER = "window/splitter/"  # + object name
+    LIBRARY_VIEW = "library/view"  # list | grid | table
+    LIBRARY_SORT = "library/sort"  # a sort order of the search
+    LIBRARY_TABLE = "library/table_header"  # the table's columns: order, widths, hidden, as Qt saves them
     LAST_LIBRARY = "session/last_library"
     LAST_USER = "session/last_user"
     LAST_SERVER = "session/last_server"  # the team library's URL with the login: never a password

@@ -138,6 +138,13 @@ class PieceSummary:
     expires_on: Optional[date] = None
     expired: bool = False  # its expiry date has come (and it is not archived)
     row_version: int = 0  # the version read: an edit carries it back (0: not known)
+    helped: int = 0  # answers "it helped" to "did it help?" …
+    answered: int = 0  # … of all answers to it
+
+    @property
+    def helpful_percent(self) -> Optional[int]:
+        """The share of "it helped" answers, in percent; None when nobody answered."""
+        return round(100 * self.helped / self.answered) if self.answered else None
 
     def labels(self, dimension: str) -> tuple[str, ...]:
         return tuple(t.label for t in self.tags if t.dimension == dimension)

@@ -8,7 +8,7 @@ frozen so they can cross threads.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from types import MappingProxyType
@@ -29,8 +29,18 @@ COUNTED_DIMENSIONS: tuple[str, ...] = (
 FILTER_DIMENSIONS: frozenset[str] = frozenset(COUNTED_DIMENSIONS) | {"owner"}
 DEFAULT_STATUSES: frozenset[str] = frozenset({"draft", "published"})
 
-SortOrder = Literal["relevance", "newest", "most_used"]
+SortOrder = Literal["relevance", "newest", "most_used", "oldest", "least_used", "title", "title_desc", "owner",
+                    "owner_desc", "type", "type_desc", "stage", "stage_desc", "gate", "gate_desc", "review",
+                    "review_desc", "helpful", "least_helpful"]
 SORT_ORDERS: tuple[SortOrder, ...] = get_args(SortOrder)
+# Orders the library's database sorts all pieces in (key, descending); the search keeps the
+# matching ones in that order. "review" puts the soonest review date (the stale) first.
+STORED_ORDERS: dict[str, tuple[str, bool]] = {
+    "oldest": ("updated", False), "title": ("title", False), "title_desc": ("title", True),
+    "owner": ("owner", False), "owner_desc": ("owner", True), "type": ("type", False), "type_desc": ("type", True),
+    "stage": ("stage", False), "stage_desc": ("stage", True), "gate": ("gate", False), "gate_desc": ("gate", True),
+    "review": ("review", False), "review_desc": ("review", True), "helpful": ("helpful", True),
+    "least_helpful": ("helpful", False)}
 
 
 def sort_order(text: str) -> SortOrder:
@@ -211,6 +221,8 @@ class SearchRequest:
     limit: int = 50
     offset: int = 0
     popularity: Mapping[int, int] | None = None
+    # The order of every piece for a sort the database made (``STORED_ORDERS``, "least_used").
+    ranking: Sequence[int] | None = None
     today: date = field(default_factory=date.today)
     snippets: bool = True
     as_you_type: bool = False

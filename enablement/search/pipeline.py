@@ -21,7 +21,7 @@ import math
 import re
 import weakref
 from collections import Counter, OrderedDict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 from html import escape
 from typing import Any, Callable, TypeVar
@@ -262,12 +262,27 @@ def _ranked(reader: EngineReader, matched: Plan, scoring: list[ScoreTerm], total
     return scored[request.offset:want]
 
 
+def _in_order(reader: EngineReader, matched: Plan, ranking: Sequence[int], want: int) -> list[int]:
+    """The first ``want`` matching pieces in ``ranking``'s order, asking the engine about a
+    growing slice at a time (a first page rarely needs more than the top of the list)."""
+    page: list[int] = []
+    start, step = 0, max(4 * want, 256)
+    while len(page) < want and start < len(ranking):
+        chunk = ranking[start:start + step]
+        found = reader.restrict(matched, chunk)
+        page += [p for p in chunk if p in found]
+        start, step = start + step, step * 4
+    return page[:want]
+
+
 def _sorted(reader: EngineReader, matched: Plan, request: SearchRequest) -> list[tuple[int, float]]:
     want = request.offset + request.limit
     if want <= 0:
         return []
     page: list[int] = []
-    if request.sort == "most_used" and request.popularity:
+    if request.ranking is not None:
+        page = _in_order(reader, matched, request.ranking, want)
+    elif request.sort == "most_used" and request.popularity:
         used = [p for p, n in request.popularity.items() if n > 0]
         found = reader.restrict(matched, used) if used else set()
         pop = request.popularity

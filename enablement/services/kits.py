@@ -200,13 +200,43 @@ class KitService:
                cancel: threading.Event | None = None) -> Done[KitExport]:
         """Write the kit's files (safe names) and one merged PDF with a cover page into a new
         folder under ``target_dir`` (or a zip of it). Logs a kit_exported use per piece."""
-        from enablement.services.kit_pdf import merged_kit_pdf
+        kit = self.get(actor, kit_id)
+        result = self._write(actor, kit, Path(target_dir), as_zip=as_zip, progress=progress, cancel=cancel)
+        return Done(result, self.record_handout(actor, kit_id).changes)
+
+    def export_copy(self, actor: Actor, kit_id: int) -> Path:
+        """The kit as one zip (its files and the merged PDF) in a folder of its own under the
+        library's tmp/out, for dragging into an email or a chat or copying to the clipboard.
+        No use is logged here: ``record_handout`` logs them once the zip was dropped or copied."""
+        from enablement.services.piece_files import COPIES_KEPT_S, remove_older_than
 
         kit = self.get(actor, kit_id)
+        parent = Path(self.ctx.paths.tmp) / "out"
+        remove_older_than(parent, COPIES_KEPT_S)
+        parent.mkdir(parents=True, exist_ok=True)
+        folder = Path(tempfile.mkdtemp(prefix="kit-", dir=parent))
+        export = self._write(actor, kit, folder, as_zip=True)
+        shutil.rmtree(export.folder, ignore_errors=True)  # the zip holds it all
+        assert export.zip_path is not None
+        return export.zip_path
+
+    def record_handout(self, actor: Actor, kit_id: int) -> Done[None]:
+        """A kit_exported use for each of the kit's pieces (the kit left the app as files)."""
+        kit = self.get(actor, kit_id)
+        for item in kit.items:
+            self.usage.record(actor, UseRecord(kind=UsageKind.KIT_EXPORTED, piece_id=item.piece.id,
+                                               kit_id=kit.id, account=kit.account))
+        return Done(None, Changes(usage=True, kits=True))
+
+    def _write(self, actor: Actor, kit: KitInfo, target_dir: Path, *, as_zip: bool,
+               progress: Callable[[int, int, str], None] | None = None,
+               cancel: threading.Event | None = None) -> KitExport:
+        """The kit's files and merged PDF in a new folder under ``target_dir`` (and a zip of it)."""
+        from enablement.services.kit_pdf import merged_kit_pdf
+
         if not kit.items:
             raise InvalidInput(f"'{kit.name}' is empty; add pieces before exporting it.")
         details = self._kit_files(kit)
-        target_dir = Path(target_dir)
         target_dir.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=".kit-", dir=target_dir))
         try:
@@ -249,13 +279,9 @@ class KitService:
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
-        for item in kit.items:
-            self.usage.record(actor, UseRecord(kind=UsageKind.KIT_EXPORTED, piece_id=item.piece.id,
-                                               kit_id=kit.id, account=kit.account))
         if progress:
             progress(total, total, "done")
-        result = KitExport(folder, tuple(files), merged, merged_pages, zip_path, tuple(skipped))
-        return Done(result, Changes(usage=True, kits=True))
+        return KitExport(folder, tuple(files), merged, merged_pages, zip_path, tuple(skipped))
 
     def _summaries(self, kit: KitInfo) -> dict[int, str]:
         """A short summary of each piece for the cover page: its description or its text's opening."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 import threading
+import time
 import uuid
 import zipfile
 import zlib
@@ -66,6 +67,20 @@ OPENABLE_TYPES = frozenset({"pdf", "docx", "pptx", "xlsx"})
 # when it has no rendition; anything larger is not a thumbnail.
 EMBEDDED_THUMBNAILS = ("docProps/thumbnail.jpeg", "docProps/thumbnail.jpg", "docProps/thumbnail.png")
 MAX_THUMBNAIL_BYTES = 4 * 1024 * 1024
+COPIES_KEPT_S = 24 * 3600  # a copy handed out (opened, dragged) is kept a day: the receiving app may read it late
+
+
+def remove_older_than(parent: Path, seconds: float) -> None:
+    """Remove the folders under ``parent`` last changed ``seconds`` ago or earlier."""
+    if not parent.is_dir():
+        return
+    cutoff = time.time() - seconds
+    for folder in parent.iterdir():
+        try:
+            if folder.is_dir() and folder.stat().st_mtime < cutoff:
+                shutil.rmtree(folder, ignore_errors=True)
+        except OSError:
+            continue  # removed meanwhile, or not ours to read: the next copy tries again
 
 
 class PieceFileService:
@@ -178,10 +193,25 @@ class PieceFileService:
         if file_type not in OPENABLE_TYPES or sniffed.file_type != file_type:
             raise InvalidInput(f"'{title}' is a {file_type.upper() or 'unknown'} file; only PDF, Word, PowerPoint "
                                "and Excel files open from the library. Use Save a copy instead.")
-        folder = Path(self.ctx.paths.tmp) / "open" / uuid.uuid4().hex[:12]
+        return self._copy_out(blob, title, file_type, "open")
+
+    def export_copy(self, piece_id: int, title: str) -> Path:
+        """A copy of the current version named safely after ``title`` (with its file type's
+        extension), in a folder of its own, for a rep to drag into an email, a chat or the
+        desktop, or to put on the clipboard. In team mode a file not on this laptop is fetched
+        first; offline, ``FileNotHere`` says so. Copies older than a day are removed here."""
+        blob, _name, file_type = self.pieces.version_file(piece_id)
+        return self._copy_out(blob, title, file_type, "out")
+
+    def _copy_out(self, blob: str, title: str, file_type: str, purpose: str) -> Path:
+        """Copy ``blob`` into a new folder under the library's tmp/``purpose`` as ``title.type``;
+        older folders there (a day or more) are removed."""
+        parent = Path(self.ctx.paths.tmp) / purpose
+        remove_older_than(parent, COPIES_KEPT_S)
+        folder = parent / uuid.uuid4().hex[:12]
         folder.mkdir(parents=True, exist_ok=True)
-        target = folder / safe_file_name(f"{title}.{file_type}", default="piece")
-        if target.suffix.lower() != f".{file_type}":
+        target = folder / safe_file_name(f"{title}.{file_type}" if file_type else title, default="piece")
+        if file_type and target.suffix.lower() != f".{file_type}":
             target = target.with_name(target.name + f".{file_type}")
         shutil.copyfile(blob, target)
         return target

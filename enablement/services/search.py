@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Se
 from enablement.models.dto import Actor, Done, FacetCount, PieceSummary, ReviewQueue, TagSuggestion, TaxonomyInfo
 from enablement.models.tables import stored_id
 from enablement.models.vocab import Role, Source, Status
-from enablement.search.documents import (NONE_KEY, IndexDoc, SearchRequest, SearchResults, SimilarDoc,
+from enablement.search.documents import (NONE_KEY, STORED_ORDERS, IndexDoc, SearchRequest, SearchResults, SimilarDoc,
                                          Vocabulary, sort_order)
 from enablement.errors import InvalidInput, StorageError
 from enablement.search.errors import IndexBusy, IndexDamaged, IndexWriteFailed, SearchError
@@ -70,6 +70,7 @@ class SearchIndex:
         self._vocab: Vocabulary | None = None
         self._fingerprint: str | None = None
         self._popularity: dict[int, int] | None = None
+        self._rankings: dict[str, list[int]] = {}  # sort order → every piece id in it (STORED_ORDERS)
         self.repaired = 0
         self._switch: threading.Thread | None = None
         self.switch_progress: tuple[str, int, int] | None = None  # (engine, done, total) while switching
@@ -186,12 +187,34 @@ class SearchIndex:
                 self._popularity = pieces_repo.use_counts(s)
         return self._popularity
 
+    def ranking(self, sort: str) -> list[int] | None:
+        """Every piece's id in ``sort``'s order when the database makes that order (the list is
+        kept until pieces, tags, the taxonomy or uses change), else None."""
+        found = self._rankings.get(sort)
+        if found is not None:
+            return found
+        if sort == "least_used":
+            with self.ctx.read() as s:
+                newest = pieces_repo.ordered_ids(s, "updated", descending=True)
+            popularity = self.popularity()
+            found = sorted(newest, key=lambda p: popularity.get(p, 0))  # equal uses: the newest first
+        elif sort in STORED_ORDERS:
+            key, descending = STORED_ORDERS[sort]
+            with self.ctx.read() as s:
+                found = pieces_repo.ordered_ids(s, key, descending)
+        else:
+            return None
+        self._rankings[sort] = found
+        return found
+
     def taxonomy_changed(self) -> None:
         self._vocab, self._fingerprint, self._fresh = None, None, False
+        self._rankings = {}
 
     def usage_changed(self, piece_id: int | None = None, kind: str | None = None) -> None:
         """A use was logged: count it in the cached popularity instead of recounting
         every event (which takes most of a second over a million events)."""
+        self._rankings = {}
         if piece_id is None or kind is None:
             self._popularity = None
             return
@@ -258,6 +281,7 @@ class SearchIndex:
         """Re-index these pieces now. Failure leaves the index stale, to be repaired at the
         next ``ensure_fresh`` (the database already holds the change)."""
         ids = sorted({i for i in piece_ids if i is not None})
+        self._rankings = {}
         if not ids:
             return
         try:
@@ -441,7 +465,8 @@ class SearchService:
         request = SearchRequest(
             text=text, sort=sort_order(sort), include_archived=include_archived, statuses=statuses,
             filters={k: frozenset(v) for k, v in (filters or {}).items()}, limit=limit, offset=offset,
-            popularity=self.index.popularity(), today=self.ctx.today(), as_you_type=as_you_type,
+            popularity=self.index.popularity(), ranking=self.index.ranking(sort), today=self.ctx.today(),
+            as_you_type=as_you_type,
             autocorrect=autocorrect)
         results = self.index.search(request)
         pieces = tuple(self.pieces.summaries([h.piece_id for h in results.hits], uses=request.popularity))

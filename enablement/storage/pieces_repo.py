@@ -6,7 +6,7 @@ from collections import defaultdict
 from datetime import date
 from typing import Any, Iterable, Mapping, Sequence
 
-from sqlalchemy import bindparam, func, literal, text, union_all
+from sqlalchemy import bindparam, case, func, literal, text, union_all
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -128,6 +128,7 @@ def summaries(session: Session, piece_ids: Sequence[int], today: date,
         rows.update({int(r[0]): r for r in connection.execute(_SUMMARY_QUERY, {"ids": list(chunk)})})
     tags = tags_for(session, ids)
     counts = uses if uses is not None else use_counts(session, ids)
+    shares = helpful_shares(session, ids)
     out = []
     for pid in ids:
         r = rows.get(pid)
@@ -144,7 +145,8 @@ def summaries(session: Session, piece_ids: Sequence[int], today: date,
             outcome=outcome if has_version else "ok", outcome_detail=outcome_detail if has_version else "",
             updated_at=updated_at, use_count=counts.get(pid, 0), tags=tuple(tags.get(pid, [])),
             is_demo=bool(is_demo), expires_on=expires_on, expired=is_expired(expires_on, status, today),
-            row_version=int(row_version or 0)))
+            row_version=int(row_version or 0),
+            helped=shares.get(pid, (0, 0))[0], answered=shares.get(pid, (0, 0))[1]))
     return out
 
 
@@ -367,3 +369,71 @@ def erase(session: Session, piece_id: int) -> set[str]:
         if blob is not None:
             session.delete(blob)
     return orphaned
+
+
+# --- orders the library can be sorted in (the search keeps the matching ones in this order) ---
+
+ORDER_KEYS = ("title", "updated", "owner", "type", "stage", "gate", "review", "helpful")
+
+
+def helpful_shares(session: Session, piece_ids: Sequence[int] | None = None) -> dict[int, tuple[int, int]]:
+    """piece id → (answers "it helped", all answers to "did it help?") of the feedback this
+    session may read; pieces nobody answered for are left out."""
+    helped = func.sum(case((col(UsageEvent.helpful) == True, 1), else_=0))  # noqa: E712
+    query = (sa_select(col(UsageEvent.piece_id), helped, func.count())
+             .where(col(UsageEvent.helpful).is_not(None), col(UsageEvent.piece_id).is_not(None))
+             .group_by(col(UsageEvent.piece_id)))
+    if piece_ids is None:
+        return {int(pid): (int(yes), int(n)) for pid, yes, n in session.execute(query)}
+    out: dict[int, tuple[int, int]] = {}
+    for chunk in _chunks(piece_ids):
+        out.update({int(pid): (int(yes), int(n))
+                    for pid, yes, n in session.execute(query.where(col(UsageEvent.piece_id).in_(chunk)))})
+    return out
+
+
+def ordered_ids(session: Session, key: str, descending: bool = False) -> list[int]:
+    """Every piece's id (purged ones left out) sorted by ``key`` (one of ``ORDER_KEYS``), in
+    one query: pieces without a value (no owner, no stage, never rated) come last either way,
+    ties by id. Stages and gates sort by their place on the journey (a piece by its earliest)."""
+    if key not in ORDER_KEYS:
+        raise ValueError(f"cannot order pieces by {key!r}")
+    query = sa_select(col(Piece.id)).where(col(Piece.status) != "purged")
+    value: object
+    if key == "title":
+        value = func.lower(col(Piece.title))
+    elif key == "updated":
+        value = col(Piece.updated_at)
+    elif key == "owner":
+        value = func.nullif(func.lower(col(Piece.owner)), "")
+    elif key == "type":  # what the piece is ("Case study"), else its file type
+        kinds = (sa_select(col(PieceFacet.piece_id), func.min(func.lower(col(FacetValue.label))).label("v"))
+                 .join(FacetValue, col(FacetValue.id) == col(PieceFacet.facet_value_id))
+                 .where(col(FacetValue.facet) == "content_type").group_by(col(PieceFacet.piece_id)).subquery())
+        query = (query.outerjoin(PieceVersion, col(PieceVersion.id) == col(Piece.current_version_id))
+                 .outerjoin(kinds, kinds.c.piece_id == col(Piece.id)))
+        value = func.coalesce(kinds.c.v, func.nullif(col(PieceVersion.file_type), ""), col(Piece.kind))
+    elif key == "review":
+        value = col(Piece.review_by)
+    elif key == "stage":
+        first = (sa_select(col(PieceStage.piece_id), func.min(col(Stage.position)).label("v"))
+                 .join(Stage, col(Stage.id) == col(PieceStage.stage_id)).group_by(col(PieceStage.piece_id)).subquery())
+        query = query.outerjoin(first, first.c.piece_id == col(Piece.id))
+        value = first.c.v
+    elif key == "gate":
+        first = (sa_select(col(PieceGate.piece_id), func.min(col(Stage.position) * 1000 + col(Gate.position)).label("v"))
+                 .join(Gate, col(Gate.id) == col(PieceGate.gate_id)).join(Stage, col(Stage.id) == col(Gate.stage_id))
+                 .group_by(col(PieceGate.piece_id)).subquery())
+        query = query.outerjoin(first, first.c.piece_id == col(Piece.id))
+        value = first.c.v
+    else:  # helpful: the share of "it helped" answers
+        helped = func.sum(case((col(UsageEvent.helpful) == True, 1.0), else_=0.0))  # noqa: E712
+        share = (sa_select(col(UsageEvent.piece_id), (helped / func.count()).label("v"))
+                 .where(col(UsageEvent.helpful).is_not(None), col(UsageEvent.piece_id).is_not(None))
+                 .group_by(col(UsageEvent.piece_id)).subquery())
+        query = query.outerjoin(share, share.c.piece_id == col(Piece.id))
+        value = share.c.v
+    sort = value.desc() if descending else value
+    query = query.order_by(case((value.is_(None), 1), else_=0), sort,
+                           col(Piece.id).desc() if descending else col(Piece.id))
+    return [int(pid) for (pid,) in session.execute(query)]

@@ -24,6 +24,7 @@ class KitListModel(RowTableModel[KitInfo]):
     """One row per kit (for a QListView): name, account and size in the text."""
 
     headers = ("Kit",)
+    drags_out = True  # a kit is dragged out as one zip
 
     def display(self, kit: KitInfo, column: int, position: int) -> Any:
         size = count(len(kit.items), "piece")

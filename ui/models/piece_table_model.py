@@ -10,16 +10,19 @@ from enablement.models.dto import PieceSummary
 from .row_table_model import FIRST_CUSTOM_ROLE, ItemIdRole, RowRole, RowTableModel
 from ..text import file_type_label, review_text, shown, tooltip
 
-COL_TITLE, COL_STAGES, COL_GATES, COL_TYPE, COL_OWNER, COL_REVIEW_BY, COL_USES, COL_STATUS = range(8)
-HEADERS = ("Title", "Stages", "Gates", "Type", "Owner", "Review by", "Uses", "Status")
+(COL_TITLE, COL_STAGES, COL_GATES, COL_TYPE, COL_OWNER, COL_REVIEW_BY, COL_USES, COL_STATUS, COL_UPDATED,
+ COL_HELPFUL) = range(10)
+HEADERS = ("Title", "Stages", "Gates", "Type", "Owner", "Review by", "Uses", "Status", "Updated", "Helpful")
 
 PieceRole = RowRole  # the PieceSummary
 PieceIdRole = ItemIdRole
 SnippetRole = FIRST_CUSTOM_ROLE  # plain-text search snippet, "" when browsing
+StaleRole = FIRST_CUSTOM_ROLE + 1  # bool: past its review date or expired (shown in the warning tone)
 
 
 class PieceTableModel(RowTableModel[PieceSummary]):
     headers = HEADERS
+    drags_out = True
 
     def __init__(self, parent: Optional[QObject] = None) -> None:
         super().__init__(parent)
@@ -56,6 +59,11 @@ class PieceTableModel(RowTableModel[PieceSummary]):
             return str(p.use_count)
         if column == COL_STATUS:
             return p.status
+        if column == COL_UPDATED:
+            return f"{p.updated_at:%d %b %Y}"
+        if column == COL_HELPFUL:
+            percent = p.helpful_percent
+            return "—" if percent is None else f"{percent}% of {p.answered}"
         return None
 
     def sort_value(self, p: PieceSummary, column: int, position: int) -> Any:
@@ -63,13 +71,22 @@ class PieceTableModel(RowTableModel[PieceSummary]):
             return p.review_by.toordinal() if p.review_by else 0
         if column == COL_USES:
             return p.use_count
+        if column == COL_UPDATED:
+            return p.updated_at.isoformat()
+        if column == COL_HELPFUL:
+            return p.helpful_percent if p.helpful_percent is not None else -1
         return super().sort_value(p, column, position)
 
     def role_data(self, p: PieceSummary, column: int, role: int) -> Any:
         if role == SnippetRole:
             return self._snippets.get(p.id, "")
         if role == Qt.ItemDataRole.ToolTipRole and column == COL_TITLE:
-            return tooltip(f"{p.title}\n{review_text(p)}")
-        if role == Qt.ItemDataRole.TextAlignmentRole and column == COL_USES:
+            gates = p.labels("gate")
+            return tooltip(f"{p.title}\n{review_text(p)}" + ("\nGates: " + "; ".join(gates) if gates else ""))
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (COL_USES, COL_HELPFUL):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ToolTipRole and column == COL_HELPFUL and p.answered:
+            return f"{p.helped} of {p.answered} said it helped"
+        if role == StaleRole:
+            return p.stale or p.expired
         return None

@@ -28,6 +28,7 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
     """Thin adapter over ``list[R]``; replace the rows with ``set_rows``."""
 
     headers: tuple[str, ...] = ()
+    drags_out = False  # rows can be dragged out of the app (their file: see ui/drag_out.py)
 
     def __init__(self, parent: Optional[QObject] = None) -> None:
         super().__init__(parent)
@@ -69,6 +70,10 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.headers)
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        flags = super().flags(index)
+        return flags | Qt.ItemFlag.ItemIsDragEnabled if self.drags_out and index.isValid() else flags
 
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:

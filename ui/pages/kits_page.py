@@ -8,7 +8,7 @@ from typing import Optional
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (QAbstractItemView, QDialog, QFormLayout, QFrame, QHBoxLayout, QHeaderView, QLabel,
-                               QLineEdit, QListView, QPlainTextEdit, QProgressBar, QPushButton, QSplitter,
+                               QLineEdit, QPlainTextEdit, QProgressBar, QPushButton, QSplitter,
                                QStackedWidget, QStyle, QStyleOptionViewItem, QStyledItemDelegate, QTableView,
                                QVBoxLayout, QWidget)
 
@@ -19,6 +19,7 @@ from enablement.models.dto import Actor, KitExport, KitInfo
 from PySide6.QtGui import QDropEvent
 from enablement.services.permissions import Permission
 from ..context import AppContext
+from ..drag_out import DragOutList, Handout, Handouts, kit_handout
 from .lazy_page import LazyPage
 from ..dialogs import files
 from ..dialogs.piece_picker import PiecePickerDialog
@@ -119,8 +120,13 @@ class KitsPage(LazyPage):
 
         # Left: the kits.
         self.kit_list_model = KitListModel(self)
-        self.kit_list = QListView()
+        self.kit_list = DragOutList()
+        self.kit_list.setObjectName("kitList")
         self.kit_list.setModel(self.kit_list_model)
+        # A kit leaves the app as one zip: dragged from this list, or copied ("Copy as zip").
+        self.handouts = Handouts(app, self)
+        self.kit_list.pressed.connect(self._prepare_handout)
+        self.kit_list.drag_requested.connect(self._drag_kit)
         self.kit_list.setItemDelegate(_WarningDelegate(self.kit_list))
         self.kit_list.setSpacing(2)
         self.kit_list.setAlternatingRowColors(True)
@@ -199,6 +205,11 @@ class KitsPage(LazyPage):
         self.export_folder_button.clicked.connect(lambda: self.export(as_zip=False))
         self.export_zip_button = QPushButton("Export as zip…")
         self.export_zip_button.clicked.connect(lambda: self.export(as_zip=True))
+        self.copy_zip_button = QPushButton("Copy as zip")
+        self.copy_zip_button.setObjectName("copyKit")
+        self.copy_zip_button.setToolTip("Put the kit on the clipboard as one zip, to paste into an email or a chat "
+                                        "(or drag the kit from the list on the left)")
+        self.copy_zip_button.clicked.connect(self.copy_kit)
         self.progress = QProgressBar()
         self.progress.setTextVisible(True)
         self.progress.hide()
@@ -221,6 +232,7 @@ class KitsPage(LazyPage):
         self.offline_button.setVisible(app.team is not None)
         item_buttons.insertWidget(item_buttons.count() - 1, self.offline_button)
         self.download = DownloadBar(app)
+        export_row.addWidget(self.copy_zip_button)
         self.result = Banner()
         self.result.action_clicked.connect(self.open_export_folder)
 
@@ -269,6 +281,7 @@ class KitsPage(LazyPage):
     # --- page contract ---------------------------------------------------------------------
     def apply_changes(self, changes: Changes) -> None:
         if changes.kits or changes.pieces:
+            self.handouts.forget()  # the kit's zip is made again for the next drag or copy
             self.mark_stale()
 
     def on_actor_changed(self, actor: Actor) -> None:
@@ -361,6 +374,7 @@ class KitsPage(LazyPage):
         busy = self.export_handle is not None
         self.export_folder_button.setEnabled(has_items and not busy)
         self.export_zip_button.setEnabled(has_items and not busy)
+        self.copy_zip_button.setEnabled(has_items and not busy)
 
     # --- writes ----------------------------------------------------------------------------
     def _write(self, fn, *args, on_done=None, **kwargs) -> None:
@@ -459,6 +473,26 @@ class KitsPage(LazyPage):
             self.app.signals.open_piece.emit(item.piece.id)
 
     # --- export ----------------------------------------------------------------------------
+    def _handout(self, index: Optional[QModelIndex] = None) -> Optional[Handout]:
+        kit = index.data(KitRole) if index is not None and index.isValid() else self.kit
+        return kit_handout(self.app, kit.id, kit.name) if kit is not None else None
+
+    def _prepare_handout(self, index: QModelIndex) -> None:
+        handout = self._handout(index)
+        if handout is not None and self.kit_list_model.rowCount():
+            self.handouts.prepare(handout)
+
+    def _drag_kit(self) -> None:
+        handout = self._handout(self.kit_list.currentIndex())
+        if handout is not None:
+            self.handouts.drag(self.kit_list, handout)
+
+    def copy_kit(self) -> None:
+        """The chosen kit as one zip on the clipboard (a kit_exported use per piece)."""
+        handout = self._handout()
+        if handout is not None:
+            self.handouts.copy(handout)
+
     def export(self, as_zip: bool, target: Optional[Path] = None) -> None:
         if self.kit is None:
             return

@@ -14,9 +14,11 @@ import logging
 import re
 from typing import Optional
 
-from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, Signal
-from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QListView, QMenu, QPushButton, QSplitter,
-                               QStackedWidget, QVBoxLayout, QWidget)
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QComboBox, QHBoxLayout, QHeaderView, QLabel,
+                               QListView, QMenu, QPushButton, QSplitter, QStackedWidget, QStyledItemDelegate,
+                               QStyleOptionViewItem, QToolButton, QVBoxLayout, QWidget)
 
 from enablement.display import pages_phrase, count
 from enablement.errors import UserFacingError
@@ -27,13 +29,19 @@ from enablement.services.piece_files import FilesHere
 from enablement.services.search import SearchOutcome
 from enablement.services.library import Library
 from ..context import AppContext
+from ..drag_out import DragOutList, DragOutTable, Handout, Handouts, piece_handout
 from .lazy_page import Page
-from ..models.piece_table_model import PieceIdRole, PieceTableModel
+from ..models.piece_table_model import (COL_GATES, COL_HELPFUL, COL_OWNER, COL_REVIEW_BY, COL_STAGES, COL_STATUS,
+                                        COL_TITLE, COL_TYPE, COL_UPDATED, COL_USES, PieceIdRole, PieceRole,
+                                        PieceTableModel, StaleRole)
+from ..widgets import tones
+from ..widgets.piece_card_delegate import CARD, CARD_THUMB, PieceCardDelegate
 from ..text import shown
 from ..widgets.download_bar import DownloadBar
 from ..widgets.facet_panel import FacetPanel
 from ..widgets.piece_delegate import ROW_HEIGHT, THUMB, PieceDelegate
 from ..widgets.thumbnails import ThumbnailCache
+from ..window_state import WindowState
 
 log = logging.getLogger(__name__)
 MARKED = re.compile(r"<b>(.*?)</b>")  # the words a hit's snippet and title mark
@@ -41,7 +49,27 @@ DEBOUNCE_MS = 120
 PAGE_SIZE = 20  # the list shows about a dozen rows; more load as the user scrolls
 LOAD_MORE_MARGIN_PX = 200  # load the next page when fewer pixels than this remain below the view
 LOG_SEARCH_AFTER_MS = 1500
-SORTS = (("Best match", "relevance"), ("Newest", "newest"), ("Most used", "most_used"))
+SORTS = (("Best match", "relevance"), ("Newest", "newest"), ("Oldest", "oldest"), ("Most used", "most_used"),
+         ("Least used", "least_used"), ("Most helpful", "helpful"), ("Least helpful", "least_helpful"),
+         ("Title A–Z", "title"), ("Title Z–A", "title_desc"), ("Type A–Z", "type"), ("Type Z–A", "type_desc"),
+         ("Stage, first to last", "stage"), ("Stage, last to first", "stage_desc"),
+         ("Gate, first to last", "gate"), ("Gate, last to first", "gate_desc"),
+         ("Owner A–Z", "owner"), ("Owner Z–A", "owner_desc"),
+         ("Review date, stale first", "review"), ("Review date, latest first", "review_desc"))
+VIEWS = (("list", "List"), ("grid", "Grid"), ("table", "Table"))
+# The table's columns in the order shown, and the sort (ascending, descending) a click on each asks
+# the search for: the library sorts in its query, never the loaded rows (a page of a large result).
+TABLE_COLUMNS = (COL_TITLE, COL_TYPE, COL_STAGES, COL_GATES, COL_OWNER, COL_UPDATED, COL_USES, COL_HELPFUL,
+                 COL_REVIEW_BY, COL_STATUS)
+COLUMN_SORTS = {COL_TITLE: ("title", "title_desc"), COL_TYPE: ("type", "type_desc"),
+                COL_STAGES: ("stage", "stage_desc"), COL_GATES: ("gate", "gate_desc"),
+                COL_OWNER: ("owner", "owner_desc"), COL_UPDATED: ("oldest", "newest"),
+                COL_USES: ("least_used", "most_used"), COL_HELPFUL: ("least_helpful", "helpful"),
+                COL_REVIEW_BY: ("review", "review_desc")}
+FIRST_CLICK_DESCENDS = {COL_UPDATED, COL_USES, COL_HELPFUL}  # newest, most used, most helpful first
+# Shown when the user asks (right-click the header): a gate's question is long (the title's
+# tooltip has the gates), and reps see published pieces only.
+HIDDEN_AT_FIRST = {COL_GATES, COL_STATUS}
 
 
 AS_TYPED_LINK = "#as-typed"  # "Search instead for …": the query exactly as typed, no correction
@@ -85,23 +113,38 @@ class LibraryPage(Page):
         self.facets.filters_changed.connect(lambda _f: self.run_query())
         self.model = PieceTableModel(self)
         self.thumbnails = ThumbnailCache(app, self, size=THUMB)
-        self.view = QListView()
+        self.handouts = Handouts(app, self)
+        self.view = DragOutList()  # the list: a row per piece that a rep judges at a glance
         self.view.setObjectName("results")
-        self.view.setModel(self.model)
         self.view.setItemDelegate(PieceDelegate(self.thumbnails, self.view))
         self.view.setUniformItemSizes(True)
-        self.view.setVerticalScrollMode(QListView.ScrollMode.ScrollPerPixel)
-        self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # rows fit the width
-        self.view.setResizeMode(QListView.ResizeMode.Adjust)
-        # Several results may be chosen at once (Ctrl/Shift-click) to make them available offline.
-        self.view.setSelectionMode(QListView.SelectionMode.ExtendedSelection)
-        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.view.customContextMenuRequested.connect(self._context_menu)
-        self.view.activated.connect(self._open_index)
-        self.view.doubleClicked.connect(self._open_index)
-        self.view.verticalScrollBar().valueChanged.connect(self._maybe_load_more)
-        self.view.verticalScrollBar().rangeChanged.connect(lambda _lo, _hi: self._maybe_load_more())
+        self.grid_thumbnails = ThumbnailCache(app, self, size=CARD_THUMB)
+        self.grid = DragOutList()  # the grid: cards with the first page large
+        self.grid.setObjectName("resultsGrid")
+        self.grid.setViewMode(QListView.ViewMode.IconMode)
+        self.grid.setResizeMode(QListView.ResizeMode.Adjust)
+        self.grid.setMovement(QListView.Movement.Static)
+        self.grid.setGridSize(CARD)
+        self.grid.setItemDelegate(PieceCardDelegate(self.grid_thumbnails, self.grid))
+        self.grid.setUniformItemSizes(True)
+        self.table = self._results_table()
+        for view in (self.view, self.grid, self.table):
+            view.setModel(self.model)
+            view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+            view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+            if view is self.view:  # the list: rows fit the width; several may be chosen (Ctrl/Shift-click)
+                view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+                view.setResizeMode(QListView.ResizeMode.Adjust)
+                view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+            view.activated.connect(self._open_index)
+            view.doubleClicked.connect(self._open_index)
+            self._drag_out_from(view)
+            view.verticalScrollBar().valueChanged.connect(self._maybe_load_more)
+            view.verticalScrollBar().rangeChanged.connect(lambda _lo, _hi: self._maybe_load_more())
         self.thumbnails.ready.connect(lambda _pid: self.view.viewport().update())
+        self.grid_thumbnails.ready.connect(lambda _pid: self.grid.viewport().update())
+        self._lay_out_table()
+        self.view_mode = "list"
 
         self.summary = QLabel("")
         self.summary.setObjectName("resultSummary")
@@ -129,12 +172,26 @@ class LibraryPage(Page):
         top = QHBoxLayout()
         top.addWidget(self.summary, 1)
         top.addWidget(self.offline_button)
+        self.view_buttons = QButtonGroup(self)
+        self.view_buttons.setExclusive(True)
+        for key, label in VIEWS:
+            button = QToolButton()
+            button.setObjectName(f"view-{key}")
+            button.setText(label)
+            button.setCheckable(True)
+            button.setChecked(key == self.view_mode)
+            button.setToolTip(f"Show the results as a {label.lower()}")
+            button.clicked.connect(lambda _checked=False, k=key: self.set_view(k))
+            self.view_buttons.addButton(button)
+            top.addWidget(button)
+        top.addSpacing(12)
         top.addWidget(QLabel("Sort:"))
         top.addWidget(self.sort_box)
 
         self.empty = self._empty_state()
         self.stack = QStackedWidget()
-        self.stack.addWidget(self.view)
+        for view in (self.view, self.grid, self.table):
+            self.stack.addWidget(view)
         self.stack.addWidget(self.empty)
 
         results = QWidget()
@@ -194,12 +251,187 @@ class LibraryPage(Page):
         v.addStretch(2)
         return box
 
+    def _results_table(self) -> DragOutTable:
+        """The table: sortable (in the search), resizable, hideable columns (right-click the header)."""
+        table = DragOutTable()
+        table.setObjectName("resultsTable")
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setAlternatingRowColors(True)
+        table.setShowGrid(False)
+        table.setWordWrap(False)
+        table.verticalHeader().hide()
+        table.setItemDelegate(_StaleDelegate(table))
+        header = table.horizontalHeader()
+        header.setObjectName("resultsTableHeader")
+        header.setSectionsMovable(True)
+        header.setSectionsClickable(True)
+        header.setHighlightSections(False)
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSortIndicatorShown(True)
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        header.sectionClicked.connect(self._header_clicked)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(
+            lambda pos: self.columns_menu().popup(header.mapToGlobal(pos)))
+        return table
+
+    def _lay_out_table(self) -> None:
+        """The columns' first order and widths (until the user's own are restored)."""
+        table, header = self.table, self.table.horizontalHeader()
+        for visual, column in enumerate(TABLE_COLUMNS):
+            header.moveSection(header.visualIndex(column), visual)
+        for column, width in ((COL_TITLE, 250), (COL_TYPE, 100), (COL_STAGES, 100), (COL_GATES, 200),
+                              (COL_OWNER, 100), (COL_UPDATED, 90), (COL_USES, 48), (COL_HELPFUL, 80),
+                              (COL_REVIEW_BY, 100), (COL_STATUS, 80)):
+            table.setColumnWidth(column, width)
+        for column in HIDDEN_AT_FIRST:
+            table.setColumnHidden(column, True)
+
+    def columns_menu(self) -> QMenu:
+        """Which columns the table shows (the title always)."""
+        menu = QMenu(self.table)
+        header = self.table.horizontalHeader()
+        for column in sorted(range(self.model.columnCount()), key=header.visualIndex):
+            if column == COL_TITLE:
+                continue
+            action = menu.addAction(str(self.model.headerData(column, Qt.Orientation.Horizontal)))
+            action.setCheckable(True)
+            action.setChecked(not self.table.isColumnHidden(column))
+            action.toggled.connect(lambda shown, c=column: self.table.setColumnHidden(c, not shown))
+        menu.aboutToHide.connect(menu.deleteLater)
+        return menu
+
+    def _header_clicked(self, column: int) -> None:
+        """A click on a column sorts by it (the search sorts; a second click reverses)."""
+        sorts = COLUMN_SORTS.get(column)
+        if sorts is None:
+            self._show_sort_indicator()
+            return
+        ascending, descending = sorts
+        if self.sort == ascending:
+            wanted = descending
+        elif self.sort == descending:
+            wanted = ascending
+        else:
+            wanted = descending if column in FIRST_CLICK_DESCENDS else ascending
+        self.set_sort(wanted)
+
+    def set_sort(self, sort: str) -> None:
+        """Sort the results by ``sort`` (one of SORTS): the sort box and the table's header follow."""
+        row = self.sort_box.findData(sort)
+        if row >= 0 and row != self.sort_box.currentIndex():
+            self.sort_box.setCurrentIndex(row)  # runs the query
+        else:
+            self._show_sort_indicator()
+
+    def _show_sort_indicator(self) -> None:
+        header = self.table.horizontalHeader()
+        for column, (ascending, descending) in COLUMN_SORTS.items():
+            if self.sort in (ascending, descending):
+                header.setSortIndicator(column, Qt.SortOrder.AscendingOrder if self.sort == ascending
+                                        else Qt.SortOrder.DescendingOrder)
+                return
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # best match: no column
+
+    def current_view(self) -> QAbstractItemView:
+        return {"grid": self.grid, "table": self.table}.get(self.view_mode, self.view)
+
+    def set_view(self, mode: str) -> None:
+        """Show the results as a list, a grid or a table (the same rows, the same selection)."""
+        if mode not in dict(VIEWS):
+            mode = "list"
+        previous = self.current_view()
+        self.view_mode = mode
+        view = self.current_view()
+        for button in self.view_buttons.buttons():
+            button.setChecked(button.objectName() == f"view-{mode}")
+        if previous.currentIndex().isValid() and view is not previous:
+            view.setCurrentIndex(previous.currentIndex())
+        if self.stack.currentWidget() is not self.empty:
+            self.stack.setCurrentWidget(view)
+        self._maybe_load_more()
+
+    # --- remembered between runs --------------------------------------------------------------
+    def restore_view_state(self, state: WindowState) -> None:
+        """The view, sort, and the table's columns (order, widths, hidden) the user left."""
+        header = self.table.horizontalHeader().saveState()
+        saved = state.bytes(WindowState.LIBRARY_TABLE)
+        if saved is not None and not self.table.horizontalHeader().restoreState(saved):
+            self.table.horizontalHeader().restoreState(header)  # from another version: the first layout
+        sort = state.text(WindowState.LIBRARY_SORT, self.sort)
+        if self.sort_box.findData(sort) >= 0:
+            self.sort_box.blockSignals(True)
+            self.sort_box.setCurrentIndex(self.sort_box.findData(sort))
+            self.sort_box.blockSignals(False)
+            self.sort = sort
+        self._show_sort_indicator()
+        self.set_view(state.text(WindowState.LIBRARY_VIEW, self.view_mode))
+
+    def save_view_state(self, state: WindowState) -> None:
+        state.set(WindowState.LIBRARY_VIEW, self.view_mode)
+        state.set(WindowState.LIBRARY_SORT, self.sort)
+        state.set(WindowState.LIBRARY_TABLE, self.table.horizontalHeader().saveState())
+
+    def _drag_out_from(self, view: DragOutList | DragOutTable) -> None:
+        """A piece's file leaves the app from ``view``: dragged out, or "Copy file" (Ctrl+C);
+        its copy is made ready when it becomes the current row."""
+        view.drag_requested.connect(lambda: self._drag_current(view))
+        view.selectionModel().currentChanged.connect(lambda cur, _prev: self._prepare(cur))
+        view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        view.customContextMenuRequested.connect(lambda pos: self._context_menu(view, pos))
+        copy = QAction("Copy file", view)
+        copy.setShortcut(QKeySequence(QKeySequence.StandardKey.Copy))
+        copy.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        copy.triggered.connect(lambda: self.copy_file(view.currentIndex()))
+        view.addAction(copy)
+
+    def _handout(self, index: QModelIndex) -> Optional[Handout]:
+        piece = index.data(PieceRole) if index.isValid() else None
+        return piece_handout(self.app, piece.id, piece.title) if piece is not None else None
+
+    def _prepare(self, index: QModelIndex) -> None:
+        handout = self._handout(index)
+        if handout is not None:
+            self.handouts.prepare(handout)
+
+    def _drag_current(self, view: DragOutList | DragOutTable) -> None:
+        handout = self._handout(view.currentIndex())
+        if handout is not None:
+            self.handouts.drag(view, handout)
+
+    def copy_file(self, index: QModelIndex) -> None:
+        """The piece's file on the clipboard, to paste into an email, a chat or a folder."""
+        handout = self._handout(index)
+        if handout is not None:
+            self.handouts.copy(handout)
+
+    def _context_menu(self, view: DragOutList | DragOutTable, pos: QPoint) -> None:
+        index = view.indexAt(pos)
+        if index.isValid():
+            if not view.selectionModel().isSelected(index):
+                view.setCurrentIndex(index)
+            self.results_menu(view, index).popup(view.viewport().mapToGlobal(pos))
+
+    def results_menu(self, view: QAbstractItemView, index: QModelIndex) -> QMenu:
+        """What a right-click on a result offers."""
+        menu = QMenu(view)
+        menu.addAction("Open", lambda: self._open_index(index))
+        menu.addAction("Copy file", lambda: self.copy_file(index))
+        if self.app.team is not None:
+            menu.addAction("Make available offline", self.make_selected_available)
+        menu.aboutToHide.connect(menu.deleteLater)
+        return menu
+
     # --- page contract ------------------------------------------------------------------------
     def activate(self) -> None:
         if not self.loaded:
             self.run_query()
 
     def apply_changes(self, changes: Changes) -> None:
+        if changes.pieces:
+            self.handouts.forget()  # a new version or title: the next drag takes a fresh copy
         if changes.pieces or changes.index or changes.taxonomy or changes.usage:
             if self.loaded:
                 self.run_query(keep_position=True)
@@ -229,6 +461,7 @@ class LibraryPage(Page):
 
     def _sort_changed(self) -> None:
         self.sort = self.sort_box.currentData()
+        self._show_sort_indicator()
         self.run_query()
 
     def run_query(self, keep_position: bool = False) -> None:
@@ -237,7 +470,7 @@ class LibraryPage(Page):
         seq = self.seq
         self.loaded = True
         self._loading_more = False
-        position = self.view.verticalScrollBar().value() if keep_position else 0
+        position = self.current_view().verticalScrollBar().value() if keep_position else 0
         # A refresh keeps as many rows as are loaded, so the position still points at them.
         limit = max(PAGE_SIZE, self.model.rowCount()) if keep_position else PAGE_SIZE
         self.app.runner.op(run_search, self.app.library, self.app.actor, self.text, self.sort, self.facets.filters(),
@@ -259,7 +492,7 @@ class LibraryPage(Page):
         if row >= 0:
             self.view.setCurrentIndex(self.model.index(row, 0))
         if position:
-            self.view.verticalScrollBar().setValue(position)
+            self.current_view().verticalScrollBar().setValue(position)
         self.facets.set_counts(outcome.facets)
         self._show_outcome(outcome)
         if self.text.strip() and not keep:  # a refresh after a change is no new search of the person's
@@ -281,7 +514,8 @@ class LibraryPage(Page):
                 or rows >= out.results.total):
             return
         # Uniform rows: the height below the view is known without waiting for the view's layout.
-        below = rows * ROW_HEIGHT - self.view.verticalScrollBar().value() - self.view.viewport().height()
+        view = self.current_view()
+        below = self._content_height(rows) - view.verticalScrollBar().value() - view.viewport().height()
         if below > LOAD_MORE_MARGIN_PX:
             return
         self._loading_more = True
@@ -290,6 +524,15 @@ class LibraryPage(Page):
         self.app.runner.op(run_search, self.app.library, self.app.actor, self.text, self.sort, self.facets.filters(),
                            rows, PAGE_SIZE, self.autocorrect).success(lambda o: self._more_arrived(seq, o)).failure(
             lambda exc: self._failed(seq, exc)).latest(self._lane)
+
+    def _content_height(self, rows: int) -> int:
+        """How tall ``rows`` results are in the current view (rows, cards or table lines)."""
+        if self.view_mode == "grid":
+            per_line = max(1, self.grid.viewport().width() // CARD.width())
+            return -(-rows // per_line) * CARD.height()
+        if self.view_mode == "table":
+            return rows * self.table.verticalHeader().defaultSectionSize()
+        return rows * ROW_HEIGHT
 
     def _more_arrived(self, seq: int, outcome: SearchOutcome) -> None:
         self._loading_more = False
@@ -335,7 +578,7 @@ class LibraryPage(Page):
         self.hints.setText(" ".join(hints))
         self.hints.setVisible(bool(hints))
         if total:
-            self.stack.setCurrentWidget(self.view)
+            self.stack.setCurrentWidget(self.current_view())
             return
         filtered = bool(self.facets.filters())
         marketing = self.app.can(Permission.IMPORT)
@@ -400,21 +643,18 @@ class LibraryPage(Page):
         if result.downloaded:
             self.thumbnails.retry_missing()  # tiles that said "not on this laptop" draw the page now
 
-    def _context_menu(self, at: QPoint) -> None:
-        index = self.view.indexAt(at)
-        if not index.isValid():
-            return
-        if not self.view.selectionModel().isSelected(index):
-            self.view.setCurrentIndex(index)
-        self.menu = QMenu(self)
-        self.menu.addAction("Open", lambda: self._open_index(index))
-        if self.app.team is not None:
-            self.menu.addAction("Make available offline", self.make_selected_available)
-        self.menu.popup(self.view.viewport().mapToGlobal(at))
-
     def current_piece_id(self) -> Optional[int]:
-        index = self.view.currentIndex()
+        index = self.current_view().currentIndex()
         return index.data(PieceIdRole) if index.isValid() else None
+
+
+class _StaleDelegate(QStyledItemDelegate):
+    """Table rows past their review date (or expired) read in the warning tone."""
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
+        super().initStyleOption(option, index)
+        if index.data(StaleRole):
+            option.palette.setColor(option.palette.ColorRole.Text, tones.accent(option.palette, "stale"))
 
 
 def correction_text(out: SearchOutcome, query: str) -> str:

@@ -10,6 +10,7 @@ from enablement.cli.output import print_json
 from enablement.cli.registry import Registry
 from enablement.display import count, escape_display as shown, pages_phrase
 from enablement.models.dto import Actor
+from enablement.search.documents import SORT_ORDERS
 from enablement.services.library import Library
 
 ORDER = 60
@@ -19,7 +20,7 @@ def register(registry: Registry) -> None:
     """Add ``search``."""
     sp = registry.add("search", cmd_search, help="search the library (see the README for the query language)")
     sp.add_argument("query", nargs="?", default="")
-    sp.add_argument("--sort", choices=["relevance", "newest", "most_used"], default="relevance")
+    sp.add_argument("--sort", choices=SORT_ORDERS, default="relevance")
     sp.add_argument("--archived", action="store_true", help="include archived pieces")
     sp.add_argument("--limit", type=int, default=20)
     sp.add_argument("--facets", action="store_true", help="also print facet counts")
