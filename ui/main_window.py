@@ -98,6 +98,7 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
 
         app.actions.changed.connect(self._apply_availability)
+        app.actions.watch(self)  # dialogs open here follow the link too
         app.signals.changed.connect(self.route_changes)
         app.signals.open_piece.connect(lambda pid: flows.open_piece(self, self.app, pid))
         app.signals.open_piece_at.connect(lambda pid, page, words: flows.open_piece(self, self.app, pid, page, words))

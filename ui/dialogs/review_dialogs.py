@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogBut
                                QHeaderView, QLabel, QLineEdit, QPushButton, QTableView, QVBoxLayout, QWidget)
 
 from enablement.models.dto import PieceDetail, PieceSummary, ReviewQueue
+from enablement.services.permissions import Permission
 from ..context import AppContext
 from ..models.piece_table_model import COL_OWNER, COL_STATUS, COL_TITLE, COL_TYPE, PieceTableModel
 from ..models.row_table_model import SortRole
@@ -33,6 +34,7 @@ class ReasonDialog(QDialog):
 
 
 class ReviewQueueDialog(QDialog):
+    needs = Permission.PUBLISH  # its actions (and the reason asked for) wait for the team server
     def __init__(self, app: AppContext, parent: Optional[QWidget] = None) -> None:
         super().__init__(parent)
         self.app = app
@@ -64,12 +66,14 @@ class ReviewQueueDialog(QDialog):
         self.merge_target.setMinimumWidth(320)
         self.empty = QLabel("Nothing waiting. When a rep shares a piece they made, it shows up here.")
         buttons = QHBoxLayout()
+        self.action_buttons: dict[str, QPushButton] = {}
         for key, text, slot in (("open", "Preview", self._open), ("publish", "Publish as is", self.publish),
                                 ("merge", "Merge into:", self.merge), ("decline", "Decline…", self.decline)):
             b = QPushButton(text)
             b.setObjectName(f"review_{key}")
             b.clicked.connect(slot)
             buttons.addWidget(b)
+            self.action_buttons[key] = b
             if key == "merge":
                 buttons.addWidget(self.merge_target, 1)
         v = QVBoxLayout(self)
@@ -79,6 +83,9 @@ class ReviewQueueDialog(QDialog):
         v.addLayout(buttons)
         self.reload()
 
+
+    def acting_buttons(self) -> list[QPushButton]:
+        return [b for key, b in self.action_buttons.items() if key != "open"]
     def reload(self) -> None:
         self.app.runner.op(self.app.library.search.review_queue).success(self._loaded).read()
 
