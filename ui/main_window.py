@@ -303,9 +303,10 @@ class MainWindow(QMainWindow):
         for row, (page, needs) in enumerate(self.pages):
             if needs is None:
                 continue
-            actions.govern(page, needs, enabled=True)
+            server = None if not getattr(page, "works_offline", False) else False
+            actions.govern(page, needs, server=server, enabled=True)
             item = self.nav.item(row)
-            why = actions.reason(needs)
+            why = actions.reason(needs, server)
             item.setToolTip(why)
             flags = item.flags()
             item.setFlags(flags & ~Qt.ItemFlag.ItemIsEnabled if why and row != self.nav.currentRow()

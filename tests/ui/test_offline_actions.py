@@ -63,6 +63,10 @@ def test_offline_server_actions_wait_with_the_reason_and_rep_actions_work(qtbot,
     assert isinstance(rita_kits, KitsPage)
     assert rita_w.submit_action.isEnabled() and rita_kits.new_button.isEnabled()
     assert maya_w.import_action.isEnabled()
+    reports = maya_w.show_page("Reports")  # Maya looks at the reports once while online
+    qtbot.waitUntil(lambda: reports.bundle is not None, timeout=30_000)
+    assert reports.bundle.as_of is None and not reports.kept_banner.isVisible()
+    maya_w.show_page("Library")
 
     proxy.kill()  # the network goes
     # Rita logs a use: it waits on the laptop, and the link finds the server gone
@@ -101,10 +105,17 @@ def test_offline_server_actions_wait_with_the_reason_and_rep_actions_work(qtbot,
     archive = maya_detail.buttons["archive"]
     assert archive.isVisible() and not archive.isEnabled() and archive.toolTip() == OFFLINE_REASON
     assert maya_detail.buttons["log"].isEnabled()
-    for title in ("Reports", "Taxonomy"):
-        row = next(r for r, (p, _n) in enumerate(maya_w.pages) if p.title == title)
-        assert maya_w.nav.item(row).toolTip() == OFFLINE_REASON
-        assert not maya_w.page(title).isEnabled()
+    row = next(r for r, (p, _n) in enumerate(maya_w.pages) if p.title == "Taxonomy")
+    assert maya_w.nav.item(row).toolTip() == OFFLINE_REASON
+    assert not maya_w.page("Taxonomy").isEnabled()
+    # the reports: the copy kept while online, read-only and saying so
+    assert reports.isEnabled()
+    maya_w.show_page("Reports")
+    qtbot.waitUntil(lambda: reports.bundle is not None and reports.bundle.as_of is not None, timeout=30_000)
+    assert reports.kept_banner.isVisible()
+    assert reports.kept_banner.label.text().startswith("As of ")
+    assert "offline; reconnect for current numbers" in reports.kept_banner.label.text()
+    assert not reports.period_combo.isEnabled() and not reports.hours_spin.isEnabled()
 
     # back: the link finds the server, the actions come back, what waited is sent
     proxy.start()
@@ -116,7 +127,8 @@ def test_offline_server_actions_wait_with_the_reason_and_rep_actions_work(qtbot,
     assert rita_kits.new_button.isEnabled() and rita_kits.items.dragEnabled()
     assert maya_w.import_action.isEnabled()
     assert maya_detail.editor.isEnabled() and archive.isEnabled() and archive.toolTip() == ""
-    assert maya_w.page("Reports").isEnabled()
+    qtbot.waitUntil(lambda: reports.bundle is not None and reports.bundle.as_of is None, timeout=30_000)
+    assert not reports.kept_banner.isVisible() and reports.period_combo.isEnabled()
     qtbot.waitUntil(lambda: requests_on_server(server, "Quokka pricing sheet") == 1, timeout=30_000)
     maya_detail.close()
 
