@@ -67,6 +67,7 @@ def render_team(out: Path, pg_url: str = DEFAULT_PG) -> int:
     from enablement.models.vocab import Role
 
     marketers = [u.name for u in demo.users.list() if u.role == Role.MARKETING]  # who signs in for the shot
+    managers = [u.name for u in demo.users.list() if u.role == Role.MANAGER]
     demo.close()
     with throwaway_database(pg_url) as (url, suffix):
         report = publish_library(work / "demo", url, prefix=f"shots{suffix}", login_suffix=f"_{suffix}")
@@ -120,7 +121,42 @@ def render_team(out: Path, pg_url: str = DEFAULT_PG) -> int:
             library.close()
         render_offline(out, work, state, team_url("Sam Rivera"), host)
         render_conflict(out, work, state, team_url(marketers[0]), team_url("Avery Admin"))
+        render_reports_offline(out, work, state, team_url(managers[0]), host)
     return 0
+
+
+def render_reports_offline(out: Path, work: Path, state: "WindowState", url: str, host: str) -> None:
+    """A manager looks at the reports, then the server goes (a real TCP proxy, killed): the
+    Reports page shows the copy kept, read-only, and says as of when."""
+    from enablement.team.signin import login_context, sign_in
+    from tests.team.proxy import Proxy  # a checkout's test helper: the screenshots run from one
+    from .context import AppContext
+    from .main_window import MainWindow
+    from .screenshots import SIZE, grab, settle
+    from .tasks import SyncTaskRunner
+
+    pg_host, pg_port = host.split(":")
+    with Proxy(pg_host, int(pg_port)) as proxy:
+        library, actor, team = sign_in(url.replace(host, f"127.0.0.1:{proxy.port}"), root=work / "manager-laptop")
+        try:
+            window = MainWindow(AppContext(login_context(library, actor, team), SyncTaskRunner(),
+                                           library.taxonomy.get(), team=team), None, state)
+            window.resize(*SIZE)
+            window.show()
+            window.show_page("Reports")  # computed on the server, and kept
+            settle(300)
+            window.show_page("Library")
+            link = window.team_link
+            assert link is not None
+            proxy.kill()
+            link.refresh()
+            link.refresh()
+            window.show_page("Reports")
+            settle(300)
+            grab(window, out / "team-10-reports-offline.png")
+            window.close()
+        finally:
+            library.close()
 
 
 def render_offline(out: Path, work: Path, state: "WindowState", url: str, host: str) -> None:
