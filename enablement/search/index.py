@@ -262,6 +262,13 @@ class LibraryIndex:
         signature = self.content_signature()
         return signature is not None and marker.get("index") == signature
 
+    def doc_count(self) -> int:
+        """How many documents the index holds (0 if there is no index yet)."""
+        try:
+            return self._read(lambda r: r.doc_count())
+        except IndexMissing:
+            return 0
+
     def stamps(self) -> dict[int, str]:
         """piece_id → stamp for every live doc; empty if there is no index yet."""
         try:
