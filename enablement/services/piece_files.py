@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from enablement.display import count, listed
-from enablement.errors import Cancelled, FileNotHere, InvalidInput, NotFound
+from enablement.errors import Cancelled, FileNotHere, InvalidInput, NotFound, StorageError
 from enablement.extract import Extracted, extract_file, sniff_file
 from enablement.extract.convert import RENDERED_TYPES
 from enablement.extract.render import PageRenderer
@@ -28,7 +28,7 @@ from enablement.services.context import LibraryContext
 from enablement.services.pieces import PieceService
 from enablement.services.renditions import RenditionService
 from enablement.services.safe_names import safe_file_name
-from enablement.storage import pieces_repo
+from enablement.storage import pieces_repo, renditions_repo
 
 CHUNK = 1024 * 1024  # a download's progress step (the team server's chunk)
 
@@ -156,13 +156,18 @@ class PieceFileService:
         blobs = self.ctx.blobs
         with self.ctx.read() as s:
             wanted = pieces_repo.current_files(s, piece_ids)
+            drawn = renditions_repo.current_files(s, [pid for pid, _t, _sha, _size in wanted])
         if keep:
             blobs.keep(pid for pid, _t, _sha, _size in wanted)
-        missing = [(title, sha, size) for _pid, title, sha, size in wanted if not blobs.exists(sha)]
-        total = sum(size for _t, _sha, size in missing) or 1
+        # each file, then its pages drawn as a PDF (a rendition: previews on a laptop without
+        # an office app); a rendition that cannot come only costs the preview its pages
+        missing = [(title, sha, size, False) for _pid, title, sha, size in wanted if not blobs.exists(sha)]
+        missing += [(title, drawn[pid][0], drawn[pid][1], True) for pid, title, _sha, _size in wanted
+                    if pid in drawn and not blobs.exists(drawn[pid][0])]
+        total = sum(size for _t, _sha, size, _pages in missing) or 1
         done = downloaded = 0
         not_here: list[str] = []
-        for title, sha, size in missing:
+        for title, sha, size, pages in missing:
             if cancel is not None and cancel.is_set():
                 raise Cancelled("Download cancelled; what came so far is kept and the next try continues from there.")
             base = done
@@ -175,15 +180,21 @@ class PieceFileService:
             try:
                 blobs.download(sha, step, cancel)
             except FileNotHere:
-                not_here.append(title)
+                if not pages:
+                    not_here.append(title)
                 continue
             except NotFound:  # gone from the server meanwhile (archived): nothing to bring
                 continue
+            except StorageError:
+                if not pages:
+                    raise
+                continue  # damaged pages on the server: the preview falls back; 'check' has them made again
             done += size
-            downloaded += 1
+            downloaded += 0 if pages else 1
         if progress is not None:
             progress(total, total, "")
-        return FilesHere(len(wanted), downloaded, done, len(wanted) - len(missing), tuple(not_here), keep)
+        files_missing = sum(1 for *_rest, pages in missing if not pages)
+        return FilesHere(len(wanted), downloaded, done, len(wanted) - files_missing, tuple(not_here), keep)
 
     def open_copy(self, piece_id: int, title: str) -> Path:
         """A private copy of the current version to open in the default app, named safely and
