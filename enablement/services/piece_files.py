@@ -101,13 +101,16 @@ class PieceFileService:
         without pages, or that cannot be drawn, comes back with no pages and the reason.
         ``drawer`` names the drawing function ("module:function", the app's
         ``ui/pdf_pages.DRAWER``): the core draws nothing itself."""
+        try:  # a rendition first: a team laptop then needs only the PDF, not the office file
+            rendition = self.renditions.for_piece(piece_id)
+        except NotFound:
+            rendition = None
+        if rendition is not None:
+            return self._draw(rendition.path, pages, width, drawer)
         blob, _name, file_type = self.pieces.version_file(piece_id)
         if file_type in RENDERED_TYPES:
-            rendition = self.renditions.for_piece(piece_id)
-            if rendition is None:
-                return PageImages(0, (), f"the {file_type.upper()} file's pages have not been drawn")
-            blob = rendition.path
-        elif file_type != "pdf":
+            return PageImages(0, (), f"the {file_type.upper()} file's pages have not been drawn")
+        if file_type != "pdf":
             return PageImages(0, (), f"a {file_type.upper() or 'file'} has no pages to draw")
         return self._draw(blob, pages, width, drawer)
 

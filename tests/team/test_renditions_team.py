@@ -119,6 +119,10 @@ def test_marketing_draws_the_pages_and_a_rep_laptop_without_a_renderer_previews_
     lib, _ravi = open_as(server, "Ravi Rep", tmp_path / "ravi")
     try:
         assert lib.renditions.office() is None
+        # a card's picture needs only the PDF: the deck itself is not fetched for it
+        assert len(lib.files.thumbnail(pid, 120, drawer=DRAWER).pages) == 1
+        assert lib.ctx.blobs.exists(sha)
+        assert not lib.ctx.blobs.exists(hashlib.sha256(deck.read_bytes()).hexdigest())
     finally:
         lib.close()
     with psycopg.connect(server.url(server.logins["Ravi Rep"])) as conn:
