@@ -94,25 +94,27 @@ class PieceFileService:
         self._renderer_lock = threading.Lock()
         self._closed = False
 
-    def page_images(self, piece_id: int, pages: int, width: int, *, drawer: str) -> PageImages:
+    def page_images(self, piece_id: int, pages: int, width: int, *, drawer: str,
+                    words: Sequence[str] = ()) -> PageImages:
         """The first ``pages`` pages of the current version, ``width`` pixels wide, drawn by
         the sandboxed renderer under the import limits (time, memory): a PDF's own pages, a
         Word/PowerPoint/Excel file's rendition (its pages drawn as a PDF at import). A file
         without pages, or that cannot be drawn, comes back with no pages and the reason.
         ``drawer`` names the drawing function ("module:function", the app's
-        ``ui/pdf_pages.DRAWER``): the core draws nothing itself."""
+        ``ui/pdf_pages.DRAWER``): the core draws nothing itself. ``words`` (a search hit's)
+        are marked where they stand on the pages."""
         try:  # a rendition first: a team laptop then needs only the PDF, not the office file
             rendition = self.renditions.for_piece(piece_id)
         except NotFound:
             rendition = None
         if rendition is not None:
-            return self._draw(rendition.path, pages, width, drawer)
+            return self._draw(rendition.path, pages, width, drawer, words)
         blob, _name, file_type = self.pieces.version_file(piece_id)
         if file_type in RENDERED_TYPES:
             return PageImages(0, (), f"the {file_type.upper()} file's pages have not been drawn")
         if file_type != "pdf":
             return PageImages(0, (), f"a {file_type.upper() or 'file'} has no pages to draw")
-        return self._draw(blob, pages, width, drawer)
+        return self._draw(blob, pages, width, drawer, words)
 
     def thumbnail(self, piece_id: int, width: int, *, drawer: str) -> PageImages:
         """The piece's card picture: its first page (a PDF's, or a rendition's), else the
@@ -132,14 +134,14 @@ class PieceFileService:
                 return drawn
             return self._draw(str(picture), 1, width, drawer)
 
-    def _draw(self, path: str, pages: int, width: int, drawer: str) -> PageImages:
+    def _draw(self, path: str, pages: int, width: int, drawer: str, words: Sequence[str] = ()) -> PageImages:
         with self._renderer_lock:
             if self._closed:  # a render asked for after the library closed (a late thumbnail)
                 return PageImages(0, (), "the library is closed")
             if self._renderer is None:
                 self._renderer = PageRenderer(self.ctx.settings.limits, renderer_override=self._renderer_override or drawer)
             renderer = self._renderer
-        return renderer.render(path, pages, width)
+        return renderer.render(path, pages, width, words)
 
     def close(self) -> None:
         """Stop the renderer's worker (the library is closing)."""
