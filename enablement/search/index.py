@@ -41,7 +41,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from enablement.search import pipeline
 from enablement.search.backend import Progress
@@ -126,7 +126,7 @@ class LibraryIndex:
         self._handle_engine: str | None = None
         self._signature: tuple[int, int, int] | None = None
         self._child = _ChildWriter() if write_in_child else None
-        self.idle = IdleRelease(self, lambda index, idle_for: index.release_if_idle(idle_for),  # type: ignore[attr-defined]
+        self.idle = IdleRelease(self, lambda index, idle_for: cast(LibraryIndex, index).release_if_idle(idle_for),
                                 idle_seconds)
 
     # --- opening ------------------------------------------------------------------------------

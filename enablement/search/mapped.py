@@ -20,11 +20,12 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 RANDOM, SEQUENTIAL = 1, 2  # MADV_RANDOM, MADV_SEQUENTIAL (Linux)
 
 
-def _libc_madvise():  # type: ignore[no-untyped-def]
+def _libc_madvise() -> Any:
     if not sys.platform.startswith("linux"):
         return None
     try:

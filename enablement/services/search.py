@@ -250,11 +250,8 @@ class SearchIndex:
             count = search_repo.change_count(s)
         if count is None and not self._count_made and self._factory is None:
             self._count_made = True
-            from enablement.storage.engine import write_session
-
             try:
-                with write_session(self.ctx.source.engine if self.ctx.source else self.ctx.engine) as s:
-                    search_repo.make_change_count(s)
+                search_repo.keep_change_count(self.ctx.source.engine if self.ctx.source else self.ctx.engine)
             except StorageError as exc:  # read-only or busy: the stamps are read instead
                 log.info("search: no change count kept (%s)", exc)
         return None if count is None else _counted_state(count, fp)

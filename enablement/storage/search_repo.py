@@ -176,3 +176,12 @@ def make_change_count(session: Session) -> bool:
                                        f"AFTER {event} ON {table} BEGIN {_BUMP} END")
     connection.exec_driver_sql(_BUMP.rstrip(";"))
     return True
+
+
+def keep_change_count(engine: Any) -> bool:
+    """Make the change count in its own write transaction on ``engine`` (the library's own
+    SQLite file: the count is local bookkeeping of the index, never sent anywhere)."""
+    from enablement.storage.engine import write_session
+
+    with write_session(engine) as session:
+        return make_change_count(session)
