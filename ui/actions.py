@@ -22,7 +22,7 @@ meanwhile is held back until the server answers again.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterator, Optional, Union
+from typing import Iterator, Optional, Union, cast
 
 import shiboken6
 from PySide6.QtCore import QEvent, QObject, Signal
@@ -170,10 +170,11 @@ class ActionPolicy(QObject):
         permission = self._needs(dialog)
         if permission is _UNGOVERNED:
             return
+        needs = cast(Optional[Permission], permission)
         for button in acting_buttons(dialog):
             if self._entry(button) is None:
                 button.installEventFilter(self)  # the dialog's own setEnabled is held back while unavailable
-                self.govern(button, permission)  # type: ignore[arg-type]
+                self.govern(button, needs)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
         if event.type() == QEvent.Type.EnabledChange and isinstance(watched, QWidget) and watched.isEnabled():

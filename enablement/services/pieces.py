@@ -225,6 +225,23 @@ class PieceService:
             w.record(piece_changes(piece_id))
         return Done(None, w.changes)
 
+    def tag_and_publish(self, actor: Actor, piece_id: int, *, tags: TagSelection, owner: str,
+                        review_by: date | None, seen: int | None = None) -> Done[None]:
+        """Marketing's review of a draft (a rep-made piece) in one step and one transaction:
+        its tags, owner and review date set, then published. When it would still lack the
+        library's required fields, nothing is saved and ``NotReadyToPublish`` names them."""
+        require(actor, Permission.PUBLISH)
+        with self._edit(actor, _one(piece_id, seen)) as w:
+            s = w.session
+            piece = self._editable(s, actor, piece_id)
+            self.apply_tags_in(s, piece, tags)
+            piece.owner = owner.strip()[:120]
+            piece.review_by = review_by
+            s.flush()
+            self._publish_in(s, actor, piece, False)
+            w.record(piece_changes(piece_id))
+        return Done(None, w.changes)
+
     def publish_plan(self, piece_ids: Sequence[int]) -> PublishPlan:
         """What publishing these pieces would do: ready, skipped (and why), already published."""
         return plan_publish(self.summaries(piece_ids), self.ctx.settings.publish_requires)

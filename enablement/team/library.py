@@ -159,16 +159,19 @@ def file_cache(paths: LibraryPaths, settings: Settings, server: Engine) -> Serve
 
 def pin_kits(files: ServerBlobCache, ctx: "LibraryContext", user_id: int) -> None:
     """Keep the files of the person's kits, of the pieces made available offline and of
-    their own submissions not yet sent (the only copy is on this laptop), read from ``ctx``."""
+    their own submissions not yet sent (the only copy is on this laptop), with the pages drawn
+    from them (renditions), read from ``ctx``."""
     from enablement.storage.kits_repo import pinned_blobs
     from enablement.storage.pieces_repo import current_files
+    from enablement.storage.renditions_repo import drawn_from
     from enablement.storage.replica_repo import provisional_blobs
 
     def pinned() -> set[str]:
         kept = sorted(files.kept())
         with ctx.read() as s:
-            return (pinned_blobs(s, user_id) | provisional_blobs(s.connection())
+            shas = (pinned_blobs(s, user_id) | provisional_blobs(s.connection())
                     | {sha for _pid, _title, sha, _size in current_files(s, kept)})
+            return shas | drawn_from(s, sorted(shas))
 
     files.pinned = pinned
 
