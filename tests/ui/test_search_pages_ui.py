@@ -70,3 +70,24 @@ def test_a_pdf_hit_opens_the_preview_at_its_page(make_app_ctx, make_window, qtbo
     assert bar.value() == min(preview.page_labels[5].y(), bar.maximum())
     marks = [marked_rows(label.pixmap().toImage()) for label in preview.page_labels]
     assert [n for n, rows in enumerate(marks, 1) if rows] == [6]  # the word marked where it stands
+
+
+def test_a_hit_past_the_first_pages_draws_the_preview_up_to_it(make_app_ctx, make_window, qtbot, tmp_path):
+    from tests.filemaker_docs import make_pdf
+
+    ctx = make_app_ctx("marketing")
+    pages = [f"Chapter {n}: operations handbook" for n in range(1, 21)]
+    pages[15] = "Chapter 16: the quokkaword procedure"
+    pid = ctx.library.importer.import_paths(ctx.actor, [make_pdf(tmp_path / "handbook.pdf", pages)]).value.piece_ids[0]
+    window = make_window(ctx)
+    page = search(window, qtbot, "quokkaword")
+    page.view.activated.emit(page.model.index(0, 0))
+    preview = window.last_dialog.preview
+    assert window.last_dialog.piece_id == pid and window.last_dialog.start_page == 16
+    qtbot.waitUntil(lambda: preview.currentWidget() is preview.pages_area)
+    assert len(preview.page_labels) == 17 and preview.page_count == 20  # past the usual 12: the hit and one more
+    marks = [marked_rows(label.pixmap().toImage()) for label in preview.page_labels]
+    assert [n for n, rows in enumerate(marks, 1) if rows] == [16]
+    bar = preview.pages_area.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.value() > 0)
+    assert bar.value() == min(preview.page_labels[15].y(), bar.maximum())
