@@ -176,7 +176,12 @@ def test_without_a_rendition_or_its_bytes_the_preview_falls_back(
     monkeypatch.setenv(OFFICE_ENV, "none")
     lib, _rita = open_as(server, "Rita Rep", tmp_path / "laptop")
     try:
+        cache = lib.ctx.blobs
+        assert isinstance(cache, ServerBlobCache)
+        cache.sync_files()  # the sync after a pull prefetches popular pieces' files with their pages
         for pid in (plain, drawn_id):
+            now = server_rendition(server, pid)
+            assert now is not None and cache.exists(now[0])
             assert len(lib.files.page_images(pid, 12, 120, drawer=DRAWER).pages) == 12
         assert lib.maintenance.check().facts["renditions"]["will_be_made"] == 0
     finally:
