@@ -16,6 +16,7 @@ from typing import Iterator
 import psycopg
 import pytest
 
+from enablement.cli.commands.maintenance import _renditions_line
 from enablement.errors import Cancelled
 from enablement.extract.convert import OFFICE_ENV
 from enablement.services.library import Library
@@ -159,6 +160,8 @@ def test_without_a_rendition_or_its_bytes_the_preview_falls_back(
         report = lib.maintenance.check()
         facts = report.facts["renditions"]
         assert report.problems == ()
+        assert _renditions_line(facts, on_server=True, draws_here=False).endswith(
+            "2 files will be made by marketing's app (where LibreOffice is installed)")
         assert (facts["will_be_made"], facts["damaged"]) == (2, [found_version(server, drawn_id)])  # type: ignore[index,unused-ignore]
         lib.renditions.repair(facts["damaged"])  # type: ignore[index,unused-ignore]  # a rep's repair: nothing to refuse
     finally:
