@@ -86,6 +86,13 @@ def _decline(lib: Library, tmp: Path) -> Done[Any]:
     return lib.pieces.decline_submission(marketing(lib), submission, "Use the official one.")
 
 
+def _tag_and_publish(lib: Library, tmp: Path) -> Done[Any]:
+    submission = new_file(lib, tmp, "A battlecard I made for a call", source="rep")
+    stage = lib.ctx.taxonomy().stages[1]
+    return lib.pieces.tag_and_publish(marketing(lib), submission, tags=TagSelection(stages=[stage.id],
+                                      gates=[stage.gates[0].id]), owner="Priya", review_by=lib.ctx.today())
+
+
 def _expire(lib: Library) -> Done[Any]:
     pid = ready_link(lib)
     lib.pieces.update(marketing(lib), pid, expires_on=lib.ctx.today())
@@ -184,6 +191,7 @@ CASES: dict[str, Case] = {
     "pieces.archive": lambda lib, tmp: lib.pieces.archive(marketing(lib), new_link(lib)),
     "pieces.restore": lambda lib, tmp: _restore(lib),
     "pieces.decline_submission": _decline,
+    "pieces.tag_and_publish": _tag_and_publish,
     "pieces.merge_submission": _merge,
     "pieces.purge": lambda lib, tmp: lib.pieces.purge(admin(lib), new_file(lib, tmp, "Outdated price list")),
     # import

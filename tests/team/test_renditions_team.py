@@ -27,7 +27,7 @@ from tests.office import office  # noqa: F401  (a fixture)
 from tests.team.proxy import Proxy
 from tests.team.server import HOST, TeamServer, team_server
 from tests.team.test_publish import empty_server
-from tests.test_renditions import rendition_of
+from tests.test_renditions import rendition_of, with_own_picture
 from tests.test_search_pages import twelve_slides
 from ui.pdf_pages import DRAWER
 
@@ -136,10 +136,12 @@ def test_marketing_draws_the_pages_and_a_rep_laptop_without_a_renderer_previews_
 def test_without_a_rendition_or_its_bytes_the_preview_falls_back(
         server: TeamServer, office: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:  # noqa: F811
     monkeypatch.setenv(OFFICE_ENV, "none")  # marketing's desk has no renderer either
-    plain = import_and_publish(server, tmp_path / "desk", twelve_slides(tmp_path / "plain.pptx", "plainword"))
+    plain = import_and_publish(server, tmp_path / "desk",
+                               with_own_picture(twelve_slides(tmp_path / "plain.pptx", "plainword")))
     assert server_rendition(server, plain) is None
     monkeypatch.setenv(OFFICE_ENV, office)
-    drawn_id = import_and_publish(server, tmp_path / "desk2", twelve_slides(tmp_path / "drawn.pptx", "drawnword"))
+    drawn_id = import_and_publish(server, tmp_path / "desk2",
+                                  with_own_picture(twelve_slides(tmp_path / "drawn.pptx", "drawnword")))
     found = server_rendition(server, drawn_id)
     assert found is not None
     with psycopg.connect(server.dba_url) as conn:  # the PDF's bytes lost on the server
