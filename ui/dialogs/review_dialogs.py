@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogBut
 
 from enablement.display import listed
 from enablement.models.dto import PieceDetail, PieceSummary, ReviewQueue
-from enablement.services.permissions import PUBLISH_FIELDS, missing_among
+from enablement.services.permissions import PUBLISH_FIELDS, Permission, missing_among
 from ..context import AppContext
 from ..models.piece_table_model import COL_OWNER, COL_STATUS, COL_TITLE, COL_TYPE, PieceTableModel
 from ..models.row_table_model import SortRole
@@ -42,6 +42,8 @@ class ReviewQueueDialog(QDialog):
     """Marketing's review of rep-made pieces: preview one, then tag and publish it (one step:
     its tags, owner and review date, with the library's required fields shown as they are
     filled), merge it into an official piece, or decline it with a reason."""
+
+    needs = Permission.PUBLISH  # its actions (and the reason asked for) wait for the team server
 
     def __init__(self, app: AppContext, parent: Optional[QWidget] = None) -> None:
         super().__init__(parent)
@@ -74,12 +76,14 @@ class ReviewQueueDialog(QDialog):
         self.merge_target.setMinimumWidth(280)
         self.empty = QLabel("Nothing waiting. When a rep shares a piece they made, it shows up here.")
         buttons = QHBoxLayout()
+        self.action_buttons: dict[str, QPushButton] = {}
         for key, text, slot in (("open", "Preview", self._open), ("merge", "Merge into:", self.merge),
                                 ("decline", "Decline…", self.decline)):
             b = QPushButton(text)
             b.setObjectName(f"review_{key}")
             b.clicked.connect(slot)
             buttons.addWidget(b)
+            self.action_buttons[key] = b
             if key == "merge":
                 buttons.addWidget(self.merge_target, 1)
         left = QVBoxLayout()
@@ -93,6 +97,9 @@ class ReviewQueueDialog(QDialog):
         row.addLayout(left, 3)
         row.addWidget(self.panel, 2)
         self.reload()
+
+    def acting_buttons(self) -> list[QPushButton]:
+        return [b for key, b in self.action_buttons.items() if key != "open"] + [self.panel.publish_button]
 
     def reload(self) -> None:
         self.app.runner.op(self.app.library.search.review_queue).success(self._loaded).read()
