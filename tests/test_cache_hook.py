@@ -93,13 +93,6 @@ def _decline(lib: Library, tmp: Path) -> Done[Any]:
     return lib.pieces.decline_submission(marketing(lib), submission, "Use the official one.")
 
 
-def _tag_and_publish(lib: Library, tmp: Path) -> Done[Any]:
-    submission = new_file(lib, tmp, "A battlecard I made for a call", source="rep")
-    stage = lib.ctx.taxonomy().stages[1]
-    return lib.pieces.tag_and_publish(marketing(lib), submission, tags=TagSelection(stages=[stage.id],
-                                      gates=[stage.gates[0].id]), owner="Priya", review_by=lib.ctx.today())
-
-
 def _expire(lib: Library) -> Done[Any]:
     pid = ready_link(lib)
     lib.pieces.update(marketing(lib), pid, expires_on=lib.ctx.today())
