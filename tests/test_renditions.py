@@ -39,6 +39,28 @@ def paged_docx(path: Path, word: str, page: int, pages: int = 4) -> Path:
     return path
 
 
+def with_own_picture(document: Path, colour: tuple[int, int, int] = (20, 60, 160)) -> Path:
+    """``document`` (an OOXML file) with a thumbnail picture that shows something (python-docx
+    and python-pptx save a blank white one, which the card does not show); ``colour`` white: blank."""
+    import io
+    import zipfile
+
+    from PIL import Image
+
+    image = Image.new("RGB", (96, 72), (255, 255, 255))
+    image.paste(colour, (8, 8, 88, 24))  # a title band
+    data = io.BytesIO()
+    image.save(data, "JPEG")
+    members = {}
+    with zipfile.ZipFile(document) as archive:
+        members = {i.filename: archive.read(i) for i in archive.infolist()}
+    members["docProps/thumbnail.jpeg"] = data.getvalue()
+    with zipfile.ZipFile(document, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in members.items():
+            archive.writestr(name, content)
+    return document
+
+
 def script(path: Path, body: str) -> str:
     """A renderer command that misbehaves (a real process, killed for real)."""
     path.write_text("#!/bin/sh\n" + body + "\n")
@@ -127,7 +149,7 @@ def test_a_renderer_that_hangs_is_killed_at_the_limit_and_the_piece_keeps_its_fa
     hang = script(tmp_path / "hang.sh", f"sleep 600 & echo $! > {marker}\nwait")
     lib.renditions._office_override = hang  # noqa: SLF001 - the renderer this test runs
     try:
-        deck = make_pptx(tmp_path / "deck.pptx", [("Pricing", "Three tiers")])
+        deck = with_own_picture(make_pptx(tmp_path / "deck.pptx", [("Pricing", "Three tiers")]))
         admin = lib.users.default_actor()
         pid = lib.importer.import_paths(admin, [deck]).value.piece_ids[0]
         made = lib.renditions.make_pending()  # returns: the hanging run was killed, not waited for
@@ -221,5 +243,21 @@ def test_purging_a_piece_erases_its_rendition_too(tmp_path: Path) -> None:
         lib.pieces.purge(admin, pid)
         assert rendition_of(lib, pid) is None and not drawn.exists()
         assert lib.maintenance.check().ok
+    finally:
+        lib.close()
+
+
+def test_a_file_whose_own_thumbnail_is_an_empty_page_keeps_its_badge(tmp_path: Path) -> None:
+    """A template's blank page saved as the file's picture is no picture: the card shows the
+    file-type badge instead of a white tile (a picture with something on it is still used)."""
+    lib = open_library(tmp_path / "lib")
+    try:
+        admin = lib.users.default_actor()
+        ids = {name: lib.importer.import_paths(admin, [with_own_picture(
+            make_pptx(tmp_path / f"{name}.pptx", [(f"{name} deck", "One slide")]), colour)]).value.piece_ids[0]
+            for name, colour in (("blank", (255, 255, 255)), ("drawn", (20, 60, 160)))}
+        blank = lib.files.thumbnail(ids["blank"], 120, drawer=DRAWER)
+        assert blank.pages == () and blank.problem == "the file's own thumbnail is an empty page"
+        assert len(lib.files.thumbnail(ids["drawn"], 120, drawer=DRAWER).pages) == 1
     finally:
         lib.close()

@@ -139,7 +139,11 @@ class PieceFileService:
             picture = embedded_thumbnail(Path(blob), Path(tmp))
             if picture is None:
                 return drawn
-            return self._draw(str(picture), 1, width, drawer)
+            decoded = self._draw(str(picture), 1, width, drawer)
+        if decoded.pages and blank(decoded.pages[0].pixels):
+            # a template's empty page saved as the file's picture says nothing: the card keeps its badge
+            return PageImages(0, (), "the file's own thumbnail is an empty page")
+        return decoded
 
     def _draw(self, path: str, pages: int, width: int, drawer: str, words: Sequence[str] = ()) -> PageImages:
         with self._renderer_lock:
@@ -250,6 +254,16 @@ class PieceFileService:
         sheets, tables and paragraphs, for a preview of documents that are not PDFs."""
         blob, _name, file_type = self.pieces.version_file(piece_id)
         return file_type, extract_file(blob, self.ctx.settings.limits)
+
+
+def blank(pixels: bytes, samples: int = 4096) -> bool:
+    """Whether a drawn picture (4-byte pixels) is one colour throughout (sampled evenly)."""
+    count_ = len(pixels) // 4
+    if count_ == 0:
+        return True
+    step = max(1, count_ // samples)
+    first = pixels[:4]
+    return all(pixels[i * 4:i * 4 + 4] == first for i in range(0, count_, step))
 
 
 def embedded_thumbnail(document: Path, folder: Path) -> Path | None:

@@ -16,6 +16,7 @@ from typing import Iterator
 import psycopg
 import pytest
 
+from enablement.cli.commands.maintenance import _renditions_line
 from enablement.errors import Cancelled
 from enablement.extract.convert import OFFICE_ENV
 from enablement.services.library import Library
@@ -26,7 +27,7 @@ from tests.office import office  # noqa: F401  (a fixture)
 from tests.team.proxy import Proxy
 from tests.team.server import HOST, TeamServer, team_server
 from tests.team.test_publish import empty_server
-from tests.test_renditions import rendition_of
+from tests.test_renditions import rendition_of, with_own_picture
 from tests.test_search_pages import twelve_slides
 from ui.pdf_pages import DRAWER
 
@@ -135,10 +136,12 @@ def test_marketing_draws_the_pages_and_a_rep_laptop_without_a_renderer_previews_
 def test_without_a_rendition_or_its_bytes_the_preview_falls_back(
         server: TeamServer, office: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:  # noqa: F811
     monkeypatch.setenv(OFFICE_ENV, "none")  # marketing's desk has no renderer either
-    plain = import_and_publish(server, tmp_path / "desk", twelve_slides(tmp_path / "plain.pptx", "plainword"))
+    plain = import_and_publish(server, tmp_path / "desk",
+                               with_own_picture(twelve_slides(tmp_path / "plain.pptx", "plainword")))
     assert server_rendition(server, plain) is None
     monkeypatch.setenv(OFFICE_ENV, office)
-    drawn_id = import_and_publish(server, tmp_path / "desk2", twelve_slides(tmp_path / "drawn.pptx", "drawnword"))
+    drawn_id = import_and_publish(server, tmp_path / "desk2",
+                                  with_own_picture(twelve_slides(tmp_path / "drawn.pptx", "drawnword")))
     found = server_rendition(server, drawn_id)
     assert found is not None
     with psycopg.connect(server.dba_url) as conn:  # the PDF's bytes lost on the server
@@ -159,6 +162,8 @@ def test_without_a_rendition_or_its_bytes_the_preview_falls_back(
         report = lib.maintenance.check()
         facts = report.facts["renditions"]
         assert report.problems == ()
+        assert _renditions_line(facts, on_server=True, draws_here=False).endswith(
+            "2 files will be made by marketing's app (where LibreOffice is installed)")
         assert (facts["will_be_made"], facts["damaged"]) == (2, [found_version(server, drawn_id)])  # type: ignore[index,unused-ignore]
         lib.renditions.repair(facts["damaged"])  # type: ignore[index,unused-ignore]  # a rep's repair: nothing to refuse
     finally:
@@ -176,7 +181,12 @@ def test_without_a_rendition_or_its_bytes_the_preview_falls_back(
     monkeypatch.setenv(OFFICE_ENV, "none")
     lib, _rita = open_as(server, "Rita Rep", tmp_path / "laptop")
     try:
+        cache = lib.ctx.blobs
+        assert isinstance(cache, ServerBlobCache)
+        cache.sync_files()  # the sync after a pull prefetches popular pieces' files with their pages
         for pid in (plain, drawn_id):
+            now = server_rendition(server, pid)
+            assert now is not None and cache.exists(now[0])
             assert len(lib.files.page_images(pid, 12, 120, drawer=DRAWER).pages) == 12
         assert lib.maintenance.check().facts["renditions"]["will_be_made"] == 0
     finally:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from enablement.models.tables import Piece, Rendition
 from tests.office import office  # noqa: F401  (a fixture)
-from tests.test_renditions import paged_docx
+from tests.test_renditions import paged_docx, with_own_picture
 from tests.test_search_pages import twelve_slides
 from tests.ui.test_library_page import search
 from ui.pdf_pages import DRAWER, MARK
@@ -98,7 +98,7 @@ def test_the_window_draws_a_deck_and_its_hit_opens_the_real_fifth_slide(  # noqa
 def test_without_a_renderer_a_deck_shows_its_own_picture_and_its_slides_as_cards(
         make_app_ctx, make_window, qtbot, tmp_path: Path) -> None:
     ctx = make_app_ctx("marketing")
-    deck = twelve_slides(tmp_path / "qbr.pptx", "zanzibarite")
+    deck = with_own_picture(twelve_slides(tmp_path / "qbr.pptx", "zanzibarite"))
     pid = ctx.library.importer.import_paths(ctx.actor, [deck]).value.piece_ids[0]
     window = make_window(ctx)
     assert not window.renditions.running and rendition(ctx, pid) is None  # nothing to draw with here

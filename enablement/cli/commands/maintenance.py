@@ -66,7 +66,8 @@ def cmd_check(args: argparse.Namespace, lib: Library, actor: Actor) -> int:
             print(f"{count(_number(facts, 'pieces'), 'piece')}, {count(_number(facts, 'blobs'), 'file')}, schema {facts.get('schema')}; "
                   f"collectable: {count(_number(facts, 'collectable_blob_files'), 'unused file')}, "
                   f"{count(_number(facts, 'leftover_temp_files'), 'temp file')}")
-        print(_renditions_line(facts.get("renditions")))
+        print(_renditions_line(facts.get("renditions"), on_server=lib.ctx.blobs.on_server,
+                               draws_here=lib.renditions.office() is not None))
         index = facts.get("index")
         if isinstance(index, dict) and index.get("problem"):
             print(f"note: {index['problem']}")
@@ -74,21 +75,30 @@ def cmd_check(args: argparse.Namespace, lib: Library, actor: Actor) -> int:
     return 0 if report.ok else 1
 
 
-def _renditions_line(facts: object) -> str:
-    """check's line on renditions (derived: waiting ones are a note, never a problem)."""
+def _renditions_line(facts: object, *, on_server: bool = False, draws_here: bool = False) -> str:
+    """check's line on renditions (derived: waiting ones are a note, never a problem). A team
+    laptop that may not store them (a rep's) leaves them to marketing's machines."""
     if not isinstance(facts, dict):
         return ""
     waiting = int(facts.get("will_be_made") or 0)
     line = (f"renditions: {count(int(facts.get('made') or 0), 'file')} with drawn pages, "
             f"{int(facts.get('failed') or 0)} could not be drawn")
     if waiting:
-        how = ("will be made ('check --repair', 'renditions' or the app)" if facts.get("renderer")
-               else "will be made where LibreOffice is installed")
+        if on_server and not draws_here:
+            how = "will be made by marketing's app (where LibreOffice is installed)"
+        elif facts.get("renderer"):
+            how = "will be made ('check --repair', 'renditions' or the app)"
+        else:
+            how = "will be made where LibreOffice is installed"
         line += f"; {count(waiting, 'file')} {how}"
     return line
 
 
 def cmd_renditions(args: argparse.Namespace, lib: Library, actor: Actor) -> int:
+    if lib.renditions.office() is None and lib.ctx.blobs.on_server:
+        print("Pages are drawn and stored on the team server by marketing's and admins' machines with LibreOffice; "
+              "this laptop receives them with the files.")
+        return 0
     if lib.renditions.office() is None:
         print("No office renderer here (LibreOffice: soffice or libreoffice on PATH, or the 'office_command' "
               "setting; the 'renditions' setting may be off): previews use each file's own thumbnail and text.")
