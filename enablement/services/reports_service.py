@@ -82,6 +82,21 @@ class ReportSpec:
     run: Callable[["ReportService", Actor, ReportFilter], Report]
 
 
+def _from_dashboard(copy: "report_copies.KeptCopy[Any] | None", name: str) -> "report_copies.KeptCopy[Any] | None":
+    """The report called ``name`` out of a kept dashboard (the app computes the dashboard;
+    an export offline asks for one report of it)."""
+    if copy is None or not isinstance(copy.value, Dashboard):
+        return None
+    found = next((getattr(copy.value, f.name) for f in fields(copy.value)
+                  if isinstance(getattr(copy.value, f.name), Report) and getattr(copy.value, f.name).name == name), None)
+    return report_copies.KeptCopy(found, copy.at) if found is not None else None
+
+
+def _newest(*copies: "report_copies.KeptCopy[Any] | None") -> "report_copies.KeptCopy[Any] | None":
+    kept = [c for c in copies if c is not None]
+    return max(kept, key=lambda c: c.at) if kept else None
+
+
 class ReportService:
     """Read-only aggregations over the usage log, for managers (and marketing).
 
@@ -100,7 +115,7 @@ class ReportService:
         try:
             value = compute()
         except Offline:
-            copy = report_copies.kept(folder, key)
+            copy = _newest(report_copies.kept(folder, key), _from_dashboard(report_copies.kept(folder, "dashboard"), key))
             if copy is None:
                 raise Offline(NO_COPY) from None
             return _as_kept(copy.value, copy.at)
