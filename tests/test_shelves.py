@@ -3,6 +3,7 @@ a stage and/or gate), favourites and recently opened pieces."""
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
 
 import pytest
@@ -168,3 +169,39 @@ def test_recent_lists_what_the_person_opened_newest_first(library, actors, piece
     recent = library.shelves.recent(rep)
     assert [(r.piece.id, r.kind) for r in recent] == [(wp, "exported"), (price, "opened")]
     assert [r.piece.id for r in library.shelves.recent(rep, limit=1)] == [wp]
+
+
+def test_the_command_line_saves_runs_recommends_and_stars(cli) -> None:
+    assert cli("import", "--link", "https://example.com/sec", "--title", "Security whitepaper",
+               "--stage", "evaluation")[0] == 0
+    code, out, err = cli("shelf", "save", "Evaluation", "", "--filter", "stage=evaluation", "--sort", "newest")
+    assert code == 0, err
+    assert "Saved search 1: Evaluation" in out and "stage: evaluation" in out
+    code, out, err = cli("shelf", "save", "evaluation", "x")
+    assert code == 1 and "already have a saved search called 'Evaluation'" in err
+    code, out, err = cli("shelf", "save", "Odd", "", "--filter", "colour")
+    assert code == 1 and "DIMENSION=VALUE" in err
+    code, out, _ = cli("shelf", "run", "Evaluation")
+    assert code == 0 and "Security whitepaper" in out and "1 result" in out
+    code, out, _ = cli("shelf", "recommend", "Evaluation", "--for-stage", "evaluation")
+    assert code == 0 and "recommended to everyone for Evaluation" in out
+    code, out, _ = cli("shelf", "list", "--json", "--counts")
+    listed = json.loads(out)
+    assert listed[0]["recommended"] is True and listed[0]["filters"] == {"stage": ["evaluation"]}
+    assert listed[0]["count"] == 1
+    code, out, _ = cli("shelf", "rename", "1", "Evaluation picks")
+    assert code == 0
+    code, out, _ = cli("shelf", "delete", "Evaluation picks")
+    assert code == 0 and "Deleted" in out
+    code, _out, err = cli("shelf", "run", "Evaluation picks")
+    assert code == 1 and "No saved search called 'Evaluation picks'" in err
+    code, _out, err = cli("favourite", "add", "99")
+    assert code == 1 and "No piece with id 99" in err
+    code, out, _ = cli("favourite", "list")
+    assert code == 0 and "No favourites yet" in out
+    assert cli("favourite", "add", "1")[0] == 0
+    code, out, _ = cli("favourite", "list", "--json")
+    assert [f["title"] for f in json.loads(out)] == ["Security whitepaper"]
+    assert cli("archive", "1")[0] == 0
+    code, out, _ = cli("favourite", "list")
+    assert "Security whitepaper  (archived)" in out

@@ -75,7 +75,7 @@ class ShelfService:
     def find(self, actor: Actor, name_or_id: str) -> SavedSearchInfo:
         """A saved search by its id or its name (the actor's own before a recommended one)."""
         text = name_or_id.strip()
-        if text.isdigit():
+        if text.isascii() and text.isdigit() and len(text) <= 18:  # an id ("¹" is a digit, not an id)
             return self.get(actor, int(text))
         searches = self.searches(actor)
         mine = [x for x in searches if x.name.lower() == text.lower() and not x.recommended]
