@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Optional
+from typing import Iterable, Mapping, Optional
 
 from enablement.models.dto import PieceSummary
 
@@ -42,12 +42,17 @@ class SavedSearchInfo:
         return " · ".join(x for x in (self.stage, self.gate) if x)
 
     def describe(self) -> str:
-        """The search in words: query, filters, sort ("“security” · stage: evaluation · newest")."""
-        parts = [f"“{self.query}”" if self.query else "everything"]
-        parts += [f"{dimension}: {', '.join(keys)}" for dimension, keys in self.filters]
-        if self.sort != "relevance":
-            parts.append(f"sorted by {self.sort.replace('_', ' ')}")
-        return " · ".join(parts)
+        """The search in words (see ``describe_search``)."""
+        return describe_search(self.query, self.filter_map(), self.sort)
+
+
+def describe_search(query: str, filters: Mapping[str, Iterable[str]], sort: str) -> str:
+    """A search in words: query, filters, sort ("“security” · stage: evaluation · sorted by newest")."""
+    parts = [f"“{query}”" if query else "everything"]
+    parts += [f"{dimension}: {', '.join(sorted(keys))}" for dimension, keys in sorted(filters.items()) if keys]
+    if sort != "relevance":
+        parts.append(f"sorted by {sort.replace('_', ' ')}")
+    return " · ".join(parts)
 
 
 @dataclass(frozen=True)
