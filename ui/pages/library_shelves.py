@@ -64,7 +64,7 @@ class LibraryShelves(QObject):
         self.shelf: Optional[str] = None  # the shelf whose pieces the results show now
         self.loaded = False
         self.dialog: Optional[SaveSearchDialog] = None
-        self.panel = ShelvesPanel(self.may_edit, lambda: self.app.can(Permission.RECOMMEND_SEARCHES))
+        self.panel = ShelvesPanel(self.may_edit, self.may_recommend)
         self.panel.shelf_chosen.connect(self.show_shelf)
         self.panel.search_chosen.connect(self.run_search)
         self.panel.save_requested.connect(self.save_current)
@@ -72,10 +72,14 @@ class LibraryShelves(QObject):
         self.panel.delete_requested.connect(self.delete)
         self.panel.recommend_requested.connect(self.recommend)
 
+    def may_recommend(self) -> bool:
+        """Marketing and admins, with the team server (recommended searches are written there)."""
+        return self.app.actions.allowed(Permission.RECOMMEND_SEARCHES)
+
     def may_edit(self, search: SavedSearchInfo) -> bool:
-        """The one policy: one's own search, or (marketing, admins) a recommended one."""
+        """The one policy: one's own search (offline too), or a recommended one (``may_recommend``)."""
         if search.recommended:
-            return self.app.can(Permission.RECOMMEND_SEARCHES)
+            return self.may_recommend()
         return search.owner_id == self.app.actor.user_id
 
     # --- loading -------------------------------------------------------------------------------
@@ -162,7 +166,7 @@ class LibraryShelves(QObject):
         """Ask for a name and save the search shown now (query, filters, sort)."""
         text, filters, sort = self.page.current_search()
         self._open(SaveSearchDialog(self.page, self.app.taxonomy, describe_search(text, filters, sort), self.searches,
-                                    self.app.can(Permission.RECOMMEND_SEARCHES)),
+                                    self.may_recommend()),
                    lambda v: self.app.runner.op(self.app.library.shelves.save, self.app.actor, v["name"], text,
                                                 filters, sort, recommended=v["recommended"],
                                                 stage_id=v["stage_id"], gate_id=v["gate_id"],
