@@ -83,16 +83,20 @@ class LibraryShelves(QObject):
         return search.owner_id == self.app.actor.user_id
 
     # --- loading -------------------------------------------------------------------------------
-    def reload(self) -> None:
+    def reload(self, recount: bool = True) -> None:
+        """Read the shelves again; ``recount``: the searches' live counts too (not after a use:
+        a use changes no search's matches, and each count is a search)."""
         self.loaded = True
-        self.app.runner.op(load_shelves, self.app.library, self.app.actor).success(self._loaded).read()
+        self.app.runner.op(load_shelves, self.app.library, self.app.actor).success(
+            lambda result: self._loaded(result, recount)).read()
 
-    def _loaded(self, result: tuple[list[SavedSearchInfo], frozenset[int], int]) -> None:
+    def _loaded(self, result: tuple[list[SavedSearchInfo], frozenset[int], int], recount: bool) -> None:
         self.searches, self.favourites, self.recent_count = result
         self.page.model.set_favourites(self.favourites)
         self._show_entries()
-        self.app.runner.op(count_searches, self.app.library, self.app.actor, list(self.searches)).success(
-            self._counted).quiet("the live counts beside saved searches").read()
+        if recount:
+            self.app.runner.op(count_searches, self.app.library, self.app.actor, list(self.searches)).success(
+                self._counted).quiet("the live counts beside saved searches").read()
 
     def _counted(self, counts: dict[int, int]) -> None:
         self.counts = counts
@@ -105,8 +109,9 @@ class LibraryShelves(QObject):
         """Shelves follow their own changes, and pieces and uses (counts, titles, Recent)."""
         if not self.loaded:
             return
-        if changes.shelves or changes.usage or changes.pieces or changes.index or changes.taxonomy:
-            self.reload()
+        recount = changes.shelves or changes.pieces or changes.index or changes.taxonomy
+        if recount or changes.usage:
+            self.reload(recount=bool(recount))
             if self.shelf is not None:
                 self.show_shelf(self.shelf)
 
