@@ -215,3 +215,26 @@ def test_marketing_recommends_from_the_save_dialog(demo_ctx, make_window, qtbot)
     (saved,) = library.shelves.searches(demo_ctx.actor)  # the rep sees it
     assert (saved.name, saved.recommended, saved.stage_id, saved.gate_id) == (
         "ROI for the business case", True, stage.id, None)
+
+
+def test_a_piece_is_starred_from_its_detail_and_then_is_recent(demo_ctx, make_window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from ui import flows
+
+    library, rep = demo_ctx.library, demo_ctx.actor
+    window = make_window(demo_ctx)
+    piece = next(p for p in library.pieces.list() if p.status == "published")
+    detail = flows.open_piece(window, demo_ctx, piece.id)
+    qtbot.waitUntil(lambda: detail.view is not None)
+    assert detail.star_button.text() == "☆ Favourite"
+    click(qtbot, detail.star_button)
+    assert library.shelves.favourite_ids(rep) == {piece.id} and detail.star_button.text() == "★ Favourite"
+    detail.activateWindow()
+    detail.setFocus()
+    qtbot.waitUntil(detail.isActiveWindow)
+    qtbot.keyClick(detail, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)  # Ctrl+D: unstar
+    assert library.shelves.favourite_ids(rep) == frozenset() and detail.star_button.text() == "☆ Favourite"
+    detail.close()
+    # opening it was a view: it heads the Recent shelf
+    page = window.library_page
+    click_row(page, qtbot, shelf_row(page, RECENT))
+    assert page.model.rows[0].id == piece.id
