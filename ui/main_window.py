@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (QDialog, QLabel, QLineEdit, QListWidget, QListWid
 
 from enablement.display import count
 from enablement.models.changes import Changes
+from enablement.models.shelves import SavedSearchInfo
 from enablement.models.dto import UserInfo
 from enablement.services.identity import LocalUser, UserContext
 from enablement.services.permissions import Permission
@@ -269,10 +270,10 @@ class MainWindow(QMainWindow):
         self.search_box.clear()
         self.search_box.blockSignals(False)
 
-    def run_saved_search(self, search: object) -> None:
+    def run_saved_search(self, search: SavedSearchInfo) -> None:
         """Show the library with a saved or recommended search's results (query, filters, sort)."""
         self.show_page("Library")
-        self.library_page.shelves.run_search(search)  # type: ignore[arg-type]
+        self.library_page.shelves.run_search(search)
 
     def _search_typed(self, text: str) -> None:
         if self.stack.currentWidget() is not self.library_page:

@@ -4,6 +4,7 @@ is meant for (``recommend_only``)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Optional, Sequence
 
 from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout,
@@ -13,6 +14,17 @@ from enablement.models.dto import TaxonomyInfo
 from enablement.models.shelves import SavedSearchInfo
 from ..text import shown
 from .stage_gate import StageGatePicker
+
+
+@dataclass(frozen=True)
+class SearchChoice:
+    """What the person chose: the shelf service's ``save`` (or ``recommend``) takes these."""
+
+    name: str
+    recommended: bool
+    stage_id: Optional[int]
+    gate_id: Optional[int]
+    replace: bool
 
 
 class SaveSearchDialog(QDialog):
@@ -87,9 +99,8 @@ class SaveSearchDialog(QDialog):
         for widget in (self.picker.stage, self.picker.gate, self.for_stage_label, self.for_gate_label):
             widget.setEnabled(on)
 
-    def values(self) -> dict[str, object]:
-        """What the shelf service's ``save`` (or ``recommend``) takes."""
+    def values(self) -> SearchChoice:
+        """What the person chose."""
         on = self.recommend.isChecked() and not self.recommend.isHidden()
-        return {"name": self.name.text().strip(), "recommended": on,
-                "stage_id": self.picker.stage_id() if on else None, "gate_id": self.picker.gate_id() if on else None,
-                "replace": self.taken() is not None}
+        return SearchChoice(self.name.text().strip(), on, self.picker.stage_id() if on else None,
+                            self.picker.gate_id() if on else None, self.taken() is not None)

@@ -7,7 +7,7 @@ run (``LibraryPage.apply_search``); a shelf hands it the pieces to show
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, Callable, Optional
 
 from PySide6.QtCore import QObject
 
@@ -17,7 +17,7 @@ from enablement.models.dto import Actor, PieceSummary
 from enablement.models.shelves import FavouriteInfo, RecentInfo, SavedSearchInfo, describe_search
 from enablement.services.library import Library
 from enablement.services.permissions import Permission
-from ..dialogs.save_search_dialog import SaveSearchDialog
+from ..dialogs.save_search_dialog import SaveSearchDialog, SearchChoice
 from ..dialogs.text_prompt import ask_text, confirm
 from ..context import AppContext
 from ..models.shelf_list_model import FAVOURITES, RECENT, shelf_entries
@@ -172,10 +172,9 @@ class LibraryShelves(QObject):
         text, filters, sort = self.page.current_search()
         self._open(SaveSearchDialog(self.page, self.app.taxonomy, describe_search(text, filters, sort), self.searches,
                                     self.may_recommend()),
-                   lambda v: self.app.runner.op(self.app.library.shelves.save, self.app.actor, v["name"], text,
-                                                filters, sort, recommended=v["recommended"],
-                                                stage_id=v["stage_id"], gate_id=v["gate_id"],
-                                                replace=v["replace"]).success(self._saved).write())
+                   lambda v: self.app.runner.op(self.app.library.shelves.save, self.app.actor, v.name, text,
+                                                filters, sort, recommended=v.recommended, stage_id=v.stage_id,
+                                                gate_id=v.gate_id, replace=v.replace).success(self._saved).write())
 
     def _saved(self, _search_id: int) -> None:
         self.app.signals.status_message.emit("Search saved: one click in the sidebar runs it again.")
@@ -184,9 +183,9 @@ class LibraryShelves(QObject):
         """Marketing: share a search with everyone (for a stage and/or gate), or stop."""
         self._open(SaveSearchDialog(self.page, self.app.taxonomy, search.describe(), self.searches, True, search),
                    lambda v: self.app.runner.op(self.app.library.shelves.recommend, self.app.actor, search.id,
-                                                v["recommended"], v["stage_id"], v["gate_id"]).write())
+                                                v.recommended, v.stage_id, v.gate_id).write())
 
-    def _open(self, dialog: SaveSearchDialog, on_ok) -> None:  # type: ignore[no-untyped-def]
+    def _open(self, dialog: SaveSearchDialog, on_ok: Callable[[SearchChoice], object]) -> None:
         if self.dialog is not None:
             self.dialog.deleteLater()
         self.dialog = dialog
@@ -194,15 +193,16 @@ class LibraryShelves(QObject):
         dialog.open()
 
     def rename(self, search: SavedSearchInfo) -> None:
-        ask_text(self.page, "Rename saved search", "New name:",
-                 lambda name: self.app.runner.op(self.app.library.shelves.rename, self.app.actor, search.id,
-                                                 name).write(), text=search.name, ok_label="Rename")
+        def renamed(name: str) -> None:
+            self.app.runner.op(self.app.library.shelves.rename, self.app.actor, search.id, name).write()
+        ask_text(self.page, "Rename saved search", "New name:", renamed, text=search.name, ok_label="Rename")
 
     def delete(self, search: SavedSearchInfo) -> None:
+        def deleted() -> None:
+            self.app.runner.op(self.app.library.shelves.delete, self.app.actor, search.id).write()
         whose = "everyone's sidebar" if search.recommended else "your sidebar"
         confirm(self.page, "Delete saved search", f"Delete “{search.name}” from {whose}? The pieces it finds stay.",
-                "Delete", lambda: self.app.runner.op(self.app.library.shelves.delete, self.app.actor,
-                                                     search.id).write())
+                "Delete", deleted)
 
     # --- favourites ------------------------------------------------------------------------------
     def toggle_favourite(self, piece_id: Optional[int]) -> None:

@@ -56,12 +56,12 @@ class ShelvesPanel(QWidget):
         self.view.activated.connect(self.choose)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._context_menu)
-        for keys, signal in ((QKeySequence(Qt.Key.Key_F2), self.rename_requested),
-                             (QKeySequence(QKeySequence.StandardKey.Delete), self.delete_requested)):
+        for keys, wanted in ((QKeySequence(Qt.Key.Key_F2), self.rename_requested.emit),
+                             (QKeySequence(QKeySequence.StandardKey.Delete), self.delete_requested.emit)):
             action = QAction(self.view)
             action.setShortcut(keys)
             action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-            action.triggered.connect(lambda _c=False, s=signal: self._on_current(s))
+            action.triggered.connect(lambda _c=False, w=wanted: self._on_current(w))
             self.view.addAction(action)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 0)
@@ -71,8 +71,8 @@ class ShelvesPanel(QWidget):
 
     def set_entries(self, entries: list[ShelfEntry]) -> None:
         """New rows; the row the person was on stays chosen."""
-        current = self.view.currentIndex()
-        chosen = self.model.row_at(current.row()).id if current.isValid() and self.model.row_at(current.row()) else None
+        entry = self.model.row_at(self.view.currentIndex().row()) if self.view.currentIndex().isValid() else None
+        chosen = entry.id if entry is not None else None
         self.model.set_rows(entries)
         row = self.model.row_of(chosen) if chosen is not None else -1
         if row >= 0:
@@ -93,10 +93,11 @@ class ShelvesPanel(QWidget):
         elif kind in (SAVED, RECOMMENDED):
             self.search_chosen.emit(index.data(SearchRole))
 
-    def _on_current(self, signal: Signal) -> None:
+    def _on_current(self, wanted: Callable[[SavedSearchInfo], object]) -> None:
+        """Rename or delete the current search, when the person may change it."""
         search = self.view.currentIndex().data(SearchRole)
         if search is not None and self.can_edit(search):
-            signal.emit(search)  # type: ignore[attr-defined]
+            wanted(search)
 
     def _context_menu(self, pos: QPoint) -> None:
         index = self.view.indexAt(pos)

@@ -11,6 +11,7 @@ from enablement.cli.registry import Registry
 from enablement.display import count, escape_display as shown
 from enablement.errors import InvalidInput
 from enablement.models.dto import Actor, TaxonomyInfo
+from enablement.models.shelves import SavedSearchInfo
 from enablement.models.vocab import FACETS
 from enablement.search.documents import SORT_ORDERS
 from enablement.services.library import Library
@@ -88,7 +89,7 @@ def cmd_shelf(args: argparse.Namespace, lib: Library, actor: Actor) -> int:
     shelves = lib.shelves
     if args.action == "list":
         searches = shelves.searches(actor)
-        counts = {s.id: shelves.count(actor, s) for s in searches} if args.counts else {}
+        counts = {s.id: n for s in searches if args.counts and (n := shelves.count(actor, s)) is not None}
         if args.json:
             print_json([{**_as_dict(s), "count": counts.get(s.id)} for s in searches])
             return 0
@@ -164,9 +165,9 @@ def cmd_favourite(args: argparse.Namespace, lib: Library, actor: Actor) -> int:
     return 0
 
 
-def _as_dict(s: object) -> dict[str, object]:
+def _as_dict(s: SavedSearchInfo) -> dict[str, object]:
     from dataclasses import asdict
 
-    out = asdict(s)  # type: ignore[call-overload]
-    out["filters"] = {d: list(keys) for d, keys in out["filters"]}
+    out = asdict(s)
+    out["filters"] = {d: list(keys) for d, keys in s.filters}
     return out
