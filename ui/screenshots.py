@@ -118,13 +118,13 @@ def main(argv: list[str] | None = None) -> int:
     actor_of = {u.role: library.users.actor_for(u) for u in reversed(rep)}
     app = AppContext(library.as_user(LocalUser("Sam Rivera")), SyncTaskRunner(), library.taxonomy.get())
     first_rep = app.actor  # the rep whose kits the demo made
+    seed_shelves(library, first_rep, actor_of["marketing"])  # before the window reads them
     window = MainWindow(app, None, state)
     window.resize(*SIZE)
     window.show()
 
     from . import flows
 
-    seed_shelves(library, first_rep, actor_of["marketing"])
     window.search_box.setText("security")
     window.library_page.run_query()
     settle(300)
