@@ -238,3 +238,32 @@ def test_a_piece_is_starred_from_its_detail_and_then_is_recent(demo_ctx, make_wi
     page = window.library_page
     click_row(page, qtbot, shelf_row(page, RECENT))
     assert page.model.rows[0].id == piece.id
+
+
+def test_marketing_recommends_a_search_from_a_gate_card(demo_ctx, make_window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    library = demo_ctx.library
+    marketing = app_context(library, "marketing")
+    window = make_window(marketing)
+    journey = window.show_page("Journey map")
+    qtbot.waitUntil(lambda: journey.journey is not None)
+    stage = next(s for s in library.ctx.taxonomy().stages if s.key == "decision")
+    gate = stage.gates[0]
+    journey.show_cell(journey.grid.grid_model.index_of(stage.id, gate.id).data(CellRole))
+    add = journey.recommended_box.findChild(type(window.library_page.shelves.panel.save_button), "recommendHere")
+    click(qtbot, add)
+    dialog = journey.recommend_dialog
+    assert dialog.query.isVisible() and dialog.recommend.isChecked()
+    assert (dialog.picker.stage_id(), dialog.picker.gate_id()) == (stage.id, gate.id)
+    qtbot.keyClicks(dialog.name, "Business case proof")
+    qtbot.keyClicks(dialog.query, "roi OR tco")
+    dialog.accept()
+    (saved,) = library.shelves.recommended(stage.id, gate.id)
+    assert (saved.name, saved.query, saved.recommended) == ("Business case proof", "roi OR tco", True)
+    assert journey.recommended_box.findChild(type(add), f"recommended:{saved.id}") is not None
+    # a rep sees it on the card, without the button to add one
+    rep_window = make_window(demo_ctx)
+    rep_journey = rep_window.show_page("Journey map")
+    qtbot.waitUntil(lambda: rep_journey.journey is not None)
+    rep_journey.show_cell(rep_journey.grid.grid_model.index_of(stage.id, gate.id).data(CellRole))
+    assert rep_journey.recommended_box.findChild(type(add), f"recommended:{saved.id}") is not None
+    assert rep_journey.recommended_box.findChild(type(add), "recommendHere") is None

@@ -25,12 +25,15 @@ class SearchChoice:
     stage_id: Optional[int]
     gate_id: Optional[int]
     replace: bool
+    query: Optional[str] = None  # typed in the dialog (a search recommended from the journey map)
 
 
 class SaveSearchDialog(QDialog):
     def __init__(self, parent: Optional[QWidget], taxonomy: TaxonomyInfo, what: str,
                  existing: Sequence[SavedSearchInfo], may_recommend: bool,
-                 search: Optional[SavedSearchInfo] = None) -> None:
+                 search: Optional[SavedSearchInfo] = None, typed_query: bool = False) -> None:
+        """``typed_query``: the person types the query here (a search recommended for a gate of
+        the journey map) instead of saving the one the library shows."""
         super().__init__(parent)
         self.recommend_only = search is not None
         self.setWindowTitle("Recommend a search" if self.recommend_only else "Save search")
@@ -54,8 +57,17 @@ class SaveSearchDialog(QDialog):
         if search is not None:
             self.picker.set(search.stage_id, search.gate_id)
         self.recommend.toggled.connect(self._update)
+        self.query = QLineEdit("")
+        self.query.setObjectName("savedQuery")
+        self.query.setPlaceholderText("words and filters, e.g. case study persona:cfo")
+        self.query.setMaxLength(500)
         form = QFormLayout()
-        form.addRow("Search:", self.what)
+        if typed_query:
+            form.addRow("Search for:", self.query)
+            self.what.hide()
+        else:
+            self.query.hide()
+            form.addRow("Search:", self.what)
         form.addRow("Name:", self.name)
         form.addRow("", self.replaces)
         self.for_stage_label, self.for_gate_label = QLabel("For the stage:"), QLabel("For the gate:")
@@ -103,4 +115,5 @@ class SaveSearchDialog(QDialog):
         """What the person chose."""
         on = self.recommend.isChecked() and not self.recommend.isHidden()
         return SearchChoice(self.name.text().strip(), on, self.picker.stage_id() if on else None,
-                            self.picker.gate_id() if on else None, self.taken() is not None)
+                            self.picker.gate_id() if on else None, self.taken() is not None,
+                            self.query.text().strip() if not self.query.isHidden() else None)

@@ -23,6 +23,7 @@ from enablement.services.journey import cell_pieces, journey_map
 from ..context import AppContext
 from .lazy_page import LazyPage
 from ..dialogs.request_dialog import RequestDialog
+from ..dialogs.save_search_dialog import SaveSearchDialog, SearchChoice
 from ..widgets import tones
 from ..widgets.journey_grid import CARD_HEIGHT, JourneyGridView
 from ..widgets.page_header import PageHeader
@@ -49,6 +50,7 @@ class JourneyMapPage(LazyPage):
         self.journey: Optional[JourneyMap] = None
         self.selected: Optional[JourneyCell] = None
         self.request_dialog: Optional[RequestDialog] = None
+        self.recommend_dialog: Optional[SaveSearchDialog] = None
         self._seq = 0
         self._cell_seq = 0
 
@@ -248,10 +250,11 @@ class JourneyMapPage(LazyPage):
             widget = item.widget() if item is not None else None
             if widget is not None:
                 widget.deleteLater()
-        if not found:
+        may_recommend = self.app.actions.allowed(Permission.RECOMMEND_SEARCHES)
+        if not found and not may_recommend:
             self.recommended_box.hide()
             return
-        self.recommended_row.addWidget(QLabel("Recommended searches:"))
+        self.recommended_row.addWidget(QLabel("Recommended searches:" if found else "No recommended searches yet."))
         for search in found:
             button = QPushButton(f"⌕ {shown(search.name)}")
             button.setObjectName(f"recommended:{search.id}")
@@ -259,8 +262,29 @@ class JourneyMapPage(LazyPage):
                                       " — opens the library with its results"))
             button.clicked.connect(lambda _c=False, s=search: self.app.signals.run_saved_search.emit(s))
             self.recommended_row.addWidget(button)
+        if may_recommend:
+            add = QPushButton("Recommend a search here…")
+            add.setObjectName("recommendHere")
+            add.setToolTip("Marketing: a search every rep sees on this card and in their sidebar")
+            add.clicked.connect(lambda: self.recommend_here(cell))
+            self.recommended_row.addWidget(add)
         self.recommended_row.addStretch(1)
         self.recommended_box.show()
+
+    def recommend_here(self, cell: JourneyCell) -> None:
+        """Marketing: name and type a search recommended for this stage and gate."""
+        dialog = SaveSearchDialog(self, self.app.taxonomy, "", [], True, typed_query=True)
+        dialog.recommend.setChecked(True)
+        dialog.picker.set(cell.stage_id, cell.gate_id)
+        dialog.accepted.connect(lambda: self._recommend(dialog.values()))
+        dialog.finished.connect(dialog.deleteLater)
+        self.recommend_dialog = dialog
+        dialog.open()
+
+    def _recommend(self, choice: SearchChoice) -> None:
+        self.app.runner.op(self.app.library.shelves.save, self.app.actor, choice.name, choice.query or "", {},
+                           "relevance", recommended=choice.recommended, stage_id=choice.stage_id,
+                           gate_id=choice.gate_id).write()
 
     def _cell_loaded(self, seq: int, result: CellPieces) -> None:
         if seq != self._cell_seq:
