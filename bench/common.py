@@ -83,7 +83,7 @@ def proc_status(pid: int | str = "self") -> dict[str, int]:
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
             key, _, rest = line.partition(":")
-            if key in ("VmRSS", "VmHWM", "VmPeak", "VmSize"):
+            if key in ("VmRSS", "VmHWM", "VmPeak", "VmSize", "RssAnon", "RssFile"):
                 out[key] = int(rest.split()[0]) * 1024
     except OSError:
         pass

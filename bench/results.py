@@ -77,6 +77,20 @@ def checks(results: dict[str, Any]) -> list[dict[str, Any]]:
                           where=f"{_engine_of(s)} at {big} pieces, SearchService.search, worst of single/AND/phrase",
                           note=(f"the bare tantivy baseline on the same text has p95 {t95} ms" if t95 is not None
                                 else "")))
+        cold = [c["first_search_ms"] for c in s.get("cold", []) if "first_search_ms" in c]
+        if cold:
+            out.append(_check(f"first search after a cold open ({int(big) // 1000}k pieces)", max(cold), 300, "ms",
+                              where=f"{_engine_of(s)}, fresh process, library files evicted from the page cache; "
+                                    f"worst of {len(cold)}"))
+        w = _measured(s)
+        if w.get("rss_idle_mb") is not None:
+            out.append(_check(f"idle memory with a {int(big) // 1000}k library open, after the queries",
+                              w["rss_idle_mb"], 300, "MB",
+                              where=f"{_engine_of(s)}: resident after every warm query, then "
+                                    f"{w.get('idle_seconds')} s idle (the app waits 60 s)",
+                              note=f"right after the queries {w.get('rss_after_queries_mb')} MB; "
+                                   f"of the idle figure {w.get('rss_idle_anon_mb')} MB is the process's own "
+                                   f"(not mapped index files)"))
     imp = results.get("import") or {}
     if "pdf_only" in imp:
         p = imp["pdf_only"]

@@ -20,9 +20,10 @@ from pathlib import Path
 from typing import Any
 
 from bench import corpus
-from bench.common import (Config, dir_bytes, evict_from_page_cache, peak_mb, rss_mb, run_child, say,
-                          summarize_ms)
+from bench.common import (Config, dir_bytes, evict_from_page_cache, peak_mb, proc_status, rss_mb, run_child,
+                          say, summarize_ms)
 
+IDLE_SECONDS = 3.0  # the quiet spell after which the measured library lets go of its index reader
 KINDS = ("single", "and", "phrase", "prefix", "field", "facet", "sayt")
 KIND_LABELS = {
     "single": "single term", "and": "two terms (AND)", "phrase": "phrase", "prefix": "prefix (word*)",
@@ -177,8 +178,29 @@ def child_search(args: dict) -> dict:
     gc.collect()
     result["rss_after_queries_mb"] = rss_mb()
     result["peak_mb"] = peak_mb()
+    result.update(_idle_memory(library))
     library.close()
     return result
+
+
+def _idle_memory(library) -> dict:  # type: ignore[no-untyped-def]
+    """Resident memory once the library sits idle after the queries: the index lets go of its
+    reader after a quiet spell (``enablement.search.idle``, 60 s in the app; shortened here to
+    IDLE_SECONDS so the run does not wait a minute per size)."""
+    backend = library.search.index.backend
+    idle = getattr(backend, "idle", None)
+    if idle is None:
+        return {}
+    idle.touch()
+    idle.set_seconds(IDLE_SECONDS)
+    deadline = time.monotonic() + IDLE_SECONDS + 30
+    while getattr(backend, "_handle", None) is not None and time.monotonic() < deadline:
+        time.sleep(0.1)
+    gc.collect()
+    status = proc_status()
+    return {"rss_idle_mb": rss_mb(), "idle_seconds": IDLE_SECONDS,
+            "rss_idle_anon_mb": round(status.get("RssAnon", 0) / 2**20, 1),
+            "rss_after_queries_released": getattr(backend, "_handle", None) is None}
 
 
 def child_commit(args: dict) -> dict:

@@ -86,6 +86,11 @@ class LibraryPaths:
         return self.root / "settings.json"
 
     @property
+    def report_copies(self) -> Path:
+        """Team libraries: the last reports computed on the server, shown while offline."""
+        return self.root / "reports"
+
+    @property
     def tmp(self) -> Path:
         return self.root / "tmp"
 

@@ -45,14 +45,19 @@ class Conflict(UserFacingError):
 
 @dataclass(frozen=True)
 class ChangedMeanwhile:
-    """A piece someone changed after the editor read it: who (a name, "" when unknown) and
-    when (naive UTC, as stored)."""
+    """A piece (or a taxonomy entry: ``kind`` says which) someone changed after the editor
+    read it: who (a name, "" when unknown) and when (naive UTC, as stored)."""
 
-    piece_id: int
+    row_id: int
     title: str
     by: str
     at: datetime | None
     by_you: bool = False  # the same person, in another window or on another computer
+    kind: str = "piece"  # piece | stage | gate | value | synonym group
+
+    @property
+    def piece_id(self) -> int:
+        return self.row_id
 
 
 def when_text(at: datetime | None) -> str:
@@ -85,14 +90,16 @@ def conflict_message(changed: Sequence[ChangedMeanwhile], of: int = 1) -> str:
     """ "Changed by <who> at <when> while you were editing — your change was not saved." """
     if not changed:
         return "Changed by someone else while you were editing — your change was not saved."
+    kind = changed[0].kind
     if len(changed) == 1 and of <= 1:
         c = changed[0]
-        return f"Changed by {_who(c)} at {when_text(c.at)} while you were editing — your change was not saved."
+        what = "Changed" if kind == "piece" else f"The {kind} '{c.title}' was changed"
+        return f"{what} by {_who(c)} at {when_text(c.at)} while you were editing — your change was not saved."
     shown = changed[:5]
     which = "; ".join(f"'{c.title}' by {_who(c)} at {when_text(c.at)}" for c in shown)
     more = f"; and {len(changed) - len(shown)} more" if len(changed) > len(shown) else ""
     verb = "was" if len(changed) == 1 else "were"
-    return (f"{len(changed)} of the {max(of, len(changed))} pieces {verb} changed while you were editing "
+    return (f"{len(changed)} of the {max(of, len(changed))} {kind}s {verb} changed while you were editing "
             f"({which}{more}) — none of your changes was saved.")
 
 

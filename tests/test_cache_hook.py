@@ -5,6 +5,7 @@ each committed change-set to the index, popularity, thumbnails and taxonomy cach
 from __future__ import annotations
 
 import inspect
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
@@ -79,6 +80,12 @@ def _merge(lib: Library, tmp: Path) -> Done[Any]:
     official = new_file(lib, tmp, "Official security whitepaper for insurers")
     submission = new_file(lib, tmp, "My own security deck for Harbor Mutual", source="rep")
     return lib.pieces.merge_submission(marketing(lib), submission, official)
+
+
+def _tag_and_publish(lib: Library, tmp: Path) -> Done[Any]:
+    submission = new_file(lib, tmp, "A battlecard I made for a call", source="rep")
+    return lib.pieces.tag_and_publish(marketing(lib), submission, tags=TagSelection(gates=[_first_gate(lib)]),
+                                      owner="Maya Marketing", review_by=lib.ctx.today() + timedelta(days=90))
 
 
 def _decline(lib: Library, tmp: Path) -> Done[Any]:
@@ -184,6 +191,7 @@ CASES: dict[str, Case] = {
     "pieces.archive": lambda lib, tmp: lib.pieces.archive(marketing(lib), new_link(lib)),
     "pieces.restore": lambda lib, tmp: _restore(lib),
     "pieces.decline_submission": _decline,
+    "pieces.tag_and_publish": _tag_and_publish,
     "pieces.merge_submission": _merge,
     "pieces.purge": lambda lib, tmp: lib.pieces.purge(admin(lib), new_file(lib, tmp, "Outdated price list")),
     # import

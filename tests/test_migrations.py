@@ -109,3 +109,11 @@ def test_opening_a_current_library_does_not_import_alembic(tmp_path: Path) -> No
             "print('alembic' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_schema_gap_tells_older_from_newer() -> None:
+    from enablement.storage.migrate import SCHEMA_HEAD, schema_gap
+
+    assert schema_gap(SCHEMA_HEAD) == 0
+    assert schema_gap("0001") == -1 and schema_gap(None) == -1  # an upgrade brings it here
+    assert schema_gap("9999") == 1 and schema_gap("abc123") == 1  # a newer app made it

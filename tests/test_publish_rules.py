@@ -161,3 +161,28 @@ def test_cli_rules_shows_and_sets_the_required_fields(cli):
     code, _, err = cli("rules", "--require", "stage", "mood")
     assert code == 1 and "Unknown field 'mood'" in err
     assert cli("rules", "--require")[1].startswith("Any piece can be published.\n")
+
+
+def test_tag_and_publish_reviews_a_rep_made_piece_in_one_step_or_saves_nothing(library: Library, actors,
+                                                                                tmp_path: Path):
+    path = tmp_path / "my-battlecard.txt"
+    path.write_text("How we win against the incumbent: faster onboarding and a clear price.")
+    pid = library.importer.import_paths(actors["rep"], [path], source="rep").value.piece_ids[0]
+    stage = library.ctx.taxonomy().stages[1]
+    gate = stage.gates[0]
+    maya = actors["marketing"]
+    with pytest.raises(NotReadyToPublish) as refused:  # no gate yet: refused whole
+        library.pieces.tag_and_publish(maya, pid, tags=TagSelection(stages=[stage.id]), owner="Priya",
+                                       review_by=date(2031, 1, 31))
+    assert refused.value.missing == ("gate",)
+    before = library.pieces.get(pid).summary
+    assert (before.status, before.owner, before.review_by, before.ids("stage")) == ("draft", "", None, ())
+    done = library.pieces.tag_and_publish(maya, pid, tags=TagSelection(stages=[stage.id], gates=[gate.id]),
+                                          owner="Priya", review_by=date(2031, 1, 31))
+    assert pid in done.changes.piece_ids
+    after = library.pieces.get(pid).summary
+    assert (after.status, after.review_state, after.owner, after.review_by) == ("published", "published", "Priya",
+                                                                                 date(2031, 1, 31))
+    assert after.ids("stage") == (stage.id,) and after.ids("gate") == (gate.id,)
+    with pytest.raises(PermissionDenied):
+        library.pieces.tag_and_publish(actors["rep"], pid, tags=TagSelection(), owner="", review_by=None)

@@ -99,6 +99,7 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
 
         app.actions.changed.connect(self._apply_availability)
+        app.actions.watch(self)  # dialogs open here follow the link too
         app.signals.changed.connect(self.route_changes)
         app.signals.open_piece.connect(lambda pid: flows.open_piece(self, self.app, pid))
         app.signals.open_piece_at.connect(lambda pid, page, words: flows.open_piece(self, self.app, pid, page, words))
@@ -316,9 +317,10 @@ class MainWindow(QMainWindow):
         for row, (page, needs) in enumerate(self.pages):
             if needs is None:
                 continue
-            actions.govern(page, needs, enabled=True)
+            server = None if not getattr(page, "works_offline", False) else False
+            actions.govern(page, needs, server=server, enabled=True)
             item = self.nav.item(row)
-            why = actions.reason(needs)
+            why = actions.reason(needs, server)
             item.setToolTip(why)
             flags = item.flags()
             item.setFlags(flags & ~Qt.ItemFlag.ItemIsEnabled if why and row != self.nav.currentRow()

@@ -4,8 +4,9 @@ office renderer on the read pool (seconds per file; never on the GUI thread, nev
 an import) and their rows stored on the write lane. The change-set that stores them refreshes
 the thumbnails, previews and page hits of those pieces.
 
-Nothing happens without a renderer on this machine, or in a team library (its renditions are
-made where files are imported and arrive with the catalog)."""
+Nothing happens without a renderer on this machine. In a team library only marketing's and
+admins' machines draw, only files they hold already (the ones they imported), and store the
+pages on the server; every laptop receives them with the catalog."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ def draw_pending(library: Library) -> list[Drawn]:
     """Worker: draw every version waiting for a rendition (none without a renderer)."""
     if library.renditions.office() is None:
         return []
-    return library.renditions.draw(library.renditions.pending())
+    return library.renditions.draw(library.renditions.pending(), here_only=library.ctx.blobs.on_server)
 
 
 class RenditionMaker(QObject):
@@ -39,8 +40,6 @@ class RenditionMaker(QObject):
 
     def start(self) -> None:
         """Draw what waits (called once the window is up)."""
-        if self.app.team is not None:
-            return
         if self.running:
             self._again = True
             return

@@ -242,6 +242,19 @@ def main(argv: list[str] | None = None) -> int:
         if path := shot("10-piece-edit-marketing"):
             grab(detail, path)
         detail.close()
+
+        # A rep's own battlecard in marketing's review queue, half tagged: what it still needs shows.
+        own = work / "beating-the-incumbent.txt"
+        own.write_text("Beating the incumbent: three questions that expose switching costs, and our answers.")
+        mine = library.importer.import_paths(first_rep, [own], source="rep").value.piece_ids[0]
+        queue = flows.review_queue(window, app)
+        settle(300)
+        queue.view.selectRow(queue.proxy.mapFromSource(queue.model.index(queue.model.row_of(mine), 0)).row())
+        queue.panel.tags.check("gate", gate.id)
+        settle(150)
+        if path := shot("22-review-tag-and-publish"):
+            grab(queue, path)
+        queue.close()
     window.close()
     library.close()
     del qapp

@@ -25,7 +25,7 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from multiprocessing import get_context
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
@@ -46,7 +46,9 @@ MAX_WIDTH = 4096  # pixels
 MALFORMED = "the renderer returned malformed data"
 
 # (path, pages wanted, width) -> (page count, [(width, height, pixels)]); raises on a bad file
-DrawFunc = Callable[[str, int, int], tuple[int, list[tuple[int, int, bytes]]]]
+# (path, pages, width[, words to mark]) → (page count, [(width, height, pixels)])
+DrawFunc = Callable[..., tuple[int, list[tuple[int, int, bytes]]]]
+MAX_MARKED_WORDS = 20
 
 
 def render_worker_main(conn: Connection, renderer_override: str) -> None:
@@ -56,14 +58,15 @@ def render_worker_main(conn: Connection, renderer_override: str) -> None:
     conn.send_bytes(json.dumps({"ready": True}).encode())
     while True:
         try:
-            job = conn.recv()  # from the trusted parent: (path, pages, width) or None
+            job = conn.recv()  # from the trusted parent: (path, pages, width, words) or None
         except (EOFError, OSError):
             return
         if job is None:
             return
-        path, pages, width = job
+        path, pages, width, words = job
         try:
-            count, drawn = draw(path, pages, width)
+            # words to mark on the pages go only to a drawer that marks them
+            count, drawn = draw(path, pages, width, words) if words else draw(path, pages, width)
         except RenderFailed as exc:
             conn.send_bytes(json.dumps({"problem": str(exc)}).encode())
             continue
@@ -101,8 +104,10 @@ class PageRenderer:
         self._watchdog: memcap.RssWatchdog | None = None
         self._closed = False
 
-    def render(self, path: str | os.PathLike[str], pages: int, width: int) -> PageImages:
-        """The first ``pages`` pages of the PDF at ``path``, ``width`` pixels wide."""
+    def render(self, path: str | os.PathLike[str], pages: int, width: int, words: Sequence[str] = ()) -> PageImages:
+        """The first ``pages`` pages of the PDF at ``path``, ``width`` pixels wide, with
+        ``words`` (a search hit's) marked where they stand on the pages."""
+        words = tuple(str(w)[:100] for w in words if str(w).strip())[:MAX_MARKED_WORDS]
         if not 1 <= pages <= MAX_PAGES or not 1 <= width <= MAX_WIDTH:
             raise ValueError(f"render 1-{MAX_PAGES} pages, 1-{MAX_WIDTH} pixels wide")
         with self._lock:
@@ -111,7 +116,7 @@ class PageRenderer:
             deadline = time.monotonic() + self._limits.timeout_seconds
             try:
                 conn = self._worker()
-                conn.send((os.fspath(path), pages, width))
+                conn.send((os.fspath(path), pages, width, words))
                 return self._receive(conn, pages, width, deadline)
             except _Breach as breach:
                 self._kill()

@@ -50,6 +50,7 @@ class GateInfo:
     exit_criteria: str
     position: int
     retired: bool
+    row_version: int = 0  # the version read: an edit carries it back as ``seen``
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,7 @@ class StageInfo:
     position: int
     retired: bool
     gates: tuple[GateInfo, ...] = ()
+    row_version: int = 0
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,7 @@ class FacetValueInfo:
     label: str
     position: int
     retired: bool
+    row_version: int = 0
 
 
 @dataclass(frozen=True)
@@ -80,6 +83,8 @@ class TaxonomyInfo:
     stages: tuple[StageInfo, ...]
     facets: dict[str, tuple[FacetValueInfo, ...]]
     synonyms: tuple[tuple[str, ...], ...]
+    # synonym group id → version as read: saving the synonyms carries it back as ``seen``
+    synonym_versions: dict[int, int] = field(default_factory=dict)
 
     def stage(self, stage_id: int) -> Optional[StageInfo]:
         return next((s for s in self.stages if s.id == stage_id), None)

@@ -38,6 +38,13 @@ def row_version_field() -> int:
     return Field(default=1, sa_column_kwargs={"server_default": "1", "nullable": False})
 
 
+def version_counter() -> Column[int]:
+    """The ``row_version`` column of a row the ORM versions: every UPDATE says ``WHERE id = ?
+    AND row_version = <as read>`` and sets it one higher (a team server's trigger sets the same
+    value), so a write that lost a race changes no row and fails instead of overwriting."""
+    return Column("row_version", Integer, nullable=False, server_default="1", default=1)
+
+
 # --- library ----------------------------------------------------------------------------
 
 class LibraryMeta(SQLModel, table=True):
@@ -66,19 +73,30 @@ class User(SQLModel, table=True):
 
 # --- taxonomy ---------------------------------------------------------------------------
 
+_STAGE_ROW_VERSION = version_counter()
+
+
 class Stage(SQLModel, table=True):
     __tablename__ = "stages"
+    __mapper_args__ = {"version_id_col": _STAGE_ROW_VERSION}
     id: Optional[int] = Field(default=None, primary_key=True)
     key: str = Field(max_length=80, unique=True)
     name: str = Field(max_length=120)
     description: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     position: int = Field(default=0)
     retired: bool = Field(default=False)
-    row_version: int = row_version_field()
+    # who changed it last and when (a conflict names them); a team server sets who from the login
+    updated_at: Optional[datetime] = Field(sa_type=DateTime, default=None)
+    updated_by_id: Optional[int] = Field(default=None)
+    row_version: int = Field(default=1, sa_column=_STAGE_ROW_VERSION)
+
+
+_GATE_ROW_VERSION = version_counter()
 
 
 class Gate(SQLModel, table=True):
     __tablename__ = "gates"
+    __mapper_args__ = {"version_id_col": _GATE_ROW_VERSION}
     id: Optional[int] = Field(default=None, primary_key=True)
     stage_id: int = Field(foreign_key="stages.id", index=True)
     key: str = Field(max_length=80, unique=True)
@@ -86,13 +104,20 @@ class Gate(SQLModel, table=True):
     exit_criteria: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     position: int = Field(default=0)
     retired: bool = Field(default=False)
-    row_version: int = row_version_field()
+    # who changed it last and when (a conflict names them); a team server sets who from the login
+    updated_at: Optional[datetime] = Field(sa_type=DateTime, default=None)
+    updated_by_id: Optional[int] = Field(default=None)
+    row_version: int = Field(default=1, sa_column=_GATE_ROW_VERSION)
+
+
+_FACET_VALUE_ROW_VERSION = version_counter()
 
 
 class FacetValue(SQLModel, table=True):
     """A value of one facet: persona, industry, product, content_type or language."""
 
     __tablename__ = "facet_values"
+    __mapper_args__ = {"version_id_col": _FACET_VALUE_ROW_VERSION}
     __table_args__ = (UniqueConstraint("facet", "key", name="uq_facet_values_facet_key"),)
     id: Optional[int] = Field(default=None, primary_key=True)
     facet: str = Field(max_length=40, index=True)
@@ -100,16 +125,26 @@ class FacetValue(SQLModel, table=True):
     label: str = Field(max_length=200)
     position: int = Field(default=0)
     retired: bool = Field(default=False)
-    row_version: int = row_version_field()
+    # who changed it last and when (a conflict names them); a team server sets who from the login
+    updated_at: Optional[datetime] = Field(sa_type=DateTime, default=None)
+    updated_by_id: Optional[int] = Field(default=None)
+    row_version: int = Field(default=1, sa_column=_FACET_VALUE_ROW_VERSION)
+
+
+_SYNONYM_ROW_VERSION = version_counter()
 
 
 class Synonym(SQLModel, table=True):
     """A group of equivalent search terms, stored as a ``|``-separated list."""
 
     __tablename__ = "synonyms"
+    __mapper_args__ = {"version_id_col": _SYNONYM_ROW_VERSION}
     id: Optional[int] = Field(default=None, primary_key=True)
     terms: str = Field(sa_column=Column(Text, nullable=False))
-    row_version: int = row_version_field()
+    # who changed it last and when (a conflict names them); a team server sets who from the login
+    updated_at: Optional[datetime] = Field(sa_type=DateTime, default=None)
+    updated_by_id: Optional[int] = Field(default=None)
+    row_version: int = Field(default=1, sa_column=_SYNONYM_ROW_VERSION)
 
 
 # --- files ------------------------------------------------------------------------------
@@ -126,12 +161,9 @@ class Blob(SQLModel, table=True):
 
 # --- pieces -----------------------------------------------------------------------------
 
-# A piece's version is the ORM's version counter: every UPDATE of a piece row says
-# ``WHERE id = ? AND row_version = <as read>`` and sets it one higher (SQLite and PostgreSQL
-# alike; a team server's trigger sets the same value), so a write that lost a race changes no
-# row and fails instead of overwriting. Services also compare it with the version the editor
-# saw (``PieceService`` ``seen=``).
-_PIECE_ROW_VERSION = Column("row_version", Integer, nullable=False, server_default="1", default=1)
+# A piece's version is the ORM's version counter (``version_counter``). Services also compare it
+# with the version the editor saw (``PieceService`` ``seen=``).
+_PIECE_ROW_VERSION = version_counter()
 
 
 class Piece(SQLModel, table=True):

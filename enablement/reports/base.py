@@ -121,6 +121,9 @@ class Report:
     today: date
     tables: tuple[ReportTable, ...] = ()
     notes: tuple[str, ...] = ()
+    # None: computed now; else when this copy was computed (a team library offline shows the
+    # last copy it kept, naive UTC), and the title and notes say so
+    as_of: Optional[datetime] = None
     HEADLINE: ClassVar[tuple[tuple[str, str], ...]] = ()
 
     def headline(self) -> list[tuple[str, Any]]:
@@ -137,7 +140,7 @@ class Report:
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready form (dates as ISO text)."""
         extra = {f.name: getattr(self, f.name) for f in fields(self)
-                 if f.name not in {"name", "title", "filter", "today", "tables", "notes"}}
+                 if f.name not in {"name", "title", "filter", "today", "tables", "notes", "as_of"}}
         return {"name": self.name, "title": self.title, "filter": self.filter.describe(),
                 "today": self.today, "headline": extra, "notes": list(self.notes),
                 "tables": [{"name": t.name, "title": t.title, "columns": list(t.columns),

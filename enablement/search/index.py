@@ -34,19 +34,21 @@ import multiprocessing
 import os
 import shutil
 import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from enablement.search import pipeline
 from enablement.search.backend import Progress
 from enablement.search.documents import (IndexDoc, IndexStatus, SearchRequest, SearchResults,
                                          SimilarDoc, Vocabulary)
 from enablement.search.engine import EngineReader
+from enablement.search.idle import IDLE_SECONDS, IdleRelease
 from enablement.search.errors import (IndexBusy, IndexDamaged, IndexMissing, IndexOutdated,
                                       IndexWriteFailed, SearchError)
 from enablement.search.store import (FORMAT, REBUILD_LOCK, PointerError, has_legacy_index,
@@ -103,14 +105,15 @@ class LibraryIndex:
 
     def __init__(self, index_dir: Path, *, engine: str = "whoosh", busy_timeout: float = 2.0,
                  bulk_limitmb: int = 256, bulk_procs: int = 1, use_mmap: bool = False,
-                 write_in_child: bool = False) -> None:
+                 write_in_child: bool = False, idle_seconds: float | None = IDLE_SECONDS) -> None:
         """``engine``: the engine a missing index is created with, and the default of
         ``rebuild``; an existing index is read with whichever engine wrote it.
         ``busy_timeout``: how long a writer retries a held lock before ``IndexBusy``.
         ``bulk_limitmb``/``bulk_procs``: Whoosh's rebuild buffer and processes (one by
         default: forking a process that runs Qt threads is unsafe). ``use_mmap``: map Whoosh
         files into memory (a truncated file then crashes with SIGBUS). ``write_in_child``:
-        upserts and deletes run in a child process (see the module notes)."""
+        upserts and deletes run in a child process (see the module notes). ``idle_seconds``:
+        the open reader is closed after this long without a read (``search.idle``; None: never)."""
         engine_module(engine)  # an unknown name is a caller bug: say so now
         self._dir = Path(index_dir)
         self.engine = engine
@@ -123,6 +126,8 @@ class LibraryIndex:
         self._handle_engine: str | None = None
         self._signature: tuple[int, int, int] | None = None
         self._child = _ChildWriter() if write_in_child else None
+        self.idle = IdleRelease(self, lambda index, idle_for: cast(LibraryIndex, index).release_if_idle(idle_for),
+                                idle_seconds)
 
     # --- opening ------------------------------------------------------------------------------
 
@@ -187,7 +192,9 @@ class LibraryIndex:
         with self._lock:
             for attempt in (1, 2):
                 try:
-                    return work(self._reader())
+                    found = work(self._reader())
+                    self.idle.touch()
+                    return found
                 except SearchError:
                     self._close_reader()
                     raise
@@ -199,6 +206,19 @@ class LibraryIndex:
                         continue
                     raise IndexDamaged(f"search index unreadable: {exc!r}") from exc
             raise AssertionError("unreachable")
+
+    def release_if_idle(self, idle_for: float) -> bool:
+        """Close the open reader (and let go of its mapped files and caches) if no read used it
+        for ``idle_for`` seconds; the next read opens it again. True when nothing is held."""
+        if not self._lock.acquire(blocking=False):
+            return False  # a read is under way
+        try:
+            if time.monotonic() - self.idle.last_use < idle_for:
+                return False
+            self._close_reader()
+            return True
+        finally:
+            self._lock.release()
 
     # --- reading --------------------------------------------------------------------------------
 
@@ -261,6 +281,13 @@ class LibraryIndex:
             return False
         signature = self.content_signature()
         return signature is not None and marker.get("index") == signature
+
+    def doc_count(self) -> int:
+        """How many documents the index holds (0 if there is no index yet)."""
+        try:
+            return self._read(lambda r: r.doc_count())
+        except IndexMissing:
+            return 0
 
     def stamps(self) -> dict[int, str]:
         """piece_id → stamp for every live doc; empty if there is no index yet."""

@@ -49,6 +49,8 @@ SYNONYM_BOOST = 0.7    # a synonym ranks a little below the word actually typed
 TYPING_BOOST = 0.5     # a completion of the word being typed ranks below an exact word
 PREFIX_BOOST = 0.5
 SCORED_TYPING_TERMS = 8  # completions scored (in titles and tags); all of them still match
+# The most documents asked of an engine to see the whole group of equal scores at the cut.
+MAX_TIE_GROUP = 20_000
 SPELLING_TERMS = 5000    # most common words per first letter that spelling looks through
 # Fields a free-text word is scored in, with query-time boosts. ``content`` holds all the
 # text, so a title word scores there *and* in ``title``.
@@ -244,17 +246,40 @@ def scoring_terms(node: Node | None, reader: EngineReader) -> list[ScoreTerm]:
     return parts
 
 
+def ranked_top(reader: EngineReader, plan: Plan, scoring: Sequence[ScoreTerm],
+               limit: int) -> list[tuple[int, float]]:
+    """The best ``limit`` documents by score, equal scores in piece-id order.
+
+    An engine breaks ties by where a document sits in its index (tantivy by segment, which
+    depends on how the writer's threads split the work; Whoosh by document number), so the
+    same library could rank differently from one build to the next, and the two engines
+    differently. The engine is asked for one document more than wanted; while that one
+    still ties with the last wanted one, for more (the whole tie group is needed to cut it
+    the same way every time).
+    """
+    if limit <= 0:
+        return []
+    ask = limit + 1
+    while True:
+        found = reader.top(plan, scoring, ask)
+        if len(found) < ask or found[-1][1] != found[limit - 1][1] or ask >= MAX_TIE_GROUP:
+            break
+        ask *= 4
+    found.sort(key=lambda item: (-item[1], item[0]))
+    return found[:limit]
+
+
 def _ranked(reader: EngineReader, matched: Plan, scoring: list[ScoreTerm], total: int,
             request: SearchRequest) -> list[tuple[int, float]]:
     want = request.offset + request.limit
     if want <= 0 or total == 0:
         return []
     popularity = request.popularity or {}
-    scored = reader.top(matched, scoring, want + (EXTRA_CANDIDATES if popularity else 0))
+    scored = ranked_top(reader, matched, scoring, want + (EXTRA_CANDIDATES if popularity else 0))
     if popularity:
         scored = [(p, s * (1.0 + POPULARITY_WEIGHT * math.log1p(popularity.get(p, 0))))
                   for p, s in scored]
-        scored.sort(key=lambda item: -item[1])
+        scored.sort(key=lambda item: (-item[1], item[0]))
     if len(scored) < want and total > len(scored):
         # Matched without a scoring word (e.g. only through a filter or a body prefix).
         seen = frozenset(p for p, _ in scored)
@@ -529,7 +554,7 @@ def _similar(reader: EngineReader, text: str, exclude: Plan | None, count: int,
     top = max(w for _, w in key_terms)
     scoring = [("content", term, weight / top) for term, weight in key_terms]
     plan = plan_and(_NOT_ARCHIVED, MNot(exclude) if exclude is not None else None)
-    return reader.top(plan, scoring, limit), [t for t, _ in key_terms]
+    return ranked_top(reader, plan, scoring, limit), [t for t, _ in key_terms]
 
 
 def more_like_this(reader: EngineReader, piece_id: int, limit: int) -> list[tuple[int, float]]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime, timezone
+from contextlib import nullcontext
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from typing import Any
 import tantivy
 from tantivy import Occur, Order, Query
 
+from enablement.search import mapped
 from enablement.search.documents import COUNTED_DIMENSIONS, NONE_KEY, IndexDoc, normalized
 from enablement.search.engine import MAll, MAnd, MNot, MOr, MPhrase, MTerms, Plan, ScoreTerm, StoredDoc
 
@@ -117,8 +119,9 @@ def _document(doc: IndexDoc) -> Any:
 class TantivyReader:
     """``EngineReader`` over one tantivy searcher."""
 
-    def __init__(self, searcher: Any, schema: Any, generation: object) -> None:
+    def __init__(self, searcher: Any, schema: Any, generation: object, folder: Path | None = None) -> None:
         self.searcher = searcher
+        self.folder = folder
         self.schema = schema
         self.generation = generation
         self._queries: dict[Plan, Any] = {}
@@ -273,9 +276,10 @@ class TantivyReader:
             return {}
         hits = self.searcher.search(Query.all_query(), limit=n, count=False).hits
         out = {}
-        for _, address in hits:
-            raw = self.searcher.doc(address).to_dict()
-            out[int(raw["pid"][0])] = raw["stamp"][0]
+        with mapped.reading_in_order(self.folder) if self.folder is not None else nullcontext():
+            for _, address in hits:
+                raw = self.searcher.doc(address).to_dict()
+                out[int(raw["pid"][0])] = raw["stamp"][0]
         return out
 
     def verify(self) -> int:
@@ -322,7 +326,8 @@ class TantivyHandle:
         if self._reader is None or meta != self._meta:
             self._index.reload()
             self._meta = meta
-            self._reader = TantivyReader(self._index.searcher(), self._index.schema, object())
+            self._reader = TantivyReader(self._index.searcher(), self._index.schema, object(), self.folder)
+            mapped.advise(self.folder, mapped.RANDOM)  # see ``mapped``: a search reads at random
         return self._reader
 
     def _write(self, work: Callable[[Any], None]) -> None:

@@ -98,6 +98,8 @@ class MaintenanceService:
         made = failed = 0
         damaged: list[int] = []
         have = {r.version_id: r for r in rows.renditions}
+        # a team library: a PDF whose bytes are not whole on the server is made again too
+        not_on_server = self._renditions_not_on_server(rows) if self.ctx.blobs.on_server else set()
         for r in rows.renditions:
             if r.outcome != "ok":
                 failed += 1
@@ -107,7 +109,9 @@ class MaintenanceService:
             path = self.ctx.blobs.path_for(sha) if sha else None
             whole = (blob is not None and path is not None and path.is_file() and path.stat().st_size == blob.size
                      and (not verify_hashes or self.ctx.blobs.verify(sha)))
-            if whole or (self.ctx.blobs.on_server and blob is not None and path is not None and not path.is_file()):
+            fetchable = (self.ctx.blobs.on_server and blob is not None and path is not None and not path.is_file()
+                         and sha not in not_on_server)
+            if (whole and sha not in not_on_server) or fetchable:
                 made += 1
             else:
                 damaged.append(r.version_id)
@@ -117,6 +121,12 @@ class MaintenanceService:
                    and v.id not in have]
         return {"made": made, "failed": failed, "damaged": sorted(damaged), "will_be_made": len(missing) + len(damaged),
                 "renderer": self.ctx.settings.renditions and find_office(self.ctx.settings.office_command) is not None}
+
+    def _renditions_not_on_server(self, rows: maintenance_repo.CatalogRows) -> set[str]:
+        """The rendition PDFs this login sees whose bytes are not whole on the team server."""
+        sizes = {r.blob_sha256: rows.blobs[r.blob_sha256].size for r in rows.renditions
+                 if r.outcome == "ok" and r.blob_sha256 and r.blob_sha256 in rows.blobs}
+        return {sha for sha, _detail in self.ctx.blobs.server_problems(sizes)} if sizes else set()
 
     def _check_local_files(self, blobs: dict[str, Blob], verify_hashes: bool, problems: list[CheckProblem]) -> None:
         """Every file of the library is in this folder, whole and unchanged."""

@@ -83,19 +83,18 @@ def check_publish_fields(fields: Iterable[str]) -> tuple[str, ...]:
 
 def missing_for_publish(piece: PieceSummary, required: Sequence[str]) -> tuple[str, ...]:
     """The required fields ``piece`` lacks, in words ("stage", "review date")."""
-    missing = []
-    for name in required:
-        if name not in PUBLISH_FIELDS:
-            continue  # a name this version does not know (a hand-edited settings file) asks for nothing
-        if name == "owner":
-            present = bool(piece.owner.strip())
-        elif name == "review_by":
-            present = piece.review_by is not None
-        else:
-            present = bool(piece.ids(name))
-        if not present:
-            missing.append(PUBLISH_FIELDS.get(name, name))
-    return tuple(missing)
+    present = {name for name in required if name in PUBLISH_FIELDS and (
+        bool(piece.owner.strip()) if name == "owner" else piece.review_by is not None if name == "review_by"
+        else bool(piece.ids(name)))}
+    return missing_among(required, present)
+
+
+def missing_among(required: Sequence[str], present: Iterable[str]) -> tuple[str, ...]:
+    """The required fields not among ``present`` (field names: "stage", "owner", "review_by"…),
+    in words; for a form being filled in (the review queue's "tag and publish")."""
+    have = set(present)
+    # a name this version does not know (a hand-edited settings file) asks for nothing
+    return tuple(PUBLISH_FIELDS[name] for name in required if name in PUBLISH_FIELDS and name not in have)
 
 
 class NotReadyToPublish(Conflict):

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from enablement.display import count, listed
-from enablement.errors import Cancelled, FileNotHere, InvalidInput, NotFound
+from enablement.errors import Cancelled, FileNotHere, InvalidInput, NotFound, StorageError
 from enablement.extract import Extracted, extract_file, sniff_file
 from enablement.extract.convert import RENDERED_TYPES
 from enablement.extract.render import PageRenderer
@@ -28,7 +28,7 @@ from enablement.services.context import LibraryContext
 from enablement.services.pieces import PieceService
 from enablement.services.renditions import RenditionService
 from enablement.services.safe_names import safe_file_name
-from enablement.storage import pieces_repo
+from enablement.storage import pieces_repo, renditions_repo
 
 CHUNK = 1024 * 1024  # a download's progress step (the team server's chunk)
 
@@ -94,22 +94,27 @@ class PieceFileService:
         self._renderer_lock = threading.Lock()
         self._closed = False
 
-    def page_images(self, piece_id: int, pages: int, width: int, *, drawer: str) -> PageImages:
+    def page_images(self, piece_id: int, pages: int, width: int, *, drawer: str,
+                    words: Sequence[str] = ()) -> PageImages:
         """The first ``pages`` pages of the current version, ``width`` pixels wide, drawn by
         the sandboxed renderer under the import limits (time, memory): a PDF's own pages, a
         Word/PowerPoint/Excel file's rendition (its pages drawn as a PDF at import). A file
         without pages, or that cannot be drawn, comes back with no pages and the reason.
         ``drawer`` names the drawing function ("module:function", the app's
-        ``ui/pdf_pages.DRAWER``): the core draws nothing itself."""
+        ``ui/pdf_pages.DRAWER``): the core draws nothing itself. ``words`` (a search hit's)
+        are marked where they stand on the pages."""
+        try:  # a rendition first: a team laptop then needs only the PDF, not the office file
+            rendition = self.renditions.for_piece(piece_id)
+        except NotFound:
+            rendition = None
+        if rendition is not None:
+            return self._draw(rendition.path, pages, width, drawer, words)
         blob, _name, file_type = self.pieces.version_file(piece_id)
         if file_type in RENDERED_TYPES:
-            rendition = self.renditions.for_piece(piece_id)
-            if rendition is None:
-                return PageImages(0, (), f"the {file_type.upper()} file's pages have not been drawn")
-            blob = rendition.path
-        elif file_type != "pdf":
+            return PageImages(0, (), f"the {file_type.upper()} file's pages have not been drawn")
+        if file_type != "pdf":
             return PageImages(0, (), f"a {file_type.upper() or 'file'} has no pages to draw")
-        return self._draw(blob, pages, width, drawer)
+        return self._draw(blob, pages, width, drawer, words)
 
     def thumbnail(self, piece_id: int, width: int, *, drawer: str) -> PageImages:
         """The piece's card picture: its first page (a PDF's, or a rendition's), else the
@@ -129,14 +134,14 @@ class PieceFileService:
                 return drawn
             return self._draw(str(picture), 1, width, drawer)
 
-    def _draw(self, path: str, pages: int, width: int, drawer: str) -> PageImages:
+    def _draw(self, path: str, pages: int, width: int, drawer: str, words: Sequence[str] = ()) -> PageImages:
         with self._renderer_lock:
             if self._closed:  # a render asked for after the library closed (a late thumbnail)
                 return PageImages(0, (), "the library is closed")
             if self._renderer is None:
                 self._renderer = PageRenderer(self.ctx.settings.limits, renderer_override=self._renderer_override or drawer)
             renderer = self._renderer
-        return renderer.render(path, pages, width)
+        return renderer.render(path, pages, width, words)
 
     def close(self) -> None:
         """Stop the renderer's worker (the library is closing)."""
@@ -156,13 +161,18 @@ class PieceFileService:
         blobs = self.ctx.blobs
         with self.ctx.read() as s:
             wanted = pieces_repo.current_files(s, piece_ids)
+            drawn = renditions_repo.current_files(s, [pid for pid, _t, _sha, _size in wanted])
         if keep:
             blobs.keep(pid for pid, _t, _sha, _size in wanted)
-        missing = [(title, sha, size) for _pid, title, sha, size in wanted if not blobs.exists(sha)]
-        total = sum(size for _t, _sha, size in missing) or 1
+        # each file, then its pages drawn as a PDF (a rendition: previews on a laptop without
+        # an office app); a rendition that cannot come only costs the preview its pages
+        missing = [(title, sha, size, False) for _pid, title, sha, size in wanted if not blobs.exists(sha)]
+        missing += [(title, drawn[pid][0], drawn[pid][1], True) for pid, title, _sha, _size in wanted
+                    if pid in drawn and not blobs.exists(drawn[pid][0])]
+        total = sum(size for _t, _sha, size, _pages in missing) or 1
         done = downloaded = 0
         not_here: list[str] = []
-        for title, sha, size in missing:
+        for title, sha, size, pages in missing:
             if cancel is not None and cancel.is_set():
                 raise Cancelled("Download cancelled; what came so far is kept and the next try continues from there.")
             base = done
@@ -175,15 +185,21 @@ class PieceFileService:
             try:
                 blobs.download(sha, step, cancel)
             except FileNotHere:
-                not_here.append(title)
+                if not pages:
+                    not_here.append(title)
                 continue
             except NotFound:  # gone from the server meanwhile (archived): nothing to bring
                 continue
+            except StorageError:
+                if not pages:
+                    raise
+                continue  # damaged pages on the server: the preview falls back; 'check' has them made again
             done += size
-            downloaded += 1
+            downloaded += 0 if pages else 1
         if progress is not None:
             progress(total, total, "")
-        return FilesHere(len(wanted), downloaded, done, len(wanted) - len(missing), tuple(not_here), keep)
+        files_missing = sum(1 for *_rest, pages in missing if not pages)
+        return FilesHere(len(wanted), downloaded, done, len(wanted) - files_missing, tuple(not_here), keep)
 
     def open_copy(self, piece_id: int, title: str) -> Path:
         """A private copy of the current version to open in the default app, named safely and

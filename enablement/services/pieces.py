@@ -15,6 +15,7 @@ from enablement.models.changes import Changes
 from enablement.models.dto import Actor, Done, PieceDetail, PieceState, PieceSummary, TagSelection, TaxonomyInfo
 from enablement.models.tables import Piece, PieceVersion, stored_id, utcnow
 from enablement.models.vocab import FACETS, ReviewState, Role, Source, Status
+from enablement.services.conflicts import checked_write
 from enablement.services.context import LibraryContext
 from enablement.services.permissions import Permission, PublishPlan, can, plan_publish, publish_check, require
 from enablement.services.titles import BY_HAND, title_source
@@ -224,6 +225,23 @@ class PieceService:
             w.record(piece_changes(piece_id))
         return Done(None, w.changes)
 
+    def tag_and_publish(self, actor: Actor, piece_id: int, *, tags: TagSelection, owner: str,
+                        review_by: date | None, seen: int | None = None) -> Done[None]:
+        """Marketing's review of a draft (a rep-made piece) in one step and one transaction:
+        its tags, owner and review date set, then published. When it would still lack the
+        library's required fields, nothing is saved and ``NotReadyToPublish`` names them."""
+        require(actor, Permission.PUBLISH)
+        with self._edit(actor, _one(piece_id, seen)) as w:
+            s = w.session
+            piece = self._editable(s, actor, piece_id)
+            self.apply_tags_in(s, piece, tags)
+            piece.owner = owner.strip()[:120]
+            piece.review_by = review_by
+            s.flush()
+            self._publish_in(s, actor, piece, False)
+            w.record(piece_changes(piece_id))
+        return Done(None, w.changes)
+
     def publish_plan(self, piece_ids: Sequence[int]) -> PublishPlan:
         """What publishing these pieces would do: ready, skipped (and why), already published."""
         return plan_publish(self.summaries(piece_ids), self.ctx.settings.publish_requires)
@@ -411,24 +429,9 @@ class PieceService:
         when. Without ``seen`` the write still never lands on a row that changed between this
         transaction's read and its UPDATE (the version counter); that clash is refused too."""
         expected = {pid: v for pid, v in (seen or {}).items() if v}
-        try:
-            with self.ctx.write() as w:
-                if expected:
-                    changed = pieces_repo.changed_meanwhile(w.session, expected, actor.user_id)
-                    if changed:
-                        raise EditConflict(changed, of)
-                yield w
-        except EditConflict as exc:
-            changed = list(exc.changed)
-            if not changed and expected:
-                # the race was lost between this transaction's read and its write: who won it
-                # (asked where the write went: the team server, not the replica)
-                with self.ctx.write() as again:
-                    changed = pieces_repo.changed_meanwhile(again.session, expected, actor.user_id)
-            self.ctx.catch_up()  # a reload now shows what the other person saved
-            if changed == list(exc.changed):
-                raise
-            raise EditConflict(changed, of) from exc
+        with checked_write(self.ctx, bool(expected),
+                           lambda s: pieces_repo.changed_meanwhile(s, expected, actor.user_id), of) as w:
+            yield w
 
     def _row(self, s: Session, piece_id: int) -> Piece:
         piece = s.get(Piece, piece_id)

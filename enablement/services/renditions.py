@@ -7,6 +7,13 @@ extraction sandbox, storing each PDF as a blob; ``store`` then writes the rows i
 transaction (so the app can draw on its read pool and store on its write lane).
 ``make_pending`` does both, for the command line.
 
+In a team library the rendition is made where a file lands: a marketing or admin machine
+with a renderer draws the versions whose files it holds and stores the PDF (its bytes in
+1 MiB chunks) and the row on the server, in one server transaction; every laptop then pulls
+the row with the catalog and fetches the PDF with the piece's file, so a laptop without a
+renderer previews real pages. A rep's machine draws nothing (the server would refuse the
+row): a rep's own piece is drawn by marketing's app.
+
 A rendition is derived: ``check`` lists missing or damaged ones as "will be made" and
 ``repair`` makes them again. A failed try is kept with its reason (previews fall back to the
 file's own thumbnail and a text layout of its slides), and is tried again only by ``retry``.
@@ -22,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence
 
-from enablement.errors import FileNotHere, NotFound
+from enablement.errors import FileNotHere, NotFound, StorageError
 from enablement.extract.convert import RENDERED_TYPES, convert_to_pdf, find_office, office_version
 from enablement.models.changes import Changes
 from enablement.models.dto import Done
@@ -68,15 +75,20 @@ class RenditionService:
         self._office_override = office
         self._lock = threading.Lock()
         self._office: tuple[str | None, str] | None = None
+        # A team library sets this: whether this login may store renditions on the server now
+        # (marketing or admin, and the server answering). None: an embedded library.
+        self.may_store_on_server: Callable[[], bool] | None = None
 
     # --- the renderer -------------------------------------------------------------------------
     def office(self) -> str | None:
-        """The renderer's command, or None when renditions are off or none is installed. A
-        team library draws none yet: its laptops would each have to publish what they drew
-        (the server's schema already holds and shares renditions; the replica does not pull them)."""
-        if self.ctx.blobs.on_server:
+        """The renderer's command, or None when renditions are off or none is installed, or
+        (a team library) when this login may not store them on the server or it does not answer."""
+        if self.ctx.blobs.on_server and not self._may_store():
             return None
         return self._renderer()[0]
+
+    def _may_store(self) -> bool:
+        return self.may_store_on_server is not None and self.may_store_on_server()
 
     def _renderer(self) -> tuple[str | None, str]:
         with self._lock:
@@ -94,13 +106,17 @@ class RenditionService:
             return renditions_repo.to_draw(s, sorted(RENDERED_TYPES), limit, piece_ids)
 
     def draw(self, items: Sequence[VersionToDraw], progress: ProgressCallback | None = None,
-             cancel: threading.Event | None = None) -> list[Drawn]:
+             cancel: threading.Event | None = None, *, here_only: bool = False) -> list[Drawn]:
         """Draw each version as a PDF (sandboxed office renderer, ``settings.workers`` at a
         time), store each PDF as a blob and read its pages' text in the extraction sandbox.
         Nothing is written to the database here (see ``store``); nothing at all without a
-        renderer."""
-        office, renderer = self._renderer()
-        if office is None or self.ctx.blobs.on_server or not items:
+        renderer. ``here_only``: only files already on this machine (a team laptop draws in
+        the background what it imported, and downloads nothing just to draw it)."""
+        office = self.office()
+        renderer = self._renderer()[1]
+        if here_only:
+            items = [i for i in items if self.ctx.blobs.exists(i.sha256)]
+        if office is None or not items:
             return []
         work_root = Path(self.ctx.paths.tmp) / "renditions"
         work_root.mkdir(parents=True, exist_ok=True)
@@ -205,6 +221,21 @@ class RenditionService:
             w.record(piece_changes(*pieces))
         return Done(None, w.changes)
 
+    def repair(self, version_ids: Sequence[int]) -> Done[None]:
+        """Damaged renditions (``check``'s list): a copy on this machine that is not whole
+        goes (a team laptop fetches it again), and where this machine may draw them their rows
+        are forgotten so they are drawn again. A team laptop that may not draw leaves the
+        rows: marketing's app draws them again."""
+        with self.ctx.read() as s:
+            shas = [row.blob_sha256 for vid in version_ids
+                    for row in [renditions_repo.for_version(s, vid)] if row is not None and row.blob_sha256]
+        if self.ctx.blobs.on_server:
+            for sha in shas:
+                self.ctx.blobs.remove(sha)
+            if self.office() is None:
+                return Done(None, Changes())
+        return self.retry(version_ids)
+
     def failed(self) -> list[int]:
         """The versions whose pages could not be drawn."""
         with self.ctx.read() as s:
@@ -224,8 +255,10 @@ class RenditionService:
             sha, pages = row.blob_sha256, row.page_count
         try:
             path = Path(self.ctx.blobs.local_path(sha))
-        except FileNotHere:
-            return None  # a team laptop offline without the PDF: the fallback preview serves
+        except (FileNotHere, NotFound, StorageError):
+            # a team laptop offline without the PDF, or its bytes not (or not whole) on the
+            # server: the fallback preview serves, and ``check`` has it made again
+            return None
         return RenditionFile(str(path), pages) if path.is_file() else None
 
     def state(self, piece_id: int) -> str:
@@ -237,7 +270,11 @@ class RenditionService:
                 return ""
             row: Rendition | None = renditions_repo.for_version(s, version.id or 0)
         if row is None:
-            return "pages will be drawn" if self.office() else "pages are not drawn on this machine"
+            if self.office():
+                return "pages will be drawn"
+            if self.ctx.blobs.on_server:
+                return "pages not drawn yet (they are drawn where marketing adds the file)"
+            return "pages are not drawn on this machine"
         if row.outcome == OK:
             return f"pages drawn by {row.renderer}" if row.renderer else "pages drawn"
         return f"pages could not be drawn: {row.detail}"

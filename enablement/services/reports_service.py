@@ -8,11 +8,12 @@ the definitions travel with each report in its ``notes`` and in every export.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
+from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable, Optional, Sequence
+from typing import Any, Callable, Optional, Sequence, TypeVar
 
-from enablement.errors import InvalidInput
+from enablement.errors import InvalidInput, Offline, when_text
 from enablement.models.dto import Actor, Done
 from enablement.models.journey import JourneyMap
 from enablement.reports.adoption import AdoptionReport, adoption
@@ -25,9 +26,15 @@ from enablement.reports.search_gaps import GapRequest, SearchGapsReport, gap_req
 from enablement.reports.trends import TrendsReport, trends
 from enablement.reports.used import UsedVsIgnoredReport, used_vs_ignored
 from enablement.reports.value import HelpfulnessReport, HoursSavedReport, helpfulness, hours_saved
+from enablement.models.tables import utcnow
 from enablement.services.context import LibraryContext
 from enablement.services.journey import journey_from_coverage
 from enablement.services.permissions import Permission, require
+from enablement.storage import report_copies
+
+T = TypeVar("T")
+NO_COPY = ("Reports need the team server, which cannot be reached now, and no copy of them was kept on this "
+           "computer yet; reconnect to see them.")
 
 
 @dataclass(frozen=True)
@@ -45,6 +52,25 @@ class Dashboard:
     freshness: FreshnessReport
     hours: HoursSavedReport
     helpfulness: HelpfulnessReport
+    as_of: Optional[datetime] = None  # a kept copy shown offline: when it was computed
+
+
+def stale_note(at: datetime) -> str:
+    """What a kept copy says wherever it is shown or exported."""
+    return f"As of {when_text(at)} — offline; reconnect for current numbers."
+
+
+def _as_kept(value: T, at: datetime) -> T:
+    """A kept report (or dashboard of reports) marked with when it was computed: its title,
+    first note and ``as_of`` say so, in the app and in every export."""
+    if isinstance(value, Report):
+        return replace(value, title=f"{value.title} (as of {when_text(at)}, offline copy)",
+                       notes=(stale_note(at), *value.notes), as_of=at)
+    if isinstance(value, Dashboard):
+        marked = {f.name: _as_kept(getattr(value, f.name), at) for f in fields(value)
+                  if isinstance(getattr(value, f.name), Report)}
+        return replace(value, as_of=at, **marked)
+    return value
 
 
 @dataclass(frozen=True)
@@ -57,10 +83,29 @@ class ReportSpec:
 
 
 class ReportService:
-    """Read-only aggregations over the usage log, for managers (and marketing)."""
+    """Read-only aggregations over the usage log, for managers (and marketing).
+
+    A team library computes them on the server; each dashboard and named report it computed
+    last is kept on this computer, and while the server cannot be reached that copy comes
+    back instead, marked with when it was computed (``as_of``)."""
 
     def __init__(self, ctx: LibraryContext) -> None:
         self.ctx = ctx
+
+    def _kept_or_computed(self, key: str, compute: Callable[[], T]) -> T:
+        source = self.ctx.source
+        if source is None or source.engine is self.ctx.engine:
+            return compute()  # an embedded library: reports read the local database itself
+        folder = self.ctx.paths.report_copies
+        try:
+            value = compute()
+        except Offline:
+            copy = report_copies.kept(folder, key)
+            if copy is None:
+                raise Offline(NO_COPY) from None
+            return _as_kept(copy.value, copy.at)
+        report_copies.keep(folder, key, value, utcnow())
+        return value
 
     def used_vs_ignored(self, actor: Actor, f: ReportFilter = ReportFilter()) -> UsedVsIgnoredReport:
         """Share of published pieces used; ignored pieces with owner, age and why; archiving candidates."""
@@ -115,8 +160,12 @@ class ReportService:
 
     def dashboard(self, actor: Actor, f: ReportFilter = ReportFilter(),
                   hours_per_piece: Optional[float] = None) -> Dashboard:
-        """Every report of the dashboard in one call; trends by month over spans of 200+ days."""
+        """Every report of the dashboard in one call; trends by month over spans of 200+ days.
+        Offline on a team library: the last dashboard computed here, marked ``as_of``."""
         require(actor, Permission.VIEW_REPORTS)
+        return self._kept_or_computed("dashboard", lambda: self._dashboard(actor, f, hours_per_piece))
+
+    def _dashboard(self, actor: Actor, f: ReportFilter, hours_per_piece: Optional[float]) -> Dashboard:
         today = self.ctx.today()
         span = ((f.until or today) - (f.since or today)).days
         cover = self.coverage(actor, f)
@@ -145,15 +194,17 @@ class ReportService:
 
     # --- by name, and export ------------------------------------------------------------
     def run(self, actor: Actor, name: str, f: ReportFilter = ReportFilter(), **options: Any) -> Report:
-        """Run the report called ``name`` (see REPORTS)."""
+        """Run the report called ``name`` (see REPORTS). Offline on a team library: the last
+        copy of it computed here, marked ``as_of`` (an export of it says so)."""
         spec = REPORTS.get(name)
         if spec is None:
             raise InvalidInput(f"No report called '{name}'. Reports: {', '.join(REPORTS)}.")
+        require(actor, Permission.VIEW_REPORTS)
         if name == "trends":
-            return self.trends(actor, f, options.get("bucket") or "week")
+            return self._kept_or_computed(name, lambda: self.trends(actor, f, options.get("bucket") or "week"))
         if name == "hours-saved":
-            return self.hours_saved(actor, f, options.get("hours_per_piece"))
-        return spec.run(self, actor, f)
+            return self._kept_or_computed(name, lambda: self.hours_saved(actor, f, options.get("hours_per_piece")))
+        return self._kept_or_computed(name, lambda: spec.run(self, actor, f))
 
     def export(self, actor: Actor, names: Sequence[str], fmt: str, path: Path,
                f: ReportFilter = ReportFilter(), **options: Any) -> Path:

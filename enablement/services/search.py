@@ -76,6 +76,7 @@ class SearchIndex:
         self.switch_progress: tuple[str, int, int] | None = None  # (engine, done, total) while switching
         self.switch_error: str | None = None
         self._write_in_child = False
+        self._count_made = False  # this process tried to make the database's change count
 
     # --- backend ------------------------------------------------------------------------------
     @property
@@ -227,11 +228,33 @@ class SearchIndex:
     # --- documents ----------------------------------------------------------------------------
     def db_stamps(self) -> dict[int, str]:
         """piece id → the stamp its document should carry (purged pieces left out)."""
+        return self._db_state()[0]
+
+    def _db_state(self) -> tuple[dict[int, str], str]:
+        """Every piece's stamp, and one value for that state of the database read in the same
+        transaction: the change count where the database keeps one, else a digest of the
+        stamps. An index marked synced with it is known to match it."""
         fp = self.fingerprint()
         with self.ctx.read() as s:
+            count = search_repo.change_count(s)
             paged = search_repo.versions_paged_by_rendition(s)
-            return {pid: f"{updated}|{vid}|{fp}{'|r' if vid in paged else ''}"
-                    for pid, updated, vid in search_repo.stamp_rows(s)}
+            stamps = {pid: f"{updated}|{vid}|{fp}{'|r' if vid in paged else ''}"
+                      for pid, updated, vid in search_repo.stamp_rows(s)}
+        return stamps, (_counted_state(count, fp) if count is not None else _stamps_digest(stamps))
+
+    def _counted_db_state(self) -> str | None:
+        """The database's state from its change count alone (one small read), or None where it
+        keeps none. A SQLite library without one gets it now, so the next open is quick."""
+        fp = self.fingerprint()
+        with self.ctx.read() as s:
+            count = search_repo.change_count(s)
+        if count is None and not self._count_made and self._factory is None:
+            self._count_made = True
+            try:
+                search_repo.keep_change_count(self.ctx.source.engine if self.ctx.source else self.ctx.engine)
+            except StorageError as exc:  # read-only or busy: the stamps are read instead
+                log.info("search: no change count kept (%s)", exc)
+        return None if count is None else _counted_state(count, fp)
 
     def documents(self, piece_ids: Sequence[int]) -> Iterator[IndexDoc]:
         """Index documents for these pieces, built in batches."""
@@ -308,22 +331,15 @@ class SearchIndex:
         with self._write_lock:
             if self._fresh or self.switching():
                 return 0
-            stamps = self.db_stamps()
-            digest = _stamps_digest(stamps)
-            if self._synced(digest):
-                # The index files are exactly as they were when they last matched this very
-                # database state (after a check and a sync, or a rebuild): no need to read
-                # every column again on open. Damage that changes a file changes its size or
-                # time, and a search that meets damage anyway rebuilds (``search``).
-                status = None
+            counted = self._counted_db_state()
+            if counted is not None and self._synced(counted):
+                # Nothing changed in the database since the index last matched it (one small
+                # read, not every piece's stamp), and the index files are exactly as they were.
+                fixed, rebuilt, pieces = 0, False, self.backend.doc_count()
             else:
-                status = self.backend.status()
-            if status is not None and status.state != "ok":
-                log.info("search index %s (%s): rebuilding", status.state, status.detail)
-                fixed = self.rebuild(progress, engine=self.wanted_engine())
-            else:
-                fixed = 0 if status is None else self._sync(stamps, digest)
-                wanted = self.wanted_engine(len(stamps))
+                fixed, rebuilt, pieces = self._check_and_sync(progress)
+            if not rebuilt:
+                wanted = self.wanted_engine(pieces)
                 if self.backend.current_engine() != wanted:
                     log.info("search engine: switching to %s in the background", wanted)
                     self.switch_engine(wanted)
@@ -331,14 +347,28 @@ class SearchIndex:
             self.repaired += fixed
             return fixed
 
+    def _check_and_sync(self, progress: Callable[[int, int], None] | None) -> tuple[int, bool, int]:
+        """Compare every stamp with the index, rebuilding a broken index: (documents fixed,
+        whether it was rebuilt, pieces in the library)."""
+        stamps, state = self._db_state()
+        if self._synced(state):
+            # The index files are exactly as they were when they last matched this very
+            # database state (after a check and a sync, or a rebuild): no need to read every
+            # column again. Damage that changes a file changes its size or time, and a search
+            # that meets damage anyway rebuilds (``search``).
+            return 0, False, len(stamps)
+        status = self.backend.status()
+        if status.state != "ok":
+            log.info("search index %s (%s): rebuilding", status.state, status.detail)
+            return self.rebuild(progress, engine=self.wanted_engine()), True, len(stamps)
+        return self._sync(stamps, state), False, len(stamps)
+
     def _synced(self, digest: str) -> bool:
         return bool(hasattr(self.backend, "synced_with") and self.backend.synced_with(digest))
 
     def _sync(self, wanted: dict[int, str] | None = None, digest: str | None = None) -> int:
-        if wanted is None:
-            wanted = self.db_stamps()
-        if digest is None:
-            digest = _stamps_digest(wanted)
+        if wanted is None or digest is None:
+            wanted, digest = self._db_state()
         if self._synced(digest):
             return 0  # nothing changed on either side since they last matched
         have = self.backend.stamps()
@@ -364,7 +394,7 @@ class SearchIndex:
         ``processes`` > 1 lets Whoosh index in parallel worker processes; only the command
         line asks for it (forking is unsafe inside the threaded app). tantivy indexes in its
         own native threads either way."""
-        wanted = self.db_stamps()
+        wanted, state = self._db_state()
         ids = sorted(wanted)
         total = len(ids)
         engine = engine or self.wanted_engine(total)
@@ -381,7 +411,7 @@ class SearchIndex:
             self.backend.rebuild(self.documents(ids), progress=counted, engine=engine)
         else:
             self.backend.rebuild(self.documents(ids), progress=counted)
-        self._mark_synced(_stamps_digest(wanted))
+        self._mark_synced(state)
         self._fresh = True
         return len(ids)
 
@@ -601,3 +631,8 @@ __all__ = ["SearchIndex", "SearchService", "SearchOutcome"]
 def _stamps_digest(stamps: dict[int, str]) -> str:
     """One value for the database's side of the index: every piece's id and stamp."""
     return hashlib.sha256("".join([f"{pid}={stamps[pid]}\n" for pid in sorted(stamps)]).encode("utf-8")).hexdigest()
+
+
+def _counted_state(count: str, fingerprint: str) -> str:
+    """The database's state by its change count (the taxonomy is in every stamp too)."""
+    return f"changes {count} taxonomy {fingerprint}"

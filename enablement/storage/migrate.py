@@ -29,7 +29,19 @@ MIGRATIONS_DIR = shipped_folder("enablement.db")  # the repository's db/ (Alembi
 # The newest migration in db/versions (a test keeps it equal to Alembic's head). Opening a
 # library that is already current then costs one SELECT, and Alembic (~75 ms of imports) is
 # loaded only to create or upgrade a schema.
-SCHEMA_HEAD = "0010"
+SCHEMA_HEAD = "0012"
+
+
+def schema_gap(version: str | None) -> int:
+    """Where a database's schema ``version`` stands against this app's: -1 older (an upgrade
+    brings it here), 0 current, 1 newer or unknown (made by a newer app: update this one)."""
+    if version == SCHEMA_HEAD:
+        return 0
+    if version is None:
+        return -1
+    if version.isdigit() and SCHEMA_HEAD.isdigit():
+        return -1 if int(version) < int(SCHEMA_HEAD) else 1
+    return 1
 
 
 def alembic_config() -> "Config":

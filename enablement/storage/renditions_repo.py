@@ -95,3 +95,30 @@ def has_blob(session: Session, sha256: str) -> bool:
 
 def failed_versions(session: Session) -> list[int]:
     return list(session.exec(select(Rendition.version_id).where(Rendition.outcome != "ok")))
+
+
+def current_files(session: Session, piece_ids: Sequence[int]) -> dict[int, tuple[str, int]]:
+    """piece id → (SHA-256, size) of the current version's rendition PDF, for those of these
+    pieces that have one (a team laptop fetches it with the piece's file)."""
+    found: dict[int, tuple[str, int]] = {}
+    ids = list(dict.fromkeys(piece_ids))
+    for start in range(0, len(ids), 500):
+        rows = session.exec(select(Piece.id, Blob.sha256, Blob.size)
+                            .join(Rendition, col(Rendition.version_id) == col(Piece.current_version_id))
+                            .join(Blob, col(Blob.sha256) == col(Rendition.blob_sha256))
+                            .where(col(Piece.id).in_(ids[start:start + 500]), Rendition.outcome == "ok"))
+        found.update({int(pid): (str(sha), int(size or 0)) for pid, sha, size in rows if pid is not None})
+    return found
+
+
+def drawn_from(session: Session, file_shas: Sequence[str]) -> set[str]:
+    """The rendition PDFs of the versions whose files are ``file_shas`` (kept beside them)."""
+    out: set[str] = set()
+    shas = sorted(set(file_shas))
+    for start in range(0, len(shas), 500):
+        rows = session.exec(select(Rendition.blob_sha256)
+                            .join(PieceVersion, col(PieceVersion.id) == col(Rendition.version_id))
+                            .where(col(PieceVersion.blob_sha256).in_(shas[start:start + 500]),
+                                   col(Rendition.blob_sha256).is_not(None)))
+        out.update(str(s) for s in rows if s)
+    return out

@@ -21,8 +21,8 @@ from sqlalchemy import (Column, Integer, MetaData, String, Table, Text, delete, 
 from sqlalchemy.engine import Connection, Engine
 
 from enablement.models.tables import (Blob, ContentRequest, FacetValue, Favourite, Gate, Kit, KitItem, LibraryMeta,
-                                      Piece, PieceFacet, PieceGate, PieceStage, PieceVersion, SearchLog,
-                                      Stage, Synonym, UsageEvent, User)
+                                      Piece, PieceFacet, PieceGate, PieceStage, PieceVersion, Rendition,
+                                      SearchLog, Stage, Synonym, UsageEvent, User)
 from enablement.models.vocab import USE_KINDS
 
 LOCAL = MetaData()
@@ -54,6 +54,7 @@ TAXONOMY = (model_table(Stage), model_table(Gate), model_table(FacetValue), mode
 USERS, META = model_table(User), model_table(LibraryMeta)
 KITS, KIT_ITEMS = model_table(Kit), model_table(KitItem)
 REQUESTS = model_table(ContentRequest)
+RENDITIONS = model_table(Rendition)
 
 
 _CREATING = threading.Lock()  # two threads opening one new replica: one creates, the other finds
@@ -179,6 +180,7 @@ def _drop_pieces(conn: Connection, ids: Sequence[int]) -> None:
     for chunk in chunks(list(ids)):
         for table in PIECE_TAGS:
             conn.execute(delete(table).where(table.c.piece_id.in_(chunk)))
+        conn.execute(delete(RENDITIONS).where(RENDITIONS.c.piece_id.in_(chunk)))
         conn.execute(delete(VERSIONS).where(VERSIONS.c.piece_id.in_(chunk)))
         conn.execute(delete(PIECES).where(PIECES.c.id.in_(chunk)))
 
@@ -285,8 +287,11 @@ def local_piece_ids(conn: Connection) -> set[int]:
 
 
 def referenced_blobs(conn: Connection) -> set[str]:
-    return {str(s) for s in conn.execute(select(VERSIONS.c.blob_sha256)
-                                         .where(VERSIONS.c.blob_sha256.is_not(None))).scalars()}
+    """The files versions and their renditions point at."""
+    files = {str(s) for s in conn.execute(select(VERSIONS.c.blob_sha256)
+                                          .where(VERSIONS.c.blob_sha256.is_not(None))).scalars()}
+    return files | {str(s) for s in conn.execute(select(RENDITIONS.c.blob_sha256)
+                                                 .where(RENDITIONS.c.blob_sha256.is_not(None))).scalars()}
 
 
 def replace_pieces(conn: Connection, piece_ids: Iterable[int], pieces: Sequence[Mapping[str, Any]],
@@ -306,6 +311,11 @@ def replace_pieces(conn: Connection, piece_ids: Iterable[int], pieces: Sequence[
         _put(conn, table, rows)
     known = {str(s) for s in conn.execute(select(BLOBS.c.sha256)).scalars()}
     _put(conn, BLOBS, [b for b in blobs if b["sha256"] not in known])
+
+
+def put_renditions(conn: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
+    """The renditions of the pieces a pull replaced (their old rows went with the pieces)."""
+    _put(conn, RENDITIONS, rows)
 
 
 def drop_unreferenced_blobs(conn: Connection) -> set[str]:

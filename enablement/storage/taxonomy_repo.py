@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Mapping
 
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
+from enablement.errors import ChangedMeanwhile
 from enablement.models.dto import FacetValueInfo, GateInfo, StageInfo, TaxonomyInfo
-from enablement.models.tables import FacetValue, Gate, Stage, Synonym, stored_id
+from enablement.models.tables import FacetValue, Gate, Stage, Synonym, User, stored_id
 from enablement.models.vocab import FACETS
 from enablement.taxonomy import slugify
 
@@ -17,18 +19,45 @@ def read_taxonomy(session: Session) -> TaxonomyInfo:
     gates_by_stage: dict[int, list[GateInfo]] = {}
     for g in session.exec(select(Gate).order_by(col(Gate.position), col(Gate.id))):
         gates_by_stage.setdefault(g.stage_id, []).append(GateInfo(
-            stored_id(g.id), g.stage_id, g.key, g.question, g.exit_criteria, g.position, g.retired))
+            stored_id(g.id), g.stage_id, g.key, g.question, g.exit_criteria, g.position, g.retired, g.row_version))
     stages = tuple(
         StageInfo(stored_id(s.id), s.key, s.name, s.description, s.position, s.retired,
-                  tuple(gates_by_stage.get(stored_id(s.id), ())))
+                  tuple(gates_by_stage.get(stored_id(s.id), ())), s.row_version)
         for s in session.exec(select(Stage).order_by(col(Stage.position), col(Stage.id))))
     facets: dict[str, list[FacetValueInfo]] = {f: [] for f in FACETS}
     for v in session.exec(select(FacetValue).order_by(col(FacetValue.position), col(FacetValue.id))):
         facets.setdefault(v.facet, []).append(
-            FacetValueInfo(stored_id(v.id), v.facet, v.key, v.label, v.position, v.retired))
-    synonyms = tuple(tuple(t for t in s.terms.split("|") if t)
-                     for s in session.exec(select(Synonym).order_by(col(Synonym.id))))
-    return TaxonomyInfo(stages, {k: tuple(v) for k, v in facets.items()}, synonyms)
+            FacetValueInfo(stored_id(v.id), v.facet, v.key, v.label, v.position, v.retired, v.row_version))
+    groups = list(session.exec(select(Synonym).order_by(col(Synonym.id))))
+    synonyms = tuple(tuple(t for t in s.terms.split("|") if t) for s in groups)
+    return TaxonomyInfo(stages, {k: tuple(v) for k, v in facets.items()}, synonyms,
+                        {stored_id(s.id): s.row_version for s in groups})
+
+
+TaxonomyRow = Stage | Gate | FacetValue | Synonym
+# what a conflict calls each kind of row, and the column that names one
+_NAMED = {Stage: ("stage", Stage.name), Gate: ("gate", Gate.question), FacetValue: ("value", FacetValue.label),
+          Synonym: ("synonym group", Synonym.terms)}
+
+
+def changed_meanwhile(session: Session, table: type[TaxonomyRow], seen: Mapping[int, int], actor_id: int | None,
+                      whole: bool = False, stage_id: int | None = None) -> list[ChangedMeanwhile]:
+    """The rows of ``table`` whose version is no longer the one seen: who changed each last
+    and when. ``whole``: the edit is of a whole list (an order, the synonyms; with
+    ``stage_id``, the gates of that stage), so a row of it the editor never saw (added since)
+    counts as changed too."""
+    kind, name_column = _NAMED[table]
+    query = (sa_select(col(table.id), col(name_column), col(table.row_version), col(table.updated_at),
+                       col(table.updated_by_id), col(User.name))
+             .outerjoin(User, col(User.id) == col(table.updated_by_id)))
+    if not whole:
+        query = query.where(col(table.id).in_(list(seen)))
+    elif stage_id is not None:
+        query = query.where(col(Gate.stage_id) == stage_id)
+    out = [ChangedMeanwhile(int(row_id), str(title).replace("|", ", "), name or "", at,
+                            by_you=by_id is not None and by_id == actor_id, kind=kind)
+           for row_id, title, version, at, by_id, name in session.execute(query) if seen.get(row_id) != version]
+    return sorted(out, key=lambda c: c.row_id)
 
 
 def apply_taxonomy(session: Session, data: dict[str, Any], retire_missing: bool) -> dict[str, int]:
@@ -137,11 +166,16 @@ def facet_values(session: Session, facet: str) -> list[FacetValue]:
 
 
 def replace_synonyms(session: Session, groups: list[list[str]]) -> None:
-    """Drop every synonym group and store ``groups`` (each already normalised)."""
-    for row in session.exec(select(Synonym)):
-        session.delete(row)
-    for terms in groups:
-        session.add(Synonym(terms="|".join(terms)))
+    """Store exactly ``groups`` (each already normalised): a group kept as it was keeps its row
+    (and version), so an edit elsewhere of another group is not mistaken for a change of it."""
+    wanted = ["|".join(terms) for terms in groups]
+    existing = {row.terms: row for row in session.exec(select(Synonym))}
+    for terms, row in existing.items():
+        if terms not in wanted:
+            session.delete(row)
+    for terms in dict.fromkeys(wanted):
+        if terms not in existing:
+            session.add(Synonym(terms=terms))
 
 
 def has_stages(session: Session) -> bool:

@@ -316,13 +316,22 @@ class ServerBlobCache(BlobStore):
         self._write_lines(QUEUE_FILE, hashes)
 
     def popular(self, conn: Connection) -> list[tuple[str, int]]:
-        """(hash, size) of the current files of published pieces, most used first."""
+        """(hash, size) of the current files of published pieces, most used first, each
+        followed by its rendition's PDF when it has one (previews need it, not an office app)."""
         rows = conn.execute(text(
-            "SELECT v.blob_sha256, v.size FROM pieces p JOIN piece_versions v ON v.id = p.current_version_id "
+            "SELECT v.blob_sha256, v.size, r.blob_sha256, rb.size FROM pieces p "
+            "JOIN piece_versions v ON v.id = p.current_version_id "
+            "LEFT JOIN renditions r ON r.version_id = v.id AND r.outcome = 'ok' "
+            "LEFT JOIN blobs rb ON rb.sha256 = r.blob_sha256 "
             "LEFT JOIN app.popularity() u ON u.piece_id = p.id "
             "WHERE p.status = 'published' AND v.blob_sha256 IS NOT NULL "
             "ORDER BY coalesce(u.uses, 0) DESC, p.id")).all()
-        return [(str(sha), int(size)) for sha, size in rows]
+        out: list[tuple[str, int]] = []
+        for sha, size, drawn, drawn_size in rows:
+            out.append((str(sha), int(size)))
+            if drawn is not None and drawn_size is not None:
+                out.append((str(drawn), int(drawn_size)))
+        return out
 
     def sync_files(self, progress: Callable[[str], None] | None = None) -> FilesMoved:
         """After a pull: fetch the queued files, the pinned ones, the most-used published

@@ -126,15 +126,29 @@ def login_actor(engine: Engine, address: ServerAddress) -> Actor:
 
 
 def check_schema(engine: Engine, address: ServerAddress) -> None:
-    """The server must hold the schema this app knows (only a DBA upgrades it)."""
-    from enablement.storage.migrate import SCHEMA_HEAD
-
+    """The server must hold the schema this app knows (only a DBA upgrades it): an older one
+    is refused with the command that upgrades it, a newer one asks for a newer app."""
     with engine.connect() as conn:
         _require_team_library(conn, address)  # a database of something else has no schema version either
         version = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
-    if version != SCHEMA_HEAD:
-        raise LibraryError(f"The team server at {address.where} has schema {version}, this app needs {SCHEMA_HEAD}: "
-                           "update the app, or ask the DBA to run 'enablement server init' again to upgrade it.")
+    message = schema_gap_message(version, address)
+    if message:
+        raise LibraryError(message)
+
+
+def schema_gap_message(version: str | None, address: ServerAddress) -> str:
+    """What to do about a server at schema ``version`` ('' when it is this app's)."""
+    from enablement.storage.migrate import SCHEMA_HEAD, schema_gap
+
+    gap = schema_gap(version)
+    if gap < 0:
+        return (f"The team server at {address.where} was set up by an older version of Enablement (schema {version}; "
+                f"this app needs {SCHEMA_HEAD}). Ask the database administrator to upgrade it — it keeps every "
+                f"row and login: enablement server upgrade --url postgresql://DBA@{address.where}/{address.dbname}")
+    if gap > 0:
+        return (f"The team server at {address.where} was upgraded by a newer version of Enablement (schema {version}; "
+                f"this app knows {SCHEMA_HEAD}). Update Enablement on this computer.")
+    return ""
 
 
 def file_cache(paths: LibraryPaths, settings: Settings, server: Engine) -> ServerBlobCache:
@@ -145,16 +159,19 @@ def file_cache(paths: LibraryPaths, settings: Settings, server: Engine) -> Serve
 
 def pin_kits(files: ServerBlobCache, ctx: "LibraryContext", user_id: int) -> None:
     """Keep the files of the person's kits, of the pieces made available offline and of
-    their own submissions not yet sent (the only copy is on this laptop), read from ``ctx``."""
+    their own submissions not yet sent (the only copy is on this laptop), with the pages drawn
+    from them (renditions), read from ``ctx``."""
     from enablement.storage.kits_repo import pinned_blobs
     from enablement.storage.pieces_repo import current_files
+    from enablement.storage.renditions_repo import drawn_from
     from enablement.storage.replica_repo import provisional_blobs
 
     def pinned() -> set[str]:
         kept = sorted(files.kept())
         with ctx.read() as s:
-            return (pinned_blobs(s, user_id) | provisional_blobs(s.connection())
+            shas = (pinned_blobs(s, user_id) | provisional_blobs(s.connection())
                     | {sha for _pid, _title, sha, _size in current_files(s, kept)})
+            return shas | drawn_from(s, sorted(shas))
 
     files.pinned = pinned
 

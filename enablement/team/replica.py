@@ -488,6 +488,15 @@ class TeamLibrary(Library):
         super().__init__(ctx, created=False)
         self.replica = replica
         self.address = address
+        self.renditions.may_store_on_server = self._may_store_renditions
+
+    def _may_store_renditions(self) -> bool:
+        """Marketing and admins store the renditions they draw on the server (its grants
+        agree), while it answers; a rep's laptop draws none."""
+        from enablement.services.permissions import Permission, can
+
+        actor = self.replica.actor()
+        return actor is not None and not self.offline and can(actor, Permission.IMPORT)
 
     @property
     def offline(self) -> bool:

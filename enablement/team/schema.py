@@ -44,6 +44,8 @@ CHANGE_FEED = (
 )
 AUDITED = ("library_meta", "users", "stages", "gates", "facet_values", "synonyms", "blobs", "pieces",
            "piece_versions", "piece_stages", "piece_gates", "piece_facets", "kits", "content_requests")
+# taxonomy rows name who changed them last (an edit conflict says who): set from the login
+EDITOR_STAMPED = ("stages", "gates", "facet_values", "synonyms")
 VERSIONED = ("users", "stages", "gates", "facet_values", "synonyms", "pieces", "kits", "content_requests",
              "saved_searches")
 USE_KINDS_SQL = "('opened','exported','sent','used_in_call','kit_exported')"
@@ -128,7 +130,7 @@ END $$;
 -- optimistic concurrency ------------------------------------------------------------------
 CREATE OR REPLACE FUNCTION app.bump_row_version() RETURNS trigger LANGUAGE plpgsql AS
 $$ BEGIN NEW.row_version := OLD.row_version + 1; RETURN NEW; END $$;
--- who changed a piece last is the login's person, whatever the client sent (the DBA and the
+-- who changed a piece (or a taxonomy row) last is the login's person, whatever the client sent (the DBA and the
 -- owner, who are nobody in users, keep what was written: a published library's history)
 CREATE OR REPLACE FUNCTION app.stamp_editor() RETURNS trigger LANGUAGE plpgsql AS
 $$ BEGIN NEW.updated_by_id := coalesce((SELECT app.me()), NEW.updated_by_id); RETURN NEW; END $$;
@@ -585,9 +587,10 @@ def trigger_statements() -> list[str]:
         out.append(f"DROP TRIGGER IF EXISTS bump_row_version ON public.{table}")
         out.append(f"CREATE TRIGGER bump_row_version BEFORE UPDATE ON public.{table} "
                    "FOR EACH ROW EXECUTE FUNCTION app.bump_row_version()")
-    out.append("DROP TRIGGER IF EXISTS stamp_editor ON public.pieces")
-    out.append("CREATE TRIGGER stamp_editor BEFORE UPDATE ON public.pieces "
-               "FOR EACH ROW EXECUTE FUNCTION app.stamp_editor()")
+    for table, ops in (("pieces", "UPDATE"), *((t, "INSERT OR UPDATE") for t in EDITOR_STAMPED)):
+        out.append(f"DROP TRIGGER IF EXISTS stamp_editor ON public.{table}")
+        out.append(f"CREATE TRIGGER stamp_editor BEFORE {ops} ON public.{table} "
+                   "FOR EACH ROW EXECUTE FUNCTION app.stamp_editor()")
     return out
 
 

@@ -97,6 +97,34 @@ def init_server(url: str, admin_login: str | None, admin_name: str | None = None
         engine.dispose()
 
 
+@dataclass(frozen=True)
+class UpgradeResult:
+    database: str
+    before: str  # the schema the server had
+    after: str  # the schema it has now (this app's)
+
+
+def upgrade_server(url: str, password: str | None = None) -> UpgradeResult:
+    """Bring the team library at ``url``, set up by an older version, to this app's schema:
+    ``server init`` again, in one transaction, with no new admin and no seeding (run as the
+    DBA). A database that is not a team library, or is at a newer schema, is refused."""
+    from enablement.storage.migrate import SCHEMA_HEAD, schema_gap
+
+    address = parse_server_url(url)
+    with connect(address, password=password) as conn, conn.cursor() as cur:
+        if read_prefix(cur) is None:
+            raise LibraryError(f"The database '{address.dbname}' at {address.where} is not a team library; "
+                               "set one up with 'enablement server init'.")
+        cur.execute("SELECT version_num FROM alembic_version")
+        row = cur.fetchone()
+    before = str(row[0]) if row else "none"
+    if schema_gap(before if row else None) > 0:
+        raise LibraryError(f"The team server at {address.where} has schema {before}, newer than this app's "
+                           f"({SCHEMA_HEAD}); upgrade it with a newer Enablement.")
+    init_server(url, None, seed=False, password=password)
+    return UpgradeResult(address.dbname, before, SCHEMA_HEAD)
+
+
 def team_admin_engine(address: ServerAddress, password: str | None = None) -> Engine:
     """A one-connection engine over ``connect(address)`` (timeouts, password sources, errors)."""
     from sqlalchemy import create_engine

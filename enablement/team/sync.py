@@ -367,6 +367,7 @@ class Snapshot:
     versions: list[dict[str, Any]] = field(default_factory=list)
     tags: list[list[dict[str, Any]]] = field(default_factory=list)
     blobs: list[dict[str, Any]] = field(default_factory=list)
+    renditions: list[dict[str, Any]] = field(default_factory=list)  # the versions' pages drawn as PDFs
     taxonomy: list[list[dict[str, Any]]] | None = None
     users: list[dict[str, Any]] | None = None
     meta: list[dict[str, Any]] | None = None
@@ -427,7 +428,9 @@ def read_snapshot(server: Engine, last: int) -> Snapshot:
         if ids is not None or visible:
             snap.versions = _by_ids(conn, rr.VERSIONS, rr.VERSIONS.c.piece_id, visible)
             snap.tags = [_by_ids(conn, t, t.c.piece_id, visible) for t in rr.PIECE_TAGS]
+            snap.renditions = _by_ids(conn, rr.RENDITIONS, rr.RENDITIONS.c.piece_id, visible)
             shas = {v["blob_sha256"] for v in snap.versions if v["blob_sha256"]}
+            shas |= {r["blob_sha256"] for r in snap.renditions if r["blob_sha256"]}
             snap.blobs = [b for chunk in rr.chunks(sorted(shas), 5000)
                           for b in _rows(conn, rr.BLOBS, rr.BLOBS.c.sha256.in_(chunk))]
         else:
@@ -471,6 +474,7 @@ def apply_snapshot(replica: Engine, snap: Snapshot, last: int) -> PullResult:
         before = rr.local_piece_ids(local) if snap.full else set()
         ids = (before | {int(p["id"]) for p in snap.pieces}) if snap.piece_ids is None else snap.piece_ids
         rr.replace_pieces(local, ids, snap.pieces, snap.versions, snap.tags, snap.blobs)
+        rr.put_renditions(local, snap.renditions)
         gone_blobs = rr.drop_unreferenced_blobs(local)
         if snap.taxonomy is not None:
             for table, rows in zip(rr.TAXONOMY, snap.taxonomy):

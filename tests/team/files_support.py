@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator, Sequence
 
 from enablement.team.library import open_team_library
 from tests.conftest import make_ready, settings_for_tests
-from tests.team.server import TeamServer
+from tests.team.server import TeamServer, team_server
+
+Published = dict[str, tuple[int, bytes]]  # name → (piece id, the file's bytes)
 
 
 def publish_files(srv: TeamServer, desk: Path, sources: dict[str, Path],
@@ -24,3 +28,15 @@ def publish_files(srv: TeamServer, desk: Path, sources: dict[str, Path],
     finally:
         lib.close()
     return pieces
+
+
+@contextmanager
+def team_with_files(folder: Path, sources: dict[str, Path],
+                    reps: Sequence[tuple[str, str]] = (("Rita Rep", "rita"),)) -> Iterator[tuple[TeamServer, Published]]:
+    """A throw-away team server with Maya Marketing, the given reps (name, short login) and
+    ``sources`` imported and published by Maya from a desk folder under ``folder``."""
+    with team_server() as srv:
+        srv.add("Maya Marketing", "maya", "marketing")
+        for name, login in reps:
+            srv.add(name, login, "rep")
+        yield srv, publish_files(srv, folder / "desk", sources)

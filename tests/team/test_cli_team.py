@@ -133,3 +133,52 @@ def test_server_prune_forgets_old_changes_and_a_laptop_behind_them_takes_a_full_
     assert code == 0 and "Received changes" in out, err
     code, out, err = cli("server", "prune", "--url", server.dba_url)
     assert code == 0 and out.startswith("Nothing to prune: the change log holds no change older than 90 days"), err
+
+
+def test_a_server_left_at_an_older_schema_says_what_to_run_and_upgrade_brings_it_up(  # type: ignore[no-untyped-def]
+        cli, tmp_path: Path) -> None:
+    from alembic import command
+    from sqlalchemy import create_engine, text
+
+    from enablement.errors import LibraryError
+    from enablement.storage.migrate import SCHEMA_HEAD, alembic_config
+    from enablement.team.library import open_team_library
+    from tests.conftest import settings_for_tests
+
+    with team_server() as srv:
+        maya = srv.add("Maya Marketing", "maya_upgrade", "marketing")
+        # the server as the previous version left it: one migration behind this app
+        engine = create_engine(srv.dba_url.replace("postgresql://", "postgresql+psycopg://"))
+        try:
+            with engine.begin() as conn:
+                cfg = alembic_config()
+                cfg.attributes["connection"] = conn
+                command.downgrade(cfg, "0009")
+                assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0009"
+        finally:
+            engine.dispose()
+        told = (f"set up by an older version of Enablement (schema 0009; this app needs {SCHEMA_HEAD}). Ask the "
+                "database administrator to upgrade it — it keeps every row and login: enablement server upgrade "
+                f"--url postgresql://DBA@{srv.url(maya).split('@', 1)[1]}")
+        with pytest.raises(LibraryError) as app_open:
+            open_team_library(srv.url(maya), tmp_path / "laptop", settings=settings_for_tests(), with_index=False)
+        assert told in str(app_open.value)
+        code, out, err = cli("--server", srv.url(maya), "--library", str(tmp_path / "cli"), "status")
+        assert code != 0 and told in err
+
+        code, out, err = cli("server", "upgrade", "--url", srv.dba_url)
+        assert code == 0, err
+        assert out.strip() == (f"Upgraded the team library in '{srv.dbname}' from schema 0009 to {SCHEMA_HEAD}. "
+                               "Laptops bring their copies up to date at their next sync.")
+        lib, maya_actor = open_team_library(srv.url(maya), tmp_path / "laptop", settings=settings_for_tests(),
+                                            with_index=False)
+        try:  # the upgraded server takes this version's edits, its triggers naming the login
+            gate = lib.taxonomy.get().stages[0].gates[0]
+            lib.taxonomy.edit_gate(maya_actor, gate.id, exit_criteria="Agreed", seen=gate.row_version)
+            with psycopg.connect(srv.dba_url) as dba:
+                assert dba.execute("SELECT u.name FROM gates g JOIN users u ON u.id = g.updated_by_id "
+                                   "WHERE g.id = %s", (gate.id,)).fetchone() == ("Maya Marketing",)
+        finally:
+            lib.close()
+        code, out, err = cli("server", "upgrade", "--url", srv.dba_url)  # again: harmless
+        assert code == 0 and "already at schema" in out

@@ -1,7 +1,8 @@
 """Optimistic concurrency on a real team server, as two marketing logins on two replicas: an
-edit made against a stale copy is refused, names who changed the piece (the login's person,
-stamped by the server) and when, and leaves the replica showing their change; a write that
-loses the race between its read and its UPDATE changes nothing either."""
+edit made against a stale copy (of a piece, or of the taxonomy: a gate, an order, the
+synonyms) is refused, names who changed it (the login's person, stamped by the server) and
+when, and leaves the replica showing their change; a write that loses the race between its
+read and its UPDATE changes nothing either."""
 
 from __future__ import annotations
 
@@ -117,3 +118,64 @@ def test_a_write_that_loses_the_race_on_the_server_changes_nothing(server: TeamS
         engine.dispose()
     with psycopg.connect(server.dba_url) as dba:
         assert dba.execute("SELECT title FROM pieces WHERE id = %s", (pid,)).fetchone()[0] == "Mia won"
+
+
+def test_two_marketing_logins_edit_one_gate(server: TeamServer, tmp_path: Path) -> None:
+    maya_lib, maya = open_as(server, "Maya Marketing", tmp_path / "maya")
+    mia_lib, mia = open_as(server, "Mia Marketing", tmp_path / "mia")
+    try:
+        gate = mia_lib.taxonomy.get().stages[2].gates[0]  # Mia reads the gate into the form
+        assert maya_lib.taxonomy.get().gate(gate.id).row_version == gate.row_version
+        maya_lib.taxonomy.edit_gate(maya, gate.id, question="Why you over the shortlist?",
+                                    seen=gate.row_version)  # Maya saves first
+
+        with pytest.raises(EditConflict) as refused:
+            mia_lib.taxonomy.edit_gate(mia, gate.id, question="Why pick us?", exit_criteria="Shortlist of one",
+                                       seen=gate.row_version)
+        with psycopg.connect(server.dba_url) as dba:
+            question, criteria, version, by, at = dba.execute(
+                "SELECT g.question, g.exit_criteria, g.row_version, u.name, g.updated_at FROM gates g "
+                "JOIN users u ON u.id = g.updated_by_id WHERE g.id = %s", (gate.id,)).fetchone()
+        assert (question, criteria, by) == ("Why you over the shortlist?", gate.exit_criteria, "Maya Marketing")
+        assert [(c.row_id, c.kind, c.by, c.at) for c in refused.value.changed] == [(gate.id, "gate", by, at)]
+        assert str(refused.value) == (f"The gate 'Why you over the shortlist?' was changed by Maya Marketing at "
+                                      f"{when_text(at)} while you were editing — your change was not saved.")
+        # the refusal brought Mia's replica (and its cached taxonomy) up to date
+        now = mia_lib.taxonomy.get().gate(gate.id)
+        assert (now.question, now.row_version) == ("Why you over the shortlist?", version)
+        mia_lib.taxonomy.edit_gate(mia, gate.id, question="Why pick us?", seen=now.row_version)
+        with psycopg.connect(server.dba_url) as dba:
+            assert dba.execute("SELECT g.question, u.name FROM gates g JOIN users u ON u.id = g.updated_by_id "
+                               "WHERE g.id = %s", (gate.id,)).fetchone() == ("Why pick us?", "Mia Marketing")
+
+        # an order read before Maya added a stage is refused; so are synonyms read before her group
+        stages = mia_lib.taxonomy.get().stages
+        synonyms = mia_lib.taxonomy.get().synonym_versions
+        added = maya_lib.taxonomy.add_stage(maya, "Advocacy").value
+        maya_lib.taxonomy.set_synonyms(maya, [*map(list, maya_lib.taxonomy.get().synonyms), ["msa", "master agreement"]],
+                                       seen=maya_lib.taxonomy.get().synonym_versions)
+        order = [s.id for s in stages]
+        with pytest.raises(EditConflict) as reorder:
+            mia_lib.taxonomy.reorder_stages(mia, order[1:] + order[:1], seen={s.id: s.row_version for s in stages})
+        assert [(c.row_id, c.by) for c in reorder.value.changed] == [(added, "Maya Marketing")]
+        with pytest.raises(EditConflict, match="'msa, master agreement' by Maya Marketing"):
+            mia_lib.taxonomy.set_synonyms(mia, [["deck", "presentation"]], seen=synonyms)
+        assert ("msa", "master agreement") in mia_lib.taxonomy.get().synonyms
+    finally:
+        maya_lib.close()
+        mia_lib.close()
+
+
+def test_the_server_names_the_login_on_taxonomy_rows_whatever_the_client_writes(server: TeamServer) -> None:
+    with psycopg.connect(server.dba_url) as dba:
+        ids = dict(dba.execute("SELECT name, id FROM users").fetchall())
+    with psycopg.connect(server.url(server.logins["Mia Marketing"])) as mia:
+        mia.execute("UPDATE stages SET description = 'x', updated_by_id = %s WHERE key = 'awareness'",
+                    (ids["Maya Marketing"],))
+        mia.execute("INSERT INTO facet_values (facet, key, label, position, retired, updated_by_id) "
+                    "VALUES ('industry', 'mining', 'Mining', 99, false, %s)", (ids["Maya Marketing"],))
+    with psycopg.connect(server.dba_url) as dba:
+        assert dba.execute("SELECT updated_by_id FROM stages WHERE key = 'awareness'").fetchone()[0] == \
+               ids["Mia Marketing"]
+        assert dba.execute("SELECT updated_by_id FROM facet_values WHERE key = 'mining'").fetchone()[0] == \
+               ids["Mia Marketing"]

@@ -16,9 +16,9 @@ from enablement.errors import Cancelled
 from enablement.team.blobs import CHUNK_BYTES, ServerBlobCache
 from enablement.team.library import open_team_library
 from tests.conftest import make_ready, settings_for_tests
-from tests.team.files_support import publish_files
+from tests.team.files_support import team_with_files
 from tests.team.proxy import Proxy
-from tests.team.server import HOST, TeamServer, team_server
+from tests.team.server import HOST, TeamServer
 from tests.team.test_files import words_file
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
@@ -29,14 +29,11 @@ PG_HOST, PG_PORT = HOST.split(":")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TeamServer, dict[str, tuple[int, bytes]]]]:
     """Published pieces: 'big' spans 4 chunks, 'a' and 'b' are small, 'site' is a link (no file)."""
     folder = tmp_path_factory.mktemp("available-in")
-    with team_server() as srv:
-        srv.add("Maya Marketing", "maya", "marketing")
-        for name, login in (("Rita Rep", "rita"), ("Ravi Rep", "ravi"), ("Rosa Rep", "rosa")):
-            srv.add(name, login, "rep")
-        sources = {"big": words_file(folder / "big.txt", CHUNK_BYTES * 3 + CHUNK_BYTES // 2, 11),
-                   "a": words_file(folder / "a.txt", 200_000, 12),
-                   "b": words_file(folder / "b.txt", 200_000, 13)}
-        pieces = publish_files(srv, folder / "desk", sources)
+    sources = {"big": words_file(folder / "big.txt", CHUNK_BYTES * 3 + CHUNK_BYTES // 2, 11),
+               "a": words_file(folder / "a.txt", 200_000, 12),
+               "b": words_file(folder / "b.txt", 200_000, 13)}
+    with team_with_files(folder, sources, (("Rita Rep", "rita"), ("Ravi Rep", "ravi"), ("Rosa Rep", "rosa"))) \
+            as (srv, pieces):
         lib, maya = open_team_library(srv.url(srv.logins["Maya Marketing"]), folder / "desk",
                                       settings=settings_for_tests(), with_index=False)
         try:

@@ -14,12 +14,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QDrag
 from PySide6.QtWidgets import QListView
 
-from enablement.team.library import open_team_library
 from enablement.team.signin import login_context, sign_in
-from tests.conftest import make_ready, settings_for_tests
 from tests.filemaker_docs import make_pdf
 from tests.team.proxy import Proxy
-from tests.team.server import HOST, TeamServer, team_server
+from tests.team.files_support import team_with_files
+from tests.team.server import HOST, TeamServer
 from ui.context import AppContext
 from ui.drag_out import Handouts, piece_handout
 from ui.tasks import SyncTaskRunner
@@ -31,21 +30,10 @@ PG_HOST, PG_PORT = HOST.split(":")
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TeamServer, dict[str, tuple[int, bytes]]]]:
     folder = tmp_path_factory.mktemp("drag-out-in")
-    with team_server() as srv:
-        srv.add("Maya Marketing", "maya", "marketing")
-        srv.add("Rita Rep", "rita", "rep")
-        lib, maya = open_team_library(srv.url(srv.logins["Maya Marketing"]), folder / "desk",
-                                      settings=settings_for_tests(), with_index=False)
-        pieces: dict[str, tuple[int, bytes]] = {}
-        try:
-            for title in ("Security whitepaper", "Pricing sheet"):
-                path = make_pdf(folder / f"{title}.pdf", [f"{title}\nfor the buyer"], title=title)
-                pid = lib.importer.import_paths(maya, [path]).value.piece_ids[0]
-                lib.pieces.publish(maya, make_ready(lib, maya, pid))
-                pieces[title] = (pid, path.read_bytes())
-        finally:
-            lib.close()
-        yield srv, pieces
+    sources = {title: make_pdf(folder / f"{title}.pdf", [f"{title}\nfor the buyer"], title=title)
+               for title in ("Security whitepaper", "Pricing sheet")}
+    with team_with_files(folder, sources) as published:
+        yield published
 
 
 class DropTarget:

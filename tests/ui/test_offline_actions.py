@@ -7,27 +7,23 @@ one action policy, and comes back when the server answers again."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Iterator
 
 import psycopg
 import pytest
+from PySide6.QtCore import Qt
 
 from enablement.models.dto import UseRecord
 from enablement.team.library import open_team_library
-from enablement.team.signin import login_context, sign_in
 from tests.conftest import make_ready, settings_for_tests
 from tests.team.proxy import Proxy
-from tests.team.server import HOST, TeamServer, team_server
+from tests.team.server import TeamServer, team_server
+from tests.ui.team_windows import proxy, team_window, wait_link  # noqa: F401  (fixtures)
 from ui import flows
 from ui.actions import OFFLINE_REASON
-from ui.context import AppContext
 from ui.pages.kits_page import KitsPage
-from ui.pages.piece_detail import PieceDetailDialog
-from ui.tasks import TaskRunner
 
 pytestmark = [pytest.mark.postgres, pytest.mark.ui, pytest.mark.slow]
-PG_HOST, PG_PORT = HOST.split(":")
 
 
 @pytest.fixture(scope="module")
@@ -46,29 +42,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TeamServer]:
 
 
 @pytest.fixture
-def proxy() -> Iterator[Proxy]:
-    with Proxy(PG_HOST, int(PG_PORT)) as p:
-        yield p
-
-
-@pytest.fixture
-def windows(make_window, server: TeamServer, proxy: Proxy, tmp_path: Path):  # type: ignore[no-untyped-def]
+def windows(team_window):  # type: ignore[no-untyped-def]
     """Rita's (rep) and Maya's (marketing) windows, each on its own laptop copy, both through the proxy."""
-    opened = []
-    for name in ("Rita Rep", "Maya Marketing"):
-        url = server.url(server.logins[name]).replace(HOST, f"127.0.0.1:{proxy.port}")
-        library, actor, team = sign_in(url, root=tmp_path / name.split()[0].lower(), with_index=True)
-        runner = TaskRunner()
-        window = make_window(AppContext(login_context(library, actor, team), runner, library.taxonomy.get(),
-                                        team=team))
-        opened.append((window, runner, library))
-    yield [w for w, _r, _l in opened]
-    for window, runner, library in opened:
-        for dialog in window.findChildren(PieceDetailDialog):
-            dialog.close()
-        window.close()
-        runner.wait_idle()
-        library.close()
+    return [team_window("Rita Rep", with_index=True), team_window("Maya Marketing", with_index=True)]
 
 
 def requests_on_server(server: TeamServer, title: str) -> int:
@@ -76,11 +52,6 @@ def requests_on_server(server: TeamServer, title: str) -> int:
         row = dba.execute("SELECT count(*) FROM content_requests WHERE title = %s", (title,)).fetchone()
     assert row is not None
     return int(row[0])
-
-
-def wait_link(qtbot, window, connection: str, timeout: int = 30_000) -> None:  # type: ignore[no-untyped-def]
-    link = window.team_link
-    qtbot.waitUntil(lambda: link.status is not None and link.status.connection == connection, timeout=timeout)
 
 
 def test_offline_server_actions_wait_with_the_reason_and_rep_actions_work(qtbot, windows, server: TeamServer,
@@ -92,6 +63,10 @@ def test_offline_server_actions_wait_with_the_reason_and_rep_actions_work(qtbot,
     assert isinstance(rita_kits, KitsPage)
     assert rita_w.submit_action.isEnabled() and rita_kits.new_button.isEnabled()
     assert maya_w.import_action.isEnabled()
+    reports = maya_w.show_page("Reports")  # Maya looks at the reports once while online
+    qtbot.waitUntil(lambda: reports.bundle is not None, timeout=30_000)
+    assert reports.bundle.as_of is None and not reports.kept_banner.isVisible()
+    maya_w.show_page("Library")
 
     proxy.kill()  # the network goes
     # Rita logs a use: it waits on the laptop, and the link finds the server gone
@@ -130,10 +105,17 @@ def test_offline_server_actions_wait_with_the_reason_and_rep_actions_work(qtbot,
     archive = maya_detail.buttons["archive"]
     assert archive.isVisible() and not archive.isEnabled() and archive.toolTip() == OFFLINE_REASON
     assert maya_detail.buttons["log"].isEnabled()
-    for title in ("Reports", "Taxonomy"):
-        row = next(r for r, (p, _n) in enumerate(maya_w.pages) if p.title == title)
-        assert maya_w.nav.item(row).toolTip() == OFFLINE_REASON
-        assert not maya_w.page(title).isEnabled()
+    row = next(r for r, (p, _n) in enumerate(maya_w.pages) if p.title == "Taxonomy")
+    assert maya_w.nav.item(row).toolTip() == OFFLINE_REASON
+    assert not maya_w.page("Taxonomy").isEnabled()
+    # the reports: the copy kept while online, read-only and saying so
+    assert reports.isEnabled()
+    maya_w.show_page("Reports")
+    qtbot.waitUntil(lambda: reports.bundle is not None and reports.bundle.as_of is not None, timeout=30_000)
+    assert reports.kept_banner.isVisible()
+    assert reports.kept_banner.label.text().startswith("As of ")
+    assert "offline; reconnect for current numbers" in reports.kept_banner.label.text()
+    assert not reports.period_combo.isEnabled() and not reports.hours_spin.isEnabled()
 
     # back: the link finds the server, the actions come back, what waited is sent
     proxy.start()
@@ -145,6 +127,53 @@ def test_offline_server_actions_wait_with_the_reason_and_rep_actions_work(qtbot,
     assert rita_kits.new_button.isEnabled() and rita_kits.items.dragEnabled()
     assert maya_w.import_action.isEnabled()
     assert maya_detail.editor.isEnabled() and archive.isEnabled() and archive.toolTip() == ""
-    assert maya_w.page("Reports").isEnabled()
+    qtbot.waitUntil(lambda: reports.bundle is not None and reports.bundle.as_of is None, timeout=30_000)
+    assert not reports.kept_banner.isVisible() and reports.period_combo.isEnabled()
     qtbot.waitUntil(lambda: requests_on_server(server, "Quokka pricing sheet") == 1, timeout=30_000)
     maya_detail.close()
+
+
+def test_dialogs_open_when_the_link_drops_wait_with_the_reason_and_keep_what_was_typed(
+        qtbot, windows, server: TeamServer, proxy: Proxy) -> None:  # type: ignore[no-untyped-def]
+    rita_w, maya_w = windows
+    for window in windows:
+        wait_link(qtbot, window, "online")
+    # Maya starts adding a stage and has the review queue open; Rita is asking for a piece
+    taxonomy = maya_w.page("Taxonomy")
+    maya_w.show_page("Taxonomy")
+    qtbot.waitUntil(lambda: taxonomy.stages_model.rowCount() > 0, timeout=10_000)
+    taxonomy.add_stage_button.click()
+    prompt = taxonomy.prompt
+    qtbot.keyClicks(prompt.editor, "Advocacy")
+    queue = flows.review_queue(maya_w, maya_w.app)
+    publish = queue.action_buttons["decline"]  # (the queue's actions wait offline)
+    request = flows.request_piece(rita_w, rita_w.app, "Quokka security FAQ")
+    assert prompt.ok_button.isEnabled() and request.submit_button.isEnabled()
+
+    proxy.kill()  # the network goes while the dialogs are open
+    for window in windows:
+        window.team_link.sync_now()
+    for window in windows:
+        wait_link(qtbot, window, "offline")
+    assert not prompt.ok_button.isEnabled() and prompt.ok_button.toolTip() == OFFLINE_REASON
+    assert not publish.isEnabled() and publish.toolTip() == OFFLINE_REASON
+    assert prompt.isVisible() and prompt.editor.text() == "Advocacy"  # nothing typed is lost
+    assert prompt.isEnabled() and prompt.editor.isEnabled()  # though the page under it waits
+    queue.close()  # (a window-modal dialog over the prompt would take the keys)
+    qtbot.keyClicks(prompt.editor, " & referrals")  # the prompt enables its OK as text comes: held back
+    assert not prompt.ok_button.isEnabled() and prompt.ok_button.toolTip() == OFFLINE_REASON
+    assert request.submit_button.isEnabled()  # a rep's request waits on the laptop: it goes on
+
+    proxy.start()  # back: the dialogs' buttons come back by themselves
+    for window in windows:
+        window.team_link.sync_now()
+    for window in windows:
+        wait_link(qtbot, window, "online", timeout=60_000)
+    assert prompt.ok_button.isEnabled() and prompt.ok_button.toolTip() != OFFLINE_REASON
+    assert prompt.editor.text() == "Advocacy & referrals"
+    qtbot.mouseClick(prompt.ok_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: any(s.name == "Advocacy & referrals" for s in maya_w.app.library.taxonomy.get().stages),
+                    timeout=10_000)
+    with psycopg.connect(server.dba_url) as dba:
+        assert dba.execute("SELECT count(*) FROM stages WHERE name = 'Advocacy & referrals'").fetchone()[0] == 1
+    request.close()

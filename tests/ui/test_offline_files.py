@@ -18,9 +18,9 @@ from enablement.config import Settings
 from enablement.models.dto import UseRecord
 from enablement.team.blobs import CHUNK_BYTES, ServerBlobCache
 from enablement.team.signin import login_context, sign_in
-from tests.team.files_support import publish_files
+from tests.team.files_support import team_with_files
 from tests.team.proxy import Proxy
-from tests.team.server import HOST, TeamServer, team_server
+from tests.team.server import HOST, TeamServer
 from tests.team.test_files import words_file
 from tests.ui.pages_support import click
 from ui import flows
@@ -35,13 +35,11 @@ PG_HOST, PG_PORT = HOST.split(":")
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TeamServer, dict[str, tuple[int, bytes]]]]:
     folder = tmp_path_factory.mktemp("offline-files")
-    with team_server() as srv:
-        srv.add("Maya Marketing", "maya", "marketing")
-        srv.add("Rita Rep", "rita", "rep")
-        sources = {"big": words_file(folder / "onboarding.txt", CHUNK_BYTES * 3 + CHUNK_BYTES // 2, 21),
-                   "a": words_file(folder / "pricing.txt", 150_000, 22),
-                   "b": words_file(folder / "security.txt", 150_000, 23)}
-        yield srv, publish_files(srv, folder / "desk", sources)
+    sources = {"big": words_file(folder / "onboarding.txt", CHUNK_BYTES * 3 + CHUNK_BYTES // 2, 21),
+               "a": words_file(folder / "pricing.txt", 150_000, 22),
+               "b": words_file(folder / "security.txt", 150_000, 23)}
+    with team_with_files(folder, sources) as published:
+        yield published
 
 
 @pytest.fixture

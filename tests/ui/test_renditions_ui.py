@@ -12,7 +12,7 @@ from tests.office import office  # noqa: F401  (a fixture)
 from tests.test_renditions import paged_docx
 from tests.test_search_pages import twelve_slides
 from tests.ui.test_library_page import search
-from ui.pdf_pages import DRAWER
+from ui.pdf_pages import DRAWER, MARK
 from ui.widgets.preview import PAGE_WIDTH
 from ui.widgets.thumbnails import load_or_render_thumbnail
 
@@ -23,6 +23,16 @@ def thumbnail(ctx, piece_id: int):  # type: ignore[no-untyped-def]
     got: list = []
     ctx.runner.op(load_or_render_thumbnail, ctx.library, summary).success(got.append).read()
     return got[0]
+
+
+def marked_rows(image) -> list[int]:  # type: ignore[no-untyped-def]
+    """The rows of a drawn page that carry the hit words' mark (its colour over white paper)."""
+    mark = MARK.rgb() & 0xFFFFFF
+    rows = []
+    for y in range(image.height()):
+        if sum(1 for x in range(0, image.width(), 2) if image.pixel(x, y) & 0xFFFFFF == mark) >= 6:
+            rows.append(y)
+    return rows
 
 
 def rendition(ctx, piece_id: int) -> Rendition | None:  # type: ignore[no-untyped-def]
@@ -64,6 +74,12 @@ def test_the_window_draws_a_deck_and_its_hit_opens_the_real_fifth_slide(  # noqa
     bar = preview.pages_area.verticalScrollBar()
     qtbot.waitUntil(lambda: bar.value() > 0)
     assert bar.value() == min(preview.page_labels[4].y(), bar.maximum())  # slide 5 at the top
+    # The hit's word is marked on slide 5, where it stands, and nowhere else; the mark is in view.
+    marks = [marked_rows(label.pixmap().toImage()) for label in preview.page_labels]
+    assert [n for n, rows in enumerate(marks, 1) if rows] == [5]
+    label = preview.page_labels[4]
+    top = label.y() + (label.height() - label.pixmap().height()) // 2 + marks[4][0]
+    assert bar.value() <= top < bar.value() + preview.pages_area.viewport().height()
 
     # The Word file's hit is on page 3 of its rendition, and its preview opens there.
     page = search(window, qtbot, "quokkaword")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from tests.test_search_pages import twelve_slides
 from tests.ui.test_library_page import search
+from tests.ui.test_renditions_ui import marked_rows
 from ui.models.piece_table_model import SnippetRole
 
 
@@ -67,3 +68,5 @@ def test_a_pdf_hit_opens_the_preview_at_its_page(make_app_ctx, make_window, qtbo
     bar = preview.pages_area.verticalScrollBar()
     qtbot.waitUntil(lambda: bar.value() > 0)
     assert bar.value() == min(preview.page_labels[5].y(), bar.maximum())
+    marks = [marked_rows(label.pixmap().toImage()) for label in preview.page_labels]
+    assert [n for n, rows in enumerate(marks, 1) if rows] == [6]  # the word marked where it stands

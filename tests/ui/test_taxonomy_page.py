@@ -6,7 +6,9 @@ import json
 
 import pytest
 
-from tests.ui.pages_support import click
+from enablement.services.library import Library
+from enablement.services.taxonomy import TAXONOMY_CHANGED
+from tests.ui.pages_support import actor, click
 from ui.dialogs import files
 from ui.pages.taxonomy_page import TaxonomyPage
 
@@ -123,3 +125,55 @@ def test_rep_sees_it_read_only(qtbot, open_page, make_app_ctx) -> None:  # type:
     assert page.export_button.isVisible()
     assert page.stage_name.isReadOnly() and page.synonyms_edit.isReadOnly()
     assert page.stages_model.rowCount() == len(app.library.taxonomy.get().stages)
+
+
+def test_a_gate_changed_in_another_window_refuses_the_save_and_puts_the_change_back(  # type: ignore[no-untyped-def]
+        qtbot, open_page, make_app_ctx, tmp_path) -> None:
+    library = Library.open(tmp_path / "shared")
+    app = make_app_ctx("marketing", library=library)
+    other = Library.open(tmp_path / "shared")  # another window on the same library
+    try:
+        page = open_page(TaxonomyPage, app)
+        page.stages_view.selectRow(2)
+        page.gates_view.selectRow(0)
+        gate = page.gate_shown
+        page.gate_question.clear()
+        qtbot.keyClicks(page.gate_question, "Why pick us?")  # Maya is typing...
+
+        admin = actor(other, "admin")
+        other.taxonomy.edit_gate(admin, gate.id, question="Why you over the shortlist?")  # ...Ada saves first
+        library.ctx.caches(TAXONOMY_CHANGED)  # as a live refresh brings it in (team mode: a pull)
+        app.signals.changed.emit(TAXONOMY_CHANGED)
+        assert page.gates_model.rows[0].question == "Why you over the shortlist?"
+        assert page.gate_question.text() == "Why pick us?"  # the refresh left her typing alone
+        assert page.gate_shown.row_version == gate.row_version
+
+        click(qtbot, page.save_gate_button)
+        assert library.taxonomy.get().gate(gate.id).question == "Why you over the shortlist?"  # nothing overwritten
+        assert page.banner.isVisible()
+        assert f"The gate 'Why you over the shortlist?' was changed by {admin.name}" in page.banner.label.text()
+        assert page.gate_question.text() == "Why you over the shortlist?"  # shown as it is now
+        assert page.banner.action.isVisible() and page.banner.action.text() == "Put my changes back"
+
+        click(qtbot, page.banner.action)
+        assert page.gate_question.text() == "Why pick us?" and "check it and save again" in page.banner.label.text()
+        click(qtbot, page.save_gate_button)
+        assert library.taxonomy.get().gate(gate.id).question == "Why pick us?"
+        assert page.gate_question.text() == "Why pick us?" and not page.banner.isVisible()
+        # saved over her own change, the form took the new version: the next save is not refused
+        page.gate_criteria.setPlainText("Shortlist of one")
+        click(qtbot, page.save_gate_button)
+        assert library.taxonomy.get().gate(gate.id).exit_criteria == "Shortlist of one"
+        assert not page.banner.isVisible()
+
+        # synonyms typed over a group added elsewhere: refused, then put back
+        page.tabs.setCurrentIndex(2)
+        page.synonyms_edit.setPlainText(page.synonyms_edit.toPlainText() + "\ndeck, presentation")
+        other.taxonomy.set_synonyms(admin, [*map(list, other.taxonomy.get().synonyms), ["msa", "master agreement"]])
+        click(qtbot, page.save_synonyms_button)
+        assert "msa, master agreement" in page.banner.label.text()
+        assert "deck" not in page.synonyms_edit.toPlainText() and "msa" in page.synonyms_edit.toPlainText()
+        click(qtbot, page.banner.action)
+        assert "deck, presentation" in page.synonyms_edit.toPlainText()
+    finally:
+        other.close()

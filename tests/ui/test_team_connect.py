@@ -223,16 +223,24 @@ def test_connect_says_clearly_what_is_wrong(qapp, qtbot, home, window_state, ser
         run.close()
 
 
-def test_a_schema_the_app_does_not_know_is_named(qapp, qtbot, home, window_state, server, memory_keyring) -> None:
+@pytest.mark.parametrize("version, told", [
+    ("9999", "was upgraded by a newer version of Enablement (schema 9999; this app knows {head}). Update Enablement "
+             "on this computer."),
+    ("0001", "was set up by an older version of Enablement (schema 0001; this app needs {head}). Ask the database "
+             "administrator to upgrade it — it keeps every row and login: enablement server upgrade --url "
+             "postgresql://DBA@{where}/{db}")])
+def test_a_schema_the_app_does_not_know_is_named_with_what_to_do(qapp, qtbot, home, window_state, server,  # type: ignore[no-untyped-def]
+                                                                memory_keyring, version: str, told: str) -> None:
     with psycopg.connect(server.dba_url, autocommit=True) as dba:
         head = dba.execute("SELECT version_num FROM alembic_version").fetchone()[0]
-        dba.execute("UPDATE alembic_version SET version_num = '9999'")
+        dba.execute("UPDATE alembic_version SET version_num = %s", (version,))
+    where = server.url("x").split("@")[1].split("/")[0]
     try:
         run = Run(qapp, qtbot, window_state, "--server", server.url(server.admin_login))
         try:
             dialog = run.dialog(ConnectDialog)
-            assert dialog.problem().startswith(f"The team server at {server.url('x').split('@')[1].split('/')[0]} "
-                                               f"has schema 9999, this app needs {head}")
+            assert dialog.problem() == f"The team server at {where} " + told.format(head=head, where=where,
+                                                                                     db=server.dbname)
             assert dialog.login.text() == server.admin_login
         finally:
             run.close()

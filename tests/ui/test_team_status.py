@@ -6,22 +6,18 @@ with the server's reason, and stays until it is dealt with."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 from typing import Iterator
 
 import psycopg
 import pytest
 
 from enablement.models.dto import UseRecord
-from enablement.team.signin import login_context, sign_in
 from tests.team.proxy import Proxy
-from tests.team.server import HOST, TeamServer, team_server
-from ui.context import AppContext
+from tests.team.server import TeamServer, team_server
+from tests.ui.team_windows import proxy, team_window  # noqa: F401  (fixtures)
 from ui.dialogs.sync_problems import SyncProblemsDialog
-from ui.tasks import TaskRunner
 
 pytestmark = [pytest.mark.postgres, pytest.mark.ui, pytest.mark.slow]
-PG_HOST, PG_PORT = HOST.split(":")
 
 
 @pytest.fixture(scope="module")
@@ -32,21 +28,8 @@ def server() -> Iterator[TeamServer]:
 
 
 @pytest.fixture
-def proxy() -> Iterator[Proxy]:
-    with Proxy(PG_HOST, int(PG_PORT)) as p:
-        yield p
-
-
-@pytest.fixture
-def rep_window(make_window, server: TeamServer, proxy: Proxy, tmp_path: Path):
-    url = server.url(server.logins["Rita Rep"]).replace(HOST, f"127.0.0.1:{proxy.port}")
-    library, actor, team = sign_in(url, root=tmp_path / "laptop", with_index=False)
-    runner = TaskRunner()
-    window = make_window(AppContext(login_context(library, actor, team), runner, library.taxonomy.get(), team=team))
-    yield window
-    window.close()
-    runner.wait_idle()
-    library.close()
+def rep_window(team_window):  # type: ignore[no-untyped-def]
+    return team_window("Rita Rep")
 
 
 def events_on_server(server: TeamServer, kind: str) -> int:

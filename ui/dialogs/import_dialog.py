@@ -24,7 +24,7 @@ from enablement.models.dto import Actor, Done, ImportSummary, PieceSummary, TagS
 from enablement.models.vocab import Source
 from enablement.models.changes import Changes
 from enablement.services.library import Library
-from enablement.services.permissions import PublishPlan
+from enablement.services.permissions import Permission, PublishPlan
 from ..context import AppContext
 from ..models.import_outcome_model import COL_DETAIL, COL_FILE, COL_OUTCOME, COL_PAGES, ImportOutcomeTableModel
 from ..models.piece_table_model import COL_GATES, COL_STAGES, COL_TITLE, COL_TYPE, PieceTableModel
@@ -74,6 +74,7 @@ def publish_outcome(plan: PublishPlan) -> str:
 
 
 class ImportDialog(QDialog):
+    needs = Permission.IMPORT  # tagging and publishing wait for the team server (ui.actions)
     def __init__(self, app: AppContext, paths: Sequence[Path], source: str = Source.MARKETING,
                  parent: Optional[QWidget] = None) -> None:
         super().__init__(parent)
@@ -358,6 +359,10 @@ class ImportDialog(QDialog):
         else:
             self.tag_editor.set_tags(())
             self.suggestions.clear()
+
+    def acting_buttons(self) -> list[QPushButton]:
+        """What writes to the library (for the action policy: waits while offline)."""
+        return [self.apply_button, self.publish_button]
 
     def apply_tags(self) -> None:
         ids = self.selected_ids()

@@ -9,12 +9,15 @@ from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout,
 
 from enablement.display import count
 from enablement.models.dto import KitInfo
+from enablement.services.permissions import Permission
 from ..text import shown
 
 NEW_KIT = -1
 
 
 class KitPickerDialog(QDialog):
+    needs = Permission.KITS  # works on the laptop's copy, offline too (ui.actions)
+
     def __init__(self, kits: list[KitInfo], piece_title: str, parent: Optional[QWidget] = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Add to kit")

@@ -9,11 +9,14 @@ from PySide6.QtWidgets import (QButtonGroup, QDialog, QDialogButtonBox, QFormLay
 
 from enablement.models.dto import TaxonomyInfo, UseRecord
 from enablement.models.vocab import UsageKind
+from enablement.services.permissions import Permission
 from ..text import shown
 from .stage_gate import StageGatePicker
 
 
 class LogUseDialog(QDialog):
+    needs = Permission.LOG_USE  # works on the laptop's copy, offline too (ui.actions)
+
     def __init__(self, piece_id: int, title: str, taxonomy: TaxonomyInfo, parent: Optional[QWidget] = None) -> None:
         super().__init__(parent)
         self.piece_id = piece_id

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout
 
 from enablement.errors import UserFacingError
 from enablement.models.vocab import Role
+from enablement.services.permissions import Permission
 from ..context import AppContext
 from ..widgets import tones
 from ..widgets.user_menu import ROLE_LABELS
@@ -29,6 +30,8 @@ def role_choice(current: str = Role.REP) -> QComboBox:
 
 class _ServerDialog(QDialog):
     """A form whose OK runs one call on the server and closes only when it succeeded."""
+
+    needs = Permission.MANAGE_USERS
 
     def __init__(self, app: AppContext, title: str, intro: str, parent: Optional[QWidget]) -> None:
         super().__init__(parent)
@@ -75,7 +78,7 @@ class _ServerDialog(QDialog):
 
     def _failed(self, exc: BaseException) -> None:
         self.busy = False
-        self.ok_button.setEnabled(True)
+        self.app.actions.enable(self.ok_button, True)  # unless the server has gone meanwhile
         if isinstance(exc, UserFacingError):
             self.show_problem(str(exc))
 

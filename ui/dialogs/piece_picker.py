@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBo
 
 from enablement.display import count
 from enablement.models.dto import PieceSummary
+from enablement.services.permissions import Permission
 from ..context import AppContext
 from ..widgets.piece_table import PieceTableView
 
@@ -18,6 +19,8 @@ DEBOUNCE_MS = 150
 class PiecePickerDialog(QDialog):
     """Search as you type (on the read pool, stale results dropped); OK returns the chosen
     pieces through ``selected_pieces()``."""
+
+    needs: Optional[Permission] = None  # what its OK needs (the caller says; ui.actions)
 
     def __init__(self, app: AppContext, parent: Optional[QWidget] = None, title: str = "Choose a piece",
                  prompt: str = "", text: str = "", multi: bool = False, ok_label: str = "Choose") -> None:

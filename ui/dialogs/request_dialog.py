@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDialog, QDialog
 
 from enablement.errors import UserFacingError
 from enablement.models.dto import TaxonomyInfo
+from enablement.services.permissions import Permission
 from ..context import AppContext
 from .stage_gate import StageGatePicker
 from ..widgets import tones
@@ -21,6 +22,7 @@ from ..widgets.dates import as_date
 
 
 class RequestDialog(QDialog):
+    needs = Permission.REQUEST  # works on the laptop's copy, offline too (ui.actions)
     """Title, what the buyer needs, stage, gate (only the chosen stage's gates), persona,
     industry, account and due date.
 

@@ -8,8 +8,12 @@ from typing import Callable, Optional
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QLabel, QLineEdit, QMessageBox, QPlainTextEdit,
                                QVBoxLayout, QWidget)
 
+from enablement.services.permissions import Permission
+
 
 class TextPromptDialog(QDialog):
+    needs: Optional[Permission] = None  # what its OK needs (the caller says; ui.actions)
+
     def __init__(self, parent: Optional[QWidget], title: str, label: str, text: str = "",
                  multiline: bool = False, ok_label: str = "OK", required: bool = True) -> None:
         super().__init__(parent)
@@ -65,6 +69,8 @@ def ask_text(parent: QWidget, title: str, label: str, on_ok: Callable[[str], Non
 
 class ConfirmBox(QMessageBox):
     """A yes/no question whose yes button is ``ok_button``."""
+
+    needs: Optional[Permission] = None  # what its OK needs (the caller says; ui.actions)
 
     def __init__(self, parent: QWidget, title: str, text: str, ok_label: str) -> None:
         super().__init__(QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.Cancel, parent)

@@ -23,7 +23,7 @@ from enablement.models.vocab import Role
 from enablement.models.journey import JourneyCell
 from enablement.services.journey import cell_pieces
 from enablement.services.permissions import Permission
-from enablement.services.reports_service import Dashboard
+from enablement.services.reports_service import Dashboard, stale_note
 from ..context import AppContext
 from ..pages.lazy_page import LazyPage
 from ..text import count_phrase
@@ -60,6 +60,7 @@ def _group(title: str, *widgets: QWidget, note: str = "") -> QGroupBox:
 
 class ReportsPage(LazyPage):
     title = "Reports"
+    works_offline = True  # a team library shows the copy kept when the server last answered
 
     def __init__(self, app: AppContext, parent: Optional[QWidget] = None) -> None:
         super().__init__(parent)
@@ -85,6 +86,10 @@ class ReportsPage(LazyPage):
         self.banner = Banner()
         self.last_export: Optional[Path] = None
         self.banner.action_clicked.connect(self._open_export)
+        # offline on a team library: the copy kept when the server last answered, read-only
+        self.kept_banner = Banner()
+        self._online = app.actions.online
+        app.actions.changed.connect(self._link_changed)
         self.denied_label = QLabel("Reports are for managers, marketing and admins.")
         self.denied_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
 
@@ -101,6 +106,7 @@ class ReportsPage(LazyPage):
         layout = QVBoxLayout(self)
         layout.addWidget(self.header)
         layout.addLayout(self.filter_row)
+        layout.addWidget(self.kept_banner)
         layout.addWidget(self.banner)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.denied_label, 1)
@@ -377,6 +383,28 @@ class ReportsPage(LazyPage):
         self.app.runner.op(self.app.library.reports.dashboard, self.app.actor, self.report_filter(),
                            self.hours_spin.value()).success(lambda b: self._loaded(seq, b)).failure(self._failed).read()
 
+    def _link_changed(self) -> None:
+        """The team server went or came back: show the kept copy, or current numbers again."""
+        if self.app.actions.online != self._online:
+            self._online = self.app.actions.online
+            if self.allowed:
+                self.mark_stale()
+
+    def _show_kept(self, bundle: Dashboard) -> None:
+        """A kept copy (``as_of``) is read-only: its filters cannot be changed until reconnected."""
+        kept = bundle.as_of is not None
+        if bundle.as_of is not None:
+            self.kept_banner.show_message(f"{stale_note(bundle.as_of)} Showing {bundle.filter.describe().lower()}.",
+                                          "empty", closable=False)
+        else:
+            self.kept_banner.hide()
+        for i in range(self.filter_row.count()):
+            item = self.filter_row.itemAt(i)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.setEnabled(not kept)
+        self.hours_spin.setEnabled(not kept)
+
     def _failed(self, exc: BaseException) -> None:
         """A user's error shows in the banner; a bug goes to the report dialog (the operation does that)."""
         if isinstance(exc, UserFacingError):
@@ -386,6 +414,7 @@ class ReportsPage(LazyPage):
         if seq != self._seq:
             return
         self.bundle = bundle
+        self._show_kept(bundle)
         self._show_overview(bundle)
         self._show_coverage(bundle)
         u = bundle.used

@@ -348,6 +348,7 @@ class RequestsPage(LazyPage):
         self.picker = PiecePickerDialog(self.app, self, title="Fulfil request",
                                         prompt=f"Which piece answers “{r.title}”? {r.requester} will see it.",
                                         text=r.title, ok_label="Fulfil")
+        self.picker.needs = Permission.TRIAGE_REQUESTS
 
         def chosen() -> None:
             pieces = self.picker.selected_pieces() if self.picker else []
@@ -365,6 +366,7 @@ class RequestsPage(LazyPage):
                                f"Why can't marketing provide “{r.title}”? {r.requester} will see this reason.",
                                lambda reason: self._write(self.app.library.requests.decline, r.id, reason),
                                multiline=True, ok_label="Decline")
+        self.prompt.needs = Permission.TRIAGE_REQUESTS
 
     def withdraw_selected(self) -> None:
         r = self.selected_request()

@@ -2,20 +2,24 @@
 
 Marketing and admins edit it; everyone else sees it read-only. Nothing is ever deleted:
 entries are renamed, reordered or retired (and restored), so existing tags keep working.
+Every edit carries the versions of what it was made on: if someone else changed it meanwhile
+the edit is refused, the banner says who and when, the page shows their change and offers to
+put the refused change back (typing in a form survives a refresh that others' edits cause).
 """
 
 from __future__ import annotations
 
-from typing import Callable, Optional
+from contextlib import contextmanager
+from typing import Callable, Iterator, Optional, Sequence, TypeVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QAbstractItemView, QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
                                QLineEdit, QListWidget, QPlainTextEdit, QPushButton, QSplitter, QTableView,
                                QTabWidget, QVBoxLayout, QWidget)
 
-from enablement.errors import UserFacingError
+from enablement.errors import EditConflict, UserFacingError
 from enablement.models.changes import Changes
-from enablement.models.dto import Actor, TaxonomyInfo
+from enablement.models.dto import Actor, GateInfo, StageInfo, TaxonomyInfo
 from enablement.models.vocab import FACETS
 from enablement.services.permissions import Permission
 from ..context import AppContext
@@ -29,6 +33,7 @@ from ..widgets.page_header import Banner, PageHeader
 FACET_LABELS = {"persona": "Persona", "industry": "Industry", "product": "Product", "content_type": "Content type",
                 "language": "Language / region"}
 TAXONOMY_FILTER = "Taxonomy (*.json);;All files (*)"
+Entry = TypeVar("Entry", StageInfo, GateInfo)
 
 
 def _table(model: RowTableModel, stretch: int) -> QTableView:
@@ -52,6 +57,21 @@ def _selected(view: QTableView):
     return rows[0].data(RowRole) if rows else None
 
 
+def _versions(rows: Sequence[StageInfo | GateInfo]) -> dict[int, int]:
+    """id → version of the rows shown (an order saved from them carries it as ``seen``)."""
+    return {row.id: row.row_version for row in rows}
+
+
+def _typing_over(shown: Optional[Entry], now: Optional[Entry], typed: tuple[str, str],
+                 fields: Callable[[Entry], tuple[str, str]]) -> bool:
+    """True when a refresh must leave a form alone: it still shows the same entry and holds
+    typing that is neither what it was filled from nor what the entry now is (the user's
+    unsaved change, which a save then carries with the version it was made on)."""
+    if shown is None or now is None or shown.id != now.id:
+        return False
+    return (typed[0].strip(), typed[1].strip()) not in (fields(shown), fields(now))
+
+
 def _select_id(view: QTableView, model: RowTableModel, row_id: Optional[int]) -> None:
     row = model.row_of(row_id)
     if row < 0 and model.rowCount():
@@ -70,6 +90,14 @@ class TaxonomyPage(LazyPage):
         self._seq = 0
         self.prompt: Optional[TextPromptDialog] = None
         self.edit_buttons: list[QWidget] = []
+        # what each form was filled from: its version is what a save carries as ``seen``
+        self.stage_shown: Optional[StageInfo] = None
+        self.gate_shown: Optional[GateInfo] = None
+        self.synonyms_shown: tuple[tuple[str, ...], ...] = ()
+        self.synonyms_seen: dict[int, int] = {}
+        self._refill = False  # the next load fills the forms even over typing (after a refusal)
+        self._loading = False  # models being refilled: their passing selections fill no form
+        self._put_back: Optional[Callable[[], None]] = None
 
         self.header = PageHeader(self.title, "The shared language of sales and marketing: the buyer's stages, the "
                                  "decision gates inside them, the facets pieces are tagged with, and search synonyms.")
@@ -82,6 +110,7 @@ class TaxonomyPage(LazyPage):
         self.header.controls.addWidget(self.export_button)
         self.header.controls.addWidget(self.import_button)
         self.banner = Banner()
+        self.banner.action_clicked.connect(self.put_back)
 
         self.tabs = QTabWidget()
         self.tabs.addTab(self._stages_tab(), "Stages and gates")
@@ -109,7 +138,8 @@ class TaxonomyPage(LazyPage):
     def _stages_tab(self) -> QWidget:
         self.stages_model = StagesTableModel(self)
         self.stages_view = _table(self.stages_model, 1)
-        self.stages_view.selectionModel().selectionChanged.connect(lambda *_: self._stage_chosen())
+        self.stages_view.selectionModel().selectionChanged.connect(
+            lambda *_: None if self._loading else self._stage_chosen())
         stage_buttons = QHBoxLayout()
         self.add_stage_button = self._button("Add stage…", self.add_stage, stage_buttons)
         self.stage_up_button = self._button("Up", lambda: self.move_stage(-1), stage_buttons)
@@ -135,7 +165,8 @@ class TaxonomyPage(LazyPage):
 
         self.gates_model = GatesTableModel(self)
         self.gates_view = _table(self.gates_model, 1)
-        self.gates_view.selectionModel().selectionChanged.connect(lambda *_: self._gate_chosen())
+        self.gates_view.selectionModel().selectionChanged.connect(
+            lambda *_: None if self._loading else self._gate_chosen())
         gate_buttons = QHBoxLayout()
         self.add_gate_button = self._button("Add gate…", self.add_gate, gate_buttons)
         self.gate_up_button = self._button("Up", lambda: self.move_gate(-1), gate_buttons)
@@ -240,33 +271,56 @@ class TaxonomyPage(LazyPage):
             return
         stage, gate = _selected(self.stages_view), _selected(self.gates_view)
         value = _selected(self.values_view)
+        keep = not self._refill  # typing kept over a refresh unless an edit was just refused
+        self._refill = False
         self.taxonomy = taxonomy
-        self.stages_model.set_rows(taxonomy.stages)
-        _select_id(self.stages_view, self.stages_model, stage.id if stage else None)
-        self._stage_chosen(gate.id if gate else None)
+        with self._quietly():
+            self.stages_model.set_rows(taxonomy.stages)
+            _select_id(self.stages_view, self.stages_model, stage.id if stage else None)
+        self._stage_chosen(gate.id if gate else None, keep_typing=keep)
         if self.facet_list.currentRow() < 0:
             self.facet_list.setCurrentRow(0)
         self._show_facet(value.id if value else None)
-        self.synonyms_edit.blockSignals(True)
-        self.synonyms_edit.setPlainText("\n".join(", ".join(group) for group in taxonomy.synonyms))
-        self.synonyms_edit.blockSignals(False)
+        typed = tuple(tuple(t.lower() for t in group) for group in self.synonym_groups() if len(group) > 1)
+        if not (keep and typed not in (self.synonyms_shown, taxonomy.synonyms)):
+            self.synonyms_shown, self.synonyms_seen = taxonomy.synonyms, dict(taxonomy.synonym_versions)
+            self.synonyms_edit.blockSignals(True)
+            self.synonyms_edit.setPlainText("\n".join(", ".join(group) for group in taxonomy.synonyms))
+            self.synonyms_edit.blockSignals(False)
         self._update_buttons()
 
-    def _stage_chosen(self, gate_id: Optional[int] = None) -> None:
+    @contextmanager
+    def _quietly(self) -> Iterator[None]:
+        """Models refilled inside: the selections passing meanwhile fill no form."""
+        self._loading = True
+        try:
+            yield
+        finally:
+            self._loading = False
+
+    def _stage_chosen(self, gate_id: Optional[int] = None, keep_typing: bool = False) -> None:
         stage = _selected(self.stages_view)
         previous = _selected(self.gates_view)
-        self.gates_model.set_rows(stage.gates if stage else ())
+        with self._quietly():
+            self.gates_model.set_rows(stage.gates if stage else ())
         self.gate_box.setTitle(f"Decision gates of {stage.name}" if stage else "Decision gates")
-        self.stage_name.setText(stage.name if stage else "")
-        self.stage_description.setPlainText(stage.description if stage else "")
-        _select_id(self.gates_view, self.gates_model, gate_id if gate_id is not None else
-                   (previous.id if previous else None))
-        self._gate_chosen()
+        typed = (self.stage_name.text(), self.stage_description.toPlainText())
+        if not (keep_typing and _typing_over(self.stage_shown, stage, typed, lambda s: (s.name, s.description))):
+            self.stage_shown = stage
+            self.stage_name.setText(stage.name if stage else "")
+            self.stage_description.setPlainText(stage.description if stage else "")
+        with self._quietly():
+            _select_id(self.gates_view, self.gates_model, gate_id if gate_id is not None else
+                       (previous.id if previous else None))
+        self._gate_chosen(keep_typing)
 
-    def _gate_chosen(self) -> None:
+    def _gate_chosen(self, keep_typing: bool = False) -> None:
         gate = _selected(self.gates_view)
-        self.gate_question.setText(gate.question if gate else "")
-        self.gate_criteria.setPlainText(gate.exit_criteria if gate else "")
+        typed = (self.gate_question.text(), self.gate_criteria.toPlainText())
+        if not (keep_typing and _typing_over(self.gate_shown, gate, typed, lambda g: (g.question, g.exit_criteria))):
+            self.gate_shown = gate
+            self.gate_question.setText(gate.question if gate else "")
+            self.gate_criteria.setPlainText(gate.exit_criteria if gate else "")
         self._update_buttons()
 
     def current_facet(self) -> str:
@@ -300,27 +354,53 @@ class TaxonomyPage(LazyPage):
         self.value_retire_button.setText("Restore" if value and value.retired else "Retire")
 
     # --- writes ----------------------------------------------------------------------------
-    def _write(self, fn, *args, on_done=None, **kwargs) -> None:
+    def _write(self, fn, *args, on_done=None, put_back: Optional[Callable[[], None]] = None, **kwargs) -> None:
+        """One taxonomy edit on the write lane. ``put_back`` puts the user's change back in
+        the form if it is refused because someone changed the entry meanwhile."""
         self.banner.hide()
-        op = self.app.runner.op(fn, self.app.actor, *args, **kwargs).failure(self._refused)
+        op = self.app.runner.op(fn, self.app.actor, *args, **kwargs).failure(
+            lambda exc: self._refused(exc, put_back))
         if on_done is not None:
             op.success(on_done)
         op.write()
 
-    def _refused(self, exc: BaseException) -> None:
-        """A user's error (a duplicate name, say) shows in the banner; a bug is reported by the operation."""
-        if isinstance(exc, UserFacingError):
+    def _refused(self, exc: BaseException, put_back: Optional[Callable[[], None]] = None) -> None:
+        """A user's error (a duplicate name, say) shows in the banner; a bug is reported by the
+        operation. Refused because someone changed the entry meanwhile: the page shows it as
+        it is now, and the banner offers to put the refused change back."""
+        if isinstance(exc, EditConflict):
+            self._put_back = put_back
+            self.banner.show_message(f"{exc} Showing it as it is now.", "empty",
+                                     action="Put my changes back" if put_back else "")
+            self._refill = True
+            self.reload()
+        elif isinstance(exc, UserFacingError):
             self.banner.show_message(str(exc), "empty")
+
+    def put_back(self) -> None:
+        """The refused change, back in its form over the entry as it is now: look, then save."""
+        put_back, self._put_back = self._put_back, None
+        self.banner.hide()
+        if put_back is not None:
+            put_back()
+            self.banner.show_message("Your change is back, over the entry as it is now: check it and save again.")
 
     def add_stage(self) -> None:
         self.prompt = ask_text(self, "Add stage", "Name of the new stage (it goes last; move it into place after):",
                                lambda name: self._write(self.app.library.taxonomy.add_stage, name), ok_label="Add")
 
     def save_stage(self) -> None:
-        stage = _selected(self.stages_view)
-        if stage is not None:
-            self._write(self.app.library.taxonomy.edit_stage, stage.id, name=self.stage_name.text(),
-                        description=self.stage_description.toPlainText().strip())
+        stage = self.stage_shown
+        if stage is None:
+            return
+        name, description = self.stage_name.text(), self.stage_description.toPlainText().strip()
+
+        def put_back() -> None:
+            _select_id(self.stages_view, self.stages_model, stage.id)
+            self.stage_name.setText(name)
+            self.stage_description.setPlainText(description)
+        self._write(self.app.library.taxonomy.edit_stage, stage.id, name=name, description=description,
+                    seen=stage.row_version, put_back=put_back)
 
     def move_stage(self, step: int) -> None:
         rows = self.stages_view.selectionModel().selectedRows()
@@ -329,12 +409,13 @@ class TaxonomyPage(LazyPage):
         ids = [s.id for s in self.stages_model.rows]
         n = rows[0].row()
         ids.insert(n + step, ids.pop(n))
-        self._write(self.app.library.taxonomy.reorder_stages, ids)
+        self._write(self.app.library.taxonomy.reorder_stages, ids, seen=_versions(self.stages_model.rows))
 
     def toggle_stage_retired(self) -> None:
         stage = _selected(self.stages_view)
         if stage is not None:
-            self._write(self.app.library.taxonomy.set_stage_retired, stage.id, not stage.retired)
+            self._write(self.app.library.taxonomy.set_stage_retired, stage.id, not stage.retired,
+                        seen=stage.row_version)
 
     def add_gate(self) -> None:
         stage = _selected(self.stages_view)
@@ -344,10 +425,18 @@ class TaxonomyPage(LazyPage):
                                lambda q: self._write(self.app.library.taxonomy.add_gate, stage.id, q), ok_label="Add")
 
     def save_gate(self) -> None:
-        gate = _selected(self.gates_view)
-        if gate is not None:
-            self._write(self.app.library.taxonomy.edit_gate, gate.id, question=self.gate_question.text(),
-                        exit_criteria=self.gate_criteria.toPlainText().strip())
+        gate = self.gate_shown
+        if gate is None:
+            return
+        question, criteria = self.gate_question.text(), self.gate_criteria.toPlainText().strip()
+
+        def put_back() -> None:
+            _select_id(self.stages_view, self.stages_model, gate.stage_id)
+            _select_id(self.gates_view, self.gates_model, gate.id)
+            self.gate_question.setText(question)
+            self.gate_criteria.setPlainText(criteria)
+        self._write(self.app.library.taxonomy.edit_gate, gate.id, question=question, exit_criteria=criteria,
+                    seen=gate.row_version, put_back=put_back)
 
     def move_gate(self, step: int) -> None:
         stage, rows = _selected(self.stages_view), self.gates_view.selectionModel().selectedRows()
@@ -356,12 +445,12 @@ class TaxonomyPage(LazyPage):
         ids = [g.id for g in self.gates_model.rows]
         n = rows[0].row()
         ids.insert(n + step, ids.pop(n))
-        self._write(self.app.library.taxonomy.reorder_gates, stage.id, ids)
+        self._write(self.app.library.taxonomy.reorder_gates, stage.id, ids, seen=_versions(self.gates_model.rows))
 
     def toggle_gate_retired(self) -> None:
         gate = _selected(self.gates_view)
         if gate is not None:
-            self._write(self.app.library.taxonomy.set_gate_retired, gate.id, not gate.retired)
+            self._write(self.app.library.taxonomy.set_gate_retired, gate.id, not gate.retired, seen=gate.row_version)
 
     def add_value(self) -> None:
         facet = self.current_facet()
@@ -374,20 +463,23 @@ class TaxonomyPage(LazyPage):
         if value is not None:
             self.prompt = ask_text(self, "Rename", "New label (tags on pieces follow the rename):",
                                    lambda label: self._write(self.app.library.taxonomy.rename_facet_value,
-                                                             value.id, label),
+                                                             value.id, label, seen=value.row_version),
                                    text=value.label, ok_label="Rename")
 
     def toggle_value_retired(self) -> None:
         value = _selected(self.values_view)
         if value is not None:
-            self._write(self.app.library.taxonomy.set_facet_value_retired, value.id, not value.retired)
+            self._write(self.app.library.taxonomy.set_facet_value_retired, value.id, not value.retired,
+                        seen=value.row_version)
 
     def synonym_groups(self) -> list[list[str]]:
         return [[t.strip() for t in line.split(",") if t.strip()]
                 for line in self.synonyms_edit.toPlainText().splitlines() if line.strip()]
 
     def save_synonyms(self) -> None:
-        self._write(self.app.library.taxonomy.set_synonyms, self.synonym_groups())
+        text = self.synonyms_edit.toPlainText()
+        self._write(self.app.library.taxonomy.set_synonyms, self.synonym_groups(), seen=self.synonyms_seen,
+                    put_back=lambda: self.synonyms_edit.setPlainText(text))
 
     # --- files -----------------------------------------------------------------------------
     def export_file(self) -> None:

@@ -6,13 +6,13 @@ from dataclasses import dataclass
 from typing import Optional
 
 from PySide6.QtCore import QDate, Qt, Signal
-from PySide6.QtWidgets import (QCheckBox, QDateEdit, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QListWidget,
+from PySide6.QtWidgets import (QFormLayout, QHBoxLayout, QLabel, QLineEdit, QListWidget,
                                QListWidgetItem, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget)
 
 from enablement.errors import UserFacingError
 from enablement.models.dto import PieceDetail, TagSelection, TaxonomyInfo
 from enablement.services.library import Library
-from .dates import as_date
+from .dates import as_date, optional_date
 from .tag_editor import TagEditor
 
 DIMENSION_LABELS = {"stage": "Stage", "gate": "Gate", "persona": "Persona", "industry": "Industry",
@@ -92,19 +92,10 @@ class PieceEditor(QWidget):
         self.description.setMaximumHeight(80)
         self.owner = QLineEdit()
         self.owner.setObjectName("editOwner")
-        self.has_review = QCheckBox("Review by")
-        self.review_by = QDateEdit()
-        self.review_by.setCalendarPopup(True)
-        self.review_by.setDisplayFormat("d MMM yyyy")
-        self.has_review.toggled.connect(self.review_by.setEnabled)
-        self.has_expiry = QCheckBox("Expires on")
+        self.has_review, self.review_by = optional_date("Review by")
+        self.has_expiry, self.expires_on = optional_date("Expires on", "editExpiresOn")
         self.has_expiry.setObjectName("editHasExpiry")
         self.has_expiry.setToolTip("On this date the piece is archived (or flagged, as the library's rules say)")
-        self.expires_on = QDateEdit()
-        self.expires_on.setObjectName("editExpiresOn")
-        self.expires_on.setCalendarPopup(True)
-        self.expires_on.setDisplayFormat("d MMM yyyy")
-        self.has_expiry.toggled.connect(self.expires_on.setEnabled)
         review_row = QHBoxLayout()
         review_row.addWidget(self.has_review)
         review_row.addWidget(self.review_by)

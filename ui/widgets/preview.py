@@ -50,15 +50,17 @@ class TextPreview:
     html: str
 
 
-def build_preview(library: Library, detail: PieceDetail, max_pages: int = MAX_PAGES) -> PdfPreview | TextPreview:
-    """Worker: images of the first PDF pages (drawn in the sandbox), or the document's structure
-    as HTML; a PDF the sandbox cannot draw falls back to its text, with the reason."""
+def build_preview(library: Library, detail: PieceDetail, max_pages: int = MAX_PAGES,
+                  words: Sequence[str] = ()) -> PdfPreview | TextPreview:
+    """Worker: images of the first PDF pages (drawn in the sandbox, ``words`` marked on them),
+    or the document's structure as HTML; a PDF the sandbox cannot draw falls back to its text,
+    with the reason."""
     if detail.summary.kind == "link":
         return TextPreview(f"<p>This piece is a link:</p><p><a href=\"{html.escape(detail.url)}\">"
                            f"{html.escape(detail.url)}</a></p>")
     problem = ""
     if detail.summary.file_type in DRAWN_TYPES:
-        drawn = library.files.page_images(detail.id, max_pages, PAGE_WIDTH, drawer=DRAWER)
+        drawn = library.files.page_images(detail.id, max_pages, PAGE_WIDTH, drawer=DRAWER, words=words)
         if drawn.pages:
             return PdfPreview(tuple(page_image(p) for p in drawn.pages), drawn.page_count)
         if detail.summary.file_type == "pdf":
@@ -206,7 +208,7 @@ class PreviewWidget(QStackedWidget):
         self._build(detail)
 
     def _build(self, detail: PieceDetail) -> None:
-        self.app.runner.op(build_preview, self.app.library, detail).success(
+        self.app.runner.op(build_preview, self.app.library, detail, MAX_PAGES, self.words).success(
             lambda preview: self.show_preview(preview) if shiboken6.isValid(self) else None).failure(
             lambda exc: self._failed(exc) if shiboken6.isValid(self) else None).read()
 

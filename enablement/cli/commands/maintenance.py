@@ -44,7 +44,7 @@ def cmd_check(args: argparse.Namespace, lib: Library, actor: Actor) -> int:
             lib.ctx.index.ensure_fresh()
         damaged = lib.maintenance.check(verify_hashes=not args.quick).facts.get("renditions")
         if isinstance(damaged, dict) and damaged.get("damaged"):
-            lib.renditions.retry(list(damaged["damaged"]))
+            lib.renditions.repair(list(damaged["damaged"]))
         drawn = make_renditions(lib, None, quiet=args.json)
         removed = lib.maintenance.collect_garbage(actor).value
         print(f"Repaired: index in step; removed {removed['blob_files']} unused files, "
@@ -97,7 +97,7 @@ def cmd_renditions(args: argparse.Namespace, lib: Library, actor: Actor) -> int:
         lib.renditions.retry(lib.renditions.failed())
     facts = lib.maintenance.check(verify_hashes=False).facts.get("renditions")
     if isinstance(facts, dict) and facts.get("damaged"):
-        lib.renditions.retry(list(facts["damaged"]))
+        lib.renditions.repair(list(facts["damaged"]))
     if not make_renditions(lib, None) and not lib.renditions.pending():
         print("Every Word/PowerPoint/Excel file has its pages drawn (or a reason why not).")
     return 0

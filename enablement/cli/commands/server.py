@@ -1,4 +1,4 @@
-"""``server init|add-user|set-role|disable-user|enable-user|reset-password|users|prune``: setting
+"""``server init|upgrade|add-user|set-role|disable-user|enable-user|reset-password|users|prune``: setting
 up a team server and its people (run by a DBA, or for users also by an admin login), and
 keeping its change log short."""
 
@@ -26,6 +26,9 @@ def register(registry: Registry) -> None:
     init.add_argument("--admin-name", help="the admin's name (default: the login)")
     init.add_argument("--prefix", help="prefix of the library's role names (default: from the database name)")
     _password_stdin(init)
+    upgrade = sub.add_parser("upgrade", help="bring a team server set up by an older version to this version's "
+                             "schema, keeping every row and login (run as a DBA)")
+    upgrade.add_argument("--url", required=True, help="the database, as a role that may create roles")
 
     add = sub.add_parser("add-user", help="add a person with their own login")
     add.add_argument("name")
@@ -99,6 +102,17 @@ def cmd_server(args: argparse.Namespace, root: Path) -> int:
         print(f"{what} the team library in '{result.database}' (roles {result.prefix}_*).")
         if result.admin_password:
             _shown_once(result.admin_login, result.admin_password)
+        return 0
+    if args.action == "upgrade":
+        from enablement.team.server import upgrade_server
+
+        upgraded = upgrade_server(args.url)
+        if upgraded.before == upgraded.after:
+            print(f"The team library in '{upgraded.database}' is already at schema {upgraded.after}; "
+                  "its roles, grants and triggers were applied again.")
+        else:
+            print(f"Upgraded the team library in '{upgraded.database}' from schema {upgraded.before} to "
+                  f"{upgraded.after}. Laptops bring their copies up to date at their next sync.")
         return 0
     if args.action == "prune":
         from enablement.team.server import prune_server

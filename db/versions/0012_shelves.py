@@ -1,7 +1,7 @@
 """shelves: saved searches (personal or recommended by marketing) and favourites
 
-Revision ID: 0010
-Revises: 0009
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-12-01
 
 A saved search keeps a query, its filters (JSON) and sort under a name; marketing may mark
@@ -14,8 +14,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0010"
-down_revision = "0009"
+revision = "0012"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
