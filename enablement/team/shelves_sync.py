@@ -40,10 +40,23 @@ def pending(conn: Connection) -> bool:
     return conn.execute(select(rr.OUTBOX.c.id).where(rr.OUTBOX.c.kind == SHELF).limit(1)).first() is not None
 
 
+def _held(conn: Connection) -> tuple[frozenset[tuple[Any, ...]], frozenset[tuple[Any, ...]]]:
+    return (frozenset(tuple(r) for r in conn.execute(select(SEARCHES)).all()),
+            frozenset(tuple(r) for r in conn.execute(select(FAVOURITES)).all()))
+
+
 def replace_shelves(conn: Connection, searches: Sequence[Mapping[str, Any]],
-                    favourites: Sequence[Mapping[str, Any]]) -> None:
+                    favourites: Sequence[Mapping[str, Any]]) -> bool:
     """The shelves as the server has them for this login: every recommended search, and the
-    person's own searches and favourites unless a change of theirs still waits to be sent."""
+    person's own searches and favourites unless a change of theirs still waits to be sent.
+    Whether anything changed (a pull that brought nothing new refreshes no view)."""
+    before = _held(conn)
+    _replace_shelves(conn, searches, favourites)
+    return _held(conn) != before
+
+
+def _replace_shelves(conn: Connection, searches: Sequence[Mapping[str, Any]],
+                     favourites: Sequence[Mapping[str, Any]]) -> None:
     keep_own = pending(conn)
     if keep_own:
         conn.execute(delete(SEARCHES).where(SEARCHES.c.recommended.is_(True)))
