@@ -140,3 +140,18 @@ def test_a_library_on_postgresql_keeps_no_count_and_compares_the_stamps(tmp_path
             index.close()
         finally:
             lib.close()
+
+
+def test_a_rebuild_records_the_count_so_the_next_open_reads_no_stamp(tmp_path: Path, stamp_reads):
+    lib = Library.open(tmp_path / "fresh", settings=settings_for_tests())
+    try:
+        lib.users.create(None, "Ada Admin", "admin")
+        make_pdf(tmp_path / "a.pdf", ["Pricing for buyers"], title="Price list")
+        lib.importer.import_paths(lib.users.default_actor(), [tmp_path / "a.pdf"])
+        _sql(lib, f"DROP TABLE IF EXISTS {search_repo.CHANGE_TABLE}")  # a library from before the count
+        lib.search.reindex()
+        stamp_reads.clear()
+        assert _opened(lib, stamp_reads).ensure_fresh() == 0
+        assert stamp_reads == []
+    finally:
+        lib.close()

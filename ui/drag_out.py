@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import TYPE_CHECKING, Any, Callable, Optional
 
 from PySide6.QtCore import QMimeData, QObject, Qt, QUrl, Signal
 from PySide6.QtGui import QDrag, QGuiApplication
@@ -145,9 +145,15 @@ class Handouts(QObject):
         self.app.signals.status_message.emit(text)
 
 
-class DragOutList(QListView):
-    """A list whose drag asks its owner for the file (``drag_requested``) instead of dragging
-    the model's rows."""
+if TYPE_CHECKING:
+    _ItemView = QAbstractItemView
+else:
+    _ItemView = object
+
+
+class DragOut(_ItemView):
+    """Mixed into an item view: its drag asks its owner for the file (``drag_requested``)
+    instead of dragging the model's rows."""
 
     drag_requested = Signal()
 
@@ -160,15 +166,9 @@ class DragOutList(QListView):
         self.drag_requested.emit()
 
 
-class DragOutTable(QTableView):
-    """A table whose drag asks its owner for the file (``drag_requested``)."""
+class DragOutList(DragOut, QListView):
+    """A list (or grid of cards) that drags files out."""
 
-    drag_requested = Signal()
 
-    def __init__(self, parent: Optional[QWidget] = None) -> None:
-        super().__init__(parent)
-        self.setDragEnabled(True)
-        self.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
-
-    def startDrag(self, supportedActions: Qt.DropAction) -> None:
-        self.drag_requested.emit()
+class DragOutTable(DragOut, QTableView):
+    """A table that drags files out."""

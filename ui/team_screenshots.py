@@ -67,6 +67,7 @@ def render_team(out: Path, pg_url: str = DEFAULT_PG) -> int:
     from enablement.models.vocab import Role
 
     marketers = [u.name for u in demo.users.list() if u.role == Role.MARKETING]  # who signs in for the shot
+    managers = [u.name for u in demo.users.list() if u.role == Role.MANAGER]
     demo.close()
     with throwaway_database(pg_url) as (url, suffix):
         report = publish_library(work / "demo", url, prefix=f"shots{suffix}", login_suffix=f"_{suffix}")
@@ -120,7 +121,53 @@ def render_team(out: Path, pg_url: str = DEFAULT_PG) -> int:
             library.close()
         render_offline(out, work, state, team_url("Sam Rivera"), host)
         render_conflict(out, work, state, team_url(marketers[0]), team_url("Avery Admin"))
+        render_reports_offline(out, work, state, team_url(managers[0]), host)
     return 0
+
+
+@contextmanager
+def window_through_proxy(work: Path, state: "WindowState", url: str, host: str,
+                         folder: str) -> Iterator[tuple]:
+    """(proxy, library, actor, window): a person's window on their own laptop copy, talking to
+    the server through a real TCP proxy the scene can kill; closed afterwards."""
+    from enablement.team.signin import login_context, sign_in
+    from tests.team.proxy import Proxy  # a checkout's test helper: the screenshots run from one
+    from .context import AppContext
+    from .main_window import MainWindow
+    from .screenshots import SIZE
+    from .tasks import SyncTaskRunner
+
+    pg_host, pg_port = host.split(":")
+    with Proxy(pg_host, int(pg_port)) as proxy:
+        library, actor, team = sign_in(url.replace(host, f"127.0.0.1:{proxy.port}"), root=work / folder)
+        try:
+            window = MainWindow(AppContext(login_context(library, actor, team), SyncTaskRunner(),
+                                           library.taxonomy.get(), team=team), None, state)
+            window.resize(*SIZE)
+            window.show()
+            yield proxy, library, actor, window
+            window.close()
+        finally:
+            library.close()
+
+
+def render_reports_offline(out: Path, work: Path, state: "WindowState", url: str, host: str) -> None:
+    """A manager looks at the reports, then the server goes (a real TCP proxy, killed): the
+    Reports page shows the copy kept, read-only, and says as of when."""
+    from .screenshots import grab, settle
+
+    with window_through_proxy(work, state, url, host, "manager-laptop") as (proxy, _library, _actor, window):
+        window.show_page("Reports")  # computed on the server, and kept
+        settle(300)
+        window.show_page("Library")
+        link = window.team_link
+        assert link is not None
+        proxy.kill()
+        link.refresh()
+        link.refresh()
+        window.show_page("Reports")
+        settle(300)
+        grab(window, out / "team-10-reports-offline.png")
 
 
 def render_offline(out: Path, work: Path, state: "WindowState", url: str, host: str) -> None:
@@ -129,58 +176,43 @@ def render_offline(out: Path, work: Path, state: "WindowState", url: str, host: 
     from datetime import datetime, timedelta, timezone
 
     from enablement.models.dto import UseRecord
-    from enablement.team.signin import login_context, sign_in
-    from tests.team.proxy import Proxy  # a checkout's test helper: the screenshots run from one
-    from .context import AppContext
-    from .main_window import MainWindow
-    from .screenshots import SIZE, grab, settle
-    from .tasks import SyncTaskRunner
+    from . import flows
+    from .screenshots import grab, settle
 
-    pg_host, pg_port = host.split(":")
-    with Proxy(pg_host, int(pg_port)) as proxy:
-        library, actor, team = sign_in(url.replace(host, f"127.0.0.1:{proxy.port}"), root=work / "sam-laptop")
-        try:
-            window = MainWindow(AppContext(login_context(library, actor, team), SyncTaskRunner(),
-                                           library.taxonomy.get(), team=team), None, state)
-            window.resize(*SIZE)
-            window.show()
-            link = window.team_link
-            assert link is not None
-            proxy.kill()
-            piece = library.pieces.list()[0].id
-            for kind in ("used_in_call", "sent", "opened"):
-                library.usage.record(actor, UseRecord(kind=kind, piece_id=piece))
-            link.refresh()  # the outbox waits: the link tries, finds the server gone, says so
-            link.refresh()
-            settle(300)
-            grab(window, out / "team-05-offline.png")
-            # a piece whose file is not on this laptop: the preview says so and offers to keep it;
-            # what needs the server (kits) waits, logging a use and asking for an update work
-            from . import flows
+    with window_through_proxy(work, state, url, host, "sam-laptop") as (proxy, library, actor, window):
+        link = window.team_link
+        assert link is not None
+        proxy.kill()
+        piece = library.pieces.list()[0].id
+        for kind in ("used_in_call", "sent", "opened"):
+            library.usage.record(actor, UseRecord(kind=kind, piece_id=piece))
+        link.refresh()  # the outbox waits: the link tries, finds the server gone, says so
+        link.refresh()
+        settle(300)
+        grab(window, out / "team-05-offline.png")
+        # a piece whose file is not on this laptop: the preview says so and offers to keep it;
+        # what needs the server (kits) waits, logging a use and asking for an update work
 
-            def not_here(piece_id: int) -> bool:
-                d = library.pieces.get(piece_id)
-                sha = next((v.blob_sha256 for v in d.versions if v.id == d.current_version_id), None)
-                return bool(sha) and not library.ctx.blobs.exists(sha or "")
+        def not_here(piece_id: int) -> bool:
+            d = library.pieces.get(piece_id)
+            sha = next((v.blob_sha256 for v in d.versions if v.id == d.current_version_id), None)
+            return bool(sha) and not library.ctx.blobs.exists(sha or "")
 
-            pdf = next(p for p in library.pieces.list() if p.file_type == "pdf" and not_here(p.id))
-            detail = flows.open_piece(window, window.app, pdf.id)
-            detail.resize(1100, 700)
-            settle(300)
-            grab(detail, out / "team-09-offline-piece.png")
-            detail.close()
-            proxy.start()
-            library.usage.record(actor, UseRecord(kind="used_in_call", piece_id=piece,
-                                                  occurred_at=datetime.now(timezone.utc) + timedelta(days=1)))
-            link.sync_now()
-            link.show_problems()
-            settle(300)
-            if link.dialog is not None:
-                grab(link.dialog, out / "team-06-sync-problems.png")
-                link.dialog.close()
-            window.close()
-        finally:
-            library.close()
+        pdf = next(p for p in library.pieces.list() if p.file_type == "pdf" and not_here(p.id))
+        detail = flows.open_piece(window, window.app, pdf.id)
+        detail.resize(1100, 700)
+        settle(300)
+        grab(detail, out / "team-09-offline-piece.png")
+        detail.close()
+        proxy.start()
+        library.usage.record(actor, UseRecord(kind="used_in_call", piece_id=piece,
+                                              occurred_at=datetime.now(timezone.utc) + timedelta(days=1)))
+        link.sync_now()
+        link.show_problems()
+        settle(300)
+        if link.dialog is not None:
+            grab(link.dialog, out / "team-06-sync-problems.png")
+            link.dialog.close()
 
 
 def render_conflict(out: Path, work: Path, state: "WindowState", editor_url: str, other_url: str) -> None:

@@ -7,6 +7,7 @@ The app calls these instead of reaching into the blob store or the extractors it
 
 from __future__ import annotations
 
+import re
 import shutil
 import tempfile
 import threading
@@ -70,14 +71,20 @@ MAX_THUMBNAIL_BYTES = 4 * 1024 * 1024
 COPIES_KEPT_S = 24 * 3600  # a copy handed out (opened, dragged) is kept a day: the receiving app may read it late
 
 
+# The folders this app makes for the copies it hands out (``_copy_out``, a kit's zip): only
+# these are ever removed, never anything else found beside them.
+OWN_COPY_FOLDER = re.compile(r"^(?:[0-9a-f]{12}|kit-[A-Za-z0-9_]+)$")
+
+
 def remove_older_than(parent: Path, seconds: float) -> None:
-    """Remove the folders under ``parent`` last changed ``seconds`` ago or earlier."""
+    """Remove the folders of handed-out copies under ``parent`` (named as this app names them)
+    last changed ``seconds`` ago or earlier."""
     if not parent.is_dir():
         return
     cutoff = time.time() - seconds
     for folder in parent.iterdir():
         try:
-            if folder.is_dir() and folder.stat().st_mtime < cutoff:
+            if OWN_COPY_FOLDER.match(folder.name) and folder.is_dir() and folder.stat().st_mtime < cutoff:
                 shutil.rmtree(folder, ignore_errors=True)
         except OSError:
             continue  # removed meanwhile, or not ours to read: the next copy tries again

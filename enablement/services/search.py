@@ -394,6 +394,7 @@ class SearchIndex:
         ``processes`` > 1 lets Whoosh index in parallel worker processes; only the command
         line asks for it (forking is unsafe inside the threaded app). tantivy indexes in its
         own native threads either way."""
+        self._counted_db_state()  # makes the change count if missing: the next open is quick
         wanted, state = self._db_state()
         ids = sorted(wanted)
         total = len(ids)

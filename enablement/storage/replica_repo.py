@@ -206,10 +206,16 @@ def pending_kits(conn: Connection) -> set[str]:
     return {str(k) for k in conn.execute(select(OUTBOX.c.key).where(OUTBOX.c.kind == "kit")).scalars()}
 
 
-def replace_kits(conn: Connection, kits: Sequence[Mapping[str, Any]], items: Sequence[Mapping[str, Any]]) -> None:
+def _contents(conn: Connection, *tables: Table) -> list[frozenset[tuple[Any, ...]]]:
+    """Every row of each table (small local tables: to tell whether a replacement changed them)."""
+    return [frozenset(tuple(row) for row in conn.execute(select(table))) for table in tables]
+
+
+def replace_kits(conn: Connection, kits: Sequence[Mapping[str, Any]], items: Sequence[Mapping[str, Any]]) -> bool:
     """The person's kits as the server has them, except those whose changes still wait in the
     outbox (this laptop's state wins until it is sent) and kits made here that the server has
-    not stored (a refused one stays, beside its dead letter)."""
+    not stored (a refused one stays, beside its dead letter). True when anything changed."""
+    before = _contents(conn, KITS, KIT_ITEMS)
     pending = pending_kits(conn)
     on_server = {str(k["client_uuid"]) for k in kits if k.get("client_uuid")}
     local = conn.execute(select(KITS.c.id, KITS.c.client_uuid)).all()
@@ -221,6 +227,7 @@ def replace_kits(conn: Connection, kits: Sequence[Mapping[str, Any]], items: Seq
     ids = {int(k["id"]) for k in taken}
     _put(conn, KITS, taken)
     _put(conn, KIT_ITEMS, [i for i in items if int(i["kit_id"]) in ids])
+    return _contents(conn, KITS, KIT_ITEMS) != before
 
 
 def map_kit(conn: Connection, local_id: int, server_id: int) -> None:
@@ -341,8 +348,12 @@ def replace_requests(conn: Connection, request_ids: Iterable[int] | None, rows: 
     _put(conn, REQUESTS, rows)
 
 
-def replace_popularity(conn: Connection, counts: Sequence[tuple[int, int]]) -> None:
+def replace_popularity(conn: Connection, counts: Sequence[tuple[int, int]]) -> bool:
+    """The team's use counts of the last pull; True when they differ from the ones before."""
+    if team_popularity(conn) == {int(p): int(n) for p, n in counts}:
+        return False
     replace_all(conn, POPULARITY, [{"piece_id": p, "uses": n} for p, n in counts])
+    return True
 
 
 def team_popularity(conn: Connection) -> dict[int, int]:

@@ -483,15 +483,18 @@ def apply_snapshot(replica: Engine, snap: Snapshot, last: int) -> PullResult:
             rr.replace_all(local, rr.USERS, snap.users)
         if snap.meta is not None:
             rr.replace_all(local, rr.META, snap.meta)
-        if snap.request_ids is None or snap.request_ids or snap.requests:
+        requests = snap.request_ids is None or bool(snap.request_ids) or bool(snap.requests)
+        if requests:
             rr.replace_requests(local, snap.request_ids, snap.requests)
-        rr.replace_kits(local, snap.kits, snap.kit_items)
-        replace_shelves(local, snap.saved_searches, snap.favourites)
-        rr.replace_popularity(local, snap.popularity)
+        # kits and use counts come whole each pull: changed only when they differ (a pull that
+        # brought nothing new, such as the echo of this window's own write, refreshes no view)
+        kits = rr.replace_kits(local, snap.kits, snap.kit_items)
+        shelves = replace_shelves(local, snap.saved_searches, snap.favourites)
+        usage = rr.replace_popularity(local, snap.popularity)
         rr.set_state(local, {"last_seq": snap.hi, "last_pull_at": _now()})
     present = {int(p["id"]) for p in snap.pieces}
     changes = Changes(pieces=bool(ids), piece_ids=frozenset(ids), taxonomy=snap.taxonomy is not None,
-                      users=snap.users is not None, requests=True, kits=True, usage=True, shelves=True,
+                      users=snap.users is not None, requests=requests, kits=kits, usage=usage, shelves=shelves,
                       settings=snap.meta is not None, gone_blobs=frozenset(gone_blobs))
     return PullResult(hi=snap.hi, full=snap.full, pieces=len(present), gone=len(set(ids) - present),
                       changes=changes)

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
 from pathlib import Path
 from typing import Iterator
 
 import psycopg
 import pytest
 
+from enablement.errors import Cancelled
 from enablement.extract.convert import OFFICE_ENV
 from enablement.services.library import Library
 from enablement.team.blobs import CHUNK_BYTES, ServerBlobCache
@@ -166,7 +168,7 @@ def test_without_a_rendition_or_its_bytes_the_preview_falls_back(
     monkeypatch.setenv(OFFICE_ENV, office)
     desk, _maya = open_as(server, "Maya Marketing", tmp_path / "desk")
     try:
-        damaged = desk.maintenance.check().facts["renditions"]["damaged"]  # type: ignore[index]
+        damaged = desk.maintenance.check().facts["renditions"]["damaged"]
         desk.renditions.repair(damaged)
         assert desk.renditions.make_pending().value == 2
     finally:
@@ -176,7 +178,7 @@ def test_without_a_rendition_or_its_bytes_the_preview_falls_back(
     try:
         for pid in (plain, drawn_id):
             assert len(lib.files.page_images(pid, 12, 120, drawer=DRAWER).pages) == 12
-        assert lib.maintenance.check().facts["renditions"]["will_be_made"] == 0  # type: ignore[index]
+        assert lib.maintenance.check().facts["renditions"]["will_be_made"] == 0
     finally:
         lib.close()
 
@@ -282,3 +284,34 @@ def test_team_publish_copies_the_renditions_of_an_embedded_library(
             assert len(lib.files.page_images(pid, 12, 120, drawer=DRAWER).pages) == 12
         finally:
             lib.close()
+
+
+def test_cancelling_the_download_of_the_pages_keeps_what_came_for_the_next_try(
+        server: TeamServer, office: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:  # noqa: F811
+    doc = photos_docx(tmp_path / "photos.docx")
+    pid = import_and_publish(server, tmp_path / "desk", doc)
+    found = server_rendition(server, pid)
+    assert found is not None
+    sha, _pages, size, _ = found
+    monkeypatch.setenv(OFFICE_ENV, "none")
+    lib, _rita = open_as(server, "Rita Rep", tmp_path / "laptop")
+    try:
+        cache = lib.ctx.blobs
+        assert isinstance(cache, ServerBlobCache)
+        cancel = threading.Event()
+        file_size = doc.stat().st_size
+
+        def progress(done: int, _total: int, _title: str) -> None:
+            if done >= file_size + CHUNK_BYTES:
+                cancel.set()  # the rep presses Cancel after the pages' first chunk
+        with pytest.raises(Cancelled):
+            lib.files.bring_here([pid], keep=True, progress=progress, cancel=cancel)
+        partial = cache.path_for(sha).with_name(sha + ".partial")
+        assert partial.stat().st_size == CHUNK_BYTES and not cache.exists(sha)
+        seen: list[int] = []
+        again = lib.files.bring_here([pid], keep=True, progress=lambda d, _t, _title: seen.append(d))
+        assert again.complete and again.already == 1  # the file came the first time; the pages now
+        assert cache.path_for(sha).stat().st_size == size and not partial.exists()
+        assert CHUNK_BYTES not in seen and seen[-1] == size  # resumed after the first chunk, not restarted
+    finally:
+        lib.close()

@@ -285,3 +285,35 @@ def test_new_replicas_opened_by_many_threads_at_once_all_open_at_the_current_sch
     finally:
         for replica in opened:
             replica.close()
+
+
+def test_a_pull_that_brings_nothing_new_changes_nothing_and_a_write_is_heard_once(server: TeamServer,
+                                                                                   tmp_path: Path) -> None:
+    from enablement.models.changes import Changes
+
+    mk, maya = open_as(server, "Maya Marketing", tmp_path / "maya", with_index=False)
+    rep, rita = open_as(server, "Rita Rep", tmp_path / "rita", with_index=False)
+    heard: list[Changes] = []
+    mk.ctx.caches.listeners.append(heard.append)
+    try:
+        assert rep.replica.sync().changes.empty  # nothing happened since it opened
+        pid = mk.importer.add_link(maya, "https://example.com/echo", "Echo sheet").value
+        mk.pieces.publish(maya, make_ready(mk, maya, pid))
+        writes = len(heard)
+        assert writes and all(not c.usage and not c.kits for c in heard)
+        # the server's notice of Maya's own write comes back to her window: the pull it causes
+        # finds nothing new, and no view refreshes a second time
+        assert mk.replica.sync().changes.empty and len(heard) == writes
+
+        # another laptop's pull brings the piece, and only the piece
+        brought = rep.replica.sync().changes
+        assert brought.pieces and pid in brought.piece_ids
+        assert not (brought.usage or brought.kits or brought.requests or brought.taxonomy)
+        # a use Rita logs reaches the team's counts: Maya's next pull says usage changed
+        rep.usage.record(rita, UseRecord(kind="sent", piece_id=pid))
+        rep.replica.sync()
+        used = mk.replica.sync().changes
+        assert used.usage and not used.kits and not used.pieces
+    finally:
+        mk.close()
+        rep.close()

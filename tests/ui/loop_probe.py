@@ -17,14 +17,20 @@ waiting on a file, a database, the network or an import.
 
 from __future__ import annotations
 
+import json
+import os
 import sys
 import threading
 import time
 import traceback
+from pathlib import Path
 
 from PySide6.QtCore import QElapsedTimer, Qt, QTimer
 
 INTERVAL_MS = 5
+# Set by a benchmark (bench/team_bench.py) that runs a UI test for its numbers: the file the
+# test's probe writes its phases to.
+RECORD_ENV = "ENABLEMENT_LOOP_PROBE_RECORD"
 # Where a Python stack waits on I/O: databases, files, the network, processes, module imports.
 IO_MARKERS = ("/sqlalchemy/", "/psycopg/", "sqlite3", "/whoosh/", "tantivy", "/enablement/storage/",
               "/enablement/team/", "importlib._bootstrap", "pathlib.py", "shutil.py", "subprocess.py",
@@ -63,6 +69,9 @@ class EventLoopProbe:
 
     def phase(self, name: str) -> None:
         self._phase = name
+        # a phase over before the next beat is shown too (0 beats: no stall could happen in it)
+        self.stalls.setdefault(name, 0.0)
+        self.beats.setdefault(name, 0)
 
     def stop(self) -> None:
         self.timer.stop()
@@ -98,6 +107,17 @@ class EventLoopProbe:
         """The sampled stalls (of ``phases``) whose GUI stack is in I/O code."""
         return [sample for sample in self.samples if (phases is None or sample[0] in phases)
                 and any(marker in sample[2] for marker in IO_MARKERS)]
+
+    def record(self, io_phases: "set[str] | None" = None) -> None:
+        """Write the longest stall and beats of each phase (and how many sampled stalls were in
+        I/O, of ``io_phases``) as JSON where ``RECORD_ENV`` says; nothing when it is not set."""
+        target = os.environ.get(RECORD_ENV)
+        if not target:
+            return
+        phases = {phase: {"longest_stall_ms": round(ms, 1), "beats": self.beats.get(phase, 0)}
+                  for phase, ms in self.stalls.items()}
+        Path(target).write_text(json.dumps({"phases": phases, "limit_ms": self.limit_ms,
+                                            "io_stalls": len(self.io_stalls(io_phases))}, indent=1))
 
     def report(self) -> str:
         lines = [f"{phase}: longest stall {ms:.1f} ms over {self.beats.get(phase, 0)} beats"

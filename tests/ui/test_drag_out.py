@@ -216,3 +216,24 @@ def test_export_copies_have_safe_names_inside_the_library(make_app_ctx, tmp_path
     assert path.resolve().parent.parent == out.resolve()
     assert "/" not in path.name and "\u202e" not in path.name and path.suffix == ".pdf"
     assert actor(app.library, "rep").role == "rep"
+
+
+def test_a_drag_out_removes_only_its_own_copies_a_day_old(make_app_ctx, tmp_path) -> None:
+    """Handed-out copies stay a day (the receiving app may read them late); a new drag-out then
+    removes its own older ones, never a file opened in the office app nor anything else there."""
+    import os
+    import time
+
+    app = make_app_ctx("rep")
+    files = app.library.files
+    pid = add_pdf(app.library, tmp_path, "plain", "text")
+    two_days_ago = time.time() - 2 * 24 * 3600
+    opened = files.open_copy(pid, "Opened in the office app")
+    old_out = files.export_copy(pid, "Dragged two days ago")
+    foreign = app.library.ctx.paths.tmp / "out" / "Not ours"
+    foreign.mkdir()
+    for folder in (opened.parent, old_out.parent, foreign):
+        os.utime(folder, (two_days_ago, two_days_ago))
+    fresh = files.export_copy(pid, "Dragged now")
+    assert fresh.is_file() and not old_out.exists()
+    assert opened.is_file() and foreign.is_dir()

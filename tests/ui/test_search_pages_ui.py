@@ -50,23 +50,42 @@ def test_a_hit_without_pages_opens_at_the_start(make_app_ctx, make_window, qtbot
     assert window.last_dialog.piece_id == pid and window.last_dialog.start_page == 0
 
 
-def test_a_pdf_hit_opens_the_preview_at_its_page(make_app_ctx, make_window, qtbot, tmp_path):
+def open_handbook_hit(make_app_ctx, make_window, qtbot, tmp_path, pages: int, hit: int, word: str):  # type: ignore[no-untyped-def]
+    """A handbook PDF of ``pages`` pages with ``word`` on page ``hit`` only, searched in a
+    window and opened from its hit: (piece id, the index activated, the preview once drawn)."""
     from tests.filemaker_docs import make_pdf
 
     ctx = make_app_ctx("marketing")
-    pages = [f"Chapter {n}: operations handbook" for n in range(1, 9)]
-    pages[5] = "Chapter 6: the zanzibarite procedure"
-    pid = ctx.library.importer.import_paths(ctx.actor, [make_pdf(tmp_path / "handbook.pdf", pages)]).value.piece_ids[0]
+    texts = [f"Chapter {n}: operations handbook" for n in range(1, pages + 1)]
+    texts[hit - 1] = f"Chapter {hit}: the {word} procedure"
+    pid = ctx.library.importer.import_paths(ctx.actor, [make_pdf(tmp_path / "handbook.pdf", texts)]).value.piece_ids[0]
     window = make_window(ctx)
-    page = search(window, qtbot, "zanzibarite")
+    page = search(window, qtbot, word)
     index = page.model.index(0, 0)
-    assert index.data(SnippetRole).startswith("Page 6: ")
     page.view.activated.emit(index)
+    assert window.last_dialog.piece_id == pid and window.last_dialog.start_page == hit
     preview = window.last_dialog.preview
-    assert window.last_dialog.piece_id == pid
-    qtbot.waitUntil(lambda: preview.currentWidget() is preview.pages_area and len(preview.page_labels) == 8)
+    qtbot.waitUntil(lambda: preview.currentWidget() is preview.pages_area)
+    return pid, index, preview
+
+
+def assert_at_marked_page(qtbot, preview, hit: int) -> None:  # type: ignore[no-untyped-def]
+    """The preview scrolled to page ``hit``, the only page with the hit's word marked."""
     bar = preview.pages_area.verticalScrollBar()
     qtbot.waitUntil(lambda: bar.value() > 0)
-    assert bar.value() == min(preview.page_labels[5].y(), bar.maximum())
+    assert bar.value() == min(preview.page_labels[hit - 1].y(), bar.maximum())
     marks = [marked_rows(label.pixmap().toImage()) for label in preview.page_labels]
-    assert [n for n, rows in enumerate(marks, 1) if rows] == [6]  # the word marked where it stands
+    assert [n for n, rows in enumerate(marks, 1) if rows] == [hit]  # the word marked where it stands
+
+
+def test_a_pdf_hit_opens_the_preview_at_its_page(make_app_ctx, make_window, qtbot, tmp_path):
+    _pid, index, preview = open_handbook_hit(make_app_ctx, make_window, qtbot, tmp_path, 8, 6, "zanzibarite")
+    assert index.data(SnippetRole).startswith("Page 6: ")
+    assert len(preview.page_labels) == 8
+    assert_at_marked_page(qtbot, preview, 6)
+
+
+def test_a_hit_past_the_first_pages_draws_the_preview_up_to_it(make_app_ctx, make_window, qtbot, tmp_path):
+    _pid, _index, preview = open_handbook_hit(make_app_ctx, make_window, qtbot, tmp_path, 20, 16, "quokkaword")
+    assert len(preview.page_labels) == 17 and preview.page_count == 20  # past the usual 12: the hit and one more
+    assert_at_marked_page(qtbot, preview, 16)

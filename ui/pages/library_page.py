@@ -29,7 +29,7 @@ from enablement.services.piece_files import FilesHere
 from enablement.services.search import SearchOutcome
 from enablement.services.library import Library
 from ..context import AppContext
-from ..drag_out import DragOutList, DragOutTable, Handout, Handouts, piece_handout
+from ..drag_out import DragOut, DragOutList, DragOutTable, Handout, Handouts, piece_handout
 from .lazy_page import Page
 from .library_shelves import FAVOURITE_KEYS, SAVE_SEARCH_KEYS, LibraryShelves
 from ..models.piece_table_model import (COL_GATES, COL_HELPFUL, COL_OWNER, COL_REVIEW_BY, COL_STAGES, COL_STATUS,
@@ -387,7 +387,7 @@ class LibraryPage(Page):
         state.set(WindowState.LIBRARY_SORT, self.sort)
         state.set(WindowState.LIBRARY_TABLE, self.table.horizontalHeader().saveState())
 
-    def _drag_out_from(self, view: DragOutList | DragOutTable) -> None:
+    def _drag_out_from(self, view: DragOut) -> None:
         """A piece's file leaves the app from ``view``: dragged out, or "Copy file" (Ctrl+C);
         its copy is made ready when it becomes the current row."""
         view.drag_requested.connect(lambda: self._drag_current(view))
@@ -414,7 +414,7 @@ class LibraryPage(Page):
         if handout is not None:
             self.handouts.prepare(handout)
 
-    def _drag_current(self, view: DragOutList | DragOutTable) -> None:
+    def _drag_current(self, view: DragOut) -> None:
         handout = self._handout(view.currentIndex())
         if handout is not None:
             self.handouts.drag(view, handout)
@@ -425,7 +425,7 @@ class LibraryPage(Page):
         if handout is not None:
             self.handouts.copy(handout)
 
-    def _context_menu(self, view: DragOutList | DragOutTable, pos: QPoint) -> None:
+    def _context_menu(self, view: DragOut, pos: QPoint) -> None:
         index = view.indexAt(pos)
         if index.isValid():
             if not view.selectionModel().isSelected(index):

@@ -395,7 +395,7 @@ class ReportsPage(LazyPage):
         kept = bundle.as_of is not None
         if bundle.as_of is not None:
             self.kept_banner.show_message(f"{stale_note(bundle.as_of)} Showing {bundle.filter.describe().lower()}.",
-                                          "empty", closable=False)
+                                          "stale", closable=False)
         else:
             self.kept_banner.hide()
         for i in range(self.filter_row.count()):

@@ -23,7 +23,8 @@ from .download_bar import DownloadBar
 from .thumbnails import DRAWN_TYPES, page_image
 from ..pdf_pages import DRAWER
 
-MAX_PAGES = 12
+MAX_PAGES = 12  # pages drawn for a preview, more when a hit is further in (up to the renderer's cap)
+MAX_HIT_PAGES = 50
 MAX_MARKS = 500  # words marked in one preview
 PAGE_WIDTH = 620
 
@@ -208,7 +209,8 @@ class PreviewWidget(QStackedWidget):
         self._build(detail)
 
     def _build(self, detail: PieceDetail) -> None:
-        self.app.runner.op(build_preview, self.app.library, detail, MAX_PAGES, self.words).success(
+        pages = min(MAX_HIT_PAGES, max(MAX_PAGES, self.start_page + 1))  # the hit's page, and one after it
+        self.app.runner.op(build_preview, self.app.library, detail, pages, self.words).success(
             lambda preview: self.show_preview(preview) if shiboken6.isValid(self) else None).failure(
             lambda exc: self._failed(exc) if shiboken6.isValid(self) else None).read()
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+import uuid
 from pathlib import Path
 from typing import Optional
 
@@ -72,10 +73,21 @@ def load_or_render_thumbnail(library: Library, piece: PieceSummary,
         return None
     image = page_image(drawn.pages[0])
     folder.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_suffix(".tmp.png")
-    if image.save(str(tmp)):  # PNG, from the name
-        os.replace(tmp, target)
+    save_png(image, target)
     return image
+
+
+def save_png(image: QImage, target: Path) -> None:
+    """Write ``image`` as ``target`` whole or not at all: into a temp file of this call's own
+    (two workers drawing the same piece's thumbnail, for the list and the grid, never write one
+    file; its name is not a thumbnail's, so dropping a piece's thumbnails never takes it), then
+    renamed over ``target``."""
+    tmp = target.with_name(f"tmp-{uuid.uuid4().hex[:12]}-{target.name}")
+    try:
+        if image.save(str(tmp)):  # PNG, from the name
+            os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 class ThumbnailCache(QObject):
