@@ -26,6 +26,7 @@ class AppSignals(QObject):
     # show a piece's detail, its preview at this page or slide with these words marked
     open_piece_at = Signal(int, int, list)
     status_message = Signal(str)
+    run_saved_search = Signal(object)  # show the library with this SavedSearchInfo's results (the journey map)
 
 
 @dataclass

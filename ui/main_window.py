@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (QDialog, QLabel, QLineEdit, QListWidget, QListWid
 
 from enablement.display import count
 from enablement.models.changes import Changes
+from enablement.models.shelves import SavedSearchInfo
 from enablement.models.dto import UserInfo
 from enablement.services.identity import LocalUser, UserContext
 from enablement.services.permissions import Permission
@@ -106,6 +107,8 @@ class MainWindow(QMainWindow):
         app.runner.task_failed.connect(self.show_error)
         app.runner.busy_changed.connect(self._busy)
         self.library_page.query_suggested.connect(self.search_box.setText)
+        app.signals.run_saved_search.connect(self.run_saved_search)
+        self.library_page.shelf_shown.connect(self._clear_search_box)
         self.library_page.request_piece.connect(lambda q: flows.request_piece(self, self.app, q))
         self.library_page.import_requested.connect(lambda: flows.choose_and_import(self, self.app))
 
@@ -261,6 +264,17 @@ class MainWindow(QMainWindow):
             self.show_page("Library")
         self.search_box.setFocus()
         self.search_box.selectAll()
+
+    def _clear_search_box(self) -> None:
+        """Empty the search box without starting a search (a shelf is shown instead)."""
+        self.search_box.blockSignals(True)
+        self.search_box.clear()
+        self.search_box.blockSignals(False)
+
+    def run_saved_search(self, search: SavedSearchInfo) -> None:
+        """Show the library with a saved or recommended search's results (query, filters, sort)."""
+        self.show_page("Library")
+        self.library_page.shelves.run_search(search)
 
     def _search_typed(self, text: str) -> None:
         if self.stack.currentWidget() is not self.library_page:

@@ -118,6 +118,7 @@ def main(argv: list[str] | None = None) -> int:
     actor_of = {u.role: library.users.actor_for(u) for u in reversed(rep)}
     app = AppContext(library.as_user(LocalUser("Sam Rivera")), SyncTaskRunner(), library.taxonomy.get())
     first_rep = app.actor  # the rep whose kits the demo made
+    seed_shelves(library, first_rep, actor_of["marketing"])  # before the window reads them
     window = MainWindow(app, None, state)
     window.resize(*SIZE)
     window.show()
@@ -169,6 +170,7 @@ def main(argv: list[str] | None = None) -> int:
 
     if wanted is None:
         office_shots(window, app, shot)
+        shelves_shots(window, shot)
 
     piece = next(p for p in window.library_page.model.rows if "Security" in p.title)
     window.library_page.view.setCurrentIndex(window.library_page.model.index(window.library_page.model.row_of(piece.id), 0))
@@ -311,6 +313,54 @@ def render_kit_cover(library: Library, actor: Actor, folder: Path, path: Path) -
     document.close()
     print(path)
     return path
+
+
+def seed_shelves(library: "Library", rep: "Actor", marketing: "Actor") -> None:
+    """Searches marketing recommends (one for the best-covered gate, which the journey map shot
+    shows), the rep's own saved searches, and three favourites (one of them archived since)."""
+    from enablement.services.journey import journey_map
+
+    taxonomy = library.ctx.taxonomy()
+    key = {(f, v.label): v.key for f, values in taxonomy.facets.items() for v in values}
+    best = max(journey_map(library).gate_cells, key=lambda c: (c.published, c.used_pieces))
+    decision = next(st for st in taxonomy.stages if st.key == "decision")
+    shelves = library.shelves
+    shelves.save(marketing, "Proof for this gate", "", {"content_type": [key[("content_type", "Case Study")]]},
+                 "most_used", recommended=True, gate_id=best.gate_id)
+    shelves.save(marketing, "Security review pack", "security OR soc OR questionnaire", {}, "most_used",
+                 recommended=True, gate_id=next(g.id for st in taxonomy.stages for g in st.gates if g.key == "security-ok"))
+    shelves.save(marketing, "ROI and the business case", "roi OR tco OR \"business case\"", {}, "helpful",
+                 recommended=True, stage_id=decision.id)
+    shelves.save(marketing, "New this quarter", "", {}, "newest", recommended=True)
+    shelves.save(rep, "Healthcare stories", "", {"industry": [key[("industry", "Healthcare")]]}, "most_used")
+    shelves.save(rep, "Battlecards", "", {"content_type": [key[("content_type", "Battlecard")]]}, "title")
+    shelves.save(rep, "Security at evaluation", "security", {"stage": ["evaluation"]}, "newest")
+    picks = [p for p in library.pieces.list() if p.status == "published"]
+    chosen = [p for p in picks if "Security" in p.title or "ROI" in p.title or "Fernway" in p.title][:3]
+    for piece in chosen:
+        shelves.set_favourite(rep, piece.id)
+    if chosen:
+        library.pieces.archive(marketing, chosen[-1].id)
+
+
+def shelves_shots(window: "MainWindow", shot: Callable[[str], Optional[Path]]) -> None:
+    """The shelves: a saved search run from the sidebar (its query, filters and sort back), and
+    the Favourites shelf with an archived favourite saying so."""
+    page = window.library_page
+    page.shelves.reload()
+    mine = next(s for s in page.shelves.searches if s.name == "Security at evaluation")
+    page.shelves.run_search(mine)
+    settle(300)
+    if path := shot("22-shelves"):
+        grab(window, path)
+    page.shelves.show_shelf("favourites")
+    settle(300)
+    if path := shot("23-favourites"):
+        grab(window, path)
+    page.facets.clear()
+    window.search_box.setText("security")
+    page.run_query()
+    settle(300)
 
 
 def show_a_gate(page: QWidget) -> None:

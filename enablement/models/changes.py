@@ -19,6 +19,7 @@ class Changes:
     index: bool = False
     settings: bool = False
     searches: bool = False  # searches logged or their opened result noted (the search-gap report)
+    shelves: bool = False  # saved or recommended searches, or favourites
     piece_ids: frozenset[int] = frozenset()
     # Each use recorded, as (piece id or None, kind), so the popularity cache can count it
     # instead of recounting every event. ``usage`` without ``uses``: recount.
@@ -38,6 +39,7 @@ class Changes:
             index=self.index or other.index,
             settings=self.settings or other.settings,
             searches=self.searches or other.searches,
+            shelves=self.shelves or other.shelves,
             piece_ids=self.piece_ids | other.piece_ids,
             uses=self.uses + other.uses,
             gone_blobs=self.gone_blobs | other.gone_blobs,

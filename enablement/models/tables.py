@@ -334,6 +334,40 @@ class ContentRequest(SQLModel, table=True):
     client_uuid: Optional[str] = Field(default=None, max_length=36, unique=True, index=True)
 
 
+# --- shelves: saved and recommended searches, favourites ---------------------------------
+
+class SavedSearch(SQLModel, table=True):
+    """A named query with its filters and sort. Personal (its owner's alone) or, shared by
+    marketing, "recommended": every user sees it, for a stage and/or gate when those are set."""
+
+    __tablename__ = "saved_searches"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    owner_id: int = Field(foreign_key="users.id", index=True)
+    name: str = Field(max_length=120)
+    query: str = Field(default="", max_length=500)
+    filters: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))  # JSON: dimension → keys
+    sort: str = Field(default="relevance", max_length=32)
+    recommended: bool = Field(default=False, index=True)
+    stage_id: Optional[int] = Field(default=None, foreign_key="stages.id")
+    gate_id: Optional[int] = Field(default=None, foreign_key="gates.id")
+    created_at: datetime = Field(sa_type=DateTime, default_factory=utcnow)
+    updated_at: datetime = Field(sa_type=DateTime, default_factory=utcnow)
+    row_version: int = row_version_field()
+    # team mode: a personal search made on the laptop is named by this id on both sides
+    client_uuid: Optional[str] = Field(default=None, max_length=36, unique=True, index=True)
+
+
+class Favourite(SQLModel, table=True):
+    """A piece a person starred. The title is kept as it was starred, so a favourite whose
+    piece is no longer visible (archived, or gone from a laptop's copy) still says what it was."""
+
+    __tablename__ = "favourites"
+    user_id: int = Field(foreign_key="users.id", primary_key=True)
+    piece_id: int = Field(foreign_key="pieces.id", primary_key=True, index=True)
+    title: str = Field(default="", max_length=300)
+    created_at: datetime = Field(sa_type=DateTime, default_factory=utcnow)
+
+
 class Rendition(SQLModel, table=True):
     """A version's pages as a PDF made from it (a Word, PowerPoint or Excel file drawn by an
     office renderer), so every machine previews real pages without a renderer of its own.
@@ -358,6 +392,7 @@ class Rendition(SQLModel, table=True):
 ALL_TABLES = [
     LibraryMeta, User, Stage, Gate, FacetValue, Synonym, Blob, Piece, PieceVersion,
     PieceStage, PieceGate, PieceFacet, UsageEvent, SearchLog, Kit, KitItem, ContentRequest, Rendition,
+    SavedSearch, Favourite,
 ]
 
 

@@ -11,12 +11,12 @@ import logging
 import uuid
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Mapping
 
 from enablement.config import LibraryPaths, Settings
 from enablement.errors import LibraryError, StorageError
 from enablement.models.changes import Changes
-from enablement.models.dto import Done
+from enablement.models.dto import Actor, Done
 from enablement.models.tables import LibraryMeta
 from enablement.services.context import LibraryContext
 from enablement.services.identity import IdentityProvider, UserContext
@@ -28,6 +28,7 @@ from enablement.services.pieces import PieceService
 from enablement.services.renditions import RenditionService
 from enablement.services.requests import RequestService
 from enablement.services.settings import SettingsService
+from enablement.services.shelves import ShelfService
 from enablement.services.taxonomy import TaxonomyService
 from enablement.services.usage import UsageService
 from enablement.services.users import UserService
@@ -82,6 +83,7 @@ class Library:
         self.requests = RequestService(ctx)
         self.maintenance = MaintenanceService(ctx)
         self.settings = SettingsService(ctx)
+        self.shelves = ShelfService(ctx, self.pieces, self._count_matches)
         self._search: "SearchService | None" = None
         self._reports: "ReportService | None" = None
 
@@ -93,6 +95,10 @@ class Library:
 
             self._search = SearchService(self.ctx, self.pieces, self.usage)
         return self._search
+
+    def _count_matches(self, actor: "Actor", query: str, filters: "Mapping[str, frozenset[str]]", sort: str) -> int:
+        """How many pieces a saved search finds for ``actor`` now (a shelf's live count)."""
+        return self.search.search(actor, query, sort=sort, filters=filters, limit=1).results.total
 
     @property
     def reports(self) -> "ReportService":

@@ -32,6 +32,7 @@ class Permission(StrEnum):
     BACKUP = "back up and restore the library"
     FORCE_PUBLISH = "publish pieces that lack the library's required fields"
     LIBRARY_RULES = "change the library's publishing rules"
+    RECOMMEND_SEARCHES = "share recommended searches"
 
 
 _ALL = frozenset(Permission)
@@ -41,7 +42,8 @@ _GRANTS: dict[str, frozenset[Permission]] = {
     Role.MARKETING: frozenset({Permission.EDIT_PIECES, Permission.PUBLISH, Permission.IMPORT,
                                Permission.SUBMIT_REP_PIECE, Permission.EDIT_TAXONOMY,
                                Permission.LOG_USE, Permission.KITS, Permission.REQUEST,
-                               Permission.TRIAGE_REQUESTS, Permission.VIEW_REPORTS}),
+                               Permission.TRIAGE_REQUESTS, Permission.VIEW_REPORTS,
+                               Permission.RECOMMEND_SEARCHES}),
     Role.MANAGER: frozenset({Permission.LOG_USE, Permission.KITS, Permission.REQUEST,
                              Permission.VIEW_REPORTS}),
     Role.ADMIN: _ALL,

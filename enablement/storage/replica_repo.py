@@ -20,7 +20,7 @@ from sqlalchemy import (Column, Integer, MetaData, String, Table, Text, delete, 
                         update)
 from sqlalchemy.engine import Connection, Engine
 
-from enablement.models.tables import (Blob, ContentRequest, FacetValue, Gate, Kit, KitItem, LibraryMeta,
+from enablement.models.tables import (Blob, ContentRequest, FacetValue, Favourite, Gate, Kit, KitItem, LibraryMeta,
                                       Piece, PieceFacet, PieceGate, PieceStage, PieceVersion, Rendition,
                                       SearchLog, Stage, Synonym, UsageEvent, User)
 from enablement.models.vocab import USE_KINDS
@@ -242,7 +242,7 @@ def map_kit(conn: Connection, local_id: int, server_id: int) -> None:
 def map_submission(conn: Connection, local_id: int, server_id: int, versions: Mapping[int, int]) -> None:
     """The server stored the provisional piece ``local_id`` as ``server_id`` (its versions as
     ``versions``): the local rows take the server's ids, and so does everything naming them
-    (own uses, searches, kit items, requests). When a pull already brought the server's row,
+    (own uses, searches, kit items, requests, favourites). When a pull already brought the server's row,
     the provisional copy goes."""
     rows = [{"entity": "piece", "local_id": local_id, "server_id": server_id}]
     rows += [{"entity": "version", "local_id": a, "server_id": b} for a, b in versions.items()]
@@ -267,6 +267,8 @@ def map_submission(conn: Connection, local_id: int, server_id: int, versions: Ma
     conn.execute(update(searches).where(searches.c.opened_piece_id == local_id).values(opened_piece_id=server_id))
     conn.execute(update(KIT_ITEMS).where(KIT_ITEMS.c.piece_id == local_id).values(piece_id=server_id))
     conn.execute(update(REQUESTS).where(REQUESTS.c.piece_id == local_id).values(piece_id=server_id))
+    favourites = model_table(Favourite)  # a star on one's own piece before it was sent
+    conn.execute(update(favourites).where(favourites.c.piece_id == local_id).values(piece_id=server_id))
 
 
 # --- applying a pull ------------------------------------------------------------------------------

@@ -31,7 +31,7 @@ from sqlmodel import SQLModel
 from enablement.errors import LibraryError
 from enablement.models.tables import (Blob, ContentRequest, FacetValue, Gate, Kit, KitItem, LibraryMeta, Piece,
                                       PieceFacet, PieceGate, PieceStage, PieceVersion, Rendition, SearchLog, Stage,
-                                      Synonym, UsageEvent, User, table_of)
+                                      Synonym, UsageEvent, User, SavedSearch, Favourite, table_of)
 from enablement.team.accounts import new_password, scram_verifier
 from enablement.team.blobs import send_chunks
 from enablement.team.connection import ServerAddress, connect, parse_server_url, scalar
@@ -49,10 +49,11 @@ BATCH = 5_000
 
 # catalog rows, parents first (pieces.merged_into_id is set after all pieces are in)
 CATALOG: tuple[type[SQLModel], ...] = (LibraryMeta, User, Stage, Gate, FacetValue, Synonym, Piece, PieceVersion,
-                                        Rendition, PieceStage, PieceGate, PieceFacet, Kit, KitItem, ContentRequest)
+                                        Rendition, PieceStage, PieceGate, PieceFacet, Kit, KitItem, ContentRequest,
+                                        SavedSearch, Favourite)
 HISTORY: tuple[type[SQLModel], ...] = (UsageEvent, SearchLog)
 SERIAL_TABLES = ("users", "stages", "gates", "facet_values", "synonyms", "pieces", "piece_versions", "kits",
-                 "kit_items", "content_requests")
+                 "kit_items", "content_requests", "saved_searches")
 
 
 @dataclass

@@ -31,8 +31,8 @@ from enablement.config import LibraryPaths
 from enablement.errors import InvalidInput, NotFound, PermissionDenied, UserFacingError
 from enablement.models.changes import Changes
 from enablement.models.dto import Actor
-from enablement.models.tables import (Blob, ContentRequest, Kit, KitItem, Piece, PieceFacet, PieceGate, PieceStage,
-                                      PieceVersion, SearchLog, UsageEvent)
+from enablement.models.tables import (Blob, ContentRequest, Favourite, Kit, KitItem, Piece, PieceFacet, PieceGate,
+                                      PieceStage, PieceVersion, SavedSearch, SearchLog, UsageEvent)
 from enablement.models.vocab import ReviewState, Source
 from enablement.storage import replica_repo as rr
 from enablement.storage.blobs import BlobStore
@@ -40,6 +40,7 @@ from enablement.storage.engine import make_engine, read_session, sqlite_url, wri
 from enablement.storage.errors import storage_errors
 from enablement.storage.migrate import migrate
 from enablement.storage.source import CommitHook, UnitOfWork
+from enablement.team import shelves_sync
 from enablement.team.sync import KIT, SUBMISSION, PullResult, apply_snapshot, push, read_snapshot
 from enablement.services.context import LibraryContext
 from enablement.services.library import Library
@@ -117,6 +118,7 @@ class _OutboxRecorder:
         self.entries: list[tuple[str, str, dict[str, Any]]] = []
         self.submissions: dict[int, None] = {}  # provisional piece ids made in this unit, in order
         self.kits: dict[int, str | None] = {}  # kits this unit touched: id → client UUID (when known)
+        self.shelves: dict[int, None] = {}  # people whose own searches or favourites this unit changed
         self._next_id: dict[Any, int] = {}
         event.listen(session, "before_flush", self._before)
         event.listen(session, "after_flush", self._after)
@@ -143,6 +145,9 @@ class _OutboxRecorder:
                 obj.client_uuid = obj.client_uuid or str(uuid.uuid4())
             elif isinstance(obj, KitItem) and obj.id is None:
                 obj.id = self._provisional_id(session, rr.KIT_ITEMS)
+            elif isinstance(obj, SavedSearch) and obj.id is None:
+                obj.id = self._provisional_id(session, shelves_sync.SEARCHES)
+                obj.client_uuid = obj.client_uuid or str(uuid.uuid4())
 
     def _submission_row(self, obj: Any) -> bool:
         """Whether ``obj`` belongs to a rep's own submission made in this unit."""
@@ -163,11 +168,22 @@ class _OutboxRecorder:
             return True
         return False
 
+    def _shelf_row(self, obj: Any) -> bool:
+        """Whether ``obj`` is one of a person's own saved searches or favourites (noted: their
+        shelves are sent whole)."""
+        if isinstance(obj, SavedSearch) and not obj.recommended:
+            self.shelves[obj.owner_id] = None
+            return True
+        if isinstance(obj, Favourite):
+            self.shelves[obj.user_id] = None
+            return True
+        return False
+
     def _after(self, session: Session, _ctx: object) -> None:
         for obj in session.new:
             kind = self.KINDS.get(type(obj))
             if kind is None:
-                if isinstance(obj, Blob) or self._submission_row(obj) or self._kit_row(obj):
+                if isinstance(obj, Blob) or self._submission_row(obj) or self._kit_row(obj) or self._shelf_row(obj):
                     continue  # sent with its submission or kit (``finish``)
                 raise NeedsServer(f"Adding {type(obj).__name__} needs the team server.")
             row = {c.name: getattr(obj, c.key) for c in obj.__table__.columns}
@@ -175,13 +191,13 @@ class _OutboxRecorder:
             self.entries.append((kind, key, row))
         for obj in session.dirty:
             changed = [a.key for a in inspect(obj).attrs if a.history.has_changes()]
-            if not changed or self._submission_row(obj) or self._kit_row(obj):
+            if not changed or self._submission_row(obj) or self._kit_row(obj) or self._shelf_row(obj):
                 continue
             if isinstance(obj, SearchLog) and changed == ["opened_piece_id"]:
                 self.entries.append(("opened", obj.id, {"id": obj.id, "opened_piece_id": obj.opened_piece_id}))
                 continue
             raise NeedsServer(f"Changing {type(obj).__name__} needs the team server.")
-        if any(not (self._submission_row(obj) or self._kit_row(obj)) for obj in session.deleted):
+        if any(not (self._submission_row(obj) or self._kit_row(obj) or self._shelf_row(obj)) for obj in session.deleted):
             raise NeedsServer("Deleting needs the team server.")
 
     def finish(self) -> list[tuple[str, str, dict[str, Any]]]:
@@ -198,7 +214,8 @@ class _OutboxRecorder:
                 rr.name_kit(conn, kit_id, named)
             key = payload["kit"]["client_uuid"] or f"kit {kit_id}"
             kits.append((KIT, str(key), payload))
-        return self.entries + [(SUBMISSION, str(p["piece"]["client_uuid"]), p) for p in submissions] + kits
+        shelves = [(shelves_sync.SHELF, f"shelf {user}", shelves_sync.shelf_payload(conn, user)) for user in self.shelves]
+        return self.entries + [(SUBMISSION, str(p["piece"]["client_uuid"]), p) for p in submissions] + kits + shelves
 
 
 class Replica:

@@ -29,7 +29,7 @@ TEAM_SCHEMA_VERSION = "1"
 PUBLIC_TABLES = (
     "library_meta", "users", "stages", "gates", "facet_values", "synonyms", "blobs", "pieces",
     "piece_versions", "piece_stages", "piece_gates", "piece_facets", "usage_events", "search_log",
-    "kits", "kit_items", "content_requests", "renditions", "alembic_version",
+    "kits", "kit_items", "content_requests", "renditions", "alembic_version", "saved_searches", "favourites",
 )
 APP_TABLES = ("change_log", "audit_log", "blob_chunks", "piece_uses", "piece_uses_delta")
 
@@ -40,12 +40,14 @@ CHANGE_FEED = (
     ("stages", "taxonomy", "id"), ("gates", "taxonomy", "id"), ("facet_values", "taxonomy", "id"),
     ("synonyms", "taxonomy", "id"), ("users", "user", "id"), ("content_requests", "request", "id"),
     ("blobs", "blob", None), ("library_meta", "meta", None), ("renditions", "piece", "piece_id"),
+    ("saved_searches", "shelf", "id"),
 )
 AUDITED = ("library_meta", "users", "stages", "gates", "facet_values", "synonyms", "blobs", "pieces",
            "piece_versions", "piece_stages", "piece_gates", "piece_facets", "kits", "content_requests")
 # taxonomy rows name who changed them last (an edit conflict says who): set from the login
 EDITOR_STAMPED = ("stages", "gates", "facet_values", "synonyms")
-VERSIONED = ("users", "stages", "gates", "facet_values", "synonyms", "pieces", "kits", "content_requests")
+VERSIONED = ("users", "stages", "gates", "facet_values", "synonyms", "pieces", "kits", "content_requests",
+             "saved_searches")
 USE_KINDS_SQL = "('opened','exported','sent','used_in_call','kit_exported')"
 
 SCHEMA_SQL = r"""
@@ -357,6 +359,9 @@ GRANT SELECT ON app.change_log, app.blob_chunks, app.meta TO @user@;
 GRANT INSERT ON usage_events, search_log, content_requests, kits, kit_items TO @user@;
 GRANT UPDATE (opened_piece_id) ON search_log TO @user@;
 GRANT UPDATE, DELETE ON kits, kit_items TO @user@;
+-- shelves: everyone keeps their own saved searches and favourites (RLS: own rows; only
+-- marketing and admins write recommended searches)
+GRANT SELECT, INSERT, UPDATE, DELETE ON saved_searches, favourites TO @user@;
 -- reps: their own submissions (the piece, its first version, tags and bytes); while one is
 -- pending review they may edit its metadata and tags (RLS: their own pending drafts only),
 -- never its status, source, review state or author
@@ -478,6 +483,23 @@ ROW_POLICIES: dict[str, list[str]] = {
         "WITH CHECK (requester_id = (SELECT app.me()) AND status = 'declined' AND piece_id IS NULL)",
         "CREATE POLICY triage ON content_requests FOR UPDATE TO @marketing@, @admin@ USING (true) WITH CHECK (true)",
         "CREATE POLICY owner_write ON content_requests FOR ALL TO @owner@ USING (true) WITH CHECK (true)",
+    ],
+    "saved_searches": [
+        # one's own, and every recommended one (marketing shares them with everyone)
+        "CREATE POLICY read ON saved_searches FOR SELECT TO @user@ "
+        "USING (recommended OR owner_id = (SELECT app.me()))",
+        "CREATE POLICY own ON saved_searches FOR ALL TO @user@ "
+        "USING (owner_id = (SELECT app.me()) AND NOT recommended) "
+        "WITH CHECK (owner_id = (SELECT app.me()) AND NOT recommended)",
+        # marketing and admins write recommended searches (and recommend or withdraw their own)
+        "CREATE POLICY recommend ON saved_searches FOR ALL TO @marketing@, @admin@ "
+        "USING (recommended OR owner_id = (SELECT app.me())) WITH CHECK (recommended OR owner_id = (SELECT app.me()))",
+        "CREATE POLICY owner_write ON saved_searches FOR ALL TO @owner@ USING (true) WITH CHECK (true)",
+    ],
+    "favourites": [
+        "CREATE POLICY own ON favourites FOR ALL TO @user@ USING (user_id = (SELECT app.me())) "
+        "WITH CHECK (user_id = (SELECT app.me()))",
+        "CREATE POLICY owner_write ON favourites FOR ALL TO @owner@ USING (true) WITH CHECK (true)",
     ],
     "app.change_log": [
         "CREATE POLICY read ON app.change_log FOR SELECT TO @user@ USING (true)",

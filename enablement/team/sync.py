@@ -27,6 +27,8 @@ from sqlalchemy.engine import Connection, Engine
 from enablement.models.changes import Changes
 from enablement.models.tables import SearchLog, UsageEvent
 from enablement.storage import replica_repo as rr
+from enablement.team import shelves_sync
+from enablement.team.shelves_sync import SHELF, replace_shelves, send_shelf
 
 BATCH = 100
 PRUNED = "pruned"  # the change-log row standing for every older row a DBA removed
@@ -146,14 +148,16 @@ def _send(conn: Connection, entries: Sequence[Mapping[str, Any]], ids: Mapping[t
         end = start
         while end < len(entries) and entries[end]["kind"] == kind:
             end += 1
-        for entry in entries[start:end] if kind in (SUBMISSION, KIT) else ():
+        for entry in entries[start:end] if kind in (SUBMISSION, KIT, SHELF) else ():
             if kind == SUBMISSION:
                 sent.submissions.append(send_submission(conn, entry["payload"], files))
+            elif kind == SHELF:
+                send_shelf(conn, entry["payload"], known)
             else:
                 kit = send_kit(conn, entry["payload"], known)
                 sent.kits += [kit] if kit is not None else []
             known.update(_known(sent))
-        if kind not in (SUBMISSION, KIT):
+        if kind not in (SUBMISSION, KIT, SHELF):
             conn.execute(_STATEMENTS[kind], [_params(e, known) for e in entries[start:end]])
         start = end
     return sent
@@ -371,6 +375,8 @@ class Snapshot:
     requests: list[dict[str, Any]] = field(default_factory=list)
     kits: list[dict[str, Any]] = field(default_factory=list)
     kit_items: list[dict[str, Any]] = field(default_factory=list)
+    saved_searches: list[dict[str, Any]] = field(default_factory=list)  # own and recommended
+    favourites: list[dict[str, Any]] = field(default_factory=list)
     popularity: list[tuple[int, int]] = field(default_factory=list)
     seqs: list[int] = field(default_factory=list)
 
@@ -440,6 +446,8 @@ def read_snapshot(server: Engine, last: int) -> Snapshot:
         # kits are the login's own and small: not in the change log, read whole each time
         snap.kits = _rows(conn, rr.KITS)
         snap.kit_items = _rows(conn, rr.KIT_ITEMS)
+        snap.saved_searches = _rows(conn, shelves_sync.SEARCHES)  # shelves: small, read whole (own + recommended)
+        snap.favourites = _rows(conn, shelves_sync.FAVOURITES)
         snap.popularity = [(int(p), int(n)) for p, n in conn.execute(text("SELECT piece_id, uses FROM "
                                                                           "app.popularity()"))]
     return snap
@@ -481,11 +489,12 @@ def apply_snapshot(replica: Engine, snap: Snapshot, last: int) -> PullResult:
         # kits and use counts come whole each pull: changed only when they differ (a pull that
         # brought nothing new, such as the echo of this window's own write, refreshes no view)
         kits = rr.replace_kits(local, snap.kits, snap.kit_items)
+        shelves = replace_shelves(local, snap.saved_searches, snap.favourites)
         usage = rr.replace_popularity(local, snap.popularity)
         rr.set_state(local, {"last_seq": snap.hi, "last_pull_at": _now()})
     present = {int(p["id"]) for p in snap.pieces}
     changes = Changes(pieces=bool(ids), piece_ids=frozenset(ids), taxonomy=snap.taxonomy is not None,
-                      users=snap.users is not None, requests=requests, kits=kits, usage=usage,
+                      users=snap.users is not None, requests=requests, kits=kits, usage=usage, shelves=shelves,
                       settings=snap.meta is not None, gone_blobs=frozenset(gone_blobs))
     return PullResult(hi=snap.hi, full=snap.full, pieces=len(present), gone=len(set(ids) - present),
                       changes=changes)

@@ -18,6 +18,8 @@ PieceRole = RowRole  # the PieceSummary
 PieceIdRole = ItemIdRole
 SnippetRole = FIRST_CUSTOM_ROLE  # plain-text search snippet, "" when browsing
 StaleRole = FIRST_CUSTOM_ROLE + 1  # bool: past its review date or expired (shown in the warning tone)
+FavouriteRole = FIRST_CUSTOM_ROLE + 2  # bool: the person starred it
+STAR = "★ "
 
 
 class PieceTableModel(RowTableModel[PieceSummary]):
@@ -27,6 +29,15 @@ class PieceTableModel(RowTableModel[PieceSummary]):
     def __init__(self, parent: Optional[QObject] = None) -> None:
         super().__init__(parent)
         self._snippets: dict[int, str] = {}
+        self._favourites: frozenset[int] = frozenset()
+
+    def set_favourites(self, piece_ids: frozenset[int]) -> None:
+        """The person's favourite pieces (starred in every view)."""
+        changed = self._favourites ^ piece_ids
+        self._favourites = frozenset(piece_ids)
+        for n, p in enumerate(self._rows):
+            if p.id in changed:
+                self.dataChanged.emit(self.index(n, COL_TITLE), self.index(n, COL_TITLE))
 
     def set_rows(self, pieces: Sequence[PieceSummary], snippets: Optional[dict[int, str]] = None) -> None:
         self._snippets = dict(snippets or {})
@@ -44,7 +55,7 @@ class PieceTableModel(RowTableModel[PieceSummary]):
 
     def display(self, p: PieceSummary, column: int, position: int) -> Any:
         if column == COL_TITLE:
-            return shown(p.title)
+            return (STAR if p.id in self._favourites else "") + shown(p.title)
         if column == COL_STAGES:
             return ", ".join(p.labels("stage"))
         if column == COL_GATES:
@@ -87,6 +98,8 @@ class PieceTableModel(RowTableModel[PieceSummary]):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole and column == COL_HELPFUL and p.answered:
             return f"{p.helped} of {p.answered} said it helped"
+        if role == FavouriteRole:
+            return p.id in self._favourites
         if role == StaleRole:
             return p.stale or p.expired
         return None

@@ -18,14 +18,17 @@ from enablement.models.changes import Changes
 from enablement.models.dto import Actor
 from enablement.services.permissions import Permission
 from enablement.models.journey import CellPieces, JourneyCell, JourneyMap
+from enablement.models.shelves import SavedSearchInfo
 from enablement.services.journey import cell_pieces, journey_map
 from ..context import AppContext
 from .lazy_page import LazyPage
 from ..dialogs.request_dialog import RequestDialog
+from ..dialogs.save_search_dialog import SaveSearchDialog, SearchChoice
 from ..widgets import tones
 from ..widgets.journey_grid import CARD_HEIGHT, JourneyGridView
 from ..widgets.page_header import PageHeader
 from ..widgets.piece_table import PieceTableView
+from ..text import shown, tooltip
 
 WINDOWS = ((30, "Last 30 days"), (90, "Last 90 days"), (180, "Last 180 days"), (365, "Last year"))
 REP_SUBTITLE = ("What do I send at this gate? Pick the buyer's question to see the pieces that answer it, "
@@ -47,6 +50,7 @@ class JourneyMapPage(LazyPage):
         self.journey: Optional[JourneyMap] = None
         self.selected: Optional[JourneyCell] = None
         self.request_dialog: Optional[RequestDialog] = None
+        self.recommend_dialog: Optional[SaveSearchDialog] = None
         self._seq = 0
         self._cell_seq = 0
 
@@ -117,6 +121,11 @@ class JourneyMapPage(LazyPage):
         detail_layout = QVBoxLayout(self.detail)
         detail_layout.addLayout(title_row)
         detail_layout.addWidget(self.cell_context)
+        self.recommended_box = QWidget()  # marketing's recommended searches for the chosen card
+        self.recommended_row = QHBoxLayout(self.recommended_box)
+        self.recommended_row.setContentsMargins(0, 0, 0, 0)
+        self.recommended_box.hide()
+        detail_layout.addWidget(self.recommended_box)
         detail_layout.addWidget(self.detail_stack, 1)
 
         self.splitter = QSplitter(Qt.Orientation.Vertical)
@@ -135,6 +144,8 @@ class JourneyMapPage(LazyPage):
 
     # --- page contract ---------------------------------------------------------------------
     def apply_changes(self, changes: Changes) -> None:
+        if changes.shelves and self.selected is not None:
+            self._load_recommended(self.selected)
         if changes.pieces or changes.taxonomy or changes.usage:
             if changes.taxonomy:
                 self._fill_filters()
@@ -211,6 +222,7 @@ class JourneyMapPage(LazyPage):
             context.append(f"Exit criteria: {cell.exit_criteria}")
         self.cell_context.setText(" — ".join(c for c in context if c))
         self.request_button.setEnabled(True)
+        self._load_recommended(cell)
         if cell.empty:
             self.empty_label.setText(f"Nothing in the library answers “{cell.question}” yet.\n"
                                      "Ask marketing for it: the request carries this stage and gate.")
@@ -224,6 +236,55 @@ class JourneyMapPage(LazyPage):
         self.app.runner.op(cell_pieces, self.app.library, cell.stage_id, cell.gate_id,
                            window_days=self.window_combo.currentData(), facet_value_ids=self.filters()).success(
             lambda result: self._cell_loaded(seq, result)).read()
+
+    def _load_recommended(self, cell: JourneyCell) -> None:
+        self.app.runner.op(self.app.library.shelves.recommended, cell.stage_id, cell.gate_id).success(
+            lambda found: self._show_recommended(cell, found)).quiet("the recommended searches of a card").read()
+
+    def _show_recommended(self, cell: JourneyCell, found: list[SavedSearchInfo]) -> None:
+        """One button per recommended search for the card: it opens the library with its results."""
+        if cell is not self.selected:
+            return
+        while self.recommended_row.count():
+            item = self.recommended_row.takeAt(0)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
+        may_recommend = self.app.actions.allowed(Permission.RECOMMEND_SEARCHES)
+        if not found and not may_recommend:
+            self.recommended_box.hide()
+            return
+        self.recommended_row.addWidget(QLabel("Recommended searches:" if found else "No recommended searches yet."))
+        for search in found:
+            button = QPushButton(f"⌕ {shown(search.name)}")
+            button.setObjectName(f"recommended:{search.id}")
+            button.setToolTip(tooltip(f"{search.describe()}\nRecommended by {search.owner or 'marketing'}"
+                                      " — opens the library with its results"))
+            button.clicked.connect(lambda _c=False, s=search: self.app.signals.run_saved_search.emit(s))
+            self.recommended_row.addWidget(button)
+        if may_recommend:
+            add = QPushButton("Recommend a search here…")
+            add.setObjectName("recommendHere")
+            add.setToolTip("Marketing: a search every rep sees on this card and in their sidebar")
+            add.clicked.connect(lambda: self.recommend_here(cell))
+            self.recommended_row.addWidget(add)
+        self.recommended_row.addStretch(1)
+        self.recommended_box.show()
+
+    def recommend_here(self, cell: JourneyCell) -> None:
+        """Marketing: name and type a search recommended for this stage and gate."""
+        dialog = SaveSearchDialog(self, self.app.taxonomy, "", [], True, typed_query=True)
+        dialog.recommend.setChecked(True)
+        dialog.picker.set(cell.stage_id, cell.gate_id)
+        dialog.accepted.connect(lambda: self._recommend(dialog.values()))
+        dialog.finished.connect(dialog.deleteLater)
+        self.recommend_dialog = dialog
+        dialog.open()
+
+    def _recommend(self, choice: SearchChoice) -> None:
+        self.app.runner.op(self.app.library.shelves.save, self.app.actor, choice.name, choice.query or "", {},
+                           "relevance", recommended=choice.recommended, stage_id=choice.stage_id,
+                           gate_id=choice.gate_id).write()
 
     def _cell_loaded(self, seq: int, result: CellPieces) -> None:
         if seq != self._cell_seq:

@@ -31,6 +31,7 @@ from enablement.services.library import Library
 from ..context import AppContext
 from ..drag_out import DragOut, DragOutList, DragOutTable, Handout, Handouts, piece_handout
 from .lazy_page import Page
+from .library_shelves import FAVOURITE_KEYS, SAVE_SEARCH_KEYS, LibraryShelves
 from ..models.piece_table_model import (COL_GATES, COL_HELPFUL, COL_OWNER, COL_REVIEW_BY, COL_STAGES, COL_STATUS,
                                         COL_TITLE, COL_TYPE, COL_UPDATED, COL_USES, PieceIdRole, PieceRole,
                                         PieceTableModel, StaleRole)
@@ -87,6 +88,7 @@ class LibraryPage(Page):
     query_suggested = Signal(str)  # "did you mean" picked: the window's search box takes it
     request_piece = Signal(str)  # "Request this piece" with the query as its title
     import_requested = Signal()
+    shelf_shown = Signal()  # a shelf replaced the search: the window's search box empties
 
     def __init__(self, app: AppContext, parent: Optional[QWidget] = None) -> None:
         super().__init__(parent)
@@ -203,9 +205,20 @@ class LibraryPage(Page):
         col.addWidget(self.hints)
         col.addWidget(self.stack, 1)
 
+        self.shelves = LibraryShelves(app, self)
+        self.sidebar = QSplitter(Qt.Orientation.Vertical)  # the shelves over the facet panel
+        self.sidebar.setObjectName("librarySidebar")
+        self.sidebar.addWidget(self.shelves.panel)
+        self.sidebar.addWidget(self.facets)
+        self.sidebar.setSizes([300, 500])
+        save_search = QAction("Save search…", self)
+        save_search.setShortcut(QKeySequence(SAVE_SEARCH_KEYS))
+        save_search.setShortcutContext(Qt.ShortcutContext.WindowShortcut)  # only while the library shows
+        save_search.triggered.connect(self.shelves.save_current)
+        self.addAction(save_search)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("librarySplitter")
-        self.splitter.addWidget(self.facets)
+        self.splitter.addWidget(self.sidebar)
         self.splitter.addWidget(results)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([260, 900])
@@ -386,6 +399,11 @@ class LibraryPage(Page):
         copy.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         copy.triggered.connect(lambda: self.copy_file(view.currentIndex()))
         view.addAction(copy)
+        star = QAction("Add to or remove from favourites", view)
+        star.setShortcut(QKeySequence(FAVOURITE_KEYS))
+        star.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        star.triggered.connect(lambda: self.shelves.toggle_favourite(view.currentIndex().data(PieceIdRole)))
+        view.addAction(star)
 
     def _handout(self, index: QModelIndex) -> Optional[Handout]:
         piece = index.data(PieceRole) if index.isValid() else None
@@ -419,6 +437,10 @@ class LibraryPage(Page):
         menu = QMenu(view)
         menu.addAction("Open", lambda: self._open_index(index))
         menu.addAction("Copy file", lambda: self.copy_file(index))
+        piece_id = index.data(PieceIdRole)
+        starred = piece_id in self.shelves.favourites
+        menu.addAction("Remove from favourites" if starred else "Add to favourites",
+                       lambda: self.shelves.toggle_favourite(piece_id)).setShortcut(QKeySequence(FAVOURITE_KEYS))
         if self.app.team is not None:
             menu.addAction("Make available offline", self.make_selected_available)
         menu.aboutToHide.connect(menu.deleteLater)
@@ -428,19 +450,25 @@ class LibraryPage(Page):
     def activate(self) -> None:
         if not self.loaded:
             self.run_query()
+        if not self.shelves.loaded:
+            self.shelves.reload()
 
     def apply_changes(self, changes: Changes) -> None:
         if changes.pieces:
             self.handouts.forget()  # a new version or title: the next drag takes a fresh copy
+        self.shelves.apply_changes(changes)  # a shelf shown in the results reloads there
         if changes.pieces or changes.index or changes.taxonomy or changes.usage:
-            if self.loaded:
+            if self.loaded and self.shelves.shelf is None:
                 self.run_query(keep_position=True)
 
     def on_actor_changed(self, actor: Actor) -> None:
         self._update_chrome()
         self.loaded = False
+        self.shelves.left_shelf()
+        self.shelves.loaded = False
         if self.isVisible():
             self.run_query()
+            self.shelves.reload()
 
     # --- querying -----------------------------------------------------------------------------
     def set_query(self, text: str) -> None:
@@ -466,6 +494,8 @@ class LibraryPage(Page):
 
     def run_query(self, keep_position: bool = False) -> None:
         self.debounce.stop()
+        self.shelves.left_shelf()
+        self._update_chrome()
         self.seq += 1
         seq = self.seq
         self.loaded = True
@@ -598,6 +628,7 @@ class LibraryPage(Page):
 
     def _update_chrome(self) -> None:
         self.sort_box.setEnabled(True)
+        self.facets.setEnabled(True)
 
     def _snippets(self, outcome: SearchOutcome) -> dict[int, str]:
         """Each hit's snippet, after the pages or slides it is on ("Slides 5, 12: …"); the first
@@ -611,6 +642,48 @@ class LibraryPage(Page):
                 self.first_pages[h.piece_id] = h.pages[0]
             self.hit_words[h.piece_id] = sorted({html.unescape(w) for w in MARKED.findall(h.snippet + h.title_html)})
         return snippets
+
+    # --- shelves -----------------------------------------------------------------------------------
+    def current_search(self) -> tuple[str, dict[str, frozenset[str]], str]:
+        """The query, filters and sort shown now (what "Save search…" keeps)."""
+        return self.text.strip(), self.facets.filters(), self.sort
+
+    def apply_search(self, text: str, filters: dict[str, frozenset[str]], sort: str) -> None:
+        """Show a saved search's results: its query in the search box, its filters, its sort."""
+        self.facets.set_filters(filters)
+        row = self.sort_box.findData(sort)
+        if row >= 0:
+            self.sort_box.blockSignals(True)
+            self.sort_box.setCurrentIndex(row)
+            self.sort_box.blockSignals(False)
+            self.sort = sort
+            self._show_sort_indicator()
+        self.text, self.autocorrect = text, True
+        self.query_suggested.emit(text)  # the window's search box shows it
+        self.run_query()
+
+    def show_shelf_rows(self, pieces: list, notes: dict[int, str], summary: str, empty: str) -> None:
+        """Show a shelf's pieces (favourites, recently opened) instead of a search's results."""
+        self.seq += 1  # a search still on its way must not overwrite the shelf
+        self.outcome, self.search_id = None, None
+        self.first_pages, self.hit_words = {}, {}
+        self.model.set_rows(pieces, notes)
+        self.text = ""
+        self.shelf_shown.emit()
+        self.facets.set_filters({})
+        self.facets.setEnabled(False)  # a shelf is not filtered; typing or a saved search brings them back
+        self.sort_box.setEnabled(False)
+        self.summary.setText(summary)
+        self.did_you_mean.setVisible(False)
+        self.hints.setVisible(False)
+        if pieces:
+            self.stack.setCurrentWidget(self.current_view())
+            return
+        self.empty_title.setText(empty)
+        self.empty_text.setText("")
+        for button in (self.request_button, self.clear_filters_button, self.import_button):
+            button.setVisible(False)
+        self.stack.setCurrentWidget(self.empty)
 
     def _open_index(self, index: QModelIndex) -> None:
         piece_id = index.data(PieceIdRole)

@@ -23,6 +23,7 @@ from enablement.services.piece_files import OPENABLE_TYPES, FilesHere
 from enablement.services.safe_names import safe_file_name
 from enablement.services.library import Library
 from ..context import AppContext
+from .library_shelves import FAVOURITE_KEYS
 from ..dialogs import files
 from ..dialogs.kit_picker import KitPickerDialog
 from ..dialogs.log_use_dialog import LogUseDialog
@@ -136,6 +137,14 @@ class PieceDetailDialog(QDialog):
                                 ("kit", "Add to kit…", self.add_to_kit), ("log", "Log use…", self.log_use),
                                 ("request", "Request an update…", self.request_update)):
             actions.addWidget(self._button(key, text, slot))
+        self.starred = False
+        self.star_button = QPushButton("☆ Favourite")
+        self.star_button.setObjectName("action_favourite")
+        self.star_button.setToolTip("Add to your favourites, or remove (Ctrl+D); the Favourites shelf lists them")
+        self.star_button.clicked.connect(self.toggle_favourite)
+        self.star_shortcut = QShortcut(QKeySequence(FAVOURITE_KEYS), self)
+        self.star_shortcut.activated.connect(self.toggle_favourite)
+        actions.addWidget(self.star_button)
         actions.addStretch(1)
         marketing_actions = (("replace", "Replace with new version…", self.replace_version, Permission.EDIT_PIECES),
                              ("publish", "Publish", self.publish, Permission.PUBLISH),
@@ -286,11 +295,22 @@ class PieceDetailDialog(QDialog):
         if with_preview:
             self.preview.load(d, page=self.start_page, words=self.words)
         if first:
+            self.app.runner.op(self.app.library.shelves.favourite_ids, self.app.actor).success(
+                lambda ids: self._show_star(self.piece_id in ids)).quiet("whether the piece is a favourite").read()
             # Recording the view is bookkeeping for the reports: a user's error (a busy or full disk)
             # goes to the status bar, not a dialog over the piece; a bug is still reported.
             self.app.runner.op(self.app.library.usage.record, self.app.actor,
                                UseRecord(kind=UsageKind.VIEWED.value, piece_id=self.piece_id)).failure(
                 lambda exc: self.app.signals.status_message.emit(f"This view was not recorded: {exc}")).write()
+
+    def toggle_favourite(self) -> None:
+        """Star the piece, or unstar it."""
+        self.app.runner.op(self.app.library.shelves.set_favourite, self.app.actor, self.piece_id,
+                           not self.starred).success(self._show_star).write()
+
+    def _show_star(self, starred: bool) -> None:
+        self.starred = starred
+        self.star_button.setText("★ Favourite" if starred else "☆ Favourite")
 
     def _show_publish_rule(self, s: PieceSummary) -> None:
         """A draft lacking the library's required fields says so; only an admin may publish it anyway."""

@@ -137,5 +137,16 @@ class FacetPanel(QScrollArea):
         self.clear_button.setVisible(False)
         self.filters_changed.emit({})
 
+    def set_filters(self, filters: dict[str, frozenset[str]]) -> None:
+        """Choose exactly these values (a saved search coming back); no ``filters_changed``."""
+        self.selected = {d: set(keys) for d, keys in filters.items() if keys}
+        for (dimension, key), button in self.buttons.items():
+            checked = key in self.selected.get(dimension, set())
+            button.setChecked(checked)
+            button.setFlat(not checked)
+            text = button.text().removeprefix("✓ ")
+            button.setText(f"✓ {text}" if checked else text)  # counts follow with the next results
+        self.clear_button.setVisible(bool(self.selected))
+
     def filters(self) -> dict[str, frozenset[str]]:
         return {d: frozenset(k) for d, k in self.selected.items() if k}

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QStyle, QStyleOptionViewItem
 
 from enablement.display import count
 from enablement.models.dto import PieceSummary
-from ..models.piece_table_model import PieceRole
+from ..models.piece_table_model import STAR, FavouriteRole, PieceRole
 from ..text import file_type_label, shown
 from . import tones
 from .piece_delegate import PieceDelegate
@@ -67,7 +67,7 @@ class PieceCardDelegate(PieceDelegate):
         fm = QFontMetrics(title_font)
         painter.setFont(title_font)
         painter.setPen(text_color)
-        for line in wrapped(shown(piece.title), title_font, inner.width(), 2):
+        for line in wrapped((STAR if index.data(FavouriteRole) else "") + shown(piece.title), title_font, inner.width(), 2):
             painter.drawText(QRect(inner.left(), y, inner.width(), fm.height()), Qt.AlignmentFlag.AlignHCenter, line)
             y += fm.height()
 

@@ -10,7 +10,7 @@ from enablement.display import count
 from enablement.models.dto import PieceSummary
 from enablement.models.vocab import Source
 from typing import Optional
-from ..models.piece_table_model import PieceRole, SnippetRole
+from ..models.piece_table_model import STAR, FavouriteRole, PieceRole, SnippetRole
 from ..text import file_type_label, plain, review_text, shown
 from ..widgets import tones
 from ..widgets.thumbnails import ThumbnailCache
@@ -89,7 +89,8 @@ class PieceDelegate(QStyledItemDelegate):
         painter.setPen(text_color)
         painter.drawText(QRect(left_title, y, title_w - (left_title - left), fm.height()),
                          Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                         fm.elidedText(shown(piece.title), Qt.TextElideMode.ElideRight, title_w - (left_title - left)))
+                         fm.elidedText((STAR if index.data(FavouriteRole) else "") + shown(piece.title),
+                                        Qt.TextElideMode.ElideRight, title_w - (left_title - left)))
         y += fm.height() + 4
 
         # Chips: stages then gates.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import html
 import re
+from typing import TYPE_CHECKING
 
 from enablement.cli.output import print_json
 from enablement.cli.registry import Registry
@@ -12,6 +13,9 @@ from enablement.display import count, escape_display as shown, pages_phrase
 from enablement.models.dto import Actor
 from enablement.search.documents import SORT_ORDERS
 from enablement.services.library import Library
+
+if TYPE_CHECKING:
+    from enablement.services.search import SearchOutcome
 
 ORDER = 60
 
@@ -30,13 +34,19 @@ def register(registry: Registry) -> None:
 def cmd_search(args: argparse.Namespace, lib: Library, actor: Actor) -> int:
     outcome = lib.search.search(actor, args.query, sort=args.sort, include_archived=args.archived,
                                 limit=max(1, min(args.limit, 500)), log_search=True)
+    print_outcome(outcome, args.json, args.facets)
+    return 0
+
+
+def print_outcome(outcome: "SearchOutcome", as_json: bool, facets: bool = False) -> None:
+    """A search's hits as the terminal shows them (or JSON), then the count and facets."""
     r = outcome.results
-    if args.json:
+    if as_json:
         print_json({"total": r.total, "hints": r.hints, "did_you_mean": r.did_you_mean,
                     "hits": [{"piece": p, "score": h.score, "snippet": h.snippet, "pages": list(h.pages)}
                              for h, p in zip(r.hits, outcome.pieces)],
-                    "facets": outcome.facets if args.facets else None})
-        return 0
+                    "facets": outcome.facets if facets else None})
+        return
     for hint in r.hints:
         print(f"hint: {hint}")
     if r.did_you_mean:
@@ -51,7 +61,6 @@ def cmd_search(args: argparse.Namespace, lib: Library, actor: Actor) -> int:
         if snippet:
             print(f"       {shown(html.unescape(snippet))[:160]}")
     print(count(r.total, "result"))
-    if args.facets:
+    if facets:
         for f in outcome.facets:
             print(f"  {f.dimension}: {f.label} ({f.count})")
-    return 0
