@@ -252,7 +252,7 @@ def main(argv: list[str] | None = None) -> int:
         queue.view.selectRow(queue.proxy.mapFromSource(queue.model.index(queue.model.row_of(mine), 0)).row())
         queue.panel.tags.check("gate", gate.id)
         settle(150)
-        if path := shot("22-review-tag-and-publish"):
+        if path := shot("24-review-tag-and-publish"):
             grab(queue, path)
         queue.close()
     window.close()
