@@ -216,7 +216,10 @@ def test_a_rep_window_follows_marketing_live_goes_offline_and_syncs_back(
             rep.app.runner.op(rep.app.library.usage.record, rep.app.actor,
                               UseRecord(kind="used_in_call", piece_id=new)).write()
         try:
-            qtbot.waitUntil(lambda: link.button.text() == "● Offline · 3 uses waiting to sync", timeout=10_000)
+            # the three uses wait (the rep's search of "harbor" may wait with them: "3 uses and 1 search")
+            qtbot.waitUntil(lambda: link.status is not None and dict(link.status.waiting_by_kind).get("usage") == 3
+                            and link.button.text().startswith("● Offline · 3 uses")
+                            and link.button.text().endswith("waiting to sync"), timeout=10_000)
         except Exception:
             raise AssertionError(f"{link.button.text()!r} {link.status}")
 
