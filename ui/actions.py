@@ -22,7 +22,7 @@ meanwhile is held back until the server answers again.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterator, Optional, Union, cast
+from typing import Any, Callable, Iterator, Optional, Union, cast
 
 import shiboken6
 from PySide6.QtCore import QEvent, QObject, Signal
@@ -121,20 +121,20 @@ class ActionPolicy(QObject):
 
     def enable(self, target: Target, enabled: bool) -> None:
         """What the page's own state allows for a governed target (its ``setEnabled``)."""
-        entry = self._entry(target)
-        if entry is None:
-            target.setEnabled(enabled)
-            return
-        entry.wanted = enabled
-        self._apply(entry)
+        self._own(target, "wanted", enabled, target.setEnabled)
 
     def set_tip(self, target: Target, tip: str) -> None:
         """The target's own tooltip (shown while the policy allows it)."""
+        self._own(target, "tip", tip, target.setToolTip)
+
+    def _own(self, target: Target, field: str, value: object, directly: Callable[[Any], None]) -> None:
+        """The target's own wish: kept on its entry (and applied through the policy) when it is
+        governed, else set on it directly."""
         entry = self._entry(target)
         if entry is None:
-            target.setToolTip(tip)
+            directly(value)
             return
-        entry.tip = tip
+        setattr(entry, field, value)
         self._apply(entry)
 
     def _entry(self, target: Target) -> Optional[_Governed]:
