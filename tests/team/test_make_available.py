@@ -15,8 +15,8 @@ import pytest
 from enablement.errors import Cancelled
 from enablement.team.blobs import CHUNK_BYTES, ServerBlobCache
 from enablement.team.library import open_team_library
-from tests.conftest import make_ready, settings_for_tests
-from tests.team.files_support import team_with_files
+from tests.conftest import settings_for_tests
+from tests.team.files_support import desk, publish_link, team_with_files
 from tests.team.proxy import Proxy
 from tests.team.server import HOST, TeamServer
 from tests.team.test_files import words_file
@@ -34,14 +34,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TeamServe
                "b": words_file(folder / "b.txt", 200_000, 13)}
     with team_with_files(folder, sources, (("Rita Rep", "rita"), ("Ravi Rep", "ravi"), ("Rosa Rep", "rosa"))) \
             as (srv, pieces):
-        lib, maya = open_team_library(srv.url(srv.logins["Maya Marketing"]), folder / "desk",
-                                      settings=settings_for_tests(), with_index=False)
-        try:
-            link = lib.importer.add_link(maya, "https://example.com/site", "Customer site").value
-            lib.pieces.publish(maya, make_ready(lib, maya, link))
-            pieces["site"] = (link, b"")
-        finally:
-            lib.close()
+        with desk(srv, folder / "desk") as (lib, maya):
+            pieces["site"] = (publish_link(lib, maya, "https://example.com/site", "Customer site"), b"")
         yield srv, pieces
 
 

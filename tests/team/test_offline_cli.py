@@ -16,8 +16,7 @@ from typing import Iterator
 
 import pytest
 
-from enablement.team.library import open_team_library
-from tests.conftest import make_ready, settings_for_tests
+from tests.team.files_support import desk, publish_link
 from tests.team.proxy import Proxy
 from tests.team.server import HOST, TeamServer, team_server
 
@@ -75,13 +74,8 @@ def _cli(url: str, folder: Path, *args: str) -> tuple[subprocess.CompletedProces
 
 def test_a_silent_server_leaves_replica_commands_working_and_server_commands_saying_so(
         server: TeamServer, tmp_path: Path) -> None:
-    lib, maya = open_team_library(server.url(server.logins["Maya Marketing"]), tmp_path / "desk",
-                                  settings=settings_for_tests(), with_index=False)
-    try:
-        pid = lib.importer.add_link(maya, "https://example.com/p", "Platypus security review").value
-        lib.pieces.publish(maya, make_ready(lib, maya, pid))
-    finally:
-        lib.close()
+    with desk(server, tmp_path / "desk") as (lib, maya):
+        pid = publish_link(lib, maya, "https://example.com/p", "Platypus security review")
     folder = tmp_path / "laptop"
     proxy = Proxy(PG_HOST, int(PG_PORT))
     proxy.start()

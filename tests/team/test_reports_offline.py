@@ -15,7 +15,8 @@ from enablement.errors import Offline, when_text
 from enablement.models.dto import UseRecord
 from enablement.services.reports_service import NO_COPY, stale_note
 from enablement.team.library import open_team_library
-from tests.conftest import make_ready, settings_for_tests
+from tests.conftest import settings_for_tests
+from tests.team.files_support import desk, publish_link
 from tests.team.proxy import Proxy
 from tests.team.server import HOST, TeamServer, team_server
 
@@ -28,15 +29,10 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TeamServer]:
     with team_server() as srv:
         srv.add("Maya Marketing", "maya_rep_off", "marketing")
         srv.add("Morgan Manager", "morgan_rep_off", "manager")
-        lib, maya = open_team_library(srv.url(srv.logins["Maya Marketing"]), tmp_path_factory.mktemp("desk"),
-                                      settings=settings_for_tests(), with_index=False)
-        try:
-            pid = lib.importer.add_link(maya, "https://example.com/roi", "ROI calculator").value
-            lib.pieces.publish(maya, make_ready(lib, maya, pid))
+        with desk(srv, tmp_path_factory.mktemp("desk")) as (lib, maya):
+            pid = publish_link(lib, maya, "https://example.com/roi", "ROI calculator")
             lib.usage.record(maya, UseRecord(kind="sent", piece_id=pid))
             lib.connect()  # the use goes to the server
-        finally:
-            lib.close()
         yield srv
 
 

@@ -14,8 +14,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from enablement.models.dto import UseRecord
-from enablement.team.library import open_team_library
-from tests.conftest import make_ready, settings_for_tests
+from tests.team.files_support import desk, publish_link
 from tests.team.proxy import Proxy
 from tests.team.server import TeamServer, team_server
 from tests.ui.team_windows import proxy, team_window, wait_link  # noqa: F401  (fixtures)
@@ -31,13 +30,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TeamServer]:
     with team_server() as srv:
         srv.add("Maya Marketing", "maya", "marketing")
         srv.add("Rita Rep", "rita", "rep")
-        lib, maya = open_team_library(srv.url(srv.logins["Maya Marketing"]), tmp_path_factory.mktemp("desk"),
-                                      settings=settings_for_tests(), with_index=False)
-        try:
-            pid = lib.importer.add_link(maya, "https://example.com/q", "Quokka onboarding guide").value
-            lib.pieces.publish(maya, make_ready(lib, maya, pid))
-        finally:
-            lib.close()
+        with desk(srv, tmp_path_factory.mktemp("desk")) as (lib, maya):
+            publish_link(lib, maya, "https://example.com/q", "Quokka onboarding guide")
         yield srv
 
 
