@@ -12,6 +12,7 @@ import time
 import pytest
 
 from enablement.search import SearchRequest, open_backend
+from enablement.search.idle import IdleRelease
 from tests.test_search_engines import DOCS, TODAY, VOCAB
 
 
@@ -72,3 +73,31 @@ def test_the_watcher_lets_go_after_the_quiet_spell_and_starts_again_on_the_next_
             time.sleep(0.02)
         assert backend._handle is None
     backend.close()
+
+
+def test_a_search_as_the_watch_ends_is_watched_too() -> None:
+    """A use that comes while the watcher is letting go (it finds the watcher still running, so
+    starts none) is watched by that same watcher: the owner is let go again afterwards."""
+    class Owner:
+        pass
+
+    owner = Owner()
+    releases: list[float] = []
+
+    def release(_owner: object, idle_for: float) -> bool:
+        releases.append(time.monotonic())
+        if len(releases) == 1:
+            idle.touch()  # a search arrives just as the first release happens
+        return True
+
+    idle = IdleRelease(owner, release, 0.02)
+    idle.touch()
+    deadline = time.monotonic() + 30  # a bound for a stuck watcher, not a timing check
+    while len(releases) < 2 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert len(releases) == 2  # the use during the first release was let go too
+    while idle._thread is not None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert idle._thread is None  # then the watch ends; the next use starts another
+    idle.touch()
+    assert idle._thread is not None

@@ -45,23 +45,37 @@ class IdleRelease:
     def touch(self) -> None:
         """The owner was just used: release it ``seconds`` from now unless used again."""
         self.last_use = time.monotonic()
-        if self.seconds is None or (self._thread is not None and self._thread.is_alive()):
+        if self.seconds is None:
             return
-        with self._lock:
-            if self._thread is None or not self._thread.is_alive():
+        with self._lock:  # the watcher leaves under this lock (see _watch): never a use without one
+            if self._thread is None:
                 self._thread = threading.Thread(target=self._watch, name="search-idle", daemon=True)
                 self._thread.start()
 
     def _watch(self) -> None:
         while True:
             seconds = self.seconds
-            if seconds is None:
-                return
-            wait = self.last_use + seconds - time.monotonic()
-            if wait > 0:
-                self._wake.wait(min(wait, seconds) + 0.01)
-                self._wake.clear()
-                continue
+            checked = time.monotonic()
+            if seconds is not None:
+                wait = self.last_use + seconds - checked
+                if wait > 0:
+                    self._wake.wait(min(wait, seconds) + 0.01)
+                    self._wake.clear()
+                    continue
             owner = self._owner()
-            if owner is None or self._release(owner, seconds):
+            done = seconds is None or owner is None or self._release(owner, seconds)
+            del owner  # held only weakly while waiting
+            if not done:  # a read is under way: look again shortly
+                self._wake.wait(0.05)
+                self._wake.clear()
+            elif self._leave(checked):
                 return
+
+    def _leave(self, checked: float) -> bool:
+        """End the watch unless the owner was used since ``checked`` (a search that came as the
+        watch ended found it still running, so started none: this watch goes on for it)."""
+        with self._lock:
+            if self.last_use >= checked and self.seconds is not None and self._owner() is not None:
+                return False
+            self._thread = None
+            return True
