@@ -136,13 +136,17 @@ def _fill(library: Library, progress: Progress, today: date, flush: Callable[[],
                               owner=raw.get("owner", ""),
                               review_by=date.fromisoformat(raw["review_by"]) if raw.get("review_by") else None)
         library.pieces.set_tags(admin_actor, pid, _tags(taxonomy, raw))
-        if raw.get("status") == Status.PUBLISHED and raw.get("source") != Source.REP:
+        if raw.get("status") in (Status.PUBLISHED, Status.ARCHIVED) and raw.get("source") != Source.REP:
             library.pieces.publish(admin_actor, pid)
     tick("Usage history")
     _backdate_and_mark(library, piece_of, entries, today)
     # The demo searches below must see every piece: apply what was collected so far.
     flush()
     _usage(library, reps, manager, today)
+    # Pieces marketing retired: used while they were current, archived since.
+    for entry in entries:
+        if entry.raw.get("status") == Status.ARCHIVED:
+            library.pieces.archive(admin_actor, piece_of[entry.raw.get("file") or entry.raw["link"]])
     tick("Requests and kits")
     _requests_and_kit(library, reps, marketers, piece_of, taxonomy, today)
     library.set_meta("demo", "true")
