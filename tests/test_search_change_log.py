@@ -141,6 +141,17 @@ def test_a_restored_backup_changed_again_never_passes_for_the_state_it_left(lib:
     assert index.check()["stale"] == 0
 
 
+def test_a_log_emptied_and_numbered_again_never_passes_for_the_entry_the_index_saw(lib: Library, stamp_reads):
+    newest = _log_rows(lib)[-1][0]
+    _sql(lib, f"DELETE FROM {search_repo.CHANGE_LOG}")
+    _sql(lib, f"DELETE FROM sqlite_sequence WHERE name = '{search_repo.CHANGE_LOG}'")
+    for n in range(newest):  # until an entry carries the number the index recorded
+        _sql(lib, f"UPDATE pieces SET updated_at = '2099-01-01 00:00:{n % 60:02d}' WHERE title = 'Piece 1'")
+    assert _log_rows(lib)[-1][0] == newest
+    assert _opened(lib, stamp_reads).ensure_fresh() == 1
+    assert stamp_reads == ["database", "index"]
+
+
 def test_a_dropped_trigger_is_made_again_and_the_stamps_compared(lib: Library, stamp_reads):
     # A migration that rebuilds the pieces table (SQLite's batch mode) drops its triggers.
     _sql(lib, f"DROP TRIGGER {search_repo.CHANGE_LOG}_pieces_update")
@@ -256,6 +267,13 @@ def test_a_library_on_postgresql_keeps_the_log_and_finds_a_late_commit(tmp_path:
             # the piece of the late commit, and Lynx again (written while that one ran)
             assert index.ensure_fresh() == 2 and stamp_reads == []
             assert _found(index, "ocelot") == 1
+            index.close()
+            with other.begin() as conn:  # the sequence set back by hand: numbers still never repeat
+                conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{search_repo.CHANGE_LOG}', 'seq'), 1)"))
+                conn.execute(text("UPDATE pieces SET title = 'Caracal security' WHERE title = 'Lynx security'"))
+            index = _opened(lib, stamp_reads)
+            assert index.ensure_fresh() == 1 and stamp_reads == []
+            assert _found(index, "caracal") == 1
             index.close()
             with other.begin() as conn:  # by hand: writes go on, the next open compares and repairs
                 conn.execute(text(f"DROP TABLE {search_repo.CHANGE_LOG}"))
