@@ -204,6 +204,15 @@ def test_the_log_is_pruned_below_the_index_entry(lib: Library, stamp_reads, monk
     assert _found(index, "narwhal") == 1
 
 
+def test_many_changes_are_reindexed_a_batch_at_a_time(lib: Library, stamp_reads, monkeypatch):
+    monkeypatch.setattr(search_service, "_REINDEX_BATCH", 2)
+    _sql(lib, "UPDATE pieces SET title = 'Axolotl ' || title WHERE title IN ('Piece 1', 'Piece 2')")
+    _sql(lib, "UPDATE pieces SET status = 'purged' WHERE title = 'Piece 0'")
+    index = _opened(lib, stamp_reads)
+    assert index.ensure_fresh() == 3 and stamp_reads == []
+    assert _found(index, "axolotl") == 2 and _found(index, "security") == 0
+
+
 def test_two_indexes_of_one_library_follow_each_other(lib: Library, stamp_reads):
     """Two processes of one library share its index folder: each one's refresh moves the entry."""
     first, second = _opened(lib, stamp_reads), _opened(lib, stamp_reads)
