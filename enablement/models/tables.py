@@ -10,7 +10,7 @@ import uuid
 from datetime import date, datetime, timezone
 from typing import Optional
 
-from sqlalchemy import Column, DateTime, Index, Integer, Table, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Column, DateTime, Index, Integer, Table, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 
@@ -389,10 +389,31 @@ class Rendition(SQLModel, table=True):
     created_at: datetime = Field(sa_type=DateTime, default_factory=utcnow)
 
 
+class SearchChange(SQLModel, table=True):
+    """One change to what a piece's search document is made of (the piece, its versions,
+    renditions and tags), written by triggers in the same transaction as the change (see
+    ``storage.search_repo``): the search index asks which pieces changed since the entry it
+    last matched, instead of comparing every piece. ``piece_id`` None: a row that only marks a
+    position. ``token`` is random, so an index never mistakes another history (a restored
+    backup, a log made again) for the one it saw. ``tx``: the writing transaction (PostgreSQL
+    only: there commit order is not sequence order). Bookkeeping, never sent anywhere."""
+
+    __tablename__ = "search_changes"
+    __table_args__ = (Index("ix_search_changes_tx", "tx", sqlite_where=text("tx IS NOT NULL")),
+                      {"sqlite_autoincrement": True})
+    seq: Optional[int] = Field(default=None, sa_column=Column(
+        BigInteger().with_variant(Integer(), "sqlite"), primary_key=True, autoincrement=True))
+    piece_id: Optional[int] = Field(default=None)
+    token: str = Field(max_length=16)
+    tx: Optional[int] = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    changed_at: datetime = Field(sa_column=Column(DateTime, nullable=False,
+                                                  server_default=text("CURRENT_TIMESTAMP")))
+
+
 ALL_TABLES = [
     LibraryMeta, User, Stage, Gate, FacetValue, Synonym, Blob, Piece, PieceVersion,
     PieceStage, PieceGate, PieceFacet, UsageEvent, SearchLog, Kit, KitItem, ContentRequest, Rendition,
-    SavedSearch, Favourite,
+    SavedSearch, Favourite, SearchChange,
 ]
 
 

@@ -273,14 +273,19 @@ class LibraryIndex:
 
     def synced_with(self, database: str) -> bool:
         """True when the index is exactly as it was when ``mark_synced(database)`` was said."""
+        return self.synced_state() == database
+
+    def synced_state(self) -> str | None:
+        """The database state the index last matched (``mark_synced``), if the index is
+        exactly as it was then; else None."""
         try:
             marker = json.loads((self._dir / SYNCED).read_text(encoding="utf-8"))
         except (OSError, ValueError):
-            return False
-        if not isinstance(marker, dict) or marker.get("database") != database:
-            return False
+            return None
+        if not isinstance(marker, dict) or not isinstance(marker.get("database"), str):
+            return None
         signature = self.content_signature()
-        return signature is not None and marker.get("index") == signature
+        return marker["database"] if signature is not None and marker.get("index") == signature else None
 
     def doc_count(self) -> int:
         """How many documents the index holds (0 if there is no index yet)."""

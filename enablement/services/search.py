@@ -1,9 +1,12 @@
 """Search glue: database rows → index documents, and the search API the UI and CLI call.
 
-The index is a derived cache. ``SearchIndex`` keeps it in step with the database: every
-document carries a stamp (row change time, current version, taxonomy fingerprint); on
-first use and on ``check`` the stamps are compared with the database and whatever is
-missing, stale or extra is fixed. A missing, damaged or outdated index is rebuilt.
+The index is a derived cache. ``SearchIndex`` keeps it in step with the database: the
+database logs every change to what a document is made of (``search_repo``'s change log) and
+the index records the log entry it last matched, so at first use only the pieces changed
+since are re-indexed. Where that entry cannot be trusted (the taxonomy changed, the index
+changed, the log lost an entry or a trigger) every document's stamp (row change time, current
+version, taxonomy fingerprint) is compared with the database, as ``check`` does, and whatever
+is missing, stale or extra is fixed. A missing, damaged or outdated index is rebuilt.
 """
 
 from __future__ import annotations
@@ -37,6 +40,9 @@ ENGINES = ("whoosh", "tantivy")
 # tantivy's is ~1 ms at both), and goes back to Whoosh only below half of it, so a library
 # near the line does not switch back and forth.
 AUTO_TANTIVY_PIECES = 2_000
+# The change log is pruned below the index's own entry once this many entries lie before it.
+_PRUNE_EVERY = 1_000
+_REINDEX_BATCH = 5_000  # pieces re-indexed per commit when catching up with the change log
 
 
 def vocabulary_for(taxonomy: TaxonomyInfo) -> Vocabulary:
@@ -76,7 +82,8 @@ class SearchIndex:
         self.switch_progress: tuple[str, int, int] | None = None  # (engine, done, total) while switching
         self.switch_error: str | None = None
         self._write_in_child = False
-        self._count_made = False  # this process tried to make the database's change count
+        self._log_made = False  # this process tried to make the database's change log
+        self._pruned_at = 0  # the change log entry this process last pruned the log below
 
     # --- backend ------------------------------------------------------------------------------
     @property
@@ -232,29 +239,37 @@ class SearchIndex:
 
     def _db_state(self) -> tuple[dict[int, str], str]:
         """Every piece's stamp, and one value for that state of the database read in the same
-        transaction: the change count where the database keeps one, else a digest of the
-        stamps. An index marked synced with it is known to match it."""
+        transaction: the change log's newest entry where the database keeps the log, else a
+        digest of the stamps. An index marked synced with it is known to match it."""
         fp = self.fingerprint()
         with self.ctx.read() as s:
-            count = search_repo.change_count(s)
+            head = search_repo.log_head(s)
             paged = search_repo.versions_paged_by_rendition(s)
             stamps = {pid: f"{updated}|{vid}|{fp}{'|r' if vid in paged else ''}"
                       for pid, updated, vid in search_repo.stamp_rows(s)}
-        return stamps, (_counted_state(count, fp) if count is not None else _stamps_digest(stamps))
+        return stamps, (_log_state(head, fp) if head is not None else _stamps_digest(stamps))
+
+    def _engine(self) -> Any:
+        """The engine of the database this index reads (a team library's replica)."""
+        return self.ctx.source.engine if self.ctx.source else self.ctx.engine
 
     def _counted_db_state(self) -> str | None:
-        """The database's state from its change count alone (one small read), or None where it
-        keeps none. A SQLite library without one gets it now, so the next open is quick."""
+        """The database's state from its change log's newest entry alone (one small read), or
+        None where it keeps no whole log. A library without one (or whose log lost a trigger or
+        its table) gets it now, before its stamps are read, so the next open is quick."""
         fp = self.fingerprint()
         with self.ctx.read() as s:
-            count = search_repo.change_count(s)
-        if count is None and not self._count_made and self._factory is None:
-            self._count_made = True
+            head = search_repo.log_head(s)
+        if head is None and not self._log_made and self._factory is None:
+            self._log_made = True
             try:
-                search_repo.keep_change_count(self.ctx.source.engine if self.ctx.source else self.ctx.engine)
-            except StorageError as exc:  # read-only or busy: the stamps are read instead
-                log.info("search: no change count kept (%s)", exc)
-        return None if count is None else _counted_state(count, fp)
+                search_repo.keep_change_log(self._engine())
+            except StorageError as exc:  # read-only or busy: the stamps are compared instead
+                log.info("search: no change log kept (%s)", exc)
+            else:
+                with self.ctx.read() as s:
+                    head = search_repo.log_head(s)
+        return None if head is None else _log_state(head, fp)
 
     def documents(self, piece_ids: Sequence[int]) -> Iterator[IndexDoc]:
         """Index documents for these pieces, built in batches."""
@@ -301,24 +316,60 @@ class SearchIndex:
 
     # --- keeping in step ----------------------------------------------------------------------
     def refresh(self, piece_ids: Iterable[int]) -> None:
-        """Re-index these pieces now. Failure leaves the index stale, to be repaired at the
-        next ``ensure_fresh`` (the database already holds the change)."""
+        """Re-index these pieces now, with whatever else the change log says changed since the
+        index last matched it (then it records the newer entry, so the next open has nothing to
+        compare). Failure leaves the index stale, to be repaired at the next ``ensure_fresh``
+        (the database already holds the change)."""
         ids = sorted({i for i in piece_ids if i is not None})
         self._rankings = {}
         if not ids:
             return
         try:
             with self._write_lock:
-                docs = list(self.documents(ids))
-                found = {d.piece_id for d in docs}
-                if docs:
-                    self.backend.upsert(docs)
-                gone = [i for i in ids if i not in found]
-                if gone:
-                    self.backend.delete(gone)
+                if self._catch_up(ids) is None:
+                    self._reindex(ids)
         except SearchError as exc:
             log.warning("search index not updated (%s); it will be repaired", exc)
             self._fresh = False
+
+    def _reindex(self, ids: Sequence[int]) -> None:
+        """Upsert these pieces' documents; those purged or gone leave the index. Many pieces
+        (another program imported thousands) go a batch at a time, never all in memory."""
+        for i in range(0, len(ids), _REINDEX_BATCH):
+            chunk = ids[i:i + _REINDEX_BATCH]
+            docs = list(self.documents(chunk))
+            found = {d.piece_id for d in docs}
+            if docs:
+                self.backend.upsert(docs)
+            gone = [pid for pid in chunk if pid not in found]
+            if gone:
+                self.backend.delete(gone)
+
+    def _catch_up(self, also: Sequence[int] = ()) -> int | None:
+        """Re-index the pieces the change log names after the entry the index last matched
+        (and ``also``), then record the newest entry: returns how many were re-indexed. None,
+        with nothing done, when the index holds no entry this database vouches for (the index
+        changed since, the taxonomy changed, the log lost the entry or a trigger)."""
+        fp = self.fingerprint()
+        position = _logged_position(self.backend.synced_state() if hasattr(self.backend, "synced_state") else None, fp)
+        if position is None:
+            return None
+        with self.ctx.read() as s:
+            changes = search_repo.changes_since(s, position)
+        if changes is None:
+            return None
+        ids = sorted(changes.pieces.union(also))
+        if ids:
+            self._reindex(ids)
+        if changes.position != position or ids:
+            self._mark_synced(_log_state(changes.position, fp))
+        if changes.position.seq - max(changes.oldest, self._pruned_at) >= _PRUNE_EVERY:
+            self._pruned_at = changes.position.seq
+            try:  # entries before the index's own are needed by no index of this library
+                search_repo.prune_change_log(self._engine(), changes.position.seq)
+            except StorageError as exc:
+                log.info("search: change log not pruned (%s)", exc)
+        return len(ids)
 
     def ensure_fresh(self, progress: Callable[[int, int], None] | None = None) -> int:
         """Repair the index against the database; returns how many documents were fixed.
@@ -331,12 +382,14 @@ class SearchIndex:
         with self._write_lock:
             if self._fresh or self.switching():
                 return 0
-            counted = self._counted_db_state()
-            if counted is not None and self._synced(counted):
-                # Nothing changed in the database since the index last matched it (one small
-                # read, not every piece's stamp), and the index files are exactly as they were.
-                fixed, rebuilt, pieces = 0, False, self.backend.doc_count()
+            caught_up = self._catch_up()
+            if caught_up is not None:
+                # The index files are exactly as they were when they matched the database up to
+                # an entry of its change log: only the pieces changed since were read (one
+                # small read when nothing changed), not every piece's stamp.
+                fixed, rebuilt, pieces = caught_up, False, self.backend.doc_count()
             else:
+                self._counted_db_state()  # the change log, made where missing: the next open is quick
                 fixed, rebuilt, pieces = self._check_and_sync(progress)
             if not rebuilt:
                 wanted = self.wanted_engine(pieces)
@@ -394,7 +447,7 @@ class SearchIndex:
         ``processes`` > 1 lets Whoosh index in parallel worker processes; only the command
         line asks for it (forking is unsafe inside the threaded app). tantivy indexes in its
         own native threads either way."""
-        self._counted_db_state()  # makes the change count if missing: the next open is quick
+        self._counted_db_state()  # makes the change log if missing: the next open is quick
         wanted, state = self._db_state()
         ids = sorted(wanted)
         total = len(ids)
@@ -634,6 +687,17 @@ def _stamps_digest(stamps: dict[int, str]) -> str:
     return hashlib.sha256("".join([f"{pid}={stamps[pid]}\n" for pid in sorted(stamps)]).encode("utf-8")).hexdigest()
 
 
-def _counted_state(count: str, fingerprint: str) -> str:
-    """The database's state by its change count (the taxonomy is in every stamp too)."""
-    return f"changes {count} taxonomy {fingerprint}"
+def _log_state(position: search_repo.LogPosition, fingerprint: str) -> str:
+    """The database's state by its change log's entry (the taxonomy is in every stamp too)."""
+    return f"log {position.seq} {position.token} {position.horizon} taxonomy {fingerprint}"
+
+
+def _logged_position(state: str | None, fingerprint: str) -> search_repo.LogPosition | None:
+    """The change log entry ``_log_state`` wrote, if it was written with this taxonomy."""
+    parts = (state or "").split()
+    if len(parts) != 6 or parts[0] != "log" or parts[4] != "taxonomy" or parts[5] != fingerprint:
+        return None
+    try:
+        return search_repo.LogPosition(int(parts[1]), parts[2], int(parts[3]))
+    except ValueError:
+        return None

@@ -58,6 +58,21 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
     def _on_begin(conn: Connection) -> None:
         mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
         conn.exec_driver_sql(f"BEGIN {mode}")
+        if mode == "IMMEDIATE":
+            _mend_after_schema_change(conn)
+
+
+def _mend_after_schema_change(conn: Connection) -> None:
+    """At the start of a write: when the schema changed since this connection last looked (one
+    PRAGMA otherwise), mend what a hand edit may have broken, so that bookkeeping of the
+    search index never makes a write fail (``search_repo.mend_change_log``)."""
+    info = conn.connection.info
+    version = conn.exec_driver_sql("PRAGMA schema_version").scalar()
+    if info.get("schema_version") != version:
+        from enablement.storage.search_repo import mend_change_log
+
+        mend_change_log(conn)
+        info["schema_version"] = conn.exec_driver_sql("PRAGMA schema_version").scalar()
 
 
 def is_sqlite(engine: Engine) -> bool:

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, NamedTuple, Sequence
 
-from sqlalchemy import String, cast, func
+from sqlalchemy import String, and_, cast, delete, func, insert, literal_column, or_, text
 from sqlalchemy import select as sa_select
+from sqlalchemy.engine import Connection
 from sqlmodel import Session, col, select
 
-from enablement.models.tables import Piece, PieceFacet, PieceGate, PieceStage, PieceVersion, Rendition
+from enablement.models.tables import (Piece, PieceFacet, PieceGate, PieceStage, PieceVersion, Rendition, SearchChange,
+                                      table_of)
 
 PURGED = "purged"
 
@@ -127,61 +130,208 @@ def live_piece_count(session: Session) -> int:
     return int(session.exec(select(func.count()).select_from(Piece).where(Piece.status != PURGED)).one())
 
 
-# --- the change counter ---------------------------------------------------------------------------
-# Triggers count every write to the rows an index document's stamp is made of (pieces, their
-# versions and renditions), so an index that recorded the count it was checked at can tell at
-# open, with one small read, that nothing changed since, instead of reading every piece's
-# stamp (seconds at 100,000 pieces on a cold disk). Each change also draws a random tag, so a
-# library restored from a backup and changed again never repeats a count it had before.
-# SQLite only (embedded libraries and team replicas); made at the first open that wants them,
-# so no migration is needed. A migration that rebuilds one of these tables drops its triggers:
-# the count then reads as missing, the triggers are made again, and the next open checks every
-# stamp once.
-CHANGE_TABLE = "search_change_count"
-_COUNTED_TABLES = ("pieces", "piece_versions", "renditions")
-_TRIGGERS = tuple(f"{CHANGE_TABLE}_{table}_{event.lower()}"
-                  for table in _COUNTED_TABLES for event in ("INSERT", "UPDATE", "DELETE"))
-_BUMP = (f"UPDATE {CHANGE_TABLE} SET changes = changes + 1, tag = lower(hex(randomblob(8))) "
-         "WHERE id = 1;")
+# --- the change log -------------------------------------------------------------------------------
+# Triggers append one row to ``search_changes`` for every write to what a piece's search document
+# is made of (the piece, its versions, renditions and tags), in the same transaction as the write
+# (a rolled-back write leaves no entry). An index that recorded the entry it last matched asks at
+# open which pieces changed after it, and fixes just those, instead of comparing every piece's
+# stamp (seconds at 100,000 pieces on a cold disk). Whoever writes is logged: the app, another
+# program, a team replica's pulls.
+#
+# The log must be trusted only while it is whole. A missing trigger (a migration that rebuilt a
+# table drops its triggers), a table dropped by hand, a restored backup, a sequence started
+# again: each makes the recorded entry unfindable (its row is gone, or its random token differs)
+# or ``log_kept`` false, and the index then compares every stamp once. The triggers are made at
+# the first open that wants them (``keep_change_log``), so a team server, where no index opens,
+# keeps none.
+CHANGE_LOG = "search_changes"
+_LOG = table_of(SearchChange)
+_LOGGED = (("pieces", "id"), ("piece_versions", "piece_id"), ("renditions", "piece_id"),
+           ("piece_stages", "piece_id"), ("piece_gates", "piece_id"), ("piece_facets", "piece_id"))
+_EVENTS = ("insert", "update", "delete")
+TRIGGERS = tuple(f"{CHANGE_LOG}_{table}_{event}" for table, _ in _LOGGED for event in _EVENTS)
+# PostgreSQL: several machines may each keep an index of one database, and none knows where the
+# others stand: entries go only once they are this old (an index away longer compares every stamp).
+KEPT_DAYS_ON_SERVERS = 30
+_OLD_ON_SERVERS = f"CURRENT_TIMESTAMP - INTERVAL '{KEPT_DAYS_ON_SERVERS} days'"
 
 
-def change_count(session: Session) -> str | None:
-    """The database's change count as text ("count:tag"), or None where there is none (not
-    SQLite, or the table or one of its triggers is missing: see ``make_change_count``)."""
+@dataclass(frozen=True)
+class LogPosition:
+    """An entry of the change log an index matched: its number and random token, and (on
+    PostgreSQL) the oldest transaction still running when it was read, whose entries may
+    commit later with lower numbers (0 on SQLite, where writers take turns)."""
+
+    seq: int
+    token: str
+    horizon: int = 0
+
+
+@dataclass(frozen=True)
+class LogChanges:
+    """The pieces changed after a position, the newest position, and the oldest entry kept."""
+
+    pieces: frozenset[int]
+    position: LogPosition
+    oldest: int
+
+
+def _sqlite_trigger(table: str, column: str, event: str) -> str:
+    rows = {"insert": f"SELECT NEW.{column} AS x", "delete": f"SELECT OLD.{column} AS x",
+            "update": f"SELECT NEW.{column} AS x UNION SELECT OLD.{column}"}[event]
+    return (f"CREATE TRIGGER IF NOT EXISTS {CHANGE_LOG}_{table}_{event} AFTER {event.upper()} ON {table} BEGIN "
+            f"INSERT INTO {CHANGE_LOG} (piece_id, token) SELECT x, lower(hex(randomblob(8))) FROM ({rows}); END")
+
+
+# One row per (statement, piece). A log dropped by hand must not break the write (it is made
+# again at the next open, which then compares every stamp); a sequence set back by hand is
+# moved past the newest entry first, so numbers never repeat. Now and then, entries older than
+# KEPT_DAYS_ON_SERVERS go (the newest stays), so a database whose index rarely opens stays small.
+_PG_FUNCTION = f"""
+CREATE OR REPLACE FUNCTION search_log_change() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+  SET search_path = pg_catalog, public AS $$
+DECLARE col text := TG_ARGV[0]; seqname text; top bigint;
+BEGIN
+  IF to_regclass('public.{CHANGE_LOG}') IS NULL THEN RETURN NULL; END IF;
+  seqname := pg_get_serial_sequence('public.{CHANGE_LOG}', 'seq');
+  SELECT max(seq) INTO top FROM public.{CHANGE_LOG};
+  IF top > coalesce(pg_sequence_last_value(seqname::regclass), 0) THEN PERFORM setval(seqname, top); END IF;
+  IF TG_OP = 'INSERT' THEN
+    INSERT INTO public.{CHANGE_LOG} (piece_id, token, tx)
+      SELECT k, substr(md5(random()::text), 1, 16), pg_current_xact_id()::text::bigint
+      FROM (SELECT DISTINCT (to_jsonb(n) ->> col)::integer AS k FROM new_rows n) s;
+  ELSIF TG_OP = 'UPDATE' THEN
+    INSERT INTO public.{CHANGE_LOG} (piece_id, token, tx)
+      SELECT k, substr(md5(random()::text), 1, 16), pg_current_xact_id()::text::bigint
+      FROM (SELECT (to_jsonb(n) ->> col)::integer AS k FROM new_rows n
+            UNION SELECT (to_jsonb(o) ->> col)::integer FROM old_rows o) s;
+  ELSE
+    INSERT INTO public.{CHANGE_LOG} (piece_id, token, tx)
+      SELECT k, substr(md5(random()::text), 1, 16), pg_current_xact_id()::text::bigint
+      FROM (SELECT DISTINCT (to_jsonb(o) ->> col)::integer AS k FROM old_rows o) s;
+  END IF;
+  IF random() < 0.001 THEN
+    DELETE FROM public.{CHANGE_LOG} WHERE changed_at < {_OLD_ON_SERVERS}
+      AND seq < (SELECT max(seq) FROM public.{CHANGE_LOG});
+  END IF;
+  RETURN NULL;
+END $$"""
+
+
+def _pg_trigger(table: str, column: str, event: str) -> list[str]:
+    name = f"{CHANGE_LOG}_{event}"
+    ref = {"insert": "NEW TABLE AS new_rows", "update": "OLD TABLE AS old_rows NEW TABLE AS new_rows",
+           "delete": "OLD TABLE AS old_rows"}[event]
+    return [f"DROP TRIGGER IF EXISTS {name} ON public.{table}",
+            f"CREATE TRIGGER {name} AFTER {event.upper()} ON public.{table} REFERENCING {ref} "
+            f"FOR EACH STATEMENT EXECUTE FUNCTION search_log_change('{column}')"]
+
+
+def log_kept(connection: Connection) -> bool:
+    """The log's table and every one of its triggers (enabled) are there."""
+    if connection.dialect.name == "sqlite":
+        names = {name for (name,) in connection.exec_driver_sql(
+            "SELECT name FROM sqlite_master WHERE (type = 'trigger' AND name LIKE ?) OR "
+            "(type = 'table' AND name = ?)", (f"{CHANGE_LOG}_%", CHANGE_LOG))}
+        return CHANGE_LOG in names and names.issuperset(TRIGGERS)
+    found = {f"{CHANGE_LOG}_{table}_{name.removeprefix(CHANGE_LOG + '_')}" for table, name in connection.execute(
+        text("SELECT c.relname, t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+             "WHERE t.tgname LIKE :names AND t.tgenabled <> 'D' AND c.relnamespace = 'public'::regnamespace "
+             "AND to_regclass(:log) IS NOT NULL"), {"names": f"{CHANGE_LOG}_%", "log": f"public.{CHANGE_LOG}"})}
+    return found.issuperset(TRIGGERS)
+
+
+def _horizon(connection: Connection) -> int:
+    """PostgreSQL: the oldest transaction still running. Read before the log: every
+    transaction older than it has ended, so its entries are seen by the reads that follow."""
+    if connection.dialect.name == "sqlite":
+        return 0
+    return int(connection.execute(text("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint")).scalar_one())
+
+
+def log_head(session: Session) -> LogPosition | None:
+    """The newest entry of the change log (in the caller's transaction), or None where the
+    log is not kept whole or is empty."""
     connection = session.connection()
-    if connection.dialect.name != "sqlite":
+    if not log_kept(connection):
         return None
-    names = {name for (name,) in connection.exec_driver_sql(
-        "SELECT name FROM sqlite_master WHERE (type = 'trigger' AND name LIKE ?) OR "
-        "(type = 'table' AND name = ?)", (f"{CHANGE_TABLE}_%", CHANGE_TABLE))}
-    if CHANGE_TABLE not in names or not names.issuperset(_TRIGGERS):
-        return None
-    row = connection.exec_driver_sql(f"SELECT changes, tag FROM {CHANGE_TABLE} WHERE id = 1").first()
-    return None if row is None else f"{row[0]}:{row[1]}"
+    horizon = _horizon(connection)
+    row = connection.execute(sa_select(_LOG.c.seq, _LOG.c.token).order_by(_LOG.c.seq.desc()).limit(1)).first()
+    return None if row is None else LogPosition(int(row[0]), str(row[1]), horizon)
 
 
-def make_change_count(session: Session) -> bool:
-    """Make the change count's table, row and triggers where missing (in the caller's write
-    transaction), and draw a new tag: whatever was recorded against an earlier count no
-    longer matches. False where the database keeps no count (not SQLite)."""
+def changes_since(session: Session, position: LogPosition) -> LogChanges | None:
+    """The pieces changed after ``position`` (in one read transaction), or None when that
+    position cannot be trusted in this database: the log is not kept whole, or its entry is
+    gone or carries another token (pruned, a restored backup, a log made again)."""
     connection = session.connection()
-    if connection.dialect.name != "sqlite":
-        return False
-    connection.exec_driver_sql(f"CREATE TABLE IF NOT EXISTS {CHANGE_TABLE} (id INTEGER PRIMARY KEY, "
-                               "changes INTEGER NOT NULL, tag TEXT NOT NULL)")
-    connection.exec_driver_sql(f"INSERT OR IGNORE INTO {CHANGE_TABLE} (id, changes, tag) VALUES (1, 0, '')")
-    for table in _COUNTED_TABLES:
-        for event in ("INSERT", "UPDATE", "DELETE"):
-            connection.exec_driver_sql(f"CREATE TRIGGER IF NOT EXISTS {CHANGE_TABLE}_{table}_{event.lower()} "
-                                       f"AFTER {event} ON {table} BEGIN {_BUMP} END")
-    connection.exec_driver_sql(_BUMP.rstrip(";"))
-    return True
+    if not log_kept(connection):
+        return None
+    horizon = _horizon(connection)
+    if connection.execute(sa_select(_LOG.c.token).where(_LOG.c.seq == position.seq)).scalar() != position.token:
+        return None
+    after: Any = _LOG.c.seq > position.seq
+    if connection.dialect.name != "sqlite":  # entries of transactions running then may have committed since
+        after = or_(after, _LOG.c.tx >= position.horizon)
+    rows = connection.execute(sa_select(_LOG.c.seq, _LOG.c.piece_id, _LOG.c.token).where(after)).all()
+    newest = max(((int(seq), str(token)) for seq, _pid, token in rows), default=(position.seq, position.token))
+    if newest[0] < position.seq:
+        newest = (position.seq, position.token)
+    oldest = connection.execute(sa_select(func.min(_LOG.c.seq))).scalar()
+    return LogChanges(frozenset(int(pid) for _seq, pid, _token in rows if pid is not None),
+                      LogPosition(newest[0], newest[1], horizon), int(oldest if oldest is not None else newest[0]))
 
 
-def keep_change_count(engine: Any) -> bool:
-    """Make the change count in its own write transaction on ``engine`` (the library's own
-    SQLite file: the count is local bookkeeping of the index, never sent anywhere)."""
+def make_change_log(session: Session) -> None:
+    """Make the change log's table and triggers where missing (in the caller's write
+    transaction). When any was missing, writes went unlogged: the entries go, so no position
+    recorded before is trusted. Leaves at least one entry, for an index to record."""
+    connection = session.connection()
+    _LOG.create(connection, checkfirst=True)
+    if not log_kept(connection):
+        if connection.dialect.name == "sqlite":
+            for table, column in _LOGGED:
+                for event in _EVENTS:
+                    connection.exec_driver_sql(_sqlite_trigger(table, column, event))
+        else:
+            connection.exec_driver_sql(_PG_FUNCTION)
+            for table, column in _LOGGED:
+                for event in _EVENTS:
+                    for statement in _pg_trigger(table, column, event):
+                        connection.exec_driver_sql(statement)
+        connection.execute(delete(_LOG))
+    if connection.execute(sa_select(_LOG.c.seq).limit(1)).first() is None:
+        connection.execute(insert(_LOG).values(piece_id=None, token=secrets.token_hex(8)))
+
+
+def keep_change_log(engine: Any) -> None:
+    """``make_change_log`` in its own write transaction on ``engine`` (the library's own
+    database: the log is bookkeeping of the index, never sent anywhere)."""
     from enablement.storage.engine import write_session
 
     with write_session(engine) as session:
-        return make_change_count(session)
+        make_change_log(session)
+
+
+def prune_change_log(engine: Any, below: int) -> int:
+    """Drop the entries before ``below`` (the position of the one index of a SQLite database;
+    on PostgreSQL only those also older than KEPT_DAYS_ON_SERVERS). Returns how many went."""
+    from enablement.storage.engine import write_session
+
+    with write_session(engine) as session:
+        connection = session.connection()
+        old: Any = _LOG.c.seq < below
+        if connection.dialect.name != "sqlite":
+            old = and_(old, _LOG.c.changed_at < literal_column(_OLD_ON_SERVERS))
+        return int(connection.execute(delete(_LOG).where(old)).rowcount or 0)
+
+
+def mend_change_log(connection: Connection) -> None:
+    """SQLite: when the log's triggers are there but its table is not (dropped by hand), every
+    write to a piece would fail; make the table again (empty: the next open compares every
+    stamp). Runs at the start of write transactions after the schema changed."""
+    names = {name for (name,) in connection.exec_driver_sql(
+        "SELECT name FROM sqlite_master WHERE (type = 'trigger' AND name LIKE ?) OR (type = 'table' AND name = ?)",
+        (f"{CHANGE_LOG}_%", CHANGE_LOG))}
+    if CHANGE_LOG not in names and names:
+        _LOG.create(connection, checkfirst=True)

@@ -30,6 +30,7 @@ PUBLIC_TABLES = (
     "library_meta", "users", "stages", "gates", "facet_values", "synonyms", "blobs", "pieces",
     "piece_versions", "piece_stages", "piece_gates", "piece_facets", "usage_events", "search_log",
     "kits", "kit_items", "content_requests", "renditions", "alembic_version", "saved_searches", "favourites",
+    "search_changes",
 )
 APP_TABLES = ("change_log", "audit_log", "blob_chunks", "piece_uses", "piece_uses_delta")
 
@@ -500,6 +501,11 @@ ROW_POLICIES: dict[str, list[str]] = {
         "CREATE POLICY own ON favourites FOR ALL TO @user@ USING (user_id = (SELECT app.me())) "
         "WITH CHECK (user_id = (SELECT app.me()))",
         "CREATE POLICY owner_write ON favourites FOR ALL TO @owner@ USING (true) WITH CHECK (true)",
+    ],
+    # the search index's change log: bookkeeping of a library whose index opens against the
+    # database, which a team server's never does (laptops index their replicas): no login's
+    "search_changes": [
+        "CREATE POLICY owner_write ON search_changes FOR ALL TO @owner@ USING (true) WITH CHECK (true)",
     ],
     "app.change_log": [
         "CREATE POLICY read ON app.change_log FOR SELECT TO @user@ USING (true)",

@@ -1,7 +1,8 @@
 """A laptop's replica of the team library: reads come from it online or not, a pull brings
 exactly what changed (archived pieces vanish from search, the index and the file cache), a
 replica older than the kept change log takes a full snapshot, and an unreachable server
-(a real proxy, killed) leaves every read working while server-only writes say so at once."""
+(a real proxy, killed) leaves every read working while server-only writes say so at once.
+Pulls feed the replica's search change log, so the next start re-indexes only what came."""
 
 from __future__ import annotations
 
@@ -12,7 +13,10 @@ import psycopg
 import pytest
 from sqlalchemy import create_engine
 
+from enablement.search.documents import SearchRequest
 from enablement.services.journey import journey_map
+from enablement.services.search import SearchIndex
+from enablement.storage import search_repo
 from enablement.models.dto import Actor, TagSelection, UseRecord
 from enablement.team.connection import ServerUnreachable
 from enablement.team.library import open_team_library
@@ -317,3 +321,33 @@ def test_a_pull_that_brings_nothing_new_changes_nothing_and_a_write_is_heard_onc
     finally:
         mk.close()
         rep.close()
+
+
+def test_a_pull_without_the_index_open_is_caught_up_from_the_log(server: TeamServer, tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pulls feed the replica's search change log like any other write: the next start
+    re-indexes just the pieces that came, without comparing every piece's stamp."""
+    doc = make_pdf(tmp_path / "okapi.pdf", ["Onboarding checklist for new buyers"], title="Buyer checklist")
+    mk, maya = open_as(server, "Maya Marketing", tmp_path / "desk", with_index=False)
+    try:
+        pid = mk.importer.import_paths(maya, [doc]).value.piece_ids[0]
+        mk.pieces.publish(maya, make_ready(mk, maya, pid))
+        lib, _rita = open_as(server, "Rita Rep", tmp_path / "laptop")
+        assert lib.ctx.index is not None
+        lib.ctx.index.ensure_fresh()  # the replica's log is made; the index records its entry
+        lib.close()
+        mk.pieces.update(maya, pid, title="Okapi checklist")
+        lib, _rita = open_as(server, "Rita Rep", tmp_path / "laptop", with_index=False)  # pulls, indexes nothing
+        try:
+            reads: list[str] = []
+            real = search_repo.stamp_rows
+            monkeypatch.setattr(search_repo, "stamp_rows", lambda s: reads.append("database") or real(s))
+            index = SearchIndex(lib.ctx)
+            assert index.ensure_fresh() == 1
+            assert reads == []
+            assert [h.piece_id for h in index.search(SearchRequest(text="okapi")).hits] == [pid]
+            index.close()
+        finally:
+            lib.close()
+    finally:
+        mk.close()
