@@ -689,7 +689,7 @@ def _stamps_digest(stamps: dict[int, str]) -> str:
 
 def _log_state(position: search_repo.LogPosition, fingerprint: str) -> str:
     """The database's state by its change log's entry (the taxonomy is in every stamp too)."""
-    return f"log {position.seq} {position.token} {position.horizon} taxonomy {fingerprint}"
+    return f"log {position.seq} {position.token} {position.horizon or '-'} taxonomy {fingerprint}"
 
 
 def _logged_position(state: str | None, fingerprint: str) -> search_repo.LogPosition | None:
@@ -698,6 +698,6 @@ def _logged_position(state: str | None, fingerprint: str) -> search_repo.LogPosi
     if len(parts) != 6 or parts[0] != "log" or parts[4] != "taxonomy" or parts[5] != fingerprint:
         return None
     try:
-        return search_repo.LogPosition(int(parts[1]), parts[2], int(parts[3]))
+        return search_repo.LogPosition(int(parts[1]), parts[2], "" if parts[3] == "-" else parts[3])
     except ValueError:
         return None

@@ -159,12 +159,13 @@ _OLD_ON_SERVERS = f"CURRENT_TIMESTAMP - INTERVAL '{KEPT_DAYS_ON_SERVERS} days'"
 @dataclass(frozen=True)
 class LogPosition:
     """An entry of the change log an index matched: its number and random token, and (on
-    PostgreSQL) the oldest transaction still running when it was read, whose entries may
-    commit later with lower numbers (0 on SQLite, where writers take turns)."""
+    PostgreSQL) the snapshot taken before the log was read ("xmin:xmax:running,..."): the
+    transactions running then, and those begun since, may commit entries with lower numbers
+    later ("" on SQLite, where writers take turns)."""
 
     seq: int
     token: str
-    horizon: int = 0
+    horizon: str = ""
 
 
 @dataclass(frozen=True)
@@ -241,12 +242,29 @@ def log_kept(connection: Connection) -> bool:
     return found.issuperset(TRIGGERS)
 
 
-def _horizon(connection: Connection) -> int:
-    """PostgreSQL: the oldest transaction still running. Read before the log: every
-    transaction older than it has ended, so its entries are seen by the reads that follow."""
+# More transactions than this running at once: wait for everything from the oldest on instead.
+_MAX_RUNNING = 100
+
+
+def _horizon(connection: Connection) -> str:
+    """PostgreSQL: a snapshot taken before the log is read. Every transaction it does not
+    list as running, below its xmax, has ended: its entries are seen by the reads that follow."""
     if connection.dialect.name == "sqlite":
-        return 0
-    return int(connection.execute(text("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint")).scalar_one())
+        return ""
+    return str(connection.execute(text("SELECT pg_current_snapshot()::text")).scalar_one())
+
+
+def _unfinished(horizon: str) -> list[Any] | None:
+    """Conditions for the entries of transactions that had not ended at ``horizon`` (running,
+    or begun since): they may have committed after the log was read. None if unreadable."""
+    try:
+        xmin, xmax, running = horizon.split(":")
+        ids = [int(x) for x in running.split(",") if x]
+        if len(ids) > _MAX_RUNNING:
+            return [_LOG.c.tx >= int(xmin)]
+        return [_LOG.c.tx >= int(xmax)] + ([_LOG.c.tx.in_(ids)] if ids else [])
+    except ValueError:
+        return None
 
 
 def log_head(session: Session) -> LogPosition | None:
@@ -271,8 +289,11 @@ def changes_since(session: Session, position: LogPosition) -> LogChanges | None:
     if connection.execute(sa_select(_LOG.c.token).where(_LOG.c.seq == position.seq)).scalar() != position.token:
         return None
     after: Any = _LOG.c.seq > position.seq
-    if connection.dialect.name != "sqlite":  # entries of transactions running then may have committed since
-        after = or_(after, _LOG.c.tx >= position.horizon)
+    if connection.dialect.name != "sqlite":  # transactions running then may have committed since
+        unfinished = _unfinished(position.horizon)
+        if unfinished is None:
+            return None
+        after = or_(after, *unfinished)
     rows = connection.execute(sa_select(_LOG.c.seq, _LOG.c.piece_id, _LOG.c.token).where(after)).all()
     newest = max(((int(seq), str(token)) for seq, _pid, token in rows), default=(position.seq, position.token))
     if newest[0] < position.seq:
