@@ -33,6 +33,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 _BATCH = 500
+# The change log is pruned below the index's own entry once this many entries lie before it.
+_PRUNE_EVERY = 1_000
+_REINDEX_BATCH = 5_000  # pieces re-indexed per commit when catching up with the change log
 PURGED = "purged"
 ENGINES = ("whoosh", "tantivy")
 # "auto" picks tantivy from this many pieces on (bench/RESULTS.md, 2026-11-23: Whoosh's
@@ -40,9 +43,6 @@ ENGINES = ("whoosh", "tantivy")
 # tantivy's is ~1 ms at both), and goes back to Whoosh only below half of it, so a library
 # near the line does not switch back and forth.
 AUTO_TANTIVY_PIECES = 2_000
-# The change log is pruned below the index's own entry once this many entries lie before it.
-_PRUNE_EVERY = 1_000
-_REINDEX_BATCH = 5_000  # pieces re-indexed per commit when catching up with the change log
 
 
 def vocabulary_for(taxonomy: TaxonomyInfo) -> Vocabulary:
@@ -82,7 +82,7 @@ class SearchIndex:
         self.switch_progress: tuple[str, int, int] | None = None  # (engine, done, total) while switching
         self.switch_error: str | None = None
         self._write_in_child = False
-        self._log_made = False  # this process tried to make the database's change log
+        self._count_made = False  # this process tried to make the database's change count
         self._pruned_at = 0  # the change log entry this process last pruned the log below
 
     # --- backend ------------------------------------------------------------------------------
@@ -260,8 +260,8 @@ class SearchIndex:
         fp = self.fingerprint()
         with self.ctx.read() as s:
             head = search_repo.log_head(s)
-        if head is None and not self._log_made and self._factory is None:
-            self._log_made = True
+        if head is None and not self._count_made and self._factory is None:
+            self._count_made = True
             try:
                 search_repo.keep_change_log(self._engine())
             except StorageError as exc:  # read-only or busy: the stamps are compared instead
@@ -447,7 +447,7 @@ class SearchIndex:
         ``processes`` > 1 lets Whoosh index in parallel worker processes; only the command
         line asks for it (forking is unsafe inside the threaded app). tantivy indexes in its
         own native threads either way."""
-        self._counted_db_state()  # makes the change log if missing: the next open is quick
+        self._counted_db_state()  # makes the change count if missing: the next open is quick
         wanted, state = self._db_state()
         ids = sorted(wanted)
         total = len(ids)
