@@ -12,6 +12,13 @@ machine's own noise.
 
 Modes: each engine written in the app process (the old way) and by the index's child process
 (``LibraryIndex(write_in_child=True)``, what the desktop app uses).
+
+``--switch LIBRARY`` measures a full rebuild instead: a copy of the library folder gets a Whoosh
+index, then the heartbeat runs while ``SearchIndex.switch_engine`` rebuilds it with ``--to``
+(tantivy by default, as a library that grew past the line does) in the background, once in the
+app process (before) and once in the rebuild child (``write_in_child``, the app now). It also
+records the CPU seconds the app process itself spent during the switch (less noisy than the
+wall clock on a shared machine).
 Prints a Markdown table (and JSON with ``--json``); records nothing by itself.
 """
 
@@ -101,6 +108,102 @@ def child_stall(args: dict) -> dict:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+SWITCH_MODES = {
+    "idle (no rebuild)": {"child": False, "idle": True},
+    "switch in the app process (before)": {"child": False},
+    "switch in the rebuild child (the app now)": {"child": True},
+}
+
+
+def child_switch_stall(args: dict) -> dict:
+    """One switch mode: heartbeat on the main thread while the library's index is rebuilt with
+    ``args["to"]`` in the background (or while nothing happens, for the noise)."""
+    import resource
+    from dataclasses import replace
+
+    from enablement.services.library import Library
+
+    library = Library.open(Path(args["root"]))
+    index = library.search.index
+    if args["child"]:
+        index.write_in_child()
+    assert index.current_engine() == "whoosh", "the copy must start on Whoosh"
+    library.ctx.settings = replace(library.ctx.settings, search_engine=args["to"])
+    progress: list[tuple[float, int, int]] = []
+    gaps: list[float] = []
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    cpu0 = usage.ru_utime + usage.ru_stime
+    t0 = time.perf_counter()
+    if args.get("idle"):
+        switch = threading.Thread(target=time.sleep, args=(args["idle_s"],))
+        switch.start()
+    else:
+        found = index.switch_engine(args["to"], progress=lambda d, t: progress.append((time.perf_counter(), d, t)))
+        assert found is not None
+        switch = found
+    last = time.perf_counter()
+    while switch.is_alive():
+        time.sleep(HEARTBEAT_S)
+        now = time.perf_counter()
+        gaps.append((now - last - HEARTBEAT_S) * 1000)
+        last = now
+    seconds = time.perf_counter() - t0
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    cpu = usage.ru_utime + usage.ru_stime - cpu0
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    result = {"engine_after": index.current_engine(), "error": index.switch_error,
+              "docs": library.search.index.backend.doc_count(), "switch_s": round(seconds, 1),
+              "app_cpu_s": round(cpu, 1), "children_cpu_s": round(children.ru_utime + children.ru_stime, 1)}
+    library.close()
+    ordered = sorted(gaps)
+    result.update({"beats": len(gaps), "max_stall_ms": round(ordered[-1], 1),
+                   "p99_stall_ms": round(ordered[int(0.99 * (len(ordered) - 1))], 1),
+                   "over_50ms": sum(1 for g in gaps if g > 50), "over_16ms": sum(1 for g in gaps if g > 16.7)})
+    return result
+
+
+def switch_main(args: argparse.Namespace, argv: list[str] | None) -> int:
+    """``--switch LIBRARY``: the heartbeat during a full rebuild (see the module notes)."""
+    import subprocess
+
+    pristine = Path(args.switch).resolve()
+    scratch = Path(tempfile.mkdtemp(prefix="bench-switch-"))
+    results: dict[str, Any] = {}
+    try:
+        base = scratch / "base"
+        shutil.copytree(pristine, base, ignore=shutil.ignore_patterns("index"))
+        say(f"index stall: building the Whoosh index of {pristine.name} (not measured)")
+        subprocess.run([str(Path(sys.executable).with_name("enablement")), "--library", str(base), "reindex",
+                        "--engine", "whoosh"], check=True, stdout=subprocess.DEVNULL)
+        for label, mode in SWITCH_MODES.items():
+            work = scratch / "work"
+            shutil.rmtree(work, ignore_errors=True)
+            shutil.copytree(base, work)
+            say(f"index stall: {label} (load {os.getloadavg()[0]:.1f})")
+            results[label] = run_child("switch_stall", {**mode, "root": str(work), "to": args.to, "idle_s": 20})
+            results[label]["load_after"] = round(os.getloadavg()[0], 1)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    if args.json:
+        print(json.dumps({"results": results, "machine": machine()}, indent=2))
+        return 0
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    command = "python -m bench.index_stall " + " ".join(argv if argv is not None else sys.argv[1:])
+    rows = "\n".join(f"| {label} | {r['beats']:,} | {r['max_stall_ms']} | {r['p99_stall_ms']} | {r['over_16ms']} | "
+                     f"{r['over_50ms']} | {r['switch_s']} | {r['app_cpu_s']} | {r['load_after']} |"
+                     for label, r in results.items())
+    print(f"""## A full rebuild (engine switch) and the GUI thread
+
+`{command.strip()}` ({time.strftime('%Y-%m-%d %H:%M')}, load average {load} on {os.cpu_count()} CPUs): the
+library {pristine.name} on Whoosh switched to {args.to} in the background, a 5 ms heartbeat on the main thread.
+
+| mode | beats | max stall ms | p99 ms | > 16.7 ms | > 50 ms | switch s | app CPU s | load after |
+|---|---:|---:|---:|---:|---:|---:|---:|---:|
+{rows}
+""")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m bench.index_stall", description=__doc__.splitlines()[0])
     p.add_argument("--pieces", type=int, default=1500, help="documents already in the index (Whoosh serves "
@@ -111,7 +214,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--json", action="store_true")
     p.add_argument("--record", action="store_true", help="also write the table into bench/RESULTS.md "
                    "(its own section, kept by later bench runs)")
+    p.add_argument("--switch", metavar="LIBRARY", help="measure an engine switch of (a copy of) this library "
+                   "folder instead of upserts")
+    p.add_argument("--to", choices=("tantivy", "whoosh"), default="tantivy", help="the engine --switch goes to")
     args = p.parse_args(argv)
+    if args.switch:
+        return switch_main(args, argv)
     results: dict[str, Any] = {}
     for label, mode in MODES.items():
         say(f"index stall: {label}")

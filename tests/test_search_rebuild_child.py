@@ -33,11 +33,15 @@ OTHER = {"whoosh": "tantivy", "tantivy": "whoosh"}
 
 
 def pause_after_one(docs: Iterator[IndexDoc]) -> Iterator[IndexDoc]:
-    """In the rebuild child: after one document, say where it is (its pid) and wait long."""
+    """In the rebuild child: after one document, say where it is (its pid) and wait long, or
+    until the test makes the file named like the marker plus ".go"."""
     for n, doc in enumerate(docs):
         if n == 1:
-            Path(os.environ[PAUSE_FILE]).write_text(str(os.getpid()))
-            time.sleep(600)
+            marker = Path(os.environ[PAUSE_FILE])
+            marker.write_text(str(os.getpid()))
+            deadline = time.monotonic() + 600
+            while time.monotonic() < deadline and not marker.with_suffix(".go").exists():
+                time.sleep(0.05)
         yield doc
 
 
@@ -217,3 +221,22 @@ def test_damaged_text_in_the_database_is_a_clear_error_from_the_child(lib: Libra
     assert "UTF-8" in str(failed.value) or "decode" in str(failed.value)
     assert index.current_engine() == "whoosh"
     assert titles(lib, actors["rep"], "security") == ["Security Whitepaper"]
+
+
+def test_a_change_made_during_the_child_rebuild_is_in_the_new_index(lib: Library, actors, tmp_path,
+                                                                    monkeypatch):  # noqa: F811
+    rep, mk = actors["rep"], actors["marketing"]
+    index = lib.search.index
+    _on(lib, actors["admin"], "whoosh")
+    marker = _pausing(lib, tmp_path, monkeypatch)
+    lib.settings.set_search_engine(actors["admin"], "tantivy")
+    index.ensure_fresh()
+    _paused_child(marker)
+    piece = next(p for p in lib.pieces.list() if p.title == "Security Whitepaper")
+    lib.pieces.update(mk, piece.id, title="Zeppelin Security Whitepaper")  # indexed in the old one
+    assert titles(lib, rep, "zeppelin") == ["Zeppelin Security Whitepaper"]
+    marker.with_suffix(".go").write_text("")
+    index._switch.join(timeout=120)
+    assert index.switch_error is None and index.current_engine() == "tantivy"
+    assert titles(lib, rep, "zeppelin") == ["Zeppelin Security Whitepaper"]
+    assert index.check()["state"] == "ok" and "problem" not in index.check()

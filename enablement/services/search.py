@@ -172,9 +172,8 @@ class SearchIndex:
                     return
             try:
                 self.rebuild(counted, engine=engine)
-                with self._write_lock:
-                    counted_state = self._counted_db_state()  # one small read: changed meanwhile?
-                    if counted_state is None or not self._synced(counted_state):
+                if not self._rebuilds_in_child():  # (the rebuild child caught up itself)
+                    with self._write_lock:
                         self._sync()
                 self.switch_error = None
                 self._switch_failures = 0
@@ -435,14 +434,19 @@ class SearchIndex:
         own native threads either way. After ``write_in_child`` (the app) the whole rebuild
         runs in a child process (``search_rebuild``): this thread only waits for it."""
         self._counted_db_state()  # makes the change count if missing: the next open is quick
-        if self.rebuilder is not None and self._factory is None and processes <= 1:
+        if self._rebuilds_in_child(processes):
             from enablement.services.search_rebuild import job_for
+
+            assert self.rebuilder is not None
 
             engine = engine or self.wanted_engine()
             count = self.rebuilder.run(job_for(self, engine, self.rebuilder.documents_hook), progress)
             self._fresh = True  # the child marked the index synced with what it read
             return count
         return self.rebuild_in_process(progress, processes, engine)
+
+    def _rebuilds_in_child(self, processes: int = 1) -> bool:
+        return self.rebuilder is not None and self._factory is None and processes <= 1
 
     def rebuild_in_process(self, progress: Callable[[int, int], None] | None = None, processes: int = 1,
                            engine: str | None = None) -> int:

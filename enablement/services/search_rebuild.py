@@ -6,7 +6,8 @@ on a thread of the app's process that stalls the window for the whole run (tens 
 100k pieces). ``ChildRebuild.run`` does all of it in one spawned process (spawned, not forked:
 the app runs Qt and thread pools, which a fork would copy half-locked) that opens the library's
 database read-only itself and writes the new generation beside the live one with
-``LibraryIndex.rebuild``, which swaps it in atomically. The calling thread only waits on a pipe.
+``LibraryIndex.rebuild``, which swaps it in atomically, then catches up with the changes made
+meanwhile (they went to the old generation). The calling thread only waits on a pipe.
 
 What the child says, one message at a time: ``("beat",)`` every ``HEARTBEAT_S`` from a thread
 of its own, ``("progress", done, total)`` as documents are written, then ``("done", count)``
@@ -255,7 +256,11 @@ def rebuild_here(job: RebuildJob, progress: Callable[[int, int], None]) -> int:
                              blobs=BlobStore(paths.blobs))
         index = Index(ctx)
         try:
-            return index.rebuild_in_process(progress, engine=job.engine)
+            count = index.rebuild_in_process(progress, engine=job.engine)
+            # Changes committed while it ran were written to the old generation: bring the new
+            # one up to date here too (nothing to do, one small read, when there were none).
+            index._sync()
+            return count
         finally:
             index.close()
     finally:
