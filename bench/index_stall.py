@@ -13,9 +13,10 @@ machine's own noise.
 Modes: each engine written in the app process (the old way) and by the index's child process
 (``LibraryIndex(write_in_child=True)``, what the desktop app uses).
 
-``--switch LIBRARY`` measures a full rebuild instead: a copy of the library folder gets a Whoosh
-index, then the heartbeat runs while ``SearchIndex.switch_engine`` rebuilds it with ``--to``
-(tantivy by default, as a library that grew past the line does) in the background, once in the
+``--switch LIBRARY`` measures a full rebuild instead: a copy of the library folder gets an index
+(``--from``, Whoosh by default), then the heartbeat runs while ``SearchIndex.switch_engine``
+rebuilds it with ``--to`` (tantivy by default, as a library that grew past the line does; the
+same engine on both sides is the rebuild a repair makes) in the background, once in the
 app process (before) and once in the rebuild child (``write_in_child``, the app now). It also
 records the CPU seconds the app process itself spent during the switch (less noisy than the
 wall clock on a shared machine).
@@ -127,7 +128,7 @@ def child_switch_stall(args: dict) -> dict:
     index = library.search.index
     if args["child"]:
         index.write_in_child()
-    assert index.current_engine() == "whoosh", "the copy must start on Whoosh"
+    assert index.current_engine() == args["from"], f"the copy must start on {args['from']}"
     library.ctx.settings = replace(library.ctx.settings, search_engine=args["to"])
     progress: list[tuple[float, int, int]] = []
     gaps: list[float] = []
@@ -172,15 +173,16 @@ def switch_main(args: argparse.Namespace, argv: list[str] | None) -> int:
     try:
         base = scratch / "base"
         shutil.copytree(pristine, base, ignore=shutil.ignore_patterns("index"))
-        say(f"index stall: building the Whoosh index of {pristine.name} (not measured)")
+        say(f"index stall: building the {args.origin} index of {pristine.name} (not measured)")
         subprocess.run([str(Path(sys.executable).with_name("enablement")), "--library", str(base), "reindex",
-                        "--engine", "whoosh"], check=True, stdout=subprocess.DEVNULL)
+                        "--engine", args.origin], check=True, stdout=subprocess.DEVNULL)
         for label, mode in SWITCH_MODES.items():
             work = scratch / "work"
             shutil.rmtree(work, ignore_errors=True)
             shutil.copytree(base, work)
             say(f"index stall: {label} (load {os.getloadavg()[0]:.1f})")
-            results[label] = run_child("switch_stall", {**mode, "root": str(work), "to": args.to, "idle_s": 20})
+            results[label] = run_child("switch_stall", {**mode, "root": str(work), "from": args.origin, "to": args.to,
+                                                        "idle_s": 20})
             results[label]["load_after"] = round(os.getloadavg()[0], 1)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
@@ -195,7 +197,7 @@ def switch_main(args: argparse.Namespace, argv: list[str] | None) -> int:
     print(f"""## A full rebuild (engine switch) and the GUI thread
 
 `{command.strip()}` ({time.strftime('%Y-%m-%d %H:%M')}, load average {load} on {os.cpu_count()} CPUs): the
-library {pristine.name} on Whoosh switched to {args.to} in the background, a 5 ms heartbeat on the main thread.
+library {pristine.name} on {args.origin} rebuilt with {args.to} in the background, a 5 ms heartbeat on the main thread.
 
 | mode | beats | max stall ms | p99 ms | > 16.7 ms | > 50 ms | switch s | app CPU s | load after |
 |---|---:|---:|---:|---:|---:|---:|---:|---:|
@@ -216,6 +218,8 @@ def main(argv: list[str] | None = None) -> int:
                    "(its own section, kept by later bench runs)")
     p.add_argument("--switch", metavar="LIBRARY", help="measure an engine switch of (a copy of) this library "
                    "folder instead of upserts")
+    p.add_argument("--from", dest="origin", choices=("tantivy", "whoosh"), default="whoosh",
+                   help="the engine the --switch library starts on")
     p.add_argument("--to", choices=("tantivy", "whoosh"), default="tantivy", help="the engine --switch goes to")
     args = p.parse_args(argv)
     if args.switch:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from enablement.errors import StorageError
+from enablement.errors import Busy, StorageError
 from enablement.search import IndexDoc
 from enablement.search.errors import IndexWriteFailed
 from enablement.services.library import Library
@@ -240,3 +240,23 @@ def test_a_change_made_during_the_child_rebuild_is_in_the_new_index(lib: Library
     assert index.switch_error is None and index.current_engine() == "tantivy"
     assert titles(lib, rep, "zeppelin") == ["Zeppelin Security Whitepaper"]
     assert index.check()["state"] == "ok" and "problem" not in index.check()
+
+
+def test_a_locked_database_is_a_clear_error_from_the_child_not_a_hang(lib: Library, actors):  # noqa: F811
+    index = lib.search.index
+    _on(lib, actors["admin"], "whoosh")
+    index.write_in_child()
+    child = ChildRebuild(database_busy_ms=300)
+    lib.ctx.engine.dispose()  # the app's pooled connections let go, so another program can take it all
+    holder = sqlite3.connect(lib.ctx.paths.database, isolation_level=None)
+    try:  # another program holds the library file exclusively while the child reads
+        holder.execute("PRAGMA locking_mode=EXCLUSIVE")
+        holder.execute("BEGIN EXCLUSIVE")
+        with pytest.raises(StorageError) as failed:
+            child.run(child.job(index, "tantivy"))
+    finally:
+        holder.close()
+    assert isinstance(failed.value, Busy) and "busy" in str(failed.value)
+    assert index.current_engine() == "whoosh"
+    assert titles(lib, actors["rep"], "security") == ["Security Whitepaper"]
+    assert index.rebuild(engine="tantivy") == 4 and index.current_engine() == "tantivy"  # the retry

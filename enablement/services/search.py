@@ -435,13 +435,10 @@ class SearchIndex:
         runs in a child process (``search_rebuild``): this thread only waits for it."""
         self._counted_db_state()  # makes the change count if missing: the next open is quick
         if self._rebuilds_in_child(processes):
-            from enablement.services.search_rebuild import job_for
-
             assert self.rebuilder is not None
-
             engine = engine or self.wanted_engine()
-            count = self.rebuilder.run(job_for(self, engine, self.rebuilder.documents_hook), progress)
-            self._fresh = True  # the child marked the index synced with what it read
+            count = self.rebuilder.run(self.rebuilder.job(self, engine), progress)
+            self._fresh = True  # the child marked the index synced and caught up
             return count
         return self.rebuild_in_process(progress, processes, engine)
 

@@ -38,7 +38,7 @@ from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from enablement.errors import StorageError
+from enablement.errors import Busy, DiskFull, StorageError
 from enablement.search.documents import IndexDoc
 from enablement.search.errors import IndexBusy, IndexDamaged, IndexWriteFailed, SearchError
 
@@ -52,6 +52,7 @@ SILENT_S = 60.0    # a frozen child (native code holding the interpreter lock wo
 STARTUP_S = 60.0   # a fresh interpreter importing the engines, on a busy machine
 STUCK_S = 300.0    # a child alive but writing nothing (a 100k-piece commit takes well under this)
 _JOIN_S = 5.0
+NICENESS = 5       # the child's lower scheduling priority (POSIX)
 _PARENT_GONE = 3   # the child's exit status when its parent went away
 
 
@@ -69,14 +70,16 @@ class RebuildJob:
 class ChildRebuild:
     """Runs rebuilds in a child process, one at a time, and stops a running one on ``stop``."""
 
-    def __init__(self, silent_s: float = SILENT_S, stuck_s: float = STUCK_S,
+    def __init__(self, silent_s: float = SILENT_S, stuck_s: float = STUCK_S, database_busy_ms: int | None = None,
                  documents_hook: str | None = None) -> None:
-        """``documents_hook`` ("package.module:function", called in the child with the document
-        iterator and returning one) lets tests make a rebuild pause, hang or crash half-way; it
-        is only ever set explicitly."""
+        """``database_busy_ms``: how long the child's reads wait for a locked database (default:
+        as long as the app's own). ``documents_hook`` ("package.module:function", called in the
+        child with the document iterator and returning one) lets tests make a rebuild pause,
+        hang or crash half-way; it is only ever set explicitly."""
         self.silent_s = silent_s
         self.stuck_s = stuck_s
         self.documents_hook = documents_hook
+        self.database_busy_ms = database_busy_ms
         self._lock = threading.Lock()
         self._process: BaseProcess | None = None
         self._stopped = False
@@ -86,6 +89,16 @@ class ChildRebuild:
         """The running child's process id (None when no rebuild runs)."""
         process = self._process
         return process.pid if process is not None else None
+
+    def job(self, index: "SearchIndex", engine: str) -> RebuildJob:
+        """The job that rebuilds ``index``'s library with ``engine``."""
+        from enablement.storage.engine import BUSY_TIMEOUT_MS
+
+        ctx = index.ctx
+        reads = ctx.source.engine if ctx.source is not None else ctx.engine
+        return RebuildJob(root=str(ctx.paths.root), database_url=reads.url.render_as_string(hide_password=False),
+                          engine=engine, database_busy_ms=self.database_busy_ms or BUSY_TIMEOUT_MS,
+                          documents_hook=self.documents_hook)
 
     def run(self, job: RebuildJob, progress: Callable[[int, int], None] | None = None) -> int:
         """Rebuild in a fresh child; returns how many documents the new index holds.
@@ -122,12 +135,13 @@ class ChildRebuild:
             if started and now - advanced > self.stuck_s:
                 raise IndexWriteFailed(f"the search index rebuild made no progress for {self.stuck_s:g} s "
                                        "and was ended; it is tried again later")
-            timeout = max(0.0, min(heard + silent, advanced + self.stuck_s if started else heard + silent) - now)
-            wait([conn, process.sentinel], timeout)
+            deadline = min(heard + silent, advanced + self.stuck_s) if started else heard + silent
+            wait([conn, process.sentinel], max(0.0, deadline - now))
             while conn.poll():
                 try:
                     message = conn.recv()
-                except (EOFError, OSError):
+                except (EOFError, OSError):  # the child closed its end: it is ending
+                    process.join(_JOIN_S)
                     break
                 heard = time.monotonic()
                 if not started:
@@ -165,6 +179,10 @@ def _error(kind: str, message: str) -> Exception:
         return IndexWriteFailed(message)
     if kind == "damaged":
         return IndexDamaged(message)
+    if kind == "storage-busy":
+        return Busy(message)
+    if kind == "storage-full":
+        return DiskFull(message)
     if kind == "storage":
         return StorageError(message)
     return IndexWriteFailed(f"rebuilding the search index failed: {message}")
@@ -177,19 +195,13 @@ def _kind(exc: BaseException) -> str:
         return "write"
     if isinstance(exc, SearchError):
         return "damaged"
+    if isinstance(exc, Busy):
+        return "storage-busy"
+    if isinstance(exc, DiskFull):
+        return "storage-full"
     if isinstance(exc, StorageError):
         return "storage"
     return "other"
-
-
-def job_for(index: "SearchIndex", engine: str, documents_hook: str | None = None) -> RebuildJob:
-    """The job that rebuilds ``index``'s library with ``engine``."""
-    from enablement.storage.engine import BUSY_TIMEOUT_MS
-
-    ctx = index.ctx
-    reads = ctx.source.engine if ctx.source is not None else ctx.engine
-    return RebuildJob(root=str(ctx.paths.root), database_url=reads.url.render_as_string(hide_password=False),
-                      engine=engine, database_busy_ms=BUSY_TIMEOUT_MS, documents_hook=documents_hook)
 
 
 # --- in the child ------------------------------------------------------------------------------
@@ -217,6 +229,11 @@ def child_main(conn: Connection, job: RebuildJob) -> None:
             except OSError:
                 os._exit(_PARENT_GONE)
 
+    if hasattr(os, "nice"):  # background work: on a busy machine the app's window runs first
+        try:
+            os.nice(NICENESS)
+        except OSError:
+            pass
     threading.Thread(target=parent_watch, name="parent-watch", daemon=True).start()
     threading.Thread(target=heartbeat, name="heartbeat", daemon=True).start()
     send("beat")  # started: from now on silence and a lack of progress count
