@@ -34,7 +34,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from bench.common import machine, run_child, say
 
@@ -62,6 +62,14 @@ def _docs(first: int, n: int, seed: int) -> list:  # type: ignore[type-arg]
                             owner=sp.owner, status=sp.status, file_type=sp.file_type,
                             updated_at=sp.updated_at, stamp=f"s{number}"))
     return out
+
+
+def _stalls(gaps: list[float]) -> dict[str, Any]:
+    """The heartbeat's late beats (ms), summed up."""
+    ordered = sorted(gaps)
+    return {"beats": len(gaps), "max_stall_ms": round(ordered[-1], 1),
+            "p99_stall_ms": round(ordered[int(0.99 * (len(ordered) - 1))], 1),
+            "over_50ms": sum(1 for g in gaps if g > 50), "over_16ms": sum(1 for g in gaps if g > 16.7)}
 
 
 def child_stall(args: dict) -> dict:
@@ -100,11 +108,8 @@ def child_stall(args: dict) -> dict:
         writer.join()
         count = backend.status().doc_count
         backend.close()
-        ordered = sorted(gaps)
-        return {"beats": len(gaps), "max_stall_ms": round(ordered[-1], 1),
-                "p99_stall_ms": round(ordered[int(0.99 * (len(ordered) - 1))], 1),
-                "over_50ms": sum(1 for g in gaps if g > 50), "over_16ms": sum(1 for g in gaps if g > 16.7),
-                "write_ms_median": round(sorted(write_s)[len(write_s) // 2] * 1000, 1), "docs": count}
+        return {**_stalls(gaps), "write_ms_median": round(sorted(write_s)[len(write_s) // 2] * 1000, 1),
+                "docs": count}
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -156,11 +161,21 @@ def child_switch_stall(args: dict) -> dict:
               "docs": library.search.index.backend.doc_count(), "switch_s": round(seconds, 1),
               "app_cpu_s": round(cpu, 1), "children_cpu_s": round(children.ru_utime + children.ru_stime, 1)}
     library.close()
-    ordered = sorted(gaps)
-    result.update({"beats": len(gaps), "max_stall_ms": round(ordered[-1], 1),
-                   "p99_stall_ms": round(ordered[int(0.99 * (len(ordered) - 1))], 1),
-                   "over_50ms": sum(1 for g in gaps if g > 50), "over_16ms": sum(1 for g in gaps if g > 16.7)})
-    return result
+    return {**result, **_stalls(gaps)}
+
+
+def _summary(results: dict[str, Any], argv: list[str] | None, as_json: bool,
+             tail: Callable[[dict[str, Any]], str]) -> tuple[str, str, str] | None:
+    """Print the JSON (None), or return the load, the command line and the table's rows, each
+    row the stall columns then ``tail(result)``."""
+    if as_json:
+        print(json.dumps({"results": results, "machine": machine()}, indent=2))
+        return None
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    command = "python -m bench.index_stall " + " ".join(argv if argv is not None else sys.argv[1:])
+    rows = "\n".join(f"| {label} | {r['beats']:,} | {r['max_stall_ms']} | {r['p99_stall_ms']} | {r['over_16ms']} | "
+                     f"{r['over_50ms']} | {tail(r)}" for label, r in results.items())
+    return load, command, rows
 
 
 def switch_main(args: argparse.Namespace, argv: list[str] | None) -> int:
@@ -186,14 +201,11 @@ def switch_main(args: argparse.Namespace, argv: list[str] | None) -> int:
             results[label]["load_after"] = round(os.getloadavg()[0], 1)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    if args.json:
-        print(json.dumps({"results": results, "machine": machine()}, indent=2))
+    summary = _summary(results, argv, args.json,
+                       lambda r: f"{r['switch_s']} | {r['app_cpu_s']} | {r['load_after']} |")
+    if summary is None:
         return 0
-    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-    command = "python -m bench.index_stall " + " ".join(argv if argv is not None else sys.argv[1:])
-    rows = "\n".join(f"| {label} | {r['beats']:,} | {r['max_stall_ms']} | {r['p99_stall_ms']} | {r['over_16ms']} | "
-                     f"{r['over_50ms']} | {r['switch_s']} | {r['app_cpu_s']} | {r['load_after']} |"
-                     for label, r in results.items())
+    load, command, rows = summary
     print(f"""## A full rebuild (engine switch) and the GUI thread
 
 `{command.strip()}` ({time.strftime('%Y-%m-%d %H:%M')}, load average {load} on {os.cpu_count()} CPUs): the
@@ -229,13 +241,10 @@ def main(argv: list[str] | None = None) -> int:
         say(f"index stall: {label}")
         results[label] = run_child("index_stall", {**mode, "pieces": args.pieces, "batches": args.batches,
                                                    "batch": args.batch, "seed": args.seed})
-    if args.json:
-        print(json.dumps({"results": results, "machine": machine()}, indent=2))
+    summary = _summary(results, argv, args.json, lambda r: f"{r['write_ms_median']} |")
+    if summary is None:
         return 0
-    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-    command = "python -m bench.index_stall " + " ".join(argv if argv is not None else sys.argv[1:])
-    rows = "\n".join(f"| {label} | {r['beats']:,} | {r['max_stall_ms']} | {r['p99_stall_ms']} | {r['over_16ms']} | "
-                     f"{r['over_50ms']} | {r['write_ms_median']} |" for label, r in results.items())
+    load, command, rows = summary
     text = f"""{BEGIN}
 ## Index writes and the GUI thread
 

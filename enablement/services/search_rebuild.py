@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING, Any
 
 from enablement.errors import Busy, DiskFull, StorageError
 from enablement.search.documents import IndexDoc
-from enablement.search.errors import IndexBusy, IndexDamaged, IndexWriteFailed, SearchError
+from enablement.search.errors import IndexBusy, IndexDamaged, IndexWriteFailed
 
 if TYPE_CHECKING:
     from enablement.services.search import SearchIndex
@@ -171,37 +171,22 @@ class ChildRebuild:
             process.kill()
 
 
+# What the child reports, by kind, and what the parent raises for it (subclasses first).
+_KINDS: tuple[tuple[str, type[Exception]], ...] = (
+    ("busy", IndexBusy), ("write", IndexWriteFailed), ("damaged", IndexDamaged),
+    ("storage-busy", Busy), ("storage-full", DiskFull), ("storage", StorageError))
+
+
 def _error(kind: str, message: str) -> Exception:
     """The parent's exception for a failure the child reported."""
-    if kind == "busy":
-        return IndexBusy(message)
-    if kind == "write":
-        return IndexWriteFailed(message)
-    if kind == "damaged":
-        return IndexDamaged(message)
-    if kind == "storage-busy":
-        return Busy(message)
-    if kind == "storage-full":
-        return DiskFull(message)
-    if kind == "storage":
-        return StorageError(message)
+    for name, error in _KINDS:
+        if name == kind:
+            return error(message)
     return IndexWriteFailed(f"rebuilding the search index failed: {message}")
 
 
 def _kind(exc: BaseException) -> str:
-    if isinstance(exc, IndexBusy):
-        return "busy"
-    if isinstance(exc, IndexWriteFailed):
-        return "write"
-    if isinstance(exc, SearchError):
-        return "damaged"
-    if isinstance(exc, Busy):
-        return "storage-busy"
-    if isinstance(exc, DiskFull):
-        return "storage-full"
-    if isinstance(exc, StorageError):
-        return "storage"
-    return "other"
+    return next((name for name, error in _KINDS if isinstance(exc, error)), "other")
 
 
 # --- in the child ------------------------------------------------------------------------------
