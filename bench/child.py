@@ -25,6 +25,7 @@ TASKS = {
     "team_black_hole": ("bench.team_bench", "child_black_hole"),
     "team_laptops": ("bench.team_bench", "child_laptops"),
     "index_stall": ("bench.index_stall", "child_stall"),
+    "switch_stall": ("bench.index_stall", "child_switch_stall"),
 }
 
 

@@ -94,6 +94,18 @@ def rss_mb(pid: int | str = "self") -> float:
     return round(proc_status(pid).get("VmRSS", 0) / 2**20, 1)
 
 
+def thread_sched_ms() -> tuple[float, float]:
+    """(ms on a CPU, ms waiting for one) of the calling thread so far (Linux schedstat; zeros
+    elsewhere). Over a late heartbeat, the waiting part is the machine's other work keeping the
+    thread off the CPUs; what is neither was the thread blocked (the interpreter lock, I/O)."""
+    try:
+        with open("/proc/thread-self/schedstat", "rb") as f:
+            on_cpu, waiting, _ = f.read().split()
+    except (OSError, ValueError):
+        return 0.0, 0.0
+    return int(on_cpu) / 1e6, int(waiting) / 1e6
+
+
 def peak_mb(pid: int | str = "self") -> float:
     return round(proc_status(pid).get("VmHWM", 0) / 2**20, 1)
 

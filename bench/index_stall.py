@@ -12,6 +12,15 @@ machine's own noise.
 
 Modes: each engine written in the app process (the old way) and by the index's child process
 (``LibraryIndex(write_in_child=True)``, what the desktop app uses).
+
+``--switch LIBRARY`` measures a full rebuild instead: a copy of the library folder gets an index
+(``--from``, Whoosh by default), then the heartbeat runs while ``SearchIndex.switch_engine``
+rebuilds it with ``--to`` (tantivy by default, as a library that grew past the line does; the
+same engine on both sides is the rebuild a repair makes) in the background, once in the
+app process (before) and once in the rebuild child (``write_in_child``, the app now). It also
+records the CPU seconds the app process itself spent during the switch (less noisy than the
+wall clock on a shared machine), and how the main thread spent its longest gap (Linux schedstat):
+waiting for a CPU (other processes) or blocked (the interpreter lock held by another thread).
 Prints a Markdown table (and JSON with ``--json``); records nothing by itself.
 """
 
@@ -26,9 +35,9 @@ import tempfile
 import threading
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
-from bench.common import machine, run_child, say
+from bench.common import machine, run_child, say, thread_sched_ms
 
 HEARTBEAT_S = 0.005
 BEGIN = "<!-- index-stall: written by python -m bench.index_stall --record -->"
@@ -54,6 +63,14 @@ def _docs(first: int, n: int, seed: int) -> list:  # type: ignore[type-arg]
                             owner=sp.owner, status=sp.status, file_type=sp.file_type,
                             updated_at=sp.updated_at, stamp=f"s{number}"))
     return out
+
+
+def _stalls(gaps: list[float]) -> dict[str, Any]:
+    """The heartbeat's late beats (ms), summed up."""
+    ordered = sorted(gaps)
+    return {"beats": len(gaps), "max_stall_ms": round(ordered[-1], 1),
+            "p99_stall_ms": round(ordered[int(0.99 * (len(ordered) - 1))], 1),
+            "over_50ms": sum(1 for g in gaps if g > 50), "over_16ms": sum(1 for g in gaps if g > 16.7)}
 
 
 def child_stall(args: dict) -> dict:
@@ -92,13 +109,121 @@ def child_stall(args: dict) -> dict:
         writer.join()
         count = backend.status().doc_count
         backend.close()
-        ordered = sorted(gaps)
-        return {"beats": len(gaps), "max_stall_ms": round(ordered[-1], 1),
-                "p99_stall_ms": round(ordered[int(0.99 * (len(ordered) - 1))], 1),
-                "over_50ms": sum(1 for g in gaps if g > 50), "over_16ms": sum(1 for g in gaps if g > 16.7),
-                "write_ms_median": round(sorted(write_s)[len(write_s) // 2] * 1000, 1), "docs": count}
+        return {**_stalls(gaps), "write_ms_median": round(sorted(write_s)[len(write_s) // 2] * 1000, 1),
+                "docs": count}
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+SWITCH_MODES = {
+    "idle (no rebuild)": {"child": False, "idle": True},
+    "switch in the app process (before)": {"child": False},
+    "switch in the rebuild child (the app now)": {"child": True},
+}
+
+
+def child_switch_stall(args: dict) -> dict:
+    """One switch mode: heartbeat on the main thread while the library's index is rebuilt with
+    ``args["to"]`` in the background (or while nothing happens, for the noise)."""
+    import resource
+    from dataclasses import replace
+
+    from enablement.services.library import Library
+
+    library = Library.open(Path(args["root"]))
+    index = library.search.index
+    if args["child"]:
+        index.write_in_child()
+    assert index.current_engine() == args["from"], f"the copy must start on {args['from']}"
+    library.ctx.settings = replace(library.ctx.settings, search_engine=args["to"])
+    progress: list[tuple[float, int, int]] = []
+    gaps: list[float] = []
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    cpu0 = usage.ru_utime + usage.ru_stime
+    t0 = time.perf_counter()
+    if args.get("idle"):
+        switch = threading.Thread(target=time.sleep, args=(args["idle_s"],))
+        switch.start()
+    else:
+        found = index.switch_engine(args["to"], progress=lambda d, t: progress.append((time.perf_counter(), d, t)))
+        assert found is not None
+        switch = found
+    last, sched, worst = time.perf_counter(), thread_sched_ms(), {"stall_ms": 0.0}
+    while switch.is_alive():
+        time.sleep(HEARTBEAT_S)
+        now, now_sched = time.perf_counter(), thread_sched_ms()
+        gap = (now - last - HEARTBEAT_S) * 1000
+        gaps.append(gap)
+        if gap > worst["stall_ms"]:  # how the main thread spent its longest gap
+            ran, queued = now_sched[0] - sched[0], now_sched[1] - sched[1]
+            worst = {"stall_ms": round(gap, 1), "ran_ms": round(ran, 1), "waited_for_cpu_ms": round(queued, 1),
+                     "blocked_ms": round(max(0.0, gap - ran - queued), 1)}  # (beyond its own 5 ms sleep)
+        last, sched = now, now_sched
+    seconds = time.perf_counter() - t0
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    cpu = usage.ru_utime + usage.ru_stime - cpu0
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    result = {"engine_after": index.current_engine(), "error": index.switch_error,
+              "docs": library.search.index.backend.doc_count(), "switch_s": round(seconds, 1),
+              "app_cpu_s": round(cpu, 1), "children_cpu_s": round(children.ru_utime + children.ru_stime, 1),
+              "longest": worst}
+    library.close()
+    return {**result, **_stalls(gaps)}
+
+
+def _summary(results: dict[str, Any], argv: list[str] | None, as_json: bool,
+             tail: Callable[[dict[str, Any]], str]) -> tuple[str, str, str] | None:
+    """Print the JSON (None), or return the load, the command line and the table's rows, each
+    row the stall columns then ``tail(result)``."""
+    if as_json:
+        print(json.dumps({"results": results, "machine": machine()}, indent=2))
+        return None
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    command = "python -m bench.index_stall " + " ".join(argv if argv is not None else sys.argv[1:])
+    rows = "\n".join(f"| {label} | {r['beats']:,} | {r['max_stall_ms']} | {r['p99_stall_ms']} | {r['over_16ms']} | "
+                     f"{r['over_50ms']} | {tail(r)}" for label, r in results.items())
+    return load, command, rows
+
+
+def switch_main(args: argparse.Namespace, argv: list[str] | None) -> int:
+    """``--switch LIBRARY``: the heartbeat during a full rebuild (see the module notes)."""
+    import subprocess
+
+    pristine = Path(args.switch).resolve()
+    scratch = Path(tempfile.mkdtemp(prefix="bench-switch-"))
+    results: dict[str, Any] = {}
+    try:
+        base = scratch / "base"
+        shutil.copytree(pristine, base, ignore=shutil.ignore_patterns("index"))
+        say(f"index stall: building the {args.origin} index of {pristine.name} (not measured)")
+        subprocess.run([str(Path(sys.executable).with_name("enablement")), "--library", str(base), "reindex",
+                        "--engine", args.origin], check=True, stdout=subprocess.DEVNULL)
+        for label, mode in SWITCH_MODES.items():
+            work = scratch / "work"
+            shutil.rmtree(work, ignore_errors=True)
+            shutil.copytree(base, work)
+            say(f"index stall: {label} (load {os.getloadavg()[0]:.1f})")
+            results[label] = run_child("switch_stall", {**mode, "root": str(work), "from": args.origin, "to": args.to,
+                                                        "idle_s": 20})
+            results[label]["load_after"] = round(os.getloadavg()[0], 1)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    summary = _summary(results, argv, args.json,
+                       lambda r: (f"{r['switch_s']} | {r['app_cpu_s']} | {r['longest']['waited_for_cpu_ms']} | "
+                                  f"{r['longest']['blocked_ms']} | {r['load_after']} |"))
+    if summary is None:
+        return 0
+    load, command, rows = summary
+    print(f"""## A full rebuild (engine switch) and the GUI thread
+
+`{command.strip()}` ({time.strftime('%Y-%m-%d %H:%M')}, load average {load} on {os.cpu_count()} CPUs): the
+library {pristine.name} on {args.origin} rebuilt with {args.to} in the background, a 5 ms heartbeat on the main thread.
+
+| mode | beats | max stall ms | p99 ms | > 16.7 ms | > 50 ms | switch s | app CPU s | longest: waiting for a CPU ms | longest: blocked ms | load after |
+|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|
+{rows}
+""")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -111,19 +236,23 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--json", action="store_true")
     p.add_argument("--record", action="store_true", help="also write the table into bench/RESULTS.md "
                    "(its own section, kept by later bench runs)")
+    p.add_argument("--switch", metavar="LIBRARY", help="measure an engine switch of (a copy of) this library "
+                   "folder instead of upserts")
+    p.add_argument("--from", dest="origin", choices=("tantivy", "whoosh"), default="whoosh",
+                   help="the engine the --switch library starts on")
+    p.add_argument("--to", choices=("tantivy", "whoosh"), default="tantivy", help="the engine --switch goes to")
     args = p.parse_args(argv)
+    if args.switch:
+        return switch_main(args, argv)
     results: dict[str, Any] = {}
     for label, mode in MODES.items():
         say(f"index stall: {label}")
         results[label] = run_child("index_stall", {**mode, "pieces": args.pieces, "batches": args.batches,
                                                    "batch": args.batch, "seed": args.seed})
-    if args.json:
-        print(json.dumps({"results": results, "machine": machine()}, indent=2))
+    summary = _summary(results, argv, args.json, lambda r: f"{r['write_ms_median']} |")
+    if summary is None:
         return 0
-    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-    command = "python -m bench.index_stall " + " ".join(argv if argv is not None else sys.argv[1:])
-    rows = "\n".join(f"| {label} | {r['beats']:,} | {r['max_stall_ms']} | {r['p99_stall_ms']} | {r['over_16ms']} | "
-                     f"{r['over_50ms']} | {r['write_ms_median']} |" for label, r in results.items())
+    load, command, rows = summary
     text = f"""{BEGIN}
 ## Index writes and the GUI thread
 

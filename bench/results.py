@@ -479,7 +479,9 @@ def _app_md(a: dict) -> list[str]:
                       f"{d.get('import', {}).get('seconds')} s. RSS with the window open {d.get('rss_window_open_mb')} MB, "
                       f"at the end {d.get('rss_end_mb')} MB.", ""]
         if d.get("stalls_over_50ms"):
-            lines += ["Stalls over 50 ms:", ""] + [f"- {s['stall_ms']} ms during {s['during']}" for s in d["stalls_over_50ms"][:15]] + [""]
+            lines += ["Stalls over 50 ms:", ""] + [f"- {s['stall_ms']} ms during {s['during']}" + (
+            f" (the GUI thread ran {s['ran_ms']} ms, waited {s['waited_for_cpu_ms']} ms for a CPU, was blocked "
+            f"{s['blocked_ms']} ms)" if "blocked_ms" in s else "") for s in d["stalls_over_50ms"][:15]] + [""]
     costs = a.get("import_costs", [])
     if costs:
         lines += ["Start-up imports (`python -X importtime`, cumulative ms, depth ≤ 3):", ""]

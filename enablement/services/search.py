@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
+import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Sequence
 
@@ -29,6 +30,7 @@ from enablement.storage import pieces_repo, search_repo
 
 if TYPE_CHECKING:
     from enablement.services.pieces import PieceService
+    from enablement.services.search_rebuild import ChildRebuild
     from enablement.services.usage import UsageService
 
 log = logging.getLogger(__name__)
@@ -43,6 +45,9 @@ ENGINES = ("whoosh", "tantivy")
 # tantivy's is ~1 ms at both), and goes back to Whoosh only below half of it, so a library
 # near the line does not switch back and forth.
 AUTO_TANTIVY_PIECES = 2_000
+# A background switch that failed is tried again after this long (doubling up to 30 minutes),
+# not at every search: a rebuild that fails the same way again would only load the machine.
+SWITCH_RETRY_S = 30.0
 
 
 def vocabulary_for(taxonomy: TaxonomyInfo) -> Vocabulary:
@@ -82,6 +87,11 @@ class SearchIndex:
         self.switch_progress: tuple[str, int, int] | None = None  # (engine, done, total) while switching
         self.switch_error: str | None = None
         self._write_in_child = False
+        self.rebuilder: ChildRebuild | None = None  # full rebuilds in a child process (write_in_child)
+        self._switch_retry_at = 0.0
+        self._switch_failures = 0
+        self._switch_wake = threading.Event()  # ends a failed switch's wait before its retry
+        self._switch_stopped = False
         self._count_made = False  # this process tried to make the database's change count
         self._pruned_at = 0  # the change log entry this process last pruned the log below
 
@@ -103,10 +113,15 @@ class SearchIndex:
         return self._write_in_child
 
     def write_in_child(self) -> None:
-        """From now on index upserts and deletes run in a child process, so they never hold
-        the interpreter lock of a process that draws a window (the desktop app asks for this;
-        bench/index_stall.py measures why)."""
+        """From now on index upserts and deletes run in a child process, and full rebuilds
+        (an engine switch, a repair) in another one, so they never hold the interpreter lock
+        of a process that draws a window (the desktop app asks for this; bench/index_stall.py
+        measures why)."""
         self._write_in_child = True
+        if self.rebuilder is None:
+            from enablement.services.search_rebuild import ChildRebuild
+
+            self.rebuilder = ChildRebuild()
         if self._backend is not None and hasattr(self._backend, "use_child_writer"):
             self._backend.use_child_writer()
 
@@ -130,6 +145,8 @@ class SearchIndex:
     def engine_setting_changed(self) -> None:
         """The engine setting changed: the next ``ensure_fresh`` switches if needed."""
         self._fresh = False
+        self._switch_retry_at, self._switch_failures = 0.0, 0
+        self._switch_wake.set()
 
     def current_engine(self) -> str | None:
         """The engine that wrote the index searches read now (None: no index yet)."""
@@ -143,7 +160,9 @@ class SearchIndex:
                       progress: Callable[[int, int], None] | None = None) -> threading.Thread | None:
         """Rebuild the index with ``engine`` while searches keep answering from the current
         one; the new index replaces it atomically when complete, then changes made meanwhile
-        are synced. With ``background`` the rebuild runs in a thread (returned)."""
+        are synced. With ``background`` the rebuild runs in a thread (returned). After a
+        failure the next switch first waits ``SWITCH_RETRY_S`` (doubling; the setting changing
+        ends the wait), searching from the current index meanwhile."""
         if engine not in ENGINES:
             raise ValueError(f"unknown search engine {engine!r}")
 
@@ -152,14 +171,25 @@ class SearchIndex:
                 self.switch_progress = (engine, done, total)
                 if progress is not None:
                     progress(done, total)
+            wait = self._switch_retry_at - time.monotonic()
+            if wait > 0:
+                self._switch_wake.wait(wait)
+                if self._switch_stopped:
+                    self.switch_progress = None
+                    return
             try:
                 self.rebuild(counted, engine=engine)
-                with self._write_lock:
-                    self._sync()
+                if not self._rebuilds_in_child():  # (the rebuild child caught up itself)
+                    with self._write_lock:
+                        self._sync()
                 self.switch_error = None
-            except Exception as exc:  # the old index keeps answering; the next check retries
+                self._switch_failures = 0
+            except Exception as exc:  # the old index keeps answering; a later check retries
                 log.warning("search engine switch to %s failed: %s", engine, exc)
                 self.switch_error = str(exc)
+                self._switch_failures += 1
+                self._switch_retry_at = time.monotonic() + min(SWITCH_RETRY_S * 2 ** (self._switch_failures - 1),
+                                                               1800.0)
                 self._fresh = False
             finally:
                 self.switch_progress = None
@@ -168,12 +198,20 @@ class SearchIndex:
             return None
         if self.switching():
             return self._switch
+        self._switch_wake.clear()
+        self._switch_stopped = False
         self._switch = threading.Thread(target=run, name=f"search-switch-{engine}", daemon=True)
         self.switch_progress = (engine, 0, 0)
         self._switch.start()
         return self._switch
 
     def close(self) -> None:
+        """Close the index; a rebuild running in a child process is stopped (its switch is
+        tried again at the next open)."""
+        if self.rebuilder is not None:
+            self.rebuilder.stop()
+        self._switch_stopped = True
+        self._switch_wake.set()
         if self._backend is not None:
             self._backend.close()
             self._backend = None
@@ -446,8 +484,23 @@ class SearchIndex:
 
         ``processes`` > 1 lets Whoosh index in parallel worker processes; only the command
         line asks for it (forking is unsafe inside the threaded app). tantivy indexes in its
-        own native threads either way."""
+        own native threads either way. After ``write_in_child`` (the app) the whole rebuild
+        runs in a child process (``search_rebuild``): this thread only waits for it."""
         self._counted_db_state()  # makes the change count if missing: the next open is quick
+        if self._rebuilds_in_child(processes):
+            assert self.rebuilder is not None
+            engine = engine or self.wanted_engine()
+            count = self.rebuilder.run(self.rebuilder.job(self, engine), progress)
+            self._fresh = True  # the child marked the index synced and caught up
+            return count
+        return self.rebuild_in_process(progress, processes, engine)
+
+    def _rebuilds_in_child(self, processes: int = 1) -> bool:
+        return self.rebuilder is not None and self._factory is None and processes <= 1
+
+    def rebuild_in_process(self, progress: Callable[[int, int], None] | None = None, processes: int = 1,
+                           engine: str | None = None) -> int:
+        """``rebuild`` here, in this process (the command line; the app's rebuild child)."""
         wanted, state = self._db_state()
         ids = sorted(wanted)
         total = len(ids)

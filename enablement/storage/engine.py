@@ -11,9 +11,10 @@ import sqlite3
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
+from urllib.parse import quote
 
 from sqlalchemy import event
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlmodel import Session, create_engine
 
 from enablement.storage.errors import storage_errors
@@ -25,11 +26,14 @@ def sqlite_url(path: Path) -> str:
     return f"sqlite:///{path}"
 
 
-def make_engine(url: str, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine:
+def make_engine(url: str, busy_timeout_ms: int = BUSY_TIMEOUT_MS, read_only: bool = False) -> Engine:
     """Build the engine for ``url`` (SQLite file or PostgreSQL) with our connection rules.
     A SQLite writer that finds the library locked waits up to ``busy_timeout_ms`` (the
-    retry) before the write fails as ``Busy``."""
+    retry) before the write fails as ``Busy``. ``read_only``: every connection refuses writes
+    (a SQLite file is opened with ``mode=ro``; PostgreSQL transactions are read-only)."""
     if url.startswith("sqlite"):
+        if read_only:
+            url = _read_only_sqlite(url)
         engine = create_engine(
             url,
             connect_args={"check_same_thread": False, "timeout": busy_timeout_ms / 1000},
@@ -38,7 +42,18 @@ def make_engine(url: str, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine:
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    if read_only:
+        return create_engine(url, pool_pre_ping=True,
+                             connect_args={"options": "-c default_transaction_read_only=on"})
     return create_engine(url, pool_pre_ping=True)
+
+
+def _read_only_sqlite(url: str) -> str:
+    """``sqlite:///PATH`` as a URI that opens the file read-only."""
+    path = make_url(url).database
+    if not path or path == ":memory:":
+        raise ValueError("a read-only engine needs a database file")
+    return f"sqlite:///file:{quote(str(Path(path).resolve()))}?mode=ro&uri=true"
 
 
 def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
