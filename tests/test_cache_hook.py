@@ -5,6 +5,8 @@ each committed change-set to the index, popularity, thumbnails and taxonomy cach
 from __future__ import annotations
 
 import inspect
+import threading
+import time
 from datetime import timedelta
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -369,3 +371,60 @@ def test_check_tells_the_truth_about_a_stale_index(lib: Library) -> None:
     hits = lib.search.search(admin(lib), "quietly renamed").results.hits
     assert pid in {h.piece_id for h in hits}
     assert lib.ctx.index.check()["stale"] == 0  # type: ignore[union-attr]
+
+
+def _wait_for(condition: Callable[[], bool], what: str, seconds: float = 60.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, f"gave up waiting for {what}"
+        time.sleep(0.02)
+
+
+def _indexed(lib: Library) -> set[int]:
+    return set(lib.ctx.index.backend.stamps())  # type: ignore[union-attr]
+
+
+def test_a_background_hold_applies_one_batch_at_a_time_while_the_holder_goes_on(lib: Library) -> None:
+    """``held(background=True)``: a flush hands what was collected to a thread and returns;
+    a flush while that batch is still being applied takes nothing (the change-sets wait for
+    the next batch); leaving the hold waits for the thread and applies the rest."""
+    holder = threading.current_thread()
+    batches: list[tuple[bool, list[int]]] = []
+    release = threading.Event()
+
+    def listener(changes: Any) -> None:
+        batches.append((threading.current_thread() is holder, sorted(changes.piece_ids)))
+        if len(batches) == 1:
+            release.wait(60)  # the first batch stays "being applied" until the test says so
+
+    lib.ctx.caches.listeners.append(listener)
+    try:
+        with lib.ctx.caches.held(background=True) as flush:
+            first = new_link(lib, "Background alpha brief")
+            assert flush() is True
+            _wait_for(lambda: len(batches) == 1, "the first batch to be applied")
+            second = new_link(lib, "Background beta brief")
+            assert flush() is False  # still applying the first: the second waits
+            indexed = _indexed(lib)
+            assert first in indexed and second not in indexed  # the holder is still inside the hold
+            release.set()
+        assert batches == [(False, [first]), (True, [second])]
+        assert {first, second} <= _indexed(lib)
+    finally:
+        release.set()
+        lib.ctx.caches.listeners.remove(listener)
+
+
+def test_an_error_while_applying_in_the_background_reaches_the_holder(lib: Library) -> None:
+    def listener(changes: Any) -> None:
+        raise RuntimeError("cache refused")
+
+    lib.ctx.caches.listeners.append(listener)
+    try:
+        with pytest.raises(RuntimeError, match="cache refused"):
+            with lib.ctx.caches.held(background=True) as flush:
+                pid = new_link(lib, "Background gamma brief")
+                assert flush() is True
+        assert pid in _indexed(lib)  # the index was refreshed before the failing listener
+    finally:
+        lib.ctx.caches.listeners.remove(listener)

@@ -133,6 +133,10 @@ def test_sigkill_mid_import_leaves_a_consistent_library_and_a_rerun_completes(tm
     assert _count_pieces(root) == 200
     final = subprocess.run([*cmd, "check"], env=env, capture_output=True, text=True)
     assert final.returncode == 0 and "200 pieces" in final.stdout
+    # The index (written in batches beside the import) holds every piece exactly once.
+    found = subprocess.run([*cmd, "search", "workflow automation", "--json"], env=env, capture_output=True,
+                           text=True)
+    assert found.returncode == 0 and json.loads(found.stdout)["total"] == 200, found.stdout[-500:]
 
 
 def _import_two(cli, tmp_path: Path) -> list[int]:

@@ -217,3 +217,40 @@ def test_full_disk_while_storing_a_file_loses_nothing(library: Library, actors, 
     assert library.ctx.blobs.leftover_temp_files() == []
     assert library.maintenance.check().ok
     assert library.importer.import_paths(actors["marketing"], [tmp_path / "a.pdf"]).value.count("ok") == 1
+
+
+def test_a_bulk_import_indexes_in_the_background_while_it_goes_on(library: Library, actors, tmp_path,
+                                                                  monkeypatch):
+    """From a handful of files on, the index takes the landed pieces on a thread of its own
+    (writing in a child process) while the import goes on: the import lands every file while
+    the first batch is still being applied, and every piece is indexed when it returns."""
+    from enablement.services import importing
+
+    monkeypatch.setattr(importing, "_INDEX_BATCH_SECONDS", 0.0)  # flush whenever the index is idle
+    share = tmp_path / "share"
+    share.mkdir()
+    for n in range(importing._BACKGROUND_INDEX_FILES + 4):
+        make_pdf(share / f"brief{n:02d}.pdf", [f"Onboarding brief number {n} for regional banks"])
+    all_landed = threading.Event()
+    released: list[bool] = []
+
+    def slow_cache(changes) -> None:  # type: ignore[no-untyped-def]
+        if not released:  # the first batch: applying it lasts until every file has landed
+            released.append(all_landed.wait(60))
+
+    def progress(done: int, total: int, name: str) -> None:
+        if done == total:
+            all_landed.set()
+
+    library.ctx.caches.listeners.append(slow_cache)
+    try:
+        summary = library.importer.import_paths(actors["marketing"], [share], progress=progress).value
+    finally:
+        library.ctx.caches.listeners.remove(slow_cache)
+    assert [o.outcome for o in summary.outcomes] == ["ok"] * len(summary.outcomes)
+    assert released == [True]  # the import went on while its first batch was being applied
+    index = library.ctx.index
+    assert index is not None and index.writes_in_child
+    assert set(index.backend.stamps()) == set(summary.piece_ids)
+    hits = library.search.search(actors["marketing"], "onboarding brief regional banks").results
+    assert hits.total == len(summary.outcomes)

@@ -88,35 +88,94 @@ class CacheHook:
             listener(changes)
 
     @contextmanager
-    def held(self) -> Iterator[Callable[[], None]]:
+    def held(self, background: bool = False) -> Iterator[Callable[[], bool]]:
         """Collect change-sets and apply them once at the end: an index commit costs far
         more than a database row, so bulk work refreshes caches in few steps. Yields a
         ``flush`` that applies what was collected so far (a no-op inside an outer hold,
-        which owns the flushing)."""
+        which owns the flushing); it says whether it took them.
+
+        With ``background`` the flush does not wait: what was collected is applied on a
+        thread of its own while the caller goes on writing, one batch at a time (a flush
+        while the previous batch is still being applied leaves the new change-sets for the
+        next flush and says False, so batches grow when applying is slow). Leaving the hold
+        waits for that thread, then applies the rest here."""
         with self._lock:
             outer = self._held is not None
             if not outer:
                 self._held = Changes()
         if outer:
-            yield lambda: None
+            yield lambda: False
             return
         assert self.ctx.source is not None
         try:
             # A team library's writes in here are pulled back from the server once, at the
             # end (or at a flush), and their change-sets join the held ones.
             with self.ctx.source.batch() as settle:
-                def flush() -> None:
-                    settle()
-                    self._flush()
-                yield flush
+                applier = _Applier(self.apply) if background else None
+
+                def flush() -> bool:
+                    if applier is not None and applier.busy():
+                        return False
+                    settle()  # on the caller's thread: a team batch belongs to it
+                    if applier is None:
+                        self._flush()
+                    else:
+                        applier.start(self._take())
+                    return True
+                try:
+                    yield flush
+                finally:
+                    if applier is not None:
+                        applier.finish()
         finally:
             with self._lock:
                 pending, self._held = self._held, None
             if pending is not None and not pending.empty:
                 self.apply(pending)
 
-    def _flush(self) -> None:
+    def _take(self) -> Changes:
+        """The change-sets held so far; holding goes on."""
         with self._lock:
             pending, self._held = self._held, Changes()
-        if pending is not None and not pending.empty:
+        return pending if pending is not None else Changes()
+
+    def _flush(self) -> None:
+        pending = self._take()
+        if not pending.empty:
             self.apply(pending)
+
+
+class _Applier:
+    """Applies one batch of held change-sets at a time on a thread of its own; an error
+    there is raised again by ``finish`` on the holder's thread."""
+
+    def __init__(self, apply: Listener) -> None:
+        self._apply = apply
+        self._thread: threading.Thread | None = None
+        self._error: BaseException | None = None
+
+    def busy(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def start(self, changes: Changes) -> None:
+        self.finish()  # the previous batch is done (busy() said so); raises what it raised
+        if changes.empty:
+            return
+        self._thread = threading.Thread(target=self._run, args=(changes,), name="enablement-cache-apply",
+                                        daemon=True)
+        self._thread.start()
+
+    def _run(self, changes: Changes) -> None:
+        try:
+            self._apply(changes)
+        except BaseException as exc:  # handed to the holder's thread by finish()
+            self._error = exc
+
+    def finish(self) -> None:
+        """Wait for the batch being applied; raise what applying it raised."""
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+        error, self._error = self._error, None
+        if error is not None:
+            raise error

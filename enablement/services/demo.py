@@ -82,7 +82,7 @@ def create_demo_library(root: Path, progress: Progress | None = None, settings: 
     return library
 
 
-def _fill(library: Library, progress: Progress, today: date, flush: Callable[[], None]) -> None:
+def _fill(library: Library, progress: Progress, today: date, flush: Callable[[], bool]) -> None:
     entries = load_manifest()
     users = library.users
     admin = users.ensure(*ADMIN, is_demo=True).value
