@@ -16,7 +16,8 @@ or ``("failed", kind, message)``. The parent gives up on a child, kills it and r
 
 - the child died (killed, out of memory): its process sentinel fires;
 - nothing was heard for ``silent_s`` (the child is frozen);
-- no document was written for ``stuck_s`` (it hangs on something, a lock for example);
+- no document was written for ``stuck_s`` (it hangs on something, a lock for example; before
+  the documents begin, at least ``STARTUP_S``: it is still importing and reading the stamps);
 - ``stop()`` was called (the library is closing).
 
 The child ends itself when its parent goes away (the pipe's end-of-file), so a killed app
@@ -126,16 +127,18 @@ class ChildRebuild:
                 progress: Callable[[int, int], None] | None) -> int:
         heard = advanced = time.monotonic()
         started = False  # until the child's first word, it may take STARTUP_S to start
+        working = False  # until its first progress (the documents begin), it still imports and reads
         while True:
             now = time.monotonic()
             silent = self.silent_s if started else max(self.silent_s, STARTUP_S)
+            stuck = self.stuck_s if working else max(self.stuck_s, STARTUP_S)
             if now - heard > silent:
                 raise IndexWriteFailed(f"the search index rebuild stopped answering for {silent:g} s "
                                        "and was ended; it is tried again later")
-            if started and now - advanced > self.stuck_s:
-                raise IndexWriteFailed(f"the search index rebuild made no progress for {self.stuck_s:g} s "
+            if started and now - advanced > stuck:
+                raise IndexWriteFailed(f"the search index rebuild made no progress for {stuck:g} s "
                                        "and was ended; it is tried again later")
-            deadline = min(heard + silent, advanced + self.stuck_s) if started else heard + silent
+            deadline = min(heard + silent, advanced + stuck) if started else heard + silent
             wait([conn, process.sentinel], max(0.0, deadline - now))
             while conn.poll():
                 try:
@@ -147,7 +150,7 @@ class ChildRebuild:
                 if not started:
                     started, advanced = True, heard
                 if message[0] == "progress":
-                    advanced = heard
+                    advanced, working = heard, True
                     if progress is not None:
                         progress(int(message[1]), int(message[2]))
                 elif message[0] == "done":
