@@ -219,17 +219,22 @@ def test_full_disk_while_storing_a_file_loses_nothing(library: Library, actors, 
     assert library.importer.import_paths(actors["marketing"], [tmp_path / "a.pdf"]).value.count("ok") == 1
 
 
+@pytest.mark.parametrize("app", [False, True], ids=["many-files", "index-already-in-a-child"])
 def test_a_bulk_import_indexes_in_the_background_while_it_goes_on(library: Library, actors, tmp_path,
-                                                                  monkeypatch):
-    """From a handful of files on, the index takes the landed pieces on a thread of its own
-    (writing in a child process) while the import goes on: the import lands every file while
-    the first batch is still being applied, and every piece is indexed when it returns."""
+                                                                  monkeypatch, app):
+    """The index takes the landed pieces on a thread of its own (writing in a child process)
+    while the import goes on: from many files on, or at any size where the index already
+    writes in a child (the desktop app). The import lands every file while the first batch is
+    still being applied, and every piece is indexed when it returns."""
     from enablement.services import importing
 
     monkeypatch.setattr(importing, "_INDEX_BATCH_SECONDS", 0.0)  # flush whenever the index is idle
+    assert library.ctx.index is not None
+    if app:
+        library.ctx.index.write_in_child()
     share = tmp_path / "share"
     share.mkdir()
-    for n in range(importing._BACKGROUND_INDEX_FILES + 4):
+    for n in range(3 if app else importing._BACKGROUND_INDEX_FILES + 4):
         make_pdf(share / f"brief{n:02d}.pdf", [f"Onboarding brief number {n} for regional banks"])
     all_landed = threading.Event()
     released: list[bool] = []
