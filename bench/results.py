@@ -128,8 +128,10 @@ def checks(results: dict[str, Any]) -> list[dict[str, Any]]:
         baseline = engines.get("fts5", {}).get("ndcg10")
         for engine in ("whoosh", "tantivy"):
             if engine in engines and baseline is not None:
-                out.append(_check(f"relevance nDCG@10, {engine} (≥ FTS5 BM25)", engines[engine]["ndcg10"], baseline,
-                                  "nDCG", True, where=f"{data.get('queries')} graded queries over {data.get('corpus')}",
+                out.append(_check(f"relevance nDCG@10 ({name} set), {engine} (≥ FTS5 BM25)", engines[engine]["ndcg10"],
+                                  baseline, "nDCG", True,
+                                  where=f"{data.get('queries')} graded queries over {data.get('corpus')}"
+                                        + (f"; Python {data['python'].split()[0]}" if data.get("python") else ""),
                                   note=f"FTS5 BM25 baseline {baseline}; MRR {engines[engine]['mrr']} vs "
                                        f"{engines.get('fts5', {}).get('mrr')}"))
     app = results.get("app") or {}
@@ -380,7 +382,8 @@ def _relevance_md(r: dict) -> list[str]:
         engines = data.get("engines", {})
         lines += [f"**{name}** — {data.get('queries')} queries over {data.get('corpus')} "
                   f"({data.get('pieces')} documents), searched as {data.get('searched_as')}; "
-                  f"judged by {data.get('judged_by')}.", ""]
+                  f"judged by {data.get('judged_by')}."
+                  + (f" Read from Python {data['python']}." if data.get("python") else ""), ""]
         rows = [[engine, _f(v.get("ndcg10"), 3), _f(v.get("mrr"), 3)] for engine, v in engines.items()]
         lines += _table(["engine", "nDCG@10", "MRR"], rows) + [""]
         fts = {q["query"]: q["ndcg10"] for q in engines.get("fts5", {}).get("queries", [])}
