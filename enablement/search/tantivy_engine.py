@@ -8,6 +8,14 @@ the GUI thread for long.
 The fields mirror the Whoosh schema (``whoosh_schema``): ``content``/``title``/``tags`` hold
 stems (English Snowball stemmer), ``words``/``title_words``/``owner`` unstemmed words; accents
 are folded in both. Key dimensions are raw, multi-valued, columnar text fields.
+
+Phrases: ``pairs`` holds every two neighbouring terms of ``content`` as one term ("secur_review"),
+as Elasticsearch's ``index_phrases`` does. A two-word phrase is then one term lookup instead of
+a walk over both words' positions (at 100k pieces that walk, done for the counts and again for
+the ranking, made phrases the slowest searches); a longer phrase is the AND of its pairs,
+checked by the positional phrase on ``content`` only where every pair is present. The pairs
+come from the same analyzer as ``content``, so stemming and folding agree exactly, and a word
+the index leaves out (over 40 bytes) leaves a gap no pair crosses, as it does in positions.
 """
 
 from __future__ import annotations
@@ -28,7 +36,7 @@ from enablement.search.documents import COUNTED_DIMENSIONS, NONE_KEY, IndexDoc, 
 from enablement.search.engine import MAll, MAnd, MNot, MOr, MPhrase, MTerms, Plan, ScoreTerm, StoredDoc
 
 NAME = "tantivy"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3  # 3: the ``pairs`` field
 SNIPPET_CHARS = 30_000
 MAX_BODY_CHARS = 2_000_000
 SPELLING_CHARS = 1_000
@@ -36,6 +44,8 @@ _KEYS = tuple(COUNTED_DIMENSIONS)
 _COUNT = "__matches"
 _STEMMED = "enablement_text"
 _WORDS = "enablement_words"
+_PAIRS = "enablement_pairs"
+PAIR_JOIN = "_"  # never inside a term: terms are runs of letters and digits
 WRITER_HEAP = 32_000_000
 BUILD_HEAP = 256_000_000
 PROGRESS_EVERY = 200
@@ -54,6 +64,28 @@ def _analyzer(stemmed: bool) -> Any:
 
 _TEXT = _analyzer(True)
 _NAMES = _analyzer(False)
+# ``_TEXT`` without its long-word filter: every word of a text, each at its own position.
+_ALL_TERMS = (tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
+              .filter(tantivy.Filter.lowercase()).filter(tantivy.Filter.ascii_fold())
+              .filter(tantivy.Filter.stemmer("english")).build())
+# The English stemmer takes at most ~22 letters off a word, so an ASCII term shorter than this
+# came from a word of at most 40 bytes, which ``_TEXT`` keeps.
+_SURELY_KEPT = 18
+
+
+def _pair_list(terms: Sequence[str]) -> list[str]:
+    return list(map(PAIR_JOIN.join, zip(terms, terms[1:])))
+
+
+def word_pairs(text: str) -> str:
+    """The ``pairs`` field of a ``content`` text: its neighbouring terms, pair by pair."""
+    terms = _ALL_TERMS.analyze(text)
+    if terms and (max(map(len, terms)) >= _SURELY_KEPT or not "".join(terms).isascii()):
+        # Some word may be one ``content`` leaves out: pair by position, across no gap.
+        tokens = _TEXT.pre_tokenize(text).tokens
+        return " ".join(PAIR_JOIN.join((a.text, b.text)) for a, b in zip(tokens, tokens[1:])
+                        if b.position == a.position + 1)
+    return " ".join(_pair_list(terms))
 
 
 @lru_cache(maxsize=200_000)
@@ -74,6 +106,7 @@ def build_schema() -> Any:
     b.add_text_field("words", tokenizer_name=_WORDS, index_option="basic")
     b.add_text_field("title_words", tokenizer_name=_WORDS, index_option="basic")
     b.add_text_field("owner", tokenizer_name=_WORDS, index_option="position")
+    b.add_text_field("pairs", tokenizer_name=_PAIRS, index_option="basic")
     b.add_bytes_field("extra", stored=True)
     for name in _KEYS:
         b.add_text_field(name, stored=True, fast=True, tokenizer_name="raw", index_option="basic")
@@ -83,6 +116,7 @@ def build_schema() -> Any:
 def _register(index: Any) -> Any:
     index.register_tokenizer(_STEMMED, _analyzer(True))
     index.register_tokenizer(_WORDS, _analyzer(False))
+    index.register_tokenizer(_PAIRS, tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace()).build())
     return index
 
 
@@ -99,7 +133,9 @@ def _document(doc: IndexDoc) -> Any:
     out.add_unsigned("pid", doc.piece_id)
     out.add_integer("updated", _micros(doc.updated_at))
     out.add_text("stamp", doc.stamp)
-    out.add_text("content", "\n".join((doc.title, doc.tags_text, doc.description, body)))
+    content = "\n".join((doc.title, doc.tags_text, doc.description, body))
+    out.add_text("content", content)
+    out.add_text("pairs", word_pairs(content))
     out.add_text("title", doc.title)
     out.add_text("tags", doc.tags_text)
     out.add_text("words", "\n".join((doc.title, doc.tags_text, doc.description, body[:SPELLING_CHARS])))
@@ -166,7 +202,14 @@ class TantivyReader:
                 return Query.term_query(schema, plan.field, plan.tokens[0], index_option="basic")
             return Query.term_set_query(schema, plan.field, list(plan.tokens))
         if isinstance(plan, MPhrase):
-            return Query.phrase_query(schema, plan.field, list(plan.tokens))
+            phrase = Query.phrase_query(schema, plan.field, list(plan.tokens))
+            if plan.field != "content":
+                return phrase
+            pairs = [Query.term_query(schema, "pairs", pair, index_option="basic")
+                     for pair in dict.fromkeys(_pair_list(plan.tokens))]
+            if len(plan.tokens) == 2:
+                return pairs[0]
+            return Query.boolean_query([(Occur.Must, q) for q in pairs + [phrase]])
         if isinstance(plan, MNot):
             return Query.boolean_query([(Occur.Must, Query.all_query()),
                                         (Occur.MustNot, self.query(plan.child))])
@@ -285,7 +328,7 @@ class TantivyReader:
     def verify(self) -> int:
         """Read terms, postings, columns and stored documents of every segment."""
         searcher = self.searcher
-        for name in ("content", "title", "tags", "owner", "words"):
+        for name in ("content", "title", "tags", "owner", "words", "pairs"):
             for term, _ in searcher.terms_with_prefix(name, "", limit=1):
                 searcher.search(Query.term_query(self.schema, name, term), limit=1)
         self.facet_counts(MAll(), _KEYS)  # every key column, and the pid column (the count)

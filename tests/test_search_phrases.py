@@ -1,0 +1,146 @@
+"""Phrases on tantivy through the ``pairs`` field give exactly the hits of a positional phrase.
+
+tantivy answers a phrase from ``pairs`` (every two neighbouring terms of ``content`` as one
+term): a two-word phrase is one term, a longer one the AND of its pairs checked by position.
+Here every phrase is asked both ways on the same real index (the pair plan through the engine,
+the positional phrase on ``content`` straight from tantivy), and the same phrases go through
+both engines' full search, which must agree.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime
+
+import pytest
+from tantivy import Query
+
+from enablement.search import IndexDoc, SearchRequest, Vocabulary
+from enablement.search import tantivy_engine
+from enablement.search.engine import MPhrase
+from tests.test_search_conformance import both_engines
+
+LONG = "x" * 41  # one byte over what the index keeps of a word
+NEAR_LONG = "internationalizations" + "ational" * 2  # 35 letters: kept, and long
+NEAR_STEM = tantivy_engine.stem(NEAR_LONG)
+
+TEXTS = [
+    ("Security review guide", "Security reviews, done right: the security-review checklist. "
+     "Return on investment (ROI) in the first quarter; returns on investments later."),
+    ("Total cost of ownership", "The total cost of ownership of a platform. Cost of ownership: "
+     "total. Ownership cost of the total."),
+    ("Café résumé", "Le café, the résumé and the cafe resume: accents fold. Naïve users."),
+    ("Gap words", f"alpha {LONG} beta gamma. delta {NEAR_LONG} epsilon."),
+    ("Boundary title", "body starts here with words that follow the title."),
+    ("Stopwords", "To be or not to be, that is the question of the day."),
+    ("Repeats", "data data data residency data residency residency data"),
+    ("Numbers v1.2", "Version v1.2 of the SOC 2 report; soc-2 type II and api_key usage."),
+    ("Other script", "日本語 テキスト and 日本語 words; Ελληνικά κείμενο here."),
+]
+
+
+def _docs() -> list[IndexDoc]:
+    out = [IndexDoc(piece_id=n + 1, title=title, body=body, tags_text="Decision",
+                    description="A short description.", updated_at=datetime(2024, 1, 1),
+                    stamp=f"p{n}")
+           for n, (title, body) in enumerate(TEXTS)]
+    rng = random.Random(7)
+    words = ("security review return on investment cost of ownership data residency the a to "
+             "reviews reviewing secure total case study studies").split()
+    for n in range(60):
+        body = " ".join(rng.choice(words) for _ in range(80))
+        out.append(IndexDoc(piece_id=100 + n, title=" ".join(rng.sample(words, 3)), body=body,
+                            updated_at=datetime(2024, 1, 2), stamp=f"g{n}"))
+    return out
+
+
+DOCS = _docs()
+
+
+@pytest.fixture(scope="module")
+def reader(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("pairs")
+    tantivy_engine.build(folder, DOCS, lambda count: None)
+    handle = tantivy_engine.TantivyHandle(folder, busy_timeout=1.0)
+    yield handle.reader()
+    handle.close()
+
+
+def _positional(reader, tokens: tuple[str, ...]) -> int:
+    query = Query.phrase_query(reader.schema, "content", list(tokens))
+    return reader.searcher.search(query, limit=1, count=True).count
+
+
+def _phrases() -> list[tuple[str, ...]]:
+    """Every run of 2 to 4 terms of every document, some reversed and some skipping a word."""
+    rng = random.Random(11)
+    out: set[tuple[str, ...]] = set()
+    for doc in DOCS:
+        terms = tantivy_engine._TEXT.analyze("\n".join((doc.title, doc.tags_text, doc.description,
+                                                        doc.body)))
+        for length in (2, 3, 4):
+            for i in range(len(terms) - length + 1):
+                window = tuple(terms[i:i + length])
+                out.add(window)
+                if rng.random() < 0.2:
+                    out.add(window[::-1])
+                if length < 4 and i + length < len(terms) and rng.random() < 0.2:
+                    out.add(window[:-1] + (terms[i + length],))
+    return sorted(out)
+
+
+def test_a_pair_plan_matches_exactly_what_the_positional_phrase_matches(reader):
+    phrases = _phrases()
+    assert len(phrases) > 1000
+    wrong = [(p, reader.count(MPhrase("content", p)), _positional(reader, p)) for p in phrases
+             if reader.count(MPhrase("content", p)) != _positional(reader, p)]
+    assert wrong == []
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Security reviews, done", "secur_review review_done"),
+    ("security-review", "secur_review"),
+    ("Café au lait", "cafe_au au_lait"),
+    ("one", ""),
+    ("", ""),
+    # A word the index leaves out (over 40 bytes) is a gap no pair crosses.
+    (f"alpha {LONG} beta gamma", "beta_gamma"),
+    # A long word the index keeps pairs as any other.
+    (f"delta {NEAR_LONG} epsilon", f"delta_{NEAR_STEM} {NEAR_STEM}_epsilon"),
+    ("日本語 and text", "日本語_and and_text"),
+])
+def test_word_pairs(text, expected):
+    assert tantivy_engine.word_pairs(text) == expected
+
+
+@pytest.mark.parametrize(("tokens", "hits"), [
+    (("alpha", "beta"), 0),      # the long word between them keeps its place
+    (("beta", "gamma"), 1),
+    (("delta", NEAR_STEM), 1),
+])
+def test_phrases_around_long_words(reader, tokens, hits):
+    assert reader.count(MPhrase("content", tokens)) == _positional(reader, tokens) == hits
+
+
+PHRASES = [
+    '"security review"', '"security reviews"', '"reviewing security"', '"return on investment"',
+    '"returns on investments"', '"total cost of ownership"', '"cost of ownership total"',
+    '"of the"', '"to be or not to be"', '"the question of the day"', '"café résumé"',
+    '"cafe resume"', '"data residency data"', '"residency residency"', '"v1.2"', '"soc 2"',
+    "soc-2", '"api key"', '"security"', '"title decision"', '"title. Decision"',
+    '"right: the security-review"', '"日本語 words"', '"case study" -"security review"',
+    '"security review" OR "data residency"', '"review security" "cost of"',
+]
+
+
+@pytest.fixture(scope="module")
+def engines(tmp_path_factory):
+    yield from both_engines(tmp_path_factory, [d for d in DOCS if d.piece_id != 4])
+
+
+@pytest.mark.parametrize("text", PHRASES)
+def test_both_engines_find_the_same_phrases(engines, text):
+    request = SearchRequest(text=text, limit=1000)
+    whoosh, tantivy = (engines[name].search(request, Vocabulary()) for name in ("whoosh", "tantivy"))
+    assert {h.piece_id for h in whoosh.hits} == {h.piece_id for h in tantivy.hits}
+    assert whoosh.total == tantivy.total
