@@ -1,10 +1,10 @@
 """Phrases on tantivy through the ``pairs`` field give exactly the hits of a positional phrase.
 
-tantivy answers a phrase from ``pairs`` (every two neighbouring terms of ``content`` as one
-term): a two-word phrase is one term, a longer one the AND of its pairs checked by position.
-Here every phrase is asked both ways on the same real index (the pair plan through the engine,
-the positional phrase on ``content`` straight from tantivy), and the same phrases go through
-both engines' full search, which must agree.
+tantivy answers a phrase of common words from ``pairs`` (two neighbouring common terms of
+``content`` as one term): a two-word phrase is one term, a longer one a phrase over its pairs.
+Here every phrase is asked both ways on the same real index (through the engine, and as the
+positional phrase on ``content`` straight from tantivy), and the same phrases go through both
+engines' full search, which must agree.
 """
 
 from __future__ import annotations
@@ -91,10 +91,15 @@ def _phrases() -> list[tuple[str, ...]]:
 
 def test_a_pair_plan_matches_exactly_what_the_positional_phrase_matches(reader):
     phrases = _phrases()
-    assert len(phrases) > 1000
+    paired = [p for p in phrases if set(p) <= reader.common]
+    assert len(paired) > 1000 and len(phrases) - len(paired) > 300  # both ways are tried
     wrong = [(p, reader.count(MPhrase("content", p)), _positional(reader, p)) for p in phrases
              if reader.count(MPhrase("content", p)) != _positional(reader, p)]
     assert wrong == []
+
+
+COMMON = frozenset(("secur", "review", "done", "cafe", "au", "lait", "alpha", "beta", "gamma",
+                    LONG, "delta", NEAR_STEM, "epsilon", "日本語", "and", "text"))
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -103,14 +108,28 @@ def test_a_pair_plan_matches_exactly_what_the_positional_phrase_matches(reader):
     ("Café au lait", "cafe_au au_lait"),
     ("one", ""),
     ("", ""),
+    # Pairs sit at their first word's position; a pair with an uncommon word is a gap.
+    ("security uncommon review review", "_ _ review_review"),
     # A word the index leaves out (over 40 bytes) is a gap no pair crosses.
-    (f"alpha {LONG} beta gamma", "beta_gamma"),
+    (f"alpha {LONG} beta gamma", "_ _ beta_gamma"),
     # A long word the index keeps pairs as any other.
     (f"delta {NEAR_LONG} epsilon", f"delta_{NEAR_STEM} {NEAR_STEM}_epsilon"),
     ("日本語 and text", "日本語_and and_text"),
 ])
 def test_word_pairs(text, expected):
-    assert tantivy_engine.word_pairs(text) == expected
+    assert tantivy_engine.word_pairs(text, COMMON) == expected
+
+
+def test_common_terms_are_in_a_tenth_of_the_documents_and_in_two():
+    texts = ["the review"] * 3 + ["the price"] + ["the"] * 26
+    assert tantivy_engine.common_terms(texts) == {"the", "review"}
+    assert tantivy_engine.common_terms(["one text alone"]) == set()
+
+
+def test_an_index_keeps_the_common_terms_it_pairs(reader, tmp_path):
+    assert {"secur", "review", "the", "of"} <= reader.common
+    assert tantivy_engine.read_common(reader.folder) == reader.common
+    assert tantivy_engine.read_common(tmp_path) == set()  # no file: nothing is paired
 
 
 @pytest.mark.parametrize(("tokens", "hits"), [
@@ -144,3 +163,29 @@ def test_both_engines_find_the_same_phrases(engines, text):
     whoosh, tantivy = (engines[name].search(request, Vocabulary()) for name in ("whoosh", "tantivy"))
     assert {h.piece_id for h in whoosh.hits} == {h.piece_id for h in tantivy.hits}
     assert whoosh.total == tantivy.total
+
+
+def test_pieces_written_later_pair_the_same_common_terms(tmp_path):
+    folder = tmp_path / "built"
+    folder.mkdir()
+    tantivy_engine.build(folder, DOCS, lambda count: None)
+    handle = tantivy_engine.TantivyHandle(folder, busy_timeout=1.0)
+    later = IndexDoc(piece_id=999, title="Later piece", body="the security review of the total cost",
+                     updated_at=datetime(2024, 2, 1), stamp="later")
+    handle.upsert([later])
+    reader = handle.reader()
+    for tokens in [("secur", "review"), ("the", "secur", "review", "of"), ("review", "of", "the")]:
+        assert set(tokens) <= reader.common
+        assert reader.count(MPhrase("content", tokens)) == _positional(reader, tokens)
+    assert reader.restrict(MPhrase("content", ("the", "secur", "review")), [999]) == {999}
+    handle.close()
+
+
+def test_an_index_started_empty_pairs_nothing_and_still_finds_phrases(tmp_path):
+    tantivy_engine.create(tmp_path)
+    handle = tantivy_engine.TantivyHandle(tmp_path, busy_timeout=1.0)
+    handle.upsert(DOCS[:3])
+    reader = handle.reader()
+    assert reader.common == set()
+    assert reader.count(MPhrase("content", ("secur", "review"))) == _positional(reader, ("secur", "review")) == 1
+    handle.close()

@@ -9,22 +9,30 @@ The fields mirror the Whoosh schema (``whoosh_schema``): ``content``/``title``/`
 stems (English Snowball stemmer), ``words``/``title_words``/``owner`` unstemmed words; accents
 are folded in both. Key dimensions are raw, multi-valued, columnar text fields.
 
-Phrases: ``pairs`` holds every two neighbouring terms of ``content`` as one term ("secur_review"),
-as Elasticsearch's ``index_phrases`` does. A two-word phrase is then one term lookup instead of
-a walk over both words' positions (at 100k pieces that walk, done for the counts and again for
-the ranking, made phrases the slowest searches); a longer phrase is the AND of its pairs,
-checked by the positional phrase on ``content`` only where every pair is present. The pairs
-come from the same analyzer as ``content``, so stemming and folding agree exactly, and a word
-the index leaves out (over 40 bytes) leaves a gap no pair crosses, as it does in positions.
+Phrases: a phrase of common words is slow on positions alone (at 100k pieces "security
+review" reads the positions of both words in 75k documents, for the counts and again for the
+ranking). So ``pairs`` holds every two neighbouring terms of ``content`` that are both *common*
+as one term ("secur_review") at the first one's position, much as Elasticsearch's
+``index_phrases`` does: a two-word phrase of common words is one term, a longer one a phrase
+over its pairs (few positions each). A phrase with a less common word stays a phrase on
+``content``: its rarest word already keeps that walk short. Pairing only common words keeps
+the pair vocabulary small (pairing every word multiplied the rebuild's time several times).
+Which words are common is chosen once per index, from the first documents a rebuild writes,
+and kept in ``pairs.json`` beside the index: writes and searches of that index use the same
+set. Pairs come from the same analyzer as ``content``, so stemming and folding agree exactly,
+and a word the index leaves out (over 40 bytes) leaves a gap no pair crosses, as in positions.
 """
 
 from __future__ import annotations
 
 import json
+import math
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime, timezone
 from contextlib import nullcontext
 from functools import lru_cache
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +54,11 @@ _STEMMED = "enablement_text"
 _WORDS = "enablement_words"
 _PAIRS = "enablement_pairs"
 PAIR_JOIN = "_"  # never inside a term: terms are runs of letters and digits
+_NO_PAIR = "_"   # a position without a pair: the pairs analyzer drops it and keeps the position
+PAIRS_FILE = "pairs.json"
+COMMON_SAMPLE = 2000   # documents a rebuild reads to choose the common terms
+COMMON_SHARE = 0.10    # a term in at least this share of them is common...
+MAX_COMMON = 1000      # ...up to this many, the most frequent (bounds the pair vocabulary)
 WRITER_HEAP = 32_000_000
 BUILD_HEAP = 256_000_000
 PROGRESS_EVERY = 200
@@ -73,19 +86,45 @@ _ALL_TERMS = (tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
 _SURELY_KEPT = 18
 
 
-def _pair_list(terms: Sequence[str]) -> list[str]:
-    return list(map(PAIR_JOIN.join, zip(terms, terms[1:])))
+def common_terms(texts: Sequence[str]) -> frozenset[str]:
+    """The terms in at least ``COMMON_SHARE`` of ``texts`` (and in two), the most frequent
+    ``MAX_COMMON`` of them."""
+    frequency: Counter[str] = Counter()
+    for text in texts:
+        frequency.update(set(_TEXT.analyze(text)))
+    least = max(2, math.ceil(COMMON_SHARE * len(texts)))
+    return frozenset(t for t, n in frequency.most_common(MAX_COMMON) if n >= least)
 
 
-def word_pairs(text: str) -> str:
-    """The ``pairs`` field of a ``content`` text: its neighbouring terms, pair by pair."""
+def _positional_terms(text: str) -> list[str]:
+    """The terms of ``text`` at their positions in ``content`` ("" where a word was left out)."""
     terms = _ALL_TERMS.analyze(text)
     if terms and (max(map(len, terms)) >= _SURELY_KEPT or not "".join(terms).isascii()):
-        # Some word may be one ``content`` leaves out: pair by position, across no gap.
-        tokens = _TEXT.pre_tokenize(text).tokens
-        return " ".join(PAIR_JOIN.join((a.text, b.text)) for a, b in zip(tokens, tokens[1:])
-                        if b.position == a.position + 1)
-    return " ".join(_pair_list(terms))
+        # Some word may be one ``content`` leaves out: place each term by its position.
+        at = {t.position: t.text for t in _TEXT.pre_tokenize(text).tokens}
+        terms = [at.get(p, "") for p in range(max(at, default=-1) + 1)]
+    return terms
+
+
+def word_pairs(text: str, common: frozenset[str]) -> str:
+    """The ``pairs`` field of a ``content`` text: at each position, the pair of the term there
+    and the next one if both are ``common``, else a gap."""
+    terms = _positional_terms(text)
+    return " ".join([a + PAIR_JOIN + b if a in common and b in common else _NO_PAIR
+                     for a, b in zip(terms, terms[1:])])
+
+
+def read_common(folder: Path) -> frozenset[str]:
+    """The common terms an index pairs (none if its file is missing or unreadable: phrases
+    then all run on positions, which is slower but still right)."""
+    try:
+        return frozenset(json.loads((folder / PAIRS_FILE).read_text(encoding="utf-8"))["common"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return frozenset()
+
+
+def _write_common(folder: Path, common: frozenset[str]) -> None:
+    (folder / PAIRS_FILE).write_text(json.dumps({"common": sorted(common)}), encoding="utf-8")
 
 
 @lru_cache(maxsize=200_000)
@@ -106,7 +145,7 @@ def build_schema() -> Any:
     b.add_text_field("words", tokenizer_name=_WORDS, index_option="basic")
     b.add_text_field("title_words", tokenizer_name=_WORDS, index_option="basic")
     b.add_text_field("owner", tokenizer_name=_WORDS, index_option="position")
-    b.add_text_field("pairs", tokenizer_name=_PAIRS, index_option="basic")
+    b.add_text_field("pairs", tokenizer_name=_PAIRS, index_option="position")
     b.add_bytes_field("extra", stored=True)
     for name in _KEYS:
         b.add_text_field(name, stored=True, fast=True, tokenizer_name="raw", index_option="basic")
@@ -116,7 +155,8 @@ def build_schema() -> Any:
 def _register(index: Any) -> Any:
     index.register_tokenizer(_STEMMED, _analyzer(True))
     index.register_tokenizer(_WORDS, _analyzer(False))
-    index.register_tokenizer(_PAIRS, tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace()).build())
+    index.register_tokenizer(_PAIRS, tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace())
+                             .filter(tantivy.Filter.custom_stopword([_NO_PAIR])).build())
     return index
 
 
@@ -126,16 +166,21 @@ def _micros(moment: datetime) -> int:
     return int(moment.timestamp() * 1_000_000)
 
 
-def _document(doc: IndexDoc) -> Any:
+def _content(doc: IndexDoc) -> str:
+    """The ``content`` text of a normalized doc."""
+    return "\n".join((doc.title, doc.tags_text, doc.description, doc.body[:MAX_BODY_CHARS]))
+
+
+def _document(doc: IndexDoc, common: frozenset[str]) -> Any:
     doc = normalized(doc)
     body = doc.body[:MAX_BODY_CHARS]
     out = tantivy.Document()
     out.add_unsigned("pid", doc.piece_id)
     out.add_integer("updated", _micros(doc.updated_at))
     out.add_text("stamp", doc.stamp)
-    content = "\n".join((doc.title, doc.tags_text, doc.description, body))
+    content = _content(doc)
     out.add_text("content", content)
-    out.add_text("pairs", word_pairs(content))
+    out.add_text("pairs", word_pairs(content, common))
     out.add_text("title", doc.title)
     out.add_text("tags", doc.tags_text)
     out.add_text("words", "\n".join((doc.title, doc.tags_text, doc.description, body[:SPELLING_CHARS])))
@@ -155,10 +200,12 @@ def _document(doc: IndexDoc) -> Any:
 class TantivyReader:
     """``EngineReader`` over one tantivy searcher."""
 
-    def __init__(self, searcher: Any, schema: Any, generation: object, folder: Path | None = None) -> None:
+    def __init__(self, searcher: Any, schema: Any, generation: object, folder: Path | None = None,
+                 common: frozenset[str] = frozenset()) -> None:
         self.searcher = searcher
         self.folder = folder
         self.schema = schema
+        self.common = common  # the terms this index pairs (``pairs``)
         self.generation = generation
         self._queries: dict[Plan, Any] = {}
         self._addresses: dict[int, Any] = {}
@@ -202,14 +249,12 @@ class TantivyReader:
                 return Query.term_query(schema, plan.field, plan.tokens[0], index_option="basic")
             return Query.term_set_query(schema, plan.field, list(plan.tokens))
         if isinstance(plan, MPhrase):
-            phrase = Query.phrase_query(schema, plan.field, list(plan.tokens))
-            if plan.field != "content":
-                return phrase
-            pairs = [Query.term_query(schema, "pairs", pair, index_option="basic")
-                     for pair in dict.fromkeys(_pair_list(plan.tokens))]
-            if len(plan.tokens) == 2:
-                return pairs[0]
-            return Query.boolean_query([(Occur.Must, q) for q in pairs + [phrase]])
+            if plan.field == "content" and all(t in self.common for t in plan.tokens):
+                pairs = list(map(PAIR_JOIN.join, zip(plan.tokens, plan.tokens[1:])))
+                if len(pairs) == 1:
+                    return Query.term_query(schema, "pairs", pairs[0], index_option="basic")
+                return Query.phrase_query(schema, "pairs", pairs)
+            return Query.phrase_query(schema, plan.field, list(plan.tokens))
         if isinstance(plan, MNot):
             return Query.boolean_query([(Occur.Must, Query.all_query()),
                                         (Occur.MustNot, self.query(plan.child))])
@@ -354,6 +399,7 @@ class TantivyHandle:
         if not tantivy.Index.exists(str(folder)):
             raise FileNotFoundError(f"no tantivy index in {folder.name}")
         self._index = _register(tantivy.Index.open(str(folder)))
+        self._common = read_common(folder)
         self._reader: TantivyReader | None = None
         self._meta: tuple[int, int] | None = None
 
@@ -369,7 +415,8 @@ class TantivyHandle:
         if self._reader is None or meta != self._meta:
             self._index.reload()
             self._meta = meta
-            self._reader = TantivyReader(self._index.searcher(), self._index.schema, object(), self.folder)
+            self._reader = TantivyReader(self._index.searcher(), self._index.schema, object(),
+                                         self.folder, self._common)
             mapped.advise(self.folder, mapped.RANDOM)  # see ``mapped``: a search reads at random
         return self._reader
 
@@ -383,7 +430,7 @@ class TantivyHandle:
 
         def work(writer: Any) -> None:
             for doc in docs:
-                built = _document(doc)
+                built = _document(doc, self._common)
                 writer.delete_documents_by_query(Query.term_query(schema, "pid", doc.piece_id))
                 writer.add_document(built)
                 count[0] += 1
@@ -419,6 +466,7 @@ def _committed(writer: Any, work: Callable[[Any], None]) -> None:
 def create(folder: Path) -> None:
     """An empty index in ``folder`` (which exists)."""
     index = _register(tantivy.Index(build_schema(), path=str(folder), reuse=False))
+    _write_common(folder, frozenset())  # pieces added one by one pair nothing until a rebuild
     writer = index.writer(heap_size=WRITER_HEAP, num_threads=1)
     writer.commit()
     writer.wait_merging_threads()
@@ -428,11 +476,15 @@ def build(folder: Path, docs: Iterable[IndexDoc], progress: Callable[[int], None
           *, threads: int = 0, heap: int = BUILD_HEAP) -> int:
     """Write every doc into a new index in ``folder``; ``progress(count)`` now and then."""
     index = _register(tantivy.Index(build_schema(), path=str(folder), reuse=False))
+    docs = iter(docs)
+    sample = list(islice(docs, COMMON_SAMPLE))
+    common = common_terms([_content(normalized(doc)) for doc in sample])
+    _write_common(folder, common)
     count = [0]
 
     def work(writer: Any) -> None:
-        for doc in docs:
-            writer.add_document(_document(doc))
+        for doc in chain(sample, docs):
+            writer.add_document(_document(doc, common))
             count[0] += 1
             progress(count[0])
     _committed(index.writer(heap_size=heap, num_threads=threads), work)
