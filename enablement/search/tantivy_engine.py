@@ -250,10 +250,11 @@ class TantivyReader:
             return Query.term_set_query(schema, plan.field, list(plan.tokens))
         if isinstance(plan, MPhrase):
             if plan.field == "content" and all(t in self.common for t in plan.tokens):
-                pairs = list(map(PAIR_JOIN.join, zip(plan.tokens, plan.tokens[1:])))
+                pairs = [a + PAIR_JOIN + b for a, b in zip(plan.tokens, plan.tokens[1:])]
                 if len(pairs) == 1:
                     return Query.term_query(schema, "pairs", pairs[0], index_option="basic")
-                return Query.phrase_query(schema, "pairs", pairs)
+                words: list[str | tuple[int, str]] = list(pairs)
+                return Query.phrase_query(schema, "pairs", words)
             return Query.phrase_query(schema, plan.field, list(plan.tokens))
         if isinstance(plan, MNot):
             return Query.boolean_query([(Occur.Must, Query.all_query()),
