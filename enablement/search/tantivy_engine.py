@@ -91,7 +91,9 @@ def common_terms(texts: Sequence[str]) -> frozenset[str]:
     ``MAX_COMMON`` of them."""
     frequency: Counter[str] = Counter()
     for text in texts:
-        frequency.update(set(_TEXT.analyze(text)))
+        terms = set(_ascii_terms(text)) if text.isascii() else set(_TEXT.analyze(text))
+        terms.discard("")
+        frequency.update(terms)
     least = max(2, math.ceil(COMMON_SHARE * len(texts)))
     return frozenset(t for t, n in frequency.most_common(MAX_COMMON) if n >= least)
 
@@ -106,12 +108,65 @@ def _positional_terms(text: str) -> list[str]:
     return terms
 
 
+# ASCII text, the usual case, is split here at C speed with the same result as ``_TEXT``: the
+# simple tokenizer's words are then the runs of ASCII letters and digits (every other character
+# becomes a space), lowercasing is exact,
+# folding changes nothing, and a word over ``_LONGEST`` bytes is left out (keeping its position).
+# Each distinct word is stemmed once by ``_TEXT`` itself; ``_common_words`` keeps, per common
+# set, what each word is: its term if that is common, else "" (a gap).
+_ASCII_WORDS = str.maketrans({c: (chr(c).lower() if chr(c).isalnum() else " ") for c in range(128)})
+_LONGEST = 40
+_MAX_WORDS = 500_000  # distinct words remembered per common set (then it starts afresh)
+_common_words: dict[frozenset[str], dict[str, str]] = {}
+_terms: dict[str, str] = {}  # ASCII word -> its term ("" if left out)
+
+
+def _term(word: str) -> str:
+    if len(_terms) > _MAX_WORDS:
+        _terms.clear()
+    term = _terms[word] = _TEXT.analyze(word)[0] if len(word) <= _LONGEST else ""
+    return term
+
+
+def _ascii_terms(text: str) -> list[str]:
+    """The terms of an ASCII ``text`` at their positions in ``content`` ("" where left out)."""
+    words = text.translate(_ASCII_WORDS).split()
+    try:
+        return list(map(_terms.__getitem__, words))
+    except KeyError:
+        return [_terms.get(word) or _term(word) for word in words]
+
+
+def _common_at_positions(text: str, common: frozenset[str]) -> list[str]:
+    """At each position of ``content``, its term if that is ``common``, else ""."""
+    if not text.isascii():
+        return [t if t in common else "" for t in _positional_terms(text)]
+    words = text.translate(_ASCII_WORDS).split()
+    known = _common_words.get(common)
+    if known is None or len(known) > _MAX_WORDS:
+        if len(_common_words) > 4:
+            _common_words.clear()
+        known = _common_words[common] = {}
+    try:
+        return list(map(known.__getitem__, words))
+    except KeyError:
+        for word in set(words).difference(known):
+            term = _terms.get(word) or _term(word)
+            known[word] = term if term in common else ""
+        return list(map(known.__getitem__, words))
+
+
 def word_pairs(text: str, common: frozenset[str]) -> str:
-    """The ``pairs`` field of a ``content`` text: at each position, the pair of the term there
-    and the next one if both are ``common``, else a gap."""
-    terms = _positional_terms(text)
-    return " ".join([a + PAIR_JOIN + b if a in common and b in common else _NO_PAIR
-                     for a, b in zip(terms, terms[1:])])
+    """The ``pairs`` field of a ``content`` text: each pair of neighbouring terms once, "" for
+    a term that is not ``common``. The pairs analyzer drops those with a "" side (``gaps``);
+    this way every step here runs at C speed."""
+    terms = _common_at_positions(text, common)
+    return " ".join(map(PAIR_JOIN.join, set(zip(terms, terms[1:]))))
+
+
+def gaps(common: frozenset[str]) -> list[str]:
+    """The words of a ``pairs`` text that are not pairs: a side is not a common term."""
+    return [_NO_PAIR, *(t + PAIR_JOIN for t in common), *(PAIR_JOIN + t for t in common)]
 
 
 def read_common(folder: Path) -> frozenset[str]:
@@ -145,18 +200,18 @@ def build_schema() -> Any:
     b.add_text_field("words", tokenizer_name=_WORDS, index_option="basic")
     b.add_text_field("title_words", tokenizer_name=_WORDS, index_option="basic")
     b.add_text_field("owner", tokenizer_name=_WORDS, index_option="position")
-    b.add_text_field("pairs", tokenizer_name=_PAIRS, index_option="position")
+    b.add_text_field("pairs", tokenizer_name=_PAIRS, index_option="basic")
     b.add_bytes_field("extra", stored=True)
     for name in _KEYS:
         b.add_text_field(name, stored=True, fast=True, tokenizer_name="raw", index_option="basic")
     return b.build()
 
 
-def _register(index: Any) -> Any:
+def _register(index: Any, common: frozenset[str]) -> Any:
     index.register_tokenizer(_STEMMED, _analyzer(True))
     index.register_tokenizer(_WORDS, _analyzer(False))
     index.register_tokenizer(_PAIRS, tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace())
-                             .filter(tantivy.Filter.custom_stopword([_NO_PAIR])).build())
+                             .filter(tantivy.Filter.custom_stopword(gaps(common))).build())
     return index
 
 
@@ -253,8 +308,12 @@ class TantivyReader:
                 pairs = [a + PAIR_JOIN + b for a, b in zip(plan.tokens, plan.tokens[1:])]
                 if len(pairs) == 1:
                     return Query.term_query(schema, "pairs", pairs[0], index_option="basic")
-                words: list[str | tuple[int, str]] = list(pairs)
-                return Query.phrase_query(schema, "pairs", words)
+                # Only documents holding every pair are checked by position: tantivy leads
+                # an intersection with its rarest part.
+                return Query.boolean_query(
+                    [(Occur.Must, Query.term_query(schema, "pairs", p, index_option="basic"))
+                     for p in pairs]
+                    + [(Occur.Must, Query.phrase_query(schema, plan.field, list(plan.tokens)))])
             return Query.phrase_query(schema, plan.field, list(plan.tokens))
         if isinstance(plan, MNot):
             return Query.boolean_query([(Occur.Must, Query.all_query()),
@@ -399,8 +458,8 @@ class TantivyHandle:
         self.folder = folder
         if not tantivy.Index.exists(str(folder)):
             raise FileNotFoundError(f"no tantivy index in {folder.name}")
-        self._index = _register(tantivy.Index.open(str(folder)))
         self._common = read_common(folder)
+        self._index = _register(tantivy.Index.open(str(folder)), self._common)
         self._reader: TantivyReader | None = None
         self._meta: tuple[int, int] | None = None
 
@@ -466,7 +525,7 @@ def _committed(writer: Any, work: Callable[[Any], None]) -> None:
 
 def create(folder: Path) -> None:
     """An empty index in ``folder`` (which exists)."""
-    index = _register(tantivy.Index(build_schema(), path=str(folder), reuse=False))
+    index = _register(tantivy.Index(build_schema(), path=str(folder), reuse=False), frozenset())
     _write_common(folder, frozenset())  # pieces added one by one pair nothing until a rebuild
     writer = index.writer(heap_size=WRITER_HEAP, num_threads=1)
     writer.commit()
@@ -476,10 +535,10 @@ def create(folder: Path) -> None:
 def build(folder: Path, docs: Iterable[IndexDoc], progress: Callable[[int], None],
           *, threads: int = 0, heap: int = BUILD_HEAP) -> int:
     """Write every doc into a new index in ``folder``; ``progress(count)`` now and then."""
-    index = _register(tantivy.Index(build_schema(), path=str(folder), reuse=False))
     docs = iter(docs)
     sample = list(islice(docs, COMMON_SAMPLE))
     common = common_terms([_content(normalized(doc)) for doc in sample])
+    index = _register(tantivy.Index(build_schema(), path=str(folder), reuse=False), common)
     _write_common(folder, common)
     count = [0]
 
