@@ -1,7 +1,8 @@
 """Phrases on tantivy through the ``pairs`` field give exactly the hits of a positional phrase.
 
 tantivy answers a phrase of common words from ``pairs`` (two neighbouring common terms of
-``content`` as one term): a two-word phrase is one term, a longer one a phrase over its pairs.
+``content`` as one term): a two-word phrase is one term, a longer one the AND of its pairs and the
+positional phrase.
 Here every phrase is asked both ways on the same real index (through the engine, and as the
 positional phrase on ``content`` straight from tantivy), and the same phrases go through both
 engines' full search, which must agree.

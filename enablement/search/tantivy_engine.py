@@ -11,16 +11,18 @@ are folded in both. Key dimensions are raw, multi-valued, columnar text fields.
 
 Phrases: a phrase of common words is slow on positions alone (at 100k pieces "security
 review" reads the positions of both words in 75k documents, for the counts and again for the
-ranking). So ``pairs`` holds every two neighbouring terms of ``content`` that are both *common*
-as one term ("secur_review") at the first one's position, much as Elasticsearch's
-``index_phrases`` does: a two-word phrase of common words is one term, a longer one a phrase
-over its pairs (few positions each). A phrase with a less common word stays a phrase on
-``content``: its rarest word already keeps that walk short. Pairing only common words keeps
-the pair vocabulary small (pairing every word multiplied the rebuild's time several times).
+ranking). So ``pairs`` holds each two neighbouring terms of ``content`` that are both *common*
+as one term ("secur_review"), once per document and without positions, much as
+Elasticsearch's ``index_phrases`` does: a two-word phrase of common words is one term; a longer
+one is the AND of its pairs and the positional phrase on ``content``, so positions are read
+only in documents that hold every pair. A phrase with a less common word stays a phrase on
+``content``: its rarest word already keeps that walk short. Only the most common terms pair
+(``MAX_COMMON``): each term more adds pairs, and so time, to every rebuild.
 Which words are common is chosen once per index, from the first documents a rebuild writes,
 and kept in ``pairs.json`` beside the index: writes and searches of that index use the same
-set. Pairs come from the same analyzer as ``content``, so stemming and folding agree exactly,
-and a word the index leaves out (over 40 bytes) leaves a gap no pair crosses, as in positions.
+set. Pairs come from the same analyzer as ``content`` (ASCII text is split the same way at C
+speed, each distinct word stemmed by that analyzer), so stemming and folding agree exactly, and
+a word the index leaves out (over 40 bytes) leaves a gap no pair crosses, as in positions.
 """
 
 from __future__ import annotations
