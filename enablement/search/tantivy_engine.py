@@ -8,15 +8,33 @@ the GUI thread for long.
 The fields mirror the Whoosh schema (``whoosh_schema``): ``content``/``title``/``tags`` hold
 stems (English Snowball stemmer), ``words``/``title_words``/``owner`` unstemmed words; accents
 are folded in both. Key dimensions are raw, multi-valued, columnar text fields.
+
+Phrases: a phrase of common words is slow on positions alone (at 100k pieces "security
+review" reads the positions of both words in 75k documents, for the counts and again for the
+ranking). So ``pairs`` holds each two neighbouring terms of ``content`` that are both *common*
+as one term ("secur_review"), once per document and without positions, much as
+Elasticsearch's ``index_phrases`` does: a two-word phrase of common words is one term; a longer
+one is the AND of its pairs and the positional phrase on ``content``, so positions are read
+only in documents that hold every pair. A phrase with a less common word stays a phrase on
+``content``: its rarest word already keeps that walk short. Only the most common terms pair
+(``MAX_COMMON``): each term more adds pairs, and so time, to every rebuild.
+Which words are common is chosen once per index, from the first documents a rebuild writes,
+and kept in ``pairs.json`` beside the index: writes and searches of that index use the same
+set. Pairs come from the same analyzer as ``content`` (ASCII text is split the same way at C
+speed, each distinct word stemmed by that analyzer), so stemming and folding agree exactly, and
+a word the index leaves out (over 40 bytes) leaves a gap no pair crosses, as in positions.
 """
 
 from __future__ import annotations
 
 import json
+import math
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime, timezone
 from contextlib import nullcontext
 from functools import lru_cache
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +46,7 @@ from enablement.search.documents import COUNTED_DIMENSIONS, NONE_KEY, IndexDoc, 
 from enablement.search.engine import MAll, MAnd, MNot, MOr, MPhrase, MTerms, Plan, ScoreTerm, StoredDoc
 
 NAME = "tantivy"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3  # 3: the ``pairs`` field
 SNIPPET_CHARS = 30_000
 MAX_BODY_CHARS = 2_000_000
 SPELLING_CHARS = 1_000
@@ -36,6 +54,13 @@ _KEYS = tuple(COUNTED_DIMENSIONS)
 _COUNT = "__matches"
 _STEMMED = "enablement_text"
 _WORDS = "enablement_words"
+_PAIRS = "enablement_pairs"
+PAIR_JOIN = "_"  # never inside a term: terms are runs of letters and digits
+_NO_PAIR = "_"   # a position without a pair: the pairs analyzer drops it and keeps the position
+PAIRS_FILE = "pairs.json"
+COMMON_SAMPLE = 500    # documents a rebuild reads to choose the common terms
+COMMON_SHARE = 0.10    # a term in at least this share of them is common...
+MAX_COMMON = 60        # ...up to this many, the most frequent (bounds what pairing costs a rebuild)
 WRITER_HEAP = 32_000_000
 BUILD_HEAP = 256_000_000
 PROGRESS_EVERY = 200
@@ -54,6 +79,109 @@ def _analyzer(stemmed: bool) -> Any:
 
 _TEXT = _analyzer(True)
 _NAMES = _analyzer(False)
+# ``_TEXT`` without its long-word filter: every word of a text, each at its own position.
+_ALL_TERMS = (tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
+              .filter(tantivy.Filter.lowercase()).filter(tantivy.Filter.ascii_fold())
+              .filter(tantivy.Filter.stemmer("english")).build())
+# The English stemmer takes at most ~22 letters off a word, so an ASCII term shorter than this
+# came from a word of at most 40 bytes, which ``_TEXT`` keeps.
+_SURELY_KEPT = 18
+
+
+def common_terms(texts: Sequence[str]) -> frozenset[str]:
+    """The terms in at least ``COMMON_SHARE`` of ``texts`` (and in two), the most frequent
+    ``MAX_COMMON`` of them."""
+    frequency: Counter[str] = Counter()
+    for text in texts:
+        terms = set(_ascii_terms(text)) if text.isascii() else set(_TEXT.analyze(text))
+        terms.discard("")
+        frequency.update(terms)
+    least = max(2, math.ceil(COMMON_SHARE * len(texts)))
+    return frozenset(t for t, n in frequency.most_common(MAX_COMMON) if n >= least)
+
+
+def _positional_terms(text: str) -> list[str]:
+    """The terms of ``text`` at their positions in ``content`` ("" where a word was left out)."""
+    terms = _ALL_TERMS.analyze(text)
+    if terms and (max(map(len, terms)) >= _SURELY_KEPT or not "".join(terms).isascii()):
+        # Some word may be one ``content`` leaves out: place each term by its position.
+        at = {t.position: t.text for t in _TEXT.pre_tokenize(text).tokens}
+        terms = [at.get(p, "") for p in range(max(at, default=-1) + 1)]
+    return terms
+
+
+# ASCII text, the usual case, is split here at C speed with the same result as ``_TEXT``: the
+# simple tokenizer's words are then the runs of ASCII letters and digits (every other character
+# becomes a space), lowercasing is exact,
+# folding changes nothing, and a word over ``_LONGEST`` bytes is left out (keeping its position).
+# Each distinct word is stemmed once by ``_TEXT`` itself; ``_common_words`` keeps, per common
+# set, what each word is: its term if that is common, else "" (a gap).
+_ASCII_WORDS = str.maketrans({c: (chr(c).lower() if chr(c).isalnum() else " ") for c in range(128)})
+_LONGEST = 40
+_MAX_WORDS = 500_000  # distinct words remembered per common set (then it starts afresh)
+_common_words: dict[frozenset[str], dict[str, str]] = {}
+_terms: dict[str, str] = {}  # ASCII word -> its term ("" if left out)
+
+
+def _term(word: str) -> str:
+    if len(_terms) > _MAX_WORDS:
+        _terms.clear()
+    term = _terms[word] = _TEXT.analyze(word)[0] if len(word) <= _LONGEST else ""
+    return term
+
+
+def _ascii_terms(text: str) -> list[str]:
+    """The terms of an ASCII ``text`` at their positions in ``content`` ("" where left out)."""
+    words = text.translate(_ASCII_WORDS).split()
+    try:
+        return list(map(_terms.__getitem__, words))
+    except KeyError:
+        return [_terms.get(word) or _term(word) for word in words]
+
+
+def _common_at_positions(text: str, common: frozenset[str]) -> list[str]:
+    """At each position of ``content``, its term if that is ``common``, else ""."""
+    if not text.isascii():
+        return [t if t in common else "" for t in _positional_terms(text)]
+    words = text.translate(_ASCII_WORDS).split()
+    known = _common_words.get(common)
+    if known is None or len(known) > _MAX_WORDS:
+        if len(_common_words) > 4:
+            _common_words.clear()
+        known = _common_words[common] = {}
+    try:
+        return list(map(known.__getitem__, words))
+    except KeyError:
+        for word in set(words).difference(known):
+            term = _terms.get(word) or _term(word)
+            known[word] = term if term in common else ""
+        return list(map(known.__getitem__, words))
+
+
+def word_pairs(text: str, common: frozenset[str]) -> str:
+    """The ``pairs`` field of a ``content`` text: each pair of neighbouring terms once, "" for
+    a term that is not ``common``. The pairs analyzer drops those with a "" side (``gaps``);
+    this way every step here runs at C speed."""
+    terms = _common_at_positions(text, common)
+    return " ".join(map(PAIR_JOIN.join, set(zip(terms, terms[1:]))))
+
+
+def gaps(common: frozenset[str]) -> list[str]:
+    """The words of a ``pairs`` text that are not pairs: a side is not a common term."""
+    return [_NO_PAIR, *(t + PAIR_JOIN for t in common), *(PAIR_JOIN + t for t in common)]
+
+
+def read_common(folder: Path) -> frozenset[str]:
+    """The common terms an index pairs (none if its file is missing or unreadable: phrases
+    then all run on positions, which is slower but still right)."""
+    try:
+        return frozenset(json.loads((folder / PAIRS_FILE).read_text(encoding="utf-8"))["common"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return frozenset()
+
+
+def _write_common(folder: Path, common: frozenset[str]) -> None:
+    (folder / PAIRS_FILE).write_text(json.dumps({"common": sorted(common)}), encoding="utf-8")
 
 
 @lru_cache(maxsize=200_000)
@@ -74,15 +202,18 @@ def build_schema() -> Any:
     b.add_text_field("words", tokenizer_name=_WORDS, index_option="basic")
     b.add_text_field("title_words", tokenizer_name=_WORDS, index_option="basic")
     b.add_text_field("owner", tokenizer_name=_WORDS, index_option="position")
+    b.add_text_field("pairs", tokenizer_name=_PAIRS, index_option="basic")
     b.add_bytes_field("extra", stored=True)
     for name in _KEYS:
         b.add_text_field(name, stored=True, fast=True, tokenizer_name="raw", index_option="basic")
     return b.build()
 
 
-def _register(index: Any) -> Any:
+def _register(index: Any, common: frozenset[str]) -> Any:
     index.register_tokenizer(_STEMMED, _analyzer(True))
     index.register_tokenizer(_WORDS, _analyzer(False))
+    index.register_tokenizer(_PAIRS, tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace())
+                             .filter(tantivy.Filter.custom_stopword(gaps(common))).build())
     return index
 
 
@@ -92,14 +223,21 @@ def _micros(moment: datetime) -> int:
     return int(moment.timestamp() * 1_000_000)
 
 
-def _document(doc: IndexDoc) -> Any:
+def _content(doc: IndexDoc) -> str:
+    """The ``content`` text of a normalized doc."""
+    return "\n".join((doc.title, doc.tags_text, doc.description, doc.body[:MAX_BODY_CHARS]))
+
+
+def _document(doc: IndexDoc, common: frozenset[str]) -> Any:
     doc = normalized(doc)
     body = doc.body[:MAX_BODY_CHARS]
     out = tantivy.Document()
     out.add_unsigned("pid", doc.piece_id)
     out.add_integer("updated", _micros(doc.updated_at))
     out.add_text("stamp", doc.stamp)
-    out.add_text("content", "\n".join((doc.title, doc.tags_text, doc.description, body)))
+    content = _content(doc)
+    out.add_text("content", content)
+    out.add_text("pairs", word_pairs(content, common))
     out.add_text("title", doc.title)
     out.add_text("tags", doc.tags_text)
     out.add_text("words", "\n".join((doc.title, doc.tags_text, doc.description, body[:SPELLING_CHARS])))
@@ -119,10 +257,12 @@ def _document(doc: IndexDoc) -> Any:
 class TantivyReader:
     """``EngineReader`` over one tantivy searcher."""
 
-    def __init__(self, searcher: Any, schema: Any, generation: object, folder: Path | None = None) -> None:
+    def __init__(self, searcher: Any, schema: Any, generation: object, folder: Path | None = None,
+                 common: frozenset[str] = frozenset()) -> None:
         self.searcher = searcher
         self.folder = folder
         self.schema = schema
+        self.common = common  # the terms this index pairs (``pairs``)
         self.generation = generation
         self._queries: dict[Plan, Any] = {}
         self._addresses: dict[int, Any] = {}
@@ -166,6 +306,16 @@ class TantivyReader:
                 return Query.term_query(schema, plan.field, plan.tokens[0], index_option="basic")
             return Query.term_set_query(schema, plan.field, list(plan.tokens))
         if isinstance(plan, MPhrase):
+            if plan.field == "content" and all(t in self.common for t in plan.tokens):
+                pairs = [a + PAIR_JOIN + b for a, b in zip(plan.tokens, plan.tokens[1:])]
+                if len(pairs) == 1:
+                    return Query.term_query(schema, "pairs", pairs[0], index_option="basic")
+                # Only documents holding every pair are checked by position: tantivy leads
+                # an intersection with its rarest part.
+                return Query.boolean_query(
+                    [(Occur.Must, Query.term_query(schema, "pairs", p, index_option="basic"))
+                     for p in pairs]
+                    + [(Occur.Must, Query.phrase_query(schema, plan.field, list(plan.tokens)))])
             return Query.phrase_query(schema, plan.field, list(plan.tokens))
         if isinstance(plan, MNot):
             return Query.boolean_query([(Occur.Must, Query.all_query()),
@@ -285,7 +435,7 @@ class TantivyReader:
     def verify(self) -> int:
         """Read terms, postings, columns and stored documents of every segment."""
         searcher = self.searcher
-        for name in ("content", "title", "tags", "owner", "words"):
+        for name in ("content", "title", "tags", "owner", "words", "pairs"):
             for term, _ in searcher.terms_with_prefix(name, "", limit=1):
                 searcher.search(Query.term_query(self.schema, name, term), limit=1)
         self.facet_counts(MAll(), _KEYS)  # every key column, and the pid column (the count)
@@ -310,7 +460,8 @@ class TantivyHandle:
         self.folder = folder
         if not tantivy.Index.exists(str(folder)):
             raise FileNotFoundError(f"no tantivy index in {folder.name}")
-        self._index = _register(tantivy.Index.open(str(folder)))
+        self._common = read_common(folder)
+        self._index = _register(tantivy.Index.open(str(folder)), self._common)
         self._reader: TantivyReader | None = None
         self._meta: tuple[int, int] | None = None
 
@@ -326,7 +477,8 @@ class TantivyHandle:
         if self._reader is None or meta != self._meta:
             self._index.reload()
             self._meta = meta
-            self._reader = TantivyReader(self._index.searcher(), self._index.schema, object(), self.folder)
+            self._reader = TantivyReader(self._index.searcher(), self._index.schema, object(),
+                                         self.folder, self._common)
             mapped.advise(self.folder, mapped.RANDOM)  # see ``mapped``: a search reads at random
         return self._reader
 
@@ -340,7 +492,7 @@ class TantivyHandle:
 
         def work(writer: Any) -> None:
             for doc in docs:
-                built = _document(doc)
+                built = _document(doc, self._common)
                 writer.delete_documents_by_query(Query.term_query(schema, "pid", doc.piece_id))
                 writer.add_document(built)
                 count[0] += 1
@@ -375,7 +527,8 @@ def _committed(writer: Any, work: Callable[[Any], None]) -> None:
 
 def create(folder: Path) -> None:
     """An empty index in ``folder`` (which exists)."""
-    index = _register(tantivy.Index(build_schema(), path=str(folder), reuse=False))
+    index = _register(tantivy.Index(build_schema(), path=str(folder), reuse=False), frozenset())
+    _write_common(folder, frozenset())  # pieces added one by one pair nothing until a rebuild
     writer = index.writer(heap_size=WRITER_HEAP, num_threads=1)
     writer.commit()
     writer.wait_merging_threads()
@@ -384,12 +537,16 @@ def create(folder: Path) -> None:
 def build(folder: Path, docs: Iterable[IndexDoc], progress: Callable[[int], None],
           *, threads: int = 0, heap: int = BUILD_HEAP) -> int:
     """Write every doc into a new index in ``folder``; ``progress(count)`` now and then."""
-    index = _register(tantivy.Index(build_schema(), path=str(folder), reuse=False))
+    docs = iter(docs)
+    sample = list(islice(docs, COMMON_SAMPLE))
+    common = common_terms([_content(normalized(doc)) for doc in sample])
+    index = _register(tantivy.Index(build_schema(), path=str(folder), reuse=False), common)
+    _write_common(folder, common)
     count = [0]
 
     def work(writer: Any) -> None:
-        for doc in docs:
-            writer.add_document(_document(doc))
+        for doc in chain(sample, docs):
+            writer.add_document(_document(doc, common))
             count[0] += 1
             progress(count[0])
     _committed(index.writer(heap_size=heap, num_threads=threads), work)
