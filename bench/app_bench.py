@@ -206,7 +206,7 @@ def child_drive(args: dict) -> dict:
     result["import"]["seconds"] = round(import_s, 2)
     heart.stop()
     result["stalls_over_50ms"] = sorted(big, key=lambda b: -b["stall_ms"])[:40]  # the longest
-    result["stall_stacks"] = stacks[:60]
+    result["stall_stacks"] = sorted(stacks, key=lambda x: -x["late_ms"])[:60]  # the longest stalls' samples
     result["rss_end_mb"] = rss_mb()
     result["peak_mb"] = peak_mb()
     try:
@@ -221,7 +221,8 @@ def child_drive(args: dict) -> dict:
 
 def _stall_sampler(last_beat, clock, action) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
     """A watchdog thread: while the GUI thread has not beaten for 40 ms, sample every thread's
-    Python stack every 10 ms (up to 6 samples a stall) so a stall names its cause."""
+    Python stack every 10 ms (up to 6 samples a stall) so a stall names its cause. The list is
+    trimmed to the samples of the longest stalls when the drive reads it (``stall_stacks``)."""
     import threading
     import traceback
 
@@ -238,7 +239,7 @@ def _stall_sampler(last_beat, clock, action) -> list[dict[str, Any]]:  # type: i
                 continue
             if beat != seen:
                 seen, samples = beat, 0
-            if samples >= 6 or len(found) >= 60:
+            if samples >= 6 or len(found) >= 5000:
                 continue
             samples += 1
             frames = sys._current_frames()
@@ -249,7 +250,8 @@ def _stall_sampler(last_beat, clock, action) -> list[dict[str, Any]]:  # type: i
                 name = "GUI" if ident == main_id else f"thread-{ident % 10000}"
                 threads[name] = [f"{Path(f.filename).name}:{f.lineno} {f.name}"
                                  for f in traceback.extract_stack(frame)[-8:]]
-            found.append({"late_ms": round(late), "during": action[0], "threads": threads})
+            found.append({"at_ms": round(clock.nsecsElapsed() / 1e6), "late_ms": round(late), "during": action[0],
+                          "threads": threads})
 
     threading.Thread(target=watch, daemon=True).start()
     return found

@@ -160,9 +160,9 @@ class SearchIndex:
                       progress: Callable[[int, int], None] | None = None) -> threading.Thread | None:
         """Rebuild the index with ``engine`` while searches keep answering from the current
         one; the new index replaces it atomically when complete, then changes made meanwhile
-        are synced. With ``background`` the rebuild runs in a thread (returned). After a
-        failure the next switch first waits ``SWITCH_RETRY_S`` (doubling; the setting changing
-        ends the wait), searching from the current index meanwhile."""
+        are synced. With ``background`` the rebuild runs in a thread (returned); after a
+        failure the next background switch first waits ``SWITCH_RETRY_S`` (doubling; the
+        setting changing ends the wait), searching from the current index meanwhile."""
         if engine not in ENGINES:
             raise ValueError(f"unknown search engine {engine!r}")
 
@@ -171,7 +171,7 @@ class SearchIndex:
                 self.switch_progress = (engine, done, total)
                 if progress is not None:
                     progress(done, total)
-            wait = self._switch_retry_at - time.monotonic()
+            wait = self._switch_retry_at - time.monotonic() if background else 0.0
             if wait > 0:
                 self._switch_wake.wait(wait)
                 if self._switch_stopped:
