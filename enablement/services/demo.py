@@ -57,6 +57,11 @@ class DemoEntry:
     def is_link(self) -> bool:
         return "link" in self.raw
 
+    @property
+    def key(self) -> str:
+        """The entry's file name, or its link: how the demo finds the piece made from it."""
+        return str(self.raw.get("file") or self.raw["link"])
+
 
 def load_manifest() -> list[DemoEntry]:
     return [DemoEntry(e) for e in json.loads((DEMO_DIR / "manifest.json").read_text(encoding="utf-8"))]
@@ -130,7 +135,7 @@ def _fill(library: Library, progress: Progress, today: date, flush: Callable[[],
             tick(entry.raw["title"])
     # Metadata, tags and status, as marketing set them.
     for entry in entries:
-        pid = piece_of[entry.raw.get("file") or entry.raw["link"]]
+        pid = piece_of[entry.key]
         raw = entry.raw
         library.pieces.update(admin_actor, pid, title=raw["title"], description=raw.get("description", ""),
                               owner=raw.get("owner", ""),
@@ -146,7 +151,7 @@ def _fill(library: Library, progress: Progress, today: date, flush: Callable[[],
     # Pieces marketing retired: used while they were current, archived since.
     for entry in entries:
         if entry.raw.get("status") == Status.ARCHIVED:
-            library.pieces.archive(admin_actor, piece_of[entry.raw.get("file") or entry.raw["link"]])
+            library.pieces.archive(admin_actor, piece_of[entry.key])
     tick("Requests and kits")
     _requests_and_kit(library, reps, marketers, piece_of, taxonomy, today)
     library.set_meta("demo", "true")
@@ -171,7 +176,7 @@ def _backdate_and_mark(library: Library, piece_of: dict[str, int], entries: list
         s = w.session
         w.record(piece_changes(*piece_of.values()))
         for n, entry in enumerate(entries):
-            piece = s.get(Piece, piece_of[entry.raw.get("file") or entry.raw["link"]])
+            piece = s.get(Piece, piece_of[entry.key])
             assert piece is not None
             created = datetime.combine(today - timedelta(days=rng.randint(200, 420)), time(9, 0))
             piece.created_at = created
