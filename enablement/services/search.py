@@ -48,6 +48,32 @@ AUTO_TANTIVY_PIECES = 2_000
 # A background switch that failed is tried again after this long (doubling up to 30 minutes),
 # not at every search: a rebuild that fails the same way again would only load the machine.
 SWITCH_RETRY_S = 30.0
+# A repair that would re-index more pieces than this (a renamed stage, gate or persona is in
+# every document: at 100k pieces that took minutes in the app's process) rebuilds the whole
+# index in the background instead (the rebuild child where the app has one): searches answer
+# from the old index until the new one is swapped in. Fewer are re-indexed where they are.
+REBUILD_OVER = 1_000
+
+
+@dataclass(frozen=True)
+class IndexWork:
+    """What the index is doing in the background, as the window shows it: ``updating`` (a
+    rebuild runs: ``done`` of ``total`` documents written, total 0 until it knows), ``failed``
+    (``error``; the next try in ``retry_in`` seconds, searches answer from the previous
+    index) or ``idle``."""
+
+    state: str
+    done: int = 0
+    total: int = 0
+    error: str = ""
+    retry_in: float = 0.0
+
+    @property
+    def percent(self) -> int | None:
+        return None if self.total <= 0 else min(100, self.done * 100 // self.total)
+
+
+IDLE = IndexWork("idle")
 
 
 def vocabulary_for(taxonomy: TaxonomyInfo) -> Vocabulary:
@@ -94,6 +120,9 @@ class SearchIndex:
         self._switch_stopped = False
         self._count_made = False  # this process tried to make the database's change count
         self._pruned_at = 0  # the change log entry this process last pruned the log below
+        self.rebuild_over = REBUILD_OVER
+        self._taxonomy_epoch = 0  # counts taxonomy changes: a rebuild that began before one is stale
+        self.work_listeners: list[Callable[[IndexWork], None]] = []  # told of each change of ``work()``
 
     # --- backend ------------------------------------------------------------------------------
     @property
@@ -169,6 +198,7 @@ class SearchIndex:
         def run() -> None:
             def counted(done: int, total: int) -> None:
                 self.switch_progress = (engine, done, total)
+                self._tell()
                 if progress is not None:
                     progress(done, total)
             wait = self._switch_retry_at - time.monotonic() if background else 0.0
@@ -177,6 +207,7 @@ class SearchIndex:
                 if self._switch_stopped:
                     self.switch_progress = None
                     return
+            self._tell()
             try:
                 self.rebuild(counted, engine=engine)
                 if not self._rebuilds_in_child():  # (the rebuild child caught up itself)
@@ -185,7 +216,7 @@ class SearchIndex:
                 self.switch_error = None
                 self._switch_failures = 0
             except Exception as exc:  # the old index keeps answering; a later check retries
-                log.warning("search engine switch to %s failed: %s", engine, exc)
+                log.warning("search index rebuild (%s) failed: %s", engine, exc)
                 self.switch_error = str(exc)
                 self._switch_failures += 1
                 self._switch_retry_at = time.monotonic() + min(SWITCH_RETRY_S * 2 ** (self._switch_failures - 1),
@@ -193,6 +224,7 @@ class SearchIndex:
                 self._fresh = False
             finally:
                 self.switch_progress = None
+                self._tell()
         if not background:
             run()
             return None
@@ -204,6 +236,27 @@ class SearchIndex:
         self.switch_progress = (engine, 0, 0)
         self._switch.start()
         return self._switch
+
+    def work(self) -> IndexWork:
+        """What the index is doing in the background (no I/O: read from this object's state)."""
+        running = self.switch_progress
+        if running is not None and self._switch_retry_at <= time.monotonic():
+            return IndexWork("updating", running[1], running[2])
+        if self.switch_error:
+            return IndexWork("failed", error=self.switch_error,
+                             retry_in=max(0.0, self._switch_retry_at - time.monotonic()))
+        return IDLE
+
+    def _tell(self) -> None:
+        """Tell the listeners what the index is doing now (from the thread that changed it)."""
+        if not self.work_listeners:
+            return
+        work = self.work()
+        for listener in list(self.work_listeners):
+            try:
+                listener(work)
+            except Exception:  # a listener's failure is no reason for a rebuild to fail
+                log.exception("search index: a listener of its background work failed")
 
     def close(self) -> None:
         """Close the index; a rebuild running in a child process is stopped (its switch is
@@ -255,6 +308,7 @@ class SearchIndex:
 
     def taxonomy_changed(self) -> None:
         self._vocab, self._fingerprint, self._fresh = None, None, False
+        self._taxonomy_epoch += 1
         self._rankings = {}
 
     def usage_changed(self, piece_id: int | None = None, kind: str | None = None) -> None:
@@ -452,7 +506,27 @@ class SearchIndex:
         if status.state != "ok":
             log.info("search index %s (%s): rebuilding", status.state, status.detail)
             return self.rebuild(progress, engine=self.wanted_engine()), True, len(stamps)
+        if self._rebuilds_in_child():
+            stale = self._stale_count(stamps)
+            if stale > self.rebuild_over:
+                # Every document would be re-read and re-written here, holding the interpreter
+                # lock of the app's process for minutes: the rebuild child writes them all into
+                # a new index instead, and searches answer from this one until it is swapped in.
+                log.info("search index: %d documents out of date, rebuilding in the background", stale)
+                self.switch_engine(self.wanted_engine(len(stamps)))
+                return 0, True, len(stamps)
         return self._sync(stamps, state), False, len(stamps)
+
+    def _stale_count(self, wanted: dict[int, str]) -> int:
+        """How many documents ``_sync`` would write or remove. When the index last matched the
+        database under another taxonomy, that is every one (each stamp carries the taxonomy's
+        fingerprint): then the index's stamps are not read."""
+        marked = _logged_taxonomy(self.backend.synced_state() if hasattr(self.backend, "synced_state") else None)
+        if marked is not None and marked != self.fingerprint():
+            return len(wanted)
+        have = self.backend.stamps()
+        return sum(1 for pid, stamp in wanted.items() if have.get(pid) != stamp) + sum(
+            1 for pid in have if pid not in wanted)
 
     def _synced(self, digest: str) -> bool:
         return bool(hasattr(self.backend, "synced_with") and self.backend.synced_with(digest))
@@ -490,8 +564,11 @@ class SearchIndex:
         if self._rebuilds_in_child(processes):
             assert self.rebuilder is not None
             engine = engine or self.wanted_engine()
+            epoch = self._taxonomy_epoch
             count = self.rebuilder.run(self.rebuilder.job(self, engine), progress)
-            self._fresh = True  # the child marked the index synced and caught up
+            # The child marked the index synced and caught up, with the taxonomy it read: one
+            # changed since needs another look.
+            self._fresh = self._taxonomy_epoch == epoch
             return count
         return self.rebuild_in_process(progress, processes, engine)
 
@@ -732,7 +809,7 @@ def _filters_text(filters: Mapping[str, Iterable[str]] | None) -> str:
     return " ".join(f"{k}:{','.join(sorted(v))}" for k, v in sorted(filters.items()) if v)
 
 
-__all__ = ["SearchIndex", "SearchService", "SearchOutcome"]
+__all__ = ["IndexWork", "SearchIndex", "SearchService", "SearchOutcome"]
 
 
 def _stamps_digest(stamps: dict[int, str]) -> str:
@@ -747,10 +824,18 @@ def _log_state(position: search_repo.LogPosition, fingerprint: str) -> str:
 
 def _logged_position(state: str | None, fingerprint: str) -> search_repo.LogPosition | None:
     """The change log entry ``_log_state`` wrote, if it was written with this taxonomy."""
-    parts = (state or "").split()
-    if len(parts) != 6 or parts[0] != "log" or parts[4] != "taxonomy" or parts[5] != fingerprint:
+    if _logged_taxonomy(state) != fingerprint:
         return None
+    parts = (state or "").split()
     try:
         return search_repo.LogPosition(int(parts[1]), parts[2], "" if parts[3] == "-" else parts[3])
     except ValueError:
         return None
+
+
+def _logged_taxonomy(state: str | None) -> str | None:
+    """The taxonomy fingerprint of a state ``_log_state`` wrote (None for any other state)."""
+    parts = (state or "").split()
+    if len(parts) != 6 or parts[0] != "log" or parts[4] != "taxonomy":
+        return None
+    return parts[5]
