@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import signal
+import time
 import subprocess
 import sys
 from pathlib import Path
@@ -147,3 +148,50 @@ def test_an_app_killed_mid_rebuild_keeps_the_old_index_and_the_next_start_comple
         assert _generations(again) == 1
     with Library.open(root) as third:  # done: nothing left for the next start
         assert third.search.index.ensure_fresh() == 0 and third.search.index._catch_up() == 0
+
+
+def test_two_windows_on_one_library_rebuild_it_once(lib: Library, actors, tmp_path, monkeypatch):  # noqa: F811
+    """Both find the index out of date; the first one's rebuild owns the folder's turn and the
+    other waits for its swap (saying it is updating), then finds the new index in place."""
+    rep, admin = actors["rep"], actors["admin"]
+    assert titles(lib, rep, "cfo") == ["ROI Business Case"]
+    marker = tmp_path / "paused"
+    monkeypatch.setenv(PAUSE_FILE, str(marker))
+    first = lib.search.index
+    first.write_in_child()
+    first.rebuilder = ChildRebuild(documents_hook=PAUSING)
+    first.rebuild_over = 2
+    lib.taxonomy.rename_facet_value(admin, _cfo(lib), "Treasury Chief")
+    first.ensure_fresh()
+    _paused_child(marker)
+    with Library.open(lib.ctx.paths.root) as other:
+        second = other.search.index
+        second.write_in_child()
+        second.rebuild_over = 2
+        started: list[object] = []
+        run = second.rebuilder.run
+        monkeypatch.setattr(second.rebuilder, "run", lambda job, progress=None: started.append(job) or run(job, progress))
+        assert titles(other, rep, "cfo") == ["ROI Business Case"]  # the old index answers; its check waits
+        time.sleep(0.5)
+        assert second.switching() and second.work().state == "updating" and started == []
+        marker.with_suffix(".go").write_text("")
+        first._switch.join(timeout=120)
+        second._switch.join(timeout=30)
+        assert started == [] and first.switch_error is None and second.switch_error is None
+        assert titles(other, rep, "treasury") == ["ROI Business Case"] and titles(other, rep, "cfo") == []
+        assert not second.switching() and second.ensure_fresh() == 0  # the first one's index, caught up
+        assert titles(lib, rep, "treasury") == ["ROI Business Case"]
+    assert _generations(lib) == 1
+
+
+def test_a_window_whose_rebuild_turn_is_free_takes_it(lib: Library, tmp_path):  # noqa: F811
+    """The turn is the folder's: free again after a rebuild, failed or not."""
+    from enablement.search.store import rebuild_turn
+
+    folder = lib.ctx.paths.index
+    with rebuild_turn(folder, lambda: False) as ours:
+        assert ours
+        with rebuild_turn(folder, lambda: True) as also:  # held: waits (here: stopped at once)
+            assert not also
+    with rebuild_turn(folder, lambda: False) as again:
+        assert again

@@ -18,7 +18,8 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Sequence
 
-from enablement.models.dto import Actor, Done, FacetCount, PieceSummary, ReviewQueue, TagSuggestion, TaxonomyInfo
+from enablement.models.dto import (Actor, Done, FacetCount, IndexWork, PieceSummary, ReviewQueue, TagSuggestion,
+                                   TaxonomyInfo)
 from enablement.models.tables import stored_id
 from enablement.models.vocab import Role, Source, Status
 from enablement.search.documents import (NONE_KEY, STORED_ORDERS, IndexDoc, SearchRequest, SearchResults, SimilarDoc,
@@ -48,32 +49,12 @@ AUTO_TANTIVY_PIECES = 2_000
 # A background switch that failed is tried again after this long (doubling up to 30 minutes),
 # not at every search: a rebuild that fails the same way again would only load the machine.
 SWITCH_RETRY_S = 30.0
-# A repair that would re-index more pieces than this (a renamed stage, gate or persona is in
-# every document: at 100k pieces that took minutes in the app's process) rebuilds the whole
-# index in the background instead (the rebuild child where the app has one): searches answer
-# from the old index until the new one is swapped in. Fewer are re-indexed where they are.
+# Where full rebuilds run in the rebuild child (the app), a repair that would re-index more
+# pieces than this (a renamed stage, gate or persona: the taxonomy is in every document's
+# stamp; at 100k pieces that took minutes in the app's process) rebuilds the whole index there
+# instead, in the background: searches answer from the old index until the new one is swapped
+# in. Fewer are re-indexed in place, as the command line re-indexes any number.
 REBUILD_OVER = 1_000
-
-
-@dataclass(frozen=True)
-class IndexWork:
-    """What the index is doing in the background, as the window shows it: ``updating`` (a
-    rebuild runs: ``done`` of ``total`` documents written, total 0 until it knows), ``failed``
-    (``error``; the next try in ``retry_in`` seconds, searches answer from the previous
-    index) or ``idle``."""
-
-    state: str
-    done: int = 0
-    total: int = 0
-    error: str = ""
-    retry_in: float = 0.0
-
-    @property
-    def percent(self) -> int | None:
-        return None if self.total <= 0 else min(100, self.done * 100 // self.total)
-
-
-IDLE = IndexWork("idle")
 
 
 def vocabulary_for(taxonomy: TaxonomyInfo) -> Vocabulary:
@@ -245,7 +226,7 @@ class SearchIndex:
         if self.switch_error:
             return IndexWork("failed", error=self.switch_error,
                              retry_in=max(0.0, self._switch_retry_at - time.monotonic()))
-        return IDLE
+        return IndexWork("idle")
 
     def _tell(self) -> None:
         """Tell the listeners what the index is doing now (from the thread that changed it)."""
@@ -564,8 +545,15 @@ class SearchIndex:
         if self._rebuilds_in_child(processes):
             assert self.rebuilder is not None
             engine = engine or self.wanted_engine()
-            epoch = self._taxonomy_epoch
-            count = self.rebuilder.run(self.rebuilder.job(self, engine), progress)
+            with self.backend.rebuild_turn(lambda: self._switch_stopped) as ours:
+                if not ours:
+                    # Another window on this library was rebuilding it: its new index is in
+                    # place now (or it failed). The next check looks again, instead of this
+                    # process rebuilding it a second time.
+                    self._fresh = False
+                    return 0
+                epoch = self._taxonomy_epoch
+                count = self.rebuilder.run(self.rebuilder.job(self, engine), progress)
             # The child marked the index synced and caught up, with the taxonomy it read: one
             # changed since needs another look.
             self._fresh = self._taxonomy_epoch == epoch
@@ -809,7 +797,7 @@ def _filters_text(filters: Mapping[str, Iterable[str]] | None) -> str:
     return " ".join(f"{k}:{','.join(sorted(v))}" for k, v in sorted(filters.items()) if v)
 
 
-__all__ = ["IndexWork", "SearchIndex", "SearchService", "SearchOutcome"]
+__all__ = ["SearchIndex", "SearchService", "SearchOutcome"]
 
 
 def _stamps_digest(stamps: dict[int, str]) -> str:

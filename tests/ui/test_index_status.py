@@ -16,7 +16,7 @@ import signal
 import pytest
 
 import enablement.services.search as search_module
-from enablement.services.search import IndexWork
+from enablement.models.dto import IndexWork
 from enablement.services.search_rebuild import ChildRebuild
 from tests.test_search_rebuild_child import PAUSE_FILE, _gone, _paused_child
 from ui.widgets.index_status import work_text

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Optional
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QWidget
 
-from enablement.services.search import IndexWork
+from enablement.models.dto import IndexWork
 
 if TYPE_CHECKING:
     from enablement.services.search import SearchIndex
