@@ -13,18 +13,14 @@ Below the threshold the pieces are re-indexed where they are, as before.
 from __future__ import annotations
 
 import os
-import signal
 import time
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
 from enablement.services.library import Library
 from enablement.services.search import SearchIndex
 from enablement.services.search_rebuild import ChildRebuild
-from tests.test_search_rebuild_child import PAUSE_FILE, ROOT, _gone, _paused_child
+from tests.test_search_rebuild_child import PAUSE_FILE, _paused_child, kill_the_app_mid_rebuild
 from tests.test_search_service import lib, titles  # noqa: F401  (the fixture)
 
 PAUSING = "tests.test_search_rebuild_child:pause_after_one"
@@ -104,7 +100,6 @@ def test_a_rename_under_the_threshold_is_indexed_here_at_once(lib: Library, acto
 
 _APP_KILLED = """
 import sys, time
-from pathlib import Path
 from enablement.services.library import Library
 from enablement.services.search_rebuild import ChildRebuild
 
@@ -127,15 +122,7 @@ def test_an_app_killed_mid_rebuild_keeps_the_old_index_and_the_next_start_comple
     assert titles(lib, rep, "cfo") == ["ROI Business Case"]
     root = lib.ctx.paths.root
     lib.close()
-    marker = tmp_path / "paused"
-    app = subprocess.Popen([sys.executable, "-c", _APP_KILLED, str(root)], cwd=ROOT,
-                           env={**os.environ, PAUSE_FILE: str(marker), "PYTHONPATH": str(ROOT)})
-    try:
-        child = _paused_child(marker)
-    finally:
-        app.send_signal(signal.SIGKILL)
-        app.wait(timeout=30)
-    assert _gone(child), "the rebuild child outlived the app"
+    kill_the_app_mid_rebuild(_APP_KILLED, root, tmp_path / "paused")
     assert len([p for p in (root / "index").iterdir() if p.name.startswith("gen-")]) == 2  # the half-written one
     with Library.open(root) as again:
         index = again.search.index
