@@ -469,6 +469,9 @@ class SearchIndex:
                 if self.backend.current_engine() != wanted:
                     log.info("search engine: switching to %s in the background", wanted)
                     self.switch_engine(wanted)
+            if self.switch_error and not self.switching():  # up to date after all: nothing to retry
+                self.switch_error, self._switch_failures = None, 0
+                self._tell()
             self._fresh = True
             self.repaired += fixed
             return fixed
@@ -487,39 +490,35 @@ class SearchIndex:
         if status.state != "ok":
             log.info("search index %s (%s): rebuilding", status.state, status.detail)
             return self.rebuild(progress, engine=self.wanted_engine()), True, len(stamps)
+        have = None
         if self._rebuilds_in_child():
-            stale = self._stale_count(stamps)
-            if stale > self.rebuild_over:
+            marked = _logged_taxonomy(self.backend.synced_state() if hasattr(self.backend, "synced_state") else None)
+            if marked is not None and marked != self.fingerprint():
+                out_of_date = len(stamps)  # each stamp carries the taxonomy's fingerprint: all of them
+            else:
+                have = self.backend.stamps()
+                out_of_date = sum(map(len, _differences(stamps, have)))
+            if out_of_date > self.rebuild_over:
                 # Every document would be re-read and re-written here, holding the interpreter
                 # lock of the app's process for minutes: the rebuild child writes them all into
                 # a new index instead, and searches answer from this one until it is swapped in.
-                log.info("search index: %d documents out of date, rebuilding in the background", stale)
+                log.info("search index: %d documents out of date, rebuilding in the background", out_of_date)
                 self.switch_engine(self.wanted_engine(len(stamps)))
                 return 0, True, len(stamps)
-        return self._sync(stamps, state), False, len(stamps)
-
-    def _stale_count(self, wanted: dict[int, str]) -> int:
-        """How many documents ``_sync`` would write or remove. When the index last matched the
-        database under another taxonomy, that is every one (each stamp carries the taxonomy's
-        fingerprint): then the index's stamps are not read."""
-        marked = _logged_taxonomy(self.backend.synced_state() if hasattr(self.backend, "synced_state") else None)
-        if marked is not None and marked != self.fingerprint():
-            return len(wanted)
-        have = self.backend.stamps()
-        return sum(1 for pid, stamp in wanted.items() if have.get(pid) != stamp) + sum(
-            1 for pid in have if pid not in wanted)
+        return self._sync(stamps, state, have), False, len(stamps)
 
     def _synced(self, digest: str) -> bool:
         return bool(hasattr(self.backend, "synced_with") and self.backend.synced_with(digest))
 
-    def _sync(self, wanted: dict[int, str] | None = None, digest: str | None = None) -> int:
+    def _sync(self, wanted: dict[int, str] | None = None, digest: str | None = None,
+              have: dict[int, str] | None = None) -> int:
+        """Write the documents whose stamps differ from ``wanted`` (the database's), remove the
+        extra ones; ``have``: the index's stamps, when just read."""
         if wanted is None or digest is None:
             wanted, digest = self._db_state()
         if self._synced(digest):
             return 0  # nothing changed on either side since they last matched
-        have = self.backend.stamps()
-        stale = [pid for pid, stamp in wanted.items() if have.get(pid) != stamp]
-        extra = [pid for pid in have if pid not in wanted]
+        stale, extra = _differences(wanted, self.backend.stamps() if have is None else have)
         if stale:
             self.backend.upsert(self.documents(stale))
         if extra:
@@ -597,8 +596,7 @@ class SearchIndex:
             have = self.backend.stamps()
         except SearchError as exc:
             return {"state": "damaged", "problem": f"search index unreadable ({exc}): run 'enablement reindex'"}
-        stale = sum(1 for pid, stamp in wanted.items() if have.get(pid) != stamp)
-        extra = sum(1 for pid in have if pid not in wanted)
+        stale, extra = map(len, _differences(wanted, have))
         state: dict[str, object] = {"state": "ok", "documents": len(have), "stale": stale, "extra": extra}
         if stale or extra:
             # Out of step although this process thought it fresh (a write that bypassed the
@@ -827,3 +825,9 @@ def _logged_taxonomy(state: str | None) -> str | None:
     if len(parts) != 6 or parts[0] != "log" or parts[4] != "taxonomy":
         return None
     return parts[5]
+
+
+def _differences(wanted: dict[int, str], have: dict[int, str]) -> tuple[list[int], list[int]]:
+    """The pieces whose document is missing or stale, and the documents of no piece."""
+    return ([pid for pid, stamp in wanted.items() if have.get(pid) != stamp],
+            [pid for pid in have if pid not in wanted])

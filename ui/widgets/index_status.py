@@ -104,7 +104,7 @@ class IndexStatus(QLabel):
         self._draw()
         if self._retry_at <= time.monotonic() and not self._asked:
             self._asked = True
-            self.runner.op(self.index.ensure_fresh).quiet(
+            self.runner.op(self.index.ensure_fresh).success(lambda _fixed: self.show_work(self.index.work())).quiet(
                 "the search index is tried again at the next search").read()
 
     def stop(self) -> None:
