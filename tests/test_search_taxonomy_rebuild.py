@@ -100,6 +100,7 @@ def test_a_rename_under_the_threshold_is_indexed_here_at_once(lib: Library, acto
 
 _APP_KILLED = """
 import sys, time
+from pathlib import Path
 from enablement.services.library import Library
 from enablement.services.search_rebuild import ChildRebuild
 
