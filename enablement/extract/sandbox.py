@@ -69,6 +69,7 @@ class _Worker:
     deadline: float = 0.0  # of the first job
     doomed: bool = False  # killed by cancel(); reaped by the thread that owns the loop
     over_memory: bool = False  # killed by the memory watchdog
+    broken: bool = False  # its pipe refused a next job: it died; its current job's result tells how
 
     @property
     def job(self) -> _Job | None:
@@ -261,7 +262,10 @@ class ExtractionPool:
                 worker.conn.send((job.id, job.path))
             except OSError:
                 self._pending.appendleft(job)
-                self._retire(worker)
+                if worker.jobs:
+                    worker.broken = True  # the loop collects its current job, then retires it
+                else:
+                    self._retire(worker)
                 continue
             worker.jobs.append(job)
             if len(worker.jobs) == 1:
@@ -270,7 +274,7 @@ class ExtractionPool:
     def _least_busy(self) -> _Worker | None:
         """An idle worker, else a new one while there is room, else one that can take a
         next job; None when every worker holds ``_DEPTH`` jobs."""
-        live = [w for w in self._workers if not w.doomed]
+        live = [w for w in self._workers if not w.doomed and not w.broken]
         idle = [w for w in live if not w.jobs]
         if idle:
             return idle[-1]
@@ -304,6 +308,8 @@ class ExtractionPool:
                     w.jobs.popleft()
                     if w.jobs:
                         self._started(w)
+                    elif w.broken:
+                        self._retire(w)
                 woken = False
         return done
 

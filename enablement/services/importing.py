@@ -161,7 +161,7 @@ class ImportService:
                 last_flush = time.monotonic()
 
                 def land_next() -> bool:
-                    """Store the next extracted file; False when the import is cancelled."""
+                    """Store the next extracted file; False when none is left to store."""
                     nonlocal landed, last_flush
                     for done_key, extracted in pool.results():
                         cand = submitted[str(done_key)]
@@ -170,8 +170,8 @@ class ImportService:
                         tick(cand.path.name)
                         if time.monotonic() - last_flush > _INDEX_BATCH_SECONDS and flush():
                             last_flush = time.monotonic()
-                        break
-                    return cancel is None or not cancel.is_set()
+                        return True
+                    return False
 
                 # Files are copied, hashed and checked while earlier ones are extracted and
                 # stored: at most ``ahead`` of them wait between the copy and the rows.
@@ -186,10 +186,10 @@ class ImportService:
                     key = str(len(submitted))
                     submitted[key] = cand
                     pool.submit(key, cand.staged.path)
-                    if len(submitted) - landed >= ahead and not land_next():
-                        break
-                while landed < len(submitted) and (cancel is None or not cancel.is_set()):
-                    land_next()
+                    if len(submitted) - landed >= ahead:
+                        land_next()
+                while landed < len(submitted) and (cancel is None or not cancel.is_set()) and land_next():
+                    pass
                 if cancel is not None and cancel.is_set():
                     pool.cancel()
                     cancelled = True
