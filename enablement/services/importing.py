@@ -37,7 +37,8 @@ from enablement.storage.blobs import StagedBlob, StoredBlob
 ProgressCallback = Callable[[int, int, str], None]
 
 # Each index commit costs far more than a row: during a bulk import the index takes the new
-# pieces about once a second (a piece is searchable within about a second of landing).
+# pieces about once a second (a piece is searchable within about a second of landing), or
+# less often while its commits are slow (each batch rests twice as long as it took: services.caches).
 _INDEX_BATCH_SECONDS = 1.0
 # The index is written in a child process on a thread of its own while the import goes on
 # extracting and storing (it took ~90 % of the importing process's time, and held its
