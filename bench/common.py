@@ -134,6 +134,16 @@ class ChildFailed(RuntimeError):
     """The code under test crashed in a child process."""
 
 
+def cpu_seconds() -> tuple[float, float]:
+    """CPU seconds (user + system) of this process and of its ended children (for an import:
+    the extraction workers and the index's child writer); far steadier than wall time on a
+    busy machine."""
+    import resource
+
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime, children.ru_utime + children.ru_stime
+
+
 def run_child(task: str, args: dict[str, Any], timeout: float = 3600, env: dict[str, str] | None = None) -> dict[str, Any]:
     """Run ``bench.child`` task in a fresh interpreter; return its JSON result."""
     cmd = [PYTHON, "-m", "bench.child", task, json.dumps(args)]

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import corpus
-from bench.common import Config, children_peak_mb, peak_mb, rss_mb, run_child, say
+from bench.common import Config, children_peak_mb, cpu_seconds, peak_mb, rss_mb, run_child, say
 
 
 def child_import(args: dict) -> dict:
@@ -34,6 +34,7 @@ def child_import(args: dict) -> dict:
     def progress(done: int, total: int, name: str) -> None:
         ticks.append(time.perf_counter())
 
+    cpu0 = cpu_seconds()
     t0 = time.perf_counter()
     done = library.importer.import_paths(actor, paths, progress=progress)
     seconds = time.perf_counter() - t0
@@ -53,7 +54,10 @@ def child_import(args: dict) -> dict:
         "first_progress_s": round(ticks[0] - t0, 2) if ticks else None,
         "peak_mb": peak_mb(), "rss_after_mb": rss_mb(), "worker_peak_mb": children_peak_mb(),
     }
-    library.close()
+    library.close()  # ends the index's child writer, so its CPU is counted below
+    cpu = [after - before for before, after in zip(cpu0, cpu_seconds())]
+    result["cpu_ms_per_file"] = {"importer": round(cpu[0] * 1000 / max(files, 1), 1),
+                                 "children": round(cpu[1] * 1000 / max(files, 1), 1)}
     shutil.rmtree(root, ignore_errors=True)
     return result
 
@@ -72,5 +76,5 @@ def run(cfg: Config) -> dict[str, Any]:
     say(f"import: mixed {out['mixed']['files_per_s']} files/s, {out['mixed']['pages_per_s']} pages/s; "
         f"now {len(pdfs)} PDFs")
     out["pdf_only"] = run_child("import", {"root": str(work), "paths": [str(p) for p in pdfs]})
-    say(f"import: PDFs {out['pdf_only']['pages_per_s']} pages/s")
+    say(f"import: PDFs {out['pdf_only']['pages_per_s']} pages/s; CPU ms per file {out['pdf_only']['cpu_ms_per_file']}")
     return out

@@ -1,7 +1,7 @@
 """Parser overrides for sandbox tests, chosen by file name.
 
 Passed as ``parser_override="tests.filemaker_hooks:by_name"``: a file whose name starts
-with ``slow`` hangs, ``hog`` allocates until memory runs out, ``crash`` kills the worker,
+with ``slow`` hangs, ``nap`` takes a little over a second, ``hog`` allocates until memory runs out, ``crash`` kills the worker,
 ``rlimit`` reports the worker's address-space limit; anything else is extracted normally.
 """
 
@@ -21,6 +21,8 @@ def by_name(path: Path, limits: ImportLimits) -> Extracted:
     name = path.name
     if name.startswith("slow"):
         time.sleep(120)
+    if name.startswith("nap"):
+        time.sleep(1.2)
     if name.startswith("hog"):
         chunks = []
         while len(chunks) < 256:  # grows until the cap stops it, like a decompression bomb

@@ -415,6 +415,31 @@ def test_a_background_hold_applies_one_batch_at_a_time_while_the_holder_goes_on(
         lib.ctx.caches.listeners.remove(listener)
 
 
+def test_a_background_batch_is_followed_by_a_rest_twice_as_long(lib: Library) -> None:
+    """After a batch took a while to apply, a flush right away takes nothing (the change-sets
+    wait, so batches grow); once the rest is over, the next flush takes them."""
+    took_a_second: list[bool] = []
+
+    def listener(changes: Any) -> None:
+        if not took_a_second:
+            time.sleep(1.0)
+            took_a_second.append(True)
+
+    lib.ctx.caches.listeners.append(listener)
+    try:
+        with lib.ctx.caches.held(background=True) as flush:
+            first = new_link(lib, "Resting alpha brief")
+            assert flush() is True
+            _wait_for(lambda: bool(took_a_second) and first in _indexed(lib), "the first batch")
+            second = new_link(lib, "Resting beta brief")
+            assert flush() is False  # resting: about two seconds after a one-second batch
+            assert second not in _indexed(lib)
+            _wait_for(flush, "the rest to end")
+            _wait_for(lambda: second in _indexed(lib), "the second batch")
+    finally:
+        lib.ctx.caches.listeners.remove(listener)
+
+
 def test_an_error_while_applying_in_the_background_reaches_the_holder(lib: Library) -> None:
     def listener(changes: Any) -> None:
         raise RuntimeError("cache refused")

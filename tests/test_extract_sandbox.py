@@ -73,6 +73,16 @@ def test_timeout_kills_only_the_slow_file(tmp_path: Path) -> None:
     assert results["next"].text == "contents of next.txt"
 
 
+def test_a_waiting_job_gets_its_whole_time_limit(tmp_path: Path) -> None:
+    """A worker holds its next file while it parses one; that file's time limit starts when the
+    worker starts it, not when it was handed over."""
+    with ExtractionPool(ImportLimits(timeout_seconds=2), workers=1, parser_override=HOOK) as pool:
+        for index in range(2):
+            pool.submit(index, _text_file(tmp_path, f"nap{index}.txt"))
+        results = dict(pool.results())
+    assert [results[i].text for i in range(2)] == ["contents of nap0.txt", "contents of nap1.txt"]
+
+
 def test_breaking_out_early_keeps_the_other_results(tmp_path: Path) -> None:
     with ExtractionPool(ImportLimits(), workers=2) as pool:
         for index in range(4):

@@ -259,3 +259,33 @@ def test_a_bulk_import_indexes_in_the_background_while_it_goes_on(library: Libra
     assert set(index.backend.stamps()) == set(summary.piece_ids)
     hits = library.search.search(actors["marketing"], "onboarding brief regional banks").results
     assert hits.total == len(summary.outcomes)
+
+
+def test_files_are_extracted_and_stored_while_later_ones_are_still_being_copied(library: Library, actors,
+                                                                               tmp_path, monkeypatch):
+    """The copy, hash and checks of a file overlap the extraction of earlier ones: the first
+    piece lands before the last file of a large folder is copied (and nothing is lost)."""
+    from enablement.services import importing
+
+    share = tmp_path / "share"
+    share.mkdir()
+    files = 6 * importing._AHEAD_PER_WORKER * library.ctx.settings.workers
+    for n in range(files):
+        make_pdf(share / f"sheet{n:03d}.pdf", [f"Pricing sheet number {n}"])
+    copies: list[int] = []
+    copied_at_first_landing: list[int] = []
+    real_copy = library.importer._private_copy
+
+    def counted_copy(path: Path):  # type: ignore[no-untyped-def]
+        copies.append(1)
+        return real_copy(path)
+
+    def progress(done: int, total: int, name: str) -> None:
+        if not copied_at_first_landing:
+            copied_at_first_landing.append(len(copies))
+
+    monkeypatch.setattr(library.importer, "_private_copy", counted_copy)
+    summary = library.importer.import_paths(actors["marketing"], [share], progress=progress).value
+    assert [o.outcome for o in summary.outcomes] == ["ok"] * files
+    assert copied_at_first_landing[0] < files
+    assert library.ctx.blobs.leftover_temp_files() == [] and library.maintenance.check().ok

@@ -6,6 +6,12 @@ database handles, locks or threads). The memory cap is applied per operating sys
 one costs 100-200 ms, but a worker that timed out, ran out of memory or crashed is killed
 and replaced. The parent, not the worker, writes the timeout/memory/crash outcomes.
 
+Each worker holds up to ``_DEPTH`` jobs: the one it parses and the next, already in its pipe,
+so it goes on to the next file while the parent is still storing the last one. A job's time
+limit runs from when the worker starts it (for the next job: when the previous result
+arrives). A worker that is killed takes only the job it was parsing: the one waiting behind
+it goes back to the queue.
+
 ``parser_override`` ("package.module:function") swaps the parser for tests that need a
 file to hang, allocate or crash; it is only ever set explicitly by the caller.
 """
@@ -17,7 +23,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Hashable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from multiprocessing import get_context
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
@@ -32,6 +38,7 @@ from enablement.extract.worker import worker_main
 _CTX = get_context("spawn")
 _STARTUP_SECONDS = 60.0  # a fresh interpreter importing the parsers, on a busy machine
 _JOIN_SECONDS = 2.0
+_DEPTH = 2  # jobs a worker holds: the one it parses and the next
 CRASHED = "the reader crashed"
 TOO_MUCH = "the reader returned too much data"
 
@@ -58,10 +65,16 @@ class _Worker:
     process: BaseProcess
     conn: Connection
     ready: bool = False
-    job: _Job | None = None
-    deadline: float = 0.0
+    jobs: deque[_Job] = field(default_factory=deque)  # the first is the one being parsed
+    deadline: float = 0.0  # of the first job
     doomed: bool = False  # killed by cancel(); reaped by the thread that owns the loop
     over_memory: bool = False  # killed by the memory watchdog
+    broken: bool = False  # its pipe refused a next job: it died; its current job's result tells how
+
+    @property
+    def job(self) -> _Job | None:
+        """The job being parsed (None when idle)."""
+        return self.jobs[0] if self.jobs else None
 
 
 class ExtractionPool:
@@ -145,6 +158,7 @@ class ExtractionPool:
                 self._wake_sent = False
                 if generation == self._generation:
                     self._done.extend(self._collect(set(ready)))
+                    self._dispatch()  # before the caller stores what was collected
 
     def cancel(self) -> tuple[Hashable, ...]:
         """Drop pending jobs and kill running ones; return the keys left without a result.
@@ -157,9 +171,9 @@ class ExtractionPool:
             self._done.clear()
             self._pending.clear()
             for w in self._workers:
-                if w.job is not None:
-                    keys.append(w.job.key)
-                    w.job = None
+                if w.jobs:
+                    keys += [job.key for job in w.jobs]
+                    w.jobs.clear()
                     w.doomed = True
                     w.process.kill()  # only a signal; the fds are closed by _reap
             self._wake()
@@ -174,7 +188,7 @@ class ExtractionPool:
             self._pending.clear()
             self._done.clear()
             for w in self._workers:
-                if w.job is None and not w.doomed:
+                if not w.jobs and not w.doomed:
                     try:
                         w.conn.send(None)
                     except OSError:
@@ -186,6 +200,7 @@ class ExtractionPool:
                 w.process.join(max(0.0, deadline - time.monotonic()))
                 self._retire(w, remove=False)
             self._workers.clear()
+            self._pending.clear()  # (what the killed workers held came back to it)
             self._wake_r.close()
             self._wake_w.close()
         if self._watchdog is not None:
@@ -229,7 +244,7 @@ class ExtractionPool:
             if worker in self._workers and isinstance(worker, _Worker) and worker.process.pid == pid:
                 worker.over_memory = True
                 worker.process.kill()  # its sentinel wakes the loop; _receive reports the memory
-                if worker.job is None:
+                if not worker.jobs:
                     worker.doomed = True  # idle: just replace it
                 self._wake()
 
@@ -238,41 +253,64 @@ class ExtractionPool:
             if w.job is None and not w.doomed and not w.process.is_alive():
                 w.doomed = True  # died while idle (killed from outside): replace it
         self._reap()
-        idle = [w for w in self._workers if w.job is None]
         while self._pending:
-            if idle:
-                worker = idle.pop()
-            elif len(self._workers) < self._size:
-                worker = self._spawn()
-            else:
+            worker = self._least_busy()
+            if worker is None:
                 return
             job = self._pending.popleft()
             try:
                 worker.conn.send((job.id, job.path))
             except OSError:
                 self._pending.appendleft(job)
-                self._retire(worker)
+                if worker.jobs:
+                    worker.broken = True  # the loop collects its current job, then retires it
+                else:
+                    self._retire(worker)
                 continue
-            worker.job = job
-            limit = self._limits.timeout_seconds if worker.ready else _STARTUP_SECONDS
-            worker.deadline = time.monotonic() + limit
+            worker.jobs.append(job)
+            if len(worker.jobs) == 1:
+                self._started(worker)
+
+    def _least_busy(self) -> _Worker | None:
+        """An idle worker, else a new one while there is room, else one that can take a
+        next job; None when every worker holds ``_DEPTH`` jobs."""
+        live = [w for w in self._workers if not w.doomed and not w.broken]
+        idle = [w for w in live if not w.jobs]
+        if idle:
+            return idle[-1]
+        if len(self._workers) < self._size:
+            return self._spawn()
+        return next((w for w in live if len(w.jobs) < _DEPTH), None)
+
+    def _started(self, w: _Worker) -> None:
+        """The worker's first job starts now: its time limit runs from here."""
+        limit = self._limits.timeout_seconds if w.ready else _STARTUP_SECONDS
+        w.deadline = time.monotonic() + limit
 
     def _collect(self, ready: set[object]) -> list[tuple[Hashable, Extracted]]:
         done: list[tuple[Hashable, Extracted]] = []
-        for w in [w for w in self._workers if w.job is not None]:
-            job = w.job
-            assert job is not None
-            result: Extracted | None = None
-            if w.conn in ready or w.process.sentinel in ready or w.conn.poll():
-                result = self._receive(w, job)
-            elif time.monotonic() >= w.deadline:
-                result = failed(timed_out(self._limits) if w.ready else "the reader did not start")
-                self._retire(w)
-            if result is not None and result.outcome == "failed" and result.file_type is None:
-                result = replace(result, file_type=self._sniffed_type(job.path))
-            if result is not None:
-                w.job = None
+        for w in [w for w in self._workers if w.jobs]:
+            woken = w.conn in ready or w.process.sentinel in ready
+            while w.jobs:
+                job = w.jobs[0]
+                result: Extracted | None = None
+                if woken or w.conn.poll():
+                    result = self._receive(w, job)
+                elif time.monotonic() >= w.deadline:
+                    result = failed(timed_out(self._limits) if w.ready else "the reader did not start")
+                    self._retire(w)
+                if result is None:
+                    break
+                if result.outcome == "failed" and result.file_type is None:
+                    result = replace(result, file_type=self._sniffed_type(job.path))
                 done.append((job.key, result))
+                if w.jobs and w.jobs[0] is job:  # (a retired worker's jobs are gone already)
+                    w.jobs.popleft()
+                    if w.jobs:
+                        self._started(w)
+                    elif w.broken:
+                        self._retire(w)
+                woken = False
         return done
 
     def _receive(self, w: _Worker, job: _Job) -> Extracted | None:
@@ -320,6 +358,11 @@ class ExtractionPool:
             self._retire(w)
 
     def _retire(self, w: _Worker, remove: bool = True) -> None:
+        """Stop ``w`` for good; the jobs waiting behind the one it was parsing go back to
+        the front of the queue (the caller reports on the one it was parsing)."""
+        if len(w.jobs) > 1:
+            self._pending.extendleft(reversed(list(w.jobs)[1:]))
+        w.jobs.clear()
         if w.process.is_alive():
             w.process.kill()
         w.process.join(_JOIN_SECONDS)

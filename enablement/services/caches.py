@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator
@@ -22,6 +23,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 Listener = Callable[[Changes], None]
+# After a batch applied in the background, the next one waits this many times as long as
+# that batch took: applying (an index commit costs more as the index grows) then takes at
+# most about a third of the time, and batches grow instead of commits piling up.
+_REST_FACTOR = 2.0
 
 
 def thumbnail_glob(piece_id: int) -> str:
@@ -97,7 +102,8 @@ class CacheHook:
         With ``background`` the flush does not wait: what was collected is applied on a
         thread of its own while the caller goes on writing, one batch at a time (a flush
         while the previous batch is still being applied leaves the new change-sets for the
-        next flush and says False, so batches grow when applying is slow). Leaving the hold
+        next flush and says False, so batches grow when applying is slow; so does a flush
+        soon after a batch, within twice the time that batch took). Leaving the hold
         waits for that thread, then applies the rest here."""
         with self._lock:
             outer = self._held is not None
@@ -153,9 +159,12 @@ class _Applier:
         self._apply = apply
         self._thread: threading.Thread | None = None
         self._error: BaseException | None = None
+        self._rest_until = 0.0
 
     def busy(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
+        """Applying a batch, or resting after one (see ``_REST_FACTOR``)."""
+        running = self._thread is not None and self._thread.is_alive()
+        return running or time.monotonic() < self._rest_until
 
     def start(self, changes: Changes) -> None:
         self.finish()  # the previous batch is done (busy() said so); raises what it raised
@@ -166,10 +175,14 @@ class _Applier:
         self._thread.start()
 
     def _run(self, changes: Changes) -> None:
+        began = time.monotonic()
         try:
             self._apply(changes)
         except BaseException as exc:  # handed to the holder's thread by finish()
             self._error = exc
+        finally:
+            ended = time.monotonic()
+            self._rest_until = ended + _REST_FACTOR * (ended - began)
 
     def finish(self) -> None:
         """Wait for the batch being applied; raise what applying it raised."""

@@ -37,13 +37,17 @@ from enablement.storage.blobs import StagedBlob, StoredBlob
 ProgressCallback = Callable[[int, int, str], None]
 
 # Each index commit costs far more than a row: during a bulk import the index takes the new
-# pieces about once a second (a piece is searchable within about a second of landing).
+# pieces about once a second (a piece is searchable within about a second of landing), or
+# less often while its commits are slow (each batch rests twice as long as it took: services.caches).
 _INDEX_BATCH_SECONDS = 1.0
 # The index is written in a child process on a thread of its own while the import goes on
 # extracting and storing (it took ~90 % of the importing process's time, and held its
 # interpreter lock): always where the index already writes in a child (the desktop app), and
 # from this many files on elsewhere (fewer are not worth starting that process, ~0.5 s).
 _BACKGROUND_INDEX_FILES = 32
+# Files copied ahead per extraction worker: enough that a worker always has its next file
+# while the import stores the last one, few enough that a cancel leaves little to undo.
+_AHEAD_PER_WORKER = 4
 
 
 @dataclass(frozen=True)
@@ -123,7 +127,7 @@ class ImportService:
             require(actor, Permission.SUBMIT_REP_PIECE)
         else:
             require(actor, Permission.IMPORT)
-        from enablement.extract import ExtractionPool, sniff_file
+        from enablement.extract import ExtractionPool
 
         paths = [Path(p) for p in paths]
         files = list(walk_files(paths, skip=self.ctx.paths.root))
@@ -140,71 +144,90 @@ class ImportService:
                 progress(done_count, total, name)
 
         limits = self.ctx.settings.limits
-        candidates: list[_Candidate] = []
+        submitted: dict[str, _Candidate] = {}  # sent for extraction, by key
+        landed = 0
         seen: dict[str, Path] = {}
         known = self._known_blobs()
         cancelled = False
+        # Each file commits on its own; the cache hook is held so the index takes the new
+        # pieces in a few commits (flushed about once a second) rather than one per file.
+        index, background = self.ctx.index, False
+        if index is not None and (index.writes_in_child or total >= _BACKGROUND_INDEX_FILES):
+            index.write_in_child()  # a no-op where it already does (the desktop app)
+            background = True
+        ahead = _AHEAD_PER_WORKER * self.ctx.settings.workers
         try:
-            for path in files:
-                if cancel is not None and cancel.is_set():
-                    break
-                staged, reason = self._private_copy(path)
-                if staged is None:
-                    outcomes[path] = FileOutcome(str(path), Outcome.REJECTED, reason)
-                    tick(path.name)
-                    continue
-                sniff = sniff_file(staged.path, limits)
-                sha = staged.sha256
-                outcome: FileOutcome | None = None
-                if sniff.file_type is None:
-                    outcome = FileOutcome(str(path), Outcome.REJECTED, sniff.reason)
-                elif sha in known:
-                    outcome = FileOutcome(str(path), Outcome.DUPLICATE, f"already in the library as '{known[sha]}'",
-                                          duplicate_of=known[sha])
-                elif sha in seen:
-                    outcome = FileOutcome(str(path), Outcome.DUPLICATE, f"same file as {seen[sha].name} in this "
-                                          "import", duplicate_of=str(seen[sha]))
-                if outcome is not None:
-                    staged.discard()
-                    outcomes[path] = outcome
-                    tick(path.name)
-                    continue
-                seen[sha] = path
-                candidates.append(_Candidate(path, staged, sniff.file_type or "",
-                                             sniff.reason if sniff.extension_mismatch else ""))
+            with self.ctx.caches.held(background) as flush, \
+                    ExtractionPool(limits, workers=self.ctx.settings.workers) as pool:
+                last_flush = time.monotonic()
 
-            last_flush = time.monotonic()
-            by_key = {str(i): c for i, c in enumerate(candidates)}
-            cancelled = cancel is not None and cancel.is_set()
-            if candidates and not cancelled:
-                # Each file commits on its own; the cache hook is held so the index takes the new
-                # pieces in a few commits (flushed about once a second) rather than one per file.
-                index, background = self.ctx.index, False
-                if index is not None and (index.writes_in_child or len(candidates) >= _BACKGROUND_INDEX_FILES):
-                    index.write_in_child()  # a no-op where it already does (the desktop app)
-                    background = True
-                with self.ctx.caches.held(background) as flush, \
-                        ExtractionPool(limits, workers=self.ctx.settings.workers) as pool:
-                    for key, cand in by_key.items():
-                        pool.submit(key, cand.staged.path)
+                def land_next() -> bool:
+                    """Store the next extracted file; False when none is left to store."""
+                    nonlocal landed, last_flush
                     for done_key, extracted in pool.results():
-                        cand = by_key[str(done_key)]
+                        cand = submitted[str(done_key)]
                         outcomes[cand.path] = self._land(actor, cand, extracted, tags, source, owner)
+                        landed += 1
                         tick(cand.path.name)
                         if time.monotonic() - last_flush > _INDEX_BATCH_SECONDS and flush():
                             last_flush = time.monotonic()
-                        if cancel is not None and cancel.is_set():
-                            pool.cancel()
-                            cancelled = True
-                            break
+                        return True
+                    return False
+
+                # Files are copied, hashed and checked while earlier ones are extracted and
+                # stored: at most ``ahead`` of them wait between the copy and the rows.
+                for path in files:
+                    if cancel is not None and cancel.is_set():
+                        break
+                    cand = self._screen(path, known, seen)
+                    if isinstance(cand, FileOutcome):
+                        outcomes[path] = cand
+                        tick(path.name)
+                        continue
+                    key = str(len(submitted))
+                    submitted[key] = cand
+                    pool.submit(key, cand.staged.path)
+                    if len(submitted) - landed >= ahead:
+                        land_next()
+                while landed < len(submitted) and (cancel is None or not cancel.is_set()) and land_next():
+                    pass
+                if cancel is not None and cancel.is_set():
+                    pool.cancel()
+                    cancelled = True
         finally:
-            for cand in candidates:
+            for cand in submitted.values():
                 cand.staged.discard()  # copies not landed (refused, cancelled, failed); no-op otherwise
         cancelled = cancelled or (cancel is not None and cancel.is_set())
         ordered = tuple(outcomes.get(p) or FileOutcome(str(p), Outcome.CANCELLED, "import cancelled")
                         for p in files)
         summary = ImportSummary(ordered, cancelled=cancelled)
         return Done(summary, piece_changes(*summary.piece_ids))
+
+    def _screen(self, path: Path, known: dict[str, str],
+                seen: dict[str, Path]) -> _Candidate | FileOutcome:
+        """A private copy of ``path``, sniffed and checked for duplicates (``seen``: the
+        files of this import so far, updated here), or the outcome that ends the file."""
+        from enablement.extract import sniff_file
+
+        staged, reason = self._private_copy(path)
+        if staged is None:
+            return FileOutcome(str(path), Outcome.REJECTED, reason)
+        sniff = sniff_file(staged.path, self.ctx.settings.limits)
+        sha = staged.sha256
+        outcome: FileOutcome | None = None
+        if sniff.file_type is None:
+            outcome = FileOutcome(str(path), Outcome.REJECTED, sniff.reason)
+        elif sha in known:
+            outcome = FileOutcome(str(path), Outcome.DUPLICATE, f"already in the library as '{known[sha]}'",
+                                  duplicate_of=known[sha])
+        elif sha in seen:
+            outcome = FileOutcome(str(path), Outcome.DUPLICATE, f"same file as {seen[sha].name} in this "
+                                  "import", duplicate_of=str(seen[sha]))
+        if outcome is not None:
+            staged.discard()
+            return outcome
+        seen[sha] = path
+        return _Candidate(path, staged, sniff.file_type or "", sniff.reason if sniff.extension_mismatch else "")
 
     def _private_copy(self, path: Path) -> tuple[StagedBlob | None, str]:
         """A private copy of ``path`` (hashed while copying), or None and why it is refused."""
