@@ -130,6 +130,13 @@ class EngineReader(Protocol):
         term, best first (documents no scoring term reaches are left out)."""
         ...
 
+    def loosened(self, plan: Plan) -> tuple[Plan, int] | None:
+        """A plan matching every document of ``plan`` (and maybe more) that this engine
+        matches much more cheaply (phrases without positions), and at most how many documents
+        it matches; None if there is none. The plan may use fields of this engine only; it is
+        only ever given back to this reader (``pipeline.ranked_top``)."""
+        ...
+
     def newest(self, plan: Plan, limit: int, skip: frozenset[int] = frozenset()) -> list[int]:
         """Piece ids of ``plan``'s newest documents (by update time), ``skip`` left out."""
         ...

@@ -61,6 +61,7 @@ PAIRS_FILE = "pairs.json"
 COMMON_SAMPLE = 500    # documents a rebuild reads to choose the common terms
 COMMON_SHARE = 0.10    # a term in at least this share of them is common...
 MAX_COMMON = 60        # ...up to this many, the most frequent (bounds what pairing costs a rebuild)
+FEW_PIECES = 1024  # ``restrict`` to at most this many pieces asks for each by its term
 WRITER_HEAP = 32_000_000
 BUILD_HEAP = 256_000_000
 PROGRESS_EVERY = 200
@@ -306,8 +307,8 @@ class TantivyReader:
                 return Query.term_query(schema, plan.field, plan.tokens[0], index_option="basic")
             return Query.term_set_query(schema, plan.field, list(plan.tokens))
         if isinstance(plan, MPhrase):
-            if plan.field == "content" and all(t in self.common for t in plan.tokens):
-                pairs = [a + PAIR_JOIN + b for a, b in zip(plan.tokens, plan.tokens[1:])]
+            pairs = self._pairs(plan)
+            if len(pairs) == len(plan.tokens) - 1:
                 if len(pairs) == 1:
                     return Query.term_query(schema, "pairs", pairs[0], index_option="basic")
                 # Only documents holding every pair are checked by position: tantivy leads
@@ -329,6 +330,38 @@ class TantivyReader:
                 clauses.append((Occur.Must, Query.all_query()))
             return Query.boolean_query(clauses)
         return Query.boolean_query([(Occur.Should, self.query(c)) for c in plan.children])
+
+    def _pairs(self, phrase: MPhrase) -> list[str]:
+        """The ``pairs`` terms of a phrase: its neighbouring terms that are both common."""
+        if phrase.field != "content":
+            return []
+        return [a + PAIR_JOIN + b for a, b in zip(phrase.tokens, phrase.tokens[1:])
+                if a in self.common and b in self.common]
+
+    def loosened(self, plan: Plan) -> tuple[Plan, int] | None:
+        """``plan`` with each phrase a match depends on (not one under a NOT, which would then
+        match less) as the AND of its pairs (``pairs``, a field of this engine only) and of
+        the words no pair holds, and at most how many documents that matches (the fewest
+        documents any one of a phrase's terms is in); None if no phrase needs positions."""
+        if isinstance(plan, MPhrase):
+            pairs = self._pairs(plan)
+            if len(plan.tokens) == 2 and pairs:
+                return None  # one ``pairs`` term already
+            paired = {t for p in pairs for t in p.split(PAIR_JOIN)}
+            parts = ([("pairs", p) for p in pairs]
+                     + [(plan.field, t) for t in dict.fromkeys(plan.tokens) if t not in paired])
+            bound = min(self.doc_frequency(f, t) for f, t in parts)
+            return MAnd(tuple(MTerms(f, (t,)) for f, t in parts)), bound
+        if isinstance(plan, (MAnd, MOr)):
+            loose = [None if isinstance(c, MNot) else self.loosened(c) for c in plan.children]
+            if all(c is None for c in loose):
+                return None
+            children = tuple(c if lc is None else lc[0] for c, lc in zip(plan.children, loose))
+            bounds = [self.doc_count() if lc is None else lc[1] for lc in loose]
+            if isinstance(plan, MAnd):
+                return MAnd(children), min(bounds)
+            return MOr(children), min(sum(bounds), self.doc_count())
+        return None
 
     def count(self, plan: Plan) -> int:
         known = self._counts.get(plan)
@@ -381,8 +414,14 @@ class TantivyReader:
     def restrict(self, plan: Plan, piece_ids: Sequence[int]) -> set[int]:
         if not piece_ids:
             return set()
-        q = Query.boolean_query([(Occur.Must, self.query(plan)),
-                                 (Occur.Must, Query.term_set_query(self.schema, "pid", list(piece_ids)))])
+        if len(piece_ids) <= FEW_PIECES:
+            # A union of terms: the intersection is led by these documents, so a phrase reads
+            # positions in these alone (a term set is a column scan, led by the phrase).
+            these = Query.boolean_query([(Occur.Should, Query.term_query(self.schema, "pid", p))
+                                         for p in piece_ids])
+        else:
+            these = Query.term_set_query(self.schema, "pid", list(piece_ids))
+        q = Query.boolean_query([(Occur.Must, self.query(plan)), (Occur.Must, these)])
         hits = self.searcher.search(q, limit=len(piece_ids), count=False).hits
         return set(self._pids(hits))
 
