@@ -414,16 +414,27 @@ class TantivyReader:
     def restrict(self, plan: Plan, piece_ids: Sequence[int]) -> set[int]:
         if not piece_ids:
             return set()
-        if len(piece_ids) <= FEW_PIECES:
-            # A union of terms: the intersection is led by these documents, so a phrase reads
-            # positions in these alone (a term set is a column scan, led by the phrase).
+        if len(piece_ids) > FEW_PIECES:
+            return self._restricted(plan, Query.term_set_query(self.schema, "pid", list(piece_ids)),
+                                    len(piece_ids))
+        # A few pieces: each asked for by its term, so that they lead the intersection and a
+        # phrase reads positions in these documents alone (led by a term set, a column scan,
+        # the phrase read them in many more), and each alternative of an OR on its own (a
+        # union of phrases reads positions in whole blocks of documents).
+        found: set[int] = set()
+        left = list(piece_ids)
+        for branch in _branches(plan):
             these = Query.boolean_query([(Occur.Should, Query.term_query(self.schema, "pid", p))
-                                         for p in piece_ids])
-        else:
-            these = Query.term_set_query(self.schema, "pid", list(piece_ids))
+                                         for p in left])
+            found |= self._restricted(branch, these, len(left))
+            left = [p for p in left if p not in found]
+            if not left:
+                break
+        return found
+
+    def _restricted(self, plan: Plan, these: Any, most: int) -> set[int]:
         q = Query.boolean_query([(Occur.Must, self.query(plan)), (Occur.Must, these)])
-        hits = self.searcher.search(q, limit=len(piece_ids), count=False).hits
-        return set(self._pids(hits))
+        return set(self._pids(self.searcher.search(q, limit=most, count=False).hits))
 
     def _address(self, piece_id: int) -> Any:
         address = self._addresses.get(piece_id)
@@ -548,6 +559,19 @@ class TantivyHandle:
     def close(self) -> None:
         self._reader = None
         self._index = None
+
+
+def _branches(plan: Plan) -> list[Plan]:
+    """Plans that together match what ``plan`` matches: the alternatives of an OR, or of the
+    first OR inside an AND, each with the rest of that AND."""
+    if isinstance(plan, MOr):
+        return list(plan.children)
+    if isinstance(plan, MAnd):
+        first = next((c for c in plan.children if isinstance(c, MOr)), None)
+        if first is not None:
+            rest = tuple(c for c in plan.children if c is not first)
+            return [MAnd((branch, *rest)) for branch in first.children]
+    return [plan]
 
 
 def _committed(writer: Any, work: Callable[[Any], None]) -> None:
