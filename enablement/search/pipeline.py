@@ -270,7 +270,7 @@ def ranked_top(reader: EngineReader, plan: Plan, scoring: Sequence[ScoreTerm],
     if limit <= 0:
         return []
     loose = reader.loosened(plan) if matches else None
-    if loose is not None and matches:
+    if loose is not None and matches is not None:
         checked = _checked_top(reader, plan, loose, scoring, limit, matches)
         if checked is not None:
             return checked

@@ -423,9 +423,9 @@ class TantivyReader:
             return self._restricted(plan, Query.term_set_query(self.schema, "pid", list(piece_ids)),
                                     len(piece_ids))
         # A few pieces: each asked for by its term, so that they lead the intersection and a
-        # phrase reads positions in these documents alone (led by a term set, a column scan,
-        # the phrase read them in many more), and each alternative of an OR on its own (a
-        # union of phrases reads positions in whole blocks of documents).
+        # phrase reads positions in these documents alone (with a term set it read them in
+        # many more: 2 ms against 0.7 ms for 200 pieces at 100k), and each alternative of an
+        # OR on its own (a union of phrases reads positions in whole blocks of documents).
         found: set[int] = set()
         left = list(piece_ids)
         for branch in _branches(plan):
