@@ -56,6 +56,7 @@ MAX_TIE_GROUP = 20_000
 # ranking the plan as it is costs at ~1,000), aiming for this many times the wanted passing.
 MAX_CHECKED = 1_000
 CHECK_MARGIN = 2.0
+SCORE_SLACK = 1e-4  # far above how far 32-bit sums of the same terms in another order differ
 SPELLING_TERMS = 5000    # most common words per first letter that spelling looks through
 # Fields a free-text word is scored in, with query-time boosts. ``content`` holds all the
 # text, so a title word scores there *and* in ``title``.
@@ -286,15 +287,17 @@ def ranked_top(reader: EngineReader, plan: Plan, scoring: Sequence[ScoreTerm],
 
 def _checked_top(reader: EngineReader, plan: Plan, loose: tuple[Plan, int],
                  scoring: Sequence[ScoreTerm], limit: int, matches: int) -> list[tuple[int, float]] | None:
-    """``ranked_top`` of ``plan`` found among the best of a superset the engine matches more
+    """``ranked_top`` of ``plan`` found among the best of a superset the engine ranks more
     cheaply (``loose``: its plan and at most how many it matches), checking only those
     against ``plan``; None if that would mean checking too many (``MAX_CHECKED``).
 
-    A document scores the same whatever it matched. So once ``limit`` of the superset's best
-    ``ask`` pass and the last of them scores higher than the ``ask``-th, every document of
-    ``plan`` scoring as high as that last one is among them, ties at the cut included: they
-    rank exactly as the whole of ``plan`` would. Counting the facets has read the phrases'
-    positions in every match already; this reads them again in a few hundred documents.
+    A document scores the same whatever it matched (the superset's scores may differ in their
+    last bits, ``SCORE_SLACK``: the checked documents are scored again under ``plan``'s
+    rules). So once ``limit`` of the superset's best ``ask`` pass and the last of them scores
+    clearly higher than the ``ask``-th, every document of ``plan`` scoring as high as that
+    last one is among them, ties at the cut included: they rank exactly as the whole of
+    ``plan`` would. Counting the facets has read the phrases' positions in every match
+    already; this reads them again in a few hundred documents.
     """
     superset, most = loose
     # Enough for ``CHECK_MARGIN`` × ``limit`` at the share of the superset that passes (at
@@ -303,9 +306,10 @@ def _checked_top(reader: EngineReader, plan: Plan, loose: tuple[Plan, int],
     while ask <= MAX_CHECKED:
         found = reader.top(superset, scoring, ask)
         passed = reader.restrict(plan, [p for p, _ in found])
-        exact = [(p, s) for p, s in found if p in passed]
-        if len(found) < ask or (len(exact) >= limit and exact[limit - 1][1] > found[-1][1]):
-            exact.sort(key=lambda item: (-item[1], item[0]))
+        exact = reader.top(terms("pid", map(str, passed)), scoring, len(passed)) if passed else []
+        exact.sort(key=lambda item: (-item[1], item[0]))
+        if len(found) < ask or (len(exact) >= limit
+                                and exact[limit - 1][1] > found[-1][1] * (1 + SCORE_SLACK)):
             return exact[:limit]
         ask = max(4 * ask, math.ceil(CHECK_MARGIN * limit * len(found) / (len(exact) + 1)))
     return None

@@ -65,7 +65,11 @@ PAIRS_FILE = "pairs.json"
 COMMON_SAMPLE = 500    # documents a rebuild reads to choose the common terms
 COMMON_SHARE = 0.10    # a term in at least this share of them is common...
 MAX_COMMON = 60        # ...up to this many, the most frequent (bounds what pairing costs a rebuild)
-FEW_PIECES = 1024  # ``restrict`` to at most this many pieces asks for each by its term
+FEW_PIECES = 1024  # at most this many pieces are asked for each by its term
+# The looser plan of one with a phrase read by position (``loosened``): every document, ranked
+# by the scoring terms alone. Their sum may differ in its last bits from the same document's
+# score under another plan (block-max WAND adds the terms in another order).
+REACHED = MAll()
 WRITER_HEAP = 32_000_000
 BUILD_HEAP = 256_000_000
 PROGRESS_EVERY = 200
@@ -304,7 +308,10 @@ class TantivyReader:
         if isinstance(plan, MTerms):
             if plan.field == "pid":
                 values = [int(t) for t in plan.tokens if t.isdigit()]
-                return Query.term_set_query(schema, "pid", values) if values else Query.empty_query()
+                if not values:
+                    return Query.empty_query()
+                return self._these(values) if len(values) <= FEW_PIECES else Query.term_set_query(
+                    schema, "pid", values)
             if not plan.tokens:
                 return Query.empty_query()
             if len(plan.tokens) == 1:
@@ -344,29 +351,16 @@ class TantivyReader:
                 if a in self.common and b in self.common]
 
     def loosened(self, plan: Plan) -> tuple[Plan, int] | None:
-        """``plan`` with each phrase a match depends on (not one under a NOT, which would then
-        match less) as the AND of its pairs (``pairs``, a field of this engine only) and of
-        the words no pair holds, and at most how many documents that matches (the fewest
-        documents any one of a phrase's terms is in); None if no phrase needs positions."""
+        """Every document a scoring term reaches (``REACHED``), if ``plan`` depends on a phrase
+        read by position (one under a NOT does not count: loosened there, it would match less)."""
+        return (REACHED, self.doc_count()) if self._positional(plan) else None
+
+    def _positional(self, plan: Plan) -> bool:
         if isinstance(plan, MPhrase):
-            pairs = self._pairs(plan)
-            if len(plan.tokens) == 2 and pairs:
-                return None  # one ``pairs`` term already
-            paired = {t for p in pairs for t in p.split(PAIR_JOIN)}
-            parts = ([("pairs", p) for p in pairs]
-                     + [(plan.field, t) for t in dict.fromkeys(plan.tokens) if t not in paired])
-            bound = min(self.doc_frequency(f, t) for f, t in parts)
-            return MAnd(tuple(MTerms(f, (t,)) for f, t in parts)), bound
+            return not (len(plan.tokens) == 2 and self._pairs(plan))  # else one ``pairs`` term
         if isinstance(plan, (MAnd, MOr)):
-            loose = [None if isinstance(c, MNot) else self.loosened(c) for c in plan.children]
-            if all(c is None for c in loose):
-                return None
-            children = tuple(c if lc is None else lc[0] for c, lc in zip(plan.children, loose))
-            bounds = [self.doc_count() if lc is None else lc[1] for lc in loose]
-            if isinstance(plan, MAnd):
-                return MAnd(children), min(bounds)
-            return MOr(children), min(sum(bounds), self.doc_count())
-        return None
+            return any(self._positional(c) for c in plan.children if not isinstance(c, MNot))
+        return False
 
     def count(self, plan: Plan) -> int:
         known = self._counts.get(plan)
@@ -400,10 +394,13 @@ class TantivyReader:
     def top(self, plan: Plan, scoring: Sequence[ScoreTerm], limit: int) -> list[tuple[int, float]]:
         if limit <= 0 or not scoring:
             return []
-        should = [(Occur.Should, Query.boost_query(
-            Query.term_query(self.schema, f, t, index_option="freq"), b)) for f, t, b in scoring]
-        q = Query.boolean_query([(Occur.Must, Query.const_score_query(self.query(plan), 0.0)),
-                                 (Occur.Must, Query.boolean_query(should))])
+        should = Query.boolean_query([(Occur.Should, Query.boost_query(
+            Query.term_query(self.schema, f, t, index_option="freq"), b)) for f, t, b in scoring])
+        if plan is REACHED:
+            q = should  # terms alone: block-max WAND skips what cannot reach the top
+        else:
+            q = Query.boolean_query([(Occur.Must, Query.const_score_query(self.query(plan), 0.0)),
+                                     (Occur.Must, should)])
         hits = self.searcher.search(q, limit=limit, count=False).hits
         pids = self._pids(hits)
         return [(p, float(score)) for p, (score, _) in zip(pids, hits) if score > 0]
@@ -429,13 +426,16 @@ class TantivyReader:
         found: set[int] = set()
         left = list(piece_ids)
         for branch in _branches(plan):
-            these = Query.boolean_query([(Occur.Should, Query.term_query(self.schema, "pid", p))
-                                         for p in left])
-            found |= self._restricted(branch, these, len(left))
+            found |= self._restricted(branch, self._these(left), len(left))
             left = [p for p in left if p not in found]
             if not left:
                 break
         return found
+
+    def _these(self, piece_ids: Sequence[int]) -> Any:
+        """A few pieces, each by its term."""
+        return Query.boolean_query([(Occur.Should, Query.term_query(self.schema, "pid", p))
+                                    for p in piece_ids])
 
     def _restricted(self, plan: Plan, these: Any, most: int) -> set[int]:
         q = Query.boolean_query([(Occur.Must, self.query(plan)), (Occur.Must, these)])
