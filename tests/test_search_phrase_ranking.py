@@ -1,10 +1,10 @@
 """A page of phrase matches ranked through a looser plan is exactly the page of the phrase.
 
-tantivy ranks a plan with a positional phrase over the plan relaxed to the phrase's words
-(``loosened``) and checks only the best of those against the phrase (``pipeline._checked_top``).
+tantivy ranks a plan with a positional phrase by its scoring terms alone (``loosened``), checks
+only the best of those against the phrase and scores those again (``pipeline._checked_top``).
 Here the phrase's matches are a small share of the documents holding its words, and many of
 those outscore every phrase match, so the check has to look past them; identical texts tie at
-the cuts. Every page must be the one ranking the phrase itself gives.
+the cuts. Every page must be the one ranking the phrase itself gives, scores included.
 """
 
 from __future__ import annotations

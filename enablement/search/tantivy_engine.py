@@ -20,8 +20,8 @@ common word stays a phrase on ``content``. Only the most common terms pair (``MA
 each term more adds pairs, and so time, to every rebuild.
 
 The facet counts of a phrase still read its positions in every match; ranking the page does
-not read them again there: it runs over the phrase loosened to its pairs and words
-(``loosened``), checking only the best of those by position (``pipeline.ranked_top``).
+not read them again there: it takes the best documents by the scoring terms alone
+(``loosened``, ``REACHED``) and checks only those by position (``pipeline.ranked_top``).
 Which words are common is chosen once per index, from the first documents a rebuild writes,
 and kept in ``pairs.json`` beside the index: writes and searches of that index use the same
 set. Pairs come from the same analyzer as ``content`` (ASCII text is split the same way at C
