@@ -213,3 +213,10 @@ def test_an_index_started_empty_pairs_nothing_and_still_finds_phrases(tmp_path):
     assert reader.common == set()
     assert reader.count(MPhrase("content", ("secur", "review"))) == _positional(reader, ("secur", "review")) == 1
     handle.close()
+
+
+def test_a_longer_phrase_is_led_by_its_pairs_of_common_words(reader):
+    tokens = ("secur", "review", "done")  # "Security reviews, done right"; "done" is rare
+    assert {"secur", "review"} <= reader.common and "done" not in reader.common
+    assert "secur_review" in repr(reader.query(MPhrase("content", tokens)))
+    assert reader.count(MPhrase("content", tokens)) == _positional(reader, tokens) == 1

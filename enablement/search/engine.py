@@ -130,6 +130,14 @@ class EngineReader(Protocol):
         term, best first (documents no scoring term reaches are left out)."""
         ...
 
+    def loosened(self, plan: Plan) -> tuple[Plan, int] | None:
+        """A plan matching every document of ``plan`` (and maybe more) that this engine
+        ranks much more cheaply (no phrase read by position), and at most how many documents
+        it matches; None if there is none. ``top`` of it may score a document a little
+        differently (``pipeline.SCORE_SLACK``): it only picks candidates. It is only ever
+        given back to this reader (``pipeline.ranked_top``)."""
+        ...
+
     def newest(self, plan: Plan, limit: int, skip: frozenset[int] = frozenset()) -> list[int]:
         """Piece ids of ``plan``'s newest documents (by update time), ``skip`` left out."""
         ...

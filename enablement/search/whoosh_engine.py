@@ -116,6 +116,9 @@ class WhooshReader:
         ids = self.cache.piece_ids
         return [(ids[docnum], float(score)) for score, docnum in results.top_n if score > 0]
 
+    def loosened(self, plan: Plan) -> tuple[Plan, int] | None:
+        return None  # a plan's matches are a cached bit set: nothing cheaper to match
+
     def newest(self, plan: Plan, limit: int, skip: frozenset[int] = frozenset()) -> list[int]:
         member = bitsets.membership(self.bits(plan))
         ids = self.cache.piece_ids

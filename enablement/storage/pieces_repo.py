@@ -376,19 +376,27 @@ def erase(session: Session, piece_id: int) -> set[str]:
 ORDER_KEYS = ("title", "updated", "owner", "type", "stage", "gate", "review", "helpful")
 
 
+def _helpful_query() -> Any:
+    helped = func.sum(case((col(UsageEvent.helpful) == True, 1), else_=0))  # noqa: E712
+    return (sa_select(col(UsageEvent.piece_id), helped, func.count())
+            .where(col(UsageEvent.helpful).is_not(None), col(UsageEvent.piece_id).is_not(None))
+            .group_by(col(UsageEvent.piece_id)))
+
+
+# Built once: building the statement cost more than running it for a page of search results.
+_HELPFUL_OF: Any = _helpful_query().where(col(UsageEvent.piece_id).in_(bindparam("ids", expanding=True)))
+
+
 def helpful_shares(session: Session, piece_ids: Sequence[int] | None = None) -> dict[int, tuple[int, int]]:
     """piece id → (answers "it helped", all answers to "did it help?") of the feedback this
     session may read; pieces nobody answered for are left out."""
-    helped = func.sum(case((col(UsageEvent.helpful) == True, 1), else_=0))  # noqa: E712
-    query = (sa_select(col(UsageEvent.piece_id), helped, func.count())
-             .where(col(UsageEvent.helpful).is_not(None), col(UsageEvent.piece_id).is_not(None))
-             .group_by(col(UsageEvent.piece_id)))
     if piece_ids is None:
-        return {int(pid): (int(yes), int(n)) for pid, yes, n in session.execute(query)}
+        return {int(pid): (int(yes), int(n)) for pid, yes, n in session.execute(_helpful_query())}
     out: dict[int, tuple[int, int]] = {}
+    connection = session.connection()
     for chunk in _chunks(piece_ids):
         out.update({int(pid): (int(yes), int(n))
-                    for pid, yes, n in session.execute(query.where(col(UsageEvent.piece_id).in_(chunk)))})
+                    for pid, yes, n in connection.execute(_HELPFUL_OF, {"ids": list(chunk)})})
     return out
 
 
