@@ -27,6 +27,7 @@ TASKS = {
     "index_stall": ("bench.index_stall", "child_stall"),
     "switch_stall": ("bench.index_stall", "child_switch_stall"),
     "rename_stall": ("bench.index_stall", "child_rename_stall"),
+    "bulk_tag_stall": ("bench.index_stall", "child_bulk_tag_stall"),
 }
 
 

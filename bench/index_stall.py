@@ -25,6 +25,12 @@ waiting for a CPU (other processes) or blocked (the interpreter lock held by ano
 taxonomy's fingerprint in every document's stamp): the heartbeat runs while a search's check
 brings the index up to date, once re-indexing every piece in the app process (before) and once
 through the rebuild child (the app now), with the same CPU and schedstat columns.
+``--bulk-tag LIBRARY`` measures a bulk tag of ``--tag`` pieces (a stage added to each, in one
+``PieceService.bulk_set_tags``) on another thread, as the app's write worker runs it: the
+heartbeat runs until search finds the tags, once re-indexing them in the app process (before)
+and once through the rebuild child (the app now). Besides the columns above it records the CPU
+seconds the writing thread spent in the write and, of those, in ``SearchIndex.refresh`` (the
+re-indexing the commit hook does).
 Prints a Markdown table (and JSON with ``--json``); records nothing by itself.
 """
 
@@ -199,33 +205,81 @@ def child_rename_stall(args: dict) -> dict:
     ``ensure_fresh`` on a thread (as the app's read worker runs it) while the main thread beats,
     until the index has the new name. Before: every document built in this process and upserted
     by the index's child writer (the threshold out of reach); now: the rebuild child."""
-    import resource
-
     from bench.corpus import BENCH_USERS
+
+    library, index = _app_library(args)
+    admin = library.users.actor(BENCH_USERS[0][0])
+    value = next(v for v in library.taxonomy.get().facets["persona"] if not v.retired)
+    library.taxonomy.rename_facet_value(admin, value.id, value.label + " Renamed")
+    result = _while_beating(index, index.ensure_fresh)
+    library.close()
+    return {**result, "rename_s": result["wall_s"]}
+
+
+def child_bulk_tag_stall(args: dict) -> dict:
+    """One bulk-tag mode: ``args["tag"]`` pieces get a stage in one ``bulk_set_tags`` on a
+    thread (as the app's write worker runs it) while the main thread beats, until the index
+    has the tags. Before: their documents built in this process and upserted by the index's
+    child writer (the threshold out of reach); now: the rebuild child."""
+    from bench.corpus import BENCH_USERS
+    from enablement.models.dto import TagSelection
+
+    library, index = _app_library(args)
+    actor = library.users.actor(BENCH_USERS[0][0])
+    stage = library.taxonomy.get().stages[-1]
+    ids = sorted(p.id for p in library.pieces.list())[:args["tag"]]
+    spent = {"write_cpu_s": 0.0, "refresh_cpu_s": 0.0}
+    refresh = index.refresh
+
+    def timed_refresh(piece_ids: Any) -> None:
+        began = time.thread_time()
+        try:
+            refresh(piece_ids)
+        finally:
+            spent["refresh_cpu_s"] += time.thread_time() - began
+
+    def write() -> None:
+        began = time.thread_time()
+        library.pieces.bulk_set_tags(actor, ids, TagSelection(stages=[stage.id]))
+        spent["write_cpu_s"] = time.thread_time() - began
+
+    index.refresh = timed_refresh  # type: ignore[method-assign]
+    result = _while_beating(index, write)
+    found = library.search.search(actor, f"stage:{stage.key}", include_archived=True, limit=1).results.total
+    library.close()
+    return {**result, **{k: round(v, 2) for k, v in spent.items()}, "tagged": len(ids), "found_after": found}
+
+
+def _app_library(args: dict) -> tuple[Any, Any]:
+    """The library at ``args["root"]`` opened as the app opens it (index up to date; upserts by
+    the index's child writer); without ``args["child"]`` nothing is left to the rebuild child."""
     from enablement.services.library import Library
 
     library = Library.open(Path(args["root"]))
     index = library.search.index
     index.ensure_fresh()  # (the index is up to date: nothing to do, and not measured)
+    assert not index.switching(), "the copy must start on the engine the library wants (--from)"
     index.write_in_child()  # as the app: upserts by the index's child writer
     if not args["child"]:
         index.rebuild_over = 10 ** 9  # before: every document built here, then upserted
-    admin = library.users.actor(BENCH_USERS[0][0])
-    value = next(v for v in library.taxonomy.get().facets["persona"] if not v.retired)
+    return library, index
+
+
+def _while_beating(index: Any, work: Callable[[], None]) -> dict[str, Any]:
+    """Run ``work`` on a thread while the main thread beats, until it and any background
+    rebuild it started are done: the stall, CPU and wall-clock columns."""
+    import resource
+
     gaps: list[float] = []
     usage = resource.getrusage(resource.RUSAGE_SELF)
     cpu0 = usage.ru_utime + usage.ru_stime
     t0 = time.perf_counter()
-    library.taxonomy.rename_facet_value(admin, value.id, value.label + " Renamed")
-    checking = threading.Thread(target=index.ensure_fresh)
-    checking.start()
-    worst = _heartbeat_while(lambda: checking.is_alive() or index.switching(), gaps)
+    working = threading.Thread(target=work)
+    working.start()
+    worst = _heartbeat_while(lambda: working.is_alive() or index.switching(), gaps)
     seconds = time.perf_counter() - t0
-    result = {"error": index.switch_error, "docs": index.backend.doc_count(), "rename_s": round(seconds, 1),
-              **_cpu_since(cpu0), "longest": worst,
-              "stale_after": index.check().get("stale")}
-    library.close()
-    return {**result, **_stalls(gaps)}
+    return {"error": index.switch_error, "docs": index.backend.doc_count(), "wall_s": round(seconds, 1),
+            **_cpu_since(cpu0), "longest": worst, "stale_after": index.check().get("stale"), **_stalls(gaps)}
 
 
 def _summary(results: dict[str, Any], argv: list[str] | None, as_json: bool,
@@ -317,6 +371,29 @@ the index has the new name; a 5 ms heartbeat on the main thread.
     return 0
 
 
+def bulk_tag_main(args: argparse.Namespace, argv: list[str] | None) -> int:
+    """``--bulk-tag LIBRARY``: the heartbeat while a bulk tag reaches the index."""
+    pristine = Path(args.bulk_tag).resolve()
+    results = _runs_on_copies(pristine, args.origin, "bulk_tag_stall", RENAME_MODES, {"tag": args.tag})
+    summary = _summary(results, argv, args.json, lambda r: (
+        f"{_rebuild_tail('wall_s')(r)} {r['write_cpu_s']} | {r['refresh_cpu_s']} | {r['found_after']:,} |"))
+    if summary is None:
+        return 0
+    load, command, rows = summary
+    columns = _REBUILD_COLUMNS.format(what="until searchable").split("\n")
+    print(f"""## A bulk tag re-indexed and the GUI thread
+
+`{command.strip()}` ({time.strftime('%Y-%m-%d %H:%M')}, load average {load} on {os.cpu_count()} CPUs): the
+library {pristine.name} on {args.origin}, {args.tag:,} pieces given a stage in one bulk tag on another thread,
+until search finds them; a 5 ms heartbeat on the main thread.
+
+{columns[0]} write thread CPU s | of which re-indexing s | found after |
+{columns[1]}---:|---:|---:|
+{rows}
+""")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m bench.index_stall", description=__doc__.splitlines()[0])
     p.add_argument("--pieces", type=int, default=1500, help="documents already in the index (Whoosh serves "
@@ -331,14 +408,19 @@ def main(argv: list[str] | None = None) -> int:
                    "folder instead of upserts")
     p.add_argument("--rename", metavar="LIBRARY", help="measure a persona's rename reaching every document of "
                    "(a copy of) this library folder instead of upserts")
+    p.add_argument("--bulk-tag", metavar="LIBRARY", help="measure a bulk tag of --tag pieces of (a copy of) this "
+                   "library folder reaching the index instead of upserts")
+    p.add_argument("--tag", type=int, default=5000, help="pieces --bulk-tag tags")
     p.add_argument("--from", dest="origin", choices=("tantivy", "whoosh"), default="whoosh",
-                   help="the engine the --switch (or --rename) library starts on")
+                   help="the engine the --switch (--rename, --bulk-tag) library starts on")
     p.add_argument("--to", choices=("tantivy", "whoosh"), default="tantivy", help="the engine --switch goes to")
     args = p.parse_args(argv)
     if args.switch:
         return switch_main(args, argv)
     if args.rename:
         return rename_main(args, argv)
+    if args.bulk_tag:
+        return bulk_tag_main(args, argv)
     results: dict[str, Any] = {}
     for label, mode in MODES.items():
         say(f"index stall: {label}")
