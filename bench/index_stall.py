@@ -26,11 +26,10 @@ taxonomy's fingerprint in every document's stamp): the heartbeat runs while a se
 brings the index up to date, once re-indexing every piece in the app process (before) and once
 through the rebuild child (the app now), with the same CPU and schedstat columns.
 ``--bulk-tag LIBRARY`` measures a bulk tag of ``--tag`` pieces (a stage added to each, in one
-``PieceService.bulk_set_tags``) on another thread, as the app's write worker runs it: the
-heartbeat runs until search finds the tags, once re-indexing them in the app process (before)
-and once through the rebuild child (the app now). Besides the columns above it records the CPU
-seconds the writing thread spent in the write and, of those, in ``SearchIndex.refresh`` (the
-re-indexing the commit hook does).
+``PieceService.bulk_set_tags``) on another thread, as the app's write worker runs it (the index's
+child writer upserts): the heartbeat runs until search finds the tags. Besides the columns above
+it records the CPU seconds the writing thread spent in the write and, of those, in
+``SearchIndex.refresh`` (the re-indexing the commit hook does).
 Prints a Markdown table (and JSON with ``--json``); records nothing by itself.
 """
 
@@ -216,11 +215,12 @@ def child_rename_stall(args: dict) -> dict:
     return {**result, "rename_s": result["wall_s"]}
 
 
+BULK_TAG_MODES = {"as the app runs it (the index's child writer upserts)": {"child": True}}
+
+
 def child_bulk_tag_stall(args: dict) -> dict:
-    """One bulk-tag mode: ``args["tag"]`` pieces get a stage in one ``bulk_set_tags`` on a
-    thread (as the app's write worker runs it) while the main thread beats, until the index
-    has the tags. Before: their documents built in this process and upserted by the index's
-    child writer (the threshold out of reach); now: the rebuild child."""
+    """``args["tag"]`` pieces get a stage in one ``bulk_set_tags`` on a thread (as the app's
+    write worker runs it) while the main thread beats, until the index has the tags."""
     from bench.corpus import BENCH_USERS
     from enablement.models.dto import TagSelection
 
@@ -374,7 +374,7 @@ the index has the new name; a 5 ms heartbeat on the main thread.
 def bulk_tag_main(args: argparse.Namespace, argv: list[str] | None) -> int:
     """``--bulk-tag LIBRARY``: the heartbeat while a bulk tag reaches the index."""
     pristine = Path(args.bulk_tag).resolve()
-    results = _runs_on_copies(pristine, args.origin, "bulk_tag_stall", RENAME_MODES, {"tag": args.tag})
+    results = _runs_on_copies(pristine, args.origin, "bulk_tag_stall", BULK_TAG_MODES, {"tag": args.tag})
     summary = _summary(results, argv, args.json, lambda r: (
         f"{_rebuild_tail('wall_s')(r)} {r['write_cpu_s']} | {r['refresh_cpu_s']} | {r['found_after']:,} |"))
     if summary is None:

@@ -153,10 +153,7 @@ class ImportService:
         # pieces in a few commits (flushed about once a second) rather than one per file.
         index, background = self.ctx.index, False
         if index is not None and (index.writes_in_child or total >= _BACKGROUND_INDEX_FILES):
-            # (A no-op where it already does: the desktop app. Elsewhere the upserts only: a
-            # large batch is then indexed here, not by a background rebuild a command's exit
-            # would stop.)
-            index.write_in_child(rebuilds=False)
+            index.write_in_child()  # a no-op where it already does (the desktop app)
             background = True
         ahead = _AHEAD_PER_WORKER * self.ctx.settings.workers
         try:

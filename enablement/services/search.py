@@ -49,13 +49,11 @@ AUTO_TANTIVY_PIECES = 2_000
 # A background switch that failed is tried again after this long (doubling up to 30 minutes),
 # not at every search: a rebuild that fails the same way again would only load the machine.
 SWITCH_RETRY_S = 30.0
-# Where full rebuilds run in the rebuild child (the app), a repair or a change-set that would
-# re-index more pieces than this (a renamed stage, gate or persona: the taxonomy is in every
-# document's stamp; a bulk tag, publish or owner change of thousands of pieces: each document
-# is read and built in Python; at 100k pieces that took minutes in the app's process) rebuilds
-# the whole index there instead, in the background: searches answer from the old index until
-# the new one is swapped in. Fewer are re-indexed in place, as the command line re-indexes any
-# number.
+# Where full rebuilds run in the rebuild child (the app), a repair that would re-index more
+# pieces than this (a renamed stage, gate or persona: the taxonomy is in every document's
+# stamp; at 100k pieces that took minutes in the app's process) rebuilds the whole index there
+# instead, in the background: searches answer from the old index until the new one is swapped
+# in. Fewer are re-indexed in place, as the command line re-indexes any number.
 REBUILD_OVER = 1_000
 
 
@@ -124,14 +122,13 @@ class SearchIndex:
     def writes_in_child(self) -> bool:
         return self._write_in_child
 
-    def write_in_child(self, rebuilds: bool = True) -> None:
+    def write_in_child(self) -> None:
         """From now on index upserts and deletes run in a child process, and full rebuilds
-        (an engine switch, a repair, a large change-set) in another one, in the background, so
-        they never hold the interpreter lock of a process that draws a window (the desktop app
-        asks for this; bench/index_stall.py measures why). ``rebuilds=False``: the upserts
-        only (an import's, which must not leave a rebuild running when a command ends)."""
+        (an engine switch, a repair) in another one, so they never hold the interpreter lock
+        of a process that draws a window (the desktop app asks for this; bench/index_stall.py
+        measures why)."""
         self._write_in_child = True
-        if rebuilds and self.rebuilder is None:
+        if self.rebuilder is None:
             from enablement.services.search_rebuild import ChildRebuild
 
             self.rebuilder = ChildRebuild()
@@ -394,37 +391,19 @@ class SearchIndex:
     def refresh(self, piece_ids: Iterable[int]) -> None:
         """Re-index these pieces now, with whatever else the change log says changed since the
         index last matched it (then it records the newer entry, so the next open has nothing to
-        compare). More than ``rebuild_over`` of them (a bulk edit) are rebuilt in the background
-        where the app has a rebuild child (``_rebuild_instead``). Failure leaves the index
-        stale, to be repaired at the next ``ensure_fresh`` (the database already holds the
-        change)."""
+        compare). Failure leaves the index stale, to be repaired at the next ``ensure_fresh``
+        (the database already holds the change)."""
         ids = sorted({i for i in piece_ids if i is not None})
         self._rankings = {}
         if not ids:
             return
         try:
             with self._write_lock:
-                if self._catch_up(ids) is None and not self._rebuild_instead(len(ids)):
+                if self._catch_up(ids) is None:
                     self._reindex(ids)
         except SearchError as exc:
             log.warning("search index not updated (%s); it will be repaired", exc)
             self._fresh = False
-
-    def _rebuild_instead(self, out_of_date: int, pieces: int | None = None) -> bool:
-        """Whether ``out_of_date`` documents are too many to re-index in this process: where
-        full rebuilds run in the rebuild child, more than ``rebuild_over`` would be read and
-        built here holding the interpreter lock of the app's process (seconds for a bulk tag
-        of thousands, minutes for a renamed persona at 100k). Then the rebuild child writes a
-        new index in the background (started here, or already running) and searches answer
-        from this one until it is swapped in; an app closed or killed meanwhile leaves this
-        index and its change log entry, so the next start finds the same pieces out of date
-        and rebuilds again. ``pieces``: the library's size, when just read."""
-        if out_of_date <= self.rebuild_over or not self._rebuilds_in_child():
-            return False
-        if not self.switching():
-            log.info("search index: %d documents out of date, rebuilding in the background", out_of_date)
-        self.switch_engine(self.wanted_engine(pieces))
-        return True
 
     def _reindex(self, ids: Sequence[int]) -> None:
         """Upsert these pieces' documents; those purged or gone leave the index. Many pieces
@@ -453,14 +432,6 @@ class SearchIndex:
         if changes is None:
             return None
         ids = sorted(changes.pieces.union(also))
-        if self._rebuild_instead(len(ids)):
-            # The index keeps its entry (the new one records the child's). Pieces changed now
-            # by a small write while it rebuilds still reach this index at once; the child's
-            # catch-up writes them into the new one.
-            few = [] if len(also) > self.rebuild_over else sorted(also)
-            if few:
-                self._reindex(few)
-            return len(few)
         if ids:
             self._reindex(ids)
         if changes.position != position or ids:
@@ -527,7 +498,12 @@ class SearchIndex:
             else:
                 have = self.backend.stamps()
                 out_of_date = sum(map(len, _differences(stamps, have)))
-            if self._rebuild_instead(out_of_date, len(stamps)):
+            if out_of_date > self.rebuild_over:
+                # Every document would be re-read and re-written here, holding the interpreter
+                # lock of the app's process for minutes: the rebuild child writes them all into
+                # a new index instead, and searches answer from this one until it is swapped in.
+                log.info("search index: %d documents out of date, rebuilding in the background", out_of_date)
+                self.switch_engine(self.wanted_engine(len(stamps)))
                 return 0, True, len(stamps)
         return self._sync(stamps, state, have), False, len(stamps)
 
