@@ -124,3 +124,37 @@ def test_purge_is_admin_only_and_keeps_usage_consistent(library: Library, actors
     assert not library.ctx.blobs.exists(blob)
     assert library.pieces.list(statuses=None) == []
     assert library.maintenance.check().ok
+
+
+def test_bulk_add_writes_only_the_tags_it_adds(library: Library, actors, piece_id: int):
+    """A bulk tag adds one tag to each piece: the tags they keep are not deleted and written
+    back (row by row through the session, that was most of a bulk tag's time)."""
+    from sqlalchemy import event
+
+    mk = actors["marketing"]
+    tax = library.taxonomy.get()
+    gates = [g for s in tax.stages for g in s.gates]
+    persona = tax.facets["persona"]
+    links = [library.importer.add_link(mk, f"https://example.com/{n}", f"Link {n}").value for n in range(3)]
+    ids = [piece_id, *links]
+    library.pieces.bulk_set_tags(mk, ids, TagSelection(gates=[gates[0].id], facets={"persona": [persona[0].id]}))
+    statements: list[str] = []
+
+    def seen(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        statements.append(" ".join(statement.split()).upper())
+    event.listen(library.ctx.engine, "before_cursor_execute", seen)
+    try:
+        library.pieces.bulk_set_tags(mk, ids, TagSelection(stages=[tax.stages[-1].id], gates=[gates[-1].id],
+                                                           facets={"persona": [persona[1].id]}))
+    finally:
+        event.remove(library.ctx.engine, "before_cursor_execute", seen)
+    assert not [s for s in statements if s.startswith("DELETE FROM PIECE_")]  # nothing removed
+    added = [s for s in statements if s.startswith("INSERT INTO PIECE_")]
+    assert added and all(s.split()[2] in ("PIECE_STAGES", "PIECE_GATES", "PIECE_FACETS") for s in added)
+    for pid in ids:
+        summary = library.pieces.get(pid).summary
+        assert set(summary.ids("gate")) == {gates[0].id, gates[-1].id}
+        assert set(summary.ids("persona")) == {persona[0].id, persona[1].id}
+        assert set(summary.ids("stage")) == {gates[0].stage_id, gates[-1].stage_id, tax.stages[-1].id}
+    library.pieces.set_tags(mk, piece_id, TagSelection(gates=[gates[-1].id]))  # replacing still removes
+    assert library.pieces.get(piece_id).summary.ids("gate") == (gates[-1].id,)

@@ -232,25 +232,22 @@ def row_versions(session: Session, piece_ids: Sequence[int]) -> dict[int, int]:
 
 def set_tags(session: Session, piece_id: int, stage_ids: Iterable[int] | None = None,
              gate_ids: Iterable[int] | None = None, facet_value_ids: Iterable[int] | None = None) -> None:
-    """Replace the piece's tags in the dimensions given (None leaves a dimension alone)."""
-    if stage_ids is not None:
-        for row in session.exec(select(PieceStage).where(PieceStage.piece_id == piece_id)):
-            session.delete(row)
-        session.flush()
-        for sid in dict.fromkeys(stage_ids):
-            session.add(PieceStage(piece_id=piece_id, stage_id=sid))
-    if gate_ids is not None:
-        for gate_row in session.exec(select(PieceGate).where(PieceGate.piece_id == piece_id)):
-            session.delete(gate_row)
-        session.flush()
-        for gid in dict.fromkeys(gate_ids):
-            session.add(PieceGate(piece_id=piece_id, gate_id=gid))
-    if facet_value_ids is not None:
-        for facet_row in session.exec(select(PieceFacet).where(PieceFacet.piece_id == piece_id)):
-            session.delete(facet_row)
-        session.flush()
-        for vid in dict.fromkeys(facet_value_ids):
-            session.add(PieceFacet(piece_id=piece_id, facet_value_id=vid))
+    """Replace the piece's tags in the dimensions given (None leaves a dimension alone). Only
+    the rows that differ are deleted or added: a bulk tag adds one tag to thousands of pieces,
+    and deleting and adding back every tag they kept was most of its time (row by row
+    through the session, which a team library's outbox watches)."""
+    for table, column, wanted in ((PieceStage, "stage_id", stage_ids), (PieceGate, "gate_id", gate_ids),
+                                  (PieceFacet, "facet_value_id", facet_value_ids)):
+        if wanted is None:
+            continue
+        keep = dict.fromkeys(wanted)
+        have = {getattr(row, column): row for row in session.exec(select(table).where(table.piece_id == piece_id))}
+        for key, row in have.items():
+            if key not in keep:
+                session.delete(row)
+        for key in keep:
+            if key not in have:
+                session.add(table(piece_id=piece_id, **{column: key}))
 
 
 def piece_with_blob(session: Session, sha256: str) -> Piece | None:
