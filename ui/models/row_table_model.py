@@ -6,11 +6,6 @@ a native value for ``QSortFilterProxyModel``) and anything else a view asks for
 (``role_data``: tooltips, alignment, colours, custom roles). The base answers the rest:
 rowCount, columnCount, headerData, the row itself (``RowRole``) and its id
 (``ItemIdRole``). Models never call the database; pages hand them rows.
-
-A view with sorting enabled and no proxy sorts the model itself (``sort``): the rows are
-ordered in Python, in one call, by ``sort_value``, and kept in that order when new rows are
-set. A sorting proxy instead asks ``data`` for two rows per comparison — ~1,700 calls from
-C++ into Python for 150 rows, each waiting for the interpreter lock while a worker runs Python.
 """
 
 from __future__ import annotations
@@ -38,12 +33,11 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
     def __init__(self, parent: Optional[QObject] = None) -> None:
         super().__init__(parent)
         self._rows: list[R] = []
-        self._sorted_by: Optional[tuple[int, Qt.SortOrder]] = None  # the view's sort (see ``sort``)
 
     # --- rows -------------------------------------------------------------------------------
     def set_rows(self, rows: Sequence[R]) -> None:
         self.beginResetModel()
-        self._rows = self._in_order(list(rows))
+        self._rows = list(rows)
         self.endResetModel()
 
     @property
@@ -70,32 +64,7 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
     def role_data(self, row: R, column: int, role: int) -> Any:
         return None
 
-    def _in_order(self, rows: list[R]) -> list[R]:
-        """``rows`` in the order the view sorted by (as given when it has not sorted)."""
-        return [rows[n] for n in self._ranking(rows)]
-
-    def _ranking(self, rows: list[R]) -> list[int]:
-        """The positions of ``rows`` in the view's sort order (stable: ties keep their order)."""
-        if self._sorted_by is None:
-            return list(range(len(rows)))
-        column, order = self._sorted_by
-        keys = [self.sort_value(row, column, n) for n, row in enumerate(rows)]
-        return sorted(range(len(rows)), key=keys.__getitem__, reverse=order == Qt.SortOrder.DescendingOrder)
-
     # --- Qt API -----------------------------------------------------------------------------
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        """Order the rows by ``column`` (a view's header click, or ``sortByColumn``)."""
-        if not 0 <= column < len(self.headers):
-            return
-        self._sorted_by = (column, order)
-        self.layoutAboutToBeChanged.emit()
-        before = self.persistentIndexList()
-        ranking = self._ranking(self._rows)
-        moved_to = {old: new for new, old in enumerate(ranking)}
-        self._rows = [self._rows[n] for n in ranking]
-        self.changePersistentIndexList(before, [self.index(moved_to[i.row()], i.column()) for i in before])
-        self.layoutChanged.emit()
-
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
 
