@@ -26,6 +26,7 @@ TASKS = {
     "team_laptops": ("bench.team_bench", "child_laptops"),
     "index_stall": ("bench.index_stall", "child_stall"),
     "switch_stall": ("bench.index_stall", "child_switch_stall"),
+    "rename_stall": ("bench.index_stall", "child_rename_stall"),
 }
 
 

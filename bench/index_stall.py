@@ -21,6 +21,10 @@ app process (before) and once in the rebuild child (``write_in_child``, the app 
 records the CPU seconds the app process itself spent during the switch (less noisy than the
 wall clock on a shared machine), and how the main thread spent its longest gap (Linux schedstat):
 waiting for a CPU (other processes) or blocked (the interpreter lock held by another thread).
+``--rename LIBRARY`` measures a persona's rename instead (its label is in documents, and the
+taxonomy's fingerprint in every document's stamp): the heartbeat runs while a search's check
+brings the index up to date, once re-indexing every piece in the app process (before) and once
+through the rebuild child (the app now), with the same CPU and schedstat columns.
 Prints a Markdown table (and JSON with ``--json``); records nothing by itself.
 """
 
@@ -148,8 +152,20 @@ def child_switch_stall(args: dict) -> dict:
         found = index.switch_engine(args["to"], progress=lambda d, t: progress.append((time.perf_counter(), d, t)))
         assert found is not None
         switch = found
+    worst = _heartbeat_while(switch.is_alive, gaps)
+    seconds = time.perf_counter() - t0
+    result = {"engine_after": index.current_engine(), "error": index.switch_error,
+              "docs": library.search.index.backend.doc_count(), "switch_s": round(seconds, 1),
+              **_cpu_since(cpu0), "longest": worst}
+    library.close()
+    return {**result, **_stalls(gaps)}
+
+
+def _heartbeat_while(busy: Callable[[], bool], gaps: list[float]) -> dict[str, float]:
+    """Beat every 5 ms on this (the main) thread while ``busy()``, adding each beat's lateness
+    (ms) to ``gaps``; returns how the longest gap was spent (Linux schedstat)."""
     last, sched, worst = time.perf_counter(), thread_sched_ms(), {"stall_ms": 0.0}
-    while switch.is_alive():
+    while busy():
         time.sleep(HEARTBEAT_S)
         now, now_sched = time.perf_counter(), thread_sched_ms()
         gap = (now - last - HEARTBEAT_S) * 1000
@@ -159,14 +175,55 @@ def child_switch_stall(args: dict) -> dict:
             worst = {"stall_ms": round(gap, 1), "ran_ms": round(ran, 1), "waited_for_cpu_ms": round(queued, 1),
                      "blocked_ms": round(max(0.0, gap - ran - queued), 1)}  # (beyond its own 5 ms sleep)
         last, sched = now, now_sched
-    seconds = time.perf_counter() - t0
+    return worst
+
+
+def _cpu_since(cpu0: float) -> dict[str, float]:
+    """CPU seconds this process spent since ``cpu0``, and its ended children altogether."""
+    import resource
+
     usage = resource.getrusage(resource.RUSAGE_SELF)
-    cpu = usage.ru_utime + usage.ru_stime - cpu0
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    result = {"engine_after": index.current_engine(), "error": index.switch_error,
-              "docs": library.search.index.backend.doc_count(), "switch_s": round(seconds, 1),
-              "app_cpu_s": round(cpu, 1), "children_cpu_s": round(children.ru_utime + children.ru_stime, 1),
-              "longest": worst}
+    return {"app_cpu_s": round(usage.ru_utime + usage.ru_stime - cpu0, 1),
+            "children_cpu_s": round(children.ru_utime + children.ru_stime, 1)}
+
+
+RENAME_MODES = {
+    "documents built in the app process (before)": {"child": False},
+    "rebuilt by the rebuild child (the app now)": {"child": True},
+}
+
+
+def child_rename_stall(args: dict) -> dict:
+    """One rename mode: a persona renamed (every document out of date), then a search's
+    ``ensure_fresh`` on a thread (as the app's read worker runs it) while the main thread beats,
+    until the index has the new name. Before: every document built in this process and upserted
+    by the index's child writer (the threshold out of reach); now: the rebuild child."""
+    import resource
+
+    from bench.corpus import BENCH_USERS
+    from enablement.services.library import Library
+
+    library = Library.open(Path(args["root"]))
+    index = library.search.index
+    index.ensure_fresh()  # (the index is up to date: nothing to do, and not measured)
+    index.write_in_child()  # as the app: upserts by the index's child writer
+    if not args["child"]:
+        index.rebuild_over = 10 ** 9  # before: every document built here, then upserted
+    admin = library.users.actor(BENCH_USERS[0][0])
+    value = next(v for v in library.taxonomy.get().facets["persona"] if not v.retired)
+    gaps: list[float] = []
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    cpu0 = usage.ru_utime + usage.ru_stime
+    t0 = time.perf_counter()
+    library.taxonomy.rename_facet_value(admin, value.id, value.label + " Renamed")
+    checking = threading.Thread(target=index.ensure_fresh)
+    checking.start()
+    worst = _heartbeat_while(lambda: checking.is_alive() or index.switching(), gaps)
+    seconds = time.perf_counter() - t0
+    result = {"error": index.switch_error, "docs": index.backend.doc_count(), "rename_s": round(seconds, 1),
+              **_cpu_since(cpu0), "longest": worst,
+              "stale_after": index.check().get("stale")}
     library.close()
     return {**result, **_stalls(gaps)}
 
@@ -185,32 +242,47 @@ def _summary(results: dict[str, Any], argv: list[str] | None, as_json: bool,
     return load, command, rows
 
 
-def switch_main(args: argparse.Namespace, argv: list[str] | None) -> int:
-    """``--switch LIBRARY``: the heartbeat during a full rebuild (see the module notes)."""
+def _runs_on_copies(pristine: Path, origin: str, task: str, modes: dict[str, dict[str, Any]],
+                    extra: dict[str, Any]) -> dict[str, Any]:
+    """Each mode of ``task`` in a fresh process, on a fresh copy of the library with an
+    ``origin`` index (built once, not measured)."""
     import subprocess
 
-    pristine = Path(args.switch).resolve()
     scratch = Path(tempfile.mkdtemp(prefix="bench-switch-"))
     results: dict[str, Any] = {}
     try:
         base = scratch / "base"
         shutil.copytree(pristine, base, ignore=shutil.ignore_patterns("index"))
-        say(f"index stall: building the {args.origin} index of {pristine.name} (not measured)")
+        say(f"index stall: building the {origin} index of {pristine.name} (not measured)")
         subprocess.run([str(Path(sys.executable).with_name("enablement")), "--library", str(base), "reindex",
-                        "--engine", args.origin], check=True, stdout=subprocess.DEVNULL)
-        for label, mode in SWITCH_MODES.items():
+                        "--engine", origin], check=True, stdout=subprocess.DEVNULL)
+        for label, mode in modes.items():
             work = scratch / "work"
             shutil.rmtree(work, ignore_errors=True)
             shutil.copytree(base, work)
             say(f"index stall: {label} (load {os.getloadavg()[0]:.1f})")
-            results[label] = run_child("switch_stall", {**mode, "root": str(work), "from": args.origin, "to": args.to,
-                                                        "idle_s": 20})
+            results[label] = run_child(task, {**mode, **extra, "root": str(work), "from": origin})
             results[label]["load_after"] = round(os.getloadavg()[0], 1)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    summary = _summary(results, argv, args.json,
-                       lambda r: (f"{r['switch_s']} | {r['app_cpu_s']} | {r['longest']['waited_for_cpu_ms']} | "
-                                  f"{r['longest']['blocked_ms']} | {r['load_after']} |"))
+    return results
+
+
+_REBUILD_COLUMNS = ("| mode | beats | max stall ms | p99 ms | > 16.7 ms | > 50 ms | {what} s | app CPU s | "
+                    "children CPU s | longest: waiting for a CPU ms | longest: blocked ms | load after |\n"
+                    "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+
+
+def _rebuild_tail(seconds: str) -> Callable[[dict[str, Any]], str]:
+    return lambda r: (f"{r[seconds]} | {r['app_cpu_s']} | {r['children_cpu_s']} | "
+                      f"{r['longest']['waited_for_cpu_ms']} | {r['longest']['blocked_ms']} | {r['load_after']} |")
+
+
+def switch_main(args: argparse.Namespace, argv: list[str] | None) -> int:
+    """``--switch LIBRARY``: the heartbeat during a full rebuild (see the module notes)."""
+    pristine = Path(args.switch).resolve()
+    results = _runs_on_copies(pristine, args.origin, "switch_stall", SWITCH_MODES, {"to": args.to, "idle_s": 20})
+    summary = _summary(results, argv, args.json, _rebuild_tail("switch_s"))
     if summary is None:
         return 0
     load, command, rows = summary
@@ -219,8 +291,27 @@ def switch_main(args: argparse.Namespace, argv: list[str] | None) -> int:
 `{command.strip()}` ({time.strftime('%Y-%m-%d %H:%M')}, load average {load} on {os.cpu_count()} CPUs): the
 library {pristine.name} on {args.origin} rebuilt with {args.to} in the background, a 5 ms heartbeat on the main thread.
 
-| mode | beats | max stall ms | p99 ms | > 16.7 ms | > 50 ms | switch s | app CPU s | longest: waiting for a CPU ms | longest: blocked ms | load after |
-|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|
+{_REBUILD_COLUMNS.format(what="switch")}
+{rows}
+""")
+    return 0
+
+
+def rename_main(args: argparse.Namespace, argv: list[str] | None) -> int:
+    """``--rename LIBRARY``: the heartbeat while a renamed persona reaches every document."""
+    pristine = Path(args.rename).resolve()
+    results = _runs_on_copies(pristine, args.origin, "rename_stall", RENAME_MODES, {})
+    summary = _summary(results, argv, args.json, _rebuild_tail("rename_s"))
+    if summary is None:
+        return 0
+    load, command, rows = summary
+    print(f"""## A renamed persona re-indexed and the GUI thread
+
+`{command.strip()}` ({time.strftime('%Y-%m-%d %H:%M')}, load average {load} on {os.cpu_count()} CPUs): the
+library {pristine.name} on {args.origin}, a persona renamed, then a search's check on another thread until
+the index has the new name; a 5 ms heartbeat on the main thread.
+
+{_REBUILD_COLUMNS.format(what="rename")}
 {rows}
 """)
     return 0
@@ -238,12 +329,16 @@ def main(argv: list[str] | None = None) -> int:
                    "(its own section, kept by later bench runs)")
     p.add_argument("--switch", metavar="LIBRARY", help="measure an engine switch of (a copy of) this library "
                    "folder instead of upserts")
+    p.add_argument("--rename", metavar="LIBRARY", help="measure a persona's rename reaching every document of "
+                   "(a copy of) this library folder instead of upserts")
     p.add_argument("--from", dest="origin", choices=("tantivy", "whoosh"), default="whoosh",
-                   help="the engine the --switch library starts on")
+                   help="the engine the --switch (or --rename) library starts on")
     p.add_argument("--to", choices=("tantivy", "whoosh"), default="tantivy", help="the engine --switch goes to")
     args = p.parse_args(argv)
     if args.switch:
         return switch_main(args, argv)
+    if args.rename:
+        return rename_main(args, argv)
     results: dict[str, Any] = {}
     for label, mode in MODES.items():
         say(f"index stall: {label}")

@@ -181,6 +181,19 @@ time.sleep(600)
 """
 
 
+def kill_the_app_mid_rebuild(script: str, root: Path, marker: Path) -> None:
+    """Run ``script`` (an app that starts a rebuild pausing in its child) on the library at
+    ``root``, kill it once its child has paused, and check the child ended with it."""
+    app = subprocess.Popen([sys.executable, "-c", script, str(root)], cwd=ROOT,
+                           env={**os.environ, PAUSE_FILE: str(marker), "PYTHONPATH": str(ROOT)})
+    try:
+        child = _paused_child(marker)
+    finally:
+        app.send_signal(signal.SIGKILL)
+        app.wait(timeout=30)
+    assert _gone(child), "the rebuild child outlived the app"
+
+
 def test_an_app_killed_mid_rebuild_leaves_no_child_and_the_next_start_switches(
         lib: Library, actors, tmp_path):  # noqa: F811
     rep = actors["rep"]
@@ -189,15 +202,7 @@ def test_an_app_killed_mid_rebuild_leaves_no_child_and_the_next_start_switches(
     lib.settings.set_search_engine(actors["admin"], "tantivy")  # (no search here: it would switch)
     root = lib.ctx.paths.root
     lib.close()
-    marker = tmp_path / "paused"
-    app = subprocess.Popen([sys.executable, "-c", _APP_KILLED, str(root)], cwd=ROOT,
-                           env={**os.environ, PAUSE_FILE: str(marker), "PYTHONPATH": str(ROOT)})
-    try:
-        child = _paused_child(marker)
-    finally:
-        app.send_signal(signal.SIGKILL)
-        app.wait(timeout=30)
-    assert _gone(child), "the rebuild child outlived the app"
+    kill_the_app_mid_rebuild(_APP_KILLED, root, tmp_path / "paused")
     with Library.open(root) as again:
         assert again.search.index.current_engine() == "whoosh"
         assert titles(again, rep, "security") == ["Security Whitepaper"]  # the old index answers

@@ -34,6 +34,7 @@ from .renditions import RenditionMaker
 from .pages.taxonomy_page import TaxonomyPage
 from .pages.users_page import UsersPage
 from .team_link import TeamLink
+from .widgets.index_status import IndexStatus
 from .widgets.user_menu import UserButton
 from .window_state import WindowState
 
@@ -220,6 +221,10 @@ class MainWindow(QMainWindow):
         self.app.undo.changed.connect(self._undo_changed)
         self.undo_shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.Undo), self)
         self.undo_shortcut.activated.connect(self.app.undo.undo)
+        self.index_status: Optional[IndexStatus] = None
+        if self.app.library.ctx.index is not None:  # its rebuilds and their failures, as they happen
+            self.index_status = IndexStatus(self.app.library.ctx.index, self.app.runner, self)
+            status.addPermanentWidget(self.index_status)
         status.addPermanentWidget(self.undo_button)
         status.addPermanentWidget(self.busy_label)
         status.addPermanentWidget(self.demo_label)
@@ -415,6 +420,8 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.team_link is not None:
             self.team_link.stop()
+        if self.index_status is not None:
+            self.index_status.stop()
         self.save_state()
         super().closeEvent(event)
 

@@ -381,3 +381,21 @@ class ReviewQueue:
     waiting: tuple[PieceSummary, ...]
     lookalikes: Mapping[int, tuple[PieceSummary, ...]]
     official: tuple[PieceSummary, ...]
+
+
+@dataclass(frozen=True)
+class IndexWork:
+    """What the index is doing in the background, as the window shows it: ``updating`` (a
+    rebuild runs: ``done`` of ``total`` documents written, total 0 until it knows), ``failed``
+    (``error``; the next try in ``retry_in`` seconds, searches answer from the previous
+    index) or ``idle``."""
+
+    state: str
+    done: int = 0
+    total: int = 0
+    error: str = ""
+    retry_in: float = 0.0
+
+    @property
+    def percent(self) -> int | None:
+        return None if self.total <= 0 else min(100, self.done * 100 // self.total)

@@ -38,7 +38,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from types import ModuleType
 from typing import Any, TypeVar, cast
@@ -51,7 +51,7 @@ from enablement.search.engine import EngineReader
 from enablement.search.idle import IDLE_SECONDS, IdleRelease
 from enablement.search.errors import (IndexBusy, IndexDamaged, IndexMissing, IndexOutdated,
                                       IndexWriteFailed, SearchError)
-from enablement.search.store import (FORMAT, REBUILD_LOCK, PointerError, has_legacy_index,
+from enablement.search.store import (FORMAT, REBUILD_LOCK, PointerError, has_legacy_index, rebuild_turn,
                                      new_generation_name, pointer_signature, read_pointer,
                                      remove_other_generations, write_lock, write_pointer)
 
@@ -447,6 +447,11 @@ class LibraryIndex:
             progress(count)  # after the swap: an exception here is the caller's own
         return count
 
+
+    def rebuild_turn(self, stopped: Callable[[], bool]) -> AbstractContextManager[bool]:
+        """This process's turn to rebuild the folder (``store.rebuild_turn``): True while it is
+        ours; False after waiting for another process's rebuild to end."""
+        return rebuild_turn(self._dir, stopped)
 
     def use_child_writer(self) -> None:
         """Write in a child process from now on (as if made with ``write_in_child=True``)."""

@@ -27,7 +27,7 @@ import shutil
 import sys
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +37,7 @@ from enablement.search.errors import IndexBusy
 POINTER = "CURRENT.json"
 LOCK = "WRITELOCK"
 REBUILD_LOCK = "REBUILDLOCK"
+TURN_LOCK = "TURNLOCK"  # held by the process whose rebuild (in its rebuild child) is under way
 FORMAT = "enablement-index"
 GEN_PREFIX = "gen-"
 
@@ -180,3 +181,26 @@ def write_lock(index_dir: Path, timeout: float, name: str = LOCK) -> Iterator[No
         yield
     finally:
         lock.release()
+
+
+@contextmanager
+def rebuild_turn(index_dir: Path, stopped: Callable[[], bool], poll: float = 0.25) -> Iterator[bool]:
+    """Take the folder's rebuild turn: yields True while holding it. When another process
+    holds it (another window on the same library decided to rebuild too), waits until it lets
+    go, its new index then being in place (or its rebuild having failed), and yields False
+    without holding it: the caller looks at the index again rather than rebuild it a second
+    time. ``stopped()`` ends the wait early (the library is closing)."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    lock = _FileLock(index_dir / TURN_LOCK)
+    if lock.acquire():
+        try:
+            yield True
+        finally:
+            lock.release()
+        return
+    while not stopped():
+        time.sleep(poll)
+        if lock.acquire():
+            lock.release()
+            break
+    yield False

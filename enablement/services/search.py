@@ -18,7 +18,8 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Sequence
 
-from enablement.models.dto import Actor, Done, FacetCount, PieceSummary, ReviewQueue, TagSuggestion, TaxonomyInfo
+from enablement.models.dto import (Actor, Done, FacetCount, IndexWork, PieceSummary, ReviewQueue, TagSuggestion,
+                                   TaxonomyInfo)
 from enablement.models.tables import stored_id
 from enablement.models.vocab import Role, Source, Status
 from enablement.search.documents import (NONE_KEY, STORED_ORDERS, IndexDoc, SearchRequest, SearchResults, SimilarDoc,
@@ -48,6 +49,12 @@ AUTO_TANTIVY_PIECES = 2_000
 # A background switch that failed is tried again after this long (doubling up to 30 minutes),
 # not at every search: a rebuild that fails the same way again would only load the machine.
 SWITCH_RETRY_S = 30.0
+# Where full rebuilds run in the rebuild child (the app), a repair that would re-index more
+# pieces than this (a renamed stage, gate or persona: the taxonomy is in every document's
+# stamp; at 100k pieces that took minutes in the app's process) rebuilds the whole index there
+# instead, in the background: searches answer from the old index until the new one is swapped
+# in. Fewer are re-indexed in place, as the command line re-indexes any number.
+REBUILD_OVER = 1_000
 
 
 def vocabulary_for(taxonomy: TaxonomyInfo) -> Vocabulary:
@@ -94,6 +101,9 @@ class SearchIndex:
         self._switch_stopped = False
         self._count_made = False  # this process tried to make the database's change count
         self._pruned_at = 0  # the change log entry this process last pruned the log below
+        self.rebuild_over = REBUILD_OVER
+        self._taxonomy_epoch = 0  # counts taxonomy changes: a rebuild that began before one is stale
+        self.work_listeners: list[Callable[[IndexWork], None]] = []  # told of each change of ``work()``
 
     # --- backend ------------------------------------------------------------------------------
     @property
@@ -169,6 +179,7 @@ class SearchIndex:
         def run() -> None:
             def counted(done: int, total: int) -> None:
                 self.switch_progress = (engine, done, total)
+                self._tell()
                 if progress is not None:
                     progress(done, total)
             wait = self._switch_retry_at - time.monotonic() if background else 0.0
@@ -177,6 +188,7 @@ class SearchIndex:
                 if self._switch_stopped:
                     self.switch_progress = None
                     return
+            self._tell()
             try:
                 self.rebuild(counted, engine=engine)
                 if not self._rebuilds_in_child():  # (the rebuild child caught up itself)
@@ -185,7 +197,7 @@ class SearchIndex:
                 self.switch_error = None
                 self._switch_failures = 0
             except Exception as exc:  # the old index keeps answering; a later check retries
-                log.warning("search engine switch to %s failed: %s", engine, exc)
+                log.warning("search index rebuild (%s) failed: %s", engine, exc)
                 self.switch_error = str(exc)
                 self._switch_failures += 1
                 self._switch_retry_at = time.monotonic() + min(SWITCH_RETRY_S * 2 ** (self._switch_failures - 1),
@@ -193,6 +205,7 @@ class SearchIndex:
                 self._fresh = False
             finally:
                 self.switch_progress = None
+                self._tell()
         if not background:
             run()
             return None
@@ -204,6 +217,27 @@ class SearchIndex:
         self.switch_progress = (engine, 0, 0)
         self._switch.start()
         return self._switch
+
+    def work(self) -> IndexWork:
+        """What the index is doing in the background (no I/O: read from this object's state)."""
+        running = self.switch_progress
+        if running is not None and self._switch_retry_at <= time.monotonic():
+            return IndexWork("updating", running[1], running[2])
+        if self.switch_error:
+            return IndexWork("failed", error=self.switch_error,
+                             retry_in=max(0.0, self._switch_retry_at - time.monotonic()))
+        return IndexWork("idle")
+
+    def _tell(self) -> None:
+        """Tell the listeners what the index is doing now (from the thread that changed it)."""
+        if not self.work_listeners:
+            return
+        work = self.work()
+        for listener in list(self.work_listeners):
+            try:
+                listener(work)
+            except Exception:  # a listener's failure is no reason for a rebuild to fail
+                log.exception("search index: a listener of its background work failed")
 
     def close(self) -> None:
         """Close the index; a rebuild running in a child process is stopped (its switch is
@@ -255,6 +289,7 @@ class SearchIndex:
 
     def taxonomy_changed(self) -> None:
         self._vocab, self._fingerprint, self._fresh = None, None, False
+        self._taxonomy_epoch += 1
         self._rankings = {}
 
     def usage_changed(self, piece_id: int | None = None, kind: str | None = None) -> None:
@@ -434,6 +469,9 @@ class SearchIndex:
                 if self.backend.current_engine() != wanted:
                     log.info("search engine: switching to %s in the background", wanted)
                     self.switch_engine(wanted)
+            if self.switch_error and not self.switching():  # up to date after all: nothing to retry
+                self.switch_error, self._switch_failures = None, 0
+                self._tell()
             self._fresh = True
             self.repaired += fixed
             return fixed
@@ -452,19 +490,35 @@ class SearchIndex:
         if status.state != "ok":
             log.info("search index %s (%s): rebuilding", status.state, status.detail)
             return self.rebuild(progress, engine=self.wanted_engine()), True, len(stamps)
-        return self._sync(stamps, state), False, len(stamps)
+        have = None
+        if self._rebuilds_in_child():
+            marked = _logged_taxonomy(self.backend.synced_state() if hasattr(self.backend, "synced_state") else None)
+            if marked is not None and marked != self.fingerprint():
+                out_of_date = len(stamps)  # each stamp carries the taxonomy's fingerprint: all of them
+            else:
+                have = self.backend.stamps()
+                out_of_date = sum(map(len, _differences(stamps, have)))
+            if out_of_date > self.rebuild_over:
+                # Every document would be re-read and re-written here, holding the interpreter
+                # lock of the app's process for minutes: the rebuild child writes them all into
+                # a new index instead, and searches answer from this one until it is swapped in.
+                log.info("search index: %d documents out of date, rebuilding in the background", out_of_date)
+                self.switch_engine(self.wanted_engine(len(stamps)))
+                return 0, True, len(stamps)
+        return self._sync(stamps, state, have), False, len(stamps)
 
     def _synced(self, digest: str) -> bool:
         return bool(hasattr(self.backend, "synced_with") and self.backend.synced_with(digest))
 
-    def _sync(self, wanted: dict[int, str] | None = None, digest: str | None = None) -> int:
+    def _sync(self, wanted: dict[int, str] | None = None, digest: str | None = None,
+              have: dict[int, str] | None = None) -> int:
+        """Write the documents whose stamps differ from ``wanted`` (the database's), remove the
+        extra ones; ``have``: the index's stamps, when just read."""
         if wanted is None or digest is None:
             wanted, digest = self._db_state()
         if self._synced(digest):
             return 0  # nothing changed on either side since they last matched
-        have = self.backend.stamps()
-        stale = [pid for pid, stamp in wanted.items() if have.get(pid) != stamp]
-        extra = [pid for pid in have if pid not in wanted]
+        stale, extra = _differences(wanted, self.backend.stamps() if have is None else have)
         if stale:
             self.backend.upsert(self.documents(stale))
         if extra:
@@ -490,8 +544,18 @@ class SearchIndex:
         if self._rebuilds_in_child(processes):
             assert self.rebuilder is not None
             engine = engine or self.wanted_engine()
-            count = self.rebuilder.run(self.rebuilder.job(self, engine), progress)
-            self._fresh = True  # the child marked the index synced and caught up
+            with self.backend.rebuild_turn(lambda: self._switch_stopped) as ours:
+                if not ours:
+                    # Another window on this library was rebuilding it: its new index is in
+                    # place now (or it failed). The next check looks again, instead of this
+                    # process rebuilding it a second time.
+                    self._fresh = False
+                    return 0
+                epoch = self._taxonomy_epoch
+                count = self.rebuilder.run(self.rebuilder.job(self, engine), progress)
+            # The child marked the index synced and caught up, with the taxonomy it read: one
+            # changed since needs another look.
+            self._fresh = self._taxonomy_epoch == epoch
             return count
         return self.rebuild_in_process(progress, processes, engine)
 
@@ -532,8 +596,7 @@ class SearchIndex:
             have = self.backend.stamps()
         except SearchError as exc:
             return {"state": "damaged", "problem": f"search index unreadable ({exc}): run 'enablement reindex'"}
-        stale = sum(1 for pid, stamp in wanted.items() if have.get(pid) != stamp)
-        extra = sum(1 for pid in have if pid not in wanted)
+        stale, extra = map(len, _differences(wanted, have))
         state: dict[str, object] = {"state": "ok", "documents": len(have), "stale": stale, "extra": extra}
         if stale or extra:
             # Out of step although this process thought it fresh (a write that bypassed the
@@ -747,10 +810,24 @@ def _log_state(position: search_repo.LogPosition, fingerprint: str) -> str:
 
 def _logged_position(state: str | None, fingerprint: str) -> search_repo.LogPosition | None:
     """The change log entry ``_log_state`` wrote, if it was written with this taxonomy."""
-    parts = (state or "").split()
-    if len(parts) != 6 or parts[0] != "log" or parts[4] != "taxonomy" or parts[5] != fingerprint:
+    if _logged_taxonomy(state) != fingerprint:
         return None
+    parts = (state or "").split()
     try:
         return search_repo.LogPosition(int(parts[1]), parts[2], "" if parts[3] == "-" else parts[3])
     except ValueError:
         return None
+
+
+def _logged_taxonomy(state: str | None) -> str | None:
+    """The taxonomy fingerprint of a state ``_log_state`` wrote (None for any other state)."""
+    parts = (state or "").split()
+    if len(parts) != 6 or parts[0] != "log" or parts[4] != "taxonomy":
+        return None
+    return parts[5]
+
+
+def _differences(wanted: dict[int, str], have: dict[int, str]) -> tuple[list[int], list[int]]:
+    """The pieces whose document is missing or stale, and the documents of no piece."""
+    return ([pid for pid, stamp in wanted.items() if have.get(pid) != stamp],
+            [pid for pid in have if pid not in wanted])
