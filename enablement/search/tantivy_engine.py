@@ -441,8 +441,9 @@ class TantivyReader:
             q = should  # terms alone: block-max WAND skips what cannot reach the top
         else:
             members = self._members.get(plan)
-            match = self.query(plan) if members is None else self._query(
-                MTerms("pid", tuple(map(str, members))))
+            # Listed documents each by its term: a term set of them led no better and ranked
+            # in 4.6 ms against 2.6 ms for 1582 pieces at 100k.
+            match = self.query(plan) if members is None else self._these(members)
             q = Query.boolean_query([(Occur.Must, Query.const_score_query(match, 0.0)),
                                      (Occur.Must, should)])
         hits = self.searcher.search(q, limit=limit, count=False).hits
