@@ -161,12 +161,67 @@ def test_restrict_is_exact(reader, monkeypatch, name, few):
     ('"alpha beta gamma" OR "delta epsilon"', 0, 20, None), ('"alpha beta gamma" OR "delta epsilon"', 10, 25, None),
     ('"alpha beta gamma" -report', 0, 20, None), ('"alpha beta gamma" sheet', 3, 20, None),
 ])
+@pytest.mark.parametrize("listed", [True, False], ids=["listed", "checked"])
 def test_search_pages_are_those_of_ranking_the_phrase_itself(backend, monkeypatch, text, offset,
-                                                             limit, popularity):
+                                                             limit, popularity, listed):
+    # Listed: the facet count lists the phrase's documents (few here), ranked as they are.
+    # Checked: not listed, ranked through the looser plan.
     request = SearchRequest(text=text, offset=offset, limit=limit, popularity=popularity)
+    backend._reader()._members.clear()
+    if not listed:
+        monkeypatch.setattr(TantivyReader, "_listed", lambda self, plan: False)
     checked = backend.search(request, Vocabulary())
+    backend._reader()._members.clear()
+    monkeypatch.setattr(TantivyReader, "_listed", lambda self, plan: False)
     monkeypatch.setattr(TantivyReader, "loosened", lambda self, plan: None)
     plain = backend.search(request, Vocabulary())
     assert checked.total == plain.total and checked.total > 0
     assert [(h.piece_id, h.score) for h in checked.hits] == [(h.piece_id, h.score) for h in plain.hits]
     assert len(checked.hits) == min(limit, max(0, plain.total - offset))
+
+
+def _fresh(backend):  # type: ignore[no-untyped-def]
+    reader = backend._reader()
+    reader._members.clear()
+    reader._counts.clear()
+    return reader
+
+
+@pytest.mark.parametrize("name", ["phrase", "phrase and filter", "phrase, not a word"])
+def test_a_phrase_matching_few_documents_is_listed_by_its_facet_count(backend, name):
+    reader = _fresh(backend)
+    plan = PLANS[name]
+    matching = {p for p, _ in reader.top(plan, SCORING, 100_000)}
+    assert reader.loosened(plan) is not None
+    counts = reader.facet_counts(plan, ("status",))
+    assert sum(counts["status"].values()) == len(matching) == reader.count(plan)
+    # Listed: ranked as they are, checked against the phrase without reading positions.
+    assert reader.loosened(plan) is None
+    assert {p for p, _ in reader.top(plan, SCORING, 100_000)} == matching
+    everything = sorted(p for p, _ in reader.top(tantivy_engine.REACHED, SCORING, 100_000))
+    assert reader.restrict(plan, everything) == matching
+    assert reader.restrict(plan, everything[:50]) == matching & set(everything[:50])
+
+
+def test_a_phrase_matching_more_than_it_lists_or_inside_an_or_is_not_listed(backend, monkeypatch):
+    reader = _fresh(backend)
+    monkeypatch.setattr(tantivy_engine, "MEMBERS", 10)  # the phrase matches 48: not listed
+    reader.facet_counts(PHRASE, ("status",))
+    assert reader.loosened(PHRASE) == (tantivy_engine.REACHED, reader.doc_count())
+    monkeypatch.setattr(tantivy_engine, "MEMBERS", 2048)
+    reader.facet_counts(PLANS["phrase or phrase"], ("status",))  # the sample would not lead it
+    assert reader.loosened(PLANS["phrase or phrase"]) is not None
+
+
+def test_the_sample_guesses_from_the_lowest_ids(backend, monkeypatch):
+    reader = _fresh(backend)
+    # 42 of the lowest 100 ids are phrase matches (the tied groups): ~200 in the 472 pieces,
+    # more than 100, so the phrase is not listed...
+    monkeypatch.setattr(tantivy_engine, "SAMPLE_IDS", 101)
+    monkeypatch.setattr(tantivy_engine, "MEMBERS", 100)
+    reader._sampled = None
+    assert not reader._listed(PHRASE)
+    # ...while with every id sampled it matches 48 of them, under 100.
+    monkeypatch.setattr(tantivy_engine, "SAMPLE_IDS", 10_000)
+    reader._sampled = None
+    assert reader._listed(PHRASE)
