@@ -16,7 +16,6 @@ table of contents is byte-for-byte what it was (and unpickles without this modul
 
 from __future__ import annotations
 
-import copyreg
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
@@ -71,8 +70,10 @@ class FastText(fields.TEXT):
         self._terms = terms
 
     def __reduce_ex__(self, protocol: Any) -> Any:
+        # As the stock TEXT: the class in the constructor arguments, the state without ours.
+        constructor, args, _state, *rest = super().__reduce_ex__(protocol)
         state = {k: v for k, v in self.__dict__.items() if k not in ("_findall", "_terms")}
-        return copyreg.__newobj__, (fields.TEXT,), state  # type: ignore[attr-defined]
+        return (constructor, (fields.TEXT, *args[1:]), state, *rest)
 
     def index(self, value: Any, **kwargs: Any) -> Iterator[tuple[bytes, int, float, bytes]]:
         if kwargs or not isinstance(value, str):
