@@ -10,8 +10,8 @@ and stemmed once, then looked up), and a grouping pass. The schema's analyzers s
 stock chains: queries, phrases and highlighting use them, and ``tests/test_whoosh_fields``
 proves, over many texts, that both paths give identical postings.
 
-A ``FastText`` pickles as the stock ``TEXT`` it mirrors, so the schema stored in an index's
-table of contents is byte-for-byte what it was (and unpickles without this module).
+A ``FastText`` pickles (in the schema stored in an index's table of contents) as the stock
+``TEXT`` it mirrors, without its word memo: loaded back, it is that stock field.
 """
 
 from __future__ import annotations
@@ -53,6 +53,13 @@ class WordTerms(dict[str, str | None]):
         return term
 
 
+def stock_text(state: dict[str, Any]) -> Any:
+    """The stock ``TEXT`` field of ``state``: what a pickled ``FastText`` loads as."""
+    field = fields.TEXT.__new__(fields.TEXT)
+    field.__dict__.update(state)
+    return field
+
+
 class FastText(fields.TEXT):
     """A ``TEXT`` field whose ``index`` skips the per-token analyzer objects.
 
@@ -69,11 +76,8 @@ class FastText(fields.TEXT):
         self._findall = re.compile(pattern, re.UNICODE).findall
         self._terms = terms
 
-    def __reduce_ex__(self, protocol: Any) -> Any:
-        # As the stock TEXT: the class in the constructor arguments, the state without ours.
-        constructor, args, _state, *rest = super().__reduce_ex__(protocol)
-        state = {k: v for k, v in self.__dict__.items() if k not in ("_findall", "_terms")}
-        return (constructor, (fields.TEXT, *args[1:]), state, *rest)
+    def __reduce__(self) -> tuple[Callable[[dict[str, Any]], Any], tuple[dict[str, Any]]]:
+        return stock_text, ({k: v for k, v in self.__dict__.items() if k not in ("_findall", "_terms")},)
 
     def index(self, value: Any, **kwargs: Any) -> Iterator[tuple[bytes, int, float, bytes]]:
         if kwargs or not isinstance(value, str):
