@@ -200,3 +200,8 @@ def test_the_engine_writes_through_the_fast_fields(tmp_path: Path) -> None:
             writer.cancel()
     finally:
         handle.close()
+
+
+def test_characters_fields_are_refused() -> None:
+    with pytest.raises(ValueError):
+        FastText(r"\w+", FAST["content"]._terms, chars=True)
