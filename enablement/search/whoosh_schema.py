@@ -21,6 +21,8 @@ Storage choices (why):
   are one word.
 - No stoplist: stopwords stay in the index so phrases ("return on investment") match
   exactly; the query side drops bare stopwords instead. ``minsize=1`` keeps "soc 2".
+- Text fields index through ``whoosh_fields.FastText``: the same postings as the analyzers
+  below, without a token object per word (queries still run the analyzers).
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from whoosh.lang.porter import stem as porter_stem
 from whoosh.support.charset import accent_map
 
 from enablement.search.documents import FACET_DIMENSIONS, NONE_KEY, IndexDoc, normalized
+from enablement.search.whoosh_fields import FastText, WordTerms
 
 SCHEMA_VERSION = 3
 # A word is a run of letters and digits; anything else separates words ("v1.2" is "v1" "2",
@@ -44,6 +47,7 @@ WORD_PATTERN = r"[^\W_]+"
 SNIPPET_CHARS = 30_000
 MAX_BODY_CHARS = 2_000_000
 SPELLING_CHARS = 1_000
+MIN_WORD, MAX_WORD = 1, 40  # word lengths indexed, in characters after folding
 
 # Fields a free-text word is scored in, with query-time boosts (tunable without a rebuild).
 # ``content`` holds all the text, so a title word scores there *and* in ``title``.
@@ -60,36 +64,49 @@ def stem(word: str) -> str:
 
 def text_analyzer() -> Analyzer:
     """English analysis for free text: words, lower case, Porter stems, no stoplist."""
-    return (RegexTokenizer(WORD_PATTERN) | LowercaseFilter() | CharsetFilter(accent_map)
-            | StopFilter(stoplist=(), minsize=1, maxsize=40) | StemFilter(stemfn=stem, cachesize=None))
+    return name_analyzer() | StemFilter(stemfn=stem, cachesize=None)
 
 
 def name_analyzer() -> Analyzer:
     """Names and unstemmed words: words in lower case, accents folded, no stemming."""
     return (RegexTokenizer(WORD_PATTERN) | LowercaseFilter() | CharsetFilter(accent_map)
-            | StopFilter(stoplist=(), minsize=1, maxsize=40))
+            | StopFilter(stoplist=(), minsize=MIN_WORD, maxsize=MAX_WORD))
+
+
+# Word → term memos of the two analyzers, shared by their fields.
+_STEMMED_TERMS = WordTerms(accent_map, MIN_WORD, MAX_WORD, stem)
+_NAME_TERMS = WordTerms(accent_map, MIN_WORD, MAX_WORD, None)
 
 
 @lru_cache(maxsize=1)
 def build_schema() -> fields.Schema:
     """The schema of ``SCHEMA_VERSION`` (one shared, read-only instance)."""
-    analyzer = text_analyzer()
     keyword = dict(commas=True, scorable=False)
+    # The stemmed fields share one analyzer object, the others have one each: pickled in the
+    # index's table of contents, the schema stays byte-for-byte what it always was.
+    stemming = text_analyzer()
+
+    def text(**kwargs: Any) -> FastText:
+        return FastText(WORD_PATTERN, _STEMMED_TERMS, analyzer=stemming, **kwargs)
+
+    def plain(**kwargs: Any) -> FastText:
+        return FastText(WORD_PATTERN, _NAME_TERMS, analyzer=name_analyzer(), **kwargs)
+
     spec: dict[str, Any] = {
         "pid": fields.ID(unique=True, stored=True),
         "pidn": fields.COLUMN(columns.NumericColumn("q", default=0)),
         "updated": fields.COLUMN(columns.NumericColumn("q", default=0)),
         "stamp": fields.COLUMN(columns.VarBytesColumn()),
-        "content": fields.TEXT(analyzer=analyzer),
+        "content": text(),
         # Unstemmed words for "did you mean" (Whoosh's corrector suggests indexed words).
-        "words": fields.TEXT(analyzer=name_analyzer(), phrase=False),
-        "title": fields.TEXT(analyzer=analyzer, stored=True),
-        "title_words": fields.TEXT(analyzer=name_analyzer(), phrase=False),
-        "tags": fields.TEXT(analyzer=analyzer),
+        "words": plain(phrase=False),
+        "title": text(stored=True),
+        "title_words": plain(phrase=False),
+        "tags": text(),
         "description": fields.STORED(),
         "snippet_text": fields.STORED(),
         "review_by": fields.STORED(),
-        "owner": fields.TEXT(analyzer=name_analyzer()),
+        "owner": plain(),
     }
     for name in KEY_FIELDS + SINGLE_FIELDS:
         spec[name] = fields.KEYWORD(**keyword)
