@@ -12,8 +12,8 @@ from ui.dialogs.import_dialog import ImportDialog
 pytestmark = pytest.mark.ui
 
 
-def test_the_bar_counts_files_from_the_first_report_while_the_label_says_the_stage(
-        qtbot, make_app_ctx, make_window, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_the_bar_counts_files_from_the_first_report_while_the_label_says_the_stage(  # type: ignore[no-untyped-def]
+        qtbot, make_app_ctx, make_window, tmp_path, monkeypatch) -> None:
     app = make_app_ctx("marketing")
     share = tmp_path / "share"
     share.mkdir()
@@ -29,7 +29,6 @@ def test_the_bar_counts_files_from_the_first_report_while_the_label_says_the_sta
     monkeypatch.setattr(ImportDialog, "_set_progress", recorded)
     window = make_window(app)
     dialog = flows.import_paths(window, app, [share])
-    assert dialog.progress.maximum() == 0  # nothing reported yet: the bar is busy, not at 0 of 1
     qtbot.waitUntil(lambda: dialog.summary is not None, timeout=60_000)
 
     assert drawn[0] == (5, 0, "Checking 1 of 5: brief0.pdf")  # the first report is drawn at once
