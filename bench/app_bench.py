@@ -33,6 +33,7 @@ TYPED = ["security review", "pricing healthcare", "total cost of ownership", "ba
 KEY_MS = 150
 HEARTBEAT_MS = 5
 IDLE_MS = 3000
+NATIVE_STACKS_ENV = "ENABLEMENT_BENCH_NATIVE_STACKS"  # py-spy's path: sample native stacks of stalls
 
 
 def _probe_wired() -> bool:
@@ -193,6 +194,7 @@ def child_drive(args: dict) -> dict:
     pump(500)
     # Import: the real import dialog over a folder of real files.
     t_import = clock.nsecsElapsed() / 1e6
+    gui_before = thread_sched_ms()
     action[0] = "import"
     paths = [Path(p) for p in args["import_paths"]]
     started = time.perf_counter()
@@ -204,6 +206,10 @@ def child_drive(args: dict) -> dict:
     result["import"] = stalls(t_import)
     result["import"]["files"] = len(paths)
     result["import"]["seconds"] = round(import_s, 2)
+    gui_after = thread_sched_ms()
+    # The GUI thread's own running over the import, and its waiting for a CPU (the machine's load)
+    result["import"]["gui_ran_ms"] = round(gui_after[0] - gui_before[0], 1)
+    result["import"]["gui_waited_for_cpu_ms"] = round(gui_after[1] - gui_before[1], 1)
     heart.stop()
     result["stalls_over_50ms"] = sorted(big, key=lambda b: -b["stall_ms"])[:40]  # the longest
     result["stall_stacks"] = sorted(stacks, key=lambda x: -x["late_ms"])[:60]  # the longest stalls' samples
@@ -228,6 +234,7 @@ def _stall_sampler(last_beat, clock, action) -> list[dict[str, Any]]:  # type: i
 
     main_id = threading.main_thread().ident
     found: list[dict[str, Any]] = []
+    native = os.environ.get(NATIVE_STACKS_ENV, "")  # py-spy's path: each stall's native stacks too
 
     def watch() -> None:
         seen, samples = None, 0
@@ -242,6 +249,9 @@ def _stall_sampler(last_beat, clock, action) -> list[dict[str, Any]]:  # type: i
             if samples >= 6 or len(found) >= 5000:
                 continue
             samples += 1
+            if samples == 1 and native and len(found) < 200:
+                found.append({"at_ms": round(clock.nsecsElapsed() / 1e6), "late_ms": round(late),
+                              "during": action[0], "native": _native_stacks(native)})
             frames = sys._current_frames()
             threads = {}
             for ident, frame in frames.items():
@@ -255,6 +265,18 @@ def _stall_sampler(last_beat, clock, action) -> list[dict[str, Any]]:  # type: i
 
     threading.Thread(target=watch, daemon=True).start()
     return found
+
+
+def _native_stacks(py_spy: str) -> str:
+    """Every thread's stack of this process, native frames included (``py-spy dump --native``):
+    what Qt's C++ runs on the GUI thread when no Python frame says it. The dump pauses the
+    process, so a run with it measures the causes, not the stall's length."""
+    try:
+        proc = subprocess.run([py_spy, "dump", "--native", "--pid", str(os.getpid())],
+                              capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.SubprocessError) as exc:
+        return f"py-spy failed: {exc}"
+    return proc.stdout[-20_000:] or proc.stderr[-2_000:]
 
 
 # --- parent ---------------------------------------------------------------------------------------

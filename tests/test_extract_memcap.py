@@ -81,3 +81,25 @@ def test_the_job_object_limit_matches_the_windows_layout() -> None:
     assert memcap._BasicLimits.LimitFlags.offset == 16
     assert info.BasicLimitInformation.LimitFlags == 0x100
     assert info.ProcessMemoryLimit == CAP
+
+
+def test_resident_memory_is_read_as_psutil_reads_it_and_a_gone_process_has_none() -> None:
+    """The watchdog's sample (Linux: /proc/PID/statm, no psutil import in the app's thread)."""
+    import subprocess
+    import time
+
+    import psutil
+
+    child = subprocess.Popen([sys.executable, "-c", "import time; b = bytearray(40 * 2 ** 20); time.sleep(30)"])
+    try:
+        for _ in range(100):  # until the child holds its 40 MB
+            if psutil.Process(child.pid).memory_info().rss > 40 * 2 ** 20:
+                break
+            time.sleep(0.1)
+        sampled = memcap.resident_bytes(child.pid)
+        assert sampled is not None and sampled > 40 * 2 ** 20
+        assert abs(sampled - psutil.Process(child.pid).memory_info().rss) < 4 * 2 ** 20
+    finally:
+        child.kill()
+        child.wait()
+    assert memcap.resident_bytes(child.pid) is None

@@ -186,6 +186,33 @@ def test_a_renderer_that_crashes_or_lies_leaves_a_reason(tmp_path: Path, body: s
     assert out.pdf is None and out.problem == detail
 
 
+def test_the_renderer_runs_below_the_app_and_its_memory_is_read_from_its_own_processes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The renderer yields the CPU to the app's window (``nice``), and the memory watchdog, a
+    thread of the app, reads only the run's processes: never a walk over all of /proc."""
+    import os
+    import sys
+
+    from enablement.extract import convert
+
+    work = tmp_path / "work"
+    work.mkdir()
+    niceness = tmp_path / "niceness"
+    # Like soffice, the command starts a child that does the work: here it grows past the cap.
+    grow = f"{sys.executable} -c 'import time; b = bytearray(300 * 2 ** 20); time.sleep(60)'"
+    renderer = script(tmp_path / "grow.sh", f"nice > {niceness}\n{grow} &\nwait")
+    listed: list[str] = []
+    real_listdir = os.listdir
+    monkeypatch.setattr(convert.os, "listdir", lambda path: listed.append(str(path)) or real_listdir(path))
+    source = make_pptx(tmp_path / "deck.pptx", [("Pricing", "Three tiers")])
+    out = convert_to_pdf(source, "pptx", work, ImportLimits(render_timeout_seconds=30, memory_bytes=100 * 2 ** 20),
+                         renderer)
+    assert out.pdf is None and out.problem == "the office renderer needed more than 100 MB of memory"
+    assert int(niceness.read_text()) == min(19, os.nice(0) + convert.BACKGROUND_NICENESS)
+    samples = [n for n, path in enumerate(listed) if path.endswith("/task")]  # the run's own entries
+    assert samples and "/proc" not in listed[:samples[-1]]  # only the end (all gone?) looks at every process
+
+
 def test_real_libreoffice_past_its_limit_is_killed_with_everything_it_started(office, tmp_path: Path) -> None:  # noqa: F811
     work = tmp_path / "work"
     work.mkdir()

@@ -12,7 +12,7 @@ from typing import Optional
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (QDialog, QLabel, QLineEdit, QListWidget, QListWidgetItem, QMainWindow,
-                               QProgressBar, QPushButton, QSizePolicy, QSplitter, QStackedWidget, QToolBar,
+                               QPushButton, QSizePolicy, QSplitter, QStackedWidget, QToolBar,
                                QWidget)
 
 from enablement.display import count
@@ -39,6 +39,7 @@ from .widgets.user_menu import UserButton
 from .window_state import WindowState
 
 log = logging.getLogger(__name__)
+BUSY_TEXT = "Working…"  # the status bar while any task runs
 
 def build_pages(app: AppContext, library_page: LibraryPage) -> list[tuple[Page, Optional[Permission]]]:
     """Every page, with the permission it needs to be seen (None: everyone). People are the
@@ -205,13 +206,13 @@ class MainWindow(QMainWindow):
         self.demo_label = QLabel("Demo library: sample content and made-up usage")
         self.demo_label.setObjectName("demoLabel")
         self.demo_label.setToolTip("This library was created for trying Enablement out.")
-        self.busy_bar = QProgressBar()
-        self.busy_bar.setObjectName("busyBar")
-        self.busy_bar.setRange(0, 0)
-        self.busy_bar.setMaximumWidth(140)
-        self.busy_bar.setTextVisible(False)
-        self.busy_bar.setVisible(False)
+        # Work in the background is said in words, not by a busy bar: an animated bar repaints
+        # many times a second for as long as any task runs (drawing renditions takes minutes),
+        # and each repaint of its gradient waits for Qt's drawing threads on a busy machine.
+        # Its width is fixed, so the status bar keeps its layout as tasks come and go.
         self.busy_label = QLabel("")
+        self.busy_label.setObjectName("busyLabel")
+        self.busy_label.setFixedWidth(self.busy_label.fontMetrics().horizontalAdvance(BUSY_TEXT) + 12)
         self.undo_button = QPushButton("Undo")
         self.undo_button.setObjectName("undoButton")
         self.undo_button.setFlat(True)
@@ -226,7 +227,6 @@ class MainWindow(QMainWindow):
             status.addPermanentWidget(self.index_status)
         status.addPermanentWidget(self.undo_button)
         status.addPermanentWidget(self.busy_label)
-        status.addPermanentWidget(self.busy_bar)
         status.addPermanentWidget(self.demo_label)
         self.team_link: Optional[TeamLink] = None
         if self.app.team is not None:  # a team library: its replica and the server
@@ -372,8 +372,7 @@ class MainWindow(QMainWindow):
         self.last_error_box.open()
 
     def _busy(self, count: int) -> None:
-        self.busy_bar.setVisible(count > 0)
-        self.busy_label.setText("Working…" if count > 0 else "")
+        self.busy_label.setText(BUSY_TEXT if count > 0 else "")
 
     # --- drag and drop: files or folders anywhere → import --------------------------------------
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:

@@ -131,6 +131,20 @@ def main(argv: list[str] | None = None) -> int:
     window.library_page.view.viewport().update()
     if path := shot("01-library", "01-library-search"):
         grab(window, path)
+    if wanted is None and window.index_status is not None:
+        # The status bar while the index rebuilds in the background, then after a rebuild failed
+        # (the states the rebuild's thread reports, drawn by the window's own label).
+        from enablement.models.dto import IndexWork
+
+        window.index_status.show_work(IndexWork("updating", done=15_540, total=37_000))
+        settle()
+        grab(window, out / "25-index-rebuilding.png")
+        window.index_status.show_work(IndexWork(
+            "failed", error="the search index rebuild stopped unexpectedly (exit status -9); it is tried again later",
+            retry_in=30))
+        settle()
+        grab(window, out / "26-index-rebuild-failed.png")
+        window.index_status.show_work(window.index_status.index.work())
     if wanted is None:  # the same results as a grid of cards, then as a table sorted by use
         window.search_box.setText("")
         window.library_page.run_query()

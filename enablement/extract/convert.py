@@ -9,8 +9,14 @@ memory cap, and a run past either is killed with everything it started.
 - Its own session (``start_new_session``): ``soffice`` starts ``oosplash`` which starts
   ``soffice.bin``; a kill goes to the whole process group.
 - Time: ``limits.render_timeout_seconds`` of wall clock (a cold start alone takes seconds).
-- Memory: the resident memory of every process in the group, sampled by ``memcap``'s
-  watchdog, against ``limits.memory_bytes`` (an address-space cap breaks LibreOffice at start).
+- Memory: the resident memory of the run's processes (the renderer and what it started),
+  sampled by ``memcap``'s watchdog, against ``limits.memory_bytes`` (an address-space cap
+  breaks LibreOffice at start). The sample reads only those processes' entries in /proc, never
+  every process on the machine: the watchdog is a thread of the app, and a walk over all of
+  /proc every 50 ms took the interpreter lock from the window for ~2 ms each time.
+- CPU: the renderer runs at a lower priority (``nice``), so on a machine whose cores it keeps
+  busy the app's window still gets a core first (a drawing in the background may wait; a
+  keystroke should not).
 - What comes back is checked: one PDF, starting ``%PDF-``, at most ``limits.max_file_bytes``.
 
 ``office`` names the renderer's command; tests pass a script that hangs, crashes or lies.
@@ -36,6 +42,7 @@ COMMANDS = ("soffice", "libreoffice")
 # The environment may name the renderer for every library on this machine, or say "none".
 OFFICE_ENV = "ENABLEMENT_OFFICE"
 _POLL_SECONDS = 0.05
+BACKGROUND_NICENESS = 10  # how much lower than the app the renderer runs (POSIX ``nice``)
 
 
 @dataclass(frozen=True)
@@ -90,8 +97,8 @@ def convert_to_pdf(source: Path, file_type: str, work: Path, limits: ImportLimit
     shutil.copyfile(source, document)
     env = {key: value for key, value in os.environ.items() if key in ("PATH", "LANG", "LC_ALL", "TZ")}
     env.update(HOME=str(home), TMPDIR=str(home), SAL_USE_VCLPLUGIN="svp")
-    command = [office, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--invisible",
-               "--nologo", "--nodefault", "--norestore", "--nolockcheck", "--convert-to", "pdf",
+    command = [*background_priority(), office, f"-env:UserInstallation={profile.as_uri()}", "--headless",
+               "--invisible", "--nologo", "--nodefault", "--norestore", "--nolockcheck", "--convert-to", "pdf",
                "--outdir", str(out), str(document)]
     try:
         process = subprocess.Popen(command, cwd=work, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
@@ -104,6 +111,14 @@ def convert_to_pdf(source: Path, file_type: str, work: Path, limits: ImportLimit
     return _checked(out / "document.pdf", process.returncode, limits)
 
 
+def background_priority() -> list[str]:
+    """The words that start a command at a lower CPU priority: ``nice -n 10`` (it replaces
+    itself with the command, so the run's process is still the one started), or none where
+    there is no ``nice``."""
+    nice = shutil.which("nice")
+    return [nice, "-n", str(BACKGROUND_NICENESS)] if nice else []
+
+
 def _wait(process: subprocess.Popen[bytes], limits: ImportLimits) -> str:
     """Wait for the run; kill its process group past the time limit or the memory cap."""
     over_memory = threading.Event()
@@ -114,7 +129,7 @@ def _wait(process: subprocess.Popen[bytes], limits: ImportLimits) -> str:
 
     watchdog = None
     if limits.memory_bytes:
-        watchdog = memcap.RssWatchdog(limits.memory_bytes, lambda: _group_members(process.pid), kill)
+        watchdog = memcap.RssWatchdog(limits.memory_bytes, lambda: _run_members(process.pid), kill)
         watchdog.start()
     deadline = time.monotonic() + limits.render_timeout_seconds
     try:
@@ -148,24 +163,54 @@ def _checked(pdf: Path, returncode: int | None, limits: ImportLimits) -> Convert
     return Converted(pdf)
 
 
-def _group_members(pgid: int) -> list[tuple[object, int]]:
-    """(pid, pid) of every process in the run's process group (Linux: /proc; elsewhere the
-    leader only)."""
-    proc = Path("/proc")
-    if not proc.is_dir():
-        return [(pgid, pgid)]
+def _run_members(leader: int) -> list[tuple[object, int]]:
+    """(pid, pid) of the run's leader and every process it started, found from the leader's
+    down (Linux: /proc/PID/task/TID/children, a few small reads); the whole group by a scan of
+    /proc where the kernel does not list children. While the leader runs, what it started is
+    its descendants; whatever escaped them is killed with the group when the run ends."""
     members: list[tuple[object, int]] = []
-    for entry in proc.iterdir():
-        if not entry.name.isdigit():
+    todo = [leader]
+    while todo:
+        pid = todo.pop()
+        try:
+            tasks = os.listdir(f"/proc/{pid}/task")
+            children = [_read_proc(f"/proc/{pid}/task/{tid}/children") for tid in tasks]
+        except OSError:
+            if pid == leader and not members:
+                return _group_members(leader)  # no children lists here: the group, by a scan
+            continue  # gone meanwhile
+        members.append((pid, pid))
+        todo.extend(int(child) for listed in children for child in listed.split())
+    return members
+
+
+def _group_members(pgid: int) -> list[tuple[object, int]]:
+    """(pid, pid) of every process in the run's process group (Linux: a scan of /proc;
+    elsewhere the leader only)."""
+    if not os.path.isdir("/proc"):
+        return [(pgid, pgid)]
+    wanted = str(pgid).encode()
+    members: list[tuple[object, int]] = []
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
             continue
         try:
-            stat = (entry / "stat").read_text()
+            stat = _read_proc(f"/proc/{name}/stat")
         except OSError:
             continue
-        fields = stat[stat.rfind(")") + 2:].split()  # after "pid (name) "
-        if len(fields) > 2 and fields[2] == str(pgid):
-            members.append((int(entry.name), int(entry.name)))
+        fields = stat[stat.rfind(b")") + 2:].split(None, 3)  # after "pid (name) ": state, ppid, pgrp
+        if len(fields) > 2 and fields[2] == wanted:
+            members.append((int(name), int(name)))
     return members
+
+
+def _read_proc(path: str) -> bytes:
+    """One small /proc file's bytes (plain os calls: this runs many times a second)."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        return os.read(fd, 4096)
+    finally:
+        os.close(fd)
 
 
 def _gone(pgid: int, patience: float = 10.0) -> None:
@@ -186,11 +231,11 @@ def _gone(pgid: int, patience: float = 10.0) -> None:
 def _state(pid: int) -> str:
     """A process's state letter from /proc ('' when it is gone)."""
     try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
+        stat = _read_proc(f"/proc/{pid}/stat")
     except OSError:
         return ""
-    fields = stat[stat.rfind(")") + 2:].split()
-    return fields[0] if fields else ""
+    fields = stat[stat.rfind(b")") + 2:].split(None, 1)
+    return fields[0].decode() if fields else ""
 
 
 def _kill_group(process: subprocess.Popen[bytes]) -> None:

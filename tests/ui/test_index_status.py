@@ -19,7 +19,7 @@ import enablement.services.search as search_module
 from enablement.models.dto import IndexWork
 from enablement.services.search_rebuild import ChildRebuild
 from tests.test_search_rebuild_child import PAUSE_FILE, _gone, _paused_child
-from ui.widgets.index_status import work_text
+from ui.widgets.index_status import work_label, work_text
 
 pytestmark = pytest.mark.ui
 PAUSING = "tests.test_search_rebuild_child:pause_after_one"
@@ -73,7 +73,8 @@ def test_a_failed_rebuild_says_why_and_when_it_retries_then_retries(demo_ctx, ma
     qtbot.waitUntil(lambda: status.text().startswith("Search index update failed"), timeout=WAIT_MS)
     assert status.isVisible()
     assert re.fullmatch(r"Search index update failed: the search index rebuild stopped unexpectedly "
-                        r"\(exit status -9\)\. Search uses the previous index; retrying in [123] s\.", status.text())
+                        r"\(exit status -9\)\. Search uses the previous index; retrying in [123] s\.", status.toolTip())
+    assert re.fullmatch(r"Search index update failed; retrying in [123] s", status.text())
     assert ctx.library.search.search(ctx.actor, "zeppelin").results.total == 0  # the previous index answers
     index.rebuilder = ChildRebuild()  # the next try goes through
     qtbot.waitUntil(lambda: not status.isVisible(), timeout=WAIT_MS)  # the window asked for it
@@ -91,4 +92,6 @@ def test_the_words_for_each_state():
     assert work_text(failed, 30) == ("Search index update failed: the disk is full. "
                                      "Search uses the previous index; retrying in 30 s.")
     assert work_text(failed, 0.2).endswith("retrying now.")
+    assert work_label(failed, 30) == "Search index update failed; retrying in 30 s"
+    assert work_label(IndexWork("updating", 42, 100), 0) == "Updating the search index… 42%"
     assert work_text(failed, 1800).endswith("retrying in 30 min.")

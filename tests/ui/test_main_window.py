@@ -86,6 +86,23 @@ def test_changes_reach_every_page(demo_ctx, make_window, monkeypatch):
     assert len(seen) == len(window.pages)
 
 
+def test_background_work_is_said_in_words_without_an_animated_bar(demo_ctx, make_window):
+    """While a task runs the status bar says so in a label of fixed width: nothing in it repaints
+    on a timer (drawing renditions keeps a task running for minutes) nor moves its neighbours."""
+    from PySide6.QtWidgets import QProgressBar
+
+    from ui.main_window import BUSY_TEXT
+
+    window = make_window(demo_ctx)
+    status = window.statusBar()
+    width = window.busy_label.width()
+    said: list[str] = []
+    demo_ctx.runner.read(lambda: said.append(window.busy_label.text()))
+    assert said == [BUSY_TEXT] and window.busy_label.text() == ""
+    assert window.busy_label.width() == width
+    assert status.findChildren(QProgressBar) == []
+
+
 def test_task_errors_are_shown(demo_ctx, make_window):
     window = make_window(demo_ctx)
     demo_ctx.runner.read(lambda: (_ for _ in ()).throw(InvalidInput("That file is not a PDF.")))

@@ -52,6 +52,35 @@ def test_import_outcome_model(qtmodeltester):
     assert Path(model.index(0, 0).data()).name == "a.pdf"
 
 
+def test_import_outcomes_arrive_in_batches_sorted_and_are_drawn_without_python(qtmodeltester, qtbot) -> None:
+    """150 outcomes: the first batch at once, the rest in later passes of the event loop, kept
+    in the view's sort order; the cells are Qt items, so painting calls no Python ``data``."""
+    from PySide6.QtCore import QModelIndex, Qt
+    from PySide6.QtGui import QStandardItemModel
+    from PySide6.QtWidgets import QTableView
+
+    from ui.models.import_outcome_model import COL_FILE, COL_OUTCOME, FILL_BATCH
+
+    model = ImportOutcomeTableModel()
+    view = QTableView()
+    qtbot.addWidget(view)
+    view.setModel(model)
+    view.setSortingEnabled(True)
+    view.sortByColumn(COL_OUTCOME, Qt.SortOrder.AscendingOrder)
+    outcomes = [FileOutcome(f"/x/file-{n:03}.pdf", "failed" if n % 10 == 0 else "ok", piece_id=n) for n in range(150)]
+    model.set_rows(outcomes)
+    assert model.rowCount() == FILL_BATCH and model.filling
+    qtbot.waitUntil(lambda: not model.filling)
+    assert model.rowCount() == 150
+    shown = [model.index(r, COL_OUTCOME).data() for r in range(150)]
+    assert shown == ["failed"] * 15 + ["imported"] * 135  # sorted as the view asked, across batches
+    assert model.row_at(0).outcome == "failed" and Path(model.index(0, COL_FILE).data()).name.endswith(".pdf")
+    assert type(model).data is QStandardItemModel.data  # cells come from Qt items, not from a Python method
+    qtmodeltester.check(model)
+    model.set_rows(outcomes[:3])  # new rows replace the old at once
+    assert model.rowCount() == 3 and not model.filling and model.index(0, 0, QModelIndex()).isValid()
+
+
 def test_submission_model(qtmodeltester, demo_ctx):
     details = [demo_ctx.library.pieces.get(p.id) for p in demo_ctx.library.pieces.list()[:3]]
     model = SubmissionTableModel()

@@ -4,7 +4,8 @@ The import runs on the write lane; its progress callback reaches the bar through
 runner's signals, so the window stays responsive and Cancel is honoured between files. The bar
 and label are redrawn at most every ``PROGRESS_EVERY_MS`` (an import of small files reports
 dozens of files a second), and the outcome table has fixed column widths: measuring every row
-to fit the columns cost the GUI thread ~90 ms for 150 files, and grows with the import.
+to fit the columns cost the GUI thread ~90 ms for 150 files, and grows with the import. The
+outcome table sorts in its model (``RowTableModel.sort``), not through a proxy.
 """
 
 from __future__ import annotations
@@ -162,12 +163,11 @@ class ImportDialog(QDialog):
         f.setBold(True)
         self.summary_label.setFont(f)
         self.outcomes = ImportOutcomeTableModel(self)
-        proxy = QSortFilterProxyModel(self)
-        proxy.setSourceModel(self.outcomes)
-        proxy.setSortRole(SortRole)
         self.outcome_view = QTableView()
         self.outcome_view.setObjectName("outcomes")
-        self.outcome_view.setModel(proxy)
+        # The model sorts itself (one call when the outcomes arrive): a sorting proxy would ask
+        # the model for two rows' values per comparison, from C++, as the import ends.
+        self.outcome_view.setModel(self.outcomes)
         self.outcome_view.setSortingEnabled(True)
         self.outcome_view.sortByColumn(1, Qt.SortOrder.AscendingOrder)
         self.outcome_view.verticalHeader().hide()

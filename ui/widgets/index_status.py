@@ -55,9 +55,20 @@ def work_text(work: IndexWork, retry_in: float) -> str:
         return "Updating the search index…" + (f" {percent}%" if percent is not None else "")
     if work.state == "failed":
         reason = work.error.split(_SAID_ELSEWHERE)[0].rstrip(". ")
-        when = "retrying now" if retry_in < 1 else f"retrying in {_duration(retry_in)}"
-        return f"Search index update failed: {reason}. Search uses the previous index; {when}."
+        return f"Search index update failed: {reason}. Search uses the previous index; {_when(retry_in)}."
     return ""
+
+
+def work_label(work: IndexWork, retry_in: float) -> str:
+    """The status bar's own words: short, so a failure's reason (in the tooltip, ``work_text``)
+    never pushes the bar's other messages aside."""
+    if work.state == "failed":
+        return f"Search index update failed; {_when(retry_in)}"
+    return work_text(work, retry_in)
+
+
+def _when(retry_in: float) -> str:
+    return "retrying now" if retry_in < 1 else f"retrying in {_duration(retry_in)}"
 
 
 def _duration(seconds: float) -> str:
@@ -95,9 +106,10 @@ class IndexStatus(QLabel):
         self._draw()
 
     def _draw(self) -> None:
-        text = work_text(self.work, self._retry_at - time.monotonic())
+        retry_in = self._retry_at - time.monotonic()
+        text = work_label(self.work, retry_in)
         self.setText(text)
-        self.setToolTip(text)
+        self.setToolTip(work_text(self.work, retry_in))
         self.setVisible(bool(text))
 
     def _tick(self) -> None:
