@@ -281,7 +281,7 @@ def test_files_are_extracted_and_stored_while_later_ones_are_still_being_copied(
         return real_copy(path)
 
     def progress(done: int, total: int, name: str) -> None:
-        if not copied_at_first_landing:
+        if done and not copied_at_first_landing:
             copied_at_first_landing.append(len(copies))
 
     monkeypatch.setattr(library.importer, "_private_copy", counted_copy)
@@ -289,3 +289,35 @@ def test_files_are_extracted_and_stored_while_later_ones_are_still_being_copied(
     assert [o.outcome for o in summary.outcomes] == ["ok"] * files
     assert copied_at_first_landing[0] < files
     assert library.ctx.blobs.leftover_temp_files() == [] and library.maintenance.check().ok
+
+
+def test_progress_knows_the_total_from_the_first_report_and_says_what_happens(library: Library, actors, tmp_path):
+    """Every file is "Checking i of n" before its copy (a few ahead of the extraction), then
+    "Stored k of n" when it lands; ``done`` counts the files that have their outcome (a
+    duplicate or a refused file at its check) and ends at the total."""
+    from enablement.services import importing
+
+    share = tmp_path / "share"
+    share.mkdir()
+    ahead = importing._AHEAD_PER_WORKER * library.ctx.settings.workers
+    pdfs = [make_pdf(share / f"sheet{n:02d}.pdf", [f"Pricing sheet number {n}"]) for n in range(ahead + 2)]
+    (share / "sheet99-copy.pdf").write_bytes(pdfs[0].read_bytes())  # a duplicate, known at its check
+    (share / "zz-empty.pdf").write_bytes(b"")  # refused at its check
+    names = [p.name for p in pdfs] + ["sheet99-copy.pdf", "zz-empty.pdf"]
+    total = len(names)
+    reports: list[tuple[int, int, str]] = []
+    summary = library.importer.import_paths(actors["marketing"], [share],
+                                            progress=lambda *report: reports.append(report)).value
+
+    assert reports[0] == (0, total, f"Checking 1 of {total}: sheet00.pdf")
+    assert {t for _d, t, _text in reports} == {total}
+    done = [d for d, _t, _text in reports]
+    assert done[-1] == total and all(b - a in (0, 1) for a, b in zip(done, done[1:]))
+    checked = [text for _d, _t, text in reports if text.startswith("Checking")]
+    assert list(dict.fromkeys(checked)) == [f"Checking {i} of {total}: {name}" for i, name in enumerate(names, 1)]
+    stored = [text for _d, _t, text in reports if text.startswith("Stored")]
+    assert [text.split(":")[0] for text in stored] == [f"Stored {k} of {total}" for k in range(1, len(pdfs) + 1)]
+    assert {text.split(": ", 1)[1] for text in stored} == {p.name for p in pdfs}
+    first_stored = next(i for i, (_d, _t, text) in enumerate(reports) if text.startswith("Stored"))
+    assert f"Checking {ahead} of {total}: {names[ahead - 1]}" in [text for _d, _t, text in reports[:first_stored]]
+    assert [o.outcome for o in summary.outcomes] == ["ok"] * len(pdfs) + ["duplicate", "rejected"]

@@ -112,7 +112,7 @@ def _fill(library: Library, progress: Progress, today: date, flush: Callable[[],
     mk_actor = Actor(marketers[0].id, marketers[0].name, Role.MARKETING)
     done = library.importer.import_paths(
         mk_actor, [DEMO_DIR / e.raw["file"] for e in marketing_files],
-        progress=lambda d, t, name: progress(step + d, total, f"Importing {name}"))
+        progress=lambda d, _t, text: progress(step + d, total, text))
     piece_of: dict[str, int] = {}
     for o in done.value.outcomes:
         if o.piece_id is None:

@@ -122,7 +122,12 @@ class ImportService:
                      source: str = Source.MARKETING, owner: str = "",
                      progress: ProgressCallback | None = None,
                      cancel: threading.Event | None = None) -> Done[ImportSummary]:
-        """Import files and folders. Every file ends with one explicit outcome."""
+        """Import files and folders. Every file ends with one explicit outcome.
+
+        ``progress(done, total, text)`` hears, from the first file on, how many files have their
+        outcome out of how many were found, and what happens now: "Checking 3 of 40: name.pdf"
+        while a file is copied, hashed and checked (a few ahead of the extraction), "Stored 2 of
+        40: name.pdf" when one lands. ``done`` only grows (to ``total`` unless cancelled)."""
         if source == Source.REP:
             require(actor, Permission.SUBMIT_REP_PIECE)
         else:
@@ -137,11 +142,12 @@ class ImportService:
         outcomes: dict[Path, FileOutcome] = {}
         done_count = 0
 
-        def tick(name: str) -> None:
+        def report(text: str, finished: int = 0) -> None:
+            """``progress(files with their outcome, files in all, what happens now)``."""
             nonlocal done_count
-            done_count += 1
+            done_count += finished
             if progress is not None:
-                progress(done_count, total, name)
+                progress(done_count, total, text)
 
         limits = self.ctx.settings.limits
         submitted: dict[str, _Candidate] = {}  # sent for extraction, by key
@@ -168,7 +174,7 @@ class ImportService:
                         cand = submitted[str(done_key)]
                         outcomes[cand.path] = self._land(actor, cand, extracted, tags, source, owner)
                         landed += 1
-                        tick(cand.path.name)
+                        report(f"Stored {landed} of {total}: {cand.path.name}", finished=1)
                         if time.monotonic() - last_flush > _INDEX_BATCH_SECONDS and flush():
                             last_flush = time.monotonic()
                         return True
@@ -176,13 +182,15 @@ class ImportService:
 
                 # Files are copied, hashed and checked while earlier ones are extracted and
                 # stored: at most ``ahead`` of them wait between the copy and the rows.
-                for path in files:
+                for number, path in enumerate(files, 1):
                     if cancel is not None and cancel.is_set():
                         break
+                    checking = f"Checking {number} of {total}: {path.name}"
+                    report(checking)
                     cand = self._screen(path, known, seen)
                     if isinstance(cand, FileOutcome):
                         outcomes[path] = cand
-                        tick(path.name)
+                        report(checking, finished=1)
                         continue
                     key = str(len(submitted))
                     submitted[key] = cand

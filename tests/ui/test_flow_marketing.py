@@ -57,8 +57,10 @@ def test_marketing_imports_tags_and_publishes(demo_ctx, make_window, qtbot, tmp_
     assert isinstance(dialog, ImportDialog)
     qtbot.waitUntil(lambda: dialog.summary is not None)
 
-    # Progress went file by file up to 20 of 20.
-    assert progress_seen[-1] == (20, 20) and len(progress_seen) == 20
+    # Progress went file by file up to 20 of 20, the total known from the first report on.
+    assert progress_seen[0] == (0, 20) and progress_seen[-1] == (20, 20)
+    assert [d for d, _t in progress_seen] == sorted(d for d, _t in progress_seen)
+    assert {d for d, _t in progress_seen} == set(range(21)) and {t for _d, t in progress_seen} == {20}
     assert dialog.progress.maximum() == 20 and dialog.progress.value() == 20
     # The summary names the damaged file and why.
     assert dialog.pages.currentIndex() == 1

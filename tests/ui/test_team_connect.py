@@ -96,9 +96,18 @@ class Run:
         self.startup.start()
 
     def dialog(self, kind: type):  # type: ignore[no-untyped-def]
-        self.qtbot.waitUntil(lambda: isinstance(self.startup.dialog, kind) and self.startup.dialog.isVisible(),
-                             timeout=30_000)
+        """The dialog of ``kind`` once shown; a main window opening instead fails at once, saying
+        why (a team library that opened from this computer's copy says what its link met)."""
+        before = self.startup.window
+        self.qtbot.waitUntil(lambda: self._showing(kind) or self.startup.window is not before, timeout=30_000)
+        if not self._showing(kind):
+            replica = getattr(self.startup.library, "replica", None)
+            link = f"{replica.status}: {replica.failed}" if replica is not None else "no team link"
+            pytest.fail(f"the main window opened instead of the {kind.__name__} ({link})")
         return self.startup.dialog
+
+    def _showing(self, kind: type) -> bool:
+        return isinstance(self.startup.dialog, kind) and self.startup.dialog.isVisible()
 
     def window(self):  # type: ignore[no-untyped-def]
         self.qtbot.waitUntil(lambda: self.startup.window is not None, timeout=30_000)
@@ -251,6 +260,18 @@ def test_a_schema_the_app_does_not_know_is_named_with_what_to_do(qapp, qtbot, ho
 
 # --- passwords for real: a cluster that demands SCRAM ------------------------------------------
 
+@pytest.fixture
+def patient_start(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A run that finds this computer's copy gives the server as long as any connection instead
+    of ``OPEN_TIMEOUT_S``. The throw-away cluster is a child of the tests (niced with them): on a
+    loaded machine its answer, a refusal included, can come later than that, and the app then
+    opens from the copy, as designed for a silent server (the last test here) but not what a
+    test of the password's handling looks at."""
+    from enablement.team import library
+
+    monkeypatch.setattr(library, "OPEN_TIMEOUT_S", 20)
+
+
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[Cluster]:
     with scram_cluster() as c:
@@ -266,7 +287,7 @@ def cluster() -> Iterator[Cluster]:
 
 
 def test_a_wrong_password_asks_again_and_a_changed_one_too(qapp, qtbot, home, window_state, cluster,
-                                                           memory_keyring) -> None:
+                                                           memory_keyring, patient_start) -> None:
     run = Run(qapp, qtbot, window_state)
     try:
         click(qtbot, run.dialog(WelcomeDialog).buttons["team"])
@@ -301,7 +322,7 @@ def test_a_wrong_password_asks_again_and_a_changed_one_too(qapp, qtbot, home, wi
 
 
 def test_without_a_keyring_the_password_is_asked_and_written_nowhere(qapp, qtbot, home, window_state, cluster,
-                                                                     no_keyring) -> None:
+                                                                     no_keyring, patient_start) -> None:
     run = Run(qapp, qtbot, window_state, "--server", cluster.url("paula", "lib"))
     try:
         dialog = run.dialog(ConnectDialog)  # no keyring, no PGPASSWORD: asked, without an alarm

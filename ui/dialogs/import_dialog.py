@@ -125,9 +125,9 @@ class ImportDialog(QDialog):
                                          source=self.source, cancel=None).progress(self._progress).success(
             self._finished).failure(lambda _exc: self.reject(), shows_user_errors=False).write()
 
-    def _progress(self, done: int, total: int, name: str) -> None:
+    def _progress(self, done: int, total: int, text: str) -> None:
         """Show the first report at once, then at most one every ``PROGRESS_EVERY_MS``."""
-        self._latest_progress = (done, total, name)
+        self._latest_progress = (done, total, text)
         if not self.progress_timer.isActive():
             self._show_progress()
 
@@ -138,10 +138,12 @@ class ImportDialog(QDialog):
         self._latest_progress = None
         self.progress_timer.start()  # reports until it fires only replace the one to show
 
-    def _set_progress(self, done: int, total: int, name: str) -> None:
+    def _set_progress(self, done: int, total: int, text: str) -> None:
+        """The bar counts the files that have their outcome; the label says what happens now
+        (the importer's words: "Checking 3 of 40: name.pdf", then "Stored 1 of 40: …")."""
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue(done)
-        self.progress_label.setText(f"{done} of {count(total, 'file')}: {shown(name)}")
+        self.progress_label.setText(shown(text))
 
     def cancel(self) -> None:
         if self.handle is not None:
