@@ -170,15 +170,16 @@ class ImportService:
                 def land_next() -> bool:
                     """Store the next extracted file; False when none is left to store."""
                     nonlocal landed, last_flush
-                    for done_key, extracted in pool.results():
-                        cand = submitted[str(done_key)]
-                        outcomes[cand.path] = self._land(actor, cand, extracted, tags, source, owner)
-                        landed += 1
-                        report(f"Stored {landed} of {total}: {cand.path.name}", finished=1)
-                        if time.monotonic() - last_flush > _INDEX_BATCH_SECONDS and flush():
-                            last_flush = time.monotonic()
-                        return True
-                    return False
+                    result = next(pool.results(), None)  # leaving the pool's loop early is fine
+                    if result is None:
+                        return False
+                    cand = submitted[str(result[0])]
+                    outcomes[cand.path] = self._land(actor, cand, result[1], tags, source, owner)
+                    landed += 1
+                    report(f"Stored {landed} of {total}: {cand.path.name}", finished=1)
+                    if time.monotonic() - last_flush > _INDEX_BATCH_SECONDS and flush():
+                        last_flush = time.monotonic()
+                    return True
 
                 # Files are copied, hashed and checked while earlier ones are extracted and
                 # stored: at most ``ahead`` of them wait between the copy and the rows.
