@@ -129,3 +129,16 @@ def test_similarity_and_suggestions_agree(engines):
     w = engines["whoosh"].more_like_this(9)
     t = engines["tantivy"].more_like_this(9)
     assert w[0][0] == t[0][0] == 10
+
+
+@pytest.mark.parametrize("text", ["security", "", "persona:cfo", '"security review"'])
+def test_facet_counts_agree_when_a_dimension_has_more_key_sets_than_one_count_lists(engines, text, monkeypatch):
+    """tantivy counts facets over each document's set of keys; with more distinct sets than
+    one aggregation lists (here: more than one), it counts that dimension key by key."""
+    from enablement.search import tantivy_engine
+
+    monkeypatch.setattr(tantivy_engine, "MAX_SETS", 1)
+    whoosh, tantivy = _both(engines, text, filters={"stage": frozenset({"decision"})})
+    assert tantivy.facet_counts["persona"] and len(tantivy.facet_counts["persona"]) > 1
+    assert whoosh.facet_counts == tantivy.facet_counts
+    assert whoosh.total == tantivy.total

@@ -7,7 +7,8 @@ the GUI thread for long.
 
 The fields mirror the Whoosh schema (``whoosh_schema``): ``content``/``title``/``tags`` hold
 stems (English Snowball stemmer), ``words``/``title_words``/``owner`` unstemmed words; accents
-are folded in both. Key dimensions are raw, multi-valued, columnar text fields.
+are folded in both. Key dimensions are raw, multi-valued, indexed text fields; their facet
+counts read one single-valued column per dimension, each document's set of keys (``_SETS``).
 
 Phrases: a phrase of common words is slow on positions alone (at 100k pieces "security
 review" reads the positions of both words in 75k documents, for the counts and again for the
@@ -16,8 +17,11 @@ as one term ("secur_review"), once per document and without positions, much as
 Elasticsearch's ``index_phrases`` does: a two-word phrase of common words is one term; a longer
 one is the AND of its pairs of common words and the positional phrase on ``content``, so
 positions are read only in documents that hold every such pair. A two-word phrase with a less
-common word stays a phrase on ``content``. Only the most common terms pair (``MAX_COMMON``):
-each term more adds pairs, and so time, to every rebuild.
+common word stays a phrase on ``content``. Every term in a tenth of the documents is common
+(``COMMON_SHARE``), up to ``MAX_COMMON`` of them. Measured on the 100k bench library (774
+terms that common): pairing 60 of them rebuilt in 68 s with phrase p95 20.7 ms, 300 in 86 s
+and 14.6 ms, 1000 in 88 s and 10.9 ms (index 761 → 809 MB); at 10k pieces the rebuild time
+did not change.
 
 The facet counts of a phrase still read its positions in every match; ranking the page does
 not read them again there: it takes the best documents by the scoring terms alone
@@ -50,11 +54,20 @@ from enablement.search.documents import COUNTED_DIMENSIONS, NONE_KEY, IndexDoc, 
 from enablement.search.engine import MAll, MAnd, MNot, MOr, MPhrase, MTerms, Plan, ScoreTerm, StoredDoc
 
 NAME = "tantivy"
-SCHEMA_VERSION = 3  # 3: the ``pairs`` field
+SCHEMA_VERSION = 4  # 3: the ``pairs`` field; 4: a key-set column per dimension (``_SETS``)
 SNIPPET_CHARS = 30_000
 MAX_BODY_CHARS = 2_000_000
 SPELLING_CHARS = 1_000
 _KEYS = tuple(COUNTED_DIMENSIONS)
+# Facet counts: tantivy's terms aggregation walks a multi-valued column ~10× slower than a
+# single-valued one (at 100k pieces 2-4 ms for each of stage, gate and persona, 0.2-0.4 ms for
+# each other dimension). So each document also holds, per dimension, its whole set of keys as
+# one value ("discovery\x1fevaluation"); the counts of the sets are summed per key. A library
+# has few distinct sets (the 100k bench library: 169 of gates, 63 of personas); more than
+# ``MAX_SETS`` in one dimension and that dimension is counted key by key instead.
+_SETS = {name: f"{name}_keys" for name in _KEYS}
+SET_JOIN = "\x1f"  # never inside a key (keys are trimmed printable text)
+MAX_SETS = 50_000   # below tantivy's limit of 65,000 buckets per aggregation
 _COUNT = "__matches"
 _MEMBERS = "__members"
 _STEMMED = "enablement_text"
@@ -65,7 +78,7 @@ _NO_PAIR = "_"   # a position without a pair: the pairs analyzer drops it and ke
 PAIRS_FILE = "pairs.json"
 COMMON_SAMPLE = 500    # documents a rebuild reads to choose the common terms
 COMMON_SHARE = 0.10    # a term in at least this share of them is common...
-MAX_COMMON = 60        # ...up to this many, the most frequent (bounds what pairing costs a rebuild)
+MAX_COMMON = 1000      # ...up to this many, the most frequent (bounds what pairing costs a rebuild)
 FEW_PIECES = 1024  # at most this many pieces are asked for each by its term (see ``restrict``)
 # A phrase read by position that looks like matching at most MEMBERS documents, tried on the
 # pieces with ids below SAMPLE_IDS, has them listed by its facet count (``_listed``).
@@ -219,7 +232,8 @@ def build_schema() -> Any:
     b.add_text_field("pairs", tokenizer_name=_PAIRS, index_option="basic")
     b.add_bytes_field("extra", stored=True)
     for name in _KEYS:
-        b.add_text_field(name, stored=True, fast=True, tokenizer_name="raw", index_option="basic")
+        b.add_text_field(name, stored=True, tokenizer_name="raw", index_option="basic")
+        b.add_text_field(_SETS[name], fast=True, tokenizer_name="raw", index_option="basic")
     return b.build()
 
 
@@ -262,9 +276,10 @@ def _document(doc: IndexDoc, common: frozenset[str]) -> Any:
     out.add_bytes("extra", json.dumps(extra).encode("utf-8"))
     for name in _KEYS:
         keys = doc.keys_of(name)
-        cleaned = [k.strip() for k in keys if k and k.strip()]
-        for key in cleaned or [NONE_KEY]:
+        cleaned = sorted({k.strip().replace(SET_JOIN, " ") for k in keys if k and k.strip()}) or [NONE_KEY]
+        for key in cleaned:
             out.add_text(name, key)
+        out.add_text(_SETS[name], SET_JOIN.join(cleaned))
     return out
 
 
@@ -382,7 +397,7 @@ class TantivyReader:
         return self.searcher.search(self.query(plan), limit=1, count=True).count
 
     def facet_counts(self, plan: Plan, dimensions: Sequence[str]) -> dict[str, dict[str, int]]:
-        spec: dict[str, Any] = {d: {"terms": {"field": d, "size": 10_000}} for d in dimensions}
+        spec: dict[str, Any] = {d: {"terms": {"field": _SETS[d], "size": MAX_SETS}} for d in dimensions}
         spec[_COUNT] = {"value_count": {"field": "pid"}}  # one pid per document: the match count
         listed = self._listed(plan)
         if listed:  # sorted by pid, the sort values are the pids: nothing else is fetched
@@ -397,9 +412,22 @@ class TantivyReader:
             self._members[plan] = tuple(int(h["sort"][0]) for h in hits)
         out: dict[str, dict[str, int]] = {}
         for dimension in dimensions:
-            buckets = (found.get(dimension) or {}).get("buckets", [])
-            out[dimension] = {str(b["key"]): int(b["doc_count"]) for b in buckets if b["doc_count"]}
+            counted = found.get(dimension) or {}
+            if counted.get("sum_other_doc_count"):  # more sets than one aggregation lists
+                out[dimension] = self._counts_by_key(plan, dimension)
+                continue
+            counts: Counter[str] = Counter()
+            for bucket in counted.get("buckets", []):
+                for key in str(bucket["key"]).split(SET_JOIN):
+                    counts[key] += int(bucket["doc_count"])
+            out[dimension] = {key: n for key, n in counts.most_common() if n}
         return out
+
+    def _counts_by_key(self, plan: Plan, dimension: str) -> dict[str, int]:
+        """The facet counts of one dimension, one count per key the index holds."""
+        keys = [key for key, _ in self.searcher.terms_with_prefix(dimension, "", limit=1_000_000)]
+        counts = Counter({key: self.count(MAnd((plan, MTerms(dimension, (key,))))) for key in keys})
+        return {key: n for key, n in counts.most_common() if n}
 
     def _listed(self, plan: Plan) -> bool:
         """Whether the facet count of ``plan`` should list its documents: it depends on a phrase
@@ -542,7 +570,7 @@ class TantivyReader:
         for name in ("content", "title", "tags", "owner", "words", "pairs"):
             for term, _ in searcher.terms_with_prefix(name, "", limit=1):
                 searcher.search(Query.term_query(self.schema, name, term), limit=1)
-        self.facet_counts(MAll(), _KEYS)  # every key column, and the pid column (the count)
+        self.facet_counts(MAll(), _KEYS)  # every key-set column, and the pid column (the count)
         n = searcher.num_docs
         if n:
             # The newest and the oldest document: the update-time column of every segment is
