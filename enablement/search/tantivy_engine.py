@@ -19,9 +19,10 @@ one is the AND of its pairs of common words and the positional phrase on ``conte
 positions are read only in documents that hold every such pair. A two-word phrase with a less
 common word stays a phrase on ``content``. Every term in a tenth of the documents is common
 (``COMMON_SHARE``), up to ``MAX_COMMON`` of them. Measured on the 100k bench library (774
-terms that common): pairing 60 of them rebuilt in 68 s with phrase p95 20.7 ms, 300 in 86 s
-and 14.6 ms, 1000 in 88 s and 10.9 ms (index 761 → 809 MB); at 10k pieces the rebuild time
-did not change.
+terms that common), rebuild time, peak resident memory and phrase p95 (min of 3): pairing 60
+terms 68 s, 408 MB, 20.7 ms; 300 terms 86 s, 408 MB, 14.6 ms; 1000 terms 88 s, 1.2 GB (of it
+0.4 GB the process's own, the rest index files mapped while segments merge), 10.9 ms. At 10k
+pieces the rebuild time did not change. 500 keeps the memory of 60.
 
 The facet counts of a phrase still read its positions in every match; ranking the page does
 not read them again there: it takes the best documents by the scoring terms alone
@@ -78,7 +79,7 @@ _NO_PAIR = "_"   # a position without a pair: the pairs analyzer drops it and ke
 PAIRS_FILE = "pairs.json"
 COMMON_SAMPLE = 500    # documents a rebuild reads to choose the common terms
 COMMON_SHARE = 0.10    # a term in at least this share of them is common...
-MAX_COMMON = 1000      # ...up to this many, the most frequent (bounds what pairing costs a rebuild)
+MAX_COMMON = 500       # ...up to this many, the most frequent (bounds what pairing costs a rebuild)
 FEW_PIECES = 1024  # at most this many pieces are asked for each by its term (see ``restrict``)
 # A phrase read by position that looks like matching at most MEMBERS documents, tried on the
 # pieces with ids below SAMPLE_IDS, has them listed by its facet count (``_listed``).
