@@ -92,7 +92,7 @@ def checks(results: dict[str, Any]) -> list[dict[str, Any]]:
                               where=f"{big} pieces, one-process reindex (the app's)"))
         cold = [c["first_search_ms"] for c in s.get("cold", []) if "first_search_ms" in c]
         if cold:
-            out.append(_check(f"first search after a cold open ({int(big) // 1000}k pieces)", max(cold), 300, "ms",
+            out.append(_check(f"first search after a cold open ({_size_label(big)})", max(cold), 300, "ms",
                               where=f"{_engine_of(s)}, fresh process, library files evicted from the page cache; "
                                     f"worst of {len(cold)}"))
         w = _measured(s)

@@ -5,7 +5,7 @@ runner's signals, so the window stays responsive and Cancel is honoured between 
 and label are redrawn at most every ``PROGRESS_EVERY_MS`` (an import of small files reports
 dozens of files a second), and the outcome table has fixed column widths: measuring every row
 to fit the columns cost the GUI thread ~90 ms for 150 files, and grows with the import. The
-outcome table sorts in its model (``RowTableModel.sort``), not through a proxy.
+outcome table sorts in its model (``ImportOutcomeTableModel.sort``), not through a proxy.
 """
 
 from __future__ import annotations
