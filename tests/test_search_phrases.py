@@ -144,6 +144,36 @@ def test_ascii_text_splits_as_the_index_does():
     assert wrong == []
 
 
+def test_text_whose_only_non_ascii_characters_separate_words_splits_as_the_index_does():
+    """Characters outside ASCII that only separate words ("·" between tag labels, dashes,
+    curly quotes, no-break spaces) leave the fast split exact; one inside a word sends the
+    text to the index's own analyzer."""
+    rng = random.Random(5)
+    separators = "·—–’“”\u00a0\u2009•…\u0301"
+    alphabet = "abcXYZ09 -.,'\n" + separators + "e" * 5
+    texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 120))) for _ in range(2000)]
+    texts += [doc.tags_text + "\n" + doc.title for doc in DOCS
+              if all(c.isascii() or not c.isalnum() for c in doc.tags_text + doc.title)]
+    wrong = []
+    for text in texts:
+        terms = tantivy_engine._ascii_terms(text)
+        assert terms is not None
+        while terms and not terms[-1]:
+            terms = terms[:-1]
+        if terms != tantivy_engine._positional_terms(text):
+            wrong.append(text)
+    assert wrong == []
+    common = frozenset(("a", "b", "c", "xyz", "e", "ee", "09", "c09"))
+    gap = set(tantivy_engine.gaps(common))
+    for text in texts:
+        terms = tantivy_engine._positional_terms(text)
+        expected = {f"{a}_{b}" for a, b in zip(terms, terms[1:]) if a in common and b in common}
+        assert set(tantivy_engine.word_pairs(text, common).split()) - gap == expected, text
+    for word in ("café", "naïve", "日本語", "Straße", "x²", "Ⓐ"):
+        assert tantivy_engine._ascii_terms(f"review · {word}") is None
+    assert tantivy_engine.word_pairs("Security · review — done", COMMON).split().count("secur_review") == 1
+
+
 def test_common_terms_are_in_a_tenth_of_the_documents_and_in_two():
     texts = ["the review"] * 3 + ["the price"] + ["the"] * 26
     assert tantivy_engine.common_terms(texts) == {"the", "review"}

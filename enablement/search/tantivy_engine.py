@@ -29,15 +29,18 @@ not read them again there: it takes the best documents by the scoring terms alon
 (``loosened``, ``REACHED``) and checks only those by position (``pipeline.ranked_top``).
 Which words are common is chosen once per index, from the first documents a rebuild writes,
 and kept in ``pairs.json`` beside the index: writes and searches of that index use the same
-set. Pairs come from the same analyzer as ``content`` (ASCII text is split the same way at C
-speed, each distinct word stemmed by that analyzer), so stemming and folding agree exactly, and
-a word the index leaves out (over 40 bytes) leaves a gap no pair crosses, as in positions.
+set. Pairs come from the same analyzer as ``content`` (text with no letter outside ASCII is
+split the same way at C speed, each distinct word stemmed by that analyzer), so stemming and
+folding agree exactly, and a word the index leaves out (over 40 bytes) leaves a gap no pair
+crosses, as in positions.
 """
 
 from __future__ import annotations
 
+import codecs
 import json
 import math
+import operator
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime, timezone
@@ -121,7 +124,8 @@ def common_terms(texts: Sequence[str]) -> frozenset[str]:
     ``MAX_COMMON`` of them."""
     frequency: Counter[str] = Counter()
     for text in texts:
-        terms = set(_ascii_terms(text)) if text.isascii() else set(_TEXT.analyze(text))
+        found = _ascii_terms(text)
+        terms = set(found) if found is not None else set(_TEXT.analyze(text))
         terms.discard("")
         frequency.update(terms)
     least = max(2, math.ceil(COMMON_SHARE * len(texts)))
@@ -138,17 +142,55 @@ def _positional_terms(text: str) -> list[str]:
     return terms
 
 
-# ASCII text, the usual case, is split here at C speed with the same result as ``_TEXT``: the
-# simple tokenizer's words are then the runs of ASCII letters and digits (every other character
-# becomes a space), lowercasing is exact,
-# folding changes nothing, and a word over ``_LONGEST`` bytes is left out (keeping its position).
-# Each distinct word is stemmed once by ``_TEXT`` itself; ``_common_words`` keeps, per common
-# set, what each word is: its term if that is common, else "" (a gap).
-_ASCII_WORDS = str.maketrans({c: (chr(c).lower() if chr(c).isalnum() else " ") for c in range(128)})
+# The words of a text, the usual case, are split here at C speed with the same result as
+# ``_TEXT``, when every character outside ASCII in it only separates words (tag labels are
+# joined by "·", titles hold "—"): such a character is, for the words and their positions, a
+# space (which ones are is asked of the tokenizer itself, once each). The words are then the
+# runs of ASCII letters and digits, lowercasing is exact, folding changes nothing, and a word
+# over ``_LONGEST`` bytes is left out (keeping its position). Each distinct word is stemmed once
+# by ``_TEXT`` itself; ``_sides`` keeps, per common set, what each word is on either side of a
+# pair. Text with a letter outside ASCII goes through ``_TEXT`` itself (``_positional_terms``).
+_BYTE_WORDS = bytes(c | 0x20 if 65 <= c <= 90 else c if 48 <= c <= 57 or 97 <= c <= 122 else 32
+                    for c in range(256))
 _LONGEST = 40
-_MAX_WORDS = 500_000  # distinct words remembered per common set (then it starts afresh)
-_common_words: dict[frozenset[str], dict[str, str]] = {}
+_MAX_WORDS = 500_000  # distinct words remembered (then it starts afresh)
 _terms: dict[str, str] = {}  # ASCII word -> its term ("" if left out)
+_SPLITTER = tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple()).build()
+_splits: dict[str, bool] = {}
+_SEPARATORS = "enablement-word-separators"
+
+
+class _InsideWord(ValueError):
+    """A character outside ASCII that belongs to a word."""
+
+
+def _splits_words(char: str) -> bool:
+    found = _splits.get(char)
+    if found is None:
+        found = _splits[char] = len(_SPLITTER.analyze(f"a{char}a")) == 2
+    return found
+
+
+def _separators_as_spaces(error: UnicodeError) -> tuple[str, int]:
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    run = error.object[error.start:error.end]
+    if all(map(_splits_words, run)):
+        return " " * len(run), error.end
+    raise _InsideWord(run)
+
+
+codecs.register_error(_SEPARATORS, _separators_as_spaces)
+
+
+def _ascii_words(text: str) -> list[str] | None:
+    """The words of ``text`` as ``content`` splits them, lowercased; None if a character
+    outside ASCII belongs to a word (then only ``_TEXT`` itself splits it right)."""
+    try:
+        raw = text.encode("ascii", _SEPARATORS)
+    except _InsideWord:
+        return None
+    return raw.translate(_BYTE_WORDS).decode("ascii").split()
 
 
 def _term(word: str) -> str:
@@ -158,40 +200,52 @@ def _term(word: str) -> str:
     return term
 
 
-def _ascii_terms(text: str) -> list[str]:
-    """The terms of an ASCII ``text`` at their positions in ``content`` ("" where left out)."""
-    words = text.translate(_ASCII_WORDS).split()
+def _ascii_terms(text: str) -> list[str] | None:
+    """The terms of ``text`` at their positions in ``content`` ("" where left out); None as
+    ``_ascii_words``."""
+    words = _ascii_words(text)
+    if words is None:
+        return None
     try:
         return list(map(_terms.__getitem__, words))
     except KeyError:
         return [_terms.get(word) or _term(word) for word in words]
 
 
-def _common_at_positions(text: str, common: frozenset[str]) -> list[str]:
-    """At each position of ``content``, its term if that is ``common``, else ""."""
-    if not text.isascii():
-        return [t if t in common else "" for t in _positional_terms(text)]
-    words = text.translate(_ASCII_WORDS).split()
-    known = _common_words.get(common)
-    if known is None or len(known) > _MAX_WORDS:
-        if len(_common_words) > 4:
-            _common_words.clear()
-        known = _common_words[common] = {}
+# Per common set: what each ASCII word is on the right side of a pair (its term, or "" if that
+# is not common), and what each such right side is on the left ("secur_", or "_"). A pair is
+# left + right; one with a side that is not common is one of the pairs analyzer's ``gaps``.
+_sides: dict[frozenset[str], tuple[dict[str, str], dict[str, str]]] = {}
+
+
+def _pair_sides(text: str, common: frozenset[str]) -> tuple[list[str], dict[str, str]]:
+    """The right side of a pair at each position of ``content``, and the left side of each."""
+    known = _sides.get(common)
+    if known is None or len(known[0]) > _MAX_WORDS:
+        if len(_sides) > 4:
+            _sides.clear()
+        left = {t: t + PAIR_JOIN for t in common}
+        left[""] = _NO_PAIR
+        known = _sides[common] = ({}, left)
+    rights, lefts = known
+    words = _ascii_words(text)
+    if words is None:
+        return [t if t in common else "" for t in _positional_terms(text)], lefts
     try:
-        return list(map(known.__getitem__, words))
+        return list(map(rights.__getitem__, words)), lefts
     except KeyError:
-        for word in set(words).difference(known):
+        for word in set(words).difference(rights):
             term = _terms.get(word) or _term(word)
-            known[word] = term if term in common else ""
-        return list(map(known.__getitem__, words))
+            rights[word] = term if term in common else ""
+        return list(map(rights.__getitem__, words)), lefts
 
 
 def word_pairs(text: str, common: frozenset[str]) -> str:
-    """The ``pairs`` field of a ``content`` text: each pair of neighbouring terms once, "" for
-    a term that is not ``common``. The pairs analyzer drops those with a "" side (``gaps``);
-    this way every step here runs at C speed."""
-    terms = _common_at_positions(text, common)
-    return " ".join(map(PAIR_JOIN.join, set(zip(terms, terms[1:]))))
+    """The ``pairs`` field of a ``content`` text: each pair of neighbouring terms once. A pair
+    with a side that is not ``common`` is one of the ``gaps`` the pairs analyzer drops; this
+    way every step here runs at C speed."""
+    rights, lefts = _pair_sides(text, common)
+    return " ".join(set(map(operator.add, map(lefts.__getitem__, rights), islice(rights, 1, None))))
 
 
 def gaps(common: frozenset[str]) -> list[str]:
