@@ -142,3 +142,33 @@ def test_facet_counts_agree_when_a_dimension_has_more_key_sets_than_one_count_li
     assert tantivy.facet_counts["persona"] and len(tantivy.facet_counts["persona"]) > 1
     assert whoosh.facet_counts == tantivy.facet_counts
     assert whoosh.total == tantivy.total
+
+
+@pytest.mark.parametrize(("text", "beside"), [
+    ("security", True), ("pricing OR partner", True), ("", True), ('"security review"', True),
+    ('"the security review"', False),   # read by position: counted first, ranking uses the count
+])
+def test_tantivy_counts_the_matches_on_another_thread_while_it_ranks_them(engines, text, beside, monkeypatch):
+    """The same results whether the facet counts ran beside the ranking or before it."""
+    import threading
+
+    from enablement.search import tantivy_engine
+
+    counted_on: list[str] = []
+    facet_counts = tantivy_engine.TantivyReader.facet_counts
+
+    def recording(self, plan, dimensions):  # type: ignore[no-untyped-def]
+        counted_on.append(threading.current_thread().name)
+        return facet_counts(self, plan, dimensions)
+
+    monkeypatch.setattr(tantivy_engine.TantivyReader, "facet_counts", recording)
+    filters = {"persona": frozenset({"cfo"})}
+    whoosh, tantivy = _both(engines, text, filters=filters)
+    assert counted_on and all(name.startswith("search-count") == beside for name in counted_on)
+    monkeypatch.setattr(tantivy_engine.TantivyReader, "counts_beside_ranking", lambda self, plan: False)
+    counted_on.clear()
+    first = engines["tantivy"].search(SearchRequest(text=text, today=TODAY, limit=1000, filters=filters), VOCAB)
+    assert counted_on and not any(name.startswith("search-count") for name in counted_on)
+    assert [h.piece_id for h in first.hits] == [h.piece_id for h in tantivy.hits]
+    assert (first.total, first.facet_counts) == (tantivy.total, tantivy.facet_counts)
+    assert whoosh.total == tantivy.total and whoosh.facet_counts == tantivy.facet_counts

@@ -138,6 +138,12 @@ class EngineReader(Protocol):
         given back to this reader (``pipeline.ranked_top``)."""
         ...
 
+    def counts_beside_ranking(self, plan: Plan) -> bool:
+        """Whether the facet counts of ``plan`` may run on another thread while this reader
+        ranks it: the engine's reads run outside the interpreter lock and at the same time as
+        each other, and ranking ``plan`` uses nothing its count finds (``loosened``)."""
+        ...
+
     def newest(self, plan: Plan, limit: int, skip: frozenset[int] = frozenset()) -> list[int]:
         """Piece ids of ``plan``'s newest documents (by update time), ``skip`` left out."""
         ...

@@ -438,6 +438,12 @@ class TantivyReader:
             return None
         return (REACHED, self.doc_count()) if self._positional(plan) else None
 
+    def counts_beside_ranking(self, plan: Plan) -> bool:
+        # tantivy searches and aggregates outside the interpreter lock, one searcher serving
+        # many threads. A plan read by position is counted first: ranking it uses the count
+        # and the documents the count listed (``loosened``, ``_listed``).
+        return not self._positional(plan)
+
     def _positional(self, plan: Plan) -> bool:
         if isinstance(plan, MPhrase):
             return not (len(plan.tokens) == 2 and self._pairs(plan))  # else one ``pairs`` term

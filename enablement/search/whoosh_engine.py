@@ -119,6 +119,9 @@ class WhooshReader:
     def loosened(self, plan: Plan) -> tuple[Plan, int] | None:
         return None  # a plan's matches are a cached bit set: nothing cheaper to match
 
+    def counts_beside_ranking(self, plan: Plan) -> bool:
+        return False  # pure Python: a second thread would only wait for the interpreter lock
+
     def newest(self, plan: Plan, limit: int, skip: frozenset[int] = frozenset()) -> list[int]:
         member = bitsets.membership(self.bits(plan))
         ids = self.cache.piece_ids
