@@ -320,13 +320,14 @@ def _checked_top(reader: EngineReader, plan: Plan, loose: tuple[Plan, int],
 def _ranked(reader: EngineReader, matched: Plan, scoring: list[ScoreTerm], total: int | None,
             request: SearchRequest) -> list[tuple[int, float]]:
     """The page by score; ``total``: how many documents ``matched`` matches, None while it is
-    being counted (then no looser plan is tried: ``EngineReader.counts_beside_ranking``)."""
+    being counted (``EngineReader.counts_beside_ranking``: then a looser plan is tried as if
+    every document matched, which only sizes its first ask)."""
     want = request.offset + request.limit
     if want <= 0 or total == 0:
         return []
     popularity = request.popularity or {}
     scored = ranked_top(reader, matched, scoring, want + (EXTRA_CANDIDATES if popularity else 0),
-                        total)
+                        reader.doc_count() if total is None else total)
     if popularity:
         scored = [(p, s * (1.0 + POPULARITY_WEIGHT * math.log1p(popularity.get(p, 0))))
                   for p, s in scored]

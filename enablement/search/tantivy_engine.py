@@ -357,6 +357,7 @@ class TantivyReader:
         # positions again.
         self._members: dict[Plan, tuple[int, ...]] = {}
         self._sampled: int | None = None  # how many pieces have ids below ``SAMPLE_IDS``
+        self._listing: dict[Plan, bool] = {}  # ``_listed`` of each plan asked
 
     def analyze(self, text: str) -> list[str]:
         return _TEXT.analyze(text)
@@ -440,9 +441,9 @@ class TantivyReader:
 
     def counts_beside_ranking(self, plan: Plan) -> bool:
         # tantivy searches and aggregates outside the interpreter lock, one searcher serving
-        # many threads. A plan read by position is counted first: ranking it uses the count
-        # and the documents the count listed (``loosened``, ``_listed``).
-        return not self._positional(plan)
+        # many threads. A plan whose count lists its documents is counted first: ranking it
+        # reads them (``loosened``, ``_listed``).
+        return not self._listed(plan)
 
     def _positional(self, plan: Plan) -> bool:
         if isinstance(plan, MPhrase):
@@ -499,6 +500,14 @@ class TantivyReader:
         Not for a phrase inside an OR: the sample would not lead the union (2-7 ms)."""
         if not self._positional(plan) or _has_or(plan):
             return False
+        known = self._listing.get(plan)
+        if known is None:
+            if len(self._listing) > 512:
+                self._listing.clear()
+            known = self._listing[plan] = self._few(plan)
+        return known
+
+    def _few(self, plan: Plan) -> bool:
         if self._sampled is None:
             self._sampled = self.searcher.search(self._sample(), limit=1, count=True).count
         if not self._sampled:
