@@ -5,7 +5,8 @@ did, expanding prefixes and the word being typed through the term lexicon); add 
 (statuses, facet-panel filters, owner); count, count facets (each panel dimension without its
 own filter, as faceted search does), rank (BM25 from the engine, then a small popularity
 lift) or sort; correct spelling when little or nothing is found; render one page with
-snippets. Nothing here knows which engine answers.
+snippets. Counting runs on a second thread while the page is ranked and rendered where the
+engine allows (``EngineReader.counts_beside_ranking``). Nothing here knows which engine answers.
 
 Free text matches the ``content`` field (title + tags + description + body); a word the
 analyzer splits ("soc-2") becomes a phrase. The word being typed (``Term.typing``) matches as

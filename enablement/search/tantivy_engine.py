@@ -26,7 +26,8 @@ pieces the rebuild time did not change. 500 keeps the memory of 60.
 
 The facet counts of a phrase still read its positions in every match; ranking the page does
 not read them again there: it takes the best documents by the scoring terms alone
-(``loosened``, ``REACHED``) and checks only those by position (``pipeline.ranked_top``).
+(``loosened``, ``REACHED``) and checks only those by position (``pipeline.ranked_top``), on
+the caller's thread while the count runs on another (``counts_beside_ranking``).
 Which words are common is chosen once per index, from the first documents a rebuild writes,
 and kept in ``pairs.json`` beside the index: writes and searches of that index use the same
 set. Pairs come from the same analyzer as ``content`` (text with no letter outside ASCII is
