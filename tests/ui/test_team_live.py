@@ -181,7 +181,10 @@ def test_a_rep_window_follows_marketing_live_goes_offline_and_syncs_back(
         qtbot.waitUntil(lambda: bool(published), timeout=60_000)
         new = published[0]
         probe.phase("live refresh")
-        qtbot.waitUntil(lambda: page.model.row_of(new) >= 0, timeout=2_000)
+        # How soon is the bench's to judge ("team: change visible on another laptop p95",
+        # ≤ 2 s, from 20 commits); here it must come with nobody asking. A 2 s wait here
+        # failed once under the whole suite's load on a slow 2-core machine.
+        qtbot.waitUntil(lambda: page.model.row_of(new) >= 0, timeout=30_000)
         assert rep.search_box.text() == "harbor" and page.text == "harbor"
         assert page.current_piece_id() == seeded[5]
         assert bar.value() == scrolled
